@@ -1,0 +1,74 @@
+// Runs the Worker under `wrangler dev` (workerd + Miniflare) with a local D1 database: applies the
+// migrations, starts the server, waits until it answers and seeds the demo. Used by `npm start`
+// and by the end-to-end tests, which give it a free port and a throw-away state directory.
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const wrangler = join(root, "node_modules", ".bin", "wrangler");
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function applyMigrations(persistTo, quiet) {
+  const args = ["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
+  const run = spawnSync(wrangler, args, { cwd: root, env: { ...process.env, CI: "true" }, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`D1 migrations failed:\n${run.stdout}\n${run.stderr}`);
+  if (!quiet) process.stdout.write(run.stdout.split("\n").filter((l) => /✅|No migrations|Migrations to be applied/.test(l)).join("\n") + "\n");
+}
+
+async function waitUntilUp(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/login`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`wrangler dev did not answer on ${url} within ${timeoutMs / 1000}s`);
+}
+
+/**
+ * @param {{ port: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string> }} options
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, seed: string }>}
+ */
+export async function startServer({ port, persistTo, quiet = false, vars = {} }) {
+  applyMigrations(persistTo, quiet);
+  const varArgs = Object.entries({ ENVIRONMENT: "local", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...varArgs];
+  if (persistTo) args.push("--persist-to", persistTo);
+  if (quiet) args.push("--log-level", "error");
+  const child = spawn(wrangler, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: process.env });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
+  try {
+    await waitUntilUp(url, child, 90_000);
+    const res = await fetch(`${url}/dev/seed`, { method: "POST" });
+    if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
+    const { result } = await res.json();
+    return { url, stop, seed: result };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

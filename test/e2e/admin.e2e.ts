@@ -1,0 +1,56 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, screenshot, signIn } from "./chromium";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("the demo admin", () => {
+  it("signs in and sees the three rooms with their public links and the entitlement status", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, baseUrl, "admin@demo.test");
+    await page.waitForURL(`${baseUrl}/admin`);
+    const rooms = page.locator(".room h3");
+    await expect.poll(() => rooms.allInnerTexts()).toEqual(["GENERAL", "PREAUTHORISED_CARD_AUTO_CHARGE_END", "CHARGE_DURATION_ON_DEMAND"]);
+    expect(await page.locator(".room .url").first().innerText()).toBe(`${baseUrl}/c/demo/GENERAL`);
+    expect(await page.locator(".entitlement-figure").innerText()).toMatch(/\d+ of 500 chats used/);
+    await screenshot(page, "admin-rooms");
+  });
+
+  it("adds an agent on the Agent Staff Admin page, who can then sign in", async () => {
+    const admin = await browser.newPage();
+    await signIn(admin, baseUrl, "admin@demo.test");
+    await admin.goto(`${baseUrl}/admin/agents/new`);
+    await admin.getByLabel("Name").fill("Carol Diaz");
+    await admin.getByLabel("Email (sign-in)").fill("carol@demo.test");
+    await admin.getByLabel("First password").fill("carol-pass-1");
+    await admin.getByLabel("GENERAL").check();
+    await admin.getByRole("button", { name: "Add agent" }).click();
+    await admin.waitForURL(`${baseUrl}/admin/agents`);
+    const row = admin.locator('tr[data-agent="carol@demo.test"]');
+    expect(await row.innerText()).toContain("GENERAL");
+    await screenshot(admin, "admin-agent-staff");
+
+    const carol = await browser.newContext().then((ctx) => ctx.newPage());
+    await signIn(carol, baseUrl, "carol@demo.test", "carol-pass-1");
+    await carol.waitForURL(`${baseUrl}/agent`);
+    expect(await carol.locator("h1").innerText()).toBe("Hello, Carol Diaz");
+  });
+});
+
+describe("a customer", () => {
+  it("opens a room's contact form on a phone-sized screen", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${baseUrl}/c/demo/GENERAL`);
+    expect(await page.locator("h1").innerText()).toBe("Talk to us");
+    await expect.poll(() => page.getByRole("button").allInnerTexts()).toEqual(expect.arrayContaining(["Chat", "Voice", "Video"]));
+    await screenshot(page, "customer-contact-form-phone");
+  });
+});

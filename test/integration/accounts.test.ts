@@ -1,0 +1,126 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { Browser, PASSWORD, signUpAs } from "./client";
+
+const count = async (sql: string, ...args: unknown[]) =>
+  (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())!.n;
+
+describe("POST /signup", () => {
+  it("gives a Solo User the three preset rooms, GENERAL first, and signs them in", async () => {
+    const browser = new Browser();
+    const res = await signUpAs(browser, { slug: "solo-doc", email: "doc@solo.test", accountType: "solo" });
+    expect(res.headers.get("location")).toBe("/admin");
+    const home = await browser.get("/admin");
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    const order = ["GENERAL", "PREAUTHORISED_CARD_AUTO_CHARGE_END", "CHARGE_DURATION_ON_DEMAND"].map((r) => html.indexOf(`data-room="${r}"`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(html).toContain("0</strong> of 500 chats used");
+    // Forever Free: only GENERAL is usable, the others are shown locked.
+    expect(html.match(/class="room locked"/g)).toHaveLength(2);
+  });
+
+  it("gives a Company the GENERAL room and an admin who is not an agent", async () => {
+    const browser = new Browser();
+    await signUpAs(browser, { slug: "acme", email: "boss@acme.test" });
+    const rooms = await env.DB.prepare("select r.name from rooms r join companies c on c.id = r.company_id where c.slug = 'acme'").all();
+    expect(rooms.results.map((r) => r.name)).toEqual(["GENERAL"]);
+    expect((await browser.get("/agent")).status).toBe(403);
+  });
+
+  it("stores a PBKDF2-SHA256 hash with a salt, never the password", async () => {
+    await signUpAs(new Browser(), { slug: "hashy", email: "h@hashy.test" });
+    const row = await env.DB.prepare("select password_hash from users where email = ?").bind("h@hashy.test").first<{ password_hash: string }>();
+    expect(row!.password_hash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
+    expect(row!.password_hash).not.toContain(PASSWORD);
+  });
+
+  it("refuses a duplicate email and a taken address, and changes nothing", async () => {
+    await signUpAs(new Browser(), { slug: "first", email: "dup@x.test" });
+    const before = await count("select count(*) n from companies");
+    const browser = new Browser();
+    const res = await browser.post("/signup", { accountType: "company", companyName: "Second", companySlug: "first", name: "Dup", email: "DUP@x.test", password: PASSWORD });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain("An account with this email already exists");
+    expect(html).toContain("That address is taken");
+    expect(await count("select count(*) n from companies")).toBe(before);
+  });
+
+  it("explains a malformed email and a weak password next to the fields", async () => {
+    const res = await new Browser().post("/signup", { accountType: "solo", companyName: "X", companySlug: "xx", name: "X", email: "not-an-email", password: "123" });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain("Enter a valid email address");
+    expect(html).toContain("Use at least 10 characters");
+    expect(await count("select count(*) n from companies where slug = 'xx'")).toBe(0);
+  });
+
+  it("refuses a form without the CSRF token", async () => {
+    const res = await new Browser().post("/signup", { accountType: "solo", companyName: "X", companySlug: "csrf-x", name: "X", email: "c@x.test", password: PASSWORD }, { csrf: false });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("This form has expired or came from another site");
+    expect(await count("select count(*) n from companies where slug = 'csrf-x'")).toBe(0);
+  });
+
+  it("refuses a cross-site form even with a token", async () => {
+    const browser = new Browser();
+    await browser.get("/signup");
+    const body = new URLSearchParams({ accountType: "solo", companyName: "X", companySlug: "cross", name: "X", email: "x@cross.test", password: PASSWORD, _csrf: browser.cookie("parley_csrf")! });
+    const res = await browser.fetch("/signup", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" } });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("POST /login", () => {
+  it("signs in with a session cookie that is HttpOnly, Secure over https and SameSite", async () => {
+    await signUpAs(new Browser(), { slug: "cookie", email: "me@cookie.test" });
+    const browser = new Browser();
+    const res = await browser.post("/login", { email: "me@cookie.test", password: PASSWORD }, { from: "/login" });
+    expect(res.status).toBe(303);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("parley_session="))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Secure/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect((await browser.get("/admin")).status).toBe(200);
+  });
+
+  it("refuses a wrong password without saying which part was wrong", async () => {
+    await signUpAs(new Browser(), { slug: "wrong", email: "me@wrong.test" });
+    const wrongPassword = await new Browser().post("/login", { email: "me@wrong.test", password: "nope nope 1" });
+    const unknownEmail = await new Browser().post("/login", { email: "nobody@wrong.test", password: "nope nope 1" });
+    expect(wrongPassword.status).toBe(422);
+    expect(unknownEmail.status).toBe(422);
+    const message = "That email and password do not match an account.";
+    expect(await wrongPassword.text()).toContain(message);
+    expect(await unknownEmail.text()).toContain(message);
+  });
+
+  it("brakes after five failures for one email, even with the right password", async () => {
+    await signUpAs(new Browser(), { slug: "brake", email: "me@brake.test" });
+    for (let i = 0; i < 5; i++) {
+      expect((await new Browser().post("/login", { email: "me@brake.test", password: `wrong pass ${i}` })).status).toBe(422);
+    }
+    const locked = await new Browser().post("/login", { email: "me@brake.test", password: PASSWORD });
+    expect(locked.status).toBe(429);
+    expect(await locked.text()).toMatch(/Too many failed sign-ins. Try again in 15 minutes/);
+  });
+
+  it("does not follow a next= link to another site", async () => {
+    await signUpAs(new Browser(), { slug: "nexty", email: "me@nexty.test" });
+    const res = await new Browser().post("/login", { email: "me@nexty.test", password: PASSWORD, next: "//evil.test/x" });
+    expect(res.headers.get("location")).toBe("/home");
+  });
+});
+
+describe("POST /logout", () => {
+  it("ends the session so the admin pages ask to sign in again", async () => {
+    const browser = new Browser();
+    await signUpAs(browser, { slug: "bye", email: "me@bye.test" });
+    expect((await browser.post("/logout", {}, { from: "/admin" })).status).toBe(303);
+    const again = await browser.get("/admin");
+    expect(again.status).toBe(302);
+    expect(again.headers.get("location")).toBe("/login?next=%2Fadmin");
+  });
+});

@@ -1,0 +1,55 @@
+import { exports } from "cloudflare:workers";
+
+/**
+ * A browser stand-in for route tests: keeps cookies, and sends forms with the CSRF token the
+ * way a page would (hidden field), so tests go through the same checks as people do.
+ */
+export class Browser {
+  private cookies = new Map<string, string>();
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await exports.default.fetch(new Request(`https://parley.test${path}`, { ...init, headers, redirect: "manual" }));
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(";");
+      const [name, value] = pair!.split("=") as [string, string];
+      const expired = attrs.some((a: string) => /max-age=0/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a));
+      if (expired || value === "") this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
+    }
+    return res;
+  }
+
+  get(path: string) {
+    return this.fetch(path);
+  }
+
+  /** Posts a form; fetches `from` first (default: the same path) so the CSRF cookie exists. */
+  async post(path: string, fields: Record<string, string | string[]>, { from = path, csrf = true } = {}): Promise<Response> {
+    if (!this.cookies.has("parley_csrf")) await this.get(from);
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const item of [v].flat()) body.append(k, item);
+    if (csrf) body.set("_csrf", this.cookies.get("parley_csrf") ?? "");
+    return this.fetch(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  }
+
+  cookie(name: string) {
+    return this.cookies.get(name);
+  }
+}
+
+export const PASSWORD = "correct horse 9";
+
+export async function signUpAs(
+  browser: Browser,
+  { slug, email, accountType = "company" }: { slug: string; email: string; accountType?: "solo" | "company" },
+) {
+  const res = await browser.post(
+    "/signup",
+    { accountType, companyName: `${slug} Ltd`, companySlug: slug, name: `Owner of ${slug}`, email, password: PASSWORD },
+    { from: "/signup" },
+  );
+  if (res.status !== 303) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  return res;
+}

@@ -1,0 +1,71 @@
+import type { Company, Room } from "../worker/rooms/queries";
+import { isRoomUsable } from "../worker/rooms/presets";
+import { Layout } from "./Layout";
+
+const PLAN_NAMES = { free: "Forever Free", pro: "Pro", enterprise: "Large Enterprise" } as const;
+const CHARGING = { none: "No charges", manual: "Manual payment request", automatic: "Automatic charges" } as const;
+
+export type RoomListItem = { room: Room; agentCount: number };
+
+export function AdminHome({ company, rooms, origin }: { company: Company; rooms: RoomListItem[]; origin: string }) {
+  const used = company.entitlementUsed;
+  const quota = company.entitlementQuota;
+  const pct = Math.min(100, Math.round((used / Math.max(1, quota)) * 100));
+  return (
+    <Layout title="Rooms">
+      <div class="page-head">
+        <div>
+          <h1>{company.name}</h1>
+          <p class="muted">
+            {company.accountType === "solo" ? "Solo User" : "Company"} account · <span class="badge">{PLAN_NAMES[company.plan]}</span>
+          </p>
+        </div>
+        <section class="card entitlement" aria-label="Company entitlements">
+          <p class="entitlement-label">Company entitlements</p>
+          <p class="entitlement-figure">
+            <strong>{used}</strong> of {quota} chats used
+          </p>
+          <div class="meter" role="progressbar" aria-valuemin={0} aria-valuemax={quota} aria-valuenow={used}>
+            <span style={`width:${pct}%`}></span>
+          </div>
+        </section>
+      </div>
+
+      <section class="card">
+        <h2>Chat rooms</h2>
+        <p class="muted">Customers reach your agents through these links. Share them, or embed the pop-up on your site.</p>
+        <ul class="room-list">
+          {rooms.map(({ room, agentCount }) => {
+            const usable = isRoomUsable(company.plan, room.name);
+            const url = `${origin}/c/${company.slug}/${room.name}`;
+            return (
+              <li class={usable ? "room" : "room locked"} data-room={room.name}>
+                <div class="room-main">
+                  <h3>
+                    {room.name}
+                    {usable ? null : <span class="badge badge-muted">Locked · upgrade to use</span>}
+                  </h3>
+                  <p class="muted small">
+                    {CHARGING[room.chargingMode]} · {agentCount} {agentCount === 1 ? "agent" : "agents"}
+                  </p>
+                </div>
+                {usable ? (
+                  <div class="room-links">
+                    <a class="url" href={url} target="_blank" rel="noopener">
+                      {url}
+                    </a>
+                    <span class="small muted">
+                      also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a>
+                    </span>
+                  </div>
+                ) : (
+                  <p class="small muted">The Forever Free plan includes the GENERAL room only.</p>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+    </Layout>
+  );
+}

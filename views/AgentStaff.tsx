@@ -1,0 +1,149 @@
+import type { AgentRow } from "../worker/accounts/agents";
+import type { Room } from "../worker/rooms/queries";
+import { isRoomUsable } from "../worker/rooms/presets";
+import { CsrfField, Layout } from "./Layout";
+import { Field, FormAlert, type Errors } from "./Form";
+
+type Plan = "free" | "pro" | "enterprise";
+
+export function AgentStaffPage({ agents, rooms, plan, companySlug }: { agents: AgentRow[]; rooms: Room[]; plan: Plan; companySlug: string }) {
+  const roomName = new Map(rooms.map((r) => [r.id, r.name]));
+  return (
+    <Layout title="Agent staff">
+      <div class="page-head">
+        <div>
+          <h1>Agent staff</h1>
+          <p class="muted">Who answers your customers, and in which rooms.</p>
+        </div>
+        <a href="/admin/agents/new" class="btn btn-primary">
+          Add agent
+        </a>
+      </div>
+      <section class="card">
+        {agents.length ? (
+          <table class="table" id="agents">
+            <thead>
+              <tr>
+                <th>Agent</th>
+                <th>Rooms (hotlines)</th>
+                <th>Private room</th>
+                <th>Status</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {agents.map((a) => (
+                <tr data-agent={a.email}>
+                  <td>
+                    <strong>{a.name}</strong>
+                    {a.isAdmin ? <span class="badge">admin</span> : null}
+                    <div class="muted small">{a.email}</div>
+                  </td>
+                  <td>
+                    {a.roomIds.length ? (
+                      a.roomIds.map((id) => <span class="chip">{roomName.get(id)}</span>)
+                    ) : (
+                      <span class="muted small">No rooms yet</span>
+                    )}
+                  </td>
+                  <td class="small">
+                    <code>
+                      /c/{companySlug}/~{a.handle}
+                    </code>
+                  </td>
+                  <td>{a.disabled ? <span class="badge badge-danger">Disabled</span> : <span class="badge badge-ok">Active</span>}</td>
+                  <td class="right">
+                    <a href={`/admin/agents/${a.id}`} class="btn btn-ghost btn-small">
+                      Edit
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="empty">No agents yet. Add the first one to start taking chats.</p>
+        )}
+      </section>
+      {plan === "free" ? <p class="muted small">On the Forever Free plan, only the GENERAL room takes chats.</p> : null}
+    </Layout>
+  );
+}
+
+export type AgentFormValues = { name?: string; email?: string; roomIds?: string[]; disabled?: boolean };
+
+export function AgentFormPage({
+  agentId,
+  values,
+  rooms,
+  plan,
+  errors = {},
+  alert,
+}: {
+  agentId?: string;
+  values: AgentFormValues;
+  rooms: Room[];
+  plan: Plan;
+  errors?: Errors;
+  alert?: string;
+}) {
+  const editing = !!agentId;
+  const chosen = new Set(values.roomIds ?? []);
+  return (
+    <Layout title={editing ? `Edit ${values.name ?? "agent"}` : "Add agent"}>
+      <p>
+        <a href="/admin/agents">← Agent staff</a>
+      </p>
+      <section class="card form-card">
+        <h1>{editing ? `Edit ${values.name}` : "Add an agent"}</h1>
+        <form method="post" action={editing ? `/admin/agents/${agentId}` : "/admin/agents"} class="stack">
+          <CsrfField />
+          <FormAlert message={alert} />
+          <div class="grid-2">
+            <Field name="name" label="Name" value={values.name} errors={errors} required maxlength={80} />
+            <Field name="email" label="Email (sign-in)" type="email" value={values.email} errors={errors} required />
+          </div>
+          <Field
+            name="password"
+            label={editing ? "New password" : "First password"}
+            type="password"
+            errors={errors}
+            required={!editing}
+            autocomplete="new-password"
+            hint={editing ? "Leave blank to keep the current password." : "Give it to the agent; they can change it later."}
+          />
+          <fieldset class="checks">
+            <legend>Rooms this agent serves</legend>
+            {rooms.map((r) => {
+              const usable = isRoomUsable(plan, r.name);
+              return (
+                <label class={usable ? "check" : "check locked"}>
+                  <input type="checkbox" name="roomIds" value={r.id} checked={chosen.has(r.id)} />
+                  <span>{r.name}</span>
+                  {usable ? null : <span class="badge badge-muted">Locked on Forever Free</span>}
+                </label>
+              );
+            })}
+          </fieldset>
+          {editing ? (
+            <div class={errors.disabled ? "field has-error" : "field"}>
+              <label class="check">
+                <input type="checkbox" name="disabled" checked={values.disabled} />
+                <span>Disabled — cannot sign in or take chats</span>
+              </label>
+              {errors.disabled ? <p class="error">{errors.disabled}</p> : null}
+            </div>
+          ) : null}
+          <div class="actions">
+            <button type="submit" class="btn btn-primary">
+              {editing ? "Save changes" : "Add agent"}
+            </button>
+            <a href="/admin/agents" class="btn btn-ghost">
+              Cancel
+            </a>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}

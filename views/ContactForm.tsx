@@ -1,0 +1,103 @@
+import type { Room } from "../worker/rooms/queries";
+import { CsrfField, Layout } from "./Layout";
+import type { Errors } from "./Form";
+import { Icon } from "./Icon";
+
+export type ContactMode = "chat" | "voice" | "video";
+export type ContactValues = Partial<Record<"name" | "email" | "phone" | "message", string>>;
+
+type Props = {
+  room: Room;
+  companyName: string;
+  action: string;
+  /** Set for an agent's private room: the customer talks to this agent only. */
+  agentName?: string;
+  mode?: ContactMode;
+  values?: ContactValues;
+  errors?: Errors;
+};
+
+const FIELDS = [
+  { name: "name", label: "Your name", type: "text", setting: "fieldName", autocomplete: "name" },
+  { name: "email", label: "Email", type: "email", setting: "fieldEmail", autocomplete: "email" },
+  { name: "phone", label: "Phone", type: "tel", setting: "fieldPhone", autocomplete: "tel" },
+] as const;
+
+/** The customer's first contact point, rendered from the room's contact-form settings. */
+export function ContactForm({ room, companyName, action, agentName, mode, values = {}, errors = {} }: Props) {
+  const buttons = ([
+    { mode: "chat", label: "Chat", hidden: room.buttonChatHidden, icon: "chat" },
+    { mode: "voice", label: "Voice", hidden: room.buttonVoiceHidden, icon: "phone" },
+    { mode: "video", label: "Video", hidden: room.buttonVideoHidden, icon: "video" },
+  ] as const).filter((b) => !b.hidden && (!mode || b.mode === mode));
+  const message = room.fieldMessage;
+  return (
+    <Layout title={room.formHeader} bare>
+      <div class="contact" style={`--theme:${room.theme}`}>
+        <section class="contact-card card">
+          <header class="contact-head">
+            {room.formLogoUrl ? <img class="contact-logo" src={room.formLogoUrl} alt="" /> : null}
+            <p class="contact-company">{room.formCompanyName ?? companyName}</p>
+            <h1>{room.formHeader}</h1>
+            <p class="muted">{agentName ? `You will be connected to ${agentName}.` : room.formSubheader}</p>
+          </header>
+          <form method="post" action={action} class="stack" id="contact-form">
+            <CsrfField />
+            {FIELDS.map((f) => {
+              const visibility = room[f.setting];
+              if (visibility === "hidden") return null;
+              const required = visibility === "mandatory";
+              const error = errors[f.name];
+              return (
+                <div class={error ? "field has-error" : "field"}>
+                  <label for={`f-${f.name}`}>
+                    {f.label}
+                    {required ? <span class="req"> *</span> : <span class="optional"> (optional)</span>}
+                  </label>
+                  <input id={`f-${f.name}`} name={f.name} type={f.type} value={values[f.name] ?? ""} required={required} autocomplete={f.autocomplete} maxlength={f.name === "email" ? 254 : 80} />
+                  {error ? <p class="error" role="alert">{error}</p> : null}
+                </div>
+              );
+            })}
+            {message === "hidden" ? null : (
+              <div class={errors.message ? "field has-error" : "field"}>
+                <label for="f-message">
+                  How can we help?
+                  {message === "mandatory" ? <span class="req"> *</span> : <span class="optional"> (optional)</span>}
+                </label>
+                <textarea id="f-message" name="message" rows={3} required={message === "mandatory"} maxlength={1000}>
+                  {values.message ?? ""}
+                </textarea>
+                {errors.message ? <p class="error" role="alert">{errors.message}</p> : null}
+              </div>
+            )}
+            <div class="contact-buttons">
+              {buttons.map((b) => (
+                <button type="submit" name="mode" value={b.mode} class="btn btn-theme">
+                  <Icon name={b.icon} /> {b.label}
+                </button>
+              ))}
+            </div>
+            {room.buttonEmailHidden && room.buttonWhatsappHidden ? null : (
+              <div class="contact-alt">
+                {room.buttonEmailHidden ? null : (
+                  <button type="submit" name="mode" value="email" class="btn btn-ghost">
+                    <Icon name="mail" /> Email us
+                  </button>
+                )}
+                {room.buttonWhatsappHidden ? null : (
+                  <a href={`${action}/whatsapp`} class="btn btn-ghost">
+                    <Icon name="whatsapp" /> WhatsApp
+                  </a>
+                )}
+              </div>
+            )}
+          </form>
+        </section>
+        <p class="powered">
+          Powered by <a href="/">Parley</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,92 @@
+import type { Child } from "hono/jsx";
+import { useRequestContext } from "hono/jsx-renderer";
+import type { AppEnv } from "../worker/app-env";
+import { CSRF_FIELD } from "../worker/http/csrf";
+
+// htmx swaps 422 (a form with its errors) like a success; other errors show the error banner.
+const HTMX_CONFIG = JSON.stringify({
+  responseHandling: [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "422", swap: true },
+    { code: "[45]..", swap: false, error: true },
+  ],
+  includeIndicatorStyles: false,
+});
+
+export type LayoutProps = { title: string; children?: Child; bare?: boolean };
+
+export function Layout({ title, children, bare }: LayoutProps) {
+  const c = useRequestContext<AppEnv>();
+  const user = c.get("user");
+  const headers = JSON.stringify({ "x-csrf-token": c.get("csrfToken") });
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <title>{`${title} · Parley`}</title>
+        <link rel="icon" href="/icons/parley.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/css/app.css" />
+        <script src="/vendor/htmx.min.js" defer></script>
+        <script type="importmap">{`{"imports":{"@hotwired/stimulus":"/vendor/stimulus.js"}}`}</script>
+        <script type="module" src="/controllers/index.js"></script>
+      </head>
+      <body hx-headers={headers}>
+        {bare ? null : <Header />}
+        <main class={bare ? "bare" : "page"}>{children}</main>
+      </body>
+    </html>
+  );
+}
+
+function Header() {
+  const c = useRequestContext<AppEnv>();
+  const user = c.get("user");
+  const path = new URL(c.req.url).pathname;
+  // The most specific nav entry that prefixes the path is the active one.
+  const hrefs = ["/admin", "/admin/agents", "/agent", "/login", "/signup"];
+  const active = hrefs.filter((h) => path === h || path.startsWith(`${h}/`)).sort((a, b) => b.length - a.length)[0];
+  const link = (href: string, label: string) => (
+    <a href={href} class={href === active ? "nav-link active" : "nav-link"}>
+      {label}
+    </a>
+  );
+  return (
+    <header class="topbar">
+      <a href={user ? (user.isAdmin ? "/admin" : "/agent") : "/"} class="brand">
+        <img src="/icons/parley.svg" alt="" width="28" height="28" />
+        <span>Parley</span>
+      </a>
+      {user ? (
+        <nav class="nav">
+          {user.isAdmin ? link("/admin", "Rooms") : null}
+          {user.isAdmin ? link("/admin/agents", "Agent staff") : null}
+          {user.isAgent ? link("/agent", "Agent console") : null}
+        </nav>
+      ) : (
+        <nav class="nav">
+          {link("/login", "Sign in")}
+          {link("/signup", "Create account")}
+        </nav>
+      )}
+      {user ? (
+        <form method="post" action="/logout" class="account">
+          <span class="account-name" title={user.email}>
+            {user.name} · {user.companyName}
+          </span>
+          <CsrfField />
+          <button type="submit" class="btn btn-ghost btn-small">
+            Sign out
+          </button>
+        </form>
+      ) : null}
+    </header>
+  );
+}
+
+export function CsrfField() {
+  const c = useRequestContext<AppEnv>();
+  return <input type="hidden" name={CSRF_FIELD} value={c.get("csrfToken")} />;
+}

@@ -1,0 +1,63 @@
+import { and, eq, gt } from "drizzle-orm";
+import type { Db } from "../adapters/db";
+import { companies, sessions, users } from "../db/schema";
+import { randomToken, sha256Hex } from "./tokens";
+
+export const SESSION_COOKIE = "parley_session";
+export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  handle: string;
+  isAdmin: boolean;
+  isAgent: boolean;
+  companyId: string;
+  companySlug: string;
+  companyName: string;
+  accountType: "solo" | "company";
+  plan: "free" | "pro" | "enterprise";
+};
+
+export async function createSession(db: Db, userId: string, now = Date.now()): Promise<string> {
+  const token = randomToken();
+  await db.insert(sessions).values({ idHash: await sha256Hex(token), userId, expiresAt: now + SESSION_TTL_MS });
+  return token;
+}
+
+export async function findSessionUser(db: Db, token: string, now = Date.now()): Promise<SessionUser | null> {
+  const rows = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      handle: users.handle,
+      isAdmin: users.isAdmin,
+      isAgent: users.isAgent,
+      disabled: users.disabled,
+      companyId: companies.id,
+      companySlug: companies.slug,
+      companyName: companies.name,
+      accountType: companies.accountType,
+      plan: companies.plan,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(companies, eq(companies.id, users.companyId))
+    .where(and(eq(sessions.idHash, await sha256Hex(token)), gt(sessions.expiresAt, now)))
+    .limit(1);
+  const row = rows[0];
+  if (!row || row.disabled) return null;
+  const { disabled: _disabled, ...user } = row;
+  return user;
+}
+
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.idHash, await sha256Hex(token)));
+}
+
+/** Signs a disabled agent out everywhere at once. */
+export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}

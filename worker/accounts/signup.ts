@@ -1,0 +1,63 @@
+import { eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../adapters/db";
+import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
+import { presetRooms } from "../rooms/presets";
+import { auditInsert } from "./audit";
+import { FormError } from "./form-error";
+import { hashPassword } from "./password";
+import { newId } from "./tokens";
+import { handleFrom, type SignUpInput } from "./validation";
+
+export type NewAccount = { companyId: string; userId: string };
+
+/**
+ * Creates a company with its first user and its preset rooms in one batch, so a failure leaves
+ * nothing behind. A Solo User is admin and agent at once and serves every preset room; a Company's
+ * first user is its admin, who adds agents on the Agent Staff Admin page.
+ */
+export async function signUp(db: Db, input: SignUpInput, plan: "free" | "pro" | "enterprise" = "free"): Promise<NewAccount> {
+  const [slugTaken, emailTaken] = await Promise.all([
+    db.select({ id: companies.id }).from(companies).where(eq(companies.slug, input.companySlug)).get(),
+    db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get(),
+  ]);
+  const errors: Record<string, string> = {};
+  if (slugTaken) errors.companySlug = "That address is taken; choose another.";
+  if (emailTaken) errors.email = "An account with this email already exists. Sign in instead.";
+  if (Object.keys(errors).length) throw new FormError(errors);
+
+  const companyId = newId();
+  const userId = newId();
+  const solo = input.accountType === "solo";
+  const roomRows = presetRooms(input.accountType).map((preset) => ({ ...preset, id: newId(), companyId }));
+  const passwordHash = await hashPassword(input.password);
+
+  const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
+    db.insert(companies).values({ id: companyId, slug: input.companySlug, name: input.companyName, accountType: input.accountType, plan }),
+    db.insert(users).values({
+      id: userId,
+      companyId,
+      email: input.email,
+      name: input.name,
+      handle: handleFrom(input.name),
+      passwordHash,
+      isAdmin: true,
+      isAgent: solo,
+    }),
+    // One statement per room: D1 binds at most 100 parameters per query.
+    ...roomRows.map((room) => db.insert(rooms).values(room)),
+    db.insert(agentProfiles).values({ userId, privateRoomId: roomRows[solo ? 1 : 0]!.id }),
+    auditInsert(db, { companyId, userId, action: "account.created", detail: { accountType: input.accountType } }),
+  ];
+  if (solo) statements.push(db.insert(roomAgents).values(roomRows.map((r) => ({ roomId: r.id, userId }))));
+  try {
+    await db.batch(statements);
+  } catch (err) {
+    // Two sign-ups racing for one address: the loser gets the same answer as a late one.
+    const text = String(err);
+    if (text.includes("companies.slug")) throw new FormError({ companySlug: "That address is taken; choose another." });
+    if (text.includes("users.email")) throw new FormError({ email: "An account with this email already exists. Sign in instead." });
+    throw err;
+  }
+  return { companyId, userId };
+}

@@ -1,0 +1,21 @@
+import type { SessionUser } from "./accounts/sessions";
+
+export type Bindings = Env & {
+  // Secrets and optional settings (see .dev.vars.example); all may be unset locally.
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_BASE?: string;
+  CALLS_APP_ID?: string;
+  CALLS_APP_SECRET?: string;
+  CALLS_API_BASE?: string;
+  EMAIL_API_BASE?: string;
+  EMAIL_API_KEY?: string;
+};
+
+export type AppEnv = {
+  Bindings: Bindings;
+  Variables: {
+    user: SessionUser | null;
+    csrfToken: string;
+  };
+};

@@ -1,0 +1,369 @@
+// The D1 schema. `migrations/*.sql` are generated from this file by `npm run db:generate`
+// (drizzle-kit) and applied by wrangler; never edit one side alone.
+// Money is integer minor units beside an ISO 4217 currency; times are UTC epoch milliseconds.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const id = () => text("id").primaryKey();
+const createdAt = () =>
+  integer("created_at", { mode: "number" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+const flag = (name: string, on: boolean) => integer(name, { mode: "boolean" }).notNull().default(on);
+
+export const ACCOUNT_TYPES = ["solo", "company"] as const;
+export const PLANS = ["free", "pro", "enterprise"] as const;
+export const FIELD_VISIBILITY = ["shown", "mandatory", "hidden"] as const;
+export const CHARGING_MODES = ["none", "manual", "automatic"] as const;
+export const ASSIGNMENTS = ["quickest", "nearest"] as const;
+
+export const companies = sqliteTable("companies", {
+  id: id(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  accountType: text("account_type", { enum: ACCOUNT_TYPES }).notNull(),
+  plan: text("plan", { enum: PLANS }).notNull().default("free"),
+  entitlementQuota: integer("entitlement_quota").notNull().default(500),
+  entitlementUsed: integer("entitlement_used").notNull().default(0),
+  contactEmail: text("contact_email"),
+  logoUrl: text("logo_url"),
+  stripeAccountId: text("stripe_account_id"),
+  stripeAccountReady: flag("stripe_account_ready", false),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: id(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    // URL name of the agent's private room: /c/{company}/~{handle}
+    handle: text("handle").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    isAdmin: flag("is_admin", false),
+    isAgent: flag("is_agent", true),
+    disabled: flag("disabled", false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_company_handle").on(t.companyId, t.handle)],
+);
+
+// Every field of spec/agent-private-profile.txt.
+export const agentProfiles = sqliteTable("agent_profiles", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  photoUrl: text("photo_url"),
+  greeting: text("greeting").notNull().default("Hello! How can I help you today?"),
+  ringtone: text("ringtone").notNull().default("classic"),
+  whatsappEnabled: flag("whatsapp_enabled", false),
+  whatsappNumber: text("whatsapp_number"),
+  // Granted by the system administrator only.
+  manualPaymentAllowed: flag("manual_payment_allowed", false),
+  ownPricingEnabled: flag("own_pricing_enabled", false),
+  pricingCurrency: text("pricing_currency").notNull().default("EUR"),
+  pricingFreeMinutes: integer("pricing_free_minutes").notNull().default(0),
+  pricingBlockPriceMinor: integer("pricing_block_price_minor").notNull().default(1000),
+  pricingBlockMinutes: integer("pricing_block_minutes").notNull().default(5),
+  pricingSplitThresholdMinor: integer("pricing_split_threshold_minor"),
+  notificationAlert: flag("notification_alert", true),
+  emailAlert: flag("email_alert", true),
+  // The public room whose settings the agent's private room uses.
+  privateRoomId: text("private_room_id"),
+  payoutMethod: text("payout_method", { enum: ["stripe", "paypal", "alipay", "wechat_pay"] }),
+  payoutAccount: text("payout_account"),
+});
+
+// Every setting of spec/chat-room-customizations.txt, with its default.
+export const rooms = sqliteTable(
+  "rooms",
+  {
+    id: id(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    name: text("name").notNull(),
+    position: integer("position").notNull().default(0),
+    // Contact form
+    theme: text("theme").notNull().default("#2563eb"),
+    formCompanyName: text("form_company_name"),
+    formLogoUrl: text("form_logo_url"),
+    formHeader: text("form_header").notNull().default("Talk to us"),
+    formSubheader: text("form_subheader").notNull().default("An agent will answer in moments."),
+    fieldName: text("field_name", { enum: FIELD_VISIBILITY }).notNull().default("mandatory"),
+    fieldEmail: text("field_email", { enum: FIELD_VISIBILITY }).notNull().default("shown"),
+    fieldPhone: text("field_phone", { enum: FIELD_VISIBILITY }).notNull().default("shown"),
+    fieldMessage: text("field_message", { enum: FIELD_VISIBILITY }).notNull().default("shown"),
+    buttonChatHidden: flag("button_chat_hidden", false),
+    buttonEmailHidden: flag("button_email_hidden", false),
+    buttonVoiceHidden: flag("button_voice_hidden", false),
+    buttonVideoHidden: flag("button_video_hidden", false),
+    buttonWhatsappHidden: flag("button_whatsapp_hidden", true),
+    // Chat assignment
+    assignment: text("assignment", { enum: ASSIGNMENTS }).notNull().default("quickest"),
+    sameAgent: flag("same_agent", false),
+    includeMobile: flag("include_mobile", true),
+    // Customer interactions
+    allowLeaveEmail: flag("allow_leave_email", true),
+    allowEmailAlert: flag("allow_email_alert", false),
+    // WhatsApp assignment
+    whatsappOnlineAgents: flag("whatsapp_online_agents", true),
+    whatsappOfflineAgents: flag("whatsapp_offline_agents", true),
+    // In-app purchase and pricing scheme
+    chargingMode: text("charging_mode", { enum: CHARGING_MODES }).notNull().default("none"),
+    pricingCurrency: text("pricing_currency").notNull().default("EUR"),
+    pricingFreeMinutes: integer("pricing_free_minutes").notNull().default(0),
+    pricingBlockPriceMinor: integer("pricing_block_price_minor").notNull().default(1000),
+    pricingBlockMinutes: integer("pricing_block_minutes").notNull().default(5),
+    pricingSplitThresholdMinor: integer("pricing_split_threshold_minor"),
+    authorisationAmountMinor: integer("authorisation_amount_minor").notNull().default(5000),
+    allowAgentPricing: flag("allow_agent_pricing", false),
+    // Public profile used in email to customers
+    publicCompanyName: text("public_company_name"),
+    publicContactEmail: text("public_contact_email"),
+    // Customer phone & agent phone buttons
+    phoneText: flag("phone_text", true),
+    phoneVoice: flag("phone_voice", true),
+    phoneVideo: flag("phone_video", true),
+    phoneScreenShare: flag("phone_screen_share", true),
+    phoneRecording: flag("phone_recording", false),
+    phoneRemoteControl: flag("phone_remote_control", true),
+    phoneFullScreen: flag("phone_full_screen", false),
+    phoneConference: flag("phone_conference", false),
+    phoneSimultaneousChats: flag("phone_simultaneous_chats", false),
+    phoneTimerStart: flag("phone_timer_start", true),
+    phoneTimerStop: flag("phone_timer_stop", true),
+    // Chat messaging and waiting screen
+    hidePreviewTyping: flag("hide_preview_typing", false),
+    agentRole: text("agent_role").notNull().default("Agent"),
+    wrapUpSeconds: integer("wrap_up_seconds"),
+    // Embed: sticky button and pop-up contact form
+    embedPosition: text("embed_position", { enum: ["right", "left"] }).notNull().default("right"),
+    embedPopup: flag("embed_popup", true),
+    embedWhisperText: text("embed_whisper_text").notNull().default("Questions? We're online."),
+    embedWhisperDelaySeconds: integer("embed_whisper_delay_seconds").notNull().default(20),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("rooms_company_name").on(t.companyId, t.name)],
+);
+
+// Hotlines: which agents serve which rooms.
+export const roomAgents = sqliteTable(
+  "room_agents",
+  {
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_agents_user").on(t.userId)],
+);
+
+export const CHAT_STATUSES = ["waiting", "connected", "ended", "missed", "refused"] as const;
+export const chats = sqliteTable(
+  "chats",
+  {
+    id: id(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    // Set for a chat that came through an agent's private room.
+    privateAgentId: text("private_agent_id"),
+    agentId: text("agent_id"),
+    visitorId: text("visitor_id"),
+    mode: text("mode", { enum: ["chat", "voice", "video"] }).notNull().default("chat"),
+    status: text("status", { enum: CHAT_STATUSES }).notNull().default("waiting"),
+    customerName: text("customer_name"),
+    customerEmail: text("customer_email"),
+    customerPhone: text("customer_phone"),
+    customerMessage: text("customer_message"),
+    chargingMode: text("charging_mode", { enum: CHARGING_MODES }).notNull().default("none"),
+    currency: text("currency"),
+    chargeableSeconds: integer("chargeable_seconds").notNull().default(0),
+    amountMinor: integer("amount_minor").notNull().default(0),
+    paidMinor: integer("paid_minor").notNull().default(0),
+    endedBy: text("ended_by", { enum: ["customer", "agent", "timeout", "system"] }),
+    createdAt: createdAt(),
+    answeredAt: integer("answered_at"),
+    endedAt: integer("ended_at"),
+  },
+  (t) => [index("chats_company_created").on(t.companyId, t.createdAt), index("chats_agent").on(t.agentId)],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: id(),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id),
+    sender: text("sender", { enum: ["customer", "agent", "system"] }).notNull(),
+    userId: text("user_id"),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("messages_chat").on(t.chatId, t.createdAt)],
+);
+
+// Customer requests made while no agent is free: an email message, or an alert when one is.
+export const customerRequests = sqliteTable("customer_requests", {
+  id: id(),
+  companyId: text("company_id")
+    .notNull()
+    .references(() => companies.id),
+  roomId: text("room_id")
+    .notNull()
+    .references(() => rooms.id),
+  kind: text("kind", { enum: ["message", "alert"] }).notNull(),
+  name: text("name"),
+  email: text("email").notNull(),
+  body: text("body"),
+  handledAt: integer("handled_at"),
+  createdAt: createdAt(),
+});
+
+export const recordings = sqliteTable("recordings", {
+  id: id(),
+  chatId: text("chat_id")
+    .notNull()
+    .references(() => chats.id),
+  userId: text("user_id").notNull(),
+  segment: integer("segment").notNull(),
+  r2Key: text("r2_key"),
+  mimeType: text("mime_type").notNull(),
+  bytes: integer("bytes").notNull(),
+  durationMs: integer("duration_ms"),
+  createdAt: createdAt(),
+});
+
+export const invoices = sqliteTable("invoices", {
+  id: id(),
+  chatId: text("chat_id")
+    .notNull()
+    .references(() => chats.id),
+  agentId: text("agent_id").notNull(),
+  kind: text("kind", { enum: ["service", "goods"] }).notNull(),
+  description: text("description").notNull(),
+  amountMinor: integer("amount_minor").notNull(),
+  currency: text("currency").notNull(),
+  durationSeconds: integer("duration_seconds"),
+  status: text("status", { enum: ["open", "paid", "canceled"] }).notNull().default("open"),
+  paymentIntentId: text("payment_intent_id"),
+  createdAt: createdAt(),
+  paidAt: integer("paid_at"),
+});
+
+export const charges = sqliteTable(
+  "charges",
+  {
+    id: id(),
+    chatId: text("chat_id").references(() => chats.id),
+    invoiceId: text("invoice_id").references(() => invoices.id),
+    seq: integer("seq").notNull(),
+    kind: text("kind", { enum: ["service", "goods"] }).notNull().default("service"),
+    amountMinor: integer("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    paymentIntentId: text("payment_intent_id"),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    status: text("status", { enum: ["pending", "succeeded", "failed", "abandoned", "refunded"] })
+      .notNull()
+      .default("pending"),
+    failureCode: text("failure_code"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("charges_chat").on(t.chatId)],
+);
+
+// Double-entry revenue ledger: the lines of one transaction sum to zero.
+export const ledgerEntries = sqliteTable(
+  "ledger_entries",
+  {
+    id: id(),
+    txnId: text("txn_id").notNull(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    chatId: text("chat_id"),
+    agentId: text("agent_id"),
+    chargeId: text("charge_id"),
+    kind: text("kind", { enum: ["charge", "platform_fee", "processing_fee", "refund", "payout"] }).notNull(),
+    account: text("account", { enum: ["customer", "merchant", "platform", "processor", "payout"] }).notNull(),
+    amountMinor: integer("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("ledger_company_created").on(t.companyId, t.createdAt), index("ledger_txn").on(t.txnId)],
+);
+
+export const payouts = sqliteTable("payouts", {
+  id: id(),
+  companyId: text("company_id")
+    .notNull()
+    .references(() => companies.id),
+  userId: text("user_id").notNull(),
+  method: text("method", { enum: ["stripe", "paypal", "alipay", "wechat_pay"] }).notNull(),
+  amountMinor: integer("amount_minor").notNull(),
+  currency: text("currency").notNull(),
+  state: text("state", { enum: ["scheduled", "paid", "failed"] }).notNull().default("scheduled"),
+  dueAt: integer("due_at").notNull(),
+  createdAt: createdAt(),
+});
+
+// Applied once: a Stripe event id seen twice is ignored.
+export const stripeEvents = sqliteTable("stripe_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  createdAt: createdAt(),
+});
+
+export const emailOutbox = sqliteTable("email_outbox", {
+  id: id(),
+  companyId: text("company_id").references(() => companies.id),
+  toAddress: text("to_address").notNull(),
+  subject: text("subject").notNull(),
+  bodyText: text("body_text").notNull(),
+  status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+  attempts: integer("attempts").notNull().default(0),
+  createdAt: createdAt(),
+  sentAt: integer("sent_at"),
+});
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: id(),
+    companyId: text("company_id"),
+    userId: text("user_id"),
+    action: text("action").notNull(),
+    subject: text("subject"),
+    detail: text("detail"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_company_created").on(t.companyId, t.createdAt)],
+);
+
+export const sessions = sqliteTable("sessions", {
+  // SHA-256 of the cookie value: a leaked table does not leak live sessions.
+  idHash: text("id_hash").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id),
+  expiresAt: integer("expires_at").notNull(),
+  createdAt: createdAt(),
+});
+
+// Failed sign-ins per key (an email or an IP) within the current window.
+export const loginFailures = sqliteTable("login_failures", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: integer("window_start").notNull(),
+});

@@ -1,0 +1,51 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../adapters/db";
+import { createAgent } from "../accounts/agents";
+import { signUp } from "../accounts/signup";
+import { companies, rooms, users } from "../db/schema";
+import { presetRooms } from "../rooms/presets";
+import { newId } from "../accounts/tokens";
+
+// The local demo (DESIGN.md): public knowledge, never used outside `npm start` and tests.
+export const DEMO = {
+  company: "demo",
+  password: "parley-demo",
+  admin: "admin@demo.test",
+  agents: [
+    { name: "Alice Martin", email: "alice@demo.test" },
+    { name: "Bob Chen", email: "bob@demo.test" },
+  ],
+} as const;
+
+/**
+ * Seeds company `demo` (a Pro company with the three preset rooms, an admin and two agents who
+ * serve every room). Each step skips what exists, so seeding again changes nothing and a seed
+ * interrupted half-way completes on the next run.
+ */
+export async function seedDemo(db: Db): Promise<"seeded" | "already seeded"> {
+  const existing = await db.select({ id: companies.id }).from(companies).where(eq(companies.slug, DEMO.company)).get();
+  const adminId = existing
+    ? (await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO.admin)).get())!.id
+    : (
+        await signUp(
+          db,
+          { accountType: "company", companyName: "Parley Demo", companySlug: DEMO.company, name: "Demo Admin", email: DEMO.admin, password: DEMO.password },
+          "pro",
+        )
+      ).userId;
+  const companyId = existing?.id ?? (await db.select({ id: companies.id }).from(companies).where(eq(companies.slug, DEMO.company)).get())!.id;
+
+  // A company starts with GENERAL; the demo also shows the two paid rooms of a Solo account.
+  let added = 0;
+  for (const preset of presetRooms("solo")) {
+    const inserted = await db.insert(rooms).values({ ...preset, id: newId(), companyId }).onConflictDoNothing().returning({ id: rooms.id });
+    added += inserted.length;
+  }
+  const roomIds = (await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.companyId, companyId))).map((r) => r.id);
+  for (const agent of DEMO.agents) {
+    if (await db.select({ id: users.id }).from(users).where(eq(users.email, agent.email)).get()) continue;
+    await createAgent(db, companyId, adminId, { ...agent, password: DEMO.password, roomIds, disabled: false });
+    added++;
+  }
+  return existing && added === 0 ? "already seeded" : "seeded";
+}

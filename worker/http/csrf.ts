@@ -1,0 +1,49 @@
+import { getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { randomToken } from "../accounts/tokens";
+import { timingSafeEqual } from "../accounts/password";
+import type { AppEnv } from "../app-env";
+import { AppError } from "./errors";
+import { secure } from "./session";
+
+export const CSRF_COOKIE = "parley_csrf";
+export const CSRF_FIELD = "_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+const encoder = new TextEncoder();
+
+/**
+ * Double-submit token: every browser gets a random cookie, every form and htmx request echoes it
+ * (hidden field or header), and a cross-site page can read neither. Browsers also say where a
+ * request came from in Sec-Fetch-Site, which (unlike Origin) survives proxies that rewrite the host.
+ */
+export const csrf = createMiddleware<AppEnv>(async (c, next) => {
+  let token = getCookie(c, CSRF_COOKIE);
+  if (!token) {
+    token = randomToken(24);
+    setCookie(c, CSRF_COOKIE, token, { httpOnly: true, secure: secure(c), sameSite: "Lax", path: "/" });
+  }
+  c.set("csrfToken", token);
+
+  if (!SAFE.has(c.req.method)) {
+    const site = c.req.header("sec-fetch-site");
+    if (site && site !== "same-origin" && site !== "none") throw csrfError();
+    let sent = c.req.header(CSRF_HEADER);
+    if (!sent) {
+      const type = c.req.header("content-type") ?? "";
+      if (type.includes("form")) {
+        const body = await c.req.parseBody();
+        const field = body[CSRF_FIELD];
+        sent = typeof field === "string" ? field : undefined;
+      }
+    }
+    if (!sent || !getCookie(c, CSRF_COOKIE) || !timingSafeEqual(encoder.encode(sent), encoder.encode(token))) {
+      throw csrfError();
+    }
+  }
+  await next();
+});
+
+const csrfError = () =>
+  new AppError("csrf", "This form has expired or came from another site. Reload the page and try again.");

@@ -1,0 +1,33 @@
+// Expected failures carry a code and an HTTP status; `app.onError` turns them into a page or JSON.
+export type ErrorCode =
+  | "bad_request"
+  | "unauthorised"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "too_many_requests"
+  | "csrf";
+
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429> = {
+  bad_request: 400,
+  unauthorised: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many_requests: 429,
+  csrf: 403,
+};
+
+export class AppError extends Error {
+  readonly status: 400 | 401 | 403 | 404 | 409 | 429;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+export const notFound = (what = "page") => new AppError("not_found", `We could not find that ${what}.`);
+export const forbidden = () => new AppError("forbidden", "You do not have access to this.");

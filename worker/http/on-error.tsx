@@ -1,0 +1,28 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { ErrorPage } from "../../views/ErrorPage";
+import { AppError } from "./errors";
+
+const wantsJson = (c: Context) => new URL(c.req.url).pathname.startsWith("/api/") || (c.req.header("accept") ?? "").startsWith("application/json");
+
+/** The one error answer: typed errors keep their status and message; anything else is logged and hidden. */
+export function handleError(c: Context<AppEnv>, err: unknown, notFoundMessage?: string): Response | Promise<Response> {
+  let status: number;
+  let message: string;
+  if (err === 404) {
+    status = 404;
+    message = notFoundMessage ?? "We could not find that page.";
+  } else if (err instanceof AppError) {
+    status = err.status;
+    message = err.message;
+  } else {
+    console.error("unhandled error", c.req.method, new URL(c.req.url).pathname, err);
+    status = 500;
+    message = "Something went wrong on our side. Please try again in a moment.";
+  }
+  if (wantsJson(c)) return c.json({ result: "ERROR", error: message }, status as 400);
+  c.status(status as 400);
+  // htmx shows this in the page's error banner instead of swapping it in.
+  if (c.req.header("hx-request")) return c.text(message);
+  return c.render(<ErrorPage status={status} message={message} />);
+}

@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import { jsxRenderer } from "hono/jsx-renderer";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./app-env";
+import { csrf } from "./http/csrf";
+import { handleError } from "./http/on-error";
+import { loadUser } from "./http/session";
+import { adminRoutes } from "./routes/admin";
+import { agentRoutes } from "./routes/agent";
+import { authRoutes } from "./routes/auth";
+import { customerRoutes } from "./routes/customer";
+import { devRoutes } from "./routes/dev";
+import { publicApiRoutes } from "./routes/public-api";
+
+const app = new Hono<AppEnv>();
+
+// The renderer comes first so that any failure, even before a session is loaded, renders a page.
+app.use(jsxRenderer(({ children }) => <>{children}</>, { docType: true }));
+
+// The public JSON APIs are CORS-open and cookie-free: they come before sessions and CSRF.
+app.route("/api", publicApiRoutes);
+app.route("/dev", devRoutes);
+
+app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
+app.use(loadUser);
+app.use(csrf);
+
+app.get("/", (c) => c.redirect(c.get("user") ? "/home" : "/login"));
+app.route("/", authRoutes);
+app.route("/admin", adminRoutes);
+app.route("/agent", agentRoutes);
+app.route("/c", customerRoutes);
+
+app.notFound((c) => handleError(c, 404));
+app.onError((err, c) => handleError(c, err));
+
+export default app;

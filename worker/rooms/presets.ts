@@ -1,0 +1,38 @@
+import type { rooms } from "../db/schema";
+
+type RoomPreset = Partial<typeof rooms.$inferInsert> & { name: string };
+
+export const GENERAL = "GENERAL";
+
+// Solo User accounts start with three rooms, one per way of getting paid (spec: usage cheat
+// sheets); Company accounts start with GENERAL and add their own.
+const SOLO_ROOMS: RoomPreset[] = [
+  { name: GENERAL, position: 0 },
+  {
+    name: "PREAUTHORISED_CARD_AUTO_CHARGE_END",
+    position: 1,
+    chargingMode: "automatic",
+    allowAgentPricing: true,
+    formHeader: "Book a paid consultation",
+    formSubheader: "Your card is verified before we connect you; you pay only for the time.",
+  },
+  {
+    name: "CHARGE_DURATION_ON_DEMAND",
+    position: 2,
+    chargingMode: "manual",
+    formHeader: "Talk to me now",
+    formSubheader: "Pay for a session during the chat when you are ready.",
+  },
+];
+
+export function presetRooms(accountType: "solo" | "company"): RoomPreset[] {
+  return accountType === "solo" ? SOLO_ROOMS : SOLO_ROOMS.slice(0, 1);
+}
+
+/** Forever Free accounts may use GENERAL only; other rooms stay visible but locked. */
+export function isRoomUsable(plan: "free" | "pro" | "enterprise", roomName: string): boolean {
+  return plan !== "free" || roomName === GENERAL;
+}
+
+/** Room names as in settings and URLs: upper-case letters, digits and underscores. */
+export const ROOM_NAME_PATTERN = /^[A-Z0-9][A-Z0-9_]{0,47}$/;

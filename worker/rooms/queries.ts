@@ -1,0 +1,49 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Db } from "../adapters/db";
+import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
+
+export type Room = typeof rooms.$inferSelect;
+export type Company = typeof companies.$inferSelect;
+
+export const getCompanyBySlug = (db: Db, slug: string) =>
+  db.select().from(companies).where(eq(companies.slug, slug)).get();
+
+export const getCompany = (db: Db, id: string) => db.select().from(companies).where(eq(companies.id, id)).get();
+
+export const getRoomByName = (db: Db, companyId: string, name: string) =>
+  db
+    .select()
+    .from(rooms)
+    .where(and(eq(rooms.companyId, companyId), eq(rooms.name, name)))
+    .get();
+
+export const getRoom = (db: Db, companyId: string, id: string) =>
+  db
+    .select()
+    .from(rooms)
+    .where(and(eq(rooms.companyId, companyId), eq(rooms.id, id)))
+    .get();
+
+/** The company's rooms in their display order, each with how many agents serve it. */
+export const listRooms = (db: Db, companyId: string) =>
+  db
+    .select({
+      room: rooms,
+      agentCount: sql<number>`(select count(*) from ${roomAgents} ra join ${users} u on u.id = ra.user_id where ra.room_id = ${rooms.id} and u.disabled = 0)`,
+    })
+    .from(rooms)
+    .where(eq(rooms.companyId, companyId))
+    .orderBy(asc(rooms.position), asc(rooms.name));
+
+/** An agent's private room: the agent, and the public room whose settings it uses. */
+export async function getPrivateRoom(db: Db, companyId: string, handle: string) {
+  const row = await db
+    .select({ agent: users, profile: agentProfiles })
+    .from(users)
+    .innerJoin(agentProfiles, eq(agentProfiles.userId, users.id))
+    .where(and(eq(users.companyId, companyId), eq(users.handle, handle), eq(users.isAgent, true), eq(users.disabled, false)))
+    .get();
+  if (!row?.profile.privateRoomId) return undefined;
+  const room = await getRoom(db, companyId, row.profile.privateRoomId);
+  return room ? { agent: row.agent, profile: row.profile, room } : undefined;
+}

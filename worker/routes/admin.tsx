@@ -1,0 +1,104 @@
+import { Hono, type Context } from "hono";
+import { openDb } from "../adapters/db";
+import { agentForm, createAgent, getAgent, listAgents, updateAgent } from "../accounts/agents";
+import { FormError } from "../accounts/form-error";
+import type { SessionUser } from "../accounts/sessions";
+import { fieldErrors } from "../accounts/validation";
+import type { AppEnv } from "../app-env";
+import { notFound } from "../http/errors";
+import { requireAdmin, requireUser } from "../http/session";
+import { getCompany, listRooms } from "../rooms/queries";
+import { AdminHome } from "../../views/AdminHome";
+import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
+
+// requireUser has run, so the user is there.
+const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
+
+async function formValues(c: Context<AppEnv>): Promise<{ raw: Record<string, unknown>; values: AgentFormValues }> {
+  const raw = await c.req.parseBody({ all: true });
+  const text = (k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : undefined);
+  const rooms = raw.roomIds;
+  return {
+    raw,
+    values: {
+      name: text("name"),
+      email: text("email"),
+      roomIds: Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === "string") : typeof rooms === "string" ? [rooms] : [],
+      disabled: raw.disabled === "on",
+    },
+  };
+}
+
+export const adminRoutes = new Hono<AppEnv>()
+  .use(requireUser, requireAdmin)
+  .get("/", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const [company, rooms] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId)]);
+    if (!company) throw notFound("company");
+    return c.render(<AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} />);
+  })
+  .get("/agents", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const [agents, rooms] = await Promise.all([listAgents(db, user.companyId), listRooms(db, user.companyId)]);
+    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} />);
+  })
+  .get("/agents/new", async (c) => {
+    const user = me(c);
+    const rooms = await listRooms(openDb(c.env.DB), user.companyId);
+    return c.render(<AgentFormPage values={{}} rooms={rooms.map((r) => r.room)} plan={user.plan} />);
+  })
+  .post("/agents", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const { raw, values } = await formValues(c);
+    const parsed = agentForm.safeParse(raw);
+    const rooms = (await listRooms(db, user.companyId)).map((r) => r.room);
+    const again = (errors: Record<string, string>) => {
+      c.status(422);
+      return c.render(<AgentFormPage values={values} rooms={rooms} plan={user.plan} errors={errors} />);
+    };
+    if (!parsed.success) return again(fieldErrors(parsed.error));
+    try {
+      await createAgent(db, user.companyId, user.id, parsed.data);
+    } catch (err) {
+      if (err instanceof FormError) return again(err.fields);
+      throw err;
+    }
+    return c.redirect("/admin/agents", 303);
+  })
+  .get("/agents/:id", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const [agent, rooms] = await Promise.all([getAgent(db, user.companyId, c.req.param("id")), listRooms(db, user.companyId)]);
+    return c.render(
+      <AgentFormPage
+        agentId={agent.id}
+        values={{ name: agent.name, email: agent.email, roomIds: agent.roomIds, disabled: agent.disabled }}
+        rooms={rooms.map((r) => r.room)}
+        plan={user.plan}
+      />,
+    );
+  })
+  .post("/agents/:id", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const agentId = c.req.param("id");
+    await getAgent(db, user.companyId, agentId); // 404 before reading a form for someone else's agent
+    const { raw, values } = await formValues(c);
+    const parsed = agentForm.safeParse(raw);
+    const rooms = (await listRooms(db, user.companyId)).map((r) => r.room);
+    const again = (errors: Record<string, string>) => {
+      c.status(422);
+      return c.render(<AgentFormPage agentId={agentId} values={values} rooms={rooms} plan={user.plan} errors={errors} />);
+    };
+    if (!parsed.success) return again(fieldErrors(parsed.error));
+    try {
+      await updateAgent(db, user.companyId, user.id, agentId, parsed.data);
+    } catch (err) {
+      if (err instanceof FormError) return again(err.fields);
+      throw err;
+    }
+    return c.redirect("/admin/agents", 303);
+  });

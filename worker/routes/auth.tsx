@@ -1,0 +1,77 @@
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { openDb } from "../adapters/db";
+import { SESSION_COOKIE, deleteSession } from "../accounts/sessions";
+import { signIn } from "../accounts/signin";
+import { signUp } from "../accounts/signup";
+import { FormError } from "../accounts/form-error";
+import { fieldErrors, signInForm, signUpForm } from "../accounts/validation";
+import type { AppEnv } from "../app-env";
+import { AppError } from "../http/errors";
+import { endSessionCookie, startSession } from "../http/session";
+import { LoginPage, SignUpPage, type SignUpValues } from "../../views/AuthPages";
+
+// Only same-site paths are followed after sign-in, never another host.
+const safeNext = (next: unknown) => (typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : null);
+const homeOf = (user: { isAdmin: boolean }) => (user.isAdmin ? "/admin" : "/agent");
+
+export const authRoutes = new Hono<AppEnv>()
+  .get("/login", (c) => {
+    const user = c.get("user");
+    if (user) return c.redirect(homeOf(user));
+    return c.render(<LoginPage next={c.req.query("next")} />);
+  })
+  .post("/login", async (c) => {
+    const body = await c.req.parseBody();
+    const parsed = signInForm.safeParse(body);
+    const next = safeNext(body.next);
+    if (!parsed.success) {
+      c.status(422);
+      return c.render(<LoginPage error="Enter your email and password." next={next ?? undefined} />);
+    }
+    const { email, password } = parsed.data;
+    try {
+      const ip = c.req.header("cf-connecting-ip") ?? "local";
+      const userId = await signIn(openDb(c.env.DB), email, password, ip);
+      await startSession(c, userId);
+      return c.redirect(next ?? "/home", 303);
+    } catch (err) {
+      if (err instanceof AppError && (err.status === 401 || err.status === 429)) {
+        c.status(err.status === 429 ? 429 : 422);
+        return c.render(<LoginPage email={email} next={next ?? undefined} error={err.message} />);
+      }
+      throw err;
+    }
+  })
+  .post("/logout", async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await deleteSession(openDb(c.env.DB), token);
+    endSessionCookie(c);
+    return c.redirect("/login", 303);
+  })
+  .get("/home", (c) => {
+    const user = c.get("user");
+    return c.redirect(user ? homeOf(user) : "/login");
+  })
+  .get("/signup", (c) => c.render(<SignUpPage />))
+  .post("/signup", async (c) => {
+    const body = await c.req.parseBody();
+    const values: SignUpValues = {};
+    for (const key of ["accountType", "companyName", "companySlug", "name", "email"] as const) {
+      if (typeof body[key] === "string") values[key] = body[key];
+    }
+    const parsed = signUpForm.safeParse(body);
+    if (!parsed.success) {
+      c.status(422);
+      return c.render(<SignUpPage values={values} errors={fieldErrors(parsed.error)} />);
+    }
+    try {
+      const account = await signUp(openDb(c.env.DB), parsed.data);
+      await startSession(c, account.userId);
+      return c.redirect("/admin", 303);
+    } catch (err) {
+      if (!(err instanceof FormError)) throw err;
+      c.status(422);
+      return c.render(<SignUpPage values={values} errors={err.fields} />);
+    }
+  });
