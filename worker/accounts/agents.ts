@@ -12,8 +12,11 @@ import { deleteUserSessions } from "./sessions";
 import { newId } from "./tokens";
 import { emailField, handleFrom, passwordField, personName } from "./validation";
 
-// Checkbox lists arrive as a string (one box ticked), an array, or nothing.
-const idList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(64)).max(200));
+// Checkbox lists arrive as a string (one box ticked), an array, or nothing; a hand-made form may
+// repeat an id, which must not become a duplicate row.
+const idList = z
+  .preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(64)).max(200))
+  .transform((ids) => [...new Set(ids)]);
 
 export const agentForm = z.object({
   name: personName,

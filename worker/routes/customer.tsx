@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { openDb } from "../adapters/db";
 import type { AppEnv } from "../app-env";
 import { AppError, notFound } from "../http/errors";
-import { isRoomUsable } from "../rooms/presets";
+import { GENERAL, isRoomUsable } from "../rooms/presets";
 import { getCompanyBySlug, getPrivateRoom, getRoomByName } from "../rooms/queries";
 import { ContactForm, type ContactMode } from "../../views/ContactForm";
 
@@ -20,7 +20,10 @@ export const customerRoutes = new Hono<AppEnv>().get("/:company/:room", async (c
   if (name.startsWith("~")) {
     const found = await getPrivateRoom(db, company.id, name.slice(1));
     if (!found) throw notFound("agent");
-    return c.render(<ContactForm room={found.room} companyName={company.name} action={action} agentName={found.agent.name} mode={mode} />);
+    // A private room must not reopen a room the plan locks: it falls back to GENERAL's settings.
+    const room = isRoomUsable(company.plan, found.room.name) ? found.room : await getRoomByName(db, company.id, GENERAL);
+    if (!room) throw notFound("chat room");
+    return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={found.agent.name} mode={mode} />);
   }
   const room = await getRoomByName(db, company.id, name);
   if (!room) throw notFound("chat room");

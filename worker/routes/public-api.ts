@@ -8,10 +8,13 @@ import { roomScheme } from "../billing/scheme";
 import { AppError, notFound } from "../http/errors";
 import { getCompanyBySlug, getRoomByName } from "../rooms/queries";
 
+// The cap keeps every amount an exact integer; no chat lasts 31 years.
+const MAX_SECONDS = 999_999_999;
 const seconds = z
   .string()
-  .regex(/^\d{1,9}$/, "seconds must be a whole number of 0 or more, like ?seconds=330.")
-  .transform(Number);
+  .regex(/^\d+$/, "seconds must be a whole number of 0 or more, like ?seconds=330.")
+  .transform(Number)
+  .refine((s) => s <= MAX_SECONDS, `seconds must be at most ${MAX_SECONDS}.`);
 
 // Public JSON for embedders: open to any origin, no cookies.
 export const publicApiRoutes = new Hono<AppEnv>()
