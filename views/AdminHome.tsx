@@ -61,6 +61,9 @@ export function AdminHome({ company, rooms, origin }: { company: Company; rooms:
                 ) : (
                   <p class="small muted">The Forever Free plan includes the GENERAL room only.</p>
                 )}
+                <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
+                  Settings
+                </a>
               </li>
             );
           })}

@@ -7,9 +7,12 @@ import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { notFound } from "../http/errors";
 import { requireAdmin, requireUser } from "../http/session";
-import { getCompany, listRooms } from "../rooms/queries";
+import { getCompany, getRoom, listRooms } from "../rooms/queries";
+import { saveRoomSettings } from "../rooms/save-settings";
+import { parseRoomSettings, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
 import { AdminHome } from "../../views/AdminHome";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
+import { RoomSettingsPage } from "../../views/RoomSettings";
 
 // requireUser has run, so the user is there.
 const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
@@ -101,4 +104,44 @@ export const adminRoutes = new Hono<AppEnv>()
       throw err;
     }
     return c.redirect("/admin/agents", 303);
+  })
+  .get("/rooms/:roomId", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const room = await getRoom(db, user.companyId, c.req.param("roomId"));
+    if (!room) throw notFound("chat room");
+    return c.render(
+      <RoomSettingsPage
+        room={room}
+        plan={user.plan}
+        companyName={user.companyName}
+        contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
+        values={settingsValuesFromRoom(room)}
+        saved={c.req.query("saved") === "1"}
+      />,
+    );
+  })
+  .post("/rooms/:roomId", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    // Another company's room is not found, before its form is even read.
+    const room = await getRoom(db, user.companyId, c.req.param("roomId"));
+    if (!room) throw notFound("chat room");
+    const raw = await c.req.parseBody();
+    const parsed = parseRoomSettings(raw, user.plan);
+    if (!parsed.success) {
+      c.status(422);
+      return c.render(
+        <RoomSettingsPage
+          room={room}
+          plan={user.plan}
+          companyName={user.companyName}
+          contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
+          values={settingsValuesFromForm(raw, settingsValuesFromRoom(room))}
+          errors={parsed.errors}
+        />,
+      );
+    }
+    await saveRoomSettings(db, user.id, room, parsed.data);
+    return c.redirect(`/admin/rooms/${room.id}?saved=1`, 303);
   });

@@ -1,0 +1,219 @@
+import { describe, expect, it } from "vitest";
+import {
+  NEAREST_NEEDS_ENTERPRISE,
+  changedSettings,
+  parseRoomSettings,
+  settingsValuesFromForm,
+  settingsValuesFromRoom,
+  type RoomSettings,
+} from "../../worker/rooms/settings";
+import type { Room } from "../../worker/rooms/queries";
+
+// The form as a browser sends it with the defaults of a new room; ticked boxes arrive as "on".
+const good: Record<string, string> = {
+  theme: "#2563EB",
+  formCompanyName: "",
+  formLogoUrl: "",
+  formHeader: "Talk to us",
+  formSubheader: "An agent will answer in moments.",
+  fieldName: "mandatory",
+  fieldEmail: "shown",
+  fieldPhone: "shown",
+  fieldMessage: "shown",
+  buttonChatHidden: "shown",
+  buttonEmailHidden: "shown",
+  buttonVoiceHidden: "shown",
+  buttonVideoHidden: "shown",
+  buttonWhatsappHidden: "hidden",
+  assignment: "quickest",
+  includeMobile: "on",
+  allowLeaveEmail: "on",
+  agentRole: "Agent",
+  wrapUpSeconds: "",
+};
+
+const parse = (overrides: Record<string, string | undefined> = {}, plan: "free" | "pro" | "enterprise" = "free") => {
+  const input: Record<string, string> = { ...good };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete input[k];
+    else input[k] = v;
+  }
+  return parseRoomSettings(input, plan);
+};
+const data = (overrides: Record<string, string | undefined> = {}, plan?: "free" | "pro" | "enterprise") => {
+  const result = parse(overrides, plan);
+  if (!result.success) throw new Error(JSON.stringify(result.errors));
+  return result.data;
+};
+const errors = (overrides: Record<string, string | undefined>, plan?: "free" | "pro" | "enterprise") => {
+  const result = parse(overrides, plan);
+  if (result.success) throw new Error("expected the form to be refused");
+  return result.errors;
+};
+
+describe("room settings form", () => {
+  it("reads a good form into the rooms columns", () => {
+    expect(data()).toEqual({
+      theme: "#2563eb",
+      formCompanyName: null,
+      formLogoUrl: null,
+      formHeader: "Talk to us",
+      formSubheader: "An agent will answer in moments.",
+      fieldName: "mandatory",
+      fieldEmail: "shown",
+      fieldPhone: "shown",
+      fieldMessage: "shown",
+      buttonChatHidden: false,
+      buttonEmailHidden: false,
+      buttonVoiceHidden: false,
+      buttonVideoHidden: false,
+      buttonWhatsappHidden: true,
+      assignment: "quickest",
+      sameAgent: false,
+      includeMobile: true,
+      allowLeaveEmail: true,
+      allowEmailAlert: false,
+      hidePreviewTyping: false,
+      agentRole: "Agent",
+      phoneSimultaneousChats: false,
+      wrapUpSeconds: null,
+    } satisfies RoomSettings);
+  });
+
+  it("trims text and keeps an empty sub-header", () => {
+    const parsed = data({ formCompanyName: "  Acme  ", formHeader: " Hello ", formSubheader: "  ", agentRole: " Doctor " });
+    expect(parsed.formCompanyName).toBe("Acme");
+    expect(parsed.formHeader).toBe("Hello");
+    expect(parsed.formSubheader).toBe("");
+    expect(parsed.agentRole).toBe("Doctor");
+  });
+
+  describe("theme", () => {
+    it("accepts #rrggbb in either case and stores it lower-case", () => {
+      expect(data({ theme: "#AbCdEf" }).theme).toBe("#abcdef");
+    });
+    it.each(["red", "#fff", "#12345g", "2563eb", "#2563eb00", ""])("refuses %j", (theme) => {
+      expect(errors({ theme }).theme).toMatch(/#rrggbb/);
+    });
+  });
+
+  describe("logo URL", () => {
+    it("accepts http and https addresses, and empty for no logo", () => {
+      expect(data({ formLogoUrl: "https://cdn.example.com/logo.png" }).formLogoUrl).toBe("https://cdn.example.com/logo.png");
+      expect(data({ formLogoUrl: "http://example.com/l.svg" }).formLogoUrl).toBe("http://example.com/l.svg");
+      expect(data({ formLogoUrl: "  " }).formLogoUrl).toBeNull();
+    });
+    it.each(["javascript:alert(1)", "data:image/png;base64,AAAA", "ftp://example.com/l.png", "example.com/logo.png", "https://"])("refuses %j", (formLogoUrl) => {
+      expect(errors({ formLogoUrl }).formLogoUrl).toMatch(/https:\/\/ or http:\/\//);
+    });
+  });
+
+  it("requires a header of at most 80 characters", () => {
+    expect(errors({ formHeader: "   " }).formHeader).toMatch(/Enter a header/);
+    expect(errors({ formHeader: "x".repeat(81) }).formHeader).toMatch(/at most 80/);
+  });
+
+  it("asks for a visibility of each field and a choice for each button", () => {
+    const e = errors({ fieldPhone: "sometimes", buttonVideoHidden: undefined });
+    expect(e.fieldPhone).toMatch(/shown, mandatory or hidden/);
+    expect(e.buttonVideoHidden).toMatch(/shown or hidden/);
+  });
+
+  it("refuses a form that hides every button", () => {
+    const e = errors({ buttonChatHidden: "hidden", buttonEmailHidden: "hidden", buttonVoiceHidden: "hidden", buttonVideoHidden: "hidden", buttonWhatsappHidden: "hidden" });
+    expect(e.buttons).toMatch(/at least one button/);
+  });
+
+  describe("service staff assignment", () => {
+    it("offers nearest to the customer on the Large Enterprise plan", () => {
+      expect(data({ assignment: "nearest" }, "enterprise").assignment).toBe("nearest");
+    });
+    it.each(["free", "pro"] as const)("refuses nearest on the %s plan with the reason", (plan) => {
+      expect(errors({ assignment: "nearest" }, plan).assignment).toBe(NEAREST_NEEDS_ENTERPRISE);
+    });
+    it("refuses an unknown assignment", () => {
+      expect(errors({ assignment: "random" }, "enterprise").assignment).toMatch(/Choose how chats are assigned/);
+    });
+  });
+
+  it("reads unticked boxes as off and ticked ones as on", () => {
+    const parsed = data({ includeMobile: undefined, allowLeaveEmail: undefined, sameAgent: "on", allowEmailAlert: "on", hidePreviewTyping: "on", phoneSimultaneousChats: "on" });
+    expect(parsed).toMatchObject({ includeMobile: false, allowLeaveEmail: false, sameAgent: true, allowEmailAlert: true, hidePreviewTyping: true, phoneSimultaneousChats: true });
+  });
+
+  describe("agent role", () => {
+    it("takes 1 to 40 characters", () => {
+      expect(data({ agentRole: "x".repeat(40) }).agentRole).toHaveLength(40);
+      expect(errors({ agentRole: "x".repeat(41) }).agentRole).toMatch(/at most 40/);
+      expect(errors({ agentRole: "  " }).agentRole).toMatch(/Enter the role/);
+    });
+  });
+
+  describe("wrap-up time", () => {
+    it.each([
+      ["", null],
+      [" ", null],
+      ["0", 0],
+      ["45", 45],
+      ["3600", 3600],
+    ])("reads %j as %j", (wrapUpSeconds, expected) => {
+      expect(data({ wrapUpSeconds }).wrapUpSeconds).toBe(expected);
+    });
+    it.each(["3601", "-1", "1.5", "1e3", "ten", "99999"])("refuses %j", (wrapUpSeconds) => {
+      expect(errors({ wrapUpSeconds }).wrapUpSeconds).toMatch(/whole number of seconds from 0 to 3600/);
+    });
+  });
+
+  it("names every bad field at once", () => {
+    const e = errors({ theme: "blue", formLogoUrl: "nope", agentRole: "", wrapUpSeconds: "-5", assignment: "nearest" });
+    expect(Object.keys(e).sort()).toEqual(["agentRole", "assignment", "formLogoUrl", "theme", "wrapUpSeconds"]);
+  });
+});
+
+const room = {
+  id: "r1",
+  companyId: "c1",
+  name: "GENERAL",
+  theme: "#2563eb",
+  formCompanyName: null,
+  formLogoUrl: null,
+  formHeader: "Talk to us",
+  formSubheader: "An agent will answer in moments.",
+  fieldName: "mandatory",
+  fieldEmail: "shown",
+  fieldPhone: "shown",
+  fieldMessage: "shown",
+  buttonChatHidden: false,
+  buttonEmailHidden: false,
+  buttonVoiceHidden: false,
+  buttonVideoHidden: false,
+  buttonWhatsappHidden: true,
+  assignment: "quickest",
+  sameAgent: false,
+  includeMobile: true,
+  allowLeaveEmail: true,
+  allowEmailAlert: false,
+  hidePreviewTyping: false,
+  agentRole: "Agent",
+  phoneSimultaneousChats: false,
+  wrapUpSeconds: null,
+} as Room;
+
+describe("form values", () => {
+  it("show a saved room as the form sends it, so saving it unchanged changes nothing", () => {
+    const values = settingsValuesFromRoom(room);
+    expect(values.wrapUpSeconds).toBe("");
+    expect(values.formCompanyName).toBe("");
+    expect(values.buttonWhatsappHidden).toBe(true);
+    expect(changedSettings(room, data())).toEqual([]);
+  });
+
+  it("keep what was typed in a refused form", () => {
+    const values = settingsValuesFromForm({ ...good, theme: "blue", buttonChatHidden: "hidden", wrapUpSeconds: "-5", includeMobile: undefined }, settingsValuesFromRoom(room));
+    expect(values).toMatchObject({ theme: "blue", buttonChatHidden: true, wrapUpSeconds: "-5", includeMobile: false, allowLeaveEmail: true });
+  });
+
+  it("list the settings a save changes", () => {
+    expect(changedSettings(room, data({ theme: "#ff0000", fieldPhone: "hidden", wrapUpSeconds: "30" }))).toEqual(["theme", "fieldPhone", "wrapUpSeconds"]);
+  });
+});

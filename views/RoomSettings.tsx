@@ -1,0 +1,372 @@
+import type { Child } from "hono/jsx";
+import type { Room } from "../worker/rooms/queries";
+import { isRoomUsable } from "../worker/rooms/presets";
+import {
+  AGENT_ROLE_MAX,
+  CONTACT_BUTTONS,
+  CONTACT_FIELDS,
+  WRAP_UP_MAX_SECONDS,
+  type RoomSettingsValues,
+  type ToggleKey,
+} from "../worker/rooms/settings";
+import { Field, type Errors } from "./Form";
+import { CsrfField, Layout } from "./Layout";
+
+type Plan = "free" | "pro" | "enterprise";
+
+type Props = {
+  room: Room;
+  plan: Plan;
+  companyName: string;
+  /** Absolute link of the room's contact form, /c/{company}/{room}. */
+  contactUrl: string;
+  values: RoomSettingsValues;
+  errors?: Errors;
+  saved?: boolean;
+};
+
+const SECTIONS = [
+  { id: "contact-form", title: "Contact form" },
+  { id: "chat-assignment", title: "Chat assignment" },
+  { id: "customer-interactions", title: "Customer interactions" },
+  { id: "chat-messaging", title: "Chat messaging" },
+] as const;
+
+// Names for the error summary at the top, which links to each field that needs correcting.
+const LABELS: Record<string, string> = {
+  theme: "Theme colour",
+  formCompanyName: "Company name",
+  formLogoUrl: "Logo URL",
+  formHeader: "Header",
+  formSubheader: "Sub-header",
+  ...Object.fromEntries(CONTACT_FIELDS.map((f) => [f.key, `${f.label} field`])),
+  ...Object.fromEntries(CONTACT_BUTTONS.map((b) => [b.key, `${b.label} button`])),
+  buttons: "Buttons",
+  assignment: "Service staff assignment",
+  agentRole: "Agent role",
+  wrapUpSeconds: "Wrap-up time",
+};
+const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CONTACT_BUTTONS.map((b) => b.key), "buttons", "assignment"]);
+const anchorOf = (key: string) => (RADIO_GROUPS.has(key) ? `g-${key}` : `f-${key}`);
+
+/** A chat room's settings, one card per section of the spec, saved together from a sticky bar. */
+export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, errors = {}, saved }: Props) {
+  const action = `/admin/rooms/${room.id}`;
+  const failed = Object.keys(errors).length > 0;
+  return (
+    <Layout title={`${room.name} settings`}>
+      <p class="crumb">
+        <a href="/admin">← Rooms</a>
+      </p>
+      <div class="page-head">
+        <div>
+          <p class="eyebrow">Room settings</p>
+          <h1 class="room-title">
+            {room.name}
+            {isRoomUsable(plan, room.name) ? null : <span class="badge badge-muted">Locked on Forever Free</span>}
+          </h1>
+          <p class="muted">Each room has its own contact form and its own way of handing chats to your agents.</p>
+        </div>
+        <a href={contactUrl} target="_blank" rel="noopener" class="btn btn-ghost">
+          Open contact form ↗
+        </a>
+      </div>
+
+      {saved ? (
+        <div class="alert alert-ok settings-flash" role="status">
+          <strong>Saved.</strong> New chats in {room.name} use these settings, and the contact form shows them now.
+        </div>
+      ) : null}
+      {failed ? (
+        <div class="alert alert-error settings-flash" role="alert">
+          <strong>Nothing was saved.</strong> Please correct the {Object.keys(errors).length === 1 ? "setting" : "settings"} marked below:
+          <ul class="error-summary">
+            {Object.keys(errors).map((key) => (
+              <li>
+                <a href={`#${anchorOf(key)}`}>{LABELS[key] ?? key}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <div class="settings-layout">
+        <nav class="settings-nav" aria-label="Sections">
+          {SECTIONS.map((s) => (
+            <a href={`#${s.id}`}>{s.title}</a>
+          ))}
+        </nav>
+
+        <form method="post" action={action} class="settings-form" id="room-settings">
+          <CsrfField />
+
+          <Section id="contact-form" title="Contact form" help="The customer's first contact point before a chat. Match your website and branding, choose which fields to ask for, and which ways to reach you are offered.">
+            <h3 class="settings-sub">Look</h3>
+            <div class="grid-2">
+              <div class={errors.theme ? "field has-error" : "field"}>
+                <label for="f-theme">Theme colour</label>
+                <div class="colour-field">
+                  <input
+                    id="f-theme"
+                    name="theme"
+                    type="color"
+                    value={values.theme}
+                    aria-invalid={errors.theme ? "true" : undefined}
+                    aria-describedby={errors.theme ? "f-theme-error" : "f-theme-help"}
+                  />
+                  <code>{values.theme}</code>
+                </div>
+                {errors.theme ? (
+                  <p class="error" id="f-theme-error" role="alert">
+                    {errors.theme}
+                  </p>
+                ) : (
+                  <p class="hint" id="f-theme-help">
+                    Buttons, the top edge and the background tint of the form.
+                  </p>
+                )}
+              </div>
+              <Field
+                name="formCompanyName"
+                label="Company name"
+                value={values.formCompanyName}
+                errors={errors}
+                maxlength={80}
+                placeholder={companyName}
+                hint={`Leave empty to show “${companyName}”.`}
+              />
+            </div>
+            <Field
+              name="formLogoUrl"
+              label="Logo URL"
+              type="url"
+              value={values.formLogoUrl}
+              errors={errors}
+              maxlength={500}
+              placeholder="https://example.com/logo.png"
+              hint="An image on your website, shown above the header. Leave empty for no logo."
+            />
+            <div class="grid-2">
+              <Field name="formHeader" label="Header" value={values.formHeader} errors={errors} required maxlength={80} />
+              <Field name="formSubheader" label="Sub-header" value={values.formSubheader} errors={errors} maxlength={160} hint="One line under the header; may be empty." />
+            </div>
+
+            <h3 class="settings-sub">Fields</h3>
+            <p class="hint settings-sub-help">Every field can be shown, mandatory or hidden.</p>
+            <div class="settings-rows">
+              {CONTACT_FIELDS.map((f) => (
+                <Segmented
+                  name={f.key}
+                  legend={f.label}
+                  value={values[f.key]}
+                  error={errors[f.key]}
+                  options={[
+                    { value: "shown", label: "Shown" },
+                    { value: "mandatory", label: "Mandatory" },
+                    { value: "hidden", label: "Hidden" },
+                  ]}
+                />
+              ))}
+            </div>
+
+            <h3 class="settings-sub">Buttons</h3>
+            <p class="hint settings-sub-help">Hide a button to restrict how customers may reach you from this room.</p>
+            <div class={errors.buttons ? "settings-rows has-error" : "settings-rows"} id="g-buttons">
+              {CONTACT_BUTTONS.map((b) => (
+                <Segmented
+                  name={b.key}
+                  legend={b.label}
+                  value={values[b.key] ? "hidden" : "shown"}
+                  error={errors[b.key]}
+                  options={[
+                    { value: "shown", label: "Shown" },
+                    { value: "hidden", label: "Hidden" },
+                  ]}
+                />
+              ))}
+            </div>
+            {errors.buttons ? (
+              <p class="error" role="alert">
+                {errors.buttons}
+              </p>
+            ) : null}
+          </Section>
+
+          <Section id="chat-assignment" title="Chat assignment" help="How Parley picks the agent who answers a new chat in this room.">
+            <fieldset class={errors.assignment ? "choice has-error" : "choice"} id="g-assignment">
+              <legend>Service staff assignment</legend>
+              <label class="choice-card">
+                <strong>
+                  <input type="radio" name="assignment" value="quickest" checked={values.assignment !== "nearest" || plan !== "enterprise"} /> Quickest reply
+                </strong>
+                <span>Every free agent is rung; the first one to answer gets the chat. This is the default.</span>
+              </label>
+              <label class={plan === "enterprise" ? "choice-card" : "choice-card is-disabled"}>
+                <strong>
+                  <input type="radio" name="assignment" value="nearest" checked={values.assignment === "nearest" && plan === "enterprise"} disabled={plan !== "enterprise"} /> Nearest to the
+                  customer
+                  {plan === "enterprise" ? null : <span class="badge badge-muted">Large Enterprise</span>}
+                </strong>
+                <span>
+                  {plan === "enterprise"
+                    ? "The agent nearest to the customer's location gets the chat."
+                    : "The agent nearest to the customer's location gets the chat. Available on the Large Enterprise plan only."}
+                </span>
+              </label>
+              {errors.assignment ? (
+                <p class="error" role="alert">
+                  {errors.assignment}
+                </p>
+              ) : values.assignment === "nearest" && plan !== "enterprise" ? (
+                <p class="hint">This room was set to nearest, which your plan does not include; saving switches it to quickest reply.</p>
+              ) : null}
+            </fieldset>
+            <Toggle
+              name="sameAgent"
+              values={values}
+              label="Same agent for the same anonymous customer"
+              help="Once an agent answers, later chats from that customer go to the same agent first. While waiting, the customer may still “Ask all agents”."
+            />
+            <Toggle
+              name="includeMobile"
+              values={values}
+              label="Include mobile agents"
+              help="When no agent is free in a browser, look for agents on the mobile app too. Turn off if this room must never reach phones."
+            />
+          </Section>
+
+          <Section id="customer-interactions" title="Customer interactions" help="What a customer may do while no agent is free to answer.">
+            <Toggle
+              name="allowLeaveEmail"
+              values={values}
+              label="Allow customers to leave an email message"
+              help="Shows the EMAIL button while the chat is being distributed, so the customer can write instead of waiting."
+            />
+            <Toggle
+              name="allowEmailAlert"
+              values={values}
+              label="Allow customers to activate an email alert"
+              help="Shows the ADD ALERT button: the customer and agents are emailed when an agent is free again (agents choose this in their private profile). Each email uses one company entitlement."
+            />
+          </Section>
+
+          <Section id="chat-messaging" title="Chat messaging" help="What customers see while they wait and chat, and how busy an agent may be.">
+            <Toggle
+              name="hidePreviewTyping"
+              values={values}
+              label="Hide preview typing text"
+              help="By default each side sees what the other is typing before it is sent. Turn on to show only sent messages."
+            />
+            <div class="grid-2">
+              <Field
+                name="agentRole"
+                label="Agent role shown to waiting customers"
+                value={values.agentRole}
+                errors={errors}
+                required
+                maxlength={AGENT_ROLE_MAX}
+                placeholder="Agent"
+                hint="For example Doctor, Teacher or Tutor. The default is Agent."
+              />
+              <div class={errors.wrapUpSeconds ? "field has-error" : "field"}>
+                <label for="f-wrapUpSeconds">Wrap-up time</label>
+                <div class="input-suffix">
+                  <input
+                    id="f-wrapUpSeconds"
+                    name="wrapUpSeconds"
+                    type="number"
+                    inputmode="numeric"
+                    min={0}
+                    max={WRAP_UP_MAX_SECONDS}
+                    step={1}
+                    placeholder="Never"
+                    value={values.wrapUpSeconds}
+                    aria-invalid={errors.wrapUpSeconds ? "true" : undefined}
+                    aria-describedby={errors.wrapUpSeconds ? "f-wrapUpSeconds-error" : "f-wrapUpSeconds-help"}
+                  />
+                  <span>seconds</span>
+                </div>
+                {errors.wrapUpSeconds ? (
+                  <p class="error" id="f-wrapUpSeconds-error" role="alert">
+                    {errors.wrapUpSeconds}
+                  </p>
+                ) : (
+                  <p class="hint" id="f-wrapUpSeconds-help">
+                    After a chat, the agent goes back to ONLINE by itself after this many seconds (0–{WRAP_UP_MAX_SECONDS}). Empty: never.
+                  </p>
+                )}
+              </div>
+            </div>
+            <Toggle
+              name="phoneSimultaneousChats"
+              values={values}
+              label="Simultaneous customer chats"
+              help="Let an agent take a new chat from this room while already serving another customer."
+            />
+          </Section>
+
+          <div class="save-bar">
+            <span class="muted small">Changes apply to new chats in {room.name}.</span>
+            <a href={action} class="btn btn-ghost">
+              Discard changes
+            </a>
+            <button type="submit" class="btn btn-primary">
+              Save settings
+            </button>
+          </div>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+function Section({ id, title, help, children }: { id: string; title: string; help: string; children?: Child }) {
+  return (
+    <section class="card settings-section" id={id} aria-labelledby={`${id}-title`}>
+      <header class="settings-section-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        <p class="muted small">{help}</p>
+      </header>
+      <div class="stack">{children}</div>
+    </section>
+  );
+}
+
+/** A row of radio buttons that looks like a segmented switch; one fieldset per setting. */
+function Segmented({ name, legend, value, options, error }: { name: string; legend: string; value: string; options: { value: string; label: string }[]; error?: string }) {
+  return (
+    <fieldset class={error ? "settings-row has-error" : "settings-row"} id={`g-${name}`}>
+      <legend>{legend}</legend>
+      <div class="segmented">
+        {options.map((o) => (
+          <label>
+            <input type="radio" name={name} value={o.value} checked={o.value === value} />
+            <span>{o.label}</span>
+          </label>
+        ))}
+      </div>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function Toggle({ name, label, help, values }: { name: ToggleKey; label: string; help: string; values: RoomSettingsValues }) {
+  const id = `f-${name}`;
+  return (
+    <div class="toggle-row">
+      <div>
+        <label for={id} class="toggle-label">
+          {label}
+        </label>
+        <p class="hint" id={`${id}-help`}>
+          {help}
+        </p>
+      </div>
+      <input id={id} name={name} type="checkbox" role="switch" class="switch" checked={values[name]} aria-describedby={`${id}-help`} />
+    </div>
+  );
+}

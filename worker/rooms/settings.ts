@@ -1,0 +1,188 @@
+import { z } from "zod";
+import { ASSIGNMENTS, FIELD_VISIBILITY, PLANS, type rooms } from "../db/schema";
+import { fieldErrors } from "../accounts/validation";
+
+// The settings an admin edits on /admin/rooms/:roomId (spec: chat-room-customizations), named
+// as the `rooms` columns they are saved to. Pure: no env, no I/O.
+
+type Room = typeof rooms.$inferSelect;
+type Plan = (typeof PLANS)[number];
+
+export const CONTACT_FIELDS = [
+  { key: "fieldName", label: "Name" },
+  { key: "fieldEmail", label: "Email" },
+  { key: "fieldPhone", label: "Phone" },
+  { key: "fieldMessage", label: "Message" },
+] as const;
+
+export const CONTACT_BUTTONS = [
+  { key: "buttonChatHidden", label: "Chat" },
+  { key: "buttonEmailHidden", label: "Email" },
+  { key: "buttonVoiceHidden", label: "Voice" },
+  { key: "buttonVideoHidden", label: "Video" },
+  { key: "buttonWhatsappHidden", label: "WhatsApp" },
+] as const;
+
+export const TOGGLES = ["sameAgent", "includeMobile", "allowLeaveEmail", "allowEmailAlert", "hidePreviewTyping", "phoneSimultaneousChats"] as const;
+
+export const WRAP_UP_MAX_SECONDS = 3600;
+export const AGENT_ROLE_MAX = 40;
+export const NEAREST_NEEDS_ENTERPRISE = "Nearest to the customer is available on the Large Enterprise plan only. Choose quickest reply, or upgrade.";
+
+export type ContactFieldKey = (typeof CONTACT_FIELDS)[number]["key"];
+export type ContactButtonKey = (typeof CONTACT_BUTTONS)[number]["key"];
+export type ToggleKey = (typeof TOGGLES)[number];
+
+/** What the form shows: the text as typed (so a refused form comes back as it was sent). */
+export type RoomSettingsValues = {
+  theme: string;
+  formCompanyName: string;
+  formLogoUrl: string;
+  formHeader: string;
+  formSubheader: string;
+  assignment: string;
+  agentRole: string;
+  wrapUpSeconds: string;
+} & Record<ContactFieldKey, string> &
+  Record<ContactButtonKey, boolean> &
+  Record<ToggleKey, boolean>;
+
+// A ticked box arrives as "on"; an unticked one does not arrive at all.
+const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
+const shownOrHidden = z.enum(["shown", "hidden"], { error: "Choose shown or hidden." }).transform((v) => v === "hidden");
+const visibility = z.enum(FIELD_VISIBILITY, { error: "Choose shown, mandatory or hidden." });
+const text = (max: number, tooLong = `Use at most ${max} characters.`) => z.string({ error: "This is required." }).trim().max(max, tooLong);
+
+const isWebUrl = (v: string) => {
+  try {
+    const url = new URL(v);
+    return (url.protocol === "https:" || url.protocol === "http:") && !!url.hostname;
+  } catch {
+    return false;
+  }
+};
+const WRAP_UP_MESSAGE = `Enter a whole number of seconds from 0 to ${WRAP_UP_MAX_SECONDS}, or leave it empty for never.`;
+
+// Empty means "not set": null in the table.
+const blankable = (inner: z.ZodString) =>
+  z.preprocess((v) => (typeof v === "string" ? v.trim() : ""), inner).transform((v) => (v === "" ? null : v));
+
+const optionalText = (max: number) => blankable(z.string().max(max, `Use at most ${max} characters.`));
+
+const webUrl = blankable(
+  z
+    .string()
+    .max(500, "Use at most 500 characters.")
+    .refine((v) => v === "" || isWebUrl(v), "Enter a web address starting with https:// or http://."),
+);
+
+// Empty: the agent never goes back to ONLINE by itself after a chat.
+const wrapUp = blankable(
+  z
+    .string()
+    .refine((v) => v === "" || (/^\d{1,4}$/.test(v) && Number(v) <= WRAP_UP_MAX_SECONDS), WRAP_UP_MESSAGE),
+).transform((v) => (v === null ? null : Number(v)));
+
+/** The form for one room; the company's plan decides whether "nearest" may be chosen. */
+export const roomSettingsForm = (plan: Plan) =>
+  z
+    .object({
+      // Contact form
+      theme: z
+        .string({ error: "Choose a colour." })
+        .trim()
+        .regex(/^#[0-9a-fA-F]{6}$/, "Choose a colour as #rrggbb, for example #2563eb.")
+        .transform((v) => v.toLowerCase()),
+      formCompanyName: optionalText(80),
+      formLogoUrl: webUrl,
+      formHeader: text(80).min(1, "Enter a header for the contact form."),
+      formSubheader: text(160),
+      fieldName: visibility,
+      fieldEmail: visibility,
+      fieldPhone: visibility,
+      fieldMessage: visibility,
+      buttonChatHidden: shownOrHidden,
+      buttonEmailHidden: shownOrHidden,
+      buttonVoiceHidden: shownOrHidden,
+      buttonVideoHidden: shownOrHidden,
+      buttonWhatsappHidden: shownOrHidden,
+      // Chat assignment
+      assignment: z
+        .enum(ASSIGNMENTS, { error: "Choose how chats are assigned." })
+        .refine((a) => a !== "nearest" || plan === "enterprise", NEAREST_NEEDS_ENTERPRISE),
+      sameAgent: checkbox,
+      includeMobile: checkbox,
+      // Customer interactions
+      allowLeaveEmail: checkbox,
+      allowEmailAlert: checkbox,
+      // Chat messaging
+      hidePreviewTyping: checkbox,
+      agentRole: text(AGENT_ROLE_MAX, `Use at most ${AGENT_ROLE_MAX} characters.`).min(1, "Enter the role customers see, for example Agent or Doctor."),
+      phoneSimultaneousChats: checkbox,
+      wrapUpSeconds: wrapUp,
+    })
+    .superRefine((s, ctx) => {
+      // A form with no button leaves the customer no way to reach anyone.
+      if (CONTACT_BUTTONS.every((b) => s[b.key])) {
+        ctx.addIssue({ code: "custom", path: ["buttons"], message: "Show at least one button, or customers cannot reach you." });
+      }
+    });
+
+export type RoomSettings = z.output<ReturnType<typeof roomSettingsForm>>;
+
+export type ParsedSettings = { success: true; data: RoomSettings } | { success: false; errors: Record<string, string> };
+
+export function parseRoomSettings(input: Record<string, unknown>, plan: Plan): ParsedSettings {
+  const parsed = roomSettingsForm(plan).safeParse(input);
+  return parsed.success ? { success: true, data: parsed.data } : { success: false, errors: fieldErrors(parsed.error) };
+}
+
+/** The form's values for a saved room. */
+export function settingsValuesFromRoom(room: Room): RoomSettingsValues {
+  return {
+    theme: room.theme,
+    formCompanyName: room.formCompanyName ?? "",
+    formLogoUrl: room.formLogoUrl ?? "",
+    formHeader: room.formHeader,
+    formSubheader: room.formSubheader,
+    fieldName: room.fieldName,
+    fieldEmail: room.fieldEmail,
+    fieldPhone: room.fieldPhone,
+    fieldMessage: room.fieldMessage,
+    buttonChatHidden: room.buttonChatHidden,
+    buttonEmailHidden: room.buttonEmailHidden,
+    buttonVoiceHidden: room.buttonVoiceHidden,
+    buttonVideoHidden: room.buttonVideoHidden,
+    buttonWhatsappHidden: room.buttonWhatsappHidden,
+    assignment: room.assignment,
+    sameAgent: room.sameAgent,
+    includeMobile: room.includeMobile,
+    allowLeaveEmail: room.allowLeaveEmail,
+    allowEmailAlert: room.allowEmailAlert,
+    hidePreviewTyping: room.hidePreviewTyping,
+    agentRole: room.agentRole,
+    phoneSimultaneousChats: room.phoneSimultaneousChats,
+    wrapUpSeconds: room.wrapUpSeconds === null ? "" : String(room.wrapUpSeconds),
+  };
+}
+
+/** The form's values as sent, for showing a refused form again without losing what was typed. */
+export function settingsValuesFromForm(input: Record<string, unknown>, fallback: RoomSettingsValues): RoomSettingsValues {
+  const str = (k: keyof RoomSettingsValues) => {
+    const v = input[k];
+    return typeof v === "string" ? v : typeof fallback[k] === "string" ? (fallback[k] as string) : "";
+  };
+  const values = { ...fallback };
+  for (const k of ["theme", "formCompanyName", "formLogoUrl", "formHeader", "formSubheader", "assignment", "agentRole", "wrapUpSeconds"] as const) {
+    values[k] = str(k);
+  }
+  for (const f of CONTACT_FIELDS) values[f.key] = str(f.key);
+  for (const b of CONTACT_BUTTONS) values[b.key] = input[b.key] === undefined ? fallback[b.key] : input[b.key] === "hidden";
+  for (const t of TOGGLES) values[t] = input[t] === "on" || input[t] === "true";
+  return values;
+}
+
+/** Names of the settings that a save changes, for the audit trail. */
+export function changedSettings(room: Room, next: RoomSettings): string[] {
+  return (Object.keys(next) as (keyof RoomSettings)[]).filter((k) => room[k] !== next[k]);
+}
