@@ -154,12 +154,6 @@ CREATE TABLE `ledger_entries` (
 --> statement-breakpoint
 CREATE INDEX `ledger_company_created` ON `ledger_entries` (`company_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `ledger_txn` ON `ledger_entries` (`txn_id`);--> statement-breakpoint
-CREATE TABLE `login_failures` (
-	`key` text PRIMARY KEY NOT NULL,
-	`count` integer NOT NULL,
-	`window_start` integer NOT NULL
-);
---> statement-breakpoint
 CREATE TABLE `messages` (
 	`id` text PRIMARY KEY NOT NULL,
 	`chat_id` text NOT NULL,
@@ -182,6 +176,12 @@ CREATE TABLE `payouts` (
 	`due_at` integer NOT NULL,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	FOREIGN KEY (`company_id`) REFERENCES `companies`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE TABLE `rate_counters` (
+	`key` text PRIMARY KEY NOT NULL,
+	`count` integer NOT NULL,
+	`window_start` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `recordings` (

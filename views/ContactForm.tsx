@@ -25,11 +25,13 @@ const FIELDS = [
 
 /** The customer's first contact point, rendered from the room's contact-form settings. */
 export function ContactForm({ room, companyName, action, agentName, mode, values = {}, errors = {} }: Props) {
-  const buttons = ([
+  const offered = ([
     { mode: "chat", label: "Chat", hidden: room.buttonChatHidden, icon: "chat" },
     { mode: "voice", label: "Voice", hidden: room.buttonVoiceHidden, icon: "phone" },
     { mode: "video", label: "Video", hidden: room.buttonVideoHidden, icon: "video" },
-  ] as const).filter((b) => !b.hidden && (!mode || b.mode === mode));
+  ] as const).filter((b) => !b.hidden);
+  // ?mode= narrows to one button, unless the room hides that one: then all shown buttons stay.
+  const buttons = offered.some((b) => b.mode === mode) ? offered.filter((b) => b.mode === mode) : offered;
   const message = room.fieldMessage;
   return (
     <Layout title={room.formHeader} bare>

@@ -1,7 +1,7 @@
 import { Layout } from "./Layout";
 
 export function ErrorPage({ status, message }: { status: number; message: string }) {
-  const heading = status === 404 ? "Not found" : status === 403 ? "No access" : status >= 500 ? "Something went wrong" : "Please check that";
+  const heading = status === 404 ? "Not found" : status === 403 ? "No access" : status === 503 ? "Not available right now" : status >= 500 ? "Something went wrong" : "Please check that";
   return (
     <Layout title={heading}>
       <section class="card empty">

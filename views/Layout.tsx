@@ -14,6 +14,8 @@ const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
 });
 
+const IMPORT_MAP = JSON.stringify({ imports: { "@hotwired/stimulus": "/vendor/stimulus.js" } });
+
 export type LayoutProps = { title: string; children?: Child; bare?: boolean };
 
 export function Layout({ title, children, bare }: LayoutProps) {
@@ -30,7 +32,9 @@ export function Layout({ title, children, bare }: LayoutProps) {
         <link rel="icon" href="/icons/parley.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/css/app.css" />
         <script src="/vendor/htmx.min.js" defer></script>
-        <script type="importmap">{`{"imports":{"@hotwired/stimulus":"/vendor/stimulus.js"}}`}</script>
+        <script src="/vendor/htmx-ext-ws.min.js" defer></script>
+        {/* A constant, not user text: JSX would escape its quotes. */}
+        <script type="importmap" dangerouslySetInnerHTML={{ __html: IMPORT_MAP }}></script>
         <script type="module" src="/controllers/index.js"></script>
       </head>
       <body hx-headers={headers}>

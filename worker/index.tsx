@@ -8,6 +8,7 @@ import { loadUser } from "./http/session";
 import { adminRoutes } from "./routes/admin";
 import { agentRoutes } from "./routes/agent";
 import { authRoutes } from "./routes/auth";
+import { chatRoutes } from "./routes/chats";
 import { customerRoutes } from "./routes/customer";
 import { devRoutes } from "./routes/dev";
 import { publicApiRoutes } from "./routes/public-api";
@@ -30,8 +31,13 @@ app.route("/", authRoutes);
 app.route("/admin", adminRoutes);
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
+app.route("/chats", chatRoutes);
 
 app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));
 
 export default app;
+
+export { AgentDO } from "../durable-objects/AgentDO";
+export { ChatDO } from "../durable-objects/ChatDO";
+export { RoomDO } from "../durable-objects/RoomDO";

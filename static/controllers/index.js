@@ -1,4 +1,19 @@
 // Starts Stimulus and registers every controller; each lives in its own file beside this one.
 import { Application } from "@hotwired/stimulus";
+import ComposerController from "./composer_controller.js";
+import ConfirmController from "./confirm_controller.js";
+import ConnectionController from "./connection_controller.js";
+import ConsoleController from "./console_controller.js";
+import RingController from "./ring_controller.js";
+import ScrollController from "./scroll_controller.js";
+import ToastController from "./toast_controller.js";
 
-window.Stimulus = Application.start();
+const application = Application.start();
+application.register("composer", ComposerController);
+application.register("confirm", ConfirmController);
+application.register("connection", ConnectionController);
+application.register("console", ConsoleController);
+application.register("ring", RingController);
+application.register("scroll", ScrollController);
+application.register("toast", ToastController);
+window.Stimulus = application;

@@ -361,8 +361,9 @@ export const sessions = sqliteTable("sessions", {
   createdAt: createdAt(),
 });
 
-// Failed sign-ins per key (an email or an IP) within the current window.
-export const loginFailures = sqliteTable("login_failures", {
+// Fixed-window counters for rate limits (worker/http/rate-limit.ts): failed sign-ins per email
+// and per IP, contact forms per IP.
+export const rateCounters = sqliteTable("rate_counters", {
   key: text("key").primaryKey(),
   count: integer("count").notNull(),
   windowStart: integer("window_start").notNull(),

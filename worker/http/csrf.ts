@@ -47,3 +47,13 @@ export const csrf = createMiddleware<AppEnv>(async (c, next) => {
 
 const csrfError = () =>
   new AppError("csrf", "This form has expired or came from another site. Reload the page and try again.");
+
+/**
+ * A WebSocket handshake carries cookies but no CSRF token: refuse one that another site's page
+ * opened (cross-site WebSocket hijacking).
+ */
+export const sameSiteSocket = createMiddleware<AppEnv>(async (c, next) => {
+  const site = c.req.header("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw new AppError("forbidden", "Live connections are only accepted from Parley's own pages.");
+  await next();
+});

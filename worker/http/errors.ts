@@ -6,9 +6,12 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "too_many_requests"
-  | "csrf";
+  | "csrf"
+  | "unavailable";
 
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429> = {
+type Status = 400 | 401 | 403 | 404 | 409 | 429 | 503;
+
+const STATUS: Record<ErrorCode, Status> = {
   bad_request: 400,
   unauthorised: 401,
   forbidden: 403,
@@ -16,10 +19,11 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429> = {
   conflict: 409,
   too_many_requests: 429,
   csrf: 403,
+  unavailable: 503,
 };
 
 export class AppError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 429;
+  readonly status: Status;
   constructor(
     readonly code: ErrorCode,
     message: string,

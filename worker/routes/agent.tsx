@@ -1,28 +1,73 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
 import { openDb } from "../adapters/db";
 import type { SessionUser } from "../accounts/sessions";
 import type { AppEnv } from "../app-env";
-import { roomAgents, rooms } from "../db/schema";
+import { agentProfiles, chats, roomAgents, rooms } from "../db/schema";
+import { sameSiteSocket } from "../http/csrf";
+import { notFound } from "../http/errors";
+import { relaySocket } from "../http/socket";
 import { requireAgent, requireUser } from "../http/session";
-import { AgentHome } from "../../views/AgentHome";
+import { roomKey, type AgentIdentity } from "../live/types";
+import { isRoomUsable } from "../rooms/presets";
+import { AgentConsole, AgentChatPanel } from "../../views/AgentConsole";
 
-export const agentRoutes = new Hono<AppEnv>().use(requireUser, requireAgent).get("/", async (c) => {
-  const user = c.get("user") as SessionUser;
+const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
+
+async function servedRooms(c: Context<AppEnv>) {
+  const user = me(c);
   const served = await openDb(c.env.DB)
     .select({ room: rooms })
     .from(roomAgents)
     .innerJoin(rooms, eq(rooms.id, roomAgents.roomId))
     .where(and(eq(roomAgents.userId, user.id), eq(rooms.companyId, user.companyId)))
     .orderBy(asc(rooms.position));
-  return c.render(
-    <AgentHome
-      name={user.name}
-      companySlug={user.companySlug}
-      handle={user.handle}
-      plan={user.plan}
-      rooms={served.map((s) => s.room)}
-      origin={new URL(c.req.url).origin}
-    />,
-  );
-});
+  return served.map((s) => s.room);
+}
+
+export const agentRoutes = new Hono<AppEnv>()
+  .use(requireUser, requireAgent)
+  .get("/", async (c) => {
+    const user = me(c);
+    const device = c.req.query("device") === "mobile" ? "mobile" : null;
+    return c.render(
+      <AgentConsole user={user} rooms={await servedRooms(c)} origin={new URL(c.req.url).origin} device={device} />,
+    );
+  })
+  // The console's socket: the agent's Durable Object, told who the agent is and which rooms they serve.
+  .get("/ws", sameSiteSocket, async (c) => {
+    if (c.req.header("upgrade") !== "websocket") return c.text("Expected a WebSocket.", 426);
+    const user = me(c);
+    const profile = await openDb(c.env.DB).select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get();
+    const usable = (await servedRooms(c)).filter((r) => isRoomUsable(user.plan, r.name));
+    const cf = c.req.raw.cf as { latitude?: string; longitude?: string } | undefined;
+    const identity: AgentIdentity = {
+      agentId: user.id,
+      email: user.email,
+      name: user.name,
+      companyId: user.companyId,
+      ringtone: profile?.ringtone ?? "classic",
+      greeting: profile?.greeting ?? "Hello! How can I help you today?",
+      photoUrl: profile?.photoUrl ?? null,
+      roomKeys: [...usable.map((r) => roomKey(user.companyId, r.name)), roomKey(user.companyId, `~${user.handle}`)],
+      location: cf?.latitude && cf.longitude ? { lat: Number(cf.latitude), lon: Number(cf.longitude) } : null,
+    };
+    const device = c.req.query("device") === "mobile" ? "mobile" : "browser";
+    const url = new URL(c.req.url);
+    url.search = `?device=${device}`;
+    const stub = c.env.AGENT.get(c.env.AGENT.idFromName(user.id));
+    return relaySocket(await stub.fetch(new Request(url, { headers: { upgrade: "websocket", "x-parley-agent": JSON.stringify(identity) } })));
+  })
+  .get("/chats/:chatId", async (c) => {
+    const user = me(c);
+    const id = z.uuid().safeParse(c.req.param("chatId"));
+    if (!id.success) throw notFound("chat");
+    const chat = await openDb(c.env.DB)
+      .select({ id: chats.id })
+      .from(chats)
+      .where(and(eq(chats.id, id.data), eq(chats.companyId, user.companyId), eq(chats.agentId, user.id)))
+      .get();
+    if (!chat) throw notFound("chat");
+    return c.html(<AgentChatPanel chatId={chat.id} />);
+  });

@@ -1,34 +1,101 @@
-import { Hono } from "hono";
-import { openDb } from "../adapters/db";
+import { Hono, type Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { openDb, type Db } from "../adapters/db";
+import { countEvents, heldKey } from "../adapters/rate-counters";
+import { randomToken } from "../accounts/tokens";
+import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
+import { customerRequests } from "../db/schema";
 import { AppError, notFound } from "../http/errors";
+import { POLICIES } from "../http/rate-limit";
+import { secure } from "../http/session";
+import { startChat } from "../live/start-chat";
+import { contactFormSchema } from "../rooms/contact-form";
 import { GENERAL, isRoomUsable } from "../rooms/presets";
 import { getCompanyBySlug, getPrivateRoom, getRoomByName } from "../rooms/queries";
-import { ContactForm, type ContactMode } from "../../views/ContactForm";
+import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
+import { MessageSent } from "../../views/CustomerChat";
+import { newId } from "../accounts/tokens";
 
 const MODES = new Set<ContactMode>(["chat", "voice", "video"]);
 const modeOf = (q: string | undefined) => (MODES.has(q as ContactMode) ? (q as ContactMode) : undefined);
 
-// What a customer sees: a room's contact form, or an agent's private room (/c/{company}/~{handle}).
-export const customerRoutes = new Hono<AppEnv>().get("/:company/:room", async (c) => {
-  const db = openDb(c.env.DB);
-  const company = await getCompanyBySlug(db, c.req.param("company"));
+export const VISITOR_COOKIE = "parley_visitor";
+export const CHAT_COOKIE = "parley_chat";
+
+/** A room by its URL name, or an agent's private room (`~handle`), usable on the company's plan. */
+async function resolveRoom(db: Db, companySlug: string, name: string) {
+  const company = await getCompanyBySlug(db, companySlug);
   if (!company) throw notFound("company");
-  const name = c.req.param("room");
-  const action = `/c/${company.slug}/${name}`;
-  const mode = modeOf(c.req.query("mode"));
   if (name.startsWith("~")) {
     const found = await getPrivateRoom(db, company.id, name.slice(1));
     if (!found) throw notFound("agent");
     // A private room must not reopen a room the plan locks: it falls back to GENERAL's settings.
     const room = isRoomUsable(company.plan, found.room.name) ? found.room : await getRoomByName(db, company.id, GENERAL);
     if (!room) throw notFound("chat room");
-    return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={found.agent.name} mode={mode} />);
+    return { company, room, privateAgent: found.agent };
   }
   const room = await getRoomByName(db, company.id, name);
   if (!room) throw notFound("chat room");
   if (!isRoomUsable(company.plan, room.name)) {
     throw new AppError("forbidden", `${company.name} does not take chats in this room at the moment. Try their GENERAL room.`);
   }
-  return c.render(<ContactForm room={room} companyName={company.name} action={action} mode={mode} />);
-});
+  return { company, room, privateAgent: null };
+}
+
+/** The anonymous customer's long-lived id, for "same agent as last time". */
+function visitorId(c: Context<AppEnv>): string {
+  const existing = getCookie(c, VISITOR_COOKIE);
+  if (existing && /^[A-Za-z0-9_-]{20,64}$/.test(existing)) return existing;
+  const id = randomToken(18);
+  setCookie(c, VISITOR_COOKIE, id, { httpOnly: true, secure: secure(c), sameSite: "Lax", path: "/", maxAge: 400 * 24 * 3600 });
+  return id;
+}
+
+const cfLocation = (c: Context<AppEnv>) => {
+  const cf = c.req.raw.cf as { latitude?: string; longitude?: string } | undefined;
+  const lat = Number(cf?.latitude);
+  const lon = Number(cf?.longitude);
+  return cf?.latitude && cf?.longitude && Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : null;
+};
+
+// What a customer sees: a room's contact form, or an agent's private room (/c/{company}/~{handle}).
+export const customerRoutes = new Hono<AppEnv>()
+  .get("/:company/:room", async (c) => {
+    const { company, room, privateAgent } = await resolveRoom(openDb(c.env.DB), c.req.param("company"), c.req.param("room"));
+    const action = `/c/${company.slug}/${c.req.param("room")}`;
+    return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={privateAgent?.name} mode={modeOf(c.req.query("mode"))} />);
+  })
+  .post("/:company/:room", async (c) => {
+    const db = openDb(c.env.DB);
+    const { company, room, privateAgent } = await resolveRoom(db, c.req.param("company"), c.req.param("room"));
+    const ipKey = [{ key: `contact-ip:${c.req.header("cf-connecting-ip") ?? "local"}`, policy: POLICIES.contactIp }];
+    const held = await heldKey(db, ipKey);
+    if (held) throw new AppError("too_many_requests", `Too many requests from your network. Please try again in ${held.minutes} minutes.`);
+    await countEvents(db, ipKey);
+
+    const body = await c.req.parseBody();
+    const values: ContactValues = {};
+    for (const k of ["name", "email", "phone", "message"] as const) if (typeof body[k] === "string") values[k] = body[k];
+    const parsed = contactFormSchema(room).safeParse(body);
+    const action = `/c/${company.slug}/${c.req.param("room")}`;
+    if (!parsed.success) {
+      c.status(422);
+      return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={privateAgent?.name} values={values} errors={fieldErrors(parsed.error)} />);
+    }
+    const contact = parsed.data;
+    if (contact.mode === "email") {
+      await db.insert(customerRequests).values({ id: newId(), companyId: company.id, roomId: room.id, kind: "message", name: contact.name, email: contact.email!, body: contact.message });
+      return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} kind="message" />);
+    }
+    const { chatId, token } = await startChat(c.env, {
+      company,
+      room,
+      privateAgent: privateAgent ? { id: privateAgent.id, handle: privateAgent.handle } : null,
+      contact: { ...contact, mode: contact.mode },
+      visitorId: visitorId(c),
+      location: cfLocation(c),
+    });
+    setCookie(c, CHAT_COOKIE, token, { httpOnly: true, secure: secure(c), sameSite: "Lax", path: `/chats/${chatId}`, maxAge: 24 * 3600 });
+    return c.redirect(`/chats/${chatId}`, 303);
+  });

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import { z } from "zod";
 import { openDb } from "../adapters/db";
@@ -6,7 +6,8 @@ import type { AppEnv } from "../app-env";
 import { meterAmount } from "../billing/meter";
 import { roomScheme } from "../billing/scheme";
 import { AppError, notFound } from "../http/errors";
-import { getCompanyBySlug, getRoomByName } from "../rooms/queries";
+import { roomKey } from "../live/types";
+import { getCompanyBySlug, getPrivateRoom, getRoomByName } from "../rooms/queries";
 
 // The cap keeps every amount an exact integer; no chat lasts 31 years.
 const MAX_SECONDS = 999_999_999;
@@ -16,9 +17,22 @@ const seconds = z
   .transform(Number)
   .refine((s) => s <= MAX_SECONDS, `seconds must be at most ${MAX_SECONDS}.`);
 
+/** Live statistics of a room, from its Durable Object; a private room is `~{handle}`. */
+async function roomStatsResponse(c: Context<AppEnv, "/stats/:company/:room">, details: boolean) {
+  const db = openDb(c.env.DB);
+  const company = await getCompanyBySlug(db, c.req.param("company"));
+  const name = c.req.param("room");
+  const exists = company && (name.startsWith("~") ? await getPrivateRoom(db, company.id, name.slice(1)) : await getRoomByName(db, company.id, name));
+  if (!company || !exists) throw new AppError("not_found", "No such chat room.");
+  const stats = await c.env.ROOM.get(c.env.ROOM.idFromName(roomKey(company.id, name))).stats(details);
+  return c.json({ ...stats, chatRoom: name });
+}
+
 // Public JSON for embedders: open to any origin, no cookies.
 export const publicApiRoutes = new Hono<AppEnv>()
   .use(cors({ origin: "*", allowMethods: ["GET", "OPTIONS"] }))
+  .get("/stats/:company/:room", (c) => roomStatsResponse(c, false))
+  .get("/stats/:company/:room/details", (c) => roomStatsResponse(c, true))
   .get("/quote/:company/:room", async (c) => {
     const parsed = seconds.safeParse(c.req.query("seconds") ?? "");
     if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]!.message);

@@ -1,0 +1,263 @@
+import { DurableObject } from "cloudflare:workers";
+import { assertNever, consoleMessage, parseFrame } from "../worker/live/socket-messages";
+import type { AgentIdentity, AnswerResult, RingInfo } from "../worker/live/types";
+import { CHOOSABLE, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
+import { chatOpened, consoleSnapshot, ringGone, ringOffer, socketError, statusBar } from "../views/live/ConsoleFragments";
+import type { RoomDO } from "./RoomDO";
+import type { ChatDO } from "./ChatDO";
+
+type Attachment = { device: Device };
+type Statuses = Record<Device, AgentStatus>;
+type ActiveChat = { chatId: string; roomKey: string; device: Device };
+
+const room = (env: Env, key: string) => env.ROOM.get(env.ROOM.idFromName(key)) as DurableObjectStub<RoomDO>;
+const chat = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
+
+/**
+ * One per agent: the agent's console connections (browser and mobile, each with its own state)
+ * and the one place that decides whether this agent is free, so two rooms can never both win.
+ * Every decision is a synchronous read-modify-write of storage, with no await in between.
+ */
+export class AgentDO extends DurableObject<Env> {
+  private get kv() {
+    return this.ctx.storage.kv;
+  }
+  private identity() {
+    return this.kv.get<AgentIdentity>("identity");
+  }
+  private statuses(): Statuses {
+    return this.kv.get<Statuses>("statuses") ?? { browser: "WAITING_NEW_CALL", mobile: "WAITING_NEW_CALL" };
+  }
+  private rings(): Record<string, RingInfo> {
+    return this.kv.get<Record<string, RingInfo>>("rings") ?? {};
+  }
+  private activeChats(): ActiveChat[] {
+    return this.kv.get<ActiveChat[]>("activeChats") ?? [];
+  }
+  private connected(device: Device) {
+    return this.ctx.getWebSockets(device).length > 0;
+  }
+
+  /** The console's WebSocket; the Worker has authenticated the agent and passes who they are. */
+  override async fetch(request: Request): Promise<Response> {
+    const identity = JSON.parse(request.headers.get("x-parley-agent") ?? "null") as AgentIdentity | null;
+    const device = new URL(request.url).searchParams.get("device") === "mobile" ? "mobile" : "browser";
+    if (!identity || request.headers.get("upgrade") !== "websocket") return new Response("expected a console WebSocket", { status: 400 });
+    const previous = this.identity();
+    this.kv.put("identity", identity);
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [device]);
+    server.serializeAttachment({ device } satisfies Attachment);
+    server.send(this.snapshot(device));
+    // Rooms the agent no longer serves forget them; the others learn the current state.
+    const dropped = (previous?.roomKeys ?? []).filter((k) => !identity.roomKeys.includes(k));
+    this.ctx.waitUntil(Promise.all([this.publish(), ...dropped.map((k) => room(this.env, k).forgetAgent(identity.agentId))]));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    const { device } = ws.deserializeAttachment() as Attachment;
+    const parsed = parseFrame(consoleMessage, frame);
+    if (!parsed.ok) return ws.send(socketError(parsed.error));
+    const message = parsed.message;
+    switch (message.type) {
+      case "status":
+        return this.choose(device, message.status);
+      case "answer":
+        return this.answer(device, message.chatId, ws);
+      default:
+        assertNever(message);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    const { device } = ws.deserializeAttachment() as Attachment;
+    // The last console of a kind going away changes what rooms see (a null device).
+    if (this.ctx.getWebSockets(device).filter((s) => s !== ws).length === 0) await this.publish();
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.webSocketClose(ws);
+  }
+
+  /** ONLINE or OFFLINE, chosen by the agent. While serving, the choice waits for the chat's end. */
+  private async choose(device: Device, status: AgentStatus): Promise<void> {
+    if (!CHOOSABLE.includes(status)) return;
+    const statuses = this.statuses();
+    if (statuses[device] === "SERVING_CUSTOMER") return this.broadcast(device, socketError("Finish your current chat first."));
+    this.kv.put("statuses", { ...statuses, [device]: status });
+    this.kv.delete(`wrapUp:${device}`);
+    this.broadcast(device, statusBar(status));
+    await this.publish();
+  }
+
+  /**
+   * The agent answers a ring. Claiming this agent is synchronous (no other answer can slip in);
+   * then the room decides whether the chat is still there to take, first answer wins.
+   */
+  private async answer(device: Device, chatId: string, ws: WebSocket): Promise<void> {
+    const ring = this.rings()[chatId];
+    if (!ring) return ws.send(socketError("That chat is no longer waiting."));
+    const claimed = this.claim(device, ring);
+    if (!claimed.ok) return ws.send(socketError(claimed.reason));
+
+    const identity = this.identity()!;
+    let result: AnswerResult;
+    try {
+      result = await room(this.env, ring.roomKey).answer(chatId, identity.agentId);
+    } catch (err) {
+      console.error("room answer failed", chatId, err);
+      result = { ok: false, reason: "The chat could not be connected. Please try again." };
+    }
+    if (!result.ok) {
+      this.release(chatId, device);
+      for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
+      this.broadcast(device, statusBar(this.statuses()[device]) + socketError(result.reason));
+      await this.publish();
+      return;
+    }
+    await chat(this.env, chatId).assign({ agentId: identity.agentId, name: identity.name, greeting: identity.greeting, photoUrl: identity.photoUrl });
+    for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
+    this.broadcast(device, statusBar("SERVING_CUSTOMER") + chatOpened(chatId));
+    await this.publish();
+  }
+
+  /** Synchronous test-and-set of this agent's availability for one more chat. */
+  claim(device: Device, ring: Pick<RingInfo, "chatId" | "roomKey" | "simultaneousChats">): AnswerResult {
+    const statuses = this.statuses();
+    const active = this.activeChats();
+    const busy = active.length > 0;
+    if (busy && !ring.simultaneousChats) return { ok: false, reason: "You are already serving a customer." };
+    if (!busy && statuses[device] !== "WAITING_NEW_CALL") return { ok: false, reason: "Go ONLINE to answer chats." };
+    const rings = this.rings();
+    delete rings[ring.chatId];
+    this.kv.put("rings", rings);
+    this.kv.put("activeChats", [...active, { chatId: ring.chatId, roomKey: ring.roomKey, device }]);
+    this.kv.put("statuses", { ...statuses, [device]: "SERVING_CUSTOMER" });
+    this.kv.delete(`wrapUp:${device}`);
+    return { ok: true };
+  }
+
+  private release(chatId: string, device: Device): void {
+    const remaining = this.activeChats().filter((c) => c.chatId !== chatId);
+    this.kv.put("activeChats", remaining);
+    if (!remaining.some((c) => c.device === device)) this.kv.put("statuses", { ...this.statuses(), [device]: "WAITING_NEW_CALL" });
+  }
+
+  /** A room asks this agent to take a chat: ring every free console of the given kinds. */
+  async ring(ring: RingInfo, devices: Device[]): Promise<boolean> {
+    const reachable = devices.filter((d) => this.connected(d));
+    if (!reachable.length) {
+      // A stale presence: the room thought a console was open. Tell it the truth.
+      this.ctx.waitUntil(this.publish());
+      return false;
+    }
+    this.kv.put("rings", { ...this.rings(), [ring.chatId]: ring });
+    for (const d of reachable) this.broadcast(d, ringOffer(ring, this.identity()?.ringtone ?? "classic"));
+    return true;
+  }
+
+  /** Someone else answered, or the customer left: the ring stops on every console. */
+  async stopRing(chatId: string): Promise<void> {
+    const rings = this.rings();
+    if (!rings[chatId]) return;
+    delete rings[chatId];
+    this.kv.put("rings", rings);
+    for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
+  }
+
+  /** The chat ended: the agent stays in a hang-up state until they choose, or wrap-up ends. */
+  async chatEnded(chatId: string, endedBy: "customer" | "agent" | "timeout" | "system", wrapUpSeconds: number | null): Promise<void> {
+    const active = this.activeChats();
+    const ended = active.find((c) => c.chatId === chatId);
+    if (!ended) return;
+    const remaining = active.filter((c) => c.chatId !== chatId);
+    this.kv.put("activeChats", remaining);
+    if (!remaining.some((c) => c.device === ended.device)) {
+      this.kv.put("statuses", { ...this.statuses(), [ended.device]: endedBy === "agent" ? "HANG_UP" : "REMOTE_CUSTOMER_HANGUP" });
+      if (wrapUpSeconds !== null) {
+        const at = Date.now() + wrapUpSeconds * 1000;
+        this.kv.put(`wrapUp:${ended.device}`, at);
+        await this.armAlarm();
+      }
+    }
+    this.broadcast(ended.device, statusBar(this.statuses()[ended.device]));
+    await this.publish();
+  }
+
+  /** Wrap-up time over: back to ONLINE unless the agent chose otherwise meanwhile. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const statuses = this.statuses();
+    let changed = false;
+    for (const d of ["browser", "mobile"] as const) {
+      const at = this.kv.get<number>(`wrapUp:${d}`);
+      if (at === undefined || at > now) continue;
+      this.kv.delete(`wrapUp:${d}`);
+      if (statuses[d] === "HANG_UP" || statuses[d] === "REMOTE_CUSTOMER_HANGUP") {
+        statuses[d] = "WAITING_NEW_CALL";
+        changed = true;
+      }
+    }
+    if (changed) {
+      this.kv.put("statuses", statuses);
+      for (const d of ["browser", "mobile"] as const) this.broadcast(d, statusBar(statuses[d]));
+      await this.publish();
+    }
+    await this.armAlarm();
+  }
+
+  private async armAlarm(): Promise<void> {
+    const next = (["browser", "mobile"] as const)
+      .map((d) => this.kv.get<number>(`wrapUp:${d}`))
+      .filter((t): t is number => t !== undefined)
+      .sort((a, b) => a - b)[0];
+    if (next === undefined) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+
+  presence(): AgentPresence | null {
+    const identity = this.identity();
+    if (!identity) return null;
+    const statuses = this.statuses();
+    return {
+      agentId: identity.agentId,
+      email: identity.email,
+      name: identity.name,
+      browser: this.connected("browser") ? statuses.browser : null,
+      mobile: this.connected("mobile") ? statuses.mobile : null,
+      location: identity.location,
+      activeChats: this.activeChats().length,
+    };
+  }
+
+  /** Every room this agent serves learns the agent's presence. */
+  private async publish(): Promise<void> {
+    const identity = this.identity();
+    const presence = this.presence();
+    if (!identity || !presence) return;
+    await Promise.all(
+      identity.roomKeys.map((key) =>
+        room(this.env, key)
+          .agentPresence(key, presence)
+          .catch((err: unknown) => console.error("presence to room failed", key, err)),
+      ),
+    );
+  }
+
+  /** Everything a console shows, for a console that has just connected (or reconnected). */
+  private snapshot(device: Device): string {
+    const chats = this.activeChats().filter((c) => c.device === device);
+    return consoleSnapshot(this.statuses()[device], Object.values(this.rings()), chats.map((c) => c.chatId), this.identity()?.ringtone ?? "classic");
+  }
+
+  private broadcast(device: Device, html: string): void {
+    for (const ws of this.ctx.getWebSockets(device)) {
+      try {
+        ws.send(html);
+      } catch {
+        // closing socket; its close handler updates presence
+      }
+    }
+  }
+}

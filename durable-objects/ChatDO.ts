@@ -1,0 +1,266 @@
+import { DurableObject } from "cloudflare:workers";
+import { sha256Hex } from "../worker/accounts/tokens";
+import { assertNever, chatMessage, parseFrame } from "../worker/live/socket-messages";
+import type { AgentCard, ChatInit } from "../worker/live/types";
+import { chatSnapshot, messageItem, notice, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
+import { socketError } from "../views/live/ConsoleFragments";
+import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/live/chat-records";
+import type { AgentDO } from "./AgentDO";
+import type { RoomDO } from "./RoomDO";
+
+export type Party = "customer" | "agent";
+type Attachment = { party: Party; userId: string | null };
+type Status = "waiting" | "connected" | "ended";
+type EndedBy = "customer" | "agent" | "timeout" | "system";
+
+/** How long a waiting customer's page may be gone (a refresh) before the chat is given up. */
+export const WAITING_GRACE_MS = 15_000;
+/** How long either party may be offline in a connected chat before it ends (spec: 90 s). */
+export const OFFLINE_TIMEOUT_MS = 90_000;
+
+/**
+ * One per chat: the WebSocket hub of its parties (text, typing preview, offline/online notices,
+ * reconnection after a refresh). Messages are written to this object's storage before they are
+ * relayed, and copied to D1 when the chat ends.
+ */
+export class ChatDO extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      "create table if not exists messages (seq integer primary key autoincrement, sender text not null, body text not null, at integer not null)",
+    );
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  private get kv() {
+    return this.ctx.storage.kv;
+  }
+  private init(): ChatInit | undefined {
+    return this.kv.get<ChatInit>("init");
+  }
+  private status(): Status {
+    return this.kv.get<Status>("status") ?? "waiting";
+  }
+  private agent(): AgentCard | undefined {
+    return this.kv.get<AgentCard>("agent");
+  }
+  private sockets(party: Party): WebSocket[] {
+    return this.ctx.getWebSockets(party);
+  }
+
+  async start(init: ChatInit): Promise<void> {
+    if (this.init()) return;
+    this.kv.put("init", init);
+    this.kv.put("status", "waiting");
+  }
+
+  /** For the customer's page: the chat's public facts, if the token is this chat's. */
+  async customerView(token: string): Promise<{ init: ChatInit; status: Status; agent: AgentCard | null } | null> {
+    const init = this.init();
+    if (!init || (await sha256Hex(token)) !== init.customerTokenHash) return null;
+    return { init, status: this.status(), agent: this.agent() ?? null };
+  }
+
+  /** The WebSocket of one party; the Worker has checked the session or passes the customer's token. */
+  override async fetch(request: Request): Promise<Response> {
+    const init = this.init();
+    if (!init || request.headers.get("upgrade") !== "websocket") return new Response("no such chat", { status: 404 });
+    let attachment: Attachment;
+    const agentId = request.headers.get("x-parley-agent-id");
+    if (agentId) {
+      if (this.agent()?.agentId !== agentId) return new Response("not your chat", { status: 403 });
+      attachment = { party: "agent", userId: agentId };
+    } else {
+      const token = request.headers.get("x-parley-customer-token") ?? "";
+      if ((await sha256Hex(token)) !== init.customerTokenHash) return new Response("not your chat", { status: 403 });
+      attachment = { party: "customer", userId: null };
+    }
+    const wasOffline = this.sockets(attachment.party).length === 0;
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [attachment.party]);
+    server.serializeAttachment(attachment);
+    server.send(this.snapshot(attachment.party));
+    if (wasOffline) this.partyBack(attachment.party);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    const { party } = ws.deserializeAttachment() as Attachment;
+    const parsed = parseFrame(chatMessage, frame);
+    if (!parsed.ok) return ws.send(socketError(parsed.error));
+    const message = parsed.message;
+    const status = this.status();
+    switch (message.type) {
+      case "text": {
+        if (status !== "connected") return ws.send(socketError(status === "ended" ? "This chat has ended." : "Please wait until you are connected."));
+        const at = Date.now();
+        // Written before it is relayed: the output gate holds the sends until the row is durable.
+        const row = this.ctx.storage.sql
+          .exec<{ seq: number }>("insert into messages (sender, body, at) values (?, ?, ?) returning seq", party, message.text, at)
+          .one();
+        this.relay({ seq: row.seq, sender: party, body: message.text, at });
+        return;
+      }
+      case "typing": {
+        if (status !== "connected" || this.init()!.hidePreviewTyping) return;
+        const other: Party = party === "customer" ? "agent" : "customer";
+        this.send(other, typingPreview(this.init()!.chatId, message.text, this.nameOf(party, other)));
+        return;
+      }
+      case "hangup":
+        return this.end(party);
+      case "askAll":
+        if (party === "customer" && status === "waiting") await this.room().askAll(this.init()!.chatId);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    const { party } = ws.deserializeAttachment() as Attachment;
+    if (this.sockets(party).some((s) => s !== ws)) return;
+    const status = this.status();
+    if (status === "waiting" && party === "customer") {
+      await this.setDeadline("leave", Date.now() + WAITING_GRACE_MS);
+    } else if (status === "connected") {
+      this.kv.put(`offline:${party}`, Date.now());
+      this.send(party === "customer" ? "agent" : "customer", notice(this.init()!.chatId, `${this.nameOf(party, party === "customer" ? "agent" : "customer")} is offline. Waiting for them to come back…`, "warn"));
+      await this.setDeadline(`timeout:${party}`, Date.now() + OFFLINE_TIMEOUT_MS);
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.webSocketClose(ws);
+  }
+
+  private partyBack(party: Party): void {
+    const status = this.status();
+    if (status === "waiting" && party === "customer") {
+      this.clearDeadline("leave");
+      return;
+    }
+    const since = this.kv.get<number>(`offline:${party}`);
+    if (status !== "connected" || since === undefined) return;
+    this.kv.delete(`offline:${party}`);
+    this.clearDeadline(`timeout:${party}`);
+    const other: Party = party === "customer" ? "agent" : "customer";
+    this.send(other, notice(this.init()!.chatId, `${this.nameOf(party, other)} is back online.`, "ok"));
+  }
+
+  /** The room found an agent and the agent claimed the chat. */
+  async assign(agent: AgentCard): Promise<void> {
+    if (this.status() !== "waiting") return;
+    this.kv.put("agent", agent);
+    this.kv.put("status", "connected");
+    this.clearDeadline("leave");
+    const init = this.init()!;
+    await markChatConnected(this.env.DB, init, agent.agentId);
+    this.send("customer", this.snapshot("customer"));
+  }
+
+  async queuePosition(position: number, agentFree: boolean): Promise<void> {
+    if (this.status() !== "waiting") return;
+    this.kv.put("position", position);
+    this.send("customer", queueInfo(this.init()!, position, agentFree));
+  }
+
+  /** Hang-up by either party, the offline timeout, or the customer leaving the queue. */
+  async end(by: EndedBy): Promise<void> {
+    const status = this.status();
+    if (status === "ended") return;
+    const init = this.init()!;
+    this.kv.put("status", "ended");
+    this.kv.put("endedBy", by);
+    await this.ctx.storage.deleteAlarm();
+    this.kv.delete("deadlines");
+    const messages = this.messages();
+    const agent = this.agent();
+    await finishChatRecord(this.env.DB, init, status === "waiting" ? "missed" : "ended", by, messages);
+    for (const party of ["customer", "agent"] as const) this.send(party, this.snapshot(party));
+    if (status === "waiting") await this.room().cancel(init.chatId);
+    else if (agent) await this.agentStub(agent.agentId).chatEnded(init.chatId, by, init.wrapUpSeconds);
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const deadlines = this.kv.get<Record<string, number>>("deadlines") ?? {};
+    for (const [name, at] of Object.entries(deadlines)) {
+      if (at > now) continue;
+      delete deadlines[name];
+      this.kv.put("deadlines", deadlines);
+      if (name === "leave" && this.status() === "waiting" && this.sockets("customer").length === 0) await this.end("customer");
+      if (name.startsWith("timeout:") && this.status() === "connected") await this.end("timeout");
+    }
+    await this.armAlarm();
+  }
+
+  private async setDeadline(name: string, at: number): Promise<void> {
+    this.kv.put("deadlines", { ...(this.kv.get<Record<string, number>>("deadlines") ?? {}), [name]: at });
+    await this.armAlarm();
+  }
+
+  private clearDeadline(name: string): void {
+    const deadlines = this.kv.get<Record<string, number>>("deadlines") ?? {};
+    if (!(name in deadlines)) return;
+    delete deadlines[name];
+    this.kv.put("deadlines", deadlines);
+    this.ctx.waitUntil(this.armAlarm());
+  }
+
+  private async armAlarm(): Promise<void> {
+    const next = Object.values(this.kv.get<Record<string, number>>("deadlines") ?? {}).sort((a, b) => a - b)[0];
+    if (next === undefined) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+
+  private messages(): TranscriptLine[] {
+    return this.ctx.storage.sql.exec<TranscriptLine>("select seq, sender, body, at from messages order by seq").toArray();
+  }
+
+  private snapshot(party: Party): string {
+    const init = this.init()!;
+    const view: ChatView = {
+      init,
+      status: this.status(),
+      agent: this.agent() ?? null,
+      position: this.kv.get<number>("position") ?? null,
+      endedBy: this.kv.get<EndedBy>("endedBy") ?? null,
+    };
+    return chatSnapshot(view, party, this.messages());
+  }
+
+  private relay(message: TranscriptLine): void {
+    const chatId = this.init()!.chatId;
+    for (const party of ["customer", "agent"] as const) {
+      const other: Party = party === "customer" ? "agent" : "customer";
+      this.send(party, messageItem(chatId, message, party, this.nameOf(message.sender as Party, party)) + typingPreview(chatId, "", this.nameOf(other, party)));
+    }
+  }
+
+  /** How `party` is named on `viewer`'s screen. */
+  private nameOf(party: Party, viewer: Party): string {
+    if (party === viewer) return "You";
+    if (party === "agent") return this.agent()?.name ?? this.init()!.agentRole;
+    return this.init()!.customer.name ?? "Customer";
+  }
+
+  private send(party: Party, html: string): void {
+    for (const ws of this.sockets(party)) {
+      try {
+        ws.send(html);
+      } catch {
+        // a closing socket; its close handler does the bookkeeping
+      }
+    }
+  }
+
+  private room() {
+    const init = this.init()!;
+    return this.env.ROOM.get(this.env.ROOM.idFromName(init.roomKey)) as DurableObjectStub<RoomDO>;
+  }
+
+  private agentStub(agentId: string) {
+    return this.env.AGENT.get(this.env.AGENT.idFromName(agentId)) as DurableObjectStub<AgentDO>;
+  }
+}

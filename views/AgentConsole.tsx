@@ -1,0 +1,82 @@
+import type { SessionUser } from "../worker/accounts/sessions";
+import type { Room } from "../worker/rooms/queries";
+import { isRoomUsable } from "../worker/rooms/presets";
+import { Layout } from "./Layout";
+
+type Props = { user: SessionUser; rooms: Room[]; origin: string; device: "mobile" | null };
+
+/**
+ * The agent console. Its socket (to the agent's Durable Object) fills the status bar, the rings
+ * and the open chats; the console controller picks the device kind (phone-sized → mobile).
+ */
+export function AgentConsole({ user, rooms, origin, device }: Props) {
+  const privateUrl = `${origin}/c/${user.companySlug}/~${user.handle}`;
+  return (
+    <Layout title="Agent console">
+      <div class="console" data-controller="console connection" data-console-url-value="/agent/ws" data-console-device-value={device ?? ""}>
+        <div class="console-head">
+          <div>
+            <h1>Hello, {user.name}</h1>
+            <p class="muted small">
+              Console on <strong data-console-target="deviceLabel">this device</strong>
+            </p>
+          </div>
+          <div id="agent-status" class="agent-status">
+            <span class="status-dot" aria-hidden="true"></span>
+            <strong class="status-label">Connecting…</strong>
+          </div>
+        </div>
+        <p class="connection-lost" data-connection-target="banner" hidden>
+          Connection to Parley lost. Reconnecting…
+        </p>
+        <div id="socket-error"></div>
+        <div class="console-grid">
+          <section class="card console-rings">
+            <h2>Incoming</h2>
+            <div id="rings" class="rings"></div>
+            <p class="empty rings-empty">No one is waiting. Stay ONLINE to receive chats.</p>
+          </section>
+          <section class="console-chats">
+            <div id="chats" class="chats"></div>
+          </section>
+        </div>
+        <details class="card console-rooms">
+          <summary>Your rooms and private link</summary>
+          <ul class="room-list compact">
+            {rooms.map((r) => (
+              <li class={isRoomUsable(user.plan, r.name) ? "room" : "room locked"}>
+                <h3>{r.name}</h3>
+                <a class="url small" href={`${origin}/c/${user.companySlug}/${r.name}`}>{`${origin}/c/${user.companySlug}/${r.name}`}</a>
+              </li>
+            ))}
+          </ul>
+          {rooms.length ? null : <p class="muted">Your administrator has not assigned you to a room yet.</p>}
+          <p class="small">
+            Private room (chats come to you only):{" "}
+            <a class="url" href={privateUrl}>
+              {privateUrl}
+            </a>
+          </p>
+        </details>
+      </div>
+    </Layout>
+  );
+}
+
+/** One chat in the console: its own socket to the chat's Durable Object. */
+export function AgentChatPanel({ chatId }: { chatId: string }) {
+  return (
+    <article class="chat-panel card" hx-ext="ws" ws-connect={`/chats/${chatId}/ws`}>
+      <div id={`chat-head-${chatId}`} class="chat-head">
+        <p class="muted">Connecting to the chat…</p>
+      </div>
+      <div id={`transcript-${chatId}`} class="transcript"></div>
+      <div id={`typing-${chatId}`} class="typing"></div>
+      <div id={`composer-${chatId}`}></div>
+      <div id={`controls-${chatId}`} class="controls"></div>
+      <button type="button" class="btn btn-ghost btn-small close-chat" hx-on:click="this.closest('.chat-slot').remove()">
+        Close
+      </button>
+    </article>
+  );
+}

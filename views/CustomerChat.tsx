@@ -1,0 +1,76 @@
+import type { ChatInit } from "../worker/live/types";
+import { CsrfField, Layout } from "./Layout";
+import type { Errors } from "./Form";
+
+/** The customer's chat page: the ChatDO fills it over the socket and keeps it current. */
+export function CustomerChatPage({ init }: { init: ChatInit }) {
+  const id = init.chatId;
+  return (
+    <Layout title={`Chat with ${init.companyName}`} bare>
+      <div class="chat-page" hx-ext="ws" ws-connect={`/chats/${id}/ws`} data-controller="connection">
+        <div class="chat-card card">
+          <div id={`chat-head-${id}`} class="chat-head waiting">
+            <div class="waiting-spinner" aria-hidden="true"></div>
+            <h1>Connecting…</h1>
+          </div>
+          <div id={`transcript-${id}`} class="transcript"></div>
+          <div id={`typing-${id}`} class="typing"></div>
+          <div id={`composer-${id}`}></div>
+          <div id={`controls-${id}`} class="controls"></div>
+          <p class="connection-lost" data-connection-target="banner" hidden>
+            Connection lost. Reconnecting…
+          </p>
+        </div>
+        <p class="powered">
+          {init.companyName} · Powered by <a href="/">Parley</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+export function RequestForm({ chatId, kind, errors = {}, email = "" }: { chatId: string; kind: "message" | "alert"; errors?: Errors; email?: string }) {
+  return (
+    <form class="stack request-form" hx-post={`/chats/${chatId}/requests`} hx-target="this" hx-swap="outerHTML">
+      <CsrfField />
+      <input type="hidden" name="kind" value={kind} />
+      <div class={errors.email ? "field has-error" : "field"}>
+        <label for={`req-email-${kind}`}>Your email</label>
+        <input id={`req-email-${kind}`} name="email" type="email" value={email} required maxlength={254} />
+        {errors.email ? <p class="error">{errors.email}</p> : null}
+      </div>
+      {kind === "message" ? (
+        <div class={errors.body ? "field has-error" : "field"}>
+          <label for="req-body">Your message</label>
+          <textarea id="req-body" name="body" rows={3} required maxlength={2000}></textarea>
+          {errors.body ? <p class="error">{errors.body}</p> : null}
+        </div>
+      ) : null}
+      <button type="submit" class="btn btn-primary">
+        {kind === "message" ? "Send message" : "Add alert"}
+      </button>
+    </form>
+  );
+}
+
+export function RequestSaved({ kind }: { kind: "message" | "alert" }) {
+  return (
+    <p class="alert alert-ok" role="status">
+      {kind === "message" ? "Thank you — your message is on its way. We will answer by email." : "Done — we will email you when someone is free."}
+    </p>
+  );
+}
+
+export function MessageSent({ companyName, kind }: { companyName: string; kind: "message" | "alert" }) {
+  return (
+    <Layout title="Message sent" bare>
+      <div class="contact">
+        <section class="contact-card card center">
+          <h1>Thank you</h1>
+          <RequestSaved kind={kind} />
+          <p class="muted">{companyName}</p>
+        </section>
+      </div>
+    </Layout>
+  );
+}

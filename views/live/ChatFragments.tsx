@@ -1,0 +1,250 @@
+import type { TranscriptLine } from "../../worker/live/chat-records";
+import type { AgentCard, ChatInit } from "../../worker/live/types";
+import { toHtml } from "./render";
+
+// Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
+// an agent's console shows several chats at once.
+
+export type ChatView = {
+  init: ChatInit;
+  status: "waiting" | "connected" | "ended";
+  agent: AgentCard | null;
+  position: number | null;
+  endedBy: "customer" | "agent" | "timeout" | "system" | null;
+};
+
+type Party = "customer" | "agent";
+
+export const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join("") || "?";
+
+const article = (role: string) => (/^[aeiou]/i.test(role) ? "an" : "a");
+
+export function Avatar({ name, photoUrl, size = 48 }: { name: string; photoUrl: string | null; size?: number }) {
+  return photoUrl ? (
+    <img class="avatar" src={photoUrl} alt="" width={size} height={size} />
+  ) : (
+    <span class="avatar avatar-initials" style={`width:${size}px;height:${size}px`} aria-hidden="true">
+      {initials(name)}
+    </span>
+  );
+}
+
+function Waiting({ init, position, agentFree }: { init: ChatInit; position: number | null; agentFree: boolean }) {
+  const id = init.chatId;
+  return (
+    <div id={`chat-head-${id}`} class="chat-head waiting">
+      <div class="waiting-spinner" aria-hidden="true"></div>
+      <h1>
+        Waiting for {article(init.agentRole)} {init.agentRole}…
+      </h1>
+      <p class="muted" id={`queue-${id}`}>
+        {position === null ? "Finding someone for you." : position === 1 ? "You are next in line." : `You are number ${position} in the queue.`}
+        {agentFree ? null : " Everyone is busy right now; please stay on this page."}
+      </p>
+      <div class="waiting-actions">
+        {init.sameAgent ? (
+          <form ws-send class="inline">
+            <input type="hidden" name="type" value="askAll" />
+            <button type="submit" class="btn btn-ghost">
+              Ask all agents
+            </button>
+          </form>
+        ) : null}
+        {init.allowLeaveEmail ? (
+          <button type="button" class="btn btn-ghost" hx-get={`/chats/${id}/requests/new?kind=message`} hx-target={`#request-${id}`}>
+            Leave an email message
+          </button>
+        ) : null}
+        {init.allowEmailAlert ? (
+          <button type="button" class="btn btn-ghost" hx-get={`/chats/${id}/requests/new?kind=alert`} hx-target={`#request-${id}`}>
+            Email me when someone is free
+          </button>
+        ) : null}
+      </div>
+      <div id={`request-${id}`}></div>
+    </div>
+  );
+}
+
+function Head({ view, party }: { view: ChatView; party: Party }) {
+  const { init, agent } = view;
+  const id = init.chatId;
+  if (party === "customer") {
+    if (view.status === "waiting") return <Waiting init={init} position={view.position} agentFree />;
+    if (!agent) {
+      return (
+        <div id={`chat-head-${id}`} class="chat-head waiting">
+          <h1>You left the queue</h1>
+          <p class="muted">{init.companyName} is happy to help whenever you come back.</p>
+        </div>
+      );
+    }
+    return (
+      <div id={`chat-head-${id}`} class="chat-head">
+        <Avatar name={agent.name} photoUrl={agent.photoUrl} />
+        <div>
+          <h1>{agent.name}</h1>
+          <p class="muted small">
+            {init.agentRole} · {init.companyName}
+          </p>
+        </div>
+      </div>
+    );
+  }
+  const c = init.customer;
+  return (
+    <div id={`chat-head-${id}`} class="chat-head">
+      <Avatar name={c.name ?? "Customer"} photoUrl={null} size={40} />
+      <div>
+        <h2>{c.name ?? "Customer"}</h2>
+        <p class="muted small">
+          <span class="chip">{init.roomName}</span> {[c.email, c.phone].filter(Boolean).join(" · ")}
+        </p>
+        {c.message ? <p class="customer-message">“{c.message}”</p> : null}
+      </div>
+    </div>
+  );
+}
+
+function Line({ message, viewer, name }: { message: TranscriptLine; viewer: Party; name: string }) {
+  const mine = message.sender === viewer;
+  const time = new Date(message.at).toISOString().slice(11, 16);
+  return (
+    <div class={mine ? "line mine" : "line theirs"} data-seq={message.seq}>
+      <div class="bubble">
+        <span class="who">{name}</span>
+        <p>{message.body}</p>
+        <time datetime={new Date(message.at).toISOString()}>{time} UTC</time>
+      </div>
+    </div>
+  );
+}
+
+function Greeting({ agent }: { agent: AgentCard }) {
+  return (
+    <div class="line theirs greeting">
+      <div class="bubble">
+        <span class="who">{agent.name}</span>
+        <p>{agent.greeting}</p>
+      </div>
+    </div>
+  );
+}
+
+function Composer({ chatId, enabled }: { chatId: string; enabled: boolean }) {
+  return (
+    <form id={`composer-${chatId}`} class="composer" ws-send data-controller="composer" data-action="htmx:wsAfterSend->composer#clear">
+      <input type="hidden" name="type" value="text" />
+      <textarea
+        name="text"
+        rows={1}
+        maxlength={4000}
+        placeholder={enabled ? "Type a message…" : "You can write once you are connected"}
+        disabled={!enabled}
+        aria-label="Message"
+        ws-send
+        hx-trigger="input changed delay:120ms"
+        hx-vals='{"type":"typing"}'
+        data-composer-target="input"
+        data-action="keydown->composer#sendOnEnter"
+      ></textarea>
+      <button type="submit" class="btn btn-primary" disabled={!enabled}>
+        Send
+      </button>
+    </form>
+  );
+}
+
+function Controls({ view, party }: { view: ChatView; party: Party }) {
+  const id = view.init.chatId;
+  if (view.status === "ended") return <EndedControls init={view.init} viewer={party} />;
+  const label = view.status === "waiting" ? "Leave" : "Hang up";
+  return (
+    <div id={`controls-${id}`} class="controls">
+      <form ws-send class="inline" data-controller="confirm" data-confirm-message-value={party === "agent" ? "Hang up this chat?" : "End this chat?"} data-action="submit->confirm#ask">
+        <input type="hidden" name="type" value="hangup" />
+        <button type="submit" class="btn btn-danger hangup-button">
+          {label}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+const endedText = (viewer: Party, by: ChatView["endedBy"]) => {
+  if (by === "timeout") return "The chat ended because the connection was lost for too long.";
+  if (by === viewer) return "You ended the chat.";
+  if (by === "customer") return viewer === "agent" ? "The customer hung up." : "The chat ended.";
+  if (by === "agent") return "The agent ended the chat.";
+  return "The chat ended.";
+};
+
+/** Everything one party sees, sent when its socket (re)connects. */
+export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine[]): string {
+  const id = view.init.chatId;
+  const names = { customer: party === "customer" ? "You" : (view.init.customer.name ?? "Customer"), agent: party === "agent" ? "You" : (view.agent?.name ?? view.init.agentRole) };
+  return toHtml(
+    <>
+      <Head view={view} party={party} />
+      <div id={`transcript-${id}`} class="transcript" data-controller="scroll" hidden={view.status === "waiting"}>
+        {view.agent && party === "customer" ? <Greeting agent={view.agent} /> : null}
+        {lines.map((m) => (
+          <Line message={m} viewer={party} name={names[m.sender as Party]} />
+        ))}
+        {view.status === "ended" ? <Notice text={endedText(party, view.endedBy)} tone="info" /> : null}
+      </div>
+      <div id={`typing-${id}`} class="typing"></div>
+      {view.status === "waiting" ? <div id={`composer-${id}`}></div> : <Composer chatId={id} enabled={view.status === "connected"} />}
+      <Controls view={view} party={party} />
+    </>,
+  );
+}
+
+export const messageItem = (chatId: string, message: TranscriptLine, viewer: Party, name: string) =>
+  toHtml(
+    <div hx-swap-oob={`beforeend:#transcript-${chatId}`}>
+      <Line message={message} viewer={viewer} name={name} />
+    </div>,
+  );
+
+export const typingPreview = (chatId: string, text: string, name: string) =>
+  toHtml(
+    <div id={`typing-${chatId}`} class="typing">
+      {text.trim() ? (
+        <>
+          <span class="who">{name} is typing:</span> <span class="preview">{text}</span>
+        </>
+      ) : null}
+    </div>,
+  );
+
+function Notice({ text, tone }: { text: string; tone: "info" | "warn" | "ok" }) {
+  return <p class={`notice notice-${tone}`}>{text}</p>;
+}
+
+export const notice = (chatId: string, text: string, tone: "info" | "warn" | "ok") =>
+  toHtml(
+    <div hx-swap-oob={`beforeend:#transcript-${chatId}`}>
+      <Notice text={text} tone={tone} />
+    </div>,
+  );
+
+export const queueInfo = (init: ChatInit, position: number, agentFree: boolean) => toHtml(<Waiting init={init} position={position} agentFree={agentFree} />);
+
+function EndedControls({ init, viewer }: { init: ChatInit; viewer: Party }) {
+  return (
+    <div id={`controls-${init.chatId}`} class="controls">
+      {viewer === "customer" ? (
+        <a class="btn btn-primary" href={init.contactPath}>
+          Start a new chat
+        </a>
+      ) : null}
+    </div>
+  );
+}

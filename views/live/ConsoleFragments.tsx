@@ -1,0 +1,124 @@
+import type { RingInfo } from "../../worker/live/types";
+import type { AgentStatus } from "../../worker/routing/presence";
+import { toHtml } from "./render";
+
+// Fragments the AgentDO sends to an agent's console; htmx's ws extension swaps each by id.
+
+export const STATUS_LABELS: Record<AgentStatus, string> = {
+  WAITING_NEW_CALL: "ONLINE",
+  TAKING_BREAK: "OFFLINE",
+  SERVING_CUSTOMER: "SERVING CUSTOMER",
+  REMOTE_CUSTOMER_HANGUP: "CUSTOMER HUNG UP",
+  HANG_UP: "YOU HUNG UP",
+};
+
+function StatusBar({ status }: { status: AgentStatus }) {
+  const choice = (target: AgentStatus, label: string) => (
+    <form ws-send class="inline">
+      <input type="hidden" name="type" value="status" />
+      <input type="hidden" name="status" value={target} />
+      <button type="submit" class={status === target ? "btn btn-small btn-primary" : "btn btn-small btn-ghost"} disabled={status === "SERVING_CUSTOMER"}>
+        {label}
+      </button>
+    </form>
+  );
+  return (
+    <div id="agent-status" class={`agent-status status-${status.toLowerCase()}`} data-status={status}>
+      <span class="status-dot" aria-hidden="true"></span>
+      <strong class="status-label">{STATUS_LABELS[status]}</strong>
+      <span class="status-choices">
+        {choice("WAITING_NEW_CALL", "Go online")}
+        {choice("TAKING_BREAK", "Go offline")}
+      </span>
+    </div>
+  );
+}
+
+function RingCard({ ring, ringtone }: { ring: RingInfo; ringtone: string }) {
+  const c = ring.customer;
+  return (
+    <article id={`ring-${ring.chatId}`} class="ring-card" data-controller="ring" data-ring-tone-value={ringtone}>
+      <header>
+        <span class="ring-pulse" aria-hidden="true"></span>
+        <strong>Incoming {ring.mode === "chat" ? "chat" : `${ring.mode} chat`}</strong>
+        <span class="chip">{ring.roomName}</span>
+      </header>
+      <dl class="ring-details">
+        <dt>Name</dt>
+        <dd>{c.name ?? "—"}</dd>
+        {c.email ? (
+          <>
+            <dt>Email</dt>
+            <dd>{c.email}</dd>
+          </>
+        ) : null}
+        {c.phone ? (
+          <>
+            <dt>Phone</dt>
+            <dd>{c.phone}</dd>
+          </>
+        ) : null}
+        {c.message ? (
+          <>
+            <dt>Message</dt>
+            <dd>{c.message}</dd>
+          </>
+        ) : null}
+      </dl>
+      <form ws-send>
+        <input type="hidden" name="type" value="answer" />
+        <input type="hidden" name="chatId" value={ring.chatId} />
+        <button type="submit" class="btn btn-primary btn-block answer-button">
+          Answer
+        </button>
+      </form>
+    </article>
+  );
+}
+
+function ChatSlot({ chatId }: { chatId: string }) {
+  return <section id={`chat-slot-${chatId}`} class="chat-slot" hx-get={`/agent/chats/${chatId}`} hx-trigger="load" hx-swap="innerHTML"></section>;
+}
+
+export const statusBar = (status: AgentStatus) => toHtml(<StatusBar status={status} />);
+
+export const ringOffer = (ring: RingInfo, ringtone: string) =>
+  toHtml(
+    <div hx-swap-oob="beforeend:#rings">
+      <RingCard ring={ring} ringtone={ringtone} />
+    </div>,
+  );
+
+export const ringGone = (chatId: string) => toHtml(<div id={`ring-${chatId}`} hx-swap-oob="delete"></div>);
+
+export const chatOpened = (chatId: string) =>
+  toHtml(
+    <div hx-swap-oob="beforeend:#chats">
+      <ChatSlot chatId={chatId} />
+    </div>,
+  );
+
+export const socketError = (message: string) =>
+  toHtml(
+    <div id="socket-error" class="toast toast-error" role="alert" data-controller="toast">
+      {message}
+    </div>,
+  );
+
+export function consoleSnapshot(status: AgentStatus, rings: RingInfo[], chatIds: string[], ringtone: string): string {
+  return toHtml(
+    <>
+      <StatusBar status={status} />
+      <div id="rings" class="rings">
+        {rings.map((r) => (
+          <RingCard ring={r} ringtone={ringtone} />
+        ))}
+      </div>
+      <div id="chats" class="chats">
+        {chatIds.map((id) => (
+          <ChatSlot chatId={id} />
+        ))}
+      </div>
+    </>,
+  );
+}

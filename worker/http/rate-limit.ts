@@ -1,0 +1,29 @@
+// Fixed-window counters: after `limit` events for one key within `windowMs`, the key is held
+// until its window ends. Pure; the counters live in D1 (rate_counters).
+
+export type Policy = { limit: number; windowMs: number };
+export type Counter = { key: string; count: number; windowStart: number };
+
+const MINUTE = 60_000;
+
+export const POLICIES = {
+  /** Failed sign-ins for one email address: guessing one password. */
+  signinEmail: { limit: 5, windowMs: 15 * MINUTE },
+  /** Failed sign-ins from one IP: higher, since offices share an address. */
+  signinIp: { limit: 50, windowMs: 15 * MINUTE },
+  /** Contact-form submissions from one IP: a person does a few; a spammer many. */
+  contactIp: { limit: 10, windowMs: 10 * MINUTE },
+} satisfies Record<string, Policy>;
+
+export function isHeld(counter: Counter | undefined, policy: Policy, now: number): boolean {
+  return !!counter && now - counter.windowStart < policy.windowMs && counter.count >= policy.limit;
+}
+
+export function countEvent(key: string, counter: Counter | undefined, policy: Policy, now: number): Counter {
+  if (!counter || now - counter.windowStart >= policy.windowMs) return { key, count: 1, windowStart: now };
+  return { key, count: counter.count + 1, windowStart: counter.windowStart };
+}
+
+export function minutesUntilFree(counter: Counter, policy: Policy, now: number): number {
+  return Math.max(1, Math.ceil((counter.windowStart + policy.windowMs - now) / MINUTE));
+}

@@ -1,0 +1,48 @@
+import { eq, sql } from "drizzle-orm";
+import { openDb } from "../adapters/db";
+import { chats, companies, messages } from "../db/schema";
+import type { ChatInit } from "./types";
+
+export type TranscriptLine = { seq: number; sender: string; body: string; at: number };
+
+/** The chat is connected: it counts against the company's entitlement from now on. */
+export async function markChatConnected(d1: D1Database, init: ChatInit, agentId: string, now = Date.now()): Promise<void> {
+  const db = openDb(d1);
+  await db.batch([
+    db.update(chats).set({ status: "connected", agentId, answeredAt: now }).where(eq(chats.id, init.chatId)),
+    db
+      .update(companies)
+      .set({ entitlementUsed: sql`${companies.entitlementUsed} + 1` })
+      .where(eq(companies.id, init.companyId)),
+  ]);
+}
+
+/**
+ * Writes the chat's end and its transcript to D1. Message ids derive from the chat and sequence
+ * number, so writing the same end twice (a retried alarm) adds nothing.
+ */
+export async function finishChatRecord(
+  d1: D1Database,
+  init: ChatInit,
+  status: "ended" | "missed",
+  endedBy: "customer" | "agent" | "timeout" | "system",
+  transcript: TranscriptLine[],
+  now = Date.now(),
+): Promise<void> {
+  const db = openDb(d1);
+  await db.batch([
+    db.update(chats).set({ status, endedBy, endedAt: now }).where(eq(chats.id, init.chatId)),
+    ...transcript.map((m) =>
+      db
+        .insert(messages)
+        .values({
+          id: `${init.chatId}:${m.seq}`,
+          chatId: init.chatId,
+          sender: m.sender === "agent" ? "agent" : "customer",
+          body: m.body,
+          createdAt: m.at,
+        })
+        .onConflictDoNothing(),
+    ),
+  ]);
+}

@@ -1,0 +1,64 @@
+import type { RoutingRules, WaitingCustomer } from "../routing/distribute";
+import type { AgentPresence, Device, Location } from "../routing/presence";
+
+// What the Worker and the Durable Objects tell each other. A room is addressed by its key,
+// `{companyId}:{roomName}`, where an agent's private room is named `~{handle}`.
+
+export const roomKey = (companyId: string, roomName: string) => `${companyId}:${roomName}`;
+
+export type ContactDetails = { name: string | null; email: string | null; phone: string | null; message: string | null };
+
+export type AgentIdentity = {
+  agentId: string;
+  email: string;
+  name: string;
+  companyId: string;
+  ringtone: string;
+  greeting: string;
+  photoUrl: string | null;
+  /** Keys of the rooms this agent serves, the private room included. */
+  roomKeys: string[];
+  location: Location | null;
+};
+
+export type RingInfo = {
+  chatId: string;
+  roomKey: string;
+  roomName: string;
+  mode: "chat" | "voice" | "video";
+  customer: ContactDetails;
+  askedAt: number;
+  simultaneousChats: boolean;
+};
+
+export type ChatInit = {
+  chatId: string;
+  companyId: string;
+  roomKey: string;
+  roomName: string;
+  companyName: string;
+  /** The contact form this chat came from, for "Start a new chat". */
+  contactPath: string;
+  mode: "chat" | "voice" | "video";
+  agentRole: string;
+  hidePreviewTyping: boolean;
+  allowLeaveEmail: boolean;
+  allowEmailAlert: boolean;
+  sameAgent: boolean;
+  wrapUpSeconds: number | null;
+  customerTokenHash: string;
+  customer: ContactDetails;
+};
+
+export type EnqueueRequest = {
+  ring: RingInfo;
+  visitorId: string;
+  location: Location | null;
+  rules: RoutingRules;
+};
+
+export type AgentCard = { agentId: string; name: string; greeting: string; photoUrl: string | null };
+
+export type AnswerResult = { ok: true } | { ok: false; reason: string };
+
+export type { AgentPresence, Device, WaitingCustomer };

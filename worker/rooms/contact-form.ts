@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { rooms } from "../db/schema";
+
+type FormSettings = Pick<typeof rooms.$inferSelect, "fieldName" | "fieldEmail" | "fieldPhone" | "fieldMessage" | "buttonChatHidden" | "buttonVoiceHidden" | "buttonVideoHidden" | "buttonEmailHidden">;
+
+const emailFormat = z.email();
+const isEmail = (v: string) => emailFormat.safeParse(v).success;
+
+const text = (max: number, label: string) => z.string().trim().max(max, `${label} can be at most ${max} characters.`);
+
+function field<T extends z.ZodString>(visibility: "shown" | "mandatory" | "hidden", schema: T, missing: string) {
+  if (visibility === "hidden") return z.any().transform(() => null);
+  if (visibility === "mandatory") return schema.min(1, missing);
+  return z.union([z.literal(""), schema]).optional().transform((v) => (v ? v : null));
+}
+
+export const CONTACT_MODES = ["chat", "voice", "video", "email"] as const;
+export type ContactRequestMode = (typeof CONTACT_MODES)[number];
+
+/**
+ * The contact form as this room configures it: hidden fields are ignored, mandatory ones must be
+ * filled, and only the buttons the room shows may be pressed. "Email us" needs an email address.
+ */
+export function contactFormSchema(room: FormSettings) {
+  const hidden: Record<ContactRequestMode, boolean> = {
+    chat: room.buttonChatHidden,
+    voice: room.buttonVoiceHidden,
+    video: room.buttonVideoHidden,
+    email: room.buttonEmailHidden,
+  };
+  return z
+    .object({
+      name: field(room.fieldName, text(80, "Your name"), "Please tell us your name."),
+      email: field(room.fieldEmail, text(254, "Email").refine((v) => !v || isEmail(v), "Enter a valid email address, like name@example.com."), "Please enter your email address."),
+      phone: field(room.fieldPhone, text(40, "Phone").regex(/^[+0-9 ()./-]{5,40}$/, "Enter a phone number, like +44 20 7946 0000."), "Please enter your phone number."),
+      message: field(room.fieldMessage, text(1000, "Your message"), "Please tell us how we can help."),
+      mode: z.enum(CONTACT_MODES, { error: "Choose how you want to talk to us." }),
+    })
+    .superRefine((form, ctx) => {
+      if (hidden[form.mode]) ctx.addIssue({ code: "custom", path: ["mode"], message: "This room does not offer that kind of contact." });
+      if (form.mode === "email" && !form.email) ctx.addIssue({ code: "custom", path: ["email"], message: "Enter your email address so we can answer you." });
+    });
+}
+
+export type ContactInput = z.infer<ReturnType<typeof contactFormSchema>>;

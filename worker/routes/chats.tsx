@@ -1,0 +1,88 @@
+import { Hono, type Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { openDb } from "../adapters/db";
+import { newId } from "../accounts/tokens";
+import { emailField, fieldErrors } from "../accounts/validation";
+import type { AppEnv } from "../app-env";
+import { chats, customerRequests } from "../db/schema";
+import { sameSiteSocket } from "../http/csrf";
+import { notFound } from "../http/errors";
+import { relaySocket } from "../http/socket";
+import { CHAT_COOKIE } from "./customer";
+import { CustomerChatPage, RequestForm, RequestSaved } from "../../views/CustomerChat";
+
+const chatIdParam = z.uuid();
+const requestForm = z.object({
+  kind: z.enum(["message", "alert"]),
+  email: emailField,
+  body: z.string().trim().max(2000, "Use at most 2000 characters.").optional(),
+});
+
+const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
+
+/** The chat's id from the URL, and the customer's view of it if this browser holds its token. */
+async function customerChat(c: Context<AppEnv>) {
+  const id = chatIdParam.safeParse(c.req.param("chatId"));
+  if (!id.success) throw notFound("chat");
+  const token = getCookie(c, CHAT_COOKIE);
+  const view = token ? await chatStub(c.env, id.data).customerView(token) : null;
+  return { chatId: id.data, token, view };
+}
+
+// A chat's page and socket. The customer proves who they are with the chat's secret cookie;
+// an agent with their session, and only for a chat they were given.
+export const chatRoutes = new Hono<AppEnv>()
+  .get("/:chatId", async (c) => {
+    const { view } = await customerChat(c);
+    if (!view) throw notFound("chat");
+    return c.render(<CustomerChatPage init={view.init} />);
+  })
+  .get("/:chatId/ws", sameSiteSocket, async (c) => {
+    if (c.req.header("upgrade") !== "websocket") return c.text("Expected a WebSocket.", 426);
+    const id = chatIdParam.safeParse(c.req.param("chatId"));
+    if (!id.success) throw notFound("chat");
+    const headers = new Headers({ upgrade: "websocket" });
+    const user = c.get("user");
+    const token = getCookie(c, CHAT_COOKIE);
+    if (token) {
+      headers.set("x-parley-customer-token", token);
+    } else if (user?.isAgent) {
+      const mine = await openDb(c.env.DB)
+        .select({ id: chats.id })
+        .from(chats)
+        .where(and(eq(chats.id, id.data), eq(chats.companyId, user.companyId), eq(chats.agentId, user.id)))
+        .get();
+      if (!mine) throw notFound("chat");
+      headers.set("x-parley-agent-id", user.id);
+    } else {
+      throw notFound("chat");
+    }
+    return relaySocket(await chatStub(c.env, id.data).fetch(new Request(c.req.url, { headers })));
+  })
+  .get("/:chatId/requests/new", async (c) => {
+    const { chatId, view } = await customerChat(c);
+    if (!view) throw notFound("chat");
+    const kind = c.req.query("kind") === "alert" ? "alert" : "message";
+    if ((kind === "alert" && !view.init.allowEmailAlert) || (kind === "message" && !view.init.allowLeaveEmail)) throw notFound();
+    return c.html(<RequestForm chatId={chatId} kind={kind} email={view.init.customer.email ?? ""} />);
+  })
+  .post("/:chatId/requests", async (c) => {
+    const { chatId, view } = await customerChat(c);
+    if (!view) throw notFound("chat");
+    const parsed = requestForm.safeParse(await c.req.parseBody());
+    const kind = parsed.success ? parsed.data.kind : "message";
+    if (!parsed.success || (kind === "message" && !parsed.data.body)) {
+      c.status(422);
+      const errors = parsed.success ? { body: "Write your message." } : fieldErrors(parsed.error);
+      return c.html(<RequestForm chatId={chatId} kind={kind} errors={errors} />);
+    }
+    if ((kind === "alert" && !view.init.allowEmailAlert) || (kind === "message" && !view.init.allowLeaveEmail)) throw notFound();
+    const chat = await openDb(c.env.DB).select({ roomId: chats.roomId }).from(chats).where(eq(chats.id, chatId)).get();
+    if (!chat) throw notFound("chat");
+    await openDb(c.env.DB)
+      .insert(customerRequests)
+      .values({ id: newId(), companyId: view.init.companyId, roomId: chat.roomId, kind, name: view.init.customer.name, email: parsed.data.email, body: parsed.data.body ?? null });
+    return c.html(<RequestSaved kind={kind} />);
+  });
