@@ -1,0 +1,86 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { launch, screenshot, signIn } from "./chromium";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function agentConsole(email: string, viewport = { width: 1280, height: 860 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await signIn(page, baseUrl, email);
+  await page.waitForURL(`${baseUrl}/agent`);
+  await page.locator("#agent-status[data-status]").waitFor();
+  return page;
+}
+
+describe("a live text chat", () => {
+  it("rings the agent, connects, and carries text and the typing preview both ways", async () => {
+    const agent = await agentConsole("bob@demo.test");
+    expect(await agent.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
+
+    const customer = await (await browser.newContext({ viewport: { width: 420, height: 860 } })).newPage();
+    await customer.goto(`${baseUrl}/c/demo/GENERAL`);
+    await customer.getByLabel("Your name").fill("Dana Reyes");
+    await customer.getByLabel("How can we help?").fill("Where is my parcel?");
+    await customer.getByRole("button", { name: "Chat" }).click();
+    await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+    await expect.poll(() => customer.locator("h1").innerText()).toBe("Waiting for an Agent…");
+    await screenshot(customer, "customer-waiting");
+
+    const ring = agent.locator(".ring-card", { hasText: "Dana Reyes" });
+    await ring.waitFor();
+    expect(await ring.innerText()).toContain("Where is my parcel?");
+    await screenshot(agent, "agent-ringing");
+    await ring.getByRole("button", { name: "Answer" }).click();
+
+    // The customer sees the agent's name, initials avatar and greeting.
+    await expect.poll(() => customer.locator(".chat-head h1").innerText()).toBe("Bob Chen");
+    expect(await customer.locator(".avatar-initials").innerText()).toBe("BC");
+    await customer.locator(".greeting", { hasText: "How can I help you today?" }).waitFor();
+
+    const agentBox = agent.locator(".chat-panel textarea");
+    const customerBox = customer.locator("textarea");
+    await customerBox.waitFor({ state: "visible" });
+    await expect.poll(() => customerBox.isEnabled()).toBe(true);
+
+    // What the customer types shows on the agent's screen before it is sent.
+    await customerBox.pressSequentially("It was due", { delay: 20 });
+    await expect.poll(() => agent.locator(".chat-panel .typing").innerText()).toContain("Dana Reyes is typing: It was due");
+    await customerBox.pressSequentially(" on Monday", { delay: 20 });
+    await customerBox.press("Enter");
+    await agent.locator(".chat-panel .line.theirs", { hasText: "It was due on Monday" }).waitFor();
+    expect(await customerBox.inputValue()).toBe("");
+
+    await agentBox.pressSequentially("Let me check", { delay: 20 });
+    await expect.poll(() => customer.locator(".typing").innerText()).toContain("Bob Chen is typing: Let me check");
+    await agentBox.fill("Let me check that for you <b>now</b>.");
+    await agentBox.press("Enter");
+    const reply = customer.locator(".line.theirs", { hasText: "Let me check that for you" });
+    await reply.waitFor();
+    expect(await reply.locator("p").innerText()).toBe("Let me check that for you <b>now</b>.");
+    await screenshot(customer, "customer-chatting");
+    await screenshot(agent, "agent-chatting");
+
+    // A refresh reconnects to the same chat, and the agent is told.
+    await customer.reload();
+    await customer.locator(".line.theirs", { hasText: "Let me check that for you" }).waitFor();
+    await agent.locator(".chat-panel .notice", { hasText: "is back online" }).waitFor();
+
+    // The customer hangs up: both see the end, and the agent is in CUSTOMER HUNG UP.
+    customer.once("dialog", (d) => d.accept());
+    await customer.getByRole("button", { name: "Hang up" }).click();
+    await customer.getByRole("link", { name: "Start a new chat" }).waitFor();
+    await agent.locator(".chat-panel .notice", { hasText: "The customer hung up." }).waitFor();
+    await expect.poll(() => agent.locator("#agent-status").getAttribute("data-status")).toBe("REMOTE_CUSTOMER_HANGUP");
+    await agent.getByRole("button", { name: "Go online" }).click();
+    await expect.poll(() => agent.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
+  });
+});
