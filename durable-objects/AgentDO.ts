@@ -144,6 +144,12 @@ export class AgentDO extends DurableObject<Env> {
     if (!remaining.some((c) => c.device === device)) this.kv.put("statuses", { ...this.statuses(), [device]: "WAITING_NEW_CALL" });
   }
 
+  /** The agent saved their profile: the next chats use the new greeting, photo and ringtone. */
+  async updateProfile(profile: Pick<AgentIdentity, "greeting" | "photoUrl" | "ringtone" | "notify">): Promise<void> {
+    const identity = this.identity();
+    if (identity) this.kv.put("identity", { ...identity, ...profile });
+  }
+
   /** A room asks this agent to take a chat: ring every free console of the given kinds. */
   async ring(ring: RingInfo, devices: Device[]): Promise<boolean> {
     const reachable = devices.filter((d) => this.connected(d));
@@ -153,7 +159,8 @@ export class AgentDO extends DurableObject<Env> {
       return false;
     }
     this.kv.put("rings", { ...this.rings(), [ring.chatId]: ring });
-    for (const d of reachable) this.broadcast(d, ringOffer(ring, this.identity()?.ringtone ?? "classic"));
+    const identity = this.identity();
+    for (const d of reachable) this.broadcast(d, ringOffer(ring, identity?.ringtone ?? "classic", identity?.notify ?? false));
     return true;
   }
 
@@ -248,7 +255,8 @@ export class AgentDO extends DurableObject<Env> {
   /** Everything a console shows, for a console that has just connected (or reconnected). */
   private snapshot(device: Device): string {
     const chats = this.activeChats().filter((c) => c.device === device);
-    return consoleSnapshot(this.statuses()[device], Object.values(this.rings()), chats.map((c) => c.chatId), this.identity()?.ringtone ?? "classic");
+    const identity = this.identity();
+    return consoleSnapshot(this.statuses()[device], Object.values(this.rings()), chats.map((c) => c.chatId), identity?.ringtone ?? "classic", identity?.notify ?? false);
   }
 
   private broadcast(device: Device, html: string): void {

@@ -1,8 +1,8 @@
 import { Controller } from "@hotwired/stimulus";
 
 // Rings while an incoming-chat card is on screen: a tone made with WebAudio (no sound file), in
-// the pattern of the agent's chosen ringtone. Browsers may keep it silent until the page has been
-// clicked once; the card itself pulses either way.
+// the pattern of the agent's chosen ringtone, and a browser notification if the agent wants one.
+// Browsers may keep it silent until the page has been clicked once; the card pulses either way.
 const PATTERNS = {
   classic: { notes: [880, 660], beat: 0.35, pause: 1.2 },
   chime: { notes: [1046, 1318, 1568], beat: 0.25, pause: 1.5 },
@@ -10,9 +10,23 @@ const PATTERNS = {
 };
 
 export default class extends Controller {
-  static values = { tone: String };
+  static values = { tone: String, notify: Boolean, caller: String };
 
   connect() {
+    this.notify();
+    this.play();
+  }
+
+  notify() {
+    if (!this.notifyValue || !("Notification" in window)) return;
+    if (Notification.permission === "granted") {
+      this.notification = new Notification("Incoming chat", { body: this.callerValue, tag: this.element.id });
+    } else if (Notification.permission === "default") {
+      Notification.requestPermission();
+    }
+  }
+
+  play() {
     const pattern = PATTERNS[this.toneValue];
     if (!pattern || !window.AudioContext) return;
     this.audio = new AudioContext();
@@ -35,6 +49,7 @@ export default class extends Controller {
   }
 
   disconnect() {
+    this.notification?.close();
     clearInterval(this.timer);
     this.audio?.close();
   }

@@ -34,10 +34,10 @@ function StatusBar({ status }: { status: AgentStatus }) {
   );
 }
 
-function RingCard({ ring, ringtone }: { ring: RingInfo; ringtone: string }) {
+function RingCard({ ring, ringtone, notify }: { ring: RingInfo; ringtone: string; notify: boolean }) {
   const c = ring.customer;
   return (
-    <article id={`ring-${ring.chatId}`} class="ring-card" data-controller="ring" data-ring-tone-value={ringtone}>
+    <article id={`ring-${ring.chatId}`} class="ring-card" data-controller="ring" data-ring-tone-value={ringtone} data-ring-notify-value={String(notify)} data-ring-caller-value={ring.customer.name ?? "A customer"}>
       <header>
         <span class="ring-pulse" aria-hidden="true"></span>
         <strong>Incoming {ring.mode === "chat" ? "chat" : `${ring.mode} chat`}</strong>
@@ -82,10 +82,10 @@ function ChatSlot({ chatId }: { chatId: string }) {
 
 export const statusBar = (status: AgentStatus) => toHtml(<StatusBar status={status} />);
 
-export const ringOffer = (ring: RingInfo, ringtone: string) =>
+export const ringOffer = (ring: RingInfo, ringtone: string, notify: boolean) =>
   toHtml(
     <div hx-swap-oob="beforeend:#rings">
-      <RingCard ring={ring} ringtone={ringtone} />
+      <RingCard ring={ring} ringtone={ringtone} notify={notify} />
     </div>,
   );
 
@@ -105,13 +105,13 @@ export const socketError = (message: string) =>
     </div>,
   );
 
-export function consoleSnapshot(status: AgentStatus, rings: RingInfo[], chatIds: string[], ringtone: string): string {
+export function consoleSnapshot(status: AgentStatus, rings: RingInfo[], chatIds: string[], ringtone: string, notify: boolean): string {
   return toHtml(
     <>
       <StatusBar status={status} />
       <div id="rings" class="rings">
         {rings.map((r) => (
-          <RingCard ring={r} ringtone={ringtone} />
+          <RingCard ring={r} ringtone={ringtone} notify={notify} />
         ))}
       </div>
       <div id="chats" class="chats">

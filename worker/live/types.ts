@@ -14,6 +14,8 @@ export type AgentIdentity = {
   name: string;
   companyId: string;
   ringtone: string;
+  /** Show a browser notification when a chat rings. */
+  notify: boolean;
   greeting: string;
   photoUrl: string | null;
   /** Keys of the rooms this agent serves, the private room included. */

@@ -11,7 +11,12 @@ import { relaySocket } from "../http/socket";
 import { requireAgent, requireUser } from "../http/session";
 import { roomKey, type AgentIdentity } from "../live/types";
 import { isRoomUsable } from "../rooms/presets";
+import { FormError } from "../accounts/form-error";
+import { fieldErrors } from "../accounts/validation";
+import { profileForm, saveProfile } from "../agents/profile";
+import { listRooms } from "../rooms/queries";
 import { AgentConsole, AgentChatPanel } from "../../views/AgentConsole";
+import { AgentProfilePage, type ProfileValues } from "../../views/AgentProfile";
 
 const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
 
@@ -48,6 +53,7 @@ export const agentRoutes = new Hono<AppEnv>()
       name: user.name,
       companyId: user.companyId,
       ringtone: profile?.ringtone ?? "classic",
+      notify: profile?.notificationAlert ?? true,
       greeting: profile?.greeting ?? "Hello! How can I help you today?",
       photoUrl: profile?.photoUrl ?? null,
       roomKeys: [...usable.map((r) => roomKey(user.companyId, r.name)), roomKey(user.companyId, `~${user.handle}`)],
@@ -58,6 +64,68 @@ export const agentRoutes = new Hono<AppEnv>()
     url.search = `?device=${device}`;
     const stub = c.env.AGENT.get(c.env.AGENT.idFromName(user.id));
     return relaySocket(await stub.fetch(new Request(url, { headers: { upgrade: "websocket", "x-parley-agent": JSON.stringify(identity) } })));
+  })
+  .get("/profile", async (c) => {
+    const user = me(c);
+    const db = openDb(c.env.DB);
+    const [profile, all, served] = await Promise.all([
+      db.select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get(),
+      listRooms(db, user.companyId),
+      servedRooms(c),
+    ]);
+    const values: ProfileValues = {
+      photoUrl: profile?.photoUrl ?? "",
+      greeting: profile?.greeting ?? "",
+      ringtone: profile?.ringtone ?? "classic",
+      whatsappEnabled: profile?.whatsappEnabled ?? false,
+      whatsappNumber: profile?.whatsappNumber ?? "",
+      notificationAlert: profile?.notificationAlert ?? true,
+      emailAlert: profile?.emailAlert ?? true,
+      privateRoomId: profile?.privateRoomId ?? all[0]?.room.id,
+    };
+    return c.render(
+      <AgentProfilePage name={user.name} values={values} profile={profile} rooms={all.map((r) => r.room)} servedRoomNames={served.map((r) => r.name)} saved={c.req.query("saved") === "1"} />,
+    );
+  })
+  .post("/profile", async (c) => {
+    const user = me(c);
+    const db = openDb(c.env.DB);
+    const body = await c.req.parseBody();
+    const text = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
+    const values: ProfileValues = {
+      photoUrl: text("photoUrl"),
+      greeting: text("greeting"),
+      ringtone: text("ringtone"),
+      whatsappNumber: text("whatsappNumber"),
+      privateRoomId: text("privateRoomId"),
+      whatsappEnabled: body.whatsappEnabled === "on",
+      notificationAlert: body.notificationAlert === "on",
+      emailAlert: body.emailAlert === "on",
+    };
+    const again = async (errors: Record<string, string>) => {
+      const [profile, all, served] = await Promise.all([
+        db.select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get(),
+        listRooms(db, user.companyId),
+        servedRooms(c),
+      ]);
+      c.status(422);
+      return c.render(<AgentProfilePage name={user.name} values={values} profile={profile} rooms={all.map((r) => r.room)} servedRoomNames={served.map((r) => r.name)} errors={errors} />);
+    };
+    const parsed = profileForm.safeParse(body);
+    if (!parsed.success) return again(fieldErrors(parsed.error));
+    try {
+      await saveProfile(db, user, parsed.data);
+    } catch (err) {
+      if (err instanceof FormError) return again(err.fields);
+      throw err;
+    }
+    await c.env.AGENT.get(c.env.AGENT.idFromName(user.id)).updateProfile({
+      greeting: parsed.data.greeting,
+      photoUrl: parsed.data.photoUrl || null,
+      ringtone: parsed.data.ringtone,
+      notify: parsed.data.notificationAlert,
+    });
+    return c.redirect("/agent/profile?saved=1", 303);
   })
   .get("/chats/:chatId", async (c) => {
     const user = me(c);
