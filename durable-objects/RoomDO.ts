@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AgentPresence, AnswerResult, EnqueueRequest, RingInfo } from "../worker/live/types";
 import { chooseRings, type RoutingRules } from "../worker/routing/distribute";
-import type { Location } from "../worker/routing/presence";
+import { isLoggedOn, type Location } from "../worker/routing/presence";
+import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsapp";
 import { roomStats, type RoomStats } from "../worker/routing/stats";
 import type { AgentDO } from "./AgentDO";
 import type { ChatDO } from "./ChatDO";
@@ -103,6 +104,16 @@ export class RoomDO extends DurableObject<Env> {
       ),
     );
     return { ok: true };
+  }
+
+  /** Picks the agent whose turn it is for a WhatsApp chat, online or offline as the room allows. */
+  whatsappAgent(agents: { agentId: string; number: string }[], scope: WhatsappScope): string | null {
+    const presence = this.agents();
+    const candidates = agents.map((a) => ({ ...a, online: !!presence[a.agentId] && isLoggedOn(presence[a.agentId]!) }));
+    const next = nextWhatsappAgent(candidates, scope, this.kv.get<string>("whatsappLast") ?? null);
+    if (!next) return null;
+    this.kv.put("whatsappLast", next.agentId);
+    return next.number;
   }
 
   stats(details: boolean): RoomStats {

@@ -11,6 +11,7 @@ import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
 import { customerRoutes } from "./routes/customer";
 import { devRoutes } from "./routes/dev";
+import { embedRoutes } from "./routes/embed";
 import { publicApiRoutes } from "./routes/public-api";
 
 const app = new Hono<AppEnv>();
@@ -21,6 +22,7 @@ app.use(jsxRenderer(({ children }) => <>{children}</>, { docType: true }));
 // The public JSON APIs are CORS-open and cookie-free: they come before sessions and CSRF.
 app.route("/api", publicApiRoutes);
 app.route("/dev", devRoutes);
+app.route("/embed", embedRoutes);
 
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
 app.use(loadUser);

@@ -15,7 +15,7 @@ const FLAGS = [
   "--use-fake-ui-for-media-stream",
 ];
 
-export const launch = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+export const launch = (extraFlags: string[] = []): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraFlags] });
 
 /** Saves a full-page screenshot under screenshots/ for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {

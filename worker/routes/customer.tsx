@@ -5,7 +5,9 @@ import { countEvents, heldKey } from "../adapters/rate-counters";
 import { randomToken } from "../accounts/tokens";
 import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
-import { customerRequests } from "../db/schema";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { agentProfiles, customerRequests, roomAgents, users } from "../db/schema";
+import { roomKey } from "../live/types";
 import { AppError, notFound } from "../http/errors";
 import { POLICIES } from "../http/rate-limit";
 import { secure } from "../http/session";
@@ -65,6 +67,31 @@ export const customerRoutes = new Hono<AppEnv>()
     const { company, room, privateAgent } = await resolveRoom(openDb(c.env.DB), c.req.param("company"), c.req.param("room"));
     const action = `/c/${company.slug}/${c.req.param("room")}`;
     return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={privateAgent?.name} mode={modeOf(c.req.query("mode"))} />);
+  })
+  // WhatsApp: the agent whose turn it is, among those the room's WhatsApp assignment allows.
+  .get("/:company/:room/whatsapp", async (c) => {
+    const db = openDb(c.env.DB);
+    const { company, room, privateAgent } = await resolveRoom(db, c.req.param("company"), c.req.param("room"));
+    const rows = await db
+      .select({ agentId: users.id, number: agentProfiles.whatsappNumber })
+      .from(users)
+      .innerJoin(agentProfiles, eq(agentProfiles.userId, users.id))
+      .where(
+        and(
+          eq(users.companyId, company.id),
+          eq(users.disabled, false),
+          eq(agentProfiles.whatsappEnabled, true),
+          isNotNull(agentProfiles.whatsappNumber),
+          privateAgent ? eq(users.id, privateAgent.id) : inArray(users.id, db.select({ id: roomAgents.userId }).from(roomAgents).where(eq(roomAgents.roomId, room.id))),
+        ),
+      );
+    const key = roomKey(company.id, privateAgent ? `~${privateAgent.handle}` : room.name);
+    const number = await c.env.ROOM.get(c.env.ROOM.idFromName(key)).whatsappAgent(
+      rows.map((r) => ({ agentId: r.agentId, number: r.number! })),
+      { online: room.whatsappOnlineAgents, offline: room.whatsappOfflineAgents },
+    );
+    if (!number) throw new AppError("unavailable", `No one at ${company.name} is taking WhatsApp chats right now. Please use the chat or email instead.`);
+    return c.redirect(`https://wa.me/${number}`, 302);
   })
   .post("/:company/:room", async (c) => {
     const db = openDb(c.env.DB);

@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { openDb } from "../adapters/db";
+import type { AppEnv } from "../app-env";
+import { embedScript } from "../embed/loader";
+import { notFound } from "../http/errors";
+import { isRoomUsable } from "../rooms/presets";
+import { getCompanyBySlug, getRoomByName } from "../rooms/queries";
+
+// <script src="/embed/{company}/{room}.js" async></script> on any website.
+export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}", async (c) => {
+  const db = openDb(c.env.DB);
+  const company = await getCompanyBySlug(db, c.req.param("company"));
+  const name = c.req.param("file").slice(0, -3);
+  const room = company && (await getRoomByName(db, company.id, name));
+  if (!company || !room || !isRoomUsable(company.plan, room.name)) throw notFound("chat room");
+  const script = embedScript({
+    url: `${new URL(c.req.url).origin}/c/${company.slug}/${room.name}`,
+    theme: room.theme,
+    position: room.embedPosition,
+    popup: room.embedPopup,
+    whisper: room.embedWhisperText,
+    whisperDelayMs: room.embedWhisperDelaySeconds * 1000,
+    label: `Chat with ${room.formCompanyName ?? company.name}`,
+  });
+  return c.body(script, 200, {
+    "content-type": "text/javascript; charset=utf-8",
+    // Settings changes reach websites within minutes; the edge and browsers keep it meanwhile.
+    "cache-control": "public, max-age=300",
+    "access-control-allow-origin": "*",
+    "cross-origin-resource-policy": "cross-origin",
+  });
+});
