@@ -1,0 +1,71 @@
+// Who gets what of a customer's payment (spec: Business Revenue — Pricing; cheat sheet: Get Paid).
+// Company accounts: direct charges on the company's Stripe account, Parley's application fee is
+// 10 % of services and 4 % of physical goods, the company bears Stripe's fees. Solo accounts:
+// charges on Parley's account, Parley keeps 20 % and bears the processing fees, the solo's 80 %
+// is paid out within 5 business days.
+
+export type AccountType = "solo" | "company";
+export type SaleKind = "service" | "goods";
+
+const PERCENT = { company: { service: 10, goods: 4 }, solo: { service: 20, goods: 20 } } as const;
+
+const percentOf = (amount: number, percent: number) => Math.floor((amount * percent + 50) / 100);
+
+export const platformFeeMinor = (amountMinor: number, account: AccountType, kind: SaleKind) => percentOf(amountMinor, PERCENT[account][kind]);
+
+/**
+ * Stripe's card processing fee as an estimate (2.9 % + 30 minor units; 40 for zero-decimal
+ * currencies). The ledger is corrected with Stripe's real fee when its balance transaction is known.
+ */
+export function processingFeeEstimateMinor(amountMinor: number, currency: string): number {
+  const fixed = currency.toUpperCase() === "JPY" ? 40 : 30;
+  return Math.floor((amountMinor * 29 + 500) / 1000) + fixed;
+}
+
+export type LedgerLine = {
+  kind: "charge" | "platform_fee" | "processing_fee" | "refund" | "payout";
+  account: "customer" | "merchant" | "platform" | "processor" | "payout";
+  amountMinor: number;
+};
+
+/**
+ * The double-entry lines of one successful charge; they sum to zero. The customer pays; the
+ * merchant (company or solo agent) receives the amount less Parley's fee and, for companies, less
+ * processing; Parley receives its fee and, for solo accounts, pays the processing itself.
+ */
+export function chargeLines(amountMinor: number, currency: string, account: AccountType, kind: SaleKind): LedgerLine[] {
+  const fee = platformFeeMinor(amountMinor, account, kind);
+  const processing = processingFeeEstimateMinor(amountMinor, currency);
+  const merchantBearsProcessing = account === "company";
+  return [
+    { kind: "charge", account: "customer", amountMinor: -amountMinor },
+    { kind: "charge", account: "merchant", amountMinor: amountMinor },
+    { kind: "platform_fee", account: "merchant", amountMinor: -fee },
+    { kind: "platform_fee", account: "platform", amountMinor: fee },
+    { kind: "processing_fee", account: merchantBearsProcessing ? "merchant" : "platform", amountMinor: -processing },
+    { kind: "processing_fee", account: "processor", amountMinor: processing },
+  ];
+}
+
+/** A refund reverses the customer's payment out of the merchant's share. */
+export function refundLines(amountMinor: number): LedgerLine[] {
+  return [
+    { kind: "refund", account: "merchant", amountMinor: -amountMinor },
+    { kind: "refund", account: "customer", amountMinor: amountMinor },
+  ];
+}
+
+/** What a solo agent is owed from one charge: the amount less Parley's 20 %. */
+export const soloPayoutMinor = (amountMinor: number) => amountMinor - platformFeeMinor(amountMinor, "solo", "service");
+
+/** The payout date: five business days (Monday to Friday) after the charge, in UTC. */
+export function payoutDue(chargedAt: number): number {
+  const d = new Date(chargedAt);
+  let added = 0;
+  while (added < 5) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const day = d.getUTCDay();
+    if (day !== 0 && day !== 6) added++;
+  }
+  return d.getTime();
+}
