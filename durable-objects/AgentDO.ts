@@ -71,6 +71,12 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
+    // Answer the peer's close frame: a hibernatable socket does not, and the peer would hang in CLOSING.
+    try {
+      ws.close(1000, "closed");
+    } catch {
+      // already closed, or errored
+    }
     const { device } = ws.deserializeAttachment() as Attachment;
     // The last console of a kind going away changes what rooms see (a null device).
     if (this.ctx.getWebSockets(device).filter((s) => s !== ws).length === 0) await this.publish();
@@ -109,6 +115,10 @@ export class AgentDO extends DurableObject<Env> {
       console.error("room answer failed", chatId, err);
       result = { ok: false, reason: "The chat could not be connected. Please try again." };
     }
+    // The customer may leave while the room hands the chat over: only the chat knows.
+    if (result.ok && !(await chat(this.env, chatId).assign({ agentId: identity.agentId, name: identity.name, greeting: identity.greeting, photoUrl: identity.photoUrl }))) {
+      result = { ok: false, reason: "The customer left before you answered." };
+    }
     if (!result.ok) {
       this.release(chatId, device);
       for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
@@ -116,7 +126,6 @@ export class AgentDO extends DurableObject<Env> {
       await this.publish();
       return;
     }
-    await chat(this.env, chatId).assign({ agentId: identity.agentId, name: identity.name, greeting: identity.greeting, photoUrl: identity.photoUrl });
     for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
     this.broadcast(device, statusBar("SERVING_CUSTOMER") + chatOpened(chatId));
     await this.publish();

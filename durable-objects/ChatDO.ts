@@ -118,6 +118,12 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
+    // Answer the peer's close frame: a hibernatable socket does not, and the peer would hang in CLOSING.
+    try {
+      ws.close(1000, "closed");
+    } catch {
+      // already closed, or errored
+    }
     const { party } = ws.deserializeAttachment() as Attachment;
     if (this.sockets(party).some((s) => s !== ws)) return;
     const status = this.status();
@@ -148,15 +154,22 @@ export class ChatDO extends DurableObject<Env> {
     this.send(other, notice(this.init()!.chatId, `${this.nameOf(party, other)} is back online.`, "ok"));
   }
 
-  /** The room found an agent and the agent claimed the chat. */
-  async assign(agent: AgentCard): Promise<void> {
-    if (this.status() !== "waiting") return;
+  /** The room found an agent and the agent claimed the chat. False: the customer left first. */
+  async assign(agent: AgentCard): Promise<boolean> {
+    if (this.status() !== "waiting") return this.status() === "connected" && this.agent()?.agentId === agent.agentId;
     this.kv.put("agent", agent);
     this.kv.put("status", "connected");
     this.clearDeadline("leave");
+    // A customer whose page was gone when the agent answered is offline from now: the offline
+    // timeout runs, and the agent hears when they are back.
+    if (this.sockets("customer").length === 0) {
+      this.kv.put("offline:customer", Date.now());
+      await this.setDeadline("timeout:customer", Date.now() + OFFLINE_TIMEOUT_MS);
+    }
     const init = this.init()!;
     await markChatConnected(this.env.DB, init, agent.agentId);
     this.send("customer", this.snapshot("customer"));
+    return true;
   }
 
   async queuePosition(position: number, agentFree: boolean): Promise<void> {
