@@ -1,0 +1,48 @@
+// The fake's public surface (implemented in ../stripe.ts); a separate module so that the
+// /_fake/ routes can use it without an import cycle.
+import type { Decline } from "./cards";
+import type { FakeStripeState, Store } from "./store";
+import type { Account, DeliveryRecord, Dispute, PaymentIntent, StripeEvent } from "./types";
+import type { FetchLike, SignedWebhook, WebhookEndpoint } from "./webhooks";
+
+export type PaymentMethodOutcome = "succeeds" | "authentication_required" | Decline | (string & {});
+
+export interface FakeStripeControls {
+  /** Answers one HTTP request the way api.stripe.com would. Usable as a fetch function. */
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /** Everything the fake holds (maps by id, plus events, requests and webhook deliveries). */
+  readonly state: FakeStripeState;
+  /** Internals, for advanced tests. */
+  readonly store: Store;
+  /** Forgets everything (state, idempotency keys, webhook bookkeeping); endpoints stay registered. */
+  reset(): void;
+
+  /** The customer passes 3-D Secure on a PaymentIntent in requires_action. */
+  completeAuthentication(paymentIntentId: string): PaymentIntent;
+  /** The customer fails 3-D Secure: requires_payment_method with payment_intent_authentication_failure. */
+  failAuthentication(paymentIntentId: string): PaymentIntent;
+  /** A manual-capture hold lapses (Stripe's 7-day window): canceled, reason "automatic". */
+  expireAuthorization(paymentIntentId: string): PaymentIntent;
+  /** Finishes Connect onboarding: charges and payouts enabled, capabilities active, account.updated. */
+  completeOnboarding(accountId: string): Account;
+  /**
+   * Changes how future payments on a saved card turn out: "succeeds", "authentication_required",
+   * a decline code ("insufficient_funds", "generic_decline", "expired_card"…) or a full Decline.
+   */
+  setPaymentMethodOutcome(paymentMethodId: string, outcome: PaymentMethodOutcome | null): void;
+  /** The card holder disputes a captured charge: charge.dispute.created. */
+  createDispute(chargeId: string, options?: { reason?: string; amount?: number }): Dispute;
+
+  /** Events so far, oldest first, optionally of one type. */
+  events(type?: string): StripeEvent[];
+  lastEvent(type?: string): StripeEvent | undefined;
+  /** The event as Stripe would POST it, with a valid `Stripe-Signature` header value. */
+  signedWebhook(event: StripeEvent | string, secret?: string, timestamp?: number): Promise<SignedWebhook>;
+  /** Registers an endpoint that receives every later event automatically, after each response. */
+  addWebhookEndpoint(endpoint: WebhookEndpoint): void;
+  webhookEndpoints(): WebhookEndpoint[];
+  /** POSTs every event not yet delivered to `url` (oldest first) and reports each attempt. */
+  deliverTo(url: string, options?: { secret?: string; fetch?: FetchLike; types?: string[] }): Promise<DeliveryRecord[]>;
+  /** Waits for the automatic deliveries queued so far. */
+  flushWebhooks(): Promise<void>;
+}
