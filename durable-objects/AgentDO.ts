@@ -127,7 +127,8 @@ export class AgentDO extends DurableObject<Env> {
       return;
     }
     for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
-    this.broadcast(device, statusBar("SERVING_CUSTOMER") + chatOpened(chatId));
+    // The stored state, not an assumed one: the chat may already have ended meanwhile.
+    this.broadcast(device, statusBar(this.statuses()[device]) + chatOpened(chatId));
     await this.publish();
   }
 

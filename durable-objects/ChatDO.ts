@@ -175,6 +175,7 @@ export class ChatDO extends DurableObject<Env> {
   async queuePosition(position: number, agentFree: boolean): Promise<void> {
     if (this.status() !== "waiting") return;
     this.kv.put("position", position);
+    this.kv.put("agentFree", agentFree);
     this.send("customer", queueInfo(this.init()!, position, agentFree));
   }
 
@@ -238,6 +239,8 @@ export class ChatDO extends DurableObject<Env> {
       status: this.status(),
       agent: this.agent() ?? null,
       position: this.kv.get<number>("position") ?? null,
+      agentFree: this.kv.get<boolean>("agentFree") ?? true,
+      customerOffline: this.status() === "connected" && this.sockets("customer").length === 0,
       endedBy: this.kv.get<EndedBy>("endedBy") ?? null,
     };
     return chatSnapshot(view, party, this.messages());

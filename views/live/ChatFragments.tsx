@@ -10,6 +10,10 @@ export type ChatView = {
   status: "waiting" | "connected" | "ended";
   agent: AgentCard | null;
   position: number | null;
+  /** Whether some agent was free when the queue last changed (the waiting screen says so). */
+  agentFree: boolean;
+  /** The customer's page is gone (shown to the agent). */
+  customerOffline: boolean;
   endedBy: "customer" | "agent" | "timeout" | "system" | null;
 };
 
@@ -76,7 +80,7 @@ function Head({ view, party }: { view: ChatView; party: Party }) {
   const { init, agent } = view;
   const id = init.chatId;
   if (party === "customer") {
-    if (view.status === "waiting") return <Waiting init={init} position={view.position} agentFree />;
+    if (view.status === "waiting") return <Waiting init={init} position={view.position} agentFree={view.agentFree} />;
     if (!agent) {
       return (
         <div id={`chat-head-${id}`} class="chat-head waiting">
@@ -197,6 +201,7 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
         {lines.map((m) => (
           <Line message={m} viewer={party} name={names[m.sender as Party]} />
         ))}
+        {party === "agent" && view.customerOffline ? <Notice text={`${names.customer} is offline. Waiting for them to come back…`} tone="warn" /> : null}
         {view.status === "ended" ? <Notice text={endedText(party, view.endedBy)} tone="info" /> : null}
       </div>
       <div id={`typing-${id}`} class="typing"></div>
