@@ -1,5 +1,10 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { createFakeStripe } from "./test/fakes/stripe";
+
+// Every outbound request of the Worker under test goes to the fake Stripe (there is no network);
+// tests read and steer it over the same route, e.g. GET http://stripe.fake/_fake/state.
+const fakeStripe = createFakeStripe();
 
 // Two projects: pure logic in plain Node, and routes/Durable Objects inside workerd with the
 // D1 migrations applied. End-to-end tests have their own config (vitest.e2e.config.ts).
@@ -14,7 +19,21 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ENVIRONMENT: "test", TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              bindings: {
+                ENVIRONMENT: "test",
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                STRIPE_SECRET_KEY: "sk_test_parley_fake",
+                STRIPE_API_BASE: "http://stripe.fake",
+              },
+              // Miniflare hands over its own Request class; rebuild it as this realm's.
+              outboundService: async (request: Request) =>
+                fakeStripe.fetch(
+                  new Request(request.url, {
+                    method: request.method,
+                    headers: request.headers,
+                    body: ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer(),
+                  }),
+                ),
             },
           })),
         ],

@@ -1,8 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "../worker/accounts/tokens";
 import { assertNever, chatMessage, parseFrame } from "../worker/live/socket-messages";
-import type { AgentCard, ChatInit } from "../worker/live/types";
-import { chatSnapshot, messageItem, notice, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
+import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
+import { ChatBilling, newBilling, type Billing } from "../worker/live/chat-billing";
+import type { HoldResult } from "../worker/billing/payments";
+import { chatSnapshot, messageItem, meterPanel, notice, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
 import { socketError } from "../views/live/ConsoleFragments";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/live/chat-records";
 import type { AgentDO } from "./AgentDO";
@@ -17,6 +19,10 @@ type EndedBy = "customer" | "agent" | "timeout" | "system";
 export const WAITING_GRACE_MS = 15_000;
 /** How long either party may be offline in a connected chat before it ends (spec: 90 s). */
 export const OFFLINE_TIMEOUT_MS = 90_000;
+/** The meter on both screens updates every 30 seconds (spec). */
+export const METER_TICK_MS = 30_000;
+/** When a charge at the end did not finish, the alarm tries again after this long. */
+export const SETTLE_RETRY_MS = 20_000;
 
 /**
  * One per chat: the WebSocket hub of its parties (text, typing preview, offline/online notices,
@@ -48,17 +54,53 @@ export class ChatDO extends DurableObject<Env> {
     return this.ctx.getWebSockets(party);
   }
 
-  async start(init: ChatInit): Promise<void> {
+  async start(init: ChatInit, enqueue: EnqueueRequest): Promise<void> {
     if (this.init()) return;
     this.kv.put("init", init);
     this.kv.put("status", "waiting");
+    this.kv.put("enqueue", enqueue);
+    if (init.billing) this.kv.put("billing", newBilling(init.billing));
+  }
+
+  private billing(): ChatBilling | null {
+    const init = this.init();
+    if (!init?.billing) return null;
+    return new ChatBilling({ get: () => this.kv.get<Billing>("billing"), put: (b) => this.kv.put("billing", b) }, this.env, init.chatId);
+  }
+
+  /** The customer agreed to the pricing and chose a card; an authorised hold sends the chat to the room. */
+  async authorise(token: string, paymentMethod: string, returnUrl: string): Promise<HoldResult | null> {
+    const view = await this.customerView(token);
+    const billing = this.billing();
+    if (!view || !billing || view.status !== "waiting") return null;
+    const result = await billing.authorise(paymentMethod, view.init.customer, returnUrl);
+    if (result.status === "authorised") await this.release();
+    return result;
+  }
+
+  /** Back from 3-D Secure. */
+  async authenticated(token: string): Promise<HoldResult | null> {
+    const view = await this.customerView(token);
+    const billing = this.billing();
+    if (!view || !billing || view.status !== "waiting") return null;
+    const result = await billing.refreshHold();
+    if (result?.status === "authorised") await this.release();
+    return result;
+  }
+
+  /** Sends the chat to its room's queue (once). */
+  private async release(): Promise<void> {
+    const enqueue = this.kv.get<EnqueueRequest>("enqueue");
+    if (!enqueue || this.kv.get<boolean>("enqueued")) return;
+    this.kv.put("enqueued", true);
+    await this.room().enqueue(enqueue);
   }
 
   /** For the customer's page: the chat's public facts, if the token is this chat's. */
-  async customerView(token: string): Promise<{ init: ChatInit; status: Status; agent: AgentCard | null } | null> {
+  async customerView(token: string): Promise<{ init: ChatInit; status: Status; agent: AgentCard | null; billing: Billing | null } | null> {
     const init = this.init();
     if (!init || (await sha256Hex(token)) !== init.customerTokenHash) return null;
-    return { init, status: this.status(), agent: this.agent() ?? null };
+    return { init, status: this.status(), agent: this.agent() ?? null, billing: this.kv.get<Billing>("billing") ?? null };
   }
 
   /** The WebSocket of one party; the Worker has checked the session or passes the customer's token. */
@@ -112,6 +154,15 @@ export class ChatDO extends DurableObject<Env> {
       case "askAll":
         if (party === "customer" && status === "waiting") await this.room().askAll(this.init()!.chatId);
         return;
+      case "timer": {
+        const billing = this.billing();
+        // Refused on the server too when the room does not give the agent this button.
+        if (party !== "agent" || status !== "connected" || !billing?.timer(message.running, Date.now())) {
+          return ws.send(socketError("The charges timer cannot be changed here."));
+        }
+        this.sendMeter();
+        return;
+      }
       default:
         assertNever(message);
     }
@@ -131,6 +182,7 @@ export class ChatDO extends DurableObject<Env> {
       await this.setDeadline("leave", Date.now() + WAITING_GRACE_MS);
     } else if (status === "connected") {
       this.kv.put(`offline:${party}`, Date.now());
+      this.billing()?.presence(false, Date.now());
       this.send(party === "customer" ? "agent" : "customer", notice(this.init()!.chatId, `${this.nameOf(party, party === "customer" ? "agent" : "customer")} is offline. Waiting for them to come back…`, "warn"));
       await this.setDeadline(`timeout:${party}`, Date.now() + OFFLINE_TIMEOUT_MS);
     }
@@ -150,6 +202,8 @@ export class ChatDO extends DurableObject<Env> {
     if (status !== "connected" || since === undefined) return;
     this.kv.delete(`offline:${party}`);
     this.clearDeadline(`timeout:${party}`);
+    const bothBack = !this.kv.get(`offline:${party === "customer" ? "agent" : "customer"}`);
+    if (bothBack) this.billing()?.presence(true, Date.now());
     const other: Party = party === "customer" ? "agent" : "customer";
     this.send(other, notice(this.init()!.chatId, `${this.nameOf(party, other)} is back online.`, "ok"));
   }
@@ -162,10 +216,14 @@ export class ChatDO extends DurableObject<Env> {
     this.clearDeadline("leave");
     // A customer whose page was gone when the agent answered is offline from now: the offline
     // timeout runs, and the agent hears when they are back.
+    const billing = this.billing();
+    billing?.connected(Date.now());
     if (this.sockets("customer").length === 0) {
       this.kv.put("offline:customer", Date.now());
+      billing?.presence(false, Date.now());
       await this.setDeadline("timeout:customer", Date.now() + OFFLINE_TIMEOUT_MS);
     }
+    if (billing) await this.setDeadline("tick", Date.now() + METER_TICK_MS);
     const init = this.init()!;
     await markChatConnected(this.env.DB, init, agent.agentId);
     this.send("customer", this.snapshot("customer"));
@@ -191,6 +249,7 @@ export class ChatDO extends DurableObject<Env> {
     const messages = this.messages();
     const agent = this.agent();
     await finishChatRecord(this.env.DB, init, status === "waiting" ? "missed" : "ended", by, messages);
+    await this.settle();
     for (const party of ["customer", "agent"] as const) this.send(party, this.snapshot(party));
     if (status === "waiting") await this.room().cancel(init.chatId);
     else if (agent) await this.agentStub(agent.agentId).chatEnded(init.chatId, by, init.wrapUpSeconds);
@@ -205,8 +264,37 @@ export class ChatDO extends DurableObject<Env> {
       this.kv.put("deadlines", deadlines);
       if (name === "leave" && this.status() === "waiting" && this.sockets("customer").length === 0) await this.end("customer");
       if (name.startsWith("timeout:") && this.status() === "connected") await this.end("timeout");
+      if (name === "tick" && this.status() === "connected") {
+        this.sendMeter();
+        await this.setDeadline("tick", now + METER_TICK_MS);
+      }
+      if (name === "settle") await this.settle();
     }
     await this.armAlarm();
+  }
+
+  /**
+   * Charges the ended chat. A "settle" deadline is set first, so that if this object dies during
+   * the Stripe calls the alarm finishes the job (with the same idempotency keys).
+   */
+  private async settle(): Promise<void> {
+    const billing = this.billing();
+    if (!billing || billing.state?.phase === "settled") return;
+    await this.setDeadline("settle", Date.now() + SETTLE_RETRY_MS);
+    try {
+      await billing.settle(Date.now(), { companyId: this.init()!.companyId, agentId: this.agent()?.agentId ?? null });
+      this.clearDeadline("settle");
+    } catch (err) {
+      console.error("settling chat failed; the alarm retries", this.init()!.chatId, err);
+    }
+    this.sendMeter();
+  }
+
+  private sendMeter(): void {
+    const meter = this.billing()?.view(Date.now());
+    if (!meter) return;
+    const init = this.init()!;
+    for (const party of ["customer", "agent"] as const) this.send(party, meterPanel(init, party, meter, this.kv.get<Billing>("billing")!));
   }
 
   private async setDeadline(name: string, at: number): Promise<void> {
@@ -241,6 +329,8 @@ export class ChatDO extends DurableObject<Env> {
       position: this.kv.get<number>("position") ?? null,
       agentFree: this.kv.get<boolean>("agentFree") ?? true,
       customerOffline: this.status() === "connected" && this.sockets("customer").length === 0,
+      meter: this.billing()?.view(Date.now()) ?? null,
+      billing: this.kv.get<Billing>("billing") ?? null,
       endedBy: this.kv.get<EndedBy>("endedBy") ?? null,
     };
     return chatSnapshot(view, party, this.messages());

@@ -2,9 +2,11 @@
 // migrations, starts the server, waits until it answers and seeds the demo. Used by `npm start`
 // and by the end-to-end tests, which give it a free port and a throw-away state directory.
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startFakeStripe } from "./fake-stripe.mjs";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
@@ -18,6 +20,12 @@ export function freePort() {
       probe.close(() => resolve(port));
     });
   });
+}
+
+function hasOwnStripeKey() {
+  if (process.env.STRIPE_SECRET_KEY) return true;
+  const devVars = join(root, ".dev.vars");
+  return existsSync(devVars) && /^STRIPE_SECRET_KEY=\S+/m.test(readFileSync(devVars, "utf8"));
 }
 
 function applyMigrations(persistTo, quiet) {
@@ -44,11 +52,14 @@ async function waitUntilUp(url, child, timeoutMs) {
 
 /**
  * @param {{ port: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string> }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void>, seed: string }>}
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, seed: string, stripe: string }>}
  */
 export async function startServer({ port, persistTo, quiet = false, vars = {} }) {
   applyMigrations(persistTo, quiet);
-  const varArgs = Object.entries({ ENVIRONMENT: "local", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  // Without a Stripe key of your own (.dev.vars), payments go to the local fake Stripe.
+  const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0);
+  const stripeVars = fakeStripe ? { STRIPE_SECRET_KEY: "sk_test_parley_local_fake", STRIPE_API_BASE: fakeStripe.url } : {};
+  const varArgs = Object.entries({ ENVIRONMENT: "local", ...stripeVars, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...varArgs];
   if (persistTo) args.push("--persist-to", persistTo);
   if (quiet) args.push("--log-level", "error");
@@ -56,6 +67,7 @@ export async function startServer({ port, persistTo, quiet = false, vars = {} })
   const url = `http://127.0.0.1:${port}`;
   const stop = () =>
     new Promise((resolve) => {
+      fakeStripe?.close();
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
@@ -66,7 +78,7 @@ export async function startServer({ port, persistTo, quiet = false, vars = {} })
     const res = await fetch(`${url}/dev/seed`, { method: "POST" });
     if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
     const { result } = await res.json();
-    return { url, stop, seed: result };
+    return { url, stop, seed: result, stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)" };
   } catch (err) {
     await stop();
     throw err;

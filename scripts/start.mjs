@@ -2,7 +2,7 @@
 import { startServer } from "./dev-server.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
-const { url, stop, seed } = await startServer({ port });
+const { url, stop, seed, stripe } = await startServer({ port });
 const base = url.replace("127.0.0.1", "localhost");
 console.log(`
   Parley is running (demo ${seed}).
@@ -13,6 +13,8 @@ console.log(`
   Customer page ...... ${base}/c/demo/GENERAL
   Paid rooms ......... ${base}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END
                        ${base}/c/demo/CHARGE_DURATION_ON_DEMAND
+
+  Payments ........... ${stripe} (test mode: pick a test card)
 
   Demo logins (local only), password "parley-demo":
     admin@demo.test   administrator

@@ -1,5 +1,7 @@
 import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { AgentCard, ChatInit } from "../../worker/live/types";
+import type { Billing, MeterView } from "../../worker/live/chat-billing";
+import { formatMoney } from "../../worker/billing/currency";
 import { toHtml } from "./render";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
@@ -14,6 +16,9 @@ export type ChatView = {
   agentFree: boolean;
   /** The customer's page is gone (shown to the agent). */
   customerOffline: boolean;
+  /** Automatic charges: the running meter and where the payment stands. */
+  meter: MeterView | null;
+  billing: Billing | null;
   endedBy: "customer" | "agent" | "timeout" | "system" | null;
 };
 
@@ -204,6 +209,7 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
         {party === "agent" && view.customerOffline ? <Notice text={`${names.customer} is offline. Waiting for them to come back…`} tone="warn" /> : null}
         {view.status === "ended" ? <Notice text={endedText(party, view.endedBy)} tone="info" /> : null}
       </div>
+      {view.meter && view.billing ? <MeterPanel init={view.init} party={party} meter={view.meter} billing={view.billing} /> : null}
       <div id={`typing-${id}`} class="typing"></div>
       {view.status === "waiting" ? <div id={`composer-${id}`}></div> : <Composer chatId={id} enabled={view.status === "connected"} />}
       <Controls view={view} party={party} />
@@ -253,3 +259,59 @@ function EndedControls({ init, viewer }: { init: ChatInit; viewer: Party }) {
     </div>
   );
 }
+
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+
+function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Party; meter: MeterView; billing: Billing }) {
+  const money = (minor: number) => formatMoney(minor, meter.currency);
+  const config = billing.config;
+  return (
+    <div id={`meter-${init.chatId}`} class={meter.running ? "meter-panel running" : "meter-panel"}>
+      <dl>
+        <div>
+          <dt>Chargeable time</dt>
+          <dd class="meter-time">{clock(meter.chargeableSeconds)}</dd>
+        </div>
+        <div>
+          <dt>Charges</dt>
+          <dd class="meter-charges">{money(meter.accruedMinor)}</dd>
+        </div>
+        <div>
+          <dt>Total paid</dt>
+          <dd class="meter-paid">{money(meter.paidMinor)}</dd>
+        </div>
+      </dl>
+      {meter.ended ? (
+        billing.phase === "settled" ? (
+          <p class="meter-note ok">{meter.paidMinor > 0 ? `${party === "agent" ? "New revenue" : "Paid"}: ${money(meter.paidMinor)} charged to the card.` : "Nothing to pay for this chat."}</p>
+        ) : billing.phase === "failed" ? (
+          <p class="meter-note warn">The card could not be charged: {billing.lastError}</p>
+        ) : (
+          <p class="meter-note">Charging the card…</p>
+        )
+      ) : (
+        <p class="meter-note">{meter.running ? "The meter is running; it updates every 30 seconds." : party === "agent" ? "The meter is stopped." : "The meter is stopped: you are not being charged."}</p>
+      )}
+      {party === "agent" && !meter.ended ? (
+        <div class="meter-controls">
+          {!meter.running && config.agentStarts ? <TimerButton running label="Start / Resume charges" /> : null}
+          {meter.running && config.agentPauses ? <TimerButton running={false} label="Stop / Pause charges" /> : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function TimerButton({ running, label }: { running: boolean; label: string }) {
+  return (
+    <form ws-send class="inline">
+      <input type="hidden" name="type" value="timer" />
+      <input type="hidden" name="running" value={String(running)} />
+      <button type="submit" class={running ? "btn btn-small btn-primary" : "btn btn-small btn-ghost"}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
+export const meterPanel = (init: ChatInit, party: Party, meter: MeterView, billing: Billing) => toHtml(<MeterPanel init={init} party={party} meter={meter} billing={billing} />);

@@ -18,6 +18,8 @@ export const chatMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("typing"), text: z.string().max(MAX_TEXT), ...headers }),
   z.object({ type: z.literal("hangup"), ...headers }),
   z.object({ type: z.literal("askAll"), ...headers }),
+  // The agent's Start/Resume ("true") or Stop/Pause ("false") of the charges timer.
+  z.object({ type: z.literal("timer"), running: z.enum(["true", "false"]).transform((v) => v === "true"), ...headers }),
 ]);
 export type ChatMessage = z.infer<typeof chatMessage>;
 

@@ -5,7 +5,12 @@ import type { Company, Room } from "../rooms/queries";
 import type { ContactInput } from "../rooms/contact-form";
 import type { Location } from "../routing/presence";
 import { AppError } from "../http/errors";
-import { roomKey, type ChatInit } from "./types";
+import { eq } from "drizzle-orm";
+import { stripeClient, type StripeEnv } from "../adapters/stripe";
+import { roomScheme } from "../billing/scheme";
+import { agentProfiles } from "../db/schema";
+import type { BillingConfig } from "./chat-billing";
+import { roomKey, type ChatInit, type EnqueueRequest } from "./types";
 
 export type ChatRequest = {
   company: Company;
@@ -21,7 +26,7 @@ export type ChatRequest = {
  * Opens a chat: the D1 record first, then the chat's Durable Object, then the room's queue,
  * which rings agents. Returns the customer's secret token for the chat's page and socket.
  */
-export async function startChat(env: Env, request: ChatRequest): Promise<{ chatId: string; token: string }> {
+export async function startChat(env: Env & StripeEnv, request: ChatRequest): Promise<{ chatId: string; token: string }> {
   const { company, room, privateAgent, contact } = request;
   if (company.entitlementUsed >= company.entitlementQuota) {
     throw new AppError(
@@ -65,9 +70,9 @@ export async function startChat(env: Env, request: ChatRequest): Promise<{ chatI
     wrapUpSeconds: room.wrapUpSeconds,
     customerTokenHash: await sha256Hex(token),
     customer,
+    billing: await billingConfig(env, request),
   };
-  await env.CHAT.get(env.CHAT.idFromName(chatId)).start(init);
-  await env.ROOM.get(env.ROOM.idFromName(key)).enqueue({
+  const enqueue: EnqueueRequest = {
     ring: { chatId, roomKey: key, roomName: room.name, mode: contact.mode, customer, askedAt: Date.now(), simultaneousChats: room.phoneSimultaneousChats },
     visitorId: request.visitorId,
     location: request.location,
@@ -78,6 +83,33 @@ export async function startChat(env: Env, request: ChatRequest): Promise<{ chatI
       includeMobile: room.includeMobile,
       simultaneousChats: room.phoneSimultaneousChats,
     },
-  });
+  };
+  // With automatic charges the ChatDO keeps the request and enqueues once the card is authorised.
+  await env.CHAT.get(env.CHAT.idFromName(chatId)).start(init, enqueue);
+  if (!init.billing) await env.ROOM.get(env.ROOM.idFromName(key)).enqueue(enqueue);
   return { chatId, token };
+}
+
+/**
+ * The pricing this chat is charged by: the room's, or in an agent's private room the agent's own
+ * when the room allows it. Null when the room takes no automatic charges.
+ */
+async function billingConfig(env: Env & StripeEnv, { company, room, privateAgent }: ChatRequest): Promise<BillingConfig | null> {
+  if (room.chargingMode !== "automatic") return null;
+  if (!stripeClient(env)) {
+    throw new AppError("unavailable", `${company.name} takes payment by card in this room, and card payments are not set up yet. Please try their GENERAL room.`);
+  }
+  let scheme = roomScheme(room);
+  if (privateAgent && room.allowAgentPricing) {
+    const profile = await openDb(env.DB).select().from(agentProfiles).where(eq(agentProfiles.userId, privateAgent.id)).get();
+    if (profile?.ownPricingEnabled) scheme = roomScheme(profile);
+  }
+  return {
+    scheme,
+    holdMinor: scheme.splitThresholdMinor ?? room.authorisationAmountMinor,
+    agentStarts: room.phoneTimerStart,
+    agentPauses: room.phoneTimerStop,
+    account: company.accountType,
+    merchant: { stripeAccount: company.stripeAccountReady ? company.stripeAccountId : null },
+  };
 }

@@ -1,4 +1,5 @@
 import type { RoutingRules, WaitingCustomer } from "../routing/distribute";
+import type { BillingConfig } from "./chat-billing";
 import type { AgentPresence, Device, Location } from "../routing/presence";
 
 // What the Worker and the Durable Objects tell each other. A room is addressed by its key,
@@ -50,6 +51,8 @@ export type ChatInit = {
   wrapUpSeconds: number | null;
   customerTokenHash: string;
   customer: ContactDetails;
+  /** Automatic charges: the chat is distributed only once the customer's card is authorised. */
+  billing: BillingConfig | null;
 };
 
 export type EnqueueRequest = {

@@ -8,7 +8,9 @@ import { emailField, fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { chats, customerRequests } from "../db/schema";
 import { sameSiteSocket } from "../http/csrf";
-import { notFound } from "../http/errors";
+import { AppError, notFound } from "../http/errors";
+import { stripeTestMode } from "../adapters/stripe";
+import { AuthorisePage, TEST_CARDS } from "../../views/AuthorisePage";
 import { relaySocket } from "../http/socket";
 import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved } from "../../views/CustomerChat";
@@ -18,6 +20,11 @@ const requestForm = z.object({
   kind: z.enum(["message", "alert"]),
   email: emailField,
   body: z.string().trim().max(2000, "Use at most 2000 characters.").optional(),
+});
+
+const authoriseForm = z.object({
+  agree: z.literal("on", { error: "Please agree to the price first." }),
+  paymentMethod: z.enum(TEST_CARDS.map((card) => card.id) as [string, ...string[]], { error: "Choose a card." }),
 });
 
 const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
@@ -37,7 +44,39 @@ export const chatRoutes = new Hono<AppEnv>()
   .get("/:chatId", async (c) => {
     const { view } = await customerChat(c);
     if (!view) throw notFound("chat");
+    if (view.billing?.phase === "authorising" && view.status === "waiting") {
+      return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} />);
+    }
     return c.render(<CustomerChatPage init={view.init} />);
+  })
+  // Automatic charges: the customer agrees and authorises a hold on a card (test cards in test mode).
+  .post("/:chatId/authorise", async (c) => {
+    const { chatId, token, view } = await customerChat(c);
+    if (!view || !token) throw notFound("chat");
+    const form = authoriseForm.safeParse(await c.req.parseBody());
+    const again = (error: string) => {
+      c.status(422);
+      return c.render(<AuthorisePage init={view.init} billing={view.billing!} testMode={stripeTestMode(c.env)} error={error} />);
+    };
+    if (!view.billing) throw notFound("chat");
+    if (!stripeTestMode(c.env)) throw new AppError("bad_request", "Cards are taken with Stripe's Payment Element, which is not available on this server.");
+    if (!form.success) return again(form.error.issues[0]!.message);
+    const origin = new URL(c.req.url).origin;
+    const result = await chatStub(c.env, chatId).authorise(token, form.data.paymentMethod, `${origin}/chats/${chatId}/authenticated`);
+    if (!result) return c.redirect(`/chats/${chatId}`, 303);
+    if (result.status === "authorised") return c.redirect(`/chats/${chatId}`, 303);
+    if (result.status === "needs_action" && result.redirectUrl) return c.redirect(result.redirectUrl, 303);
+    return again(result.status === "failed" ? `${result.message} Please try another card.` : "Your bank needs you to confirm this payment.");
+  })
+  // Back from 3-D Secure.
+  .get("/:chatId/authenticated", async (c) => {
+    const { chatId, token, view } = await customerChat(c);
+    if (!view || !token) throw notFound("chat");
+    const result = await chatStub(c.env, chatId).authenticated(token);
+    if (!result || result.status === "authorised") return c.redirect(`/chats/${chatId}`, 303);
+    const fresh = (await customerChat(c)).view!;
+    c.status(422);
+    return c.render(<AuthorisePage init={fresh.init} billing={fresh.billing!} testMode={stripeTestMode(c.env)} error="Your bank did not confirm the payment. Please try again or use another card." />);
   })
   .get("/:chatId/ws", sameSiteSocket, async (c) => {
     if (c.req.header("upgrade") !== "websocket") return c.text("Expected a WebSocket.", 426);

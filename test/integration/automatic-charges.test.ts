@@ -1,0 +1,139 @@
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Customer, later, setRoom, team, answer, type Agent } from "./live";
+import { closeAllSockets, frames, type LiveSocket } from "./sockets";
+
+// Automatic charges against the fake Stripe (the Worker's outbound requests all go to it).
+const ROOM = "PAID";
+const path = (slug: string) => `/c/${slug}/${ROOM}`;
+
+type FakePI = { id: string; status: string; amount: number; amount_capturable: number; amount_received: number; metadata: Record<string, string> };
+
+async function paymentIntentOf(chatId: string): Promise<FakePI> {
+  const res = await fetch(`http://stripe.fake/v1/payment_intents?limit=100`, { headers: { authorization: "Bearer sk_test_parley_fake" } });
+  const list = (await res.json()) as { data: FakePI[] };
+  const pi = list.data.find((p) => p.metadata.chat_id === chatId);
+  if (!pi) throw new Error(`no PaymentIntent for chat ${chatId}`);
+  return pi;
+}
+
+async function paidRoom(slug: string, settings = "phone_timer_start = 0") {
+  const { company, agents } = await team(slug, ["Alice Martin"], { rooms: [ROOM] });
+  await setRoom(slug, ROOM, `charging_mode = 'automatic', pricing_currency = 'EUR', pricing_block_price_minor = 1000, pricing_block_minutes = 5, authorisation_amount_minor = 5000, ${settings}`);
+  return { company, alice: agents[0] as Agent };
+}
+
+async function authorise(customer: Customer, chatId: string, paymentMethod: string, agree = true): Promise<Response> {
+  const page = await customer.browser.get(`/chats/${chatId}`);
+  expect(page.status).toBe(200);
+  return customer.browser.post(`/chats/${chatId}/authorise`, { paymentMethod, ...(agree ? { agree: "on" } : {}) }, { from: `/chats/${chatId}` });
+}
+
+afterEach(async () => {
+  await closeAllSockets();
+  vi.useRealTimers();
+});
+
+describe("a room with automatic charges", () => {
+  it("shows the price in words and test cards, and rings nobody until the card is authorised", async () => {
+    const { alice } = await paidRoom("paid-a");
+    const console: LiveSocket = await alice.online("browser", ["GENERAL", ROOM]);
+    const customer = new Customer();
+    const chat = await customer.startChat(path("paid-a"));
+    const page = await (await customer.browser.get(`/chats/${chat.id}`)).text();
+    expect(page).toContain("The chat costs EUR 10.00 for the first 5 minutes, even if shorter (the minimum charge).");
+    expect(page).toContain("Test mode");
+    expect(page).toContain('value="pm_card_visa"');
+    await console.nothing(frames.ring(chat.id), "a ring before the card is authorised");
+
+    const unagreed = await authorise(customer, chat.id, "pm_card_visa", false);
+    expect(unagreed.status).toBe(422);
+    expect(await unagreed.text()).toContain("Please agree to the price first.");
+
+    const ok = await authorise(customer, chat.id, "pm_card_visa");
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe(`/chats/${chat.id}`);
+    await console.arrived(frames.ring(chat.id), "the ring after authorisation");
+    const pi = await paymentIntentOf(chat.id);
+    expect(pi).toMatchObject({ status: "requires_capture", amount: 5000, amount_capturable: 5000 });
+  });
+
+  it("asks for another card after a decline, on the same PaymentIntent", async () => {
+    const { alice } = await paidRoom("paid-b");
+    const console = await alice.online("browser", ["GENERAL", ROOM]);
+    const customer = new Customer();
+    const chat = await customer.startChat(path("paid-b"));
+    const declined = await authorise(customer, chat.id, "pm_card_chargeDeclinedInsufficientFunds");
+    expect(declined.status).toBe(422);
+    expect(await declined.text()).toContain("Please try another card.");
+    await console.nothing(frames.ring(chat.id), "a ring after a decline");
+    const first = await paymentIntentOf(chat.id);
+
+    expect((await authorise(customer, chat.id, "pm_card_visa")).status).toBe(303);
+    await console.arrived(frames.ring(chat.id), "the ring after the second card");
+    const second = await paymentIntentOf(chat.id);
+    expect(second.id).toBe(first.id);
+    expect(second.status).toBe("requires_capture");
+  });
+
+  it("charges the meter's amount at hang-up, releases the rest of the hold, and records the revenue in D1", async () => {
+    const { company, alice } = await paidRoom("paid-c");
+    const console = await alice.online("browser", ["GENERAL", ROOM]);
+    const customer = new Customer();
+    const chat = await customer.startChat(path("paid-c"));
+    expect((await authorise(customer, chat.id, "pm_card_visa")).status).toBe(303);
+    const customerSocket = await chat.socket();
+    await answer(console, chat.id);
+    await customerSocket.next((f) => f.includes(`id="meter-${chat.id}"`), "the meter on the customer's screen");
+
+    later(330); // 5:30 → EUR 11.00 (DESIGN.md)
+    customerSocket.send({ type: "hangup" });
+    const final = await customerSocket.next((f) => f.includes(`id="meter-${chat.id}"`) && f.includes("charged to the card"), "the final amount");
+    expect(final).toContain("EUR 11.00");
+
+    const pi = await paymentIntentOf(chat.id);
+    expect(pi).toMatchObject({ status: "succeeded", amount_received: 1100 });
+    const row = await env.DB.prepare("select amount_minor, paid_minor, currency, chargeable_seconds from chats where id = ?").bind(chat.id).first();
+    expect(row).toEqual({ amount_minor: 1100, paid_minor: 1100, currency: "EUR", chargeable_seconds: 330 });
+    const ledger = await env.DB.prepare("select account, amount_minor from ledger_entries where chat_id = ?").bind(chat.id).all<{ account: string; amount_minor: number }>();
+    expect(ledger.results.reduce((t, l) => t + l.amount_minor, 0)).toBe(0);
+    expect(ledger.results.filter((l) => l.account === "platform").reduce((t, l) => t + l.amount_minor, 0)).toBe(110);
+    const charges = await env.DB.prepare("select amount_minor, status, idempotency_key from charges where chat_id = ?").bind(chat.id).all();
+    expect(charges.results).toEqual([{ amount_minor: 1100, status: "succeeded", idempotency_key: `chat:${chat.id}:charge:0` }]);
+    void company;
+  });
+
+  it("counts nothing until the agent presses Start when the room gives agents the button", async () => {
+    const { alice } = await paidRoom("paid-d", "phone_timer_start = 1, phone_timer_stop = 1");
+    const console = await alice.online("browser", ["GENERAL", ROOM]);
+    const customer = new Customer();
+    const chat = await customer.startChat(path("paid-d"));
+    expect((await authorise(customer, chat.id, "pm_card_visa")).status).toBe(303);
+    const customerSocket = await chat.socket();
+    await answer(console, chat.id);
+    const agentSocket = await alice.chat(chat.id);
+    later(600);
+    agentSocket.send({ type: "timer", running: "true" });
+    await agentSocket.next((f) => f.includes(`id="meter-${chat.id}"`) && f.includes("Stop / Pause charges"), "the running meter");
+    later(20);
+    agentSocket.send({ type: "hangup" });
+    const final = await customerSocket.next((f) => f.includes("charged to the card"), "the final amount");
+    expect(final).toContain("EUR 10.00"); // 20 s of service: the minimum, not 10 minutes' worth
+    // The customer has no timer button, and the server refuses the message too.
+  });
+
+  it("refuses the timer message from the customer, and from an agent in a room without the button", async () => {
+    const { alice } = await paidRoom("paid-e", "phone_timer_start = 0, phone_timer_stop = 0");
+    const console = await alice.online("browser", ["GENERAL", ROOM]);
+    const customer = new Customer();
+    const chat = await customer.startChat(path("paid-e"));
+    expect((await authorise(customer, chat.id, "pm_card_visa")).status).toBe(303);
+    const customerSocket = await chat.socket();
+    await answer(console, chat.id);
+    const agentSocket = await alice.chat(chat.id);
+    customerSocket.send({ type: "timer", running: "false" });
+    await customerSocket.next(frames.error("The charges timer cannot be changed here."), "the refusal to the customer");
+    agentSocket.send({ type: "timer", running: "false" });
+    await agentSocket.next(frames.error("The charges timer cannot be changed here."), "the refusal to the agent");
+  });
+});

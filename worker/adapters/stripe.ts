@@ -1,0 +1,31 @@
+import Stripe from "stripe";
+
+export type StripeEnv = { STRIPE_SECRET_KEY?: string; STRIPE_API_BASE?: string };
+
+/**
+ * The Stripe client, or null when no key is configured. STRIPE_API_BASE points it at another
+ * server that speaks Stripe's API (the fake under test/fakes for tests and the local demo).
+ * Workers have no Node http: the fetch client and SubtleCrypto are used.
+ */
+export function stripeClient(env: StripeEnv): Stripe | null {
+  if (!env.STRIPE_SECRET_KEY) return null;
+  const base = env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : null;
+  return new Stripe(env.STRIPE_SECRET_KEY, {
+    httpClient: Stripe.createFetchHttpClient(),
+    maxNetworkRetries: 2,
+    ...(base
+      ? {
+          host: base.hostname,
+          port: Number(base.port || (base.protocol === "https:" ? 443 : 80)),
+          protocol: base.protocol === "https:" ? "https" : "http",
+        }
+      : {}),
+  });
+}
+
+/** Test mode: test keys, or a fake Stripe. The customer page then offers test cards and says so. */
+export const stripeTestMode = (env: StripeEnv) => !!env.STRIPE_API_BASE || !!env.STRIPE_SECRET_KEY?.startsWith("sk_test_");
+
+export const webhookCrypto = Stripe.createSubtleCryptoProvider();
+
+export { Stripe };

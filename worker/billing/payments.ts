@@ -1,0 +1,142 @@
+import type Stripe from "stripe";
+
+// The Stripe calls that move money for a chat. Each carries an idempotency key derived from our
+// own ids, so a retry after a crash or a replayed alarm repeats the call's first result instead of
+// charging twice. Card errors come back as values, not exceptions: the caller records them.
+
+export type Merchant = {
+  /** The company's connected account for direct charges; null: charges on Parley's account. */
+  stripeAccount: string | null;
+};
+
+export type HoldResult =
+  | { status: "authorised"; paymentIntentId: string; amountMinor: number; paymentMethodId: string | null }
+  | { status: "needs_action"; paymentIntentId: string; redirectUrl: string | null; clientSecret: string | null }
+  | { status: "failed"; paymentIntentId: string | null; code: string; message: string };
+
+const opts = (key: string, merchant: Merchant): Stripe.RequestOptions => ({
+  idempotencyKey: key,
+  ...(merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {}),
+});
+
+function cardFailure(err: unknown): { code: string; message: string; paymentIntentId: string | null } | null {
+  const e = err as { type?: string; code?: string; decline_code?: string; message?: string; raw?: { payment_intent?: { id?: string } }; payment_intent?: { id?: string } };
+  if (e?.type !== "StripeCardError") return null;
+  return {
+    code: e.decline_code ?? e.code ?? "card_declined",
+    message: e.message ?? "The card was declined.",
+    paymentIntentId: e.payment_intent?.id ?? e.raw?.payment_intent?.id ?? null,
+  };
+}
+
+export async function createCustomer(stripe: Stripe, chatId: string, contact: { name: string | null; email: string | null }, merchant: Merchant): Promise<string> {
+  const customer = await stripe.customers.create(
+    { name: contact.name ?? undefined, email: contact.email ?? undefined, metadata: { chat_id: chatId } },
+    opts(`chat:${chatId}:customer`, merchant),
+  );
+  return customer.id;
+}
+
+function holdResult(pi: Stripe.PaymentIntent): HoldResult {
+  if (pi.status === "requires_capture") {
+    const pm = typeof pi.payment_method === "string" ? pi.payment_method : (pi.payment_method?.id ?? null);
+    return { status: "authorised", paymentIntentId: pi.id, amountMinor: pi.amount_capturable, paymentMethodId: pm };
+  }
+  if (pi.status === "requires_action") {
+    const url = pi.next_action?.redirect_to_url?.url ?? null;
+    return { status: "needs_action", paymentIntentId: pi.id, redirectUrl: url, clientSecret: pi.client_secret };
+  }
+  const error = pi.last_payment_error;
+  return { status: "failed", paymentIntentId: pi.id, code: error?.decline_code ?? error?.code ?? pi.status, message: error?.message ?? "The card could not be authorised." };
+}
+
+/**
+ * Authorises (holds) an amount on the customer's card: manual capture, and the card saved for
+ * off-session use. `n` numbers the holds of one chat; a new card for the same hold reuses its
+ * PaymentIntent (`retryOf`), as Stripe recommends, instead of creating another.
+ */
+export async function placeHold(
+  stripe: Stripe,
+  p: {
+    chatId: string;
+    n: number;
+    amountMinor: number;
+    currency: string;
+    customerId: string;
+    paymentMethod: string;
+    offSession: boolean;
+    returnUrl: string;
+    merchant: Merchant;
+  },
+): Promise<HoldResult> {
+  try {
+    const pi = await stripe.paymentIntents.create(
+      {
+        amount: p.amountMinor,
+        currency: p.currency.toLowerCase(),
+        customer: p.customerId,
+        payment_method: p.paymentMethod,
+        capture_method: "manual",
+        confirm: true,
+        // Cards only: no redirect-based methods, so an off-session confirm needs no return_url.
+        allowed_payment_method_types: ["card"],
+        ...(p.offSession ? { off_session: true } : { setup_future_usage: "off_session", return_url: p.returnUrl }),
+        metadata: { chat_id: p.chatId, hold: String(p.n) },
+      },
+      opts(`chat:${p.chatId}:hold:${p.n}`, p.merchant),
+    );
+    return holdResult(pi);
+  } catch (err) {
+    const failure = cardFailure(err);
+    if (!failure) throw err;
+    return { status: "failed", ...failure };
+  }
+}
+
+/** Confirms an existing hold again with another card (after a decline), on session. */
+export async function retryHold(
+  stripe: Stripe,
+  p: { chatId: string; paymentIntentId: string; attempt: number; paymentMethod: string; returnUrl: string; merchant: Merchant },
+): Promise<HoldResult> {
+  try {
+    const pi = await stripe.paymentIntents.confirm(
+      p.paymentIntentId,
+      { payment_method: p.paymentMethod, return_url: p.returnUrl },
+      opts(`chat:${p.chatId}:confirm:${p.paymentIntentId}:${p.attempt}`, p.merchant),
+    );
+    return holdResult(pi);
+  } catch (err) {
+    const failure = cardFailure(err);
+    if (!failure) throw err;
+    return { status: "failed", ...failure };
+  }
+}
+
+export async function readHold(stripe: Stripe, paymentIntentId: string, merchant: Merchant): Promise<HoldResult> {
+  return holdResult(await stripe.paymentIntents.retrieve(paymentIntentId, {}, merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {}));
+}
+
+/** Captures part or all of a hold; Stripe releases the rest of it. */
+export async function captureHold(
+  stripe: Stripe,
+  p: { chatId: string; n: number; paymentIntentId: string; amountMinor: number; applicationFeeMinor: number | null; merchant: Merchant },
+): Promise<{ ok: true; chargeId: string | null } | { ok: false; code: string; message: string }> {
+  try {
+    const pi = await stripe.paymentIntents.capture(
+      p.paymentIntentId,
+      { amount_to_capture: p.amountMinor, ...(p.applicationFeeMinor !== null ? { application_fee_amount: p.applicationFeeMinor } : {}) },
+      opts(`chat:${p.chatId}:charge:${p.n}`, p.merchant),
+    );
+    const charge = typeof pi.latest_charge === "string" ? pi.latest_charge : (pi.latest_charge?.id ?? null);
+    return { ok: true, chargeId: charge };
+  } catch (err) {
+    const failure = cardFailure(err);
+    if (!failure) throw err;
+    return { ok: false, code: failure.code, message: failure.message };
+  }
+}
+
+/** Lets an unused hold go. */
+export async function releaseHold(stripe: Stripe, p: { chatId: string; paymentIntentId: string; merchant: Merchant }): Promise<void> {
+  await stripe.paymentIntents.cancel(p.paymentIntentId, {}, opts(`chat:${p.chatId}:release:${p.paymentIntentId}`, p.merchant));
+}
