@@ -71,6 +71,7 @@ export function AgentChatPanel({ chatId }: { chatId: string }) {
         <p class="muted">Connecting to the chat…</p>
       </div>
       <div id={`transcript-${chatId}`} class="transcript"></div>
+      <div id={`meter-${chatId}`}></div>
       <div id={`typing-${chatId}`} class="typing"></div>
       <div id={`composer-${chatId}`}></div>
       <div id={`controls-${chatId}`} class="controls"></div>

@@ -14,6 +14,7 @@ export function CustomerChatPage({ init }: { init: ChatInit }) {
             <h1>Connecting…</h1>
           </div>
           <div id={`transcript-${id}`} class="transcript"></div>
+          <div id={`meter-${id}`}></div>
           <div id={`typing-${id}`} class="typing"></div>
           <div id={`composer-${id}`}></div>
           <div id={`controls-${id}`} class="controls"></div>

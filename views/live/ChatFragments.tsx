@@ -146,7 +146,7 @@ function Greeting({ agent }: { agent: AgentCard }) {
   );
 }
 
-function Composer({ chatId, enabled }: { chatId: string; enabled: boolean }) {
+function Composer({ chatId }: { chatId: string }) {
   return (
     <form id={`composer-${chatId}`} class="composer" ws-send data-controller="composer" data-action="htmx:wsAfterSend->composer#clear">
       <input type="hidden" name="type" value="text" />
@@ -154,8 +154,7 @@ function Composer({ chatId, enabled }: { chatId: string; enabled: boolean }) {
         name="text"
         rows={1}
         maxlength={4000}
-        placeholder={enabled ? "Type a message…" : "You can write once you are connected"}
-        disabled={!enabled}
+        placeholder="Type a message…"
         aria-label="Message"
         ws-send
         hx-trigger="input changed delay:120ms"
@@ -163,7 +162,7 @@ function Composer({ chatId, enabled }: { chatId: string; enabled: boolean }) {
         data-composer-target="input"
         data-action="keydown->composer#sendOnEnter"
       ></textarea>
-      <button type="submit" class="btn btn-primary" disabled={!enabled}>
+      <button type="submit" class="btn btn-primary">
         Send
       </button>
     </form>
@@ -211,7 +210,7 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
       </div>
       {view.meter && view.billing ? <MeterPanel init={view.init} party={party} meter={view.meter} billing={view.billing} /> : null}
       <div id={`typing-${id}`} class="typing"></div>
-      {view.status === "waiting" ? <div id={`composer-${id}`}></div> : <Composer chatId={id} enabled={view.status === "connected"} />}
+      {view.status === "connected" ? <Composer chatId={id} /> : <div id={`composer-${id}`}></div>}
       <Controls view={view} party={party} />
     </>,
   );
