@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { assertNever, consoleMessage, parseFrame } from "../worker/live/socket-messages";
+import { answerClose, assertNever, consoleMessage, parseFrame } from "../worker/live/socket-messages";
 import type { AgentIdentity, AnswerResult, RingInfo } from "../worker/live/types";
 import { CHOOSABLE, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
 import { chatOpened, consoleSnapshot, ringGone, ringOffer, socketError, statusBar } from "../views/live/ConsoleFragments";
@@ -71,12 +71,7 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    // Answer the peer's close frame: a hibernatable socket does not, and the peer would hang in CLOSING.
-    try {
-      ws.close(1000, "closed");
-    } catch {
-      // already closed, or errored
-    }
+    answerClose(ws);
     const { device } = ws.deserializeAttachment() as Attachment;
     // The last console of a kind going away changes what rooms see (a null device).
     if (this.ctx.getWebSockets(device).filter((s) => s !== ws).length === 0) await this.publish();

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "../worker/accounts/tokens";
-import { assertNever, chatMessage, parseFrame } from "../worker/live/socket-messages";
+import { answerClose, assertNever, chatMessage, parseFrame } from "../worker/live/socket-messages";
 import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
 import { ChatBilling, newBilling, type Billing } from "../worker/live/chat-billing";
 import type { HoldResult } from "../worker/billing/payments";
@@ -169,12 +169,7 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    // Answer the peer's close frame: a hibernatable socket does not, and the peer would hang in CLOSING.
-    try {
-      ws.close(1000, "closed");
-    } catch {
-      // already closed, or errored
-    }
+    answerClose(ws);
     const { party } = ws.deserializeAttachment() as Attachment;
     if (this.sockets(party).some((s) => s !== ws)) return;
     const status = this.status();

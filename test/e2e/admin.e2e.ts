@@ -1,20 +1,12 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, screenshot, signIn } from "./chromium";
+import { describe, expect, inject, it } from "vitest";
+import { chromiumPerFile, screenshot, signIn } from "./chromium";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = chromiumPerFile();
 
 describe("the demo admin", () => {
   it("signs in and sees the three rooms with their public links and the entitlement status", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, baseUrl, "admin@demo.test");
     await page.waitForURL(`${baseUrl}/admin`);
     const rooms = page.locator(".room h3");
@@ -25,7 +17,7 @@ describe("the demo admin", () => {
   });
 
   it("adds an agent on the Agent Staff Admin page, who can then sign in", async () => {
-    const admin = await browser.newPage();
+    const admin = await chromium.browser.newPage();
     await signIn(admin, baseUrl, "admin@demo.test");
     await admin.goto(`${baseUrl}/admin/agents/new`);
     await admin.getByLabel("Name").fill("Carol Diaz");
@@ -38,7 +30,7 @@ describe("the demo admin", () => {
     expect(await row.innerText()).toContain("GENERAL");
     await screenshot(admin, "admin-agent-staff");
 
-    const carol = await browser.newContext().then((ctx) => ctx.newPage());
+    const carol = await chromium.browser.newContext().then((ctx) => ctx.newPage());
     await signIn(carol, baseUrl, "carol@demo.test", "carol-pass-1");
     await carol.waitForURL(`${baseUrl}/agent`);
     expect(await carol.locator("h1").innerText()).toBe("Hello, Carol Diaz");
@@ -47,7 +39,7 @@ describe("the demo admin", () => {
 
 describe("a customer", () => {
   it("opens a room's contact form on a phone-sized screen", async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const page = await chromium.browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${baseUrl}/c/demo/GENERAL`);
     expect(await page.locator("h1").innerText()).toBe("Talk to us");
     await expect.poll(() => page.getByRole("button").allInnerTexts()).toEqual(expect.arrayContaining(["Chat", "Voice", "Video"]));

@@ -1,20 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
-import { launch, screenshot, signIn } from "./chromium";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { chromiumPerFile, screenshot, signIn } from "./chromium";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = chromiumPerFile();
 
 async function agentConsole(email: string, viewport = { width: 1280, height: 860 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  const page = await (await chromium.browser.newContext({ viewport })).newPage();
   await signIn(page, baseUrl, email);
   await page.waitForURL(`${baseUrl}/agent`);
   await page.locator("#agent-status[data-status]").waitFor();
@@ -26,7 +18,7 @@ describe("a live text chat", () => {
     const agent = await agentConsole("bob@demo.test");
     expect(await agent.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
 
-    const customer = await (await browser.newContext({ viewport: { width: 420, height: 860 } })).newPage();
+    const customer = await (await chromium.browser.newContext({ viewport: { width: 420, height: 860 } })).newPage();
     await customer.goto(`${baseUrl}/c/demo/GENERAL`);
     await customer.getByLabel("Your name").fill("Dana Reyes");
     await customer.getByLabel("How can we help?").fill("Where is my parcel?");

@@ -1,5 +1,6 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 
 // Debian's Chromium; the flags keep it from reaching for the network this machine does not have.
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -28,4 +29,21 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** One Chromium for the test file: launched before its tests, closed after them. */
+export function chromiumPerFile(extraFlags: string[] = []): { readonly browser: Browser } {
+  const holder: { browser?: Browser } = {};
+  beforeAll(async () => {
+    holder.browser = await launch(extraFlags);
+  });
+  afterAll(async () => {
+    await holder.browser?.close();
+  });
+  return {
+    get browser() {
+      if (!holder.browser) throw new Error("Chromium is not running yet");
+      return holder.browser;
+    },
+  };
 }

@@ -1,22 +1,14 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, screenshot } from "./chromium";
+import { describe, expect, inject, it } from "vitest";
+import { chromiumPerFile, screenshot } from "./chromium";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  // Here the "website" and Parley are both on loopback; Chromium's local-network guard, which
-  // never applies between a public website and a public Parley, would stop the script.
-  browser = await launch(["--disable-features=LocalNetworkAccessChecks"]);
-});
-afterAll(async () => {
-  await browser?.close();
-});
+// Here the "website" and Parley are both on loopback; Chromium's local-network guard, which
+// never applies between a public website and a public Parley, would stop the script.
+const chromium = chromiumPerFile(["--disable-features=LocalNetworkAccessChecks"]);
 
 describe("the embed script on another website", () => {
   it("shows a sticky chat button at the bottom right and opens the room's contact form in a pop-up", async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    const page = await chromium.browser.newPage({ viewport: { width: 1100, height: 700 } });
     // Any website: a page on another origin (localhost, not 127.0.0.1) with the README's script tag.
     const shop = baseUrl.replace("127.0.0.1", "localhost") + "/shop-page";
     await page.route(shop, (route) =>

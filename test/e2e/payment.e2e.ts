@@ -1,25 +1,17 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, screenshot, signIn } from "./chromium";
+import { describe, expect, inject, it } from "vitest";
+import { chromiumPerFile, screenshot, signIn } from "./chromium";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = chromiumPerFile();
 
 describe("a chat with automatic charges", () => {
   it("holds a test card, meters the chat, and shows both sides the same final amount", async () => {
-    const agent = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const agent = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await signIn(agent, baseUrl, "alice@demo.test");
     await agent.waitForURL(`${baseUrl}/agent`);
     await agent.locator('#agent-status[data-status="WAITING_NEW_CALL"]').waitFor();
 
-    const customer = await (await browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
+    const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
     await customer.goto(`${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`);
     await customer.getByLabel("Your name").fill("Erin Paid");
     await customer.getByRole("button", { name: "Chat" }).click();

@@ -46,3 +46,12 @@ export function parseFrame<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer)
 export function assertNever(x: never): never {
   throw new Error(`unhandled message ${JSON.stringify(x)}`);
 }
+
+/** Answers the peer's close frame: a hibernatable socket does not, and the peer would hang in CLOSING. */
+export function answerClose(ws: WebSocket): void {
+  try {
+    ws.close(1000, "closed");
+  } catch {
+    // already closed, or errored
+  }
+}
