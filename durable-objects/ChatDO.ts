@@ -277,7 +277,8 @@ export class ChatDO extends DurableObject<Env> {
     if (!billing || billing.state?.phase === "settled") return;
     await this.setDeadline("settle", Date.now() + SETTLE_RETRY_MS);
     try {
-      await billing.settle(Date.now(), { companyId: this.init()!.companyId, agentId: this.agent()?.agentId ?? null });
+      const init = this.init()!;
+      await billing.settle(Date.now(), { companyId: init.companyId, companyName: init.companyName, agentId: this.agent()?.agentId ?? null, customerEmail: init.customer.email });
       this.clearDeadline("settle");
     } catch (err) {
       console.error("settling chat failed; the alarm retries", this.init()!.chatId, err);

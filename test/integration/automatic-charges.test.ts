@@ -100,6 +100,12 @@ describe("a room with automatic charges", () => {
     expect(ledger.results.filter((l) => l.account === "platform").reduce((t, l) => t + l.amount_minor, 0)).toBe(110);
     const charges = await env.DB.prepare("select amount_minor, status, idempotency_key from charges where chat_id = ?").bind(chat.id).all();
     expect(charges.results).toEqual([{ amount_minor: 1100, status: "succeeded", idempotency_key: `chat:${chat.id}:charge:0` }]);
+    // The customer's receipt and the agent's "new revenue" note wait in the outbox.
+    const mails = await env.DB.prepare("select to_address, subject from email_outbox where id like ? order by to_address").bind(`${chat.id}:%`).all();
+    expect(mails.results).toEqual([
+      { to_address: "alice@paid-c.test", subject: "New revenue: EUR 11.00" },
+      { to_address: "carla@example.com", subject: "Your receipt from paid-c Ltd" },
+    ]);
     void company;
   });
 

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { stripeClient } from "../adapters/stripe";
-import { minimumChargeMinor } from "../billing/currency";
-import { chargeLines, platformFeeMinor } from "../billing/fees";
+import { formatMoney, minimumChargeMinor } from "../billing/currency";
+import { chargeLines, payoutDue, platformFeeMinor, soloPayoutMinor } from "../billing/fees";
 import type { PricingScheme } from "../billing/meter";
 import { captureHold, createCustomer, placeHold, readHold, releaseHold, retryHold, type HoldResult, type Merchant } from "../billing/payments";
 import { accruedMinor, amountDue, chargeableSeconds, newTaximeter, recordCharge, setBothOnline, setRunning, type Taximeter } from "../billing/taximeter";
-import { charges, chats, ledgerEntries } from "../db/schema";
+import { agentProfiles, charges, chats, emailOutbox, ledgerEntries, payouts, users } from "../db/schema";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
 // storage. Every step is written before the Stripe call it leads to, and every call has a key
@@ -21,6 +21,9 @@ export type BillingConfig = {
   account: "solo" | "company";
   merchant: Merchant;
 };
+
+/** Who is paid and who is told, for the records written when a chat is charged. */
+export type RevenueParties = { companyId: string; companyName: string; agentId: string | null; customerEmail: string | null };
 
 export type BillingPhase = "authorising" | "authorised" | "settling" | "settled" | "failed";
 
@@ -153,7 +156,7 @@ export class ChatBilling {
    * The chat ended: decide the final amount (once), then capture it from the hold, or release the
    * hold when nothing is owed. Safe to call again after a crash: the decision and the keys repeat.
    */
-  async settle(now: number, record: { companyId: string; agentId: string | null }): Promise<Billing> {
+  async settle(now: number, record: RevenueParties): Promise<Billing> {
     let b = this.store.get()!;
     if (b.phase === "authorising") {
       // The customer never got as far as a hold that could pay: nothing to charge.
@@ -193,7 +196,7 @@ export class ChatBilling {
 
   /** The charge, its ledger lines and the chat's totals in D1; ids derive from the chat, so a retry adds nothing. */
   private async recordRevenue(
-    record: { companyId: string; agentId: string | null },
+    record: RevenueParties,
     amountMinor: number,
     owedMinor: number,
     paymentIntentId: string,
@@ -203,6 +206,13 @@ export class ChatBilling {
     const db = openDb(this.env.DB);
     const chargeId = `${this.chatId}:0`;
     const currency = b.config.scheme.currency;
+    const agent = record.agentId
+      ? await db.select({ email: users.email, payoutMethod: agentProfiles.payoutMethod }).from(users).leftJoin(agentProfiles, eq(agentProfiles.userId, users.id)).where(eq(users.id, record.agentId)).get()
+      : undefined;
+    const paid = formatMoney(amountMinor, currency);
+    const time = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    const mail = (id: string, to: string, subject: string, bodyText: string) =>
+      db.insert(emailOutbox).values({ id, companyId: record.companyId, toAddress: to, subject, bodyText }).onConflictDoNothing();
     await db.batch([
       db
         .insert(charges)
@@ -215,6 +225,20 @@ export class ChatBilling {
           .onConflictDoNothing(),
       ),
       db.update(chats).set({ currency, chargeableSeconds: seconds, amountMinor: owedMinor, paidMinor: amountMinor }).where(eq(chats.id, this.chatId)),
+      // The customer's receipt and the agent's "new revenue" note (spec), sent by the outbox.
+      ...(record.customerEmail
+        ? [mail(`${chargeId}:receipt`, record.customerEmail, `Your receipt from ${record.companyName}`, `You paid ${paid} for ${time} of service (chat ${this.chatId}). Thank you.`)]
+        : []),
+      ...(agent ? [mail(`${chargeId}:revenue`, agent.email, `New revenue: ${paid}`, `Your chat ${this.chatId} was charged ${paid} for ${time} of service.`)] : []),
+      // A solo agent's 80 % is paid out within five business days.
+      ...(b.config.account === "solo" && record.agentId
+        ? [
+            db
+              .insert(payouts)
+              .values({ id: `${chargeId}:payout`, companyId: record.companyId, userId: record.agentId, method: agent?.payoutMethod ?? "stripe", amountMinor: soloPayoutMinor(amountMinor), currency, dueAt: payoutDue(Date.now()) })
+              .onConflictDoNothing(),
+          ]
+        : []),
     ]);
   }
 }
