@@ -24,6 +24,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 STRIPE_SECRET_KEY: "sk_test_parley_fake",
                 STRIPE_API_BASE: "http://stripe.fake",
+                STRIPE_WEBHOOK_SECRET: "whsec_parley_test",
               },
               // Miniflare hands over its own Request class; rebuild it as this realm's.
               outboundService: async (request: Request) =>

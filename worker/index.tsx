@@ -12,6 +12,7 @@ import { chatRoutes } from "./routes/chats";
 import { customerRoutes } from "./routes/customer";
 import { devRoutes } from "./routes/dev";
 import { embedRoutes } from "./routes/embed";
+import { webhookRoutes } from "./routes/webhooks";
 import { publicApiRoutes } from "./routes/public-api";
 
 const app = new Hono<AppEnv>();
@@ -23,6 +24,7 @@ app.use(jsxRenderer(({ children }) => <>{children}</>, { docType: true }));
 app.route("/api", publicApiRoutes);
 app.route("/dev", devRoutes);
 app.route("/embed", embedRoutes);
+app.route("/webhooks", webhookRoutes);
 
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
 app.use(loadUser);

@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env";
 import { ErrorPage } from "../../views/ErrorPage";
 import { AppError } from "./errors";
 
-const wantsJson = (c: Context) => new URL(c.req.url).pathname.startsWith("/api/") || (c.req.header("accept") ?? "").startsWith("application/json");
+const wantsJson = (c: Context) => /^\/(api|webhooks)\//.test(new URL(c.req.url).pathname) || (c.req.header("accept") ?? "").startsWith("application/json");
 
 /** The one error answer: typed errors keep their status and message; anything else is logged and hidden. */
 export function handleError(c: Context<AppEnv>, err: unknown, notFoundMessage?: string): Response | Promise<Response> {

@@ -1,0 +1,75 @@
+import { and, eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Db } from "../adapters/db";
+import { auditInsert } from "../accounts/audit";
+import { charges, companies, ledgerEntries, stripeEvents } from "../db/schema";
+import { refundLines } from "./fees";
+
+/**
+ * Applies one verified Stripe event to our records, exactly once: the event id is stored in the
+ * same batch as its effects, and an id seen before changes nothing. Returns whether it was new.
+ */
+export async function applyStripeEvent(db: Db, event: Stripe.Event): Promise<boolean> {
+  if (await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)).get()) return false;
+  const seen = db.insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing();
+  switch (event.type) {
+    case "payment_intent.payment_failed": {
+      const pi = event.data.object;
+      const code = pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? "payment_failed";
+      await db.batch([seen, db.update(charges).set({ status: "failed", failureCode: code }).where(and(eq(charges.paymentIntentId, pi.id), eq(charges.status, "pending")))]);
+      return true;
+    }
+    case "payment_intent.succeeded": {
+      const pi = event.data.object;
+      await db.batch([seen, db.update(charges).set({ status: "succeeded" }).where(and(eq(charges.paymentIntentId, pi.id), eq(charges.status, "pending")))]);
+      return true;
+    }
+    case "charge.refunded": {
+      const charge = event.data.object;
+      const pi = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
+      const ours = pi ? await db.select().from(charges).where(eq(charges.paymentIntentId, pi)).get() : undefined;
+      // Stripe says how much is refunded in all; the ledger already holds the earlier refunds.
+      const booked = ours
+        ? -(
+            await db
+              .select({ amount: ledgerEntries.amountMinor })
+              .from(ledgerEntries)
+              .where(and(eq(ledgerEntries.chargeId, ours.id), eq(ledgerEntries.kind, "refund"), eq(ledgerEntries.account, "merchant")))
+          ).reduce((t, r) => t + r.amount, 0)
+        : 0;
+      // A partial capture shows the released rest of the hold as "refunded" too; it never was paid.
+      const released = charge.amount - charge.amount_captured;
+      const refund = charge.amount_refunded - released - booked;
+      if (!ours || refund <= 0 || charge.amount_captured === 0) {
+        await seen.run();
+        return true;
+      }
+      const company = await db.select({ companyId: ledgerEntries.companyId, agentId: ledgerEntries.agentId }).from(ledgerEntries).where(eq(ledgerEntries.chargeId, ours.id)).get();
+      await db.batch([
+        seen,
+        ...refundLines(refund).map((line, i) =>
+          db
+            .insert(ledgerEntries)
+            .values({ id: `${event.id}:${i}`, txnId: event.id, companyId: company!.companyId, chatId: ours.chatId, agentId: company!.agentId, chargeId: ours.id, ...line, currency: ours.currency })
+            .onConflictDoNothing(),
+        ),
+        ...(charge.refunded ? [db.update(charges).set({ status: "refunded" }).where(eq(charges.id, ours.id))] : []),
+      ]);
+      return true;
+    }
+    case "charge.dispute.created": {
+      const dispute = event.data.object;
+      await db.batch([seen, auditInsert(db, { companyId: null, userId: null, action: "stripe.dispute.created", subject: dispute.id, detail: { charge: dispute.charge, amount: dispute.amount, reason: dispute.reason } })]);
+      return true;
+    }
+    case "account.updated": {
+      const account = event.data.object;
+      await db.batch([seen, db.update(companies).set({ stripeAccountReady: account.charges_enabled }).where(eq(companies.stripeAccountId, account.id))]);
+      return true;
+    }
+    default:
+      // Holds placed and released are already known to the chat that made them.
+      await seen.run();
+      return true;
+  }
+}

@@ -1,0 +1,25 @@
+import { Hono } from "hono";
+import { openDb } from "../adapters/db";
+import { stripeClient, webhookCrypto } from "../adapters/stripe";
+import type { AppEnv } from "../app-env";
+import { applyStripeEvent } from "../billing/webhooks";
+import { AppError } from "../http/errors";
+
+// Stripe's webhooks: the raw body is verified with the endpoint secret (SubtleCrypto), then the
+// event is applied once. A bad signature is refused with 400 and changes nothing.
+export const webhookRoutes = new Hono<AppEnv>().post("/stripe", async (c) => {
+  const stripe = stripeClient(c.env);
+  const secret = c.env.STRIPE_WEBHOOK_SECRET;
+  if (!stripe || !secret) throw new AppError("not_found", "Stripe webhooks are not configured on this server.");
+  const signature = c.req.header("stripe-signature");
+  if (!signature) throw new AppError("bad_request", "Missing Stripe-Signature header.");
+  const body = await c.req.text();
+  let event;
+  try {
+    event = await stripe.webhooks.constructEventAsync(body, signature, secret, undefined, webhookCrypto);
+  } catch {
+    throw new AppError("bad_request", "The webhook signature does not match.");
+  }
+  const applied = await applyStripeEvent(openDb(c.env.DB), event);
+  return c.json({ received: true, duplicate: !applied });
+});
