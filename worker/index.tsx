@@ -14,6 +14,7 @@ import { devRoutes } from "./routes/dev";
 import { embedRoutes } from "./routes/embed";
 import { webhookRoutes } from "./routes/webhooks";
 import { publicApiRoutes } from "./routes/public-api";
+import { revenueRoutes } from "./routes/revenue";
 
 const app = new Hono<AppEnv>();
 
@@ -36,6 +37,7 @@ app.route("/admin", adminRoutes);
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
 app.route("/chats", chatRoutes);
+app.route("/", revenueRoutes); // /revenue and /revenue.csv
 
 app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));
