@@ -1,16 +1,24 @@
+import type { Child } from "hono/jsx";
 import type { agentProfiles } from "../worker/db/schema";
-import { RINGTONES } from "../worker/agents/profile";
+import { RINGTONES, type OwnPricingValues } from "../worker/agents/profile";
 import type { Room } from "../worker/rooms/queries";
 import { Avatar } from "./live/ChatFragments";
 import { Field, FormAlert, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
+import { LivePricing, PricingPreview, SchemeFields, type PreviewModel } from "./PricingFields";
 
 export type ProfileValues = Partial<Record<"photoUrl" | "greeting" | "ringtone" | "whatsappNumber" | "privateRoomId", string>> &
   Partial<Record<"whatsappEnabled" | "notificationAlert" | "emailAlert", boolean>>;
 
+/** The own-pricing part of Service charges; absent when no room of the company allows it. */
+export type OwnPricingSection = { values: OwnPricingValues; preview: PreviewModel };
+
 type Props = {
   name: string;
+  /** The agent's private room address, /c/{company}/~{handle}. */
+  privateRoomPath: string;
   values: ProfileValues;
+  ownPricing?: OwnPricingSection;
   profile: typeof agentProfiles.$inferSelect | undefined;
   rooms: Room[];
   servedRoomNames: string[];
@@ -18,7 +26,7 @@ type Props = {
   saved?: boolean;
 };
 
-function Check({ name, label, hint, checked }: { name: string; label: string; hint: string; checked?: boolean }) {
+function Check({ name, label, hint, checked }: { name: string; label: string; hint: Child; checked?: boolean }) {
   return (
     <div class="toggle-row">
       <div>
@@ -33,7 +41,7 @@ function Check({ name, label, hint, checked }: { name: string; label: string; hi
 }
 
 /** The agent's private profile: what customers see first, how the agent is rung and reached. */
-export function AgentProfilePage({ name, values, profile, rooms, servedRoomNames, errors = {}, saved }: Props) {
+export function AgentProfilePage({ name, privateRoomPath, values, ownPricing, profile, rooms, servedRoomNames, errors = {}, saved }: Props) {
   const failed = Object.keys(errors).length > 0;
   return (
     <Layout title="Private profile">
@@ -128,11 +136,23 @@ export function AgentProfilePage({ name, values, profile, rooms, servedRoomNames
           <Check name="emailAlert" label="Email alert" hint="Email me when a waiting customer adds an alert." checked={values.emailAlert} />
         </section>
 
-        <section class="card">
+        <section class="card" id="service-charges">
           <h2>Service charges</h2>
-          <p class="muted small">
+          <h3 class="settings-sub">Payment from customer</h3>
+          <p class="small">
             Manual payment request: <strong>{profile?.manualPaymentAllowed ? "enabled" : "not enabled"}</strong> by your administrator.
           </p>
+          <p class="hint">
+            With it you send the customer an invoice during a chat, paid by card with Pay Now. The button shows in rooms that take manual payment requests. Only your administrator can switch
+            this on or off.
+          </p>
+
+          <h3 class="settings-sub">Automatic charges with your own pricing</h3>
+          {ownPricing ? (
+            <OwnPricingFields section={ownPricing} errors={errors} privateRoomPath={privateRoomPath} privateRoom={rooms.find((r) => r.id === values.privateRoomId)} />
+          ) : (
+            <p class="muted small">None of your company's rooms allows agents' own pricing. Your administrator can allow it in a room's In-app purchase settings.</p>
+          )}
         </section>
 
         <div class="save-bar">
@@ -146,4 +166,43 @@ export function AgentProfilePage({ name, values, profile, rooms, servedRoomNames
       </form>
     </Layout>
   );
+}
+
+function OwnPricingFields({ section, errors, privateRoomPath, privateRoom }: { section: OwnPricingSection; errors: Errors; privateRoomPath: string; privateRoom: Room | undefined }) {
+  // Own pricing is charged only where the private room's settings room allows it and charges automatically.
+  const effective = privateRoom?.allowAgentPricing && privateRoom.chargingMode === "automatic";
+  return (
+    <>
+      <Check
+        name="ownPricingEnabled"
+        label="Use my own pricing scheme"
+        checked={section.values.ownPricingEnabled}
+        hint={
+          <>
+            Applies in your private room only (<code>{privateRoomPath}</code>), instead of the room's price. Every other room charges its own price.
+          </>
+        }
+      />
+      {privateRoom && !effective ? (
+        <p class="alert alert-warn small" role="note">
+          Your private room uses the settings of {privateRoom.name}, which {privateRoom.chargingMode === "automatic" ? "does not allow agents' own pricing" : "takes no automatic charges"}: customers there do not
+          see your pricing until you choose a room that does.
+        </p>
+      ) : null}
+      <LivePricing url="/agent/profile/pricing-preview">
+        <SchemeFields
+          values={section.values}
+          errors={errors}
+          thresholdRequired
+          holdNote="Required for your own pricing: customers' cards are held for this amount before each chat, and what has built up is charged whenever it reaches it. At least the price per block."
+        />
+        <OwnPricingPreview preview={section.preview} />
+      </LivePricing>
+    </>
+  );
+}
+
+/** The agent's price in words; also the fragment /agent/profile/pricing-preview answers while typing. */
+export function OwnPricingPreview({ preview }: { preview: PreviewModel }) {
+  return <PricingPreview preview={preview} note="Customers of your private room read this before they authorise their card, once your own pricing is on." />;
 }

@@ -51,7 +51,10 @@ export function AgentStaffPage({ agents, rooms, plan, companySlug }: { agents: A
                       /c/{companySlug}/~{a.handle}
                     </code>
                   </td>
-                  <td>{a.disabled ? <span class="badge badge-danger">Disabled</span> : <span class="badge badge-ok">Active</span>}</td>
+                  <td>
+                    {a.disabled ? <span class="badge badge-danger">Disabled</span> : <span class="badge badge-ok">Active</span>}
+                    {a.manualPaymentAllowed ? <div class="muted small">Manual payment request</div> : null}
+                  </td>
                   <td class="right">
                     <a href={`/admin/agents/${a.id}`} class="btn btn-ghost btn-small">
                       Edit
@@ -70,7 +73,7 @@ export function AgentStaffPage({ agents, rooms, plan, companySlug }: { agents: A
   );
 }
 
-export type AgentFormValues = { name?: string; email?: string; roomIds?: string[]; disabled?: boolean };
+export type AgentFormValues = { name?: string; email?: string; roomIds?: string[]; disabled?: boolean; manualPaymentAllowed?: boolean };
 
 export function AgentFormPage({
   agentId,
@@ -125,6 +128,25 @@ export function AgentFormPage({
               );
             })}
           </fieldset>
+          <div class="toggle-row">
+            <div>
+              <label for="f-manualPaymentAllowed" class="toggle-label">
+                Manual payment request
+              </label>
+              <p class="hint" id="f-manualPaymentAllowed-help">
+                The agent may send a customer an invoice during a chat (a service or goods), paid by card with Pay Now. The button appears in rooms whose In-app purchase is set to manual payment request.
+              </p>
+            </div>
+            <input
+              id="f-manualPaymentAllowed"
+              name="manualPaymentAllowed"
+              type="checkbox"
+              role="switch"
+              class="switch"
+              checked={values.manualPaymentAllowed}
+              aria-describedby="f-manualPaymentAllowed-help"
+            />
+          </div>
           {editing ? (
             <div class={errors.disabled ? "field has-error" : "field"}>
               <label class="check">

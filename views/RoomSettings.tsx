@@ -1,8 +1,10 @@
 import type { Child } from "hono/jsx";
 import type { Room } from "../worker/rooms/queries";
+import { minorDigits } from "../worker/billing/currency";
 import { isRoomUsable } from "../worker/rooms/presets";
 import {
   AGENT_ROLE_MAX,
+  CHARGING_MODE_LABELS,
   CONTACT_BUTTONS,
   CONTACT_FIELDS,
   WRAP_UP_MAX_SECONDS,
@@ -11,6 +13,7 @@ import {
 } from "../worker/rooms/settings";
 import { Field, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
+import { LivePricing, PricingPreview, SCHEME_LABELS, SchemeFields, UnitField, type PreviewModel } from "./PricingFields";
 
 type Plan = "free" | "pro" | "enterprise";
 
@@ -21,6 +24,8 @@ type Props = {
   /** Absolute link of the room's contact form, /c/{company}/{room}. */
   contactUrl: string;
   values: RoomSettingsValues;
+  /** The price in words of the saved scheme, or of the one typed into a refused form. */
+  pricingPreview: PreviewModel;
   errors?: Errors;
   saved?: boolean;
 };
@@ -30,7 +35,16 @@ const SECTIONS = [
   { id: "chat-assignment", title: "Chat assignment" },
   { id: "customer-interactions", title: "Customer interactions" },
   { id: "chat-messaging", title: "Chat messaging" },
+  { id: "in-app-purchase", title: "In-app purchase" },
 ] as const;
+
+const CHARGING_MODE_HELP = {
+  none: "Chats in this room are free of charge.",
+  manual:
+    "During the chat the agent sends an invoice (a service or goods) that the customer pays with Pay Now. Only agents whom you allowed Manual payment request in Agent staff get the button.",
+  automatic:
+    "Before connecting, the customer agrees to the pricing scheme below and a hold on their card; Parley charges by the meter when the chat ends (or in parts, with a split threshold).",
+} as const;
 
 // Names for the error summary at the top, which links to each field that needs correcting.
 const LABELS: Record<string, string> = {
@@ -45,12 +59,14 @@ const LABELS: Record<string, string> = {
   assignment: "Service staff assignment",
   agentRole: "Agent role",
   wrapUpSeconds: "Wrap-up time",
+  chargingMode: "Charging",
+  ...SCHEME_LABELS,
 };
-const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CONTACT_BUTTONS.map((b) => b.key), "buttons", "assignment"]);
+const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CONTACT_BUTTONS.map((b) => b.key), "buttons", "assignment", "chargingMode"]);
 const anchorOf = (key: string) => (RADIO_GROUPS.has(key) ? `g-${key}` : `f-${key}`);
 
 /** A chat room's settings, one card per section of the spec, saved together from a sticky bar. */
-export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, errors = {}, saved }: Props) {
+export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, pricingPreview, errors = {}, saved }: Props) {
   const action = `/admin/rooms/${room.id}`;
   const failed = Object.keys(errors).length > 0;
   return (
@@ -305,6 +321,72 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
             />
           </Section>
 
+          <Section
+            id="in-app-purchase"
+            title="In-app purchase"
+            help="How customers pay for chats in this room. Money goes to your Stripe account; Parley never sees card details."
+          >
+            <fieldset class={errors.chargingMode ? "choice choice-3 has-error" : "choice choice-3"} id="g-chargingMode">
+              <legend>Charging</legend>
+              {(Object.keys(CHARGING_MODE_LABELS) as (keyof typeof CHARGING_MODE_LABELS)[]).map((mode) => (
+                <label class="choice-card">
+                  <strong>
+                    <input type="radio" name="chargingMode" value={mode} checked={values.chargingMode === mode} /> {CHARGING_MODE_LABELS[mode]}
+                  </strong>
+                  <span>{CHARGING_MODE_HELP[mode]}</span>
+                </label>
+              ))}
+              {errors.chargingMode ? (
+                <p class="error" role="alert">
+                  {errors.chargingMode}
+                </p>
+              ) : null}
+            </fieldset>
+
+            <h3 class="settings-sub">Pricing scheme</h3>
+            <p class="hint settings-sub-help">
+              For automatic charges, like a taxi meter: the free minutes, then the price per block even for a shorter chat, then the same rate pro rata in started 30-second steps.
+            </p>
+            <LivePricing url="/admin/pricing-preview">
+              <SchemeFields
+                values={values}
+                errors={errors}
+                holdNote="Charge what has built up whenever it reaches this amount, limiting what an unpaid card can cost you; the card is held for this much before the chat. At least the price per block. Empty: one charge when the chat ends."
+              />
+              <UnitField
+                name="authorisationAmount"
+                label={SCHEME_LABELS.authorisationAmount}
+                value={values.authorisationAmount}
+                errors={errors}
+                suffix={values.pricingCurrency}
+                money
+                placeholder={minorDigits(values.pricingCurrency) === 0 ? "5000" : "50.00"}
+                hint="Held on the customer's card before the chat when there is no split threshold; at least the price per block. What is not charged is released."
+              />
+              <RoomPricingPreview preview={pricingPreview} />
+            </LivePricing>
+            <Toggle
+              name="allowAgentPricing"
+              values={values}
+              label="Allow agents' own pricing"
+              help="Each agent may set their own pricing scheme in their private profile. It applies in the agent's private room only, when the private room uses this room's settings."
+            />
+
+            <h3 class="settings-sub">Agent phone</h3>
+            <Toggle
+              name="phoneTimerStart"
+              values={values}
+              label="Start / Resume charges timer"
+              help="The agent starts the meter, e.g. once voice and video work, and resumes it after a pause. Off: the meter starts as soon as the customer is connected."
+            />
+            <Toggle
+              name="phoneTimerStop"
+              values={values}
+              label="Stop / Pause charges timer"
+              help="The agent may pause or stop the meter, e.g. for a casual chat after the paid part. Off: it runs until the chat ends."
+            />
+          </Section>
+
           <div class="save-bar">
             <span class="muted small">Changes apply to new chats in {room.name}.</span>
             <a href={action} class="btn btn-ghost">
@@ -318,6 +400,11 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
       </div>
     </Layout>
   );
+}
+
+/** The room's price in words; also the fragment /admin/pricing-preview answers while the admin types. */
+export function RoomPricingPreview({ preview }: { preview: PreviewModel }) {
+  return <PricingPreview preview={preview} note="Customers of a room with automatic charges read this before they authorise their card." />;
 }
 
 function Section({ id, title, help, children }: { id: string; title: string; help: string; children?: Child }) {

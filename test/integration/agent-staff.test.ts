@@ -244,3 +244,65 @@ describe("/admin pages", () => {
     expect(await tableCounts()).toEqual(before);
   });
 });
+
+describe("Manual payment request, the administrator's switch per agent", () => {
+  const allowed = async (id: string) => (await env.DB.prepare("select manual_payment_allowed m from agent_profiles where user_id = ?").bind(id).first<{ m: number }>())!.m;
+  const lastAudit = async (id: string) =>
+    (await env.DB.prepare("select action, user_id, detail from audit_events where subject = ? order by created_at desc, rowid desc limit 1").bind(id).first<{ action: string; user_id: string; detail: string }>())!;
+
+  it("is off for a new agent, saved with the rest of the edit form, audited, and shown to the agent", async () => {
+    const { admin, general } = await companyWithTwoRooms("mpr-co");
+    const id = await addAgent(admin, { name: "Mia", email: "mia@mpr-co.test", roomIds: [general] });
+    expect(await allowed(id)).toBe(0);
+    expect(control(await (await admin.get(`/admin/agents/${id}`)).text(), "manualPaymentAllowed")).not.toContain("checked");
+
+    const res = await admin.post(`/admin/agents/${id}`, { name: "Mia Moss", email: "mia@mpr-co.test", roomIds: [general], manualPaymentAllowed: "on" }, { from: `/admin/agents/${id}` });
+    expect(res.status).toBe(303);
+    expect(await allowed(id)).toBe(1);
+    expect(await env.DB.prepare("select name from users where id = ?").bind(id).first("name")).toBe("Mia Moss");
+    const audit = await lastAudit(id);
+    expect(audit).toMatchObject({ action: "agent.updated", user_id: await userId("boss@mpr-co.test") });
+    expect(JSON.parse(audit.detail)).toEqual({ changed: ["name", "manualPaymentAllowed"], manualPaymentAllowed: true });
+
+    expect(control(await (await admin.get(`/admin/agents/${id}`)).text(), "manualPaymentAllowed")).toContain('checked=""');
+    expect(await (await admin.get("/admin/agents")).text()).toMatch(/data-agent="mia@mpr-co\.test">[\s\S]*?Manual payment request/);
+    const mia = await signedIn("mia@mpr-co.test");
+    expect(await (await mia.get("/agent/profile")).text()).toContain("Manual payment request: <strong>enabled</strong> by your administrator.");
+
+    // An unticked switch is sent as nothing, and withdraws it.
+    await admin.post(`/admin/agents/${id}`, { name: "Mia Moss", email: "mia@mpr-co.test", roomIds: [general] }, { from: `/admin/agents/${id}` });
+    expect(await allowed(id)).toBe(0);
+    expect(JSON.parse((await lastAudit(id)).detail)).toEqual({ changed: ["manualPaymentAllowed"], manualPaymentAllowed: false });
+  });
+
+  it("can be granted when the agent is added", async () => {
+    const { admin } = await companyWithTwoRooms("mpr-new");
+    const res = await admin.post("/admin/agents", { name: "Ned", email: "ned@mpr-new.test", password: PASSWORD, manualPaymentAllowed: "on" }, { from: "/admin/agents/new" });
+    expect(res.status).toBe(303);
+    expect(await allowed(await userId("ned@mpr-new.test"))).toBe(1);
+  });
+
+  it("is not saved when the rest of the form is refused", async () => {
+    const { admin } = await companyWithTwoRooms("mpr-bad");
+    const id = await addAgent(admin, { name: "Oli", email: "oli@mpr-bad.test" });
+    const res = await admin.post(`/admin/agents/${id}`, { name: "", email: "oli@mpr-bad.test", manualPaymentAllowed: "on" }, { from: `/admin/agents/${id}` });
+    expect(res.status).toBe(422);
+    // What was chosen stays chosen on the refused form.
+    expect(control(await res.text(), "manualPaymentAllowed")).toContain('checked=""');
+    expect(await allowed(id)).toBe(0);
+  });
+
+  it("cannot be granted by an agent who is not an administrator, nor for another company's agent", async () => {
+    const { admin, general } = await companyWithTwoRooms("mpr-sec");
+    const id = await addAgent(admin, { name: "Pat", email: "pat@mpr-sec.test", roomIds: [general] });
+    const pat = await signedIn("pat@mpr-sec.test");
+    const self = await pat.post(`/admin/agents/${id}`, { name: "Pat", email: "pat@mpr-sec.test", roomIds: [general], manualPaymentAllowed: "on" }, { from: "/agent" });
+    expect(self.status).toBe(403);
+    expect(await allowed(id)).toBe(0);
+
+    const other = await companyWithTwoRooms("mpr-other");
+    const foreign = await other.admin.post(`/admin/agents/${id}`, { name: "Pat", email: "pat@mpr-sec.test", manualPaymentAllowed: "on" }, { from: "/admin/agents" });
+    expect(foreign.status).toBe(404);
+    expect(await allowed(id)).toBe(0);
+  });
+});

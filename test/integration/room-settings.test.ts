@@ -41,6 +41,15 @@ const defaults: Record<string, string> = {
   allowLeaveEmail: "on",
   agentRole: "Agent",
   wrapUpSeconds: "",
+  chargingMode: "none",
+  pricingCurrency: "EUR",
+  pricingFreeMinutes: "0",
+  pricingBlockPrice: "10.00",
+  pricingBlockMinutes: "5",
+  pricingSplitThreshold: "",
+  authorisationAmount: "50.00",
+  phoneTimerStart: "on",
+  phoneTimerStop: "on",
 };
 
 function form(changes: Record<string, string | undefined> = {}): Record<string, string> {
@@ -75,7 +84,7 @@ const contactForm = async (slug = A, room = "GENERAL") => {
 
 // The message shown for a field, found through the control's aria-describedby.
 function errorFor(html: string, field: string): string | undefined {
-  const control = html.match(new RegExp(`<input[^>]*\\bname="${field}"[^>]*aria-invalid="true"[^>]*>`))?.[0];
+  const control = html.match(new RegExp(`<(?:input|select)[^>]*\\bname="${field}"[^>]*aria-invalid="true"[^>]*>`))?.[0];
   const describedBy = control?.match(/aria-describedby="([^"]+)"/)?.[1];
   if (!describedBy) return undefined;
   return html.match(new RegExp(`<p class="error" id="${describedBy}"[^>]*>([^<]*)</p>`))?.[1];
@@ -308,5 +317,207 @@ describe("POST /admin/rooms/:roomId", () => {
     const res = await save(agent, roomA, { theme: "#123456" });
     expect(res.status).toBe(403);
     expect(await roomRow(roomA)).toEqual(before);
+  });
+});
+
+/**
+ * DESIGN.md "The meter, exactly", transcribed here rather than taken from worker/billing: nothing
+ * within the free minutes, then P for the first N minutes, then started 30-second blocks pro rata.
+ */
+function designAmount({ F, P, N }: { F: number; P: number; N: number }, s: number): number {
+  if (s <= 60 * F) return 0;
+  const u = s - 60 * F;
+  const blocks = Math.ceil(Math.max(0, u - 60 * N) / 30);
+  return P + Math.round((P * blocks * 30) / (60 * N)); // Math.round rounds .5 up for positives
+}
+
+const quote330 = async (slug: string, room: string) => {
+  const res = await new Browser().get(`/api/quote/${slug}/${room}?seconds=330`);
+  expect(res.status).toBe(200);
+  return res.json<{ currency: string; amountMinor: number }>();
+};
+
+const lastAudit = async (roomId: string) =>
+  JSON.parse(
+    (await env.DB.prepare("select detail from audit_events where action = 'room.settings_updated' and subject = ? order by created_at desc, rowid desc limit 1").bind(roomId).first<{ detail: string }>())!
+      .detail,
+  ) as { changed: string[] };
+
+describe("In-app purchase settings", () => {
+  it("shows the charging mode, the pricing scheme in major units, the timer buttons and the price in words", async () => {
+    const html = await (await admin.get(`/admin/rooms/${roomA}`)).text();
+    expect(html).toContain(">In-app purchase</h2>");
+    expect(html).toMatch(/<input type="radio" name="chargingMode" value="none" checked=""/);
+    expect(html).toMatch(/<option value="EUR" selected="">EUR<\/option>/);
+    expect(html).toMatch(/name="pricingBlockPrice" type="text"[^>]*value="10.00"/);
+    expect(html).toMatch(/name="pricingSplitThreshold" type="text"[^>]*value=""/);
+    expect(html).toMatch(/name="authorisationAmount" type="text"[^>]*value="50.00"/);
+    expect(html).toMatch(/name="phoneTimerStart" type="checkbox" role="switch" class="switch" checked=""/);
+    expect(html).toMatch(/name="allowAgentPricing" type="checkbox" role="switch" class="switch"(?! checked)/);
+    expect(html).toContain("The chat costs EUR 10.00 for the first 5 minutes, even if shorter (the minimum charge).");
+    expect(html).toContain("Card hold before the chat: <strong>EUR 50.00</strong>");
+  });
+
+  it("saves mode, scheme, hold, agents' own pricing and the timer buttons; the quote API prices by the new scheme", async () => {
+    const audits = await auditCount(roomA);
+    const html = await saveOk(roomA, {
+      chargingMode: "automatic",
+      pricingCurrency: "JPY",
+      pricingFreeMinutes: "2",
+      pricingBlockPrice: "3000",
+      pricingBlockMinutes: "3",
+      pricingSplitThreshold: "6000",
+      authorisationAmount: "9000",
+      allowAgentPricing: "on",
+      phoneTimerStart: undefined,
+    });
+    expect(await roomRow(roomA)).toMatchObject({
+      charging_mode: "automatic",
+      pricing_currency: "JPY",
+      pricing_free_minutes: 2,
+      pricing_block_price_minor: 3000,
+      pricing_block_minutes: 3,
+      pricing_split_threshold_minor: 6000,
+      authorisation_amount_minor: 9000,
+      allow_agent_pricing: 1,
+      phone_timer_start: 0,
+      phone_timer_stop: 1,
+    });
+    expect(await auditCount(roomA)).toBe(audits + 1);
+    expect((await lastAudit(roomA)).changed.sort()).toEqual(
+      [
+        "allowAgentPricing",
+        "authorisationAmountMinor",
+        "chargingMode",
+        "phoneTimerStart",
+        "pricingBlockMinutes",
+        "pricingBlockPriceMinor",
+        "pricingCurrency",
+        "pricingFreeMinutes",
+        "pricingSplitThresholdMinor",
+      ].sort(),
+    );
+    // The page shows the saved scheme as typed, and in words.
+    expect(html).toMatch(/<input type="radio" name="chargingMode" value="automatic" checked=""/);
+    expect(html).toMatch(/<option value="JPY" selected="">JPY<\/option>/);
+    expect(html).toMatch(/name="pricingBlockPrice" type="text"[^>]*value="3000"/);
+    expect(html).toContain("The first 2 minutes are free.");
+    expect(html).toContain("Then JPY 3,000 for the next 3 minutes, even if shorter (the minimum charge).");
+    expect(html).toContain("Card hold before the chat: <strong>JPY 6,000</strong>");
+
+    // 330 s: 2 free minutes, then 3 minutes for JPY 3000, then one started 30-second block.
+    expect(await quote330(A, "GENERAL")).toMatchObject({ currency: "JPY", amountMinor: designAmount({ F: 2, P: 3000, N: 3 }, 330) });
+    expect(designAmount({ F: 2, P: 3000, N: 3 }, 330)).toBe(3500);
+
+    // EUR 10.05 per 5 minutes: one block beyond costs 100.5 cents, rounded half up.
+    await saveOk(roomA, { chargingMode: "automatic", pricingBlockPrice: "10.05" });
+    expect(await roomRow(roomA)).toMatchObject({ pricing_currency: "EUR", pricing_block_price_minor: 1005, pricing_split_threshold_minor: null, authorisation_amount_minor: 5000 });
+    expect(await quote330(A, "GENERAL")).toMatchObject({ currency: "EUR", amountMinor: designAmount({ F: 0, P: 1005, N: 5 }, 330) });
+    expect(designAmount({ F: 0, P: 1005, N: 5 }, 330)).toBe(1106);
+
+    await saveOk(roomA, {});
+    expect(await roomRow(roomA)).toMatchObject({ charging_mode: "none", pricing_block_price_minor: 1000, allow_agent_pricing: 0, phone_timer_start: 1 });
+  });
+
+  it("saves the manual payment request mode", async () => {
+    await saveOk(roomA, { chargingMode: "manual" });
+    expect((await roomRow(roomA)).charging_mode).toBe("manual");
+    await saveOk(roomA, {});
+  });
+
+  it("refuses bad money and minutes with 422, each message next to its field, what was typed kept, and no change", async () => {
+    const before = await roomRow(roomA);
+    const audits = await auditCount(roomA);
+    const res = await save(admin, roomA, {
+      chargingMode: "automatic",
+      pricingFreeMinutes: "601",
+      pricingBlockPrice: "10.505",
+      pricingBlockMinutes: "0",
+      pricingSplitThreshold: "1e3",
+      authorisationAmount: "-1",
+    });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain("Nothing was saved.");
+    expect(errorFor(html, "pricingFreeMinutes")).toBe("Enter a whole number of free minutes from 0 to 600.");
+    expect(errorFor(html, "pricingBlockPrice")).toBe("Amounts in EUR have at most 2 decimals, for example 10.50.");
+    expect(errorFor(html, "pricingBlockMinutes")).toBe("Enter a whole number of minutes from 1 to 600.");
+    expect(errorFor(html, "pricingSplitThreshold")).toBe("Enter the amount in digits, with a dot before the cents, for example 10.50.");
+    expect(errorFor(html, "authorisationAmount")).toBe("Enter the amount without a minus sign.");
+    expect(html).toMatch(/name="pricingBlockPrice" type="text"[^>]*value="10.505"/);
+    expect(html).toMatch(/<input type="radio" name="chargingMode" value="automatic" checked=""/);
+    // The error summary links to the section's fields.
+    expect(html).toContain('<a href="#f-pricingBlockPrice">Price per block</a>');
+    // The preview says what stops the scheme, rather than a price.
+    expect(html).toContain("The price in words appears once these are corrected:");
+    expect(await roomRow(roomA)).toEqual(before);
+    expect(await auditCount(roomA)).toBe(audits);
+  });
+
+  it("refuses amounts below Stripe's minimum, an unknown currency, and a hold smaller than the first block", async () => {
+    const before = await roomRow(roomA);
+    const small = await save(admin, roomA, { pricingCurrency: "GBP", pricingBlockPrice: "0.29", pricingSplitThreshold: "0.10" });
+    expect(small.status).toBe(422);
+    const smallHtml = await small.text();
+    expect(errorFor(smallHtml, "pricingBlockPrice")).toBe("Stripe cannot take less than GBP 0.30 in one payment; enter at least 0.30.");
+    expect(errorFor(smallHtml, "pricingSplitThreshold")).toBe("Stripe cannot take less than GBP 0.30 in one payment; enter at least 0.30.");
+
+    const currency = await save(admin, roomA, { pricingCurrency: "XBT" });
+    expect(currency.status).toBe(422);
+    expect(errorFor(await currency.text(), "pricingCurrency")).toBe("Choose one of EUR, USD, GBP, JPY, CHF, AUD, CAD.");
+
+    const threshold = await save(admin, roomA, { pricingBlockPrice: "20", pricingSplitThreshold: "15" });
+    expect(threshold.status).toBe(422);
+    expect(errorFor(await threshold.text(), "pricingSplitThreshold")).toMatch(/^Set the split threshold to at least the price per block \(EUR 20.00\)/);
+
+    const hold = await save(admin, roomA, { pricingBlockPrice: "60", authorisationAmount: "50" });
+    expect(hold.status).toBe(422);
+    expect(errorFor(await hold.text(), "authorisationAmount")).toMatch(/^Set the authorisation amount to at least the price per block \(EUR 60.00\)/);
+
+    expect(await roomRow(roomA)).toEqual(before);
+    expect((await quote330(A, "GENERAL")).amountMinor).toBe(designAmount({ F: 0, P: 1000, N: 5 }, 330));
+  });
+
+  it("answers 404 for another company's room and leaves its pricing alone", async () => {
+    const before = await roomRow(roomB);
+    const quoteBefore = await quote330(B, "CHARGE_DURATION_ON_DEMAND");
+    const res = await save(admin, roomB, { chargingMode: "automatic", pricingBlockPrice: "0.50", pricingFreeMinutes: "0", allowAgentPricing: "on" });
+    expect(res.status).toBe(404);
+    expect(await roomRow(roomB)).toEqual(before);
+    expect(await quote330(B, "CHARGE_DURATION_ON_DEMAND")).toEqual(quoteBefore);
+  });
+
+  describe("GET /admin/pricing-preview", () => {
+    const preview = (browser: Browser, fields: Record<string, string>) => browser.get(`/admin/pricing-preview?${new URLSearchParams(fields)}`);
+    const pricing = { pricingCurrency: "USD", pricingFreeMinutes: "1", pricingBlockPrice: "7.5", pricingBlockMinutes: "4", pricingSplitThreshold: "", authorisationAmount: "40" };
+
+    it("answers the price in words of what is typed, as a fragment, without saving it", async () => {
+      const before = await roomRow(roomA);
+      const res = await preview(admin, pricing);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toMatch(/^<div id="pricing-preview"/);
+      expect(html).not.toContain("<html");
+      expect(html).toContain("The first minute is free.");
+      expect(html).toContain("Then USD 7.50 for the next 4 minutes, even if shorter (the minimum charge).");
+      expect(html).toContain("Card hold before the chat: <strong>USD 40.00</strong>");
+      // 10 minutes: 1 free, 4 for USD 7.50, then 5 minutes = 10 started 30-second blocks.
+      expect(html).toContain(`10 min → USD ${(designAmount({ F: 1, P: 750, N: 4 }, 600) / 100).toFixed(2)}`);
+      expect(await roomRow(roomA)).toEqual(before);
+    });
+
+    it("lists what stops the scheme from being one", async () => {
+      const html = await (await preview(admin, { ...pricing, pricingBlockPrice: "7.505" })).text();
+      expect(html).toContain("Price per block: Amounts in USD have at most 2 decimals, for example 10.50.");
+    });
+
+    it("is for administrators only", async () => {
+      const added = await admin.post("/admin/agents", { name: "Pia Preview", email: `pia@${A}.test`, password: PASSWORD }, { from: "/admin/agents/new" });
+      expect(added.status).toBe(303);
+      const agent = new Browser();
+      expect((await agent.post("/login", { email: `pia@${A}.test`, password: PASSWORD }, { from: "/login" })).status).toBe(303);
+      expect((await preview(agent, pricing)).status).toBe(403);
+      expect((await preview(new Browser(), pricing)).status).toBe(302);
+    });
   });
 });

@@ -30,6 +30,15 @@ const good: Record<string, string> = {
   allowLeaveEmail: "on",
   agentRole: "Agent",
   wrapUpSeconds: "",
+  chargingMode: "none",
+  pricingCurrency: "EUR",
+  pricingFreeMinutes: "0",
+  pricingBlockPrice: "10.00",
+  pricingBlockMinutes: "5",
+  pricingSplitThreshold: "",
+  authorisationAmount: "50.00",
+  phoneTimerStart: "on",
+  phoneTimerStop: "on",
 };
 
 const parse = (overrides: Record<string, string | undefined> = {}, plan: "free" | "pro" | "enterprise" = "free") => {
@@ -77,6 +86,16 @@ describe("room settings form", () => {
       agentRole: "Agent",
       phoneSimultaneousChats: false,
       wrapUpSeconds: null,
+      chargingMode: "none",
+      pricingCurrency: "EUR",
+      pricingFreeMinutes: 0,
+      pricingBlockPriceMinor: 1000,
+      pricingBlockMinutes: 5,
+      pricingSplitThresholdMinor: null,
+      authorisationAmountMinor: 5000,
+      allowAgentPricing: false,
+      phoneTimerStart: true,
+      phoneTimerStop: true,
     } satisfies RoomSettings);
   });
 
@@ -164,9 +183,47 @@ describe("room settings form", () => {
     });
   });
 
+  describe("in-app purchase", () => {
+    it.each(["none", "manual", "automatic"] as const)("takes the charging mode %s", (chargingMode) => {
+      expect(data({ chargingMode }).chargingMode).toBe(chargingMode);
+    });
+    it("refuses an unknown charging mode", () => {
+      expect(errors({ chargingMode: "barter" }).chargingMode).toBe("Choose how customers pay in this room.");
+    });
+
+    it("reads the pricing scheme and the authorisation amount in the chosen currency, as minor units", () => {
+      expect(data({ chargingMode: "automatic", pricingCurrency: "JPY", pricingFreeMinutes: "2", pricingBlockPrice: "3000", pricingBlockMinutes: "10", pricingSplitThreshold: "6000", authorisationAmount: "5000" })).toMatchObject({
+        chargingMode: "automatic",
+        pricingCurrency: "JPY",
+        pricingFreeMinutes: 2,
+        pricingBlockPriceMinor: 3000,
+        pricingBlockMinutes: 10,
+        pricingSplitThresholdMinor: 6000,
+        authorisationAmountMinor: 5000,
+      });
+    });
+
+    it("refuses an authorisation amount below Stripe's minimum", () => {
+      expect(errors({ authorisationAmount: "0.10", pricingBlockPrice: "0.50" }).authorisationAmount).toBe("Stripe cannot take less than EUR 0.50 in one payment; enter at least 0.50.");
+      expect(errors({ authorisationAmount: "" }).authorisationAmount).toBe("Enter an amount, for example 10.50.");
+    });
+
+    it("asks for an authorisation amount that covers the first block when it is the card hold", () => {
+      expect(errors({ authorisationAmount: "9.99" }).authorisationAmount).toBe(
+        "Set the authorisation amount to at least the price per block (EUR 10.00): the customer's card is held for this amount, and a smaller hold cannot pay for the first block.",
+      );
+      // With a split threshold the threshold is the hold, so the authorisation amount is not used.
+      expect(data({ authorisationAmount: "5.00", pricingSplitThreshold: "20.00" }).authorisationAmountMinor).toBe(500);
+    });
+
+    it("reads the agents' own pricing and the charges timer buttons as switches", () => {
+      expect(data({ allowAgentPricing: "on", phoneTimerStart: undefined, phoneTimerStop: undefined })).toMatchObject({ allowAgentPricing: true, phoneTimerStart: false, phoneTimerStop: false });
+    });
+  });
+
   it("names every bad field at once", () => {
-    const e = errors({ theme: "blue", formLogoUrl: "nope", agentRole: "", wrapUpSeconds: "-5", assignment: "nearest" });
-    expect(Object.keys(e).sort()).toEqual(["agentRole", "assignment", "formLogoUrl", "theme", "wrapUpSeconds"]);
+    const e = errors({ theme: "blue", formLogoUrl: "nope", agentRole: "", wrapUpSeconds: "-5", assignment: "nearest", chargingMode: "", pricingBlockPrice: "10.505", authorisationAmount: "-1" });
+    expect(Object.keys(e).sort()).toEqual(["agentRole", "assignment", "authorisationAmount", "chargingMode", "formLogoUrl", "pricingBlockPrice", "theme", "wrapUpSeconds"]);
   });
 });
 
@@ -197,6 +254,16 @@ const room = {
   agentRole: "Agent",
   phoneSimultaneousChats: false,
   wrapUpSeconds: null,
+  chargingMode: "none",
+  pricingCurrency: "EUR",
+  pricingFreeMinutes: 0,
+  pricingBlockPriceMinor: 1000,
+  pricingBlockMinutes: 5,
+  pricingSplitThresholdMinor: null,
+  authorisationAmountMinor: 5000,
+  allowAgentPricing: false,
+  phoneTimerStart: true,
+  phoneTimerStop: true,
 } as Room;
 
 describe("form values", () => {
@@ -205,15 +272,21 @@ describe("form values", () => {
     expect(values.wrapUpSeconds).toBe("");
     expect(values.formCompanyName).toBe("");
     expect(values.buttonWhatsappHidden).toBe(true);
+    expect(values).toMatchObject({ pricingBlockPrice: "10.00", pricingSplitThreshold: "", authorisationAmount: "50.00", pricingFreeMinutes: "0" });
     expect(changedSettings(room, data())).toEqual([]);
   });
 
   it("keep what was typed in a refused form", () => {
     const values = settingsValuesFromForm({ ...good, theme: "blue", buttonChatHidden: "hidden", wrapUpSeconds: "-5", includeMobile: undefined }, settingsValuesFromRoom(room));
     expect(values).toMatchObject({ theme: "blue", buttonChatHidden: true, wrapUpSeconds: "-5", includeMobile: false, allowLeaveEmail: true });
+    const priced = settingsValuesFromForm({ ...good, pricingBlockPrice: "10.505", authorisationAmount: "lots", chargingMode: "automatic", allowAgentPricing: "on" }, settingsValuesFromRoom(room));
+    expect(priced).toMatchObject({ pricingBlockPrice: "10.505", authorisationAmount: "lots", chargingMode: "automatic", allowAgentPricing: true, phoneTimerStart: true });
   });
 
   it("list the settings a save changes", () => {
     expect(changedSettings(room, data({ theme: "#ff0000", fieldPhone: "hidden", wrapUpSeconds: "30" }))).toEqual(["theme", "fieldPhone", "wrapUpSeconds"]);
+    expect(changedSettings(room, data({ chargingMode: "automatic", pricingBlockPrice: "12", authorisationAmount: "60", phoneTimerStop: undefined })).sort()).toEqual(
+      ["authorisationAmountMinor", "chargingMode", "phoneTimerStop", "pricingBlockPriceMinor"],
+    );
   });
 });

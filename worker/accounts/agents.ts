@@ -18,14 +18,19 @@ const idList = z
   .preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(64)).max(200))
   .transform((ids) => [...new Set(ids)]);
 
+const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
+
 export const agentForm = z.object({
   name: personName,
   email: emailField,
   password: z.union([z.literal(""), passwordField]).optional(),
   roomIds: idList,
-  disabled: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+  disabled: checkbox,
+  // Granted by the administrator only (spec: agent-private-profile "Service Charges").
+  manualPaymentAllowed: checkbox,
 });
-export type AgentInput = z.infer<typeof agentForm>;
+// Callers other than the form (the demo seed) may leave manual payment out: it stays off.
+export type AgentInput = Omit<z.infer<typeof agentForm>, "manualPaymentAllowed"> & { manualPaymentAllowed?: boolean };
 
 export type AgentRow = {
   id: string;
@@ -34,28 +39,31 @@ export type AgentRow = {
   handle: string;
   isAdmin: boolean;
   disabled: boolean;
+  manualPaymentAllowed: boolean;
   roomIds: string[];
 };
 
 /** The company's agents with the rooms (hotlines) each serves. */
 export async function listAgents(db: Db, companyId: string): Promise<AgentRow[]> {
   const people = await db
-    .select()
+    .select({ user: users, manualPaymentAllowed: agentProfiles.manualPaymentAllowed })
     .from(users)
+    .leftJoin(agentProfiles, eq(agentProfiles.userId, users.id))
     .where(and(eq(users.companyId, companyId), eq(users.isAgent, true)))
     .orderBy(asc(users.name));
   if (!people.length) return [];
   const served = await db
     .select()
     .from(roomAgents)
-    .where(inArray(roomAgents.userId, people.map((p) => p.id)));
-  return people.map((p) => ({
+    .where(inArray(roomAgents.userId, people.map((p) => p.user.id)));
+  return people.map(({ user: p, manualPaymentAllowed }) => ({
     id: p.id,
     name: p.name,
     email: p.email,
     handle: p.handle,
     isAdmin: p.isAdmin,
     disabled: p.disabled,
+    manualPaymentAllowed: manualPaymentAllowed ?? false,
     roomIds: served.filter((s) => s.userId === p.id).map((s) => s.roomId),
   }));
 }
@@ -110,8 +118,8 @@ export async function createAgent(db: Db, companyId: string, adminId: string, in
       isAgent: true,
       disabled: input.disabled,
     }),
-    db.insert(agentProfiles).values({ userId: id, privateRoomId: general?.id ?? null }),
-    auditInsert(db, { companyId, userId: adminId, action: "agent.created", subject: id }),
+    db.insert(agentProfiles).values({ userId: id, privateRoomId: general?.id ?? null, manualPaymentAllowed: input.manualPaymentAllowed ?? false }),
+    auditInsert(db, { companyId, userId: adminId, action: "agent.created", subject: id, detail: { manualPaymentAllowed: input.manualPaymentAllowed ?? false } }),
   ];
   if (input.roomIds.length) statements.push(db.insert(roomAgents).values(input.roomIds.map((roomId) => ({ roomId, userId: id }))));
   try {
@@ -130,6 +138,16 @@ export async function updateAgent(db: Db, companyId: string, adminId: string, ag
     throw emailTaken();
   }
   if (input.disabled && agentId === adminId) throw new FormError({ disabled: "You cannot disable your own account." });
+  const manualPaymentAllowed = input.manualPaymentAllowed ?? current.manualPaymentAllowed;
+  const sameRooms = new Set(input.roomIds).size === current.roomIds.length && current.roomIds.every((r) => input.roomIds.includes(r));
+  const changed = [
+    input.name !== current.name && "name",
+    input.email !== current.email && "email",
+    !!input.password && "password",
+    !sameRooms && "rooms",
+    input.disabled !== current.disabled && "disabled",
+    manualPaymentAllowed !== current.manualPaymentAllowed && "manualPaymentAllowed",
+  ].filter((k): k is string => !!k);
   const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
     db
       .update(users)
@@ -141,11 +159,17 @@ export async function updateAgent(db: Db, companyId: string, adminId: string, ag
       })
       .where(and(eq(users.id, agentId), eq(users.companyId, companyId))),
     db.delete(roomAgents).where(eq(roomAgents.userId, agentId)),
+    // An agent added before profiles existed may have no row yet.
+    db
+      .insert(agentProfiles)
+      .values({ userId: agentId, manualPaymentAllowed })
+      .onConflictDoUpdate({ target: agentProfiles.userId, set: { manualPaymentAllowed } }),
     auditInsert(db, {
       companyId,
       userId: adminId,
       action: input.disabled && !current.disabled ? "agent.disabled" : "agent.updated",
       subject: agentId,
+      detail: { changed, ...(changed.includes("manualPaymentAllowed") ? { manualPaymentAllowed } : {}) },
     }),
   ];
   if (input.roomIds.length) statements.push(db.insert(roomAgents).values(input.roomIds.map((roomId) => ({ roomId, userId: agentId }))));

@@ -4,6 +4,20 @@ import type { Db } from "../adapters/db";
 import { auditInsert } from "../accounts/audit";
 import { FormError } from "../accounts/form-error";
 import { newId } from "../accounts/tokens";
+import { fieldErrors } from "../accounts/validation";
+import {
+  currencyOf,
+  refineScheme,
+  schemeColumns,
+  schemeFromColumns,
+  schemeShape,
+  schemeValuesFromForm,
+  schemeValuesFromRow,
+  type PricingCurrency,
+  type SchemeColumns,
+  type SchemePreview,
+  type SchemeValues,
+} from "../billing/pricing-form";
 import { agentProfiles, emailOutbox, rooms, users } from "../db/schema";
 
 export const RINGTONES = [
@@ -42,11 +56,74 @@ export const profileForm = z
   });
 export type ProfileInput = z.infer<typeof profileForm>;
 
+// The agent's profile has no authorisation amount of its own, and the room's is in the room's
+// currency: so the split threshold is also the card hold, and own pricing needs one.
+export const OWN_PRICING_NEEDS_THRESHOLD =
+  "Your own pricing needs a split threshold: customers' cards are held for this amount before each chat in your private room.";
+
+/** The agent's own pricing scheme (spec: agent-private-profile "Service Charges"); the room's schema. */
+export const ownPricingForm = (currency: PricingCurrency | null) =>
+  z
+    .object({ ownPricingEnabled: checkbox, ...schemeShape(currency) })
+    .superRefine((v, ctx) => {
+      refineScheme(v, ctx);
+      if (v.ownPricingEnabled && v.pricingSplitThreshold === null) {
+        ctx.addIssue({ code: "custom", path: ["pricingSplitThreshold"], message: OWN_PRICING_NEEDS_THRESHOLD });
+      }
+    })
+    .transform((v) => ({ ownPricingEnabled: v.ownPricingEnabled, ...schemeColumns(v) }));
+export type OwnPricing = z.output<ReturnType<typeof ownPricingForm>>;
+
+export type OwnPricingValues = SchemeValues & { ownPricingEnabled: boolean };
+
+// The agent_profiles defaults, for an agent whose profile row does not exist yet.
+const NEW_PROFILE_SCHEME: SchemeColumns = { pricingCurrency: "EUR", pricingFreeMinutes: 0, pricingBlockPriceMinor: 1000, pricingBlockMinutes: 5, pricingSplitThresholdMinor: null };
+
+export function ownPricingValues(profile: (Omit<SchemeColumns, "pricingCurrency"> & { pricingCurrency: string; ownPricingEnabled: boolean }) | undefined): OwnPricingValues {
+  return { ...schemeValuesFromRow(profile ?? NEW_PROFILE_SCHEME), ownPricingEnabled: profile?.ownPricingEnabled ?? false };
+}
+
+export function ownPricingValuesFromForm(input: Record<string, unknown>, fallback: OwnPricingValues): OwnPricingValues {
+  return { ...schemeValuesFromForm(input, fallback), ownPricingEnabled: input.ownPricingEnabled === "on" };
+}
+
+export type ParsedProfile =
+  | { success: true; profile: ProfileInput; ownPricing: OwnPricing | null }
+  | { success: false; errors: Record<string, string> };
+
+/**
+ * The whole profile form. Own pricing is read only when a room of the company allows it
+ * (`ownPricingOffered`); otherwise those fields are not on the page and anything sent is ignored.
+ */
+export function parseProfile(input: Record<string, unknown>, ownPricingOffered: boolean): ParsedProfile {
+  const profile = profileForm.safeParse(input);
+  const pricing = ownPricingOffered ? ownPricingForm(currencyOf(input)).safeParse(input) : null;
+  if (profile.success && (!pricing || pricing.success)) return { success: true, profile: profile.data, ownPricing: pricing?.data ?? null };
+  return {
+    success: false,
+    errors: { ...(profile.success ? {} : fieldErrors(profile.error)), ...(pricing && !pricing.success ? fieldErrors(pricing.error) : {}) },
+  };
+}
+
+/** The scheme the agent's pricing fields describe, as customers would see it once switched on. */
+export function previewOwnPricing(input: Record<string, unknown>): SchemePreview {
+  const parsed = ownPricingForm(currencyOf(input)).safeParse({ ...input, ownPricingEnabled: "on" });
+  if (!parsed.success) return { success: false, errors: fieldErrors(parsed.error) };
+  const scheme = schemeFromColumns(parsed.data);
+  // The threshold is required once own pricing is on, so it is there.
+  return { success: true, scheme, holdMinor: scheme.splitThresholdMinor ?? 0 };
+}
+
 /**
  * Saves the agent's private profile and, as the spec asks, emails the company's administrators
  * that it changed (through the outbox).
  */
-export async function saveProfile(db: Db, user: { id: string; companyId: string; name: string; email: string }, input: ProfileInput): Promise<void> {
+export async function saveProfile(
+  db: Db,
+  user: { id: string; companyId: string; name: string; email: string },
+  input: ProfileInput,
+  ownPricing: OwnPricing | null = null,
+): Promise<void> {
   const room = await db
     .select({ id: rooms.id })
     .from(rooms)
@@ -66,13 +143,14 @@ export async function saveProfile(db: Db, user: { id: string; companyId: string;
     notificationAlert: input.notificationAlert,
     emailAlert: input.emailAlert,
     privateRoomId: room.id,
+    ...ownPricing,
   };
   await db.batch([
     db
       .insert(agentProfiles)
       .values({ userId: user.id, ...values })
       .onConflictDoUpdate({ target: agentProfiles.userId, set: values }),
-    auditInsert(db, { companyId: user.companyId, userId: user.id, action: "profile.updated", subject: user.id }),
+    auditInsert(db, { companyId: user.companyId, userId: user.id, action: "profile.updated", subject: user.id, ...(ownPricing ? { detail: { ownPricing } } : {}) }),
     ...admins
       .filter((a) => a.email !== user.email)
       .map((a) =>
@@ -81,7 +159,7 @@ export async function saveProfile(db: Db, user: { id: string; companyId: string;
           companyId: user.companyId,
           toAddress: a.email,
           subject: `${user.name} updated their private profile`,
-          bodyText: `${user.name} changed their agent profile in Parley (greeting, photo, ringtone, WhatsApp or alerts).`,
+          bodyText: `${user.name} changed their agent profile in Parley (greeting, photo, ringtone, WhatsApp, alerts or own pricing).`,
         }),
       ),
   ]);

@@ -1,6 +1,22 @@
 import { z } from "zod";
-import { ASSIGNMENTS, FIELD_VISIBILITY, PLANS, type rooms } from "../db/schema";
+import { ASSIGNMENTS, CHARGING_MODES, FIELD_VISIBILITY, PLANS, type rooms } from "../db/schema";
 import { fieldErrors } from "../accounts/validation";
+import { moneyInput } from "../billing/money";
+import {
+  currencyOf,
+  holdTooSmall,
+  moneyField,
+  refineScheme,
+  schemeColumns,
+  schemeFromColumns,
+  schemeShape,
+  schemeValuesFromForm,
+  schemeValuesFromRow,
+  type PricingCurrency,
+  type SchemeFields,
+  type SchemePreview,
+  type SchemeValues,
+} from "../billing/pricing-form";
 
 // The settings an admin edits on /admin/rooms/:roomId (spec: chat-room-customizations), named
 // as the `rooms` columns they are saved to. Pure: no env, no I/O.
@@ -23,7 +39,23 @@ export const CONTACT_BUTTONS = [
   { key: "buttonWhatsappHidden", label: "WhatsApp" },
 ] as const;
 
-export const TOGGLES = ["sameAgent", "includeMobile", "allowLeaveEmail", "allowEmailAlert", "hidePreviewTyping", "phoneSimultaneousChats"] as const;
+export const TOGGLES = [
+  "sameAgent",
+  "includeMobile",
+  "allowLeaveEmail",
+  "allowEmailAlert",
+  "hidePreviewTyping",
+  "phoneSimultaneousChats",
+  "allowAgentPricing",
+  "phoneTimerStart",
+  "phoneTimerStop",
+] as const;
+
+export const CHARGING_MODE_LABELS: Record<(typeof CHARGING_MODES)[number], string> = {
+  none: "No charges",
+  manual: "Manual payment request",
+  automatic: "Automatic charges",
+};
 
 export const WRAP_UP_MAX_SECONDS = 3600;
 export const AGENT_ROLE_MAX = 40;
@@ -43,7 +75,10 @@ export type RoomSettingsValues = {
   assignment: string;
   agentRole: string;
   wrapUpSeconds: string;
-} & Record<ContactFieldKey, string> &
+  chargingMode: string;
+  authorisationAmount: string;
+} & SchemeValues &
+  Record<ContactFieldKey, string> &
   Record<ContactButtonKey, boolean> &
   Record<ToggleKey, boolean>;
 
@@ -83,8 +118,43 @@ const wrapUp = blankable(
     .refine((v) => v === "" || (/^\d{1,4}$/.test(v) && Number(v) <= WRAP_UP_MAX_SECONDS), WRAP_UP_MESSAGE),
 ).transform((v) => (v === null ? null : Number(v)));
 
-/** The form for one room; the company's plan decides whether "nearest" may be chosen. */
-export const roomSettingsForm = (plan: Plan) =>
+/**
+ * A room's pricing: the scheme plus the card hold used when there is no split threshold. Money is
+ * read in `currency`, the one the form was sent with (see currencyOf).
+ */
+export const roomPricingShape = (currency: PricingCurrency | null) => ({
+  ...schemeShape(currency),
+  authorisationAmount: moneyField(currency),
+});
+
+type RoomPricingFields = SchemeFields & { authorisationAmount: number };
+
+export function refineRoomPricing(s: RoomPricingFields, ctx: z.RefinementCtx): void {
+  refineScheme(s, ctx);
+  // Without a split threshold the authorisation amount is the hold, so it must cover the first block.
+  if (s.pricingSplitThreshold === null && s.authorisationAmount < s.pricingBlockPrice) {
+    ctx.addIssue({ code: "custom", path: ["authorisationAmount"], message: holdTooSmall("authorisation amount", s) });
+  }
+}
+
+export const roomPricingColumns = (s: RoomPricingFields) => ({ ...schemeColumns(s), authorisationAmountMinor: s.authorisationAmount });
+
+/** The pricing fields alone, for the live preview of the price in words. */
+export const roomPricingForm = (currency: PricingCurrency | null) => z.object(roomPricingShape(currency)).superRefine(refineRoomPricing).transform(roomPricingColumns);
+
+/** The scheme a room's pricing fields describe, and the card hold it takes, for the preview. */
+export function previewRoomPricing(input: Record<string, unknown>): SchemePreview {
+  const parsed = roomPricingForm(currencyOf(input)).safeParse(input);
+  if (!parsed.success) return { success: false, errors: fieldErrors(parsed.error) };
+  const scheme = schemeFromColumns(parsed.data);
+  return { success: true, scheme, holdMinor: scheme.splitThresholdMinor ?? parsed.data.authorisationAmountMinor };
+}
+
+/**
+ * The form for one room; the company's plan decides whether "nearest" may be chosen, and the
+ * currency chosen in the form how its money fields are read.
+ */
+export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =>
   z
     .object({
       // Contact form
@@ -120,12 +190,25 @@ export const roomSettingsForm = (plan: Plan) =>
       agentRole: text(AGENT_ROLE_MAX, `Use at most ${AGENT_ROLE_MAX} characters.`).min(1, "Enter the role customers see, for example Agent or Doctor."),
       phoneSimultaneousChats: checkbox,
       wrapUpSeconds: wrapUp,
+      // In-app purchase
+      chargingMode: z.enum(CHARGING_MODES, { error: "Choose how customers pay in this room." }),
+      ...roomPricingShape(currency),
+      allowAgentPricing: checkbox,
+      phoneTimerStart: checkbox,
+      phoneTimerStop: checkbox,
     })
     .superRefine((s, ctx) => {
       // A form with no button leaves the customer no way to reach anyone.
       if (CONTACT_BUTTONS.every((b) => s[b.key])) {
         ctx.addIssue({ code: "custom", path: ["buttons"], message: "Show at least one button, or customers cannot reach you." });
       }
+      refineRoomPricing(s, ctx);
+    })
+    // Money fields are typed in major units and stored as minor units, under the column names.
+    .transform((s) => {
+      // The major-unit field names are not columns: drop them for their *Minor columns.
+      const { pricingBlockPrice, pricingSplitThreshold, authorisationAmount, ...rest } = s;
+      return { ...rest, ...roomPricingColumns(s) };
     });
 
 export type RoomSettings = z.output<ReturnType<typeof roomSettingsForm>>;
@@ -133,7 +216,7 @@ export type RoomSettings = z.output<ReturnType<typeof roomSettingsForm>>;
 export type ParsedSettings = { success: true; data: RoomSettings } | { success: false; errors: Record<string, string> };
 
 export function parseRoomSettings(input: Record<string, unknown>, plan: Plan): ParsedSettings {
-  const parsed = roomSettingsForm(plan).safeParse(input);
+  const parsed = roomSettingsForm(plan, currencyOf(input)).safeParse(input);
   return parsed.success ? { success: true, data: parsed.data } : { success: false, errors: fieldErrors(parsed.error) };
 }
 
@@ -163,6 +246,12 @@ export function settingsValuesFromRoom(room: Room): RoomSettingsValues {
     agentRole: room.agentRole,
     phoneSimultaneousChats: room.phoneSimultaneousChats,
     wrapUpSeconds: room.wrapUpSeconds === null ? "" : String(room.wrapUpSeconds),
+    chargingMode: room.chargingMode,
+    ...schemeValuesFromRow(room),
+    authorisationAmount: moneyInput(room.authorisationAmountMinor, room.pricingCurrency),
+    allowAgentPricing: room.allowAgentPricing,
+    phoneTimerStart: room.phoneTimerStart,
+    phoneTimerStop: room.phoneTimerStop,
   };
 }
 
@@ -172,8 +261,8 @@ export function settingsValuesFromForm(input: Record<string, unknown>, fallback:
     const v = input[k];
     return typeof v === "string" ? v : typeof fallback[k] === "string" ? (fallback[k] as string) : "";
   };
-  const values = { ...fallback };
-  for (const k of ["theme", "formCompanyName", "formLogoUrl", "formHeader", "formSubheader", "assignment", "agentRole", "wrapUpSeconds"] as const) {
+  const values = { ...fallback, ...schemeValuesFromForm(input, fallback) };
+  for (const k of ["theme", "formCompanyName", "formLogoUrl", "formHeader", "formSubheader", "assignment", "agentRole", "wrapUpSeconds", "chargingMode", "authorisationAmount"] as const) {
     values[k] = str(k);
   }
   for (const f of CONTACT_FIELDS) values[f.key] = str(f.key);

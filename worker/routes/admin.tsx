@@ -9,10 +9,11 @@ import { notFound } from "../http/errors";
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany, getRoom, listRooms } from "../rooms/queries";
 import { saveRoomSettings } from "../rooms/save-settings";
-import { parseRoomSettings, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
+import { parseRoomSettings, previewRoomPricing, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
 import { AdminHome } from "../../views/AdminHome";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
-import { RoomSettingsPage } from "../../views/RoomSettings";
+import { previewOf } from "../../views/PricingFields";
+import { RoomPricingPreview, RoomSettingsPage } from "../../views/RoomSettings";
 
 // requireUser has run, so the user is there.
 const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
@@ -28,6 +29,7 @@ async function formValues(c: Context<AppEnv>): Promise<{ raw: Record<string, unk
       email: text("email"),
       roomIds: Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === "string") : typeof rooms === "string" ? [rooms] : [],
       disabled: raw.disabled === "on",
+      manualPaymentAllowed: raw.manualPaymentAllowed === "on",
     },
   };
 }
@@ -78,7 +80,7 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.render(
       <AgentFormPage
         agentId={agent.id}
-        values={{ name: agent.name, email: agent.email, roomIds: agent.roomIds, disabled: agent.disabled }}
+        values={{ name: agent.name, email: agent.email, roomIds: agent.roomIds, disabled: agent.disabled, manualPaymentAllowed: agent.manualPaymentAllowed }}
         rooms={rooms.map((r) => r.room)}
         plan={user.plan}
       />,
@@ -105,18 +107,22 @@ export const adminRoutes = new Hono<AppEnv>()
     }
     return c.redirect("/admin/agents", 303);
   })
+  // The In-app purchase section's price in words, refreshed while the admin types (no I/O).
+  .get("/pricing-preview", (c) => c.html(<RoomPricingPreview preview={previewOf(previewRoomPricing(c.req.query()))} />))
   .get("/rooms/:roomId", async (c) => {
     const db = openDb(c.env.DB);
     const user = me(c);
     const room = await getRoom(db, user.companyId, c.req.param("roomId"));
     if (!room) throw notFound("chat room");
+    const values = settingsValuesFromRoom(room);
     return c.render(
       <RoomSettingsPage
         room={room}
         plan={user.plan}
         companyName={user.companyName}
         contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
-        values={settingsValuesFromRoom(room)}
+        values={values}
+        pricingPreview={previewOf(previewRoomPricing(values))}
         saved={c.req.query("saved") === "1"}
       />,
     );
@@ -130,6 +136,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const raw = await c.req.parseBody();
     const parsed = parseRoomSettings(raw, user.plan);
     if (!parsed.success) {
+      const values = settingsValuesFromForm(raw, settingsValuesFromRoom(room));
       c.status(422);
       return c.render(
         <RoomSettingsPage
@@ -137,7 +144,8 @@ export const adminRoutes = new Hono<AppEnv>()
           plan={user.plan}
           companyName={user.companyName}
           contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
-          values={settingsValuesFromForm(raw, settingsValuesFromRoom(room))}
+          values={values}
+          pricingPreview={previewOf(previewRoomPricing(values))}
           errors={parsed.errors}
         />,
       );

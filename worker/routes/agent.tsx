@@ -12,11 +12,11 @@ import { requireAgent, requireUser } from "../http/session";
 import { roomKey, type AgentIdentity } from "../live/types";
 import { isRoomUsable } from "../rooms/presets";
 import { FormError } from "../accounts/form-error";
-import { fieldErrors } from "../accounts/validation";
-import { profileForm, saveProfile } from "../agents/profile";
-import { listRooms } from "../rooms/queries";
+import { ownPricingValues, ownPricingValuesFromForm, parseProfile, previewOwnPricing, saveProfile, type OwnPricingValues } from "../agents/profile";
+import { listRooms, type Room } from "../rooms/queries";
 import { AgentConsole, AgentChatPanel } from "../../views/AgentConsole";
-import { AgentProfilePage, type ProfileValues } from "../../views/AgentProfile";
+import { AgentProfilePage, OwnPricingPreview, type OwnPricingSection, type ProfileValues } from "../../views/AgentProfile";
+import { previewOf } from "../../views/PricingFields";
 
 const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
 
@@ -30,6 +30,14 @@ async function servedRooms(c: Context<AppEnv>) {
     .orderBy(asc(rooms.position));
   return served.map((s) => s.room);
 }
+
+const privateRoomPath = (user: SessionUser) => `/c/${user.companySlug}/~${user.handle}`;
+
+/** Agents may set their own pricing once any room of the company allows it. */
+const ownPricingOffered = (rooms: Room[]) => rooms.some((r) => r.allowAgentPricing);
+
+const ownPricingSection = (rooms: Room[], values: OwnPricingValues): OwnPricingSection | undefined =>
+  ownPricingOffered(rooms) ? { values, preview: previewOf(previewOwnPricing(values)) } : undefined;
 
 export const agentRoutes = new Hono<AppEnv>()
   .use(requireUser, requireAgent)
@@ -83,10 +91,22 @@ export const agentRoutes = new Hono<AppEnv>()
       emailAlert: profile?.emailAlert ?? true,
       privateRoomId: profile?.privateRoomId ?? all[0]?.room.id,
     };
+    const rooms = all.map((r) => r.room);
     return c.render(
-      <AgentProfilePage name={user.name} values={values} profile={profile} rooms={all.map((r) => r.room)} servedRoomNames={served.map((r) => r.name)} saved={c.req.query("saved") === "1"} />,
+      <AgentProfilePage
+        name={user.name}
+        privateRoomPath={privateRoomPath(user)}
+        values={values}
+        ownPricing={ownPricingSection(rooms, ownPricingValues(profile))}
+        profile={profile}
+        rooms={rooms}
+        servedRoomNames={served.map((r) => r.name)}
+        saved={c.req.query("saved") === "1"}
+      />,
     );
   })
+  // The own-pricing price in words, refreshed while the agent types (no I/O).
+  .get("/profile/pricing-preview", (c) => c.html(<OwnPricingPreview preview={previewOf(previewOwnPricing(c.req.query()))} />))
   .post("/profile", async (c) => {
     const user = me(c);
     const db = openDb(c.env.DB);
@@ -102,28 +122,38 @@ export const agentRoutes = new Hono<AppEnv>()
       notificationAlert: body.notificationAlert === "on",
       emailAlert: body.emailAlert === "on",
     };
+    const [profile, all] = await Promise.all([db.select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get(), listRooms(db, user.companyId)]);
+    const rooms = all.map((r) => r.room);
     const again = async (errors: Record<string, string>) => {
-      const [profile, all, served] = await Promise.all([
-        db.select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get(),
-        listRooms(db, user.companyId),
-        servedRooms(c),
-      ]);
+      const served = await servedRooms(c);
       c.status(422);
-      return c.render(<AgentProfilePage name={user.name} values={values} profile={profile} rooms={all.map((r) => r.room)} servedRoomNames={served.map((r) => r.name)} errors={errors} />);
+      return c.render(
+        <AgentProfilePage
+          name={user.name}
+          privateRoomPath={privateRoomPath(user)}
+          values={values}
+          ownPricing={ownPricingSection(rooms, ownPricingValuesFromForm(body, ownPricingValues(profile)))}
+          profile={profile}
+          rooms={rooms}
+          servedRoomNames={served.map((r) => r.name)}
+          errors={errors}
+        />,
+      );
     };
-    const parsed = profileForm.safeParse(body);
-    if (!parsed.success) return again(fieldErrors(parsed.error));
+    // Manual payment request is the administrator's to grant: a field of that name is not read here.
+    const parsed = parseProfile(body, ownPricingOffered(rooms));
+    if (!parsed.success) return again(parsed.errors);
     try {
-      await saveProfile(db, user, parsed.data);
+      await saveProfile(db, user, parsed.profile, parsed.ownPricing);
     } catch (err) {
       if (err instanceof FormError) return again(err.fields);
       throw err;
     }
     await c.env.AGENT.get(c.env.AGENT.idFromName(user.id)).updateProfile({
-      greeting: parsed.data.greeting,
-      photoUrl: parsed.data.photoUrl || null,
-      ringtone: parsed.data.ringtone,
-      notify: parsed.data.notificationAlert,
+      greeting: parsed.profile.greeting,
+      photoUrl: parsed.profile.photoUrl || null,
+      ringtone: parsed.profile.ringtone,
+      notify: parsed.profile.notificationAlert,
     });
     return c.redirect("/agent/profile?saved=1", 303);
   })
