@@ -28,8 +28,13 @@ export class AgentDO extends DurableObject<Env> {
   private statuses(): Statuses {
     return this.kv.get<Statuses>("statuses") ?? { browser: "WAITING_NEW_CALL", mobile: "WAITING_NEW_CALL" };
   }
-  private rings(): Record<string, RingInfo> {
-    return this.kv.get<Record<string, RingInfo>>("rings") ?? {};
+  // One storage key per ring (`ring:{chatId}`): a busy queue rings an agent many times, and
+  // each ring or withdrawal then rewrites one small value.
+  private rings(): RingInfo[] {
+    return [...this.kv.list<RingInfo>({ prefix: "ring:" })].map(([, r]) => r);
+  }
+  private ringFor(chatId: string): RingInfo | undefined {
+    return this.kv.get<RingInfo>(`ring:${chatId}`);
   }
   private activeChats(): ActiveChat[] {
     return this.kv.get<ActiveChat[]>("activeChats") ?? [];
@@ -97,7 +102,7 @@ export class AgentDO extends DurableObject<Env> {
    * then the room decides whether the chat is still there to take, first answer wins.
    */
   private async answer(device: Device, chatId: string, ws: WebSocket): Promise<void> {
-    const ring = this.rings()[chatId];
+    const ring = this.ringFor(chatId);
     if (!ring) return ws.send(socketError("That chat is no longer waiting."));
     const claimed = this.claim(device, ring);
     if (!claimed.ok) return ws.send(socketError(claimed.reason));
@@ -134,9 +139,7 @@ export class AgentDO extends DurableObject<Env> {
     const busy = active.length > 0;
     if (busy && !ring.simultaneousChats) return { ok: false, reason: "You are already serving a customer." };
     if (!busy && statuses[device] !== "WAITING_NEW_CALL") return { ok: false, reason: "Go ONLINE to answer chats." };
-    const rings = this.rings();
-    delete rings[ring.chatId];
-    this.kv.put("rings", rings);
+    this.kv.delete(`ring:${ring.chatId}`);
     this.kv.put("activeChats", [...active, { chatId: ring.chatId, roomKey: ring.roomKey, device }]);
     this.kv.put("statuses", { ...statuses, [device]: "SERVING_CUSTOMER" });
     this.kv.delete(`wrapUp:${device}`);
@@ -163,7 +166,7 @@ export class AgentDO extends DurableObject<Env> {
       this.ctx.waitUntil(this.publish());
       return false;
     }
-    this.kv.put("rings", { ...this.rings(), [ring.chatId]: ring });
+    this.kv.put(`ring:${ring.chatId}`, ring);
     const identity = this.identity();
     for (const d of reachable) this.broadcast(d, ringOffer(ring, identity?.ringtone ?? "classic", identity?.notify ?? false));
     return true;
@@ -171,10 +174,7 @@ export class AgentDO extends DurableObject<Env> {
 
   /** Someone else answered, or the customer left: the ring stops on every console. */
   async stopRing(chatId: string): Promise<void> {
-    const rings = this.rings();
-    if (!rings[chatId]) return;
-    delete rings[chatId];
-    this.kv.put("rings", rings);
+    if (!this.kv.delete(`ring:${chatId}`)) return;
     for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
   }
 
@@ -261,7 +261,7 @@ export class AgentDO extends DurableObject<Env> {
   private snapshot(device: Device): string {
     const chats = this.activeChats().filter((c) => c.device === device);
     const identity = this.identity();
-    return consoleSnapshot(this.statuses()[device], Object.values(this.rings()), chats.map((c) => c.chatId), identity?.ringtone ?? "classic", identity?.notify ?? false);
+    return consoleSnapshot(this.statuses()[device], this.rings(), chats.map((c) => c.chatId), identity?.ringtone ?? "classic", identity?.notify ?? false);
   }
 
   private broadcast(device: Device, html: string): void {
