@@ -61,3 +61,13 @@ export function handleFrom(text: string): string {
     .slice(0, 40);
   return slug || "agent";
 }
+
+/** An http(s) address with a host: what a photo or logo URL may be (never javascript: or data:). */
+export function isWebUrl(v: string): boolean {
+  try {
+    const url = new URL(v);
+    return (url.protocol === "https:" || url.protocol === "http:") && !!url.hostname;
+  } catch {
+    return false;
+  }
+}

@@ -4,7 +4,7 @@ import type { Db } from "../adapters/db";
 import { auditInsert } from "../accounts/audit";
 import { FormError } from "../accounts/form-error";
 import { newId } from "../accounts/tokens";
-import { fieldErrors } from "../accounts/validation";
+import { fieldErrors, isWebUrl } from "../accounts/validation";
 import {
   currencyOf,
   refineScheme,
@@ -31,7 +31,7 @@ const url = z
   .string()
   .trim()
   .max(500, "Use at most 500 characters.")
-  .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "Use a web address starting with https://.");
+  .refine((v) => v === "" || isWebUrl(v), "Use a web address starting with https://.");
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 

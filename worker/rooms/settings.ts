@@ -1,3 +1,4 @@
+import { isWebUrl } from "../accounts/validation";
 import { z } from "zod";
 import { ASSIGNMENTS, CHARGING_MODES, FIELD_VISIBILITY, PLANS, type rooms } from "../db/schema";
 import { fieldErrors } from "../accounts/validation";
@@ -88,14 +89,6 @@ const shownOrHidden = z.enum(["shown", "hidden"], { error: "Choose shown or hidd
 const visibility = z.enum(FIELD_VISIBILITY, { error: "Choose shown, mandatory or hidden." });
 const text = (max: number, tooLong = `Use at most ${max} characters.`) => z.string({ error: "This is required." }).trim().max(max, tooLong);
 
-const isWebUrl = (v: string) => {
-  try {
-    const url = new URL(v);
-    return (url.protocol === "https:" || url.protocol === "http:") && !!url.hostname;
-  } catch {
-    return false;
-  }
-};
 const WRAP_UP_MESSAGE = `Enter a whole number of seconds from 0 to ${WRAP_UP_MAX_SECONDS}, or leave it empty for never.`;
 
 // Empty means "not set": null in the table.

@@ -7,7 +7,7 @@ import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { notFound } from "../http/errors";
 import { requireAdmin, requireUser } from "../http/session";
-import { getCompany, getRoom, listRooms } from "../rooms/queries";
+import { getCompany, getRoom, listRooms, type Room } from "../rooms/queries";
 import { saveRoomSettings } from "../rooms/save-settings";
 import { parseRoomSettings, previewRoomPricing, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
 import { AdminHome } from "../../views/AdminHome";
@@ -32,6 +32,27 @@ async function formValues(c: Context<AppEnv>): Promise<{ raw: Record<string, unk
       manualPaymentAllowed: raw.manualPaymentAllowed === "on",
     },
   };
+}
+
+/** A room's settings page, as stored or as typed (with its errors). */
+function settingsPage(
+  c: Context<AppEnv>,
+  room: Room,
+  values: ReturnType<typeof settingsValuesFromRoom>,
+  extra: { saved?: boolean; errors?: Record<string, string> },
+) {
+  const user = me(c);
+  return c.render(
+    <RoomSettingsPage
+      room={room}
+      plan={user.plan}
+      companyName={user.companyName}
+      contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
+      values={values}
+      pricingPreview={previewOf(previewRoomPricing(values))}
+      {...extra}
+    />,
+  );
 }
 
 export const adminRoutes = new Hono<AppEnv>()
@@ -114,18 +135,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const user = me(c);
     const room = await getRoom(db, user.companyId, c.req.param("roomId"));
     if (!room) throw notFound("chat room");
-    const values = settingsValuesFromRoom(room);
-    return c.render(
-      <RoomSettingsPage
-        room={room}
-        plan={user.plan}
-        companyName={user.companyName}
-        contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
-        values={values}
-        pricingPreview={previewOf(previewRoomPricing(values))}
-        saved={c.req.query("saved") === "1"}
-      />,
-    );
+    return settingsPage(c, room, settingsValuesFromRoom(room), { saved: c.req.query("saved") === "1" });
   })
   .post("/rooms/:roomId", async (c) => {
     const db = openDb(c.env.DB);
@@ -136,19 +146,8 @@ export const adminRoutes = new Hono<AppEnv>()
     const raw = await c.req.parseBody();
     const parsed = parseRoomSettings(raw, user.plan);
     if (!parsed.success) {
-      const values = settingsValuesFromForm(raw, settingsValuesFromRoom(room));
       c.status(422);
-      return c.render(
-        <RoomSettingsPage
-          room={room}
-          plan={user.plan}
-          companyName={user.companyName}
-          contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
-          values={values}
-          pricingPreview={previewOf(previewRoomPricing(values))}
-          errors={parsed.errors}
-        />,
-      );
+      return settingsPage(c, room, settingsValuesFromForm(raw, settingsValuesFromRoom(room)), { errors: parsed.errors });
     }
     await saveRoomSettings(db, user.id, room, parsed.data);
     return c.redirect(`/admin/rooms/${room.id}?saved=1`, 303);
