@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Browser, PASSWORD, signUpAs } from "./client";
+import { NEW_ROOM_SETTINGS_FORM } from "../forms/room-settings";
 
 // Two companies: "rs-alpha" (Forever Free, a Company account) edits its GENERAL room;
 // "rs-bravo" is a Solo User whose rooms alpha must never see or change.
@@ -19,38 +20,7 @@ const auditCount = async (roomId: string) =>
   (await env.DB.prepare("select count(*) n from audit_events where action = 'room.settings_updated' and subject = ?").bind(roomId).first<{ n: number }>())!.n;
 const setPlan = (slug: string, plan: "free" | "pro" | "enterprise") => env.DB.prepare("update companies set plan = ? where slug = ?").bind(plan, slug).run();
 
-// The settings form as the page sends it for a new room (defaults), so each test changes only
-// what it is about. Unticked boxes are simply absent, as in a browser.
-const defaults: Record<string, string> = {
-  theme: "#2563eb",
-  formCompanyName: "",
-  formLogoUrl: "",
-  formHeader: "Talk to us",
-  formSubheader: "An agent will answer in moments.",
-  fieldName: "mandatory",
-  fieldEmail: "shown",
-  fieldPhone: "shown",
-  fieldMessage: "shown",
-  buttonChatHidden: "shown",
-  buttonEmailHidden: "shown",
-  buttonVoiceHidden: "shown",
-  buttonVideoHidden: "shown",
-  buttonWhatsappHidden: "hidden",
-  assignment: "quickest",
-  includeMobile: "on",
-  allowLeaveEmail: "on",
-  agentRole: "Agent",
-  wrapUpSeconds: "",
-  chargingMode: "none",
-  pricingCurrency: "EUR",
-  pricingFreeMinutes: "0",
-  pricingBlockPrice: "10.00",
-  pricingBlockMinutes: "5",
-  pricingSplitThreshold: "",
-  authorisationAmount: "50.00",
-  phoneTimerStart: "on",
-  phoneTimerStop: "on",
-};
+const defaults: Record<string, string> = { ...NEW_ROOM_SETTINGS_FORM };
 
 function form(changes: Record<string, string | undefined> = {}): Record<string, string> {
   const out = { ...defaults };

@@ -8,38 +8,10 @@ import {
   type RoomSettings,
 } from "../../worker/rooms/settings";
 import type { Room } from "../../worker/rooms/queries";
+import { NEW_ROOM_SETTINGS_FORM } from "../forms/room-settings";
 
-// The form as a browser sends it with the defaults of a new room; ticked boxes arrive as "on".
-const good: Record<string, string> = {
-  theme: "#2563EB",
-  formCompanyName: "",
-  formLogoUrl: "",
-  formHeader: "Talk to us",
-  formSubheader: "An agent will answer in moments.",
-  fieldName: "mandatory",
-  fieldEmail: "shown",
-  fieldPhone: "shown",
-  fieldMessage: "shown",
-  buttonChatHidden: "shown",
-  buttonEmailHidden: "shown",
-  buttonVoiceHidden: "shown",
-  buttonVideoHidden: "shown",
-  buttonWhatsappHidden: "hidden",
-  assignment: "quickest",
-  includeMobile: "on",
-  allowLeaveEmail: "on",
-  agentRole: "Agent",
-  wrapUpSeconds: "",
-  chargingMode: "none",
-  pricingCurrency: "EUR",
-  pricingFreeMinutes: "0",
-  pricingBlockPrice: "10.00",
-  pricingBlockMinutes: "5",
-  pricingSplitThreshold: "",
-  authorisationAmount: "50.00",
-  phoneTimerStart: "on",
-  phoneTimerStop: "on",
-};
+// A new room's form, with the colour typed in capitals (it is stored in lower case).
+const good: Record<string, string> = { ...NEW_ROOM_SETTINGS_FORM, theme: "#2563EB" };
 
 const parse = (overrides: Record<string, string | undefined> = {}, plan: "free" | "pro" | "enterprise" = "free") => {
   const input: Record<string, string> = { ...good };

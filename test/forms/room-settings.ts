@@ -1,0 +1,33 @@
+// The room settings form as the page sends it for a new room (a room's defaults), shared by the
+// unit and route tests so each test changes only what it is about. Ticked boxes arrive as "on";
+// unticked boxes are simply absent, as in a browser.
+export const NEW_ROOM_SETTINGS_FORM: Readonly<Record<string, string>> = {
+  theme: "#2563eb",
+  formCompanyName: "",
+  formLogoUrl: "",
+  formHeader: "Talk to us",
+  formSubheader: "An agent will answer in moments.",
+  fieldName: "mandatory",
+  fieldEmail: "shown",
+  fieldPhone: "shown",
+  fieldMessage: "shown",
+  buttonChatHidden: "shown",
+  buttonEmailHidden: "shown",
+  buttonVoiceHidden: "shown",
+  buttonVideoHidden: "shown",
+  buttonWhatsappHidden: "hidden",
+  assignment: "quickest",
+  includeMobile: "on",
+  allowLeaveEmail: "on",
+  agentRole: "Agent",
+  wrapUpSeconds: "",
+  chargingMode: "none",
+  pricingCurrency: "EUR",
+  pricingFreeMinutes: "0",
+  pricingBlockPrice: "10.00",
+  pricingBlockMinutes: "5",
+  pricingSplitThreshold: "",
+  authorisationAmount: "50.00",
+  phoneTimerStart: "on",
+  phoneTimerStop: "on",
+};
