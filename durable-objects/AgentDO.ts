@@ -2,11 +2,13 @@ import { DurableObject } from "cloudflare:workers";
 import { answerClose, assertNever, consoleMessage, parseFrame } from "../worker/live/socket-messages";
 import type { AgentIdentity, AnswerResult, RingInfo } from "../worker/live/types";
 import { CHOOSABLE, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
-import { chatOpened, consoleSnapshot, ringGone, ringOffer, socketError, statusBar } from "../views/live/ConsoleFragments";
+import { chatOpened, consoleSnapshot, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
 import type { RoomDO } from "./RoomDO";
 import type { ChatDO } from "./ChatDO";
 
 type Attachment = { device: Device };
+/** A chat ringing this agent, with its ring card rendered once by the room for every agent rung. */
+export type RingOffer = { ring: RingInfo; html: string };
 type Statuses = Record<Device, AgentStatus>;
 type ActiveChat = { chatId: string; roomKey: string; device: Device };
 
@@ -19,11 +21,20 @@ const chat = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chat
  * Every decision is a synchronous read-modify-write of storage, with no await in between.
  */
 export class AgentDO extends DurableObject<Env> {
+  /** What the rooms were last told (in memory: after an eviction the next change is told again). */
+  #published: string | null = null;
+  #identity: AgentIdentity | undefined;
+
   private get kv() {
     return this.ctx.storage.kv;
   }
   private identity() {
-    return this.kv.get<AgentIdentity>("identity");
+    this.#identity ??= this.kv.get<AgentIdentity>("identity");
+    return this.#identity;
+  }
+  private saveIdentity(identity: AgentIdentity) {
+    this.kv.put("identity", identity);
+    this.#identity = identity;
   }
   private statuses(): Statuses {
     return this.kv.get<Statuses>("statuses") ?? { browser: "WAITING_NEW_CALL", mobile: "WAITING_NEW_CALL" };
@@ -49,7 +60,7 @@ export class AgentDO extends DurableObject<Env> {
     const device = new URL(request.url).searchParams.get("device") === "mobile" ? "mobile" : "browser";
     if (!identity || request.headers.get("upgrade") !== "websocket") return new Response("expected a console WebSocket", { status: 400 });
     const previous = this.identity();
-    this.kv.put("identity", identity);
+    this.saveIdentity(identity);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server, [device]);
     server.serializeAttachment({ device } satisfies Attachment);
@@ -155,20 +166,23 @@ export class AgentDO extends DurableObject<Env> {
   /** The agent saved their profile: the next chats use the new greeting, photo and ringtone. */
   async updateProfile(profile: Pick<AgentIdentity, "greeting" | "photoUrl" | "ringtone" | "notify">): Promise<void> {
     const identity = this.identity();
-    if (identity) this.kv.put("identity", { ...identity, ...profile });
+    if (identity) this.saveIdentity({ ...identity, ...profile });
   }
 
-  /** A room asks this agent to take a chat: ring every free console of the given kinds. */
-  async ring(ring: RingInfo, devices: Device[]): Promise<boolean> {
+  /** A room asks this agent to take chats: ring every free console of the given kinds. */
+  async ring(offers: RingOffer[], devices: Device[]): Promise<boolean> {
     const reachable = devices.filter((d) => this.connected(d));
     if (!reachable.length) {
       // A stale presence: the room thought a console was open. Tell it the truth.
       this.ctx.waitUntil(this.publish());
       return false;
     }
-    this.kv.put(`ring:${ring.chatId}`, ring);
-    const identity = this.identity();
-    for (const d of reachable) this.broadcast(d, ringOffer(ring, identity?.ringtone ?? "classic", identity?.notify ?? false));
+    // A room that lost its memory may ring again for a chat already on the console: one card each.
+    const fresh = offers.filter(({ ring }) => this.ringFor(ring.chatId) === undefined);
+    for (const { ring } of fresh) this.kv.put(`ring:${ring.chatId}`, ring);
+    const html = fresh.map((o) => o.html).join("");
+    if (!html) return true;
+    for (const d of reachable) this.broadcast(d, html);
     return true;
   }
 
@@ -243,18 +257,29 @@ export class AgentDO extends DurableObject<Env> {
     };
   }
 
-  /** Every room this agent serves learns the agent's presence. */
+  /**
+   * Every room this agent serves learns the agent's presence, unless they already know it (a
+   * lost answer, for one, ends where it started): each call wakes every room of the agent.
+   */
   private async publish(): Promise<void> {
     const identity = this.identity();
     const presence = this.presence();
     if (!identity || !presence) return;
+    const told = JSON.stringify([identity.roomKeys, presence]);
+    if (told === this.#published) return;
+    this.#published = told;
+    let failed = false;
     await Promise.all(
       identity.roomKeys.map((key) =>
         room(this.env, key)
           .agentPresence(key, presence)
-          .catch((err: unknown) => console.error("presence to room failed", key, err)),
+          .catch((err: unknown) => {
+            failed = true;
+            console.error("presence to room failed", key, err);
+          }),
       ),
     );
+    if (failed && this.#published === told) this.#published = null;
   }
 
   /** Everything a console shows, for a console that has just connected (or reconnected). */

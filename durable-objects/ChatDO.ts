@@ -4,7 +4,7 @@ import { answerClose, assertNever, chatMessage, parseFrame } from "../worker/liv
 import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
 import { ChatBilling, newBilling, type Billing } from "../worker/live/chat-billing";
 import type { HoldResult } from "../worker/billing/payments";
-import { chatSnapshot, messageItem, meterPanel, notice, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
+import { chatSnapshot, messageItem, meterPanel, notice, partyNames, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
 import { socketError } from "../views/live/ConsoleFragments";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/live/chat-records";
 import type { AgentDO } from "./AgentDO";
@@ -38,17 +38,30 @@ export class ChatDO extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
+  // Copies of what every message reads, kept in memory after the first read; written to
+  // storage first. Decoding them from storage for each relayed text cost more than the relay.
+  #init: ChatInit | undefined;
+  #status: Status | undefined;
+  #agent: AgentCard | undefined;
+
   private get kv() {
     return this.ctx.storage.kv;
   }
   private init(): ChatInit | undefined {
-    return this.kv.get<ChatInit>("init");
+    this.#init ??= this.kv.get<ChatInit>("init");
+    return this.#init;
   }
   private status(): Status {
-    return this.kv.get<Status>("status") ?? "waiting";
+    this.#status ??= this.kv.get<Status>("status") ?? "waiting";
+    return this.#status;
+  }
+  private setStatus(status: Status): void {
+    this.kv.put("status", status);
+    this.#status = status;
   }
   private agent(): AgentCard | undefined {
-    return this.kv.get<AgentCard>("agent");
+    this.#agent ??= this.kv.get<AgentCard>("agent");
+    return this.#agent;
   }
   private sockets(party: Party): WebSocket[] {
     return this.ctx.getWebSockets(party);
@@ -57,7 +70,8 @@ export class ChatDO extends DurableObject<Env> {
   async start(init: ChatInit, enqueue: EnqueueRequest): Promise<void> {
     if (this.init()) return;
     this.kv.put("init", init);
-    this.kv.put("status", "waiting");
+    this.#init = init;
+    this.setStatus("waiting");
     this.kv.put("enqueue", enqueue);
     if (init.billing) this.kv.put("billing", newBilling(init.billing));
   }
@@ -146,7 +160,7 @@ export class ChatDO extends DurableObject<Env> {
       case "typing": {
         if (status !== "connected" || this.init()!.hidePreviewTyping) return;
         const other: Party = party === "customer" ? "agent" : "customer";
-        this.send(other, typingPreview(this.init()!.chatId, message.text, this.nameOf(party, other)));
+        this.send(other, typingPreview(this.init()!.chatId, message.text, this.nameOf(party)));
         return;
       }
       case "hangup":
@@ -178,7 +192,7 @@ export class ChatDO extends DurableObject<Env> {
     } else if (status === "connected") {
       this.kv.put(`offline:${party}`, Date.now());
       this.billing()?.presence(false, Date.now());
-      this.send(party === "customer" ? "agent" : "customer", notice(this.init()!.chatId, `${this.nameOf(party, party === "customer" ? "agent" : "customer")} is offline. Waiting for them to come back…`, "warn"));
+      this.send(party === "customer" ? "agent" : "customer", notice(this.init()!.chatId, `${this.nameOf(party)} is offline. Waiting for them to come back…`, "warn"));
       await this.setDeadline(`timeout:${party}`, Date.now() + OFFLINE_TIMEOUT_MS);
     }
   }
@@ -200,14 +214,15 @@ export class ChatDO extends DurableObject<Env> {
     const bothBack = !this.kv.get(`offline:${party === "customer" ? "agent" : "customer"}`);
     if (bothBack) this.billing()?.presence(true, Date.now());
     const other: Party = party === "customer" ? "agent" : "customer";
-    this.send(other, notice(this.init()!.chatId, `${this.nameOf(party, other)} is back online.`, "ok"));
+    this.send(other, notice(this.init()!.chatId, `${this.nameOf(party)} is back online.`, "ok"));
   }
 
   /** The room found an agent and the agent claimed the chat. False: the customer left first. */
   async assign(agent: AgentCard): Promise<boolean> {
     if (this.status() !== "waiting") return this.status() === "connected" && this.agent()?.agentId === agent.agentId;
     this.kv.put("agent", agent);
-    this.kv.put("status", "connected");
+    this.#agent = agent;
+    this.setStatus("connected");
     this.clearDeadline("leave");
     // A customer whose page was gone when the agent answered is offline from now: the offline
     // timeout runs, and the agent hears when they are back.
@@ -237,7 +252,7 @@ export class ChatDO extends DurableObject<Env> {
     const status = this.status();
     if (status === "ended") return;
     const init = this.init()!;
-    this.kv.put("status", "ended");
+    this.setStatus("ended");
     this.kv.put("endedBy", by);
     await this.ctx.storage.deleteAlarm();
     this.kv.delete("deadlines");
@@ -332,19 +347,16 @@ export class ChatDO extends DurableObject<Env> {
     return chatSnapshot(view, party, this.messages());
   }
 
+  /** One frame for both parties: the line, and the sender's typing preview cleared. */
   private relay(message: TranscriptLine): void {
-    const chatId = this.init()!.chatId;
-    for (const party of ["customer", "agent"] as const) {
-      const other: Party = party === "customer" ? "agent" : "customer";
-      this.send(party, messageItem(chatId, message, party, this.nameOf(message.sender as Party, party)) + typingPreview(chatId, "", this.nameOf(other, party)));
-    }
+    const init = this.init()!;
+    const html = messageItem(init.chatId, message, this.nameOf(message.sender as Party)) + typingPreview(init.chatId, "", "");
+    for (const party of ["customer", "agent"] as const) this.send(party, html);
   }
 
-  /** How `party` is named on `viewer`'s screen. */
-  private nameOf(party: Party, viewer: Party): string {
-    if (party === viewer) return "You";
-    if (party === "agent") return this.agent()?.name ?? this.init()!.agentRole;
-    return this.init()!.customer.name ?? "Customer";
+  /** How `party` is named on the other party's screen. */
+  private nameOf(party: Party): string {
+    return partyNames(this.init()!, this.agent() ?? null)[party];
   }
 
   private send(party: Party, html: string): void {

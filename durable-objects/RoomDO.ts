@@ -1,10 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import type { AgentPresence, AnswerResult, EnqueueRequest, RingInfo } from "../worker/live/types";
+import type { AgentPresence, AnswerResult, Device, EnqueueRequest, RingInfo } from "../worker/live/types";
 import { chooseRings, type RoutingRules } from "../worker/routing/distribute";
 import { isLoggedOn, type Location } from "../worker/routing/presence";
 import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsapp";
 import { roomStats, type RoomStats } from "../worker/routing/stats";
-import type { AgentDO } from "./AgentDO";
+import { ringOffer } from "../views/live/ConsoleFragments";
+import type { AgentDO, RingOffer } from "./AgentDO";
 import type { ChatDO } from "./ChatDO";
 
 type Waiting = {
@@ -13,9 +14,10 @@ type Waiting = {
   location: Location | null;
   rules: RoutingRules;
   askAll: boolean;
-  /** Agents rung for this chat so far. */
-  rung: string[];
 };
+
+/** Queue places are sent at most this often. */
+const POSITIONS_PAUSE_MS = 100;
 
 const agentStub = (env: Env, agentId: string) => env.AGENT.get(env.AGENT.idFromName(agentId)) as DurableObjectStub<AgentDO>;
 const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
@@ -29,31 +31,83 @@ export class RoomDO extends DurableObject<Env> {
   private get kv() {
     return this.ctx.storage.kv;
   }
-  // One storage key per agent and per waiting chat, so a change rewrites one small value, not
-  // the whole room: `agent:{id}`, and `wait:{arrival number}` with `waitOf:{chatId}` pointing to it.
+  // Storage has one key per agent and per waiting chat, so a change rewrites one small value:
+  // `agent:{id}` with `agentSince:{log-on number}`, and `wait:{arrival number}` with
+  // `waitOf:{chatId}` pointing to it. Every write goes to storage first and then to these
+  // copies in memory, which are read back from storage after the object was evicted; routing
+  // reads them many times per event, and decoding storage values each time was most of its cost.
+  #agents: Map<string, { presence: AgentPresence; since: number }> | null = null;
+  #queue: Map<string, Waiting> | null = null;
+  #waitOf = new Map<string, string>();
+  /**
+   * Agents rung for each waiting chat, in memory only: writing them per ring made every agent
+   * coming free rewrite the whole queue. After an eviction the set starts empty, so a ring may
+   * be sent again (the agent's console keeps one card per chat) and rings are stopped at every
+   * agent of the room.
+   */
+  #rung = new Map<string, Set<string>>();
+  /** Chats queued since this object woke up, whose `#rung` set is therefore complete. */
+  #rungComplete = new Set<string>();
+  /** Each waiting chat's ring card, rendered once for all the agents it rings. */
+  #offers = new Map<string, string>();
+  /** What each waiting customer was last told (place, and whether an agent is free), so only changes are sent. */
+  #told = new Map<string, string>();
+  #positionsDue = false;
+
+  private agentMap() {
+    if (!this.#agents) {
+      this.#agents = new Map();
+      for (const [key, presence] of this.kv.list<AgentPresence>({ prefix: "agent:" })) {
+        const id = key.slice("agent:".length);
+        this.#agents.set(id, { presence, since: this.kv.get<number>(`agentSince:${id}`) ?? 0 });
+      }
+    }
+    return this.#agents;
+  }
   /** The room's agents in the order they first logged on (as the statistics list them). */
   private agents(): AgentPresence[] {
-    const order = (a: AgentPresence) => this.kv.get<number>(`agentSince:${a.agentId}`) ?? 0;
-    return [...this.kv.list<AgentPresence>({ prefix: "agent:" })].map(([, a]) => a).sort((a, b) => order(a) - order(b));
+    return [...this.agentMap().values()].sort((a, b) => a.since - b.since).map((a) => a.presence);
   }
+  private queueMap() {
+    if (!this.#queue) {
+      this.#queue = new Map(this.kv.list<Waiting>({ prefix: "wait:" }));
+      this.#waitOf = new Map([...this.#queue].map(([key, w]) => [w.ring.chatId, key]));
+    }
+    return this.#queue;
+  }
+  /** Waiting chats in arrival order (storage keys are zero-padded arrival numbers). */
   private queue(): Waiting[] {
-    return [...this.kv.list<Waiting>({ prefix: "wait:" })].map(([, w]) => w);
+    return [...this.queueMap().values()];
   }
   private waiting(chatId: string): Waiting | undefined {
-    const key = this.kv.get<string>(`waitOf:${chatId}`);
-    return key ? this.kv.get<Waiting>(key) : undefined;
+    const queue = this.queueMap();
+    const key = this.#waitOf.get(chatId);
+    return key ? queue.get(key) : undefined;
   }
   private saveWaiting(entry: Waiting): void {
-    const key = this.kv.get<string>(`waitOf:${entry.ring.chatId}`);
-    if (key) this.kv.put(key, entry);
+    this.queueMap();
+    const key = this.#waitOf.get(entry.ring.chatId);
+    if (!key) return;
+    this.kv.put(key, entry);
+    this.#queue!.set(key, entry);
   }
-  /** Takes a chat out of the queue; returns the entries whose place moved up. */
-  private dequeue(chatId: string): Waiting[] {
-    const key = this.kv.get<string>(`waitOf:${chatId}`);
-    if (!key) return [];
+  private dequeue(chatId: string): void {
+    const queue = this.queueMap();
+    const key = this.#waitOf.get(chatId);
+    if (!key) return;
     this.kv.delete(key);
     this.kv.delete(`waitOf:${chatId}`);
-    return [...this.kv.list<Waiting>({ prefix: "wait:", startAfter: key })].map(([, w]) => w);
+    queue.delete(key);
+    this.#waitOf.delete(chatId);
+    this.#offers.delete(chatId);
+    this.#told.delete(chatId);
+    this.#rung.delete(chatId);
+    this.#rungComplete.delete(chatId);
+  }
+  /** Whom to tell that a chat stopped ringing. */
+  private rungFor(chatId: string): string[] {
+    const rung = this.#rung.get(chatId);
+    return rung && this.#rungComplete.has(chatId) ? [...rung] : [...this.agentMap().keys()];
   }
   private roomName(): string {
     return this.kv.get<string>("roomName") ?? "";
@@ -61,41 +115,53 @@ export class RoomDO extends DurableObject<Env> {
 
   /** An agent's consoles changed state; a newly free agent is rung for the waiting chats. */
   async agentPresence(roomKey: string, presence: AgentPresence): Promise<void> {
-    this.kv.put("roomName", roomKey.slice(roomKey.indexOf(":") + 1));
-    const before = this.kv.get<AgentPresence>(`agent:${presence.agentId}`);
-    if (!before) {
-      const seq = (this.kv.get<number>("agentSeq") ?? 0) + 1;
-      this.kv.put("agentSeq", seq);
-      this.kv.put(`agentSince:${presence.agentId}`, seq);
+    const agents = this.agentMap();
+    if (!this.kv.get("roomName")) this.kv.put("roomName", roomKey.slice(roomKey.indexOf(":") + 1));
+    const before = agents.get(presence.agentId);
+    let since = before?.since;
+    if (since === undefined) {
+      since = (this.kv.get<number>("agentSeq") ?? 0) + 1;
+      this.kv.put("agentSeq", since);
+      this.kv.put(`agentSince:${presence.agentId}`, since);
     }
     this.kv.put(`agent:${presence.agentId}`, presence);
+    agents.set(presence.agentId, { presence, since });
+    const was = before?.presence;
     const becameFree =
-      (presence.browser === "WAITING_NEW_CALL" && before?.browser !== "WAITING_NEW_CALL") ||
-      (presence.mobile === "WAITING_NEW_CALL" && before?.mobile !== "WAITING_NEW_CALL");
-    if (becameFree) await this.distributeAll();
+      (presence.browser === "WAITING_NEW_CALL" && was?.browser !== "WAITING_NEW_CALL") ||
+      (presence.mobile === "WAITING_NEW_CALL" && was?.mobile !== "WAITING_NEW_CALL");
+    if (becameFree) await this.distribute(this.queue());
+    this.schedulePositions();
   }
 
   async forgetAgent(agentId: string): Promise<void> {
     this.kv.delete(`agent:${agentId}`);
     this.kv.delete(`agentSince:${agentId}`);
+    this.agentMap().delete(agentId);
   }
 
   /** A customer asks for an agent. Returns the customer's place in the queue (1 = next). */
   async enqueue(request: EnqueueRequest): Promise<number> {
     const chatId = request.ring.chatId;
-    if (!this.kv.get(`waitOf:${chatId}`)) {
+    const queue = this.queueMap();
+    if (!this.#waitOf.has(chatId)) {
       const seq = (this.kv.get<number>("waitSeq") ?? 0) + 1;
       const key = `wait:${String(seq).padStart(12, "0")}`;
+      const entry: Waiting = { ...request, askAll: false };
+      this.#rung.set(chatId, new Set());
+      this.#rungComplete.add(chatId);
       this.kv.put("waitSeq", seq);
-      this.kv.put(key, { ...request, askAll: false, rung: [] } satisfies Waiting);
+      this.kv.put(key, entry);
       this.kv.put(`waitOf:${chatId}`, key);
+      queue.set(key, entry);
+      this.#waitOf.set(chatId, key);
     }
-    await this.distribute(chatId);
+    const entry = this.waiting(chatId)!;
+    // The rings go out in the background: the customer's page need not wait for every console.
+    this.ctx.waitUntil(this.distribute([entry]));
     // Only the newcomer's place is new; everyone ahead keeps theirs.
-    const queue = this.queue();
-    const position = queue.findIndex((w) => w.ring.chatId === chatId) + 1;
-    const entry = queue[position - 1];
-    if (entry) await this.tellPositions([entry], position);
+    const position = [...queue.keys()].indexOf(this.#waitOf.get(chatId)!) + 1;
+    await this.tellPosition(entry, position, this.agents());
     return position;
   }
 
@@ -103,38 +169,39 @@ export class RoomDO extends DurableObject<Env> {
   async askAll(chatId: string): Promise<void> {
     const entry = this.waiting(chatId);
     if (!entry) return;
-    this.saveWaiting({ ...entry, askAll: true });
-    await this.distribute(chatId);
+    const widened = { ...entry, askAll: true };
+    this.saveWaiting(widened);
+    await this.distribute([widened]);
   }
 
   /** The customer left before anyone answered: every ring stops. */
   async cancel(chatId: string): Promise<void> {
-    const entry = this.waiting(chatId);
-    if (!entry) return;
-    const movedUp = this.dequeue(chatId);
-    await Promise.all(entry.rung.map((id) => agentStub(this.env, id).stopRing(chatId)));
-    await this.tellPositions(movedUp);
+    if (!this.waiting(chatId)) return;
+    const rung = this.rungFor(chatId);
+    this.dequeue(chatId);
+    this.schedulePositions();
+    await Promise.all(rung.map((id) => agentStub(this.env, id).stopRing(chatId)));
   }
 
   /** An agent (already claimed on their side) answers. The first answer takes the chat. */
   async answer(chatId: string, agentId: string): Promise<AnswerResult> {
     const entry = this.waiting(chatId);
     if (!entry) return { ok: false, reason: "Another agent answered this chat first." };
-    const movedUp = this.dequeue(chatId);
+    const others = this.rungFor(chatId).filter((id) => id !== agentId);
+    this.dequeue(chatId);
     this.kv.put(`last:${entry.visitorId}`, agentId);
-    const others = entry.rung.filter((id) => id !== agentId);
     this.ctx.waitUntil(
-      Promise.all([...others.map((id) => agentStub(this.env, id).stopRing(chatId)), this.tellPositions(movedUp)]).catch((err: unknown) =>
-        console.error("stopping rings failed", chatId, err),
-      ),
+      Promise.all(others.map((id) => agentStub(this.env, id).stopRing(chatId))).catch((err: unknown) => console.error("stopping rings failed", chatId, err)),
     );
+    this.schedulePositions();
     return { ok: true };
   }
 
   /** Picks the agent whose turn it is for a WhatsApp chat, online or offline as the room allows. */
   whatsappAgent(agents: { agentId: string; number: string }[], scope: WhatsappScope): string | null {
+    const known = this.agentMap();
     const candidates = agents.map((a) => {
-      const presence = this.kv.get<AgentPresence>(`agent:${a.agentId}`);
+      const presence = known.get(a.agentId)?.presence;
       return { ...a, online: !!presence && isLoggedOn(presence) };
     });
     const next = nextWhatsappAgent(candidates, scope, this.kv.get<string>("whatsappLast") ?? null);
@@ -147,42 +214,76 @@ export class RoomDO extends DurableObject<Env> {
     return roomStats(this.roomName(), this.agents(), details);
   }
 
-  private async distributeAll(): Promise<void> {
-    for (const w of this.queue()) await this.distribute(w.ring.chatId);
+  /**
+   * Rings the agents the routing rules choose for each of the given waiting chats, each agent
+   * once per chat, with one call per agent however many chats ring it.
+   */
+  private async distribute(entries: Waiting[]): Promise<void> {
+    const agents = this.agents();
+    const byAgent = new Map<string, { devices: Device[]; offers: RingOffer[] }>();
+    for (const entry of entries) {
+      const lastAgentId = entry.rules.sameAgent ? (this.kv.get<string>(`last:${entry.visitorId}`) ?? null) : null;
+      const chatId = entry.ring.chatId;
+      const rung = this.#rung.get(chatId) ?? new Set<string>();
+      this.#rung.set(chatId, rung);
+      const rings = chooseRings(agents, { location: entry.location, lastAgentId, askAll: entry.askAll }, entry.rules).filter((r) => !rung.has(r.agentId));
+      if (!rings.length) continue;
+      // Remember who was rung before ringing, so an answer arriving meanwhile stops every ring.
+      for (const r of rings) rung.add(r.agentId);
+      const offer = { ring: entry.ring, html: this.offerHtml(entry.ring) };
+      for (const r of rings) {
+        const call = byAgent.get(r.agentId) ?? { devices: r.devices, offers: [] };
+        call.offers.push(offer);
+        byAgent.set(r.agentId, call);
+      }
+    }
+    await Promise.all(
+      [...byAgent].map(async ([agentId, call]) => {
+        const reached = await agentStub(this.env, agentId)
+          .ring(call.offers, call.devices)
+          .catch(() => false);
+        if (reached) return;
+        // Not reachable: rung again once the agent reports themselves free.
+        for (const { ring } of call.offers) this.#rung.get(ring.chatId)?.delete(agentId);
+      }),
+    );
   }
 
-  /** Rings the agents the routing rules choose for one waiting chat, each agent once. */
-  private async distribute(chatId: string): Promise<void> {
-    const entry = this.waiting(chatId);
-    if (!entry) return;
-    const lastAgentId = entry.rules.sameAgent ? (this.kv.get<string>(`last:${entry.visitorId}`) ?? null) : null;
-    const rings = chooseRings(this.agents(), { location: entry.location, lastAgentId, askAll: entry.askAll }, entry.rules).filter(
-      (r) => !entry.rung.includes(r.agentId),
-    );
-    if (!rings.length) return;
-    // Remember who was rung before ringing, so an answer arriving meanwhile stops every ring.
-    this.saveWaiting({ ...entry, rung: [...entry.rung, ...rings.map((r) => r.agentId)] });
-    const reached = await Promise.all(rings.map((r) => agentStub(this.env, r.agentId).ring(entry.ring, r.devices).catch(() => false)));
-    // Agents that could not be reached are rung again once they report themselves free.
-    const missed = rings.filter((_, i) => !reached[i]).map((r) => r.agentId);
-    const latest = missed.length ? this.waiting(chatId) : undefined;
-    if (latest) this.saveWaiting({ ...latest, rung: latest.rung.filter((id) => !missed.includes(id)) });
+  private offerHtml(ring: RingInfo): string {
+    let html = this.#offers.get(ring.chatId);
+    if (html === undefined) {
+      html = ringOffer(ring);
+      this.#offers.set(ring.chatId, html);
+    }
+    return html;
+  }
+
+  private async tellPosition(entry: Waiting, position: number, agents: AgentPresence[]): Promise<void> {
+    const agentFree = chooseRings(agents, { location: null, lastAgentId: null, askAll: true }, entry.rules).length > 0;
+    const told = `${position}:${agentFree}`;
+    if (this.#told.get(entry.ring.chatId) === told) return;
+    this.#told.set(entry.ring.chatId, told);
+    await chatStub(this.env, entry.ring.chatId)
+      .queuePosition(position, agentFree)
+      .catch((err: unknown) => console.error("queue position failed", entry.ring.chatId, err));
   }
 
   /**
-   * Tells waiting customers their place in the queue: `entries` are consecutive, the first at
-   * `firstPosition` (by default, the place it has now).
+   * Tells waiting customers whose place moved or whose agents became free or busy. A burst of
+   * answers moves the whole queue many times; telling it once per short pause sends each
+   * customer one update instead of dozens.
    */
-  private async tellPositions(entries: Waiting[], firstPosition?: number): Promise<void> {
-    if (!entries.length) return;
-    const start = firstPosition ?? this.queue().findIndex((w) => w.ring.chatId === entries[0]!.ring.chatId) + 1;
-    const agents = this.agents();
-    await Promise.all(
-      entries.map((w, i) =>
-        chatStub(this.env, w.ring.chatId)
-          .queuePosition(start + i, chooseRings(agents, { location: null, lastAgentId: null, askAll: true }, w.rules).length > 0)
-          .catch((err: unknown) => console.error("queue position failed", w.ring.chatId, err)),
-      ),
+  private schedulePositions(): void {
+    if (this.#positionsDue) return;
+    this.#positionsDue = true;
+    this.ctx.waitUntil(
+      scheduler.wait(POSITIONS_PAUSE_MS).then(() => {
+        this.#positionsDue = false;
+        const agents = this.agents();
+        return Promise.all(
+          this.queue().map((entry, i) => this.tellPosition(entry, i + 1, agents)),
+        );
+      }),
     );
   }
 }

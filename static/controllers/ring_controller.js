@@ -1,8 +1,9 @@
 import { Controller } from "@hotwired/stimulus";
 
-// Rings while an incoming-chat card is on screen: a tone made with WebAudio (no sound file), in
-// the pattern of the agent's chosen ringtone, and a browser notification if the agent wants one.
-// Browsers may keep it silent until the page has been clicked once; the card pulses either way.
+// Rings while at least one incoming-chat card is in the console's ring list: one tone made with
+// WebAudio (no sound file), in the pattern of the agent's chosen ringtone, however many chats
+// ring, and a browser notification per chat if the agent wants them. Browsers may keep it silent
+// until the page has been clicked once; the cards pulse either way.
 const PATTERNS = {
   classic: { notes: [880, 660], beat: 0.35, pause: 1.2 },
   chime: { notes: [1046, 1318, 1568], beat: 0.25, pause: 1.5 },
@@ -10,17 +11,31 @@ const PATTERNS = {
 };
 
 export default class extends Controller {
-  static values = { tone: String, notify: Boolean, caller: String };
+  static targets = ["card"];
+  static values = { tone: String, notify: Boolean };
 
-  connect() {
-    this.notify();
+  cardTargetConnected(card) {
+    this.notify(card);
     this.play();
   }
 
-  notify() {
+  cardTargetDisconnected(card) {
+    this.notifications?.get(card.id)?.close();
+    this.notifications?.delete(card.id);
+    if (!this.cardTargets.length) this.silence();
+  }
+
+  disconnect() {
+    for (const n of this.notifications?.values() ?? []) n.close();
+    this.notifications?.clear();
+    this.silence();
+  }
+
+  notify(card) {
     if (!this.notifyValue || !("Notification" in window)) return;
     if (Notification.permission === "granted") {
-      this.notification = new Notification("Incoming chat", { body: this.callerValue, tag: this.element.id });
+      this.notifications ??= new Map();
+      this.notifications.set(card.id, new Notification("Incoming chat", { body: card.dataset.caller, tag: card.id }));
     } else if (Notification.permission === "default") {
       Notification.requestPermission();
     }
@@ -28,7 +43,7 @@ export default class extends Controller {
 
   play() {
     const pattern = PATTERNS[this.toneValue];
-    if (!pattern || !window.AudioContext) return;
+    if (this.timer || !pattern || !window.AudioContext) return;
     this.audio = new AudioContext();
     const play = () => {
       let t = this.audio.currentTime;
@@ -48,9 +63,10 @@ export default class extends Controller {
     this.timer = setInterval(play, (pattern.notes.length * pattern.beat + pattern.pause) * 1000);
   }
 
-  disconnect() {
-    this.notification?.close();
+  silence() {
     clearInterval(this.timer);
+    this.timer = null;
     this.audio?.close();
+    this.audio = null;
   }
 }

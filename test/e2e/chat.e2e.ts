@@ -48,22 +48,28 @@ describe("a live text chat", () => {
     await expect.poll(() => agent.locator(".chat-panel .typing").innerText()).toContain("Dana Reyes is typing: It was due");
     await customerBox.pressSequentially(" on Monday", { delay: 20 });
     await customerBox.press("Enter");
-    await agent.locator(".chat-panel .line.theirs", { hasText: "It was due on Monday" }).waitFor();
+    await agent.locator('.chat-panel .line[data-sender="customer"]', { hasText: "It was due on Monday" }).waitFor();
     expect(await customerBox.inputValue()).toBe("");
 
     await agentBox.pressSequentially("Let me check", { delay: 20 });
     await expect.poll(() => customer.locator(".typing").innerText()).toContain("Bob Chen is typing: Let me check");
     await agentBox.fill("Let me check that for you <b>now</b>.");
     await agentBox.press("Enter");
-    const reply = customer.locator(".line.theirs", { hasText: "Let me check that for you" });
+    const reply = customer.locator('.line[data-sender="agent"]', { hasText: "Let me check that for you" });
     await reply.waitFor();
     expect(await reply.locator("p").innerText()).toBe("Let me check that for you <b>now</b>.");
+    // Each side sees its own lines on the right without its name, the other's on the left, named.
+    const own = agent.locator('.chat-panel .line[data-sender="agent"]', { hasText: "Let me check that for you" });
+    expect(await own.evaluate((e) => getComputedStyle(e).justifyContent)).toBe("flex-end");
+    expect(await own.locator(".who").isVisible()).toBe(false);
+    expect(await reply.evaluate((e) => getComputedStyle(e).justifyContent)).not.toBe("flex-end");
+    expect(await reply.locator(".who").innerText()).toBe("Bob Chen");
     await screenshot(customer, "customer-chatting");
     await screenshot(agent, "agent-chatting");
 
     // A refresh reconnects to the same chat, and the agent is told.
     await customer.reload();
-    await customer.locator(".line.theirs", { hasText: "Let me check that for you" }).waitFor();
+    await customer.locator('.line[data-sender="agent"]', { hasText: "Let me check that for you" }).waitFor();
     await agent.locator(".chat-panel .notice", { hasText: "is back online" }).waitFor();
 
     // The customer hangs up: both see the end, and the agent is in CUSTOMER HUNG UP.

@@ -57,11 +57,11 @@ describe("text chat", () => {
 
     customerSocket.send({ type: "text", text: "<script>alert(1)</script> & more" });
     const atAgent = await agentSocket.next(frames.message("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "the customer's message");
-    expect(atAgent).toContain('class="line theirs"');
+    expect(atAgent).toContain('data-sender="customer"');
     expect(atAgent).toContain('<span class="who">Carla Customer</span>');
     expect(atAgent).not.toContain("<script>");
     const atCustomer = await customerSocket.next(frames.message("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "their own message");
-    expect(atCustomer).toContain('class="line mine"');
+    expect(atCustomer).toContain('data-sender="customer"');
 
     agentSocket.send({ type: "text", text: "Hi <b>Carla</b>" });
     const reply = await customerSocket.next(frames.message("Hi &lt;b&gt;Carla&lt;/b&gt;"), "the agent's reply");

@@ -1,3 +1,4 @@
+import { env, evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { Customer, answer, chatRow, setRoom, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames } from "./sockets";
@@ -57,6 +58,27 @@ describe("quickest reply (the default routing)", () => {
 
     console.send({ type: "status", status: "WAITING_NEW_CALL" });
     await console.next(frames.ring(chat.id), "the ring of the waiting customer");
+  });
+
+  it("after the room's object is evicted from memory, still stops every ring when one agent answers, and rings no one twice", async () => {
+    const { company, agents: [alice, bob] } = await team("room-evict-co", ["Alice Martin", "Bob Chen"]);
+    const aliceConsole = await alice.online();
+    const bobConsole = await bob.online();
+    const chat = await new Customer().startChat("/c/room-evict-co/GENERAL");
+    await aliceConsole.next(frames.ring(chat.id), "the ring");
+    await bobConsole.next(frames.ring(chat.id), "the ring");
+
+    await evictDurableObject(env.ROOM.get(env.ROOM.idFromName(`${company.id}:GENERAL`)));
+    // Bob goes OFFLINE and back ONLINE: the room (now without its memory) rings him again for
+    // the waiting chat, and his console keeps the one card it has.
+    await bob.choose(bobConsole, "TAKING_BREAK");
+    bobConsole.send({ type: "status", status: "WAITING_NEW_CALL" });
+    await bobConsole.next(frames.status("WAITING_NEW_CALL"), "the ONLINE status bar");
+    await bobConsole.nothing(frames.ring(chat.id), "a second card for the same chat");
+
+    aliceConsole.send({ type: "answer", chatId: chat.id });
+    await aliceConsole.next(frames.chatOpened(chat.id), "the opened chat");
+    await bobConsole.next(frames.ringGone(chat.id), "the ring card removed");
   });
 
   it("does not ring an agent who is not signed in to a console, and rings them as soon as they open one", async () => {

@@ -121,11 +121,14 @@ function Head({ view, party }: { view: ChatView; party: Party }) {
   );
 }
 
-function Line({ message, viewer, name }: { message: TranscriptLine; viewer: Party; name: string }) {
-  const mine = message.sender === viewer;
+/**
+ * One line of the transcript, the same for both parties (so a text is rendered once): whose it
+ * is on this screen follows from the sender and the transcript's viewer, in the style sheet.
+ */
+function Line({ message, name }: { message: TranscriptLine; name: string }) {
   const time = new Date(message.at).toISOString().slice(11, 16);
   return (
-    <div class={mine ? "line mine" : "line theirs"} data-seq={message.seq}>
+    <div class="line" data-sender={message.sender} data-seq={message.seq}>
       <div class="bubble">
         <span class="who">{name}</span>
         <p>{message.body}</p>
@@ -196,14 +199,14 @@ const endedText = (viewer: Party, by: ChatView["endedBy"]) => {
 /** Everything one party sees, sent when its socket (re)connects. */
 export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine[]): string {
   const id = view.init.chatId;
-  const names = { customer: party === "customer" ? "You" : (view.init.customer.name ?? "Customer"), agent: party === "agent" ? "You" : (view.agent?.name ?? view.init.agentRole) };
+  const names = partyNames(view.init, view.agent);
   return toHtml(
     <>
       <Head view={view} party={party} />
-      <div id={`transcript-${id}`} class="transcript" data-controller="scroll" hidden={view.status === "waiting"}>
+      <div id={`transcript-${id}`} class="transcript" data-viewer={party} data-controller="scroll" hidden={view.status === "waiting"}>
         {view.agent && party === "customer" ? <Greeting agent={view.agent} /> : null}
         {lines.map((m) => (
-          <Line message={m} viewer={party} name={names[m.sender as Party]} />
+          <Line message={m} name={names[m.sender as Party]} />
         ))}
         {party === "agent" && view.customerOffline ? <Notice text={`${names.customer} is offline. Waiting for them to come back…`} tone="warn" /> : null}
         {view.status === "ended" ? <Notice text={endedText(party, view.endedBy)} tone="info" /> : null}
@@ -216,10 +219,16 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
   );
 }
 
-export const messageItem = (chatId: string, message: TranscriptLine, viewer: Party, name: string) =>
+/** How each party is named on the other's screen (their own lines show no name). */
+export const partyNames = (init: ChatInit, agent: AgentCard | null): Record<Party, string> => ({
+  customer: init.customer.name ?? "Customer",
+  agent: agent?.name ?? init.agentRole,
+});
+
+export const messageItem = (chatId: string, message: TranscriptLine, name: string) =>
   toHtml(
     <div hx-swap-oob={`beforeend:#transcript-${chatId}`}>
-      <Line message={message} viewer={viewer} name={name} />
+      <Line message={message} name={name} />
     </div>,
   );
 

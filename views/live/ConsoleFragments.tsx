@@ -34,10 +34,10 @@ function StatusBar({ status }: { status: AgentStatus }) {
   );
 }
 
-function RingCard({ ring, ringtone, notify }: { ring: RingInfo; ringtone: string; notify: boolean }) {
+function RingCard({ ring }: { ring: RingInfo }) {
   const c = ring.customer;
   return (
-    <article id={`ring-${ring.chatId}`} class="ring-card" data-controller="ring" data-ring-tone-value={ringtone} data-ring-notify-value={String(notify)} data-ring-caller-value={ring.customer.name ?? "A customer"}>
+    <article id={`ring-${ring.chatId}`} class="ring-card" data-ring-target="card" data-caller={ring.customer.name ?? "A customer"}>
       <header>
         <span class="ring-pulse" aria-hidden="true"></span>
         <strong>Incoming {ring.mode === "chat" ? "chat" : `${ring.mode} chat`}</strong>
@@ -82,10 +82,11 @@ function ChatSlot({ chatId }: { chatId: string }) {
 
 export const statusBar = (status: AgentStatus) => toHtml(<StatusBar status={status} />);
 
-export const ringOffer = (ring: RingInfo, ringtone: string, notify: boolean) =>
+/** The same card for every agent rung (the ringtone belongs to the console's ring list), so a room renders it once. */
+export const ringOffer = (ring: RingInfo) =>
   toHtml(
     <div hx-swap-oob="beforeend:#rings">
-      <RingCard ring={ring} ringtone={ringtone} notify={notify} />
+      <RingCard ring={ring} />
     </div>,
   );
 
@@ -109,9 +110,9 @@ export function consoleSnapshot(status: AgentStatus, rings: RingInfo[], chatIds:
   return toHtml(
     <>
       <StatusBar status={status} />
-      <div id="rings" class="rings">
+      <div id="rings" class="rings" data-controller="ring" data-ring-tone-value={ringtone} data-ring-notify-value={String(notify)}>
         {rings.map((r) => (
-          <RingCard ring={r} ringtone={ringtone} notify={notify} />
+          <RingCard ring={r} />
         ))}
       </div>
       <div id="chats" class="chats">

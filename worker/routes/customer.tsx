@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { openDb, type Db } from "../adapters/db";
-import { countEvents, heldKey } from "../adapters/rate-counters";
+import { countUnlessHeld } from "../adapters/rate-counters";
 import { randomToken } from "../accounts/tokens";
 import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
@@ -97,9 +97,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const { company, room, privateAgent } = await resolveRoom(db, c.req.param("company"), c.req.param("room"));
     const ipKey = [{ key: `contact-ip:${c.req.header("cf-connecting-ip") ?? "local"}`, policy: POLICIES.contactIp }];
-    const held = await heldKey(db, ipKey);
+    const held = await countUnlessHeld(db, ipKey);
     if (held) throw new AppError("too_many_requests", `Too many requests from your network. Please try again in ${held.minutes} minutes.`);
-    await countEvents(db, ipKey);
 
     const body = await c.req.parseBody();
     const values: ContactValues = {};
