@@ -39,13 +39,16 @@ export class AgentDO extends DurableObject<Env> {
   private statuses(): Statuses {
     return this.kv.get<Statuses>("statuses") ?? { browser: "WAITING_NEW_CALL", mobile: "WAITING_NEW_CALL" };
   }
-  // One storage key per ring (`ring:{chatId}`): a busy queue rings an agent many times, and
-  // each ring or withdrawal then rewrites one small value.
+  // The chats ringing this agent, in memory only: a busy room rings every free agent for every
+  // new chat, and storing each ring and its withdrawal was two storage commits per agent per
+  // chat. A ring is not a record: after an eviction the console's answer names the room, the
+  // room checks it, and a console that connects again is rung again by its rooms.
+  #rings = new Map<string, RingInfo>();
   private rings(): RingInfo[] {
-    return [...this.kv.list<RingInfo>({ prefix: "ring:" })].map(([, r]) => r);
+    return [...this.#rings.values()];
   }
   private ringFor(chatId: string): RingInfo | undefined {
-    return this.kv.get<RingInfo>(`ring:${chatId}`);
+    return this.#rings.get(chatId);
   }
   private activeChats(): ActiveChat[] {
     return this.kv.get<ActiveChat[]>("activeChats") ?? [];
@@ -67,7 +70,12 @@ export class AgentDO extends DurableObject<Env> {
     server.send(this.snapshot(device));
     // Rooms the agent no longer serves forget them; the others learn the current state.
     const dropped = (previous?.roomKeys ?? []).filter((k) => !identity.roomKeys.includes(k));
-    this.ctx.waitUntil(Promise.all([this.publish(), ...dropped.map((k) => room(this.env, k).forgetAgent(identity.agentId))]));
+    this.ctx.waitUntil(
+      Promise.all([
+        this.publish().then(() => Promise.all(identity.roomKeys.map((k) => room(this.env, k).ringAgain(identity.agentId)))),
+        ...dropped.map((k) => room(this.env, k).forgetAgent(identity.agentId)),
+      ]),
+    );
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -80,7 +88,7 @@ export class AgentDO extends DurableObject<Env> {
       case "status":
         return this.choose(device, message.status);
       case "answer":
-        return this.answer(device, message.chatId, ws);
+        return this.answer(device, message.chatId, message.roomKey, ws);
       default:
         assertNever(message);
     }
@@ -112,16 +120,17 @@ export class AgentDO extends DurableObject<Env> {
    * The agent answers a ring. Claiming this agent is synchronous (no other answer can slip in);
    * then the room decides whether the chat is still there to take, first answer wins.
    */
-  private async answer(device: Device, chatId: string, ws: WebSocket): Promise<void> {
-    const ring = this.ringFor(chatId);
+  private async answer(device: Device, chatId: string, roomKey: string | undefined, ws: WebSocket): Promise<void> {
+    const identity = this.identity()!;
+    // Forgotten in an eviction: the room named by the console's card, if it is one of the agent's, decides.
+    const ring = this.ringFor(chatId) ?? (roomKey && identity.roomKeys.includes(roomKey) ? { chatId, roomKey, simultaneousChats: null } : null);
     if (!ring) return ws.send(socketError("That chat is no longer waiting."));
     const claimed = this.claim(device, ring);
     if (!claimed.ok) return ws.send(socketError(claimed.reason));
 
-    const identity = this.identity()!;
     let result: AnswerResult;
     try {
-      result = await room(this.env, ring.roomKey).answer(chatId, identity.agentId);
+      result = await room(this.env, ring.roomKey).answer(chatId, identity.agentId, claimed.busy ?? false);
     } catch (err) {
       console.error("room answer failed", chatId, err);
       result = { ok: false, reason: "The chat could not be connected. Please try again." };
@@ -143,18 +152,22 @@ export class AgentDO extends DurableObject<Env> {
     await this.publish();
   }
 
-  /** Synchronous test-and-set of this agent's availability for one more chat. */
-  claim(device: Device, ring: Pick<RingInfo, "chatId" | "roomKey" | "simultaneousChats">): AnswerResult {
+  /**
+   * Synchronous test-and-set of this agent's availability for one more chat. `busy`: the agent
+   * already serves a chat, which the room allows only with simultaneous chats (null: this
+   * object no longer knows the room's rule, and the room checks it).
+   */
+  private claim(device: Device, ring: { chatId: string; roomKey: string; simultaneousChats: boolean | null }): AnswerResult & { busy?: boolean } {
     const statuses = this.statuses();
     const active = this.activeChats();
     const busy = active.length > 0;
-    if (busy && !ring.simultaneousChats) return { ok: false, reason: "You are already serving a customer." };
+    if (busy && ring.simultaneousChats === false) return { ok: false, reason: "You are already serving a customer." };
     if (!busy && statuses[device] !== "WAITING_NEW_CALL") return { ok: false, reason: "Go ONLINE to answer chats." };
-    this.kv.delete(`ring:${ring.chatId}`);
+    this.#rings.delete(ring.chatId);
     this.kv.put("activeChats", [...active, { chatId: ring.chatId, roomKey: ring.roomKey, device }]);
     this.kv.put("statuses", { ...statuses, [device]: "SERVING_CUSTOMER" });
     this.kv.delete(`wrapUp:${device}`);
-    return { ok: true };
+    return { ok: true, busy };
   }
 
   private release(chatId: string, device: Device): void {
@@ -177,18 +190,21 @@ export class AgentDO extends DurableObject<Env> {
       this.ctx.waitUntil(this.publish());
       return false;
     }
-    // A room that lost its memory may ring again for a chat already on the console: one card each.
+    // A room may ring again for a chat already on the console (after either of us was evicted): one card each.
     const fresh = offers.filter(({ ring }) => this.ringFor(ring.chatId) === undefined);
-    for (const { ring } of fresh) this.kv.put(`ring:${ring.chatId}`, ring);
+    for (const { ring } of fresh) this.#rings.set(ring.chatId, ring);
     const html = fresh.map((o) => o.html).join("");
     if (!html) return true;
     for (const d of reachable) this.broadcast(d, html);
     return true;
   }
 
-  /** Someone else answered, or the customer left: the ring stops on every console. */
+  /**
+   * Someone else answered, or the customer left: the ring stops on every console (told even
+   * when this object does not remember the ring, which it forgets when evicted).
+   */
   async stopRing(chatId: string): Promise<void> {
-    if (!this.kv.delete(`ring:${chatId}`)) return;
+    this.#rings.delete(chatId);
     for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
   }
 

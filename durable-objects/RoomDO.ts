@@ -183,10 +183,15 @@ export class RoomDO extends DurableObject<Env> {
     await Promise.all(rung.map((id) => agentStub(this.env, id).stopRing(chatId)));
   }
 
-  /** An agent (already claimed on their side) answers. The first answer takes the chat. */
-  async answer(chatId: string, agentId: string): Promise<AnswerResult> {
+  /**
+   * An agent (already claimed on their side) answers. The first answer takes the chat. `busy`:
+   * the agent already serves a chat, which this room allows only with simultaneous chats.
+   */
+  async answer(chatId: string, agentId: string, busy: boolean): Promise<AnswerResult> {
     const entry = this.waiting(chatId);
     if (!entry) return { ok: false, reason: "Another agent answered this chat first." };
+    if (!this.agentMap().has(agentId)) return { ok: false, reason: "You do not serve this room." };
+    if (busy && !entry.rules.simultaneousChats) return { ok: false, reason: "You are already serving a customer." };
     const others = this.rungFor(chatId).filter((id) => id !== agentId);
     this.dequeue(chatId);
     this.kv.put(`last:${entry.visitorId}`, agentId);
@@ -195,6 +200,12 @@ export class RoomDO extends DurableObject<Env> {
     );
     this.schedulePositions();
     return { ok: true };
+  }
+
+  /** An agent's console (re)connected, its object perhaps without memory: ring it for every chat it may take. */
+  async ringAgain(agentId: string): Promise<void> {
+    for (const rung of this.#rung.values()) rung.delete(agentId);
+    await this.distribute(this.queue());
   }
 
   /** Picks the agent whose turn it is for a WhatsApp chat, online or offline as the room allows. */

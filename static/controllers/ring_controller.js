@@ -15,6 +15,8 @@ export default class extends Controller {
   static values = { tone: String, notify: Boolean };
 
   cardTargetConnected(card) {
+    // A ring sent again (after the server restarted) replaces the card already shown.
+    for (const older of this.cardTargets) if (older !== card && older.id === card.id) older.remove();
     this.notify(card);
     this.play();
   }

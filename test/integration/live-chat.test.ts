@@ -327,6 +327,45 @@ describe("an agent's console after a refresh", () => {
   });
 });
 
+describe("a ring when the agent's object is evicted from memory meanwhile", () => {
+  it("can still be answered from the card, which names its room", async () => {
+    const { company, agents: [alice] } = await team("ring-evict-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const chat = await new Customer().startChat("/c/ring-evict-co/GENERAL");
+    const ring = await console.next(frames.ring(chat.id), "the ring");
+    expect(ring).toContain(`name="roomKey" value="${company.id}:GENERAL"`);
+
+    await evictDurableObject(env.AGENT.get(env.AGENT.idFromName(alice.id)));
+    console.send({ type: "answer", chatId: chat.id, roomKey: `${company.id}:GENERAL` });
+    await console.next(frames.chatOpened(chat.id), "the opened chat");
+    expect(await chatRow(chat.id)).toMatchObject({ status: "connected", agent_id: alice.id });
+  });
+
+  it("is refused when the card names a room the agent does not serve", async () => {
+    const { agents: [alice] } = await team("ring-forge-co", ["Alice Martin"]);
+    const other = await team("ring-forge-other", ["Olga Other"]);
+    await other.agents[0]!.online();
+    const console = await alice.online();
+    const theirs = await new Customer().startChat("/c/ring-forge-other/GENERAL");
+    console.send({ type: "answer", chatId: theirs.id, roomKey: `${other.company.id}:GENERAL` });
+    await console.next(frames.error("That chat is no longer waiting."), "the refusal");
+    expect((await chatRow(theirs.id))?.status).toBe("waiting");
+  });
+
+  it("is shown again on a console that connects after the eviction", async () => {
+    const { agents: [alice] } = await team("ring-again-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const chat = await new Customer().startChat("/c/ring-again-co/GENERAL");
+    await console.next(frames.ring(chat.id), "the ring");
+    await evictDurableObject(env.AGENT.get(env.AGENT.idFromName(alice.id)));
+
+    const second = await alice.console();
+    await second.arrived(frames.ring(chat.id), "the ring on the newly opened console");
+    await answer(second, chat.id);
+    await console.next(frames.ringGone(chat.id), "the ring removed on the first console");
+  });
+});
+
 describe("a waiting customer who goes away", () => {
   it("is taken out of the queue after the grace period, and the agent's ring stops", async () => {
     const { agents: [alice] } = await team("gone-co", ["Alice Martin"]);

@@ -68,6 +68,7 @@ function RingCard({ ring }: { ring: RingInfo }) {
       <form ws-send>
         <input type="hidden" name="type" value="answer" />
         <input type="hidden" name="chatId" value={ring.chatId} />
+        <input type="hidden" name="roomKey" value={ring.roomKey} />
         <button type="submit" class="btn btn-primary btn-block answer-button">
           Answer
         </button>

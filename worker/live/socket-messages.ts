@@ -9,7 +9,8 @@ const headers = { HEADERS: z.record(z.string(), z.unknown()).optional() };
 
 export const consoleMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("status"), status: z.enum(["WAITING_NEW_CALL", "TAKING_BREAK"]), ...headers }),
-  z.object({ type: z.literal("answer"), chatId: z.string().uuid(), ...headers }),
+  // The room is named by the ring card, for an agent object that forgot the ring (the room checks it).
+  z.object({ type: z.literal("answer"), chatId: z.string().uuid(), roomKey: z.string().max(200).optional(), ...headers }),
 ]);
 export type ConsoleMessage = z.infer<typeof consoleMessage>;
 
