@@ -1,10 +1,14 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createFakeStripe } from "./test/fakes/stripe";
+import { createFakeCalls, TEST_CALLS } from "./test/fakes/calls";
 
 // Every outbound request of the Worker under test goes to the fake Stripe (there is no network);
 // tests read and steer it over the same route, e.g. GET http://stripe.fake/_fake/state.
 const fakeStripe = createFakeStripe();
+// Cloudflare Calls and its TURN service answer at http://calls.fake (see test/fakes/calls).
+// Tests that need Calls configured pass TEST_CALLS' credentials to the Worker themselves.
+const fakeCalls = createFakeCalls(TEST_CALLS);
 
 // Two projects: pure logic in plain Node, and routes/Durable Objects inside workerd with the
 // D1 migrations applied. End-to-end tests have their own config (vitest.e2e.config.ts).
@@ -27,14 +31,14 @@ export default defineConfig({
                 STRIPE_WEBHOOK_SECRET: "whsec_parley_test",
               },
               // Miniflare hands over its own Request class; rebuild it as this realm's.
-              outboundService: async (request: Request) =>
-                fakeStripe.fetch(
-                  new Request(request.url, {
-                    method: request.method,
-                    headers: request.headers,
-                    body: ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer(),
-                  }),
-                ),
+              outboundService: async (request: Request) => {
+                const copy = new Request(request.url, {
+                  method: request.method,
+                  headers: request.headers,
+                  body: ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer(),
+                });
+                return new URL(request.url).hostname === "calls.fake" ? fakeCalls.fetch(copy) : fakeStripe.fetch(copy);
+              },
             },
           })),
         ],

@@ -44,6 +44,8 @@ export class AgentDO extends DurableObject<Env> {
   // chat. A ring is not a record: after an eviction the console's answer names the room, the
   // room checks it, and a console that connects again is rung again by its rooms.
   #rings = new Map<string, RingInfo>();
+  /** Chats this agent is answering, while their rooms decide (see claim). */
+  #claims = new Set<string>();
   private rings(): RingInfo[] {
     return [...this.#rings.values()];
   }
@@ -135,12 +137,15 @@ export class AgentDO extends DurableObject<Env> {
       console.error("room answer failed", chatId, err);
       result = { ok: false, reason: "The chat could not be connected. Please try again." };
     }
+    this.#claims.delete(chatId);
+    // Stored before the chat is told, so that its end (which may follow at once) finds it here.
+    if (result.ok) this.serve(device, ring);
     // The customer may leave while the room hands the chat over: only the chat knows.
     if (result.ok && !(await chat(this.env, chatId).assign({ agentId: identity.agentId, name: identity.name, greeting: identity.greeting, photoUrl: identity.photoUrl }))) {
       result = { ok: false, reason: "The customer left before you answered." };
+      this.release(chatId, device);
     }
     if (!result.ok) {
-      this.release(chatId, device);
       for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
       this.broadcast(device, statusBar(this.statuses()[device]) + socketError(result.reason));
       await this.publish();
@@ -154,20 +159,25 @@ export class AgentDO extends DurableObject<Env> {
 
   /**
    * Synchronous test-and-set of this agent's availability for one more chat. `busy`: the agent
-   * already serves a chat, which the room allows only with simultaneous chats (null: this
-   * object no longer knows the room's rule, and the room checks it).
+   * already serves or is taking a chat, which the room allows only with simultaneous chats
+   * (null: this object no longer knows the room's rule, and the room checks it). The claim is
+   * held in memory while the room decides: most answers lose the race, and they then cost no
+   * storage write; the object stays in memory while it awaits the room.
    */
-  private claim(device: Device, ring: { chatId: string; roomKey: string; simultaneousChats: boolean | null }): AnswerResult & { busy?: boolean } {
-    const statuses = this.statuses();
-    const active = this.activeChats();
-    const busy = active.length > 0;
+  private claim(device: Device, ring: { chatId: string; simultaneousChats: boolean | null }): AnswerResult & { busy?: boolean } {
+    const busy = this.activeChats().length > 0 || this.#claims.size > 0;
     if (busy && ring.simultaneousChats === false) return { ok: false, reason: "You are already serving a customer." };
-    if (!busy && statuses[device] !== "WAITING_NEW_CALL") return { ok: false, reason: "Go ONLINE to answer chats." };
+    if (!busy && this.statuses()[device] !== "WAITING_NEW_CALL") return { ok: false, reason: "Go ONLINE to answer chats." };
     this.#rings.delete(ring.chatId);
-    this.kv.put("activeChats", [...active, { chatId: ring.chatId, roomKey: ring.roomKey, device }]);
-    this.kv.put("statuses", { ...statuses, [device]: "SERVING_CUSTOMER" });
-    this.kv.delete(`wrapUp:${device}`);
+    this.#claims.add(ring.chatId);
     return { ok: true, busy };
+  }
+
+  /** The room gave this agent the chat. */
+  private serve(device: Device, ring: { chatId: string; roomKey: string }): void {
+    this.kv.put("activeChats", [...this.activeChats(), { chatId: ring.chatId, roomKey: ring.roomKey, device }]);
+    this.kv.put("statuses", { ...this.statuses(), [device]: "SERVING_CUSTOMER" });
+    this.kv.delete(`wrapUp:${device}`);
   }
 
   private release(chatId: string, device: Device): void {

@@ -1,6 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "../worker/accounts/tokens";
-import { answerClose, assertNever, chatMessage, parseFrame } from "../worker/live/socket-messages";
+import { answerClose, assertNever, chatFrameLimit, chatMessage, parseFrame } from "../worker/live/socket-messages";
+import { ChatMedia } from "../worker/live/chat-media";
+import type { CallsAccess } from "../worker/calls/media";
+import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
 import { ChatBilling, newBilling, type Billing } from "../worker/live/chat-billing";
 import type { HoldResult } from "../worker/billing/payments";
@@ -142,7 +145,7 @@ export class ChatDO extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
     const { party } = ws.deserializeAttachment() as Attachment;
-    const parsed = parseFrame(chatMessage, frame);
+    const parsed = parseFrame(chatMessage, frame, chatFrameLimit(frame));
     if (!parsed.ok) return ws.send(socketError(parsed.error));
     const message = parsed.message;
     const status = this.status();
@@ -175,6 +178,18 @@ export class ChatDO extends DurableObject<Env> {
           return ws.send(socketError("The charges timer cannot be changed here."));
         }
         this.sendMeter();
+        return;
+      }
+      case "media": {
+        const error = status === "connected" ? this.media().declare(party, message) : "A call can start once you are connected.";
+        if (error) return ws.send(callError(this.init()!.chatId, error));
+        this.sendCallState();
+        return;
+      }
+      case "signal": {
+        const result = status === "connected" ? this.media().signal(party, message) : { error: "A call can start once you are connected." };
+        if ("error" in result) return ws.send(callError(this.init()!.chatId, result.error));
+        this.send(party === "customer" ? "agent" : "customer", result.relay);
         return;
       }
       default:
@@ -327,6 +342,42 @@ export class ChatDO extends DurableObject<Env> {
     else await this.ctx.storage.setAlarm(next);
   }
 
+  private media(): ChatMedia {
+    const call = this.init()!.call;
+    return new ChatMedia(this.kv, call?.path ?? "p2p", call?.buttons);
+  }
+
+  private sendCallState(): void {
+    const chatId = this.init()!.chatId;
+    for (const party of ["customer", "agent"] as const) {
+      this.send(party, callState(chatId, this.media().view(party), this.nameOf(party === "customer" ? "agent" : "customer")));
+    }
+  }
+
+  /**
+   * For the Calls proxy: which party holds this proof (the customer's token or the agent's id) in
+   * this connected chat, and what that party may touch. Null for anyone else.
+   */
+  async callsAccess(proof: { customerToken: string } | { agentId: string }): Promise<{ party: Party; access: CallsAccess } | null> {
+    const init = this.init();
+    if (!init || this.status() !== "connected") return null;
+    let party: Party;
+    if ("agentId" in proof) {
+      if (this.agent()?.agentId !== proof.agentId) return null;
+      party = "agent";
+    } else {
+      if ((await sha256Hex(proof.customerToken)) !== init.customerTokenHash) return null;
+      party = "customer";
+    }
+    return { party, access: this.media().access(party) };
+  }
+
+  /** A party's page opened its Calls session: the other party is told where to pull its tracks from. */
+  async callsSessionOpened(party: Party, sessionId: string): Promise<void> {
+    this.media().setCallsSession(party, sessionId);
+    this.sendCallState();
+  }
+
   private messages(): TranscriptLine[] {
     return this.ctx.storage.sql.exec<TranscriptLine>("select seq, sender, body, at from messages order by seq").toArray();
   }
@@ -343,6 +394,7 @@ export class ChatDO extends DurableObject<Env> {
       meter: this.billing()?.view(Date.now()) ?? null,
       billing: this.kv.get<Billing>("billing") ?? null,
       endedBy: this.kv.get<EndedBy>("endedBy") ?? null,
+      call: this.media().view(party),
     };
     return chatSnapshot(view, party, this.messages());
   }

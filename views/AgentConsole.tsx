@@ -66,10 +66,11 @@ export function AgentConsole({ user, rooms, origin, device }: Props) {
 /** One chat in the console: its own socket to the chat's Durable Object. */
 export function AgentChatPanel({ chatId }: { chatId: string }) {
   return (
-    <article class="chat-panel card" hx-ext="ws" ws-connect={`/chats/${chatId}/ws`}>
+    <article class="chat-panel card" hx-ext="ws" ws-connect={`/chats/${chatId}/ws`} data-controller="call" data-call-chat-value={chatId}>
       <div id={`chat-head-${chatId}`} class="chat-head">
         <p class="muted">Connecting to the chat…</p>
       </div>
+      <div id={`call-${chatId}`}></div>
       <div id={`transcript-${chatId}`} class="transcript"></div>
       <div id={`meter-${chatId}`}></div>
       <div id={`typing-${chatId}`} class="typing"></div>

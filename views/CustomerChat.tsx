@@ -7,12 +7,13 @@ export function CustomerChatPage({ init }: { init: ChatInit }) {
   const id = init.chatId;
   return (
     <Layout title={`Chat with ${init.companyName}`} bare>
-      <div class="chat-page" hx-ext="ws" ws-connect={`/chats/${id}/ws`} data-controller="connection">
+      <div class="chat-page" hx-ext="ws" ws-connect={`/chats/${id}/ws`} data-controller="connection call" data-call-chat-value={id}>
         <div class="chat-card card">
           <div id={`chat-head-${id}`} class="chat-head waiting">
             <div class="waiting-spinner" aria-hidden="true"></div>
             <h1>Connecting…</h1>
           </div>
+          <div id={`call-${id}`}></div>
           <div id={`transcript-${id}`} class="transcript"></div>
           <div id={`meter-${id}`}></div>
           <div id={`typing-${id}`} class="typing"></div>

@@ -8,6 +8,8 @@ export type Bindings = Env & {
   CALLS_APP_ID?: string;
   CALLS_APP_SECRET?: string;
   CALLS_API_BASE?: string;
+  TURN_KEY_ID?: string;
+  TURN_KEY_API_TOKEN?: string;
   EMAIL_API_BASE?: string;
   EMAIL_API_KEY?: string;
 };

@@ -9,6 +9,7 @@ import { adminRoutes } from "./routes/admin";
 import { agentRoutes } from "./routes/agent";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
+import { callsRoutes } from "./routes/calls";
 import { customerRoutes } from "./routes/customer";
 import { devRoutes } from "./routes/dev";
 import { embedRoutes } from "./routes/embed";
@@ -37,6 +38,7 @@ app.route("/admin", adminRoutes);
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
 app.route("/chats", chatRoutes);
+app.route("/chats", callsRoutes); // /chats/{id}/calls/…: the Cloudflare Calls proxy
 app.route("/", revenueRoutes); // /revenue and /revenue.csv
 
 app.notFound((c) => handleError(c, 404));

@@ -4,13 +4,24 @@ import { exports } from "cloudflare:workers";
  * A browser stand-in for route tests: keeps cookies, and sends forms with the CSRF token the
  * way a page would (hidden field), so tests go through the same checks as people do.
  */
+type Worker = { fetch(request: Request): Promise<Response> };
+
 export class Browser {
-  private cookies = new Map<string, string>();
+  /** `worker`: the Worker under test, or the same app with other settings (see test/integration/calls.test.ts). */
+  constructor(
+    private readonly worker: Worker = exports.default,
+    private readonly cookies = new Map<string, string>(),
+  ) {}
+
+  /** The same browser (cookies shared) talking to another Worker. */
+  through(worker: Worker): Browser {
+    return new Browser(worker, this.cookies);
+  }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await exports.default.fetch(new Request(`https://parley.test${path}`, { ...init, headers, redirect: "manual" }));
+    const res = await this.worker.fetch(new Request(`https://parley.test${path}`, { ...init, headers, redirect: "manual" }));
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(";");
       const [name, value] = pair!.split("=") as [string, string];

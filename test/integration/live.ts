@@ -133,8 +133,10 @@ export class CustomerChat {
 
 /** An anonymous visitor: one browser (one `parley_visitor` cookie) and one network address. */
 export class Customer {
-  readonly browser = new Browser();
-  constructor(readonly ip = nextIp()) {}
+  constructor(
+    readonly ip = nextIp(),
+    readonly browser = new Browser(),
+  ) {}
 
   /** Submits a room's contact form the way the page does (CSRF field included). */
   async submit(path: string, fields: Record<string, string>): Promise<Response> {

@@ -3,6 +3,8 @@ import type { AgentCard, ChatInit } from "../../worker/live/types";
 import type { Billing, MeterView } from "../../worker/live/chat-billing";
 import { formatMoney } from "../../worker/billing/currency";
 import { toHtml } from "./render";
+import type { CallView } from "../../worker/live/chat-media";
+import { CallPanel } from "./CallFragments";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -20,6 +22,8 @@ export type ChatView = {
   meter: MeterView | null;
   billing: Billing | null;
   endedBy: "customer" | "agent" | "timeout" | "system" | null;
+  /** Voice, video and screen sharing: what each party sends (a refreshed page restores it). */
+  call: CallView | null;
 };
 
 type Party = "customer" | "agent";
@@ -203,6 +207,11 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
   return toHtml(
     <>
       <Head view={view} party={party} />
+      {view.call && view.status === "connected" ? (
+        <CallPanel chatId={id} view={view.call} mode={view.init.mode} peerName={names[party === "customer" ? "agent" : "customer"]} />
+      ) : (
+        <div id={`call-${id}`}></div>
+      )}
       <div id={`transcript-${id}`} class="transcript" data-viewer={party} data-controller="scroll" hidden={view.status === "waiting"}>
         {view.agent && party === "customer" ? <Greeting agent={view.agent} /> : null}
         {lines.map((m) => (

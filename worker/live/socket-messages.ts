@@ -1,11 +1,16 @@
 import { z } from "zod";
+import { MAX_TRACKS, TRACK_NAME } from "../calls/media";
 
 // What browsers may send over the live sockets. htmx's ws extension sends a form's values as
 // JSON plus a HEADERS object; anything else is refused with an error frame.
 export const MAX_FRAME_BYTES = 8 * 1024;
 export const MAX_TEXT = 4000;
+/** Call signalling carries SDP, which is bigger than any text (see chatFrameLimit). */
+export const MAX_SIGNAL_BYTES = 32 * 1024;
 
 const headers = { HEADERS: z.record(z.string(), z.unknown()).optional() };
+/** One page's id in a call (random, made by the page). */
+const clientId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);
 
 export const consoleMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("status"), status: z.enum(["WAITING_NEW_CALL", "TAKING_BREAK"]), ...headers }),
@@ -21,15 +26,41 @@ export const chatMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("askAll"), ...headers }),
   // The agent's Start/Resume ("true") or Stop/Pause ("false") of the charges timer.
   z.object({ type: z.literal("timer"), running: z.enum(["true", "false"]).transform((v) => v === "true"), ...headers }),
+  // A call: what this page sends (declared before it is negotiated), and, peer to peer, the
+  // offers, answers and ICE candidates the ChatDO relays to the other party.
+  z.object({
+    type: z.literal("media"),
+    clientId,
+    tracks: z.array(z.object({ name: z.string().regex(TRACK_NAME), kind: z.enum(["mic", "camera", "screen"]) })).max(MAX_TRACKS),
+    micMuted: z.boolean(),
+    cameraMuted: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("signal"),
+    clientId,
+    description: z.object({ type: z.enum(["offer", "answer"]), sdp: z.string().max(MAX_SIGNAL_BYTES) }).optional(),
+    candidate: z
+      .object({
+        candidate: z.string().max(1024),
+        sdpMid: z.string().max(64).nullish(),
+        sdpMLineIndex: z.number().int().min(0).max(64).nullish(),
+        usernameFragment: z.string().max(256).nullish(),
+      })
+      .optional(),
+  }),
 ]);
 export type ChatMessage = z.infer<typeof chatMessage>;
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
+/** How long a chat frame may be: a call's signalling frame (it starts so) carries an SDP. */
+export const chatFrameLimit = (frame: string | ArrayBuffer) =>
+  typeof frame === "string" && frame.startsWith('{"type":"signal"') ? MAX_SIGNAL_BYTES : MAX_FRAME_BYTES;
+
 /** Parses one frame; the error is a sentence for the person whose browser sent it. */
-export function parseFrame<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer): ParseResult<T> {
+export function parseFrame<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer, maxBytes = MAX_FRAME_BYTES): ParseResult<T> {
   if (typeof frame !== "string") return { ok: false, error: "Binary messages are not accepted." };
-  if (frame.length > MAX_FRAME_BYTES) return { ok: false, error: "That message is too long." };
+  if (frame.length > maxBytes) return { ok: false, error: "That message is too long." };
   let data: unknown;
   try {
     data = JSON.parse(frame);

@@ -10,6 +10,7 @@ import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { roomScheme } from "../billing/scheme";
 import { agentProfiles } from "../db/schema";
 import type { BillingConfig } from "./chat-billing";
+import { mediaPath, type CallsEnv } from "../adapters/calls";
 import { roomKey, type ChatInit, type EnqueueRequest } from "./types";
 
 export type ChatRequest = {
@@ -26,7 +27,7 @@ export type ChatRequest = {
  * Opens a chat: the D1 record first, then the chat's Durable Object, then the room's queue,
  * which rings agents. Returns the customer's secret token for the chat's page and socket.
  */
-export async function startChat(env: Env & StripeEnv, request: ChatRequest): Promise<{ chatId: string; token: string }> {
+export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRequest): Promise<{ chatId: string; token: string }> {
   const { company, room, privateAgent, contact } = request;
   if (company.entitlementUsed >= company.entitlementQuota) {
     throw new AppError(
@@ -71,6 +72,10 @@ export async function startChat(env: Env & StripeEnv, request: ChatRequest): Pro
     customerTokenHash: await sha256Hex(token),
     customer,
     billing: await billingConfig(env, request),
+    call: {
+      path: mediaPath(env),
+      buttons: { voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen },
+    },
   };
   const enqueue: EnqueueRequest = {
     ring: { chatId, roomKey: key, roomName: room.name, mode: contact.mode, customer, askedAt: Date.now(), simultaneousChats: room.phoneSimultaneousChats },

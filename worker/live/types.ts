@@ -1,6 +1,7 @@
 import type { RoutingRules, WaitingCustomer } from "../routing/distribute";
 import type { BillingConfig } from "./chat-billing";
 import type { AgentPresence, Device, Location } from "../routing/presence";
+import type { MediaPath, PhoneButtons } from "../calls/media";
 
 // What the Worker and the Durable Objects tell each other. A room is addressed by its key,
 // `{companyId}:{roomName}`, where an agent's private room is named `~{handle}`.
@@ -53,6 +54,8 @@ export type ChatInit = {
   customer: ContactDetails;
   /** Automatic charges: the chat is distributed only once the customer's card is authorised. */
   billing: BillingConfig | null;
+  /** How this chat's calls travel and which call buttons its room shows (absent: older chats, P2P and the defaults). */
+  call?: { path: MediaPath; buttons: PhoneButtons };
 };
 
 export type EnqueueRequest = {

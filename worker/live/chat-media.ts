@@ -1,0 +1,100 @@
+import { DEFAULT_PHONE_BUTTONS, refusedSdp, refusedTracks, type CallsAccess, type MediaPath, type PartyMedia, type PhoneButtons, type TrackKind } from "../calls/media";
+import type { ChatMessage } from "./socket-messages";
+
+// A chat's call, kept in the ChatDO's storage: what each party's page sends (track names, mute
+// states, screen sharing), the Cloudflare Calls session that belongs to each party, and, peer to
+// peer, the relay of offers, answers and ICE candidates. A refreshed page reads it all back from
+// the chat's snapshot and negotiates again.
+
+export type Party = "customer" | "agent";
+
+/** What one party's page is told about the call. */
+export type CallView = {
+  path: MediaPath;
+  buttons: PhoneButtons;
+  me: PartyMedia | null;
+  peer: PartyMedia | null;
+  /** The other party's Calls session, to pull its tracks from (Calls path only). */
+  peerSessionId: string | null;
+};
+
+type Kv = DurableObjectStorage["kv"];
+type MediaMessage = Extract<ChatMessage, { type: "media" }>;
+type SignalMessage = Extract<ChatMessage, { type: "signal" }>;
+
+/** Tracks a party declared over the chat, remembered so a late offer is still recognised. */
+const MAX_KNOWN = 32;
+
+const other = (party: Party): Party => (party === "customer" ? "agent" : "customer");
+
+export class ChatMedia {
+  constructor(
+    private readonly kv: Kv,
+    private readonly path: MediaPath,
+    private readonly buttons: PhoneButtons = DEFAULT_PHONE_BUTTONS,
+  ) {}
+
+  party(party: Party): PartyMedia | null {
+    return this.kv.get<PartyMedia>(`media:${party}`) ?? null;
+  }
+
+  private known(party: Party): Record<string, TrackKind> {
+    return this.kv.get<Record<string, TrackKind>>(`media:known:${party}`) ?? {};
+  }
+
+  /** A page says what it sends. Refused (with the reason) when the room hides that button. */
+  declare(party: Party, message: MediaMessage): string | null {
+    const refusal = refusedTracks(this.buttons, message.tracks);
+    if (refusal) return refusal;
+    const known = this.known(party);
+    for (const track of message.tracks) {
+      delete known[track.name];
+      known[track.name] = track.kind;
+    }
+    const names = Object.keys(known);
+    for (const name of names.slice(0, Math.max(0, names.length - MAX_KNOWN))) delete known[name];
+    this.kv.put(`media:known:${party}`, known);
+    this.kv.put(`media:${party}`, { clientId: message.clientId, tracks: message.tracks, micMuted: message.micMuted, cameraMuted: message.cameraMuted });
+    return null;
+  }
+
+  /**
+   * Peer to peer: the frame to relay to the other party, or why not. An offer or answer may send
+   * only tracks this party declared, which the room's buttons allowed.
+   */
+  signal(party: Party, message: SignalMessage): { relay: string } | { error: string } {
+    if (this.path !== "p2p") return { error: "This chat's calls go through Cloudflare Calls, not peer to peer." };
+    if (message.description && refusedSdp(message.description.sdp, this.known(party))) {
+      return { error: refusedSdp(message.description.sdp, this.known(party))! };
+    }
+    return { relay: JSON.stringify({ call: "signal", from: message.clientId, description: message.description, candidate: message.candidate }) };
+  }
+
+  /** The Calls session a party's page opened; a new page's session replaces the old one. */
+  setCallsSession(party: Party, sessionId: string): void {
+    this.kv.put(`calls:${party}`, sessionId);
+  }
+
+  callsSession(party: Party): string | null {
+    return this.kv.get<string>(`calls:${party}`) ?? null;
+  }
+
+  access(party: Party): CallsAccess {
+    return {
+      ownSessionId: this.callsSession(party),
+      ownKnown: this.known(party),
+      peerSessionId: this.callsSession(other(party)),
+      peerTracks: this.party(other(party))?.tracks ?? [],
+    };
+  }
+
+  view(party: Party): CallView {
+    return {
+      path: this.path,
+      buttons: this.buttons,
+      me: this.party(party),
+      peer: this.party(other(party)),
+      peerSessionId: this.path === "calls" ? this.callsSession(other(party)) : null,
+    };
+  }
+}
