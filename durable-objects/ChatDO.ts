@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "../worker/accounts/tokens";
 import { answerClose, assertNever, chatFrameLimit, chatMessage, parseFrame } from "../worker/live/socket-messages";
 import { ChatMedia } from "../worker/live/chat-media";
+import { ChatRecording } from "../worker/live/chat-recording";
 import type { CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
@@ -192,6 +193,8 @@ export class ChatDO extends DurableObject<Env> {
         this.send(party === "customer" ? "agent" : "customer", result.relay);
         return;
       }
+      case "recording":
+        return this.recording().handle(ws, party, message.action, Date.now());
       default:
         assertNever(message);
     }
@@ -396,7 +399,20 @@ export class ChatDO extends DurableObject<Env> {
       endedBy: this.kv.get<EndedBy>("endedBy") ?? null,
       call: this.media().view(party),
     };
-    return chatSnapshot(view, party, this.messages());
+    return chatSnapshot(view, party, this.messages()) + this.recording().panel(party);
+  }
+
+  private recording(): ChatRecording {
+    return new ChatRecording({
+      d1: this.env.DB,
+      init: this.init()!,
+      get: () => this.kv.get("recording"),
+      put: (state) => this.kv.put("recording", state),
+      status: () => this.status(),
+      agentId: () => this.agent()?.agentId ?? null,
+      names: () => partyNames(this.init()!, this.agent() ?? null),
+      send: (party, html) => this.send(party, html),
+    });
   }
 
   /** One frame for both parties: the line, and the sender's typing preview cleared. */

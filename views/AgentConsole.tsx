@@ -2,6 +2,7 @@ import type { SessionUser } from "../worker/accounts/sessions";
 import type { Room } from "../worker/rooms/queries";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { Layout } from "./Layout";
+import { RecordingSlot } from "./live/RecordingFragments";
 
 type Props = { user: SessionUser; rooms: Room[]; origin: string; device: "mobile" | null };
 
@@ -73,6 +74,7 @@ export function AgentChatPanel({ chatId }: { chatId: string }) {
       <div id={`call-${chatId}`}></div>
       <div id={`transcript-${chatId}`} class="transcript"></div>
       <div id={`meter-${chatId}`}></div>
+      <RecordingSlot chatId={chatId} />
       <div id={`typing-${chatId}`} class="typing"></div>
       <div id={`composer-${chatId}`}></div>
       <div id={`controls-${chatId}`} class="controls"></div>

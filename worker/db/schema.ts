@@ -231,18 +231,34 @@ export const customerRequests = sqliteTable("customer_requests", {
   createdAt: createdAt(),
 });
 
-export const recordings = sqliteTable("recordings", {
-  id: id(),
+export const recordings = sqliteTable(
+  "recordings",
+  {
+    id: id(),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id),
+    userId: text("user_id").notNull(),
+    segment: integer("segment").notNull(),
+    r2Key: text("r2_key"),
+    mimeType: text("mime_type").notNull(),
+    bytes: integer("bytes").notNull(),
+    durationMs: integer("duration_ms"),
+    createdAt: createdAt(),
+  },
+  // One row per segment: an upload retried after a dropped connection replaces its row.
+  (t) => [uniqueIndex("recordings_chat_segment").on(t.chatId, t.segment)],
+);
+
+// The customer's answer when an agent asks to record a chat (one per chat: a refusal is final).
+export const recordingConsents = sqliteTable("recording_consents", {
   chatId: text("chat_id")
-    .notNull()
+    .primaryKey()
     .references(() => chats.id),
-  userId: text("user_id").notNull(),
-  segment: integer("segment").notNull(),
-  r2Key: text("r2_key"),
-  mimeType: text("mime_type").notNull(),
-  bytes: integer("bytes").notNull(),
-  durationMs: integer("duration_ms"),
-  createdAt: createdAt(),
+  agentId: text("agent_id").notNull(),
+  answer: text("answer", { enum: ["allowed", "refused"] }).notNull(),
+  askedAt: integer("asked_at").notNull(),
+  answeredAt: integer("answered_at").notNull(),
 });
 
 export const invoices = sqliteTable("invoices", {

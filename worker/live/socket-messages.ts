@@ -26,6 +26,9 @@ export const chatMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("askAll"), ...headers }),
   // The agent's Start/Resume ("true") or Stop/Pause ("false") of the charges timer.
   z.object({ type: z.literal("timer"), running: z.enum(["true", "false"]).transform((v) => v === "true"), ...headers }),
+  // Recording: the agent asks, the customer allows or refuses, and the agent's recorder says what
+  // it does so that the customer sees it (worker/live/chat-recording.ts).
+  z.object({ type: z.literal("recording"), action: z.enum(["ask", "allow", "refuse", "start", "pause", "resume", "stop"]), ...headers }),
   // A call: what this page sends (declared before it is negotiated), and, peer to peer, the
   // offers, answers and ICE candidates the ChatDO relays to the other party.
   z.object({

@@ -76,6 +76,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       path: mediaPath(env),
       buttons: { voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen },
     },
+    recording: room.phoneRecording,
   };
   const enqueue: EnqueueRequest = {
     ring: { chatId, roomKey: key, roomName: room.name, mode: contact.mode, customer, askedAt: Date.now(), simultaneousChats: room.phoneSimultaneousChats },

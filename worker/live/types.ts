@@ -56,6 +56,8 @@ export type ChatInit = {
   billing: BillingConfig | null;
   /** How this chat's calls travel and which call buttons its room shows (absent: older chats, P2P and the defaults). */
   call?: { path: MediaPath; buttons: PhoneButtons };
+  /** The room's Video Recording button (phone customization): the agent may ask to record. */
+  recording?: boolean;
 };
 
 export type EnqueueRequest = {
