@@ -1,5 +1,6 @@
 // Starts Stimulus and registers every controller; each lives in its own file beside this one.
 import { Application } from "@hotwired/stimulus";
+import CallController from "./call_controller.js";
 import ComposerController from "./composer_controller.js";
 import ConfirmController from "./confirm_controller.js";
 import ConnectionController from "./connection_controller.js";
@@ -10,6 +11,7 @@ import ScrollController from "./scroll_controller.js";
 import ToastController from "./toast_controller.js";
 
 const application = Application.start();
+application.register("call", CallController);
 application.register("composer", ComposerController);
 application.register("confirm", ConfirmController);
 application.register("connection", ConnectionController);

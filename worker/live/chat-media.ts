@@ -10,6 +10,8 @@ export type Party = "customer" | "agent";
 
 /** What one party's page is told about the call. */
 export type CallView = {
+  /** Whose page this is: the customer's is the polite peer when both offer at once. */
+  party: Party;
   path: MediaPath;
   buttons: PhoneButtons;
   me: PartyMedia | null;
@@ -90,6 +92,7 @@ export class ChatMedia {
 
   view(party: Party): CallView {
     return {
+      party,
       path: this.path,
       buttons: this.buttons,
       me: this.party(party),

@@ -1,0 +1,287 @@
+import { Controller } from "@hotwired/stimulus";
+import { alreadyAllowed, camera, screen } from "../media/devices.js";
+import { createLink, fetchIceServers } from "../media/link.js";
+
+// Voice, video and screen sharing in one chat. It sits on the chat's socket element: it declares
+// over the socket what this page sends (the ChatDO checks it against the room's buttons and tells
+// the other party), and reaches the other party through one link, peer to peer or Cloudflare
+// Calls (static/media/link.js). The ChatDO's call state comes in as the `state` target; a
+// refreshed page finds there what it was sending and starts it again.
+export default class extends Controller {
+  static values = { chat: String };
+  static targets = [
+    "panel", "stage", "remoteVideo", "remoteScreen", "localVideo", "remoteAudio", "explain", "devices", "message", "state",
+    "voiceButton", "videoButton", "screenButton", "screenLabel", "micButton", "micLabel", "cameraButton", "cameraLabel", "fullScreenButton", "stopButton",
+  ];
+
+  connect() {
+    this.clientId = crypto.randomUUID();
+    this.local = {}; // mic, camera, screen: MediaStreamTrack; stream, screenStream: MediaStream
+    this.remote = {}; // camera, screen, audio: MediaStream
+    this.onMessage = (event) => this.message(event);
+    this.onOpen = (event) => (this.socket = event.detail.socketWrapper);
+    this.element.addEventListener("htmx:wsBeforeMessage", this.onMessage);
+    this.element.addEventListener("htmx:wsOpen", this.onOpen);
+    this.element.parleyCall = this; // for the end-to-end tests' getStats
+  }
+
+  disconnect() {
+    this.element.removeEventListener("htmx:wsBeforeMessage", this.onMessage);
+    this.element.removeEventListener("htmx:wsOpen", this.onOpen);
+    for (const track of this.localTracks()) track.stop();
+    this.link?.close();
+  }
+
+  // ---- what the ChatDO says
+
+  /** Call frames are JSON for this controller; everything else is htmx's to swap. */
+  message(event) {
+    this.socket = event.detail.socketWrapper;
+    const text = event.detail.message;
+    if (typeof text !== "string" || !text.startsWith('{"call":')) return;
+    event.preventDefault();
+    this.signal(JSON.parse(text)).catch((error) => console.error("call signal", error));
+  }
+
+  stateTargetConnected(element) {
+    this.state = JSON.parse(element.dataset.state);
+    const { me, peer, path } = this.state;
+    if (me && me.clientId !== this.clientId && me.tracks.length && !this.restored && !this.localTracks().length) {
+      this.restored = true;
+      this.restore(me);
+    }
+    this.declaredWaiters = (this.declaredWaiters ?? []).filter(({ names, resolve }) => {
+      const done = me?.clientId === this.clientId && names.every((n) => me.tracks.some((t) => t.name === n));
+      if (done) resolve();
+      return !done;
+    });
+    if (path === "p2p" && this.link && peer && peer.clientId !== this.link.peerId) this.resetLink(peer.clientId);
+    if (path === "calls" && peer?.tracks.length) this.ensureLink().then((link) => link.peerState(peer, this.state.peerSessionId));
+    this.render();
+  }
+
+  panelTargetConnected() {
+    this.render();
+  }
+
+  async signal({ from, description, candidate }) {
+    if (this.state?.path !== "p2p") return;
+    if (!this.link || this.link.peerId !== from) {
+      if (this.link && description?.type !== "offer") return; // for a page that is gone
+      await this.resetLink(from);
+    }
+    await this.link.receive({ description, candidate });
+  }
+
+  // ---- buttons
+
+  voice() {
+    this.ask(false);
+  }
+
+  video() {
+    this.ask(true);
+  }
+
+  /** The permission prompt is explained before it appears, unless the browser will not show one. */
+  async ask(video) {
+    this.wantVideo = video;
+    this.say("");
+    if (await alreadyAllowed(video)) return this.proceed();
+    this.devicesTarget.textContent = video ? "camera and microphone" : "microphone";
+    this.explainTarget.hidden = false;
+  }
+
+  async proceed() {
+    this.explainTarget.hidden = true;
+    const { stream, error } = await camera(this.wantVideo);
+    if (error) return this.say(error, true);
+    await this.startTracks(stream, { mic: stream.getAudioTracks()[0], camera: stream.getVideoTracks()[0] });
+  }
+
+  cancel() {
+    this.explainTarget.hidden = true;
+    this.say("No problem — keep chatting by text. The call buttons stay here if you change your mind.");
+  }
+
+  async screen() {
+    if (this.local.screen) return this.stopScreen();
+    const { stream, error } = await screen();
+    if (!stream) return error && this.say(error, true);
+    const track = stream.getVideoTracks()[0];
+    track.addEventListener("ended", () => this.stopScreen());
+    this.local.screen = track;
+    this.local.screenStream = stream;
+    await this.declare();
+    (await this.ensureLink()).add(track, stream);
+    this.render();
+  }
+
+  toggleMic() {
+    if (!this.local.mic) return;
+    this.local.mic.enabled = !this.local.mic.enabled;
+    this.declare();
+    this.render();
+  }
+
+  toggleCamera() {
+    if (!this.local.camera) return;
+    this.local.camera.enabled = !this.local.camera.enabled;
+    this.declare();
+    this.render();
+  }
+
+  fullScreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else this.stageTarget.requestFullscreen?.();
+  }
+
+  async stop() {
+    for (const kind of ["mic", "camera", "screen"]) this.drop(kind);
+    delete this.local.stream;
+    delete this.local.screenStream;
+    await this.declare();
+    this.render();
+  }
+
+  // ---- media and the link
+
+  async startTracks(stream, tracks, muted = {}) {
+    this.drop("mic");
+    this.drop("camera");
+    this.local.stream = stream;
+    Object.assign(this.local, tracks);
+    if (muted.micMuted && tracks.mic) tracks.mic.enabled = false;
+    if (muted.cameraMuted && tracks.camera) tracks.camera.enabled = false;
+    await this.declare();
+    const link = await this.ensureLink();
+    for (const track of Object.values(tracks)) if (track) link.add(track, stream);
+    this.render();
+  }
+
+  /** A refreshed page: the microphone and camera come back; a screen needs the person's click. */
+  async restore(me) {
+    const kinds = new Set(me.tracks.map((t) => t.kind));
+    if (kinds.has("screen")) this.say("Press Share screen to share your screen again.");
+    if (!kinds.has("mic") && !kinds.has("camera")) return;
+    const { stream, error } = await camera(kinds.has("camera"));
+    if (error) return this.say(error, true);
+    await this.startTracks(stream, { mic: stream.getAudioTracks()[0], camera: stream.getVideoTracks()[0] }, me);
+  }
+
+  drop(kind) {
+    const track = this.local[kind];
+    if (!track) return;
+    this.link?.remove(track);
+    track.stop();
+    delete this.local[kind];
+  }
+
+  stopScreen() {
+    this.drop("screen");
+    delete this.local.screenStream;
+    this.declare();
+    this.render();
+  }
+
+  localTracks() {
+    return ["mic", "camera", "screen"].map((k) => this.local[k]).filter(Boolean);
+  }
+
+  /** Tells the ChatDO what this page sends; resolves once the ChatDO has it (Calls checks it). */
+  declare() {
+    const tracks = ["mic", "camera", "screen"].filter((k) => this.local[k]).map((kind) => ({ name: this.local[kind].id, kind }));
+    const names = tracks.map((t) => t.name);
+    const stored = new Promise((resolve) => (this.declaredWaiters = [...(this.declaredWaiters ?? []), { names, resolve }]));
+    this.send({ type: "media", tracks, micMuted: this.local.mic ? !this.local.mic.enabled : false, cameraMuted: this.local.camera ? !this.local.camera.enabled : false });
+    return Promise.race([stored, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  }
+
+  send(message) {
+    this.socket?.send(JSON.stringify({ ...message, clientId: this.clientId }));
+  }
+
+  async ensureLink() {
+    if (!this.link) await this.resetLink(this.state?.peer?.clientId ?? null);
+    return this.link;
+  }
+
+  async resetLink(peerId) {
+    this.iceServers ??= await fetchIceServers(this.chatValue);
+    this.link?.close();
+    this.remote = {};
+    this.link = createLink({
+      path: this.state?.path ?? "p2p",
+      chatId: this.chatValue,
+      csrf: JSON.parse(document.body.getAttribute("hx-headers") ?? "{}"),
+      polite: this.state?.party === "customer",
+      peerId,
+      send: (message) => this.send(message),
+      iceServers: this.iceServers,
+      onTrack: (track, stream, name) => this.remoteTrack(track, stream, name),
+      onState: (state) => this.connectionState(state),
+    });
+    for (const kind of ["mic", "camera"]) if (this.local[kind]) this.link.add(this.local[kind], this.local.stream);
+    if (this.local.screen) this.link.add(this.local.screen, this.local.screenStream);
+    this.render();
+  }
+
+  remoteTrack(track, stream, name) {
+    const declared = this.state?.peer?.tracks.find((t) => t.name === (name ?? track.id));
+    const kind = track.kind === "audio" ? "audio" : declared?.kind === "screen" || (this.remote.camera && this.remote.camera !== stream) ? "screen" : "camera";
+    this.remote[kind] = stream;
+    const forget = () => {
+      if (stream.getTracks().some((t) => t.readyState === "live" && !t.muted)) return;
+      if (this.remote[kind] === stream) delete this.remote[kind];
+      this.render();
+    };
+    stream.addEventListener("removetrack", forget);
+    track.addEventListener("ended", forget);
+    this.render();
+  }
+
+  connectionState(state) {
+    this.element.dataset.callConnection = state;
+    if (state === "failed") this.say("The call's connection was lost. It comes back when both of you are online.", true);
+  }
+
+  // ---- the screen
+
+  say(text, error = false) {
+    if (!this.hasMessageTarget) return;
+    this.messageTarget.textContent = text;
+    this.messageTarget.classList.toggle("error", error);
+  }
+
+  render() {
+    if (!this.hasPanelTarget) return;
+    const attach = (el, stream) => {
+      if (el.srcObject !== (stream ?? null)) el.srcObject = stream ?? null;
+      el.hidden = !stream;
+    };
+    attach(this.remoteVideoTarget, this.remote.camera);
+    attach(this.remoteScreenTarget, this.remote.screen);
+    attach(this.localVideoTarget, this.local.camera ? this.local.stream : this.local.screenStream);
+    if (this.remoteAudioTarget.srcObject !== (this.remote.audio ?? null)) this.remoteAudioTarget.srcObject = this.remote.audio ?? null;
+    const inCall = this.localTracks().length > 0 || Object.keys(this.remote).length > 0;
+    this.stageTarget.hidden = !inCall;
+    this.stageTarget.classList.toggle("with-screen", !!this.remote.screen);
+    this.stageTarget.classList.toggle("voice-only", !this.remote.camera && !this.remote.screen);
+    const toggle = (button, label, track, on, off) => {
+      button.hidden = !track;
+      if (!track) return;
+      button.setAttribute("aria-pressed", String(!track.enabled));
+      label.textContent = track.enabled ? on : off;
+    };
+    toggle(this.micButtonTarget, this.micLabelTarget, this.local.mic, "Mute", "Unmute");
+    toggle(this.cameraButtonTarget, this.cameraLabelTarget, this.local.camera, "Camera off", "Camera on");
+    if (this.hasVoiceButtonTarget) this.voiceButtonTarget.hidden = !!this.local.mic;
+    if (this.hasVideoButtonTarget) this.videoButtonTarget.hidden = !!this.local.camera;
+    if (this.hasScreenButtonTarget) {
+      this.screenButtonTarget.setAttribute("aria-pressed", String(!!this.local.screen));
+      this.screenLabelTarget.textContent = this.local.screen ? "Stop sharing" : "Share screen";
+    }
+    if (this.hasFullScreenButtonTarget) this.fullScreenButtonTarget.hidden = !inCall;
+    this.stopButtonTarget.hidden = this.localTracks().length === 0;
+  }
+}

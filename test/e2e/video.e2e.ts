@@ -1,0 +1,77 @@
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { chromiumPerFile, screenshot, signIn } from "./chromium";
+
+// A video chat between a customer and an agent, peer to peer (no Calls app locally), with
+// Chromium's fake camera, microphone and screen.
+
+const baseUrl = inject("baseUrl");
+const chromium = chromiumPerFile();
+
+/** The call's peer connection on a page, read where the call controller keeps it. */
+const call = (page: Page) => ({
+  state: () => page.evaluate(() => (document.querySelector('[data-controller~="call"]') as HTMLElement & { parleyCall?: { link?: { pc: RTCPeerConnection } } }).parleyCall?.link?.pc.connectionState ?? "none"),
+  videoBytes: () =>
+    page.evaluate(async () => {
+      const pc = (document.querySelector('[data-controller~="call"]') as HTMLElement & { parleyCall?: { link?: { pc: RTCPeerConnection } } }).parleyCall?.link?.pc;
+      if (!pc) return 0;
+      let bytes = 0;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") bytes += s.bytesReceived ?? 0;
+      });
+      return bytes;
+    }),
+});
+
+async function growing(read: () => Promise<number>) {
+  const first = await read();
+  await expect.poll(read, { timeout: 10_000 }).toBeGreaterThan(first);
+}
+
+// Chromium's fake media UI grants the camera up front, so no prompt (and no explanation) comes.
+async function startVideo(page: Page, scope: string) {
+  await page.locator(`${scope} .call-buttons`).getByRole("button", { name: "Video" }).click();
+}
+
+describe("a video chat", () => {
+  it("connects customer and agent with each other's video, and shares the customer's screen", async () => {
+    const agent = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(agent, baseUrl, "alice@demo.test");
+    await agent.waitForURL(`${baseUrl}/agent`);
+    await agent.locator("#agent-status[data-status]").waitFor();
+
+    const customer = await (await chromium.browser.newContext({ viewport: { width: 480, height: 900 } })).newPage();
+    await customer.goto(`${baseUrl}/c/demo/GENERAL?mode=video`);
+    await customer.getByLabel("Your name").fill("Eva Novak");
+    await customer.getByRole("button", { name: "Video" }).click();
+    await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+    const ring = agent.locator(".ring-card", { hasText: "Eva Novak" });
+    await ring.getByRole("button", { name: "Answer" }).click();
+
+    await customer.locator(".call .call-buttons").waitFor();
+    await screenshot(customer, "call-customer-before");
+    await startVideo(customer, ".chat-page");
+    await agent.locator(".chat-panel .call-peer-state", { hasText: "camera on" }).waitFor();
+    await startVideo(agent, ".chat-panel");
+
+    for (const page of [customer, agent]) {
+      await expect.poll(() => call(page).state(), { timeout: 15_000 }).toBe("connected");
+      await growing(() => call(page).videoBytes());
+      await page.locator(".call-remote:not([hidden])").waitFor();
+    }
+    await customer.locator(".call-peer-state", { hasText: "Alice Martin: camera on · microphone on" }).waitFor();
+    await screenshot(customer, "call-customer-video");
+    await screenshot(agent, "call-agent-video");
+
+    // Mute: the other side is told.
+    await customer.getByRole("button", { name: "Mute" }).click();
+    await agent.locator(".call-peer-state", { hasText: "microphone muted" }).waitFor();
+
+    await customer.getByRole("button", { name: "Share screen" }).click();
+    await agent.locator(".call-peer-state", { hasText: "sharing their screen" }).waitFor();
+    await agent.locator(".call-screen:not([hidden])").waitFor();
+    await growing(() => call(agent).videoBytes());
+    await screenshot(agent, "call-agent-screen-share");
+    await screenshot(customer, "call-customer-sharing");
+  });
+});
