@@ -12,7 +12,9 @@ import {
   type RevenueFilters,
   type RevenueReport,
 } from "../worker/billing/revenue";
+import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 import { Layout } from "./Layout";
+import { PayoutsCard } from "./Payouts";
 
 // Business Revenue (spec: Business Revenue Balance): totals per currency, per agent and per chat,
 // a Refresh that swaps #revenue-results in place, and the CSV export of the same filters.
@@ -26,12 +28,15 @@ export function RevenuePage({
   agents,
   report,
   error,
+  payouts,
 }: {
   viewer: RevenueViewer;
   filters: RevenueFilters;
   agents: AgentChoice[];
   report: RevenueReport | null;
   error?: string;
+  /** Solo accounts: where Parley pays out, and the payouts. */
+  payouts?: { list: PayoutRow[]; destination: PayoutDestination; canEdit: boolean } | null;
 }) {
   const query = filtersQuery(filters);
   return (
@@ -73,6 +78,7 @@ export function RevenuePage({
         </div>
       ) : null}
       {report ? <RevenueResults report={report} viewer={viewer} filters={filters} /> : null}
+      {payouts ? <PayoutsCard payouts={payouts.list} destination={payouts.destination} canEdit={payouts.canEdit} /> : null}
     </Layout>
   );
 }

@@ -11,6 +11,7 @@ import {
   type RoomSettingsValues,
   type ToggleKey,
 } from "../worker/rooms/settings";
+import { PaymentsSetupWarning } from "./AdminPayments";
 import { Field, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
 import { LivePricing, PricingPreview, SCHEME_LABELS, SchemeFields, UnitField, type PreviewModel } from "./PricingFields";
@@ -28,6 +29,8 @@ type Props = {
   pricingPreview: PreviewModel;
   errors?: Errors;
   saved?: boolean;
+  /** The room takes payments and the company has no ready Stripe account (billing/connect.ts). */
+  paymentsBlocked?: boolean;
 };
 
 const SECTIONS = [
@@ -66,7 +69,7 @@ const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CO
 const anchorOf = (key: string) => (RADIO_GROUPS.has(key) ? `g-${key}` : `f-${key}`);
 
 /** A chat room's settings, one card per section of the spec, saved together from a sticky bar. */
-export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, pricingPreview, errors = {}, saved }: Props) {
+export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, pricingPreview, errors = {}, saved, paymentsBlocked }: Props) {
   const action = `/admin/rooms/${room.id}`;
   const failed = Object.keys(errors).length > 0;
   return (
@@ -93,6 +96,7 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
           <strong>Saved.</strong> New chats in {room.name} use these settings, and the contact form shows them now.
         </div>
       ) : null}
+      {paymentsBlocked ? <PaymentsSetupWarning companyName={companyName} /> : null}
       {failed ? (
         <div class="alert alert-error settings-flash" role="alert">
           <strong>Nothing was saved.</strong> Please correct the {Object.keys(errors).length === 1 ? "setting" : "settings"} marked below:

@@ -6,6 +6,7 @@ import { csrf } from "./http/csrf";
 import { handleError } from "./http/on-error";
 import { loadUser } from "./http/session";
 import { adminRoutes } from "./routes/admin";
+import { adminPaymentsRoutes } from "./routes/admin-payments";
 import { agentRoutes } from "./routes/agent";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
@@ -34,6 +35,7 @@ app.use(csrf);
 
 app.get("/", (c) => c.redirect(c.get("user") ? "/home" : "/login"));
 app.route("/", authRoutes);
+app.route("/admin/payments", adminPaymentsRoutes);
 app.route("/admin", adminRoutes);
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);

@@ -4,6 +4,7 @@ import { Browser } from "./client";
 import { signedIn } from "./fixtures";
 import { Customer, answer, later, setRoom, team, type Agent } from "./live";
 import { closeAllSockets, type LiveSocket } from "./sockets";
+import { connectStripe } from "./stripe";
 
 // The Business Revenue page and its CSV, read back against the ledger itself. The paid chats are
 // real ones: a customer authorises a test card with the fake Stripe, an agent answers, 5:30 pass,
@@ -17,6 +18,7 @@ const CSV_HEADER = "date_utc,chat_id,room,agent_email,customer,currency,amount_m
 async function paidRoom(slug: string, names: readonly string[]) {
   const { company, agents } = await team(slug, names, { rooms: [ROOM] });
   await setRoom(slug, ROOM, "charging_mode = 'automatic', pricing_currency = 'EUR', pricing_block_price_minor = 1000, pricing_block_minutes = 5, authorisation_amount_minor = 5000, phone_timer_start = 0");
+  await connectStripe(slug); // a company takes payments on its own Stripe account
   return { company, agents: agents as Agent[] };
 }
 

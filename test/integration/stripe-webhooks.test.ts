@@ -3,10 +3,9 @@ import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, answer, later, setRoom, team } from "./live";
 import { closeAllSockets } from "./sockets";
+import { connectStripe, stripeApi } from "./stripe";
 
 const SECRET = "whsec_parley_test";
-const stripeApi = (path: string, init: RequestInit = {}) =>
-  fetch(`http://stripe.fake${path}`, { ...init, headers: { authorization: "Bearer sk_test_parley_fake", "content-type": "application/x-www-form-urlencoded", ...init.headers } });
 
 /** Signs a body the way Stripe does: t=…,v1=HMAC-SHA256(secret, "t.body") in hex. */
 async function sign(body: string, secret = SECRET, t = Math.floor(Date.now() / 1000)): Promise<string> {
@@ -18,10 +17,11 @@ async function sign(body: string, secret = SECRET, t = Math.floor(Date.now() / 1
 const deliver = async (body: string, signature: string) =>
   exports.default.fetch(new Request("https://parley.test/webhooks/stripe", { method: "POST", body, headers: { "stripe-signature": signature, "content-type": "application/json" } }));
 
-/** A paid chat of EUR 11.00 through the real flow, and its PaymentIntent id. */
-async function paidChat(slug: string): Promise<{ chatId: string; paymentIntentId: string }> {
+/** A paid chat of EUR 11.00 through the real flow, its PaymentIntent id and the company's connected account. */
+async function paidChat(slug: string): Promise<{ chatId: string; paymentIntentId: string; account: string }> {
   const { agents } = await team(slug, ["Alice Martin"], { rooms: ["PAID"] });
   await setRoom(slug, "PAID", "charging_mode = 'automatic', phone_timer_start = 0");
+  const account = await connectStripe(slug);
   const console = await agents[0].online("browser", ["GENERAL", "PAID"]);
   const customer = new Customer();
   const chat = await customer.startChat(`/c/${slug}/PAID`);
@@ -33,7 +33,7 @@ async function paidChat(slug: string): Promise<{ chatId: string; paymentIntentId
   socket.send({ type: "hangup" });
   await socket.next((f) => f.includes("charged to the card"), "the final amount");
   const row = await env.DB.prepare("select payment_intent_id from charges where chat_id = ?").bind(chat.id).first<{ payment_intent_id: string }>();
-  return { chatId: chat.id, paymentIntentId: row!.payment_intent_id };
+  return { chatId: chat.id, paymentIntentId: row!.payment_intent_id, account };
 }
 
 afterEach(async () => {
@@ -43,9 +43,9 @@ afterEach(async () => {
 
 describe("POST /webhooks/stripe", () => {
   it("books a refund in the ledger once, however often Stripe delivers it", async () => {
-    const { chatId, paymentIntentId } = await paidChat("hook-a");
-    expect((await stripeApi("/v1/refunds", { method: "POST", body: `payment_intent=${paymentIntentId}&amount=400` })).status).toBe(200);
-    const events = (await (await stripeApi("/v1/events?type=charge.refunded&limit=100")).json()) as { data: { id: string; data: { object: { payment_intent: string } } }[] };
+    const { chatId, paymentIntentId, account } = await paidChat("hook-a");
+    expect((await stripeApi("/v1/refunds", { method: "POST", body: `payment_intent=${paymentIntentId}&amount=400`, account })).status).toBe(200);
+    const events = (await (await stripeApi("/v1/events?type=charge.refunded&limit=100", { account })).json()) as { data: { id: string; data: { object: { payment_intent: string } } }[] };
     const event = events.data.find((e) => e.data.object.payment_intent === paymentIntentId)!;
     const body = JSON.stringify(event);
 

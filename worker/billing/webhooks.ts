@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import type { Db } from "../adapters/db";
 import { auditInsert } from "../accounts/audit";
 import { charges, companies, ledgerEntries, stripeEvents } from "../db/schema";
+import { accountReady } from "./connect";
 import { refundLines } from "./fees";
 
 /**
@@ -64,7 +65,7 @@ export async function applyStripeEvent(db: Db, event: Stripe.Event): Promise<boo
     }
     case "account.updated": {
       const account = event.data.object;
-      await db.batch([seen, db.update(companies).set({ stripeAccountReady: account.charges_enabled }).where(eq(companies.stripeAccountId, account.id))]);
+      await db.batch([seen, db.update(companies).set({ stripeAccountReady: accountReady(account) }).where(eq(companies.stripeAccountId, account.id))]);
       return true;
     }
     default:

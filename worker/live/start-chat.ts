@@ -7,6 +7,7 @@ import type { Location } from "../routing/presence";
 import { AppError } from "../http/errors";
 import { eq } from "drizzle-orm";
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
+import { merchantFor } from "../billing/connect";
 import { roomScheme } from "../billing/scheme";
 import { agentProfiles } from "../db/schema";
 import type { BillingConfig } from "./chat-billing";
@@ -35,6 +36,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       `${company.name} cannot take new chats at the moment: its ${company.entitlementQuota} chats for this period are used up. Please try again later or contact them by email.`,
     );
   }
+  assertCanTakePayments(env, company, room);
   const chatId = crypto.randomUUID();
   const token = randomToken();
   const customer = { name: contact.name, email: contact.email, phone: contact.phone, message: contact.message };
@@ -102,9 +104,6 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
  */
 async function billingConfig(env: Env & StripeEnv, { company, room, privateAgent }: ChatRequest): Promise<BillingConfig | null> {
   if (room.chargingMode !== "automatic") return null;
-  if (!stripeClient(env)) {
-    throw new AppError("unavailable", `${company.name} takes payment by card in this room, and card payments are not set up yet. Please try their GENERAL room.`);
-  }
   let scheme = roomScheme(room);
   if (privateAgent && room.allowAgentPricing) {
     const profile = await openDb(env.DB).select().from(agentProfiles).where(eq(agentProfiles.userId, privateAgent.id)).get();
@@ -116,6 +115,21 @@ async function billingConfig(env: Env & StripeEnv, { company, room, privateAgent
     agentStarts: room.phoneTimerStart,
     agentPauses: room.phoneTimerStop,
     account: company.accountType,
-    merchant: { stripeAccount: company.stripeAccountReady ? company.stripeAccountId : null },
+    merchant: merchantFor(company)!,
   };
+}
+
+/**
+ * A room that takes payments (automatic charges or invoices) needs Stripe, and a company needs its
+ * own connected account (billing/connect.ts): refused before anything is written, with a message
+ * the customer can act on. The admin sees the same condition on the room's settings page.
+ */
+function assertCanTakePayments(env: StripeEnv, company: Company, room: Room): void {
+  if (room.chargingMode === "none") return;
+  if (!stripeClient(env) || !merchantFor(company)) {
+    throw new AppError(
+      "unavailable",
+      `${company.name} takes card payments in this room and has not finished setting them up, so it cannot start paid chats yet. Please try again later or contact them by email.`,
+    );
+  }
 }

@@ -5,6 +5,7 @@ import { FormError } from "../accounts/form-error";
 import type { SessionUser } from "../accounts/sessions";
 import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
+import { merchantFor } from "../billing/connect";
 import { notFound } from "../http/errors";
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany, getRoom, listRooms, type Room } from "../rooms/queries";
@@ -35,13 +36,14 @@ async function formValues(c: Context<AppEnv>): Promise<{ raw: Record<string, unk
 }
 
 /** A room's settings page, as stored or as typed (with its errors). */
-function settingsPage(
+async function settingsPage(
   c: Context<AppEnv>,
   room: Room,
   values: ReturnType<typeof settingsValuesFromRoom>,
   extra: { saved?: boolean; errors?: Record<string, string> },
 ) {
   const user = me(c);
+  const company = await getCompany(openDb(c.env.DB), user.companyId);
   return c.render(
     <RoomSettingsPage
       room={room}
@@ -50,6 +52,7 @@ function settingsPage(
       contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
       values={values}
       pricingPreview={previewOf(previewRoomPricing(values))}
+      paymentsBlocked={room.chargingMode !== "none" && !!company && !merchantFor(company)}
       {...extra}
     />,
   );

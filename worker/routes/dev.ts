@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { openDb } from "../adapters/db";
 import type { AppEnv } from "../app-env";
 import { seedDemo } from "../demo/seed";
+import { connectDemoStripe } from "../demo/seed-stripe";
 import { BENCH, seedBench } from "../demo/seed-bench";
 import { AppError, notFound } from "../http/errors";
 
@@ -12,7 +13,11 @@ export const devRoutes = new Hono<AppEnv>()
     if (c.env.ENVIRONMENT !== "local") throw notFound();
     await next();
   })
-  .post("/seed", async (c) => c.json({ result: await seedDemo(openDb(c.env.DB)) }))
+  .post("/seed", async (c) => {
+    const db = openDb(c.env.DB);
+    const result = await seedDemo(db);
+    return c.json({ result, stripe: await connectDemoStripe(db, c.env) });
+  })
   // The load generator's company and agents (bench/chat-load.mjs).
   .post("/seed-bench", async (c) => {
     const agents = Number(c.req.query("agents") ?? 100);

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { SessionUser } from "../accounts/sessions";
 import { openDb, type Db } from "../adapters/db";
+import { getPayoutDestination, listPayouts } from "../adapters/payouts";
 import { listCompanyPeople, listLedgerLines, listRevenueChats, type RevenueScope } from "../adapters/revenue";
 import type { AppEnv } from "../app-env";
 import { csvCharges, csvFilename, parseRevenueFilters, periodRange, revenueCsv, revenueReport, type RevenueFilters } from "../billing/revenue";
@@ -55,7 +56,12 @@ export const revenueRoutes = new Hono<AppEnv>()
     const report = revenueReport(lines, chats, people, { generatedAt: now, range: scope.range, showAgents: user.isAdmin, chatLimit: CHAT_LIMIT });
     if (fragment) return c.html(<RevenueResults report={report} viewer={viewer} filters={filters} />);
     const choices = people.filter((p) => p.isAgent || p.id === filters.agentId);
-    return c.render(<RevenuePage viewer={viewer} filters={filters} agents={choices} report={report} />);
+    // A solo professional is paid out by Parley: where to, and each payout's state.
+    const payouts =
+      user.accountType === "solo"
+        ? { list: await listPayouts(db, user.companyId, user.isAdmin ? null : user.id), destination: await getPayoutDestination(db, user.id), canEdit: user.isAdmin }
+        : null;
+    return c.render(<RevenuePage viewer={viewer} filters={filters} agents={choices} report={report} payouts={payouts} />);
   })
   .get("/revenue.csv", requireUser, async (c) => {
     const user = me(c);

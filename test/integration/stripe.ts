@@ -1,0 +1,37 @@
+import { env } from "cloudflare:test";
+
+// The fake Stripe as the tests see it: its API with the Worker's key (optionally on a connected
+// account), and a company's Stripe account connected and ready, for tests of paid chats.
+
+export const STRIPE = "http://stripe.fake";
+
+export function stripeApi(path: string, init: RequestInit & { account?: string } = {}): Promise<Response> {
+  const { account, ...rest } = init;
+  return fetch(`${STRIPE}${path}`, {
+    ...rest,
+    headers: {
+      authorization: "Bearer sk_test_parley_fake",
+      "content-type": "application/x-www-form-urlencoded",
+      ...(account ? { "stripe-account": account } : {}),
+      ...rest.headers,
+    },
+  });
+}
+
+export async function stripeJson<T>(path: string, init: RequestInit & { account?: string } = {}): Promise<T> {
+  const res = await stripeApi(path, init);
+  if (!res.ok) throw new Error(`fake Stripe ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * Gives a company a Standard account on the fake that finished onboarding, and records it as
+ * the Payments page would (its own tests go through that page). Returns the account id.
+ */
+export async function connectStripe(slug: string): Promise<string> {
+  const account = await stripeJson<{ id: string }>("/v1/accounts", { method: "POST", body: `type=standard&metadata[company]=${slug}` });
+  const done = await fetch(`${STRIPE}/_fake/accounts/${account.id}/complete_onboarding`, { method: "POST" });
+  if (!done.ok) throw new Error(`fake Stripe onboarding: ${done.status}`);
+  await env.DB.prepare("update companies set stripe_account_id = ?, stripe_account_ready = 1 where slug = ?").bind(account.id, slug).run();
+  return account.id;
+}

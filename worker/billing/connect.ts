@@ -1,0 +1,41 @@
+import type { Merchant } from "./payments";
+
+// Stripe Connect for company accounts (spec: Business Revenue — How You Get Paid): a company's
+// customers pay into the company's own Stripe account (direct charges), never through Parley's.
+// A solo account is charged on Parley's account and paid out (fees.ts).
+
+/** What Stripe says about a connected account, as far as taking payments goes. */
+export type AccountStatus = { charges_enabled: boolean; details_submitted: boolean };
+
+/** Stripe lets the account take card payments: the one thing a paid chat needs. */
+export const accountReady = (account: Pick<AccountStatus, "charges_enabled">) => account.charges_enabled;
+
+/**
+ * What the admin is told on coming back from Stripe's onboarding: ready, or every detail was
+ * sent and Stripe is still checking them, or some are still missing (Continue setup).
+ */
+export type OnboardingOutcome = "ready" | "in_review" | "incomplete";
+
+export function onboardingOutcome(account: AccountStatus): OnboardingOutcome {
+  if (accountReady(account)) return "ready";
+  return account.details_submitted ? "in_review" : "incomplete";
+}
+
+export type ConnectState = "not_connected" | "incomplete" | "ready";
+
+export type CompanyPayments = { accountType: "solo" | "company"; stripeAccountId: string | null; stripeAccountReady: boolean };
+
+export function connectState(company: CompanyPayments): ConnectState {
+  if (!company.stripeAccountId) return "not_connected";
+  return company.stripeAccountReady ? "ready" : "incomplete";
+}
+
+/**
+ * Where a customer's payment goes: the company's connected account, or Parley's account for a
+ * solo professional. Null when a company has no ready account: it cannot take payments yet, and
+ * charging on Parley's account instead would hold the company's money with no way to pay it out.
+ */
+export function merchantFor(company: CompanyPayments): Merchant | null {
+  if (company.accountType === "solo") return { stripeAccount: null };
+  return connectState(company) === "ready" ? { stripeAccount: company.stripeAccountId } : null;
+}

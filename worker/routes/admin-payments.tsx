@@ -1,0 +1,127 @@
+import { eq } from "drizzle-orm";
+import { Hono, type Context } from "hono";
+import { auditInsert } from "../accounts/audit";
+import type { SessionUser } from "../accounts/sessions";
+import { fieldErrors } from "../accounts/validation";
+import { openDb, type Db } from "../adapters/db";
+import { getPayoutDestination, listPayouts, savePayoutDestination } from "../adapters/payouts";
+import { stripeClient } from "../adapters/stripe";
+import { accountOnboarding, createCompanyAccount, onboardingLink } from "../adapters/stripe-connect";
+import type { AppEnv } from "../app-env";
+import { connectState, type OnboardingOutcome } from "../billing/connect";
+import { payoutForm } from "../billing/payout-method";
+import { companies } from "../db/schema";
+import { AppError, notFound } from "../http/errors";
+import { requireAdmin, requireUser } from "../http/session";
+import { getCompany, listRooms, type Company } from "../rooms/queries";
+import { AdminPaymentsPage } from "../../views/AdminPayments";
+
+// The admin's Payments page. A company connects its own Stripe account (Connect onboarding with
+// Account Links) so customers' payments land there; a solo professional says where Parley pays
+// out their 80 %. Only the company's administrator may do either.
+
+const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
+
+async function companyOf(db: Db, user: SessionUser): Promise<Company> {
+  const company = await getCompany(db, user.companyId);
+  if (!company) throw notFound("company");
+  return company;
+}
+
+function stripeOf(c: Context<AppEnv>) {
+  const stripe = stripeClient(c.env);
+  if (!stripe) throw new AppError("unavailable", "Stripe is not configured on this server, so no account can be connected yet.");
+  return stripe;
+}
+
+/** Connect is for company accounts; a solo account is paid out by Parley instead. */
+function companyOnly(company: Company): void {
+  if (company.accountType !== "company") throw new AppError("bad_request", "Solo accounts are paid out by Parley: choose your payout method on this page instead.");
+}
+
+const OUTCOMES = new Set<string>(["ready", "in_review", "incomplete"] satisfies OnboardingOutcome[]);
+
+async function renderPage(c: Context<AppEnv>, extra: { notice?: OnboardingOutcome | null; payoutValues?: Record<string, string>; errors?: Record<string, string>; saved?: boolean } = {}) {
+  const db = openDb(c.env.DB);
+  const user = me(c);
+  const company = await companyOf(db, user);
+  const solo = company.accountType === "solo";
+  const [rooms, payouts, destination] = await Promise.all([
+    listRooms(db, company.id),
+    solo ? listPayouts(db, company.id, null) : Promise.resolve([]),
+    solo ? getPayoutDestination(db, user.id) : Promise.resolve(null),
+  ]);
+  return c.render(
+    <AdminPaymentsPage
+      company={company}
+      state={connectState(company)}
+      paidRooms={rooms.map((r) => r.room).filter((r) => r.chargingMode !== "none").map((r) => r.name)}
+      stripeConfigured={!!stripeClient(c.env)}
+      payouts={payouts}
+      destination={destination}
+      {...extra}
+    />,
+  );
+}
+
+export const adminPaymentsRoutes = new Hono<AppEnv>()
+  .use(requireUser, requireAdmin)
+  .get("/", (c) => {
+    const notice = c.req.query("onboarding") ?? "";
+    return renderPage(c, { notice: OUTCOMES.has(notice) ? (notice as OnboardingOutcome) : null, saved: c.req.query("saved") === "1" });
+  })
+  // "Connect with Stripe" / "Continue setup": the account is made once, then onboarding resumes.
+  .post("/connect", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const company = await companyOf(db, user);
+    companyOnly(company);
+    if (connectState(company) === "ready") return c.redirect("/admin/payments", 303);
+    const stripe = stripeOf(c);
+    let accountId = company.stripeAccountId;
+    if (!accountId) {
+      accountId = await createCompanyAccount(stripe, { id: company.id, name: company.name, email: company.contactEmail ?? user.email });
+      // Stored before the admin leaves for Stripe, so the return and the webhooks find the company.
+      await db.batch([
+        db.update(companies).set({ stripeAccountId: accountId, stripeAccountReady: false }).where(eq(companies.id, company.id)),
+        auditInsert(db, { companyId: company.id, userId: user.id, action: "stripe.account.created", subject: accountId }),
+      ]);
+    }
+    return c.redirect(await onboardingLink(stripe, accountId, new URL(c.req.url).origin), 303);
+  })
+  // Stripe sends the admin here when a link expired or was used: a fresh link, as Stripe advises.
+  .get("/refresh", async (c) => {
+    const db = openDb(c.env.DB);
+    const company = await companyOf(db, me(c));
+    companyOnly(company);
+    if (!company.stripeAccountId || company.stripeAccountReady) return c.redirect("/admin/payments", 303);
+    return c.redirect(await onboardingLink(stripeOf(c), company.stripeAccountId, new URL(c.req.url).origin), 303);
+  })
+  // Back from onboarding. Returning says nothing about whether it was finished: ask Stripe.
+  .get("/return", async (c) => {
+    const db = openDb(c.env.DB);
+    const company = await companyOf(db, me(c));
+    companyOnly(company);
+    if (!company.stripeAccountId) return c.redirect("/admin/payments", 303);
+    const outcome = await accountOnboarding(stripeOf(c), company.stripeAccountId);
+    await db.update(companies).set({ stripeAccountReady: outcome === "ready" }).where(eq(companies.id, company.id));
+    return c.redirect(`/admin/payments?onboarding=${outcome}`, 303);
+  })
+  .post("/payout", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const company = await companyOf(db, user);
+    if (company.accountType !== "solo") throw new AppError("bad_request", "A company is paid straight into its own Stripe account: connect it on this page.");
+    const raw = await c.req.parseBody();
+    const parsed = payoutForm.safeParse(raw);
+    if (!parsed.success) {
+      c.status(422);
+      const text = (k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : "");
+      return renderPage(c, { payoutValues: { payoutMethod: text("payoutMethod"), payoutAccount: text("payoutAccount") }, errors: fieldErrors(parsed.error) });
+    }
+    await db.batch([
+      savePayoutDestination(db, user.id, parsed.data),
+      auditInsert(db, { companyId: company.id, userId: user.id, action: "payout.destination.changed", subject: parsed.data.payoutMethod }),
+    ]);
+    return c.redirect("/admin/payments?saved=1", 303);
+  });
