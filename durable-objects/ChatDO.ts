@@ -6,9 +6,9 @@ import { ChatRecording } from "../worker/live/chat-recording";
 import type { CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
-import { ChatBilling, newBilling, type Billing } from "../worker/live/chat-billing";
+import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../worker/live/chat-billing";
 import type { HoldResult } from "../worker/billing/payments";
-import { chatSnapshot, messageItem, meterPanel, notice, partyNames, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
+import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotice, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
 import { socketError } from "../views/live/ConsoleFragments";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/live/chat-records";
 import type { AgentDO } from "./AgentDO";
@@ -86,13 +86,13 @@ export class ChatDO extends DurableObject<Env> {
     return new ChatBilling({ get: () => this.kv.get<Billing>("billing"), put: (b) => this.kv.put("billing", b) }, this.env, init.chatId);
   }
 
-  /** The customer agreed to the pricing and chose a card; an authorised hold sends the chat to the room. */
+  /** The customer's card: before the chat (the price agreed), or another one after a hold failed ("payment needed"). */
   async authorise(token: string, paymentMethod: string, returnUrl: string): Promise<HoldResult | null> {
     const view = await this.customerView(token);
     const billing = this.billing();
-    if (!view || !billing || view.status !== "waiting") return null;
+    if (!view || !billing?.needsCard()) return null;
     const result = await billing.authorise(paymentMethod, view.init.customer, returnUrl);
-    if (result.status === "authorised") await this.release();
+    if (result.status === "authorised") await this.cardAuthorised();
     return result;
   }
 
@@ -100,10 +100,20 @@ export class ChatDO extends DurableObject<Env> {
   async authenticated(token: string): Promise<HoldResult | null> {
     const view = await this.customerView(token);
     const billing = this.billing();
-    if (!view || !billing || view.status !== "waiting") return null;
+    if (!view || !billing?.needsCard()) return null;
     const result = await billing.refreshHold();
-    if (result?.status === "authorised") await this.release();
+    if (result?.status === "authorised") await this.cardAuthorised();
     return result;
+  }
+
+  /** A card holds the amount: a waiting chat goes to its room; after "payment needed", charging goes on. */
+  private async cardAuthorised(): Promise<void> {
+    const status = this.status();
+    if (status === "waiting") return this.release();
+    const billing = this.kv.get<Billing>("billing")!;
+    for (const party of ["customer", "agent"] as const) this.send(party, paymentNotice(this.init()!, party, billing));
+    if (status === "ended") await this.settle();
+    else await this.collect();
   }
 
   /** Sends the chat to its room's queue (once). */
@@ -172,6 +182,13 @@ export class ChatDO extends DurableObject<Env> {
       case "askAll":
         if (party === "customer" && status === "waiting") await this.room().askAll(this.init()!.chatId);
         return;
+      case "hangUpAnyway": {
+        // The agent gives up a fee the customer's cards could not pay (spec: HANG UP ANYWAY).
+        if (party !== "agent" || !this.billing()?.abandon(Date.now())) return ws.send(socketError("There is no unpaid bill to give up."));
+        if (status === "ended") await this.settle();
+        else await this.end("agent");
+        return;
+      }
       case "timer": {
         const billing = this.billing();
         // Refused on the server too when the room does not give the agent this button.
@@ -285,16 +302,19 @@ export class ChatDO extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const deadlines = this.kv.get<Record<string, number>>("deadlines") ?? {};
-    for (const [name, at] of Object.entries(deadlines)) {
+    for (const [name, at] of Object.entries(this.kv.get<Record<string, number>>("deadlines") ?? {})) {
       if (at > now) continue;
+      // Read again: an earlier handler may have set or cleared deadlines (a re-armed tick must stay).
+      const deadlines = this.kv.get<Record<string, number>>("deadlines") ?? {};
+      if (!(name in deadlines)) continue;
       delete deadlines[name];
       this.kv.put("deadlines", deadlines);
       if (name === "leave" && this.status() === "waiting" && this.sockets("customer").length === 0) await this.end("customer");
       if (name.startsWith("timeout:") && this.status() === "connected") await this.end("timeout");
       if (name === "tick" && this.status() === "connected") {
-        this.sendMeter();
+        // Re-armed first, so that a crash during a split bill is taken up again by the next tick.
         await this.setDeadline("tick", now + METER_TICK_MS);
+        await this.collect();
       }
       if (name === "settle") await this.settle();
     }
@@ -306,17 +326,44 @@ export class ChatDO extends DurableObject<Env> {
    * the Stripe calls the alarm finishes the job (with the same idempotency keys).
    */
   private async settle(): Promise<void> {
-    const billing = this.billing();
-    if (!billing || billing.state?.phase === "settled") return;
+    const phase = this.billing()?.state?.phase;
+    if (!phase || phase === "settled" || phase === "abandoned") return;
     await this.setDeadline("settle", Date.now() + SETTLE_RETRY_MS);
+    if (await this.charging((billing) => billing.settle(Date.now(), this.parties()))) this.clearDeadline("settle");
+  }
+
+  /** Split bills at a meter tick. */
+  private async collect(): Promise<void> {
+    if (this.billing()) await this.charging((billing) => billing.tick(Date.now(), this.parties()));
+  }
+
+  /**
+   * Runs a charging step, then updates both meters, and tells both parties when a card failed
+   * ("payment needed"). False when it broke off (Stripe unreachable): the step is stored, and the
+   * next tick or the settle deadline takes it up again.
+   */
+  private async charging(work: (billing: ChatBilling) => Promise<unknown>): Promise<boolean> {
+    const billing = this.billing()!;
+    const before = billing.state?.phase;
+    let done = true;
     try {
-      const init = this.init()!;
-      await billing.settle(Date.now(), { companyId: init.companyId, companyName: init.companyName, agentId: this.agent()?.agentId ?? null, customerEmail: init.customer.email });
-      this.clearDeadline("settle");
+      await work(billing);
     } catch (err) {
-      console.error("settling chat failed; the alarm retries", this.init()!.chatId, err);
+      done = false;
+      console.error("charging the chat broke off; the alarm takes it up again", this.init()!.chatId, err);
+    }
+    const after = billing.state!;
+    if (after.phase === "payment_needed" && before !== "payment_needed") {
+      for (const party of ["customer", "agent"] as const) this.send(party, paymentNotice(this.init()!, party, after));
     }
     this.sendMeter();
+    return done;
+  }
+
+  /** Who is paid and who is told when the chat is charged. */
+  private parties(): RevenueParties {
+    const init = this.init()!;
+    return { companyId: init.companyId, companyName: init.companyName, agentId: this.agent()?.agentId ?? null, customerEmail: init.customer.email };
   }
 
   private sendMeter(): void {

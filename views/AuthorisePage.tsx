@@ -1,5 +1,6 @@
 import { describeScheme } from "../worker/billing/describe";
 import { formatMoney } from "../worker/billing/currency";
+import { accruedMinor } from "../worker/billing/taximeter";
 import type { Billing } from "../worker/live/chat-billing";
 import type { ChatInit } from "../worker/live/types";
 import { FormAlert } from "./Form";
@@ -14,13 +15,25 @@ export const TEST_CARDS = [
   { id: "pm_card_fake_insufficientFundsAfterFirstCharge", label: "Visa •••• 0341", hint: "authorises, later charges fail" },
 ] as const;
 
+/** The card on file, offered again when the bank asks the customer to confirm a payment with it. */
+export const SAVED_CARD = "saved";
+
 type Props = { init: ChatInit; billing: Billing; testMode: boolean; error?: string | null };
 
-/** Before an automatically charged chat: the price in words, the customer's agreement, the card. */
+/**
+ * The customer's card. Before an automatically charged chat: the price in words, the customer's
+ * agreement, the card to hold the amount on. After a hold failed ("payment needed"): the same
+ * card choice for that hold, to pay with another card or pass 3-D Secure.
+ */
 export function AuthorisePage({ init, billing, testMode, error }: Props) {
   const scheme = billing.config.scheme;
+  const money = (minor: number) => formatMoney(minor, scheme.currency);
+  const paying = billing.phase === "payment_needed";
+  const holdMinor = billing.hold?.amountMinor ?? billing.config.holdMinor;
+  const confirmSaved = paying && billing.failureCode === "authentication_required" && billing.cardId !== null;
+  const cards = [...(confirmSaved ? [{ id: SAVED_CARD, label: "Your card on file", hint: "confirm the payment with your bank" }] : []), ...TEST_CARDS];
   return (
-    <Layout title="Agree to the price" bare>
+    <Layout title={paying ? "Payment needed" : "Agree to the price"} bare>
       <div class="chat-page">
         {testMode ? (
           <p class="test-banner" role="note">
@@ -29,23 +42,25 @@ export function AuthorisePage({ init, billing, testMode, error }: Props) {
         ) : null}
         <section class="chat-card card authorise">
           <p class="contact-company">{init.companyName}</p>
-          <h1>This chat is paid by the minute</h1>
+          {paying ? <PaymentNeededIntro billing={billing} money={money} /> : <h1>This chat is paid by the minute</h1>}
           <ul class="price-words">
             {describeScheme(scheme).map((line) => (
               <li>{line}</li>
             ))}
           </ul>
           <p class="muted small">
-            We ask your card's bank to hold {formatMoney(billing.config.holdMinor, scheme.currency)} now; you pay only what the meter shows when the chat ends,
-            and the rest of the hold is released. Your card details go to Stripe, never to {init.companyName} or Parley.
+            {paying
+              ? `We ask your card's bank to hold ${money(holdMinor)}; only what the meter shows is charged, and the rest of the hold is released.`
+              : `We ask your card's bank to hold ${money(holdMinor)} now; you pay only what the meter shows when the chat ends, and the rest of the hold is released.`}{" "}
+            Your card details go to Stripe, never to {init.companyName} or Parley.
           </p>
-          <FormAlert message={error ?? billing.lastError} />
+          <FormAlert message={error ?? (paying ? null : billing.lastError)} />
           {testMode ? (
             <form method="post" action={`/chats/${init.chatId}/authorise`} class="stack">
               <CsrfField />
               <fieldset class="cards">
                 <legend>Card</legend>
-                {TEST_CARDS.map((card, i) => (
+                {cards.map((card, i) => (
                   <label class="choice-card">
                     <input type="radio" name="paymentMethod" value={card.id} checked={i === 0} />
                     <strong>{card.label}</strong>
@@ -53,22 +68,40 @@ export function AuthorisePage({ init, billing, testMode, error }: Props) {
                   </label>
                 ))}
               </fieldset>
-              <label class="check">
-                <input type="checkbox" name="agree" required />
-                <span>I agree to the price above and to this hold on my card.</span>
-              </label>
+              {paying ? null : (
+                <label class="check">
+                  <input type="checkbox" name="agree" required />
+                  <span>I agree to the price above and to this hold on my card.</span>
+                </label>
+              )}
               <button type="submit" class="btn btn-primary btn-block">
-                Agree and authorise {formatMoney(billing.config.holdMinor, scheme.currency)}
+                {paying ? `Pay with this card (hold ${money(holdMinor)})` : `Agree and authorise ${money(holdMinor)}`}
               </button>
             </form>
           ) : (
             <p class="alert alert-error">Card entry with Stripe's Payment Element is not available on this server yet. Please contact {init.companyName} by email.</p>
           )}
-          <p class="center">
-            <a href={init.contactPath}>Cancel</a>
-          </p>
+          <p class="center">{paying ? <a href={`/chats/${init.chatId}`}>Back to the chat</a> : <a href={init.contactPath}>Cancel</a>}</p>
         </section>
       </div>
     </Layout>
+  );
+}
+
+/** What failed and what is owed, above the card choice. */
+function PaymentNeededIntro({ billing, money }: { billing: Billing; money: (minor: number) => string }) {
+  const owed = billing.final?.amountMinor ?? (billing.meter ? accruedMinor(billing.meter, Date.now()) : 0);
+  return (
+    <>
+      <h1>Payment needed</h1>
+      <div class="alert alert-error" role="alert">
+        Your card could not be charged: {billing.lastError ?? "it was declined."}
+      </div>
+      <p>
+        {billing.final ? "This chat came to " : "So far this chat comes to "}
+        <strong>{money(owed)}</strong>, of which {money(billing.chargedMinor)} is paid. Please{" "}
+        {billing.failureCode === "authentication_required" ? "confirm the payment with your bank, or use another card" : "use another card"}.
+      </p>
+    </>
   );
 }

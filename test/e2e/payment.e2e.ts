@@ -31,8 +31,11 @@ describe("a chat with automatic charges", () => {
     await agent.getByRole("button", { name: "Stop / Pause charges" }).waitFor();
     await agent.waitForTimeout(1500); // a moment of paid service: the first second costs the minimum
 
-    agent.once("dialog", (d) => d.accept());
+    // The agent's hang-up charges the card: it asks to confirm "Charge bill" first (spec).
     await agent.getByRole("button", { name: "Hang up" }).click();
+    await agent.getByRole("dialog").getByText("Charge bill?").waitFor();
+    await screenshot(agent, "agent-confirms-charge-bill");
+    await agent.getByRole("button", { name: "Charge bill" }).click();
     const customerNote = customer.locator(".meter-note.ok");
     const agentNote = agent.locator(".meter-note.ok");
     await customerNote.waitFor();
@@ -42,5 +45,59 @@ describe("a chat with automatic charges", () => {
     expect(await customer.locator(".meter-paid").innerText()).toBe(await agent.locator(".meter-paid").innerText());
     await screenshot(customer, "customer-paid");
     await screenshot(agent, "agent-new-revenue");
+  });
+
+  it("asks for another card when the card cannot pay at the end, tells the agent, and charges the new card", async () => {
+    const agent = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    // Bob: Alice is still wrapping up the chat of the test before.
+    await signIn(agent, baseUrl, "bob@demo.test");
+    await agent.waitForURL(`${baseUrl}/agent`);
+    await agent.locator('#agent-status[data-status="WAITING_NEW_CALL"]').waitFor();
+
+    const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
+    await customer.goto(`${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`);
+    await customer.getByLabel("Your name").fill("Frank Unpaid");
+    await customer.getByRole("button", { name: "Chat" }).click();
+    await customer.getByText("Visa •••• 3184").click();
+    await customer.getByLabel("I agree").check();
+    await customer.getByRole("button", { name: "Agree and authorise EUR 50.00" }).click();
+    // The fake Stripe's 3-D Secure page: where the fake runs, and the hold's PaymentIntent.
+    await customer.getByRole("button", { name: "Complete authentication" }).waitFor();
+    const stripe = new URL(customer.url()).origin;
+    const paymentIntent = new URL(customer.url()).pathname.split("/").pop()!;
+    await customer.getByRole("button", { name: "Complete authentication" }).click();
+    await customer.getByRole("heading", { name: "Waiting for an Agent…" }).waitFor();
+
+    await agent.locator(".ring-card", { hasText: "Frank Unpaid" }).getByRole("button", { name: "Answer" }).click();
+    await agent.getByRole("button", { name: "Start / Resume charges" }).click();
+    await agent.getByRole("button", { name: "Stop / Pause charges" }).waitFor();
+    await agent.waitForTimeout(1500);
+
+    // Meanwhile the hold lapsed and the card ran out of funds: the bill needs a new hold, which fails.
+    const state = (await (await fetch(`${stripe}/_fake/state`)).json()) as { paymentIntents: Record<string, { payment_method: string }> };
+    const card = state.paymentIntents[paymentIntent]!.payment_method;
+    expect((await fetch(`${stripe}/_fake/payment_methods/${card}/outcome`, { method: "POST", body: new URLSearchParams({ outcome: "insufficient_funds" }) })).ok).toBe(true);
+    expect((await fetch(`${stripe}/_fake/payment_intents/${paymentIntent}/expire`, { method: "POST" })).ok).toBe(true);
+
+    await agent.getByRole("button", { name: "Hang up" }).click();
+    await agent.getByRole("button", { name: "Charge bill" }).click();
+    await agent.locator(".payment-needed").waitFor();
+    expect(await agent.locator(".payment-needed").innerText()).toContain("Frank Unpaid's card could not be charged: insufficient funds.");
+    await agent.getByRole("button", { name: "Hang up anyway" }).waitFor();
+    await screenshot(agent, "agent-payment-needed");
+    await customer.locator(".payment-needed").waitFor();
+    await screenshot(customer, "customer-payment-needed");
+
+    await customer.getByRole("link", { name: "Use another card" }).click();
+    await customer.getByRole("heading", { name: "Payment needed" }).waitFor();
+    await screenshot(customer, "customer-another-card");
+    await customer.getByText("Visa •••• 4242").click();
+    await customer.getByRole("button", { name: /Pay with this card/ }).click();
+
+    const customerNote = customer.locator(".meter-note.ok");
+    await customerNote.waitFor();
+    expect(await customerNote.innerText()).toBe("Paid: EUR 10.00 charged to the card.");
+    await agent.locator(".meter-note.ok", { hasText: "New revenue: EUR 10.00" }).waitFor();
+    await screenshot(agent, "agent-paid-after-payment-needed");
   });
 });

@@ -12,7 +12,7 @@
 // What it does not do, and where it knowingly differs from Stripe, is listed in
 // test/fakes/stripe/README.md.
 import { cardByTestId, type Decline } from "./stripe/cards";
-import type { FakeStripeControls, PaymentMethodOutcome } from "./stripe/controls";
+import type { FakeStripeControls, Interruption, PaymentMethodOutcome } from "./stripe/controls";
 import { completeOnboarding } from "./stripe/resources/connect";
 import { createDispute } from "./stripe/resources/disputes";
 import { completeAuthentication, expireAuthorization, failAuthentication } from "./stripe/resources/payment-intents";
@@ -74,6 +74,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripeCon
   const route = createRouter(store, { apiKey: options.apiKey, publicUrl: options.publicUrl, apiVersion, strictConnect: options.strictConnect ?? true });
   const secretOf = (secret?: string) => secret ?? options.webhookSecret ?? options.webhooks?.[0]?.secret ?? DEFAULT_WEBHOOK_SECRET;
 
+  const interruptions: Interruption[] = [];
   const fake: FakeStripeControls = {
     state: store.state,
     store,
@@ -81,13 +82,26 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripeCon
     async fetch(input, init) {
       const request = input instanceof Request && !init ? input : new Request(input instanceof URL ? input.toString() : input, init);
       if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
-      if (new URL(request.url).pathname.startsWith("/_fake/")) return handleTestRoute(request, fake);
-      return route(request);
+      const path = new URL(request.url).pathname;
+      if (path.startsWith("/_fake/")) return handleTestRoute(request, fake);
+      const cut = interruptions.find((rule) => rule.method === request.method && new RegExp(rule.path).test(path));
+      if (!cut) return route(request);
+      // The connection drops: before the request reaches Stripe, or after Stripe did the work.
+      if (cut.when === "after") await route(request);
+      throw new TypeError(`fake Stripe: connection lost ${cut.when} ${request.method} ${path} (a test's interruption)`);
     },
 
     reset() {
       store.reset();
       dispatcher.reset();
+      interruptions.length = 0;
+    },
+
+    interrupt(rule) {
+      interruptions.push({ method: rule.method ?? "POST", path: rule.path, when: rule.when });
+    },
+    clearInterruptions() {
+      interruptions.length = 0;
     },
 
     completeAuthentication: (id) => completeAuthentication(store, id),

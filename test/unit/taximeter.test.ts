@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PricingScheme } from "../../worker/billing/meter";
-import { accruedMinor, amountDue, chargeableSeconds, newTaximeter, recordCharge, setBothOnline, setRunning } from "../../worker/billing/taximeter";
+import { accruedMinor, chargeableSeconds, newTaximeter, setBothOnline, setRunning } from "../../worker/billing/taximeter";
 
 const eur10per5: PricingScheme = { currency: "EUR", freeMinutes: 0, blockPriceMinor: 1000, blockMinutes: 5, splitThresholdMinor: null };
 const s = (seconds: number) => seconds * 1000;
@@ -35,32 +35,5 @@ describe("the taximeter", () => {
     m = setBothOnline(m, true, s(30));
     m = setBothOnline(m, true, s(40));
     expect(chargeableSeconds(m, s(50))).toBe(10 + 20);
-  });
-
-  it("splits the bill whenever the unpaid amount reaches the threshold", () => {
-    const split = { ...eur10per5, splitThresholdMinor: 1000 };
-    let m = newTaximeter(split, { running: true, bothOnline: true }, 0);
-    expect(amountDue(m, s(10), "tick", 50)).toBe(1000); // the minimum block is due at once
-    m = recordCharge(m, 1000);
-    expect(amountDue(m, s(330), "tick", 50)).toBe(0); // 1100 accrued, 100 unpaid
-    expect(amountDue(m, s(570), "tick", 50)).toBe(0); // 1900 accrued, 900 unpaid
-    expect(amountDue(m, s(600), "tick", 50)).toBe(1000); // 2000 accrued
-    m = recordCharge(m, 1000);
-    expect(amountDue(m, s(630), "end", 50)).toBe(100);
-  });
-
-  it("carries an amount below Stripe's minimum instead of charging or dropping it", () => {
-    const split = { ...eur10per5, blockPriceMinor: 40, splitThresholdMinor: 10 };
-    const m = newTaximeter(split, { running: true, bothOnline: true }, 0);
-    expect(amountDue(m, s(10), "tick", 50)).toBe(0);
-    expect(amountDue(m, s(10), "end", 50)).toBe(0);
-    expect(accruedMinor(m, s(10)) - m.chargedMinor).toBe(40); // still owed
-    expect(amountDue(m, s(400), "end", 50)).toBe(56); // 40 + four 30-second steps of 4
-  });
-
-  it("charges nothing for a chat inside the free minutes", () => {
-    const m = newTaximeter({ ...eur10per5, freeMinutes: 3 }, { running: true, bothOnline: true }, 0);
-    expect(amountDue(m, s(180), "end", 50)).toBe(0);
-    expect(amountDue(m, s(181), "end", 50)).toBe(1000);
   });
 });

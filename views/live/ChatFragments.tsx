@@ -1,7 +1,7 @@
 import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { AgentCard, ChatInit } from "../../worker/live/types";
 import type { Billing, MeterView } from "../../worker/live/chat-billing";
-import { formatMoney } from "../../worker/billing/currency";
+import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
 import { toHtml } from "./render";
 import type { CallView } from "../../worker/live/chat-media";
 import { CallPanel } from "./CallFragments";
@@ -180,6 +180,7 @@ function Controls({ view, party }: { view: ChatView; party: Party }) {
   const id = view.init.chatId;
   if (view.status === "ended") return <EndedControls init={view.init} viewer={party} />;
   const label = view.status === "waiting" ? "Leave" : "Hang up";
+  if (party === "agent" && view.status === "connected" && view.billing) return <ChargeBillControls chatId={id} />;
   return (
     <div id={`controls-${id}`} class="controls">
       <form ws-send class="inline" data-controller="confirm" data-confirm-message-value={party === "agent" ? "Hang up this chat?" : "End this chat?"} data-action="submit->confirm#ask">
@@ -298,14 +299,10 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
           <dd class="meter-paid">{money(meter.paidMinor)}</dd>
         </div>
       </dl>
-      {meter.ended ? (
-        billing.phase === "settled" ? (
-          <p class="meter-note ok">{meter.paidMinor > 0 ? `${party === "agent" ? "New revenue" : "Paid"}: ${money(meter.paidMinor)} charged to the card.` : "Nothing to pay for this chat."}</p>
-        ) : billing.phase === "failed" ? (
-          <p class="meter-note warn">The card could not be charged: {billing.lastError}</p>
-        ) : (
-          <p class="meter-note">Charging the card…</p>
-        )
+      {billing.phase === "payment_needed" ? (
+        <PaymentNeeded init={init} party={party} billing={billing} ended={meter.ended} />
+      ) : meter.ended ? (
+        <EndedNote init={init} party={party} billing={billing} paidMinor={meter.paidMinor} money={money} />
       ) : (
         <p class="meter-note">{meter.running ? "The meter is running; it updates every 30 seconds." : party === "agent" ? "The meter is stopped." : "The meter is stopped: you are not being charged."}</p>
       )}
@@ -315,6 +312,112 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
           {meter.running && config.agentPauses ? <TimerButton running={false} label="Stop / Pause charges" /> : null}
         </div>
       ) : null}
+    </div>
+  );
+}
+
+/** Why a card failed, in the agent's words (Stripe's own message speaks to the card holder). */
+const failedBecause = (code: string | null) =>
+  code === "insufficient_funds"
+    ? "insufficient funds"
+    : code === "authentication_required"
+      ? "the bank asks the customer to confirm the payment (3-D Secure)"
+      : code === "expired_card"
+        ? "the card has expired"
+        : "the card was declined";
+
+/** A hold failed: the agent is told and may give up the fee; the customer is asked for another card. */
+function PaymentNeeded({ init, party, billing, ended }: { init: ChatInit; party: Party; billing: Billing; ended: boolean }) {
+  const customer = init.customer.name ?? "The customer";
+  if (party === "agent") {
+    return (
+      <div class="payment-needed" role="alert">
+        <p class="payment-needed-title">Payment needed</p>
+        <p>
+          {customer}'s card could not be charged: {failedBecause(billing.failureCode)}. They are asked for another card.{" "}
+          {ended ? "The bill is charged as soon as a card pays." : "The chat goes on and the meter keeps counting."}
+        </p>
+        <form ws-send class="inline" data-controller="confirm" data-confirm-message-value="Give up the unpaid fee and end the chat? It is recorded as abandoned." data-action="submit->confirm#ask">
+          <input type="hidden" name="type" value="hangUpAnyway" />
+          <button type="submit" class="btn btn-small btn-danger">
+            Hang up anyway
+          </button>
+        </form>
+      </div>
+    );
+  }
+  const authenticate = billing.failureCode === "authentication_required";
+  return (
+    <div class="payment-needed" role="alert">
+      <p class="payment-needed-title">Payment needed</p>
+      <p>
+        Your card could not be charged: {billing.lastError} {authenticate ? "Please confirm the payment with your bank, or use another card." : "Please use another card."}
+      </p>
+      <a class="btn btn-small btn-primary" href={`/chats/${init.chatId}/card`}>
+        {authenticate ? "Confirm or use another card" : "Use another card"}
+      </a>
+    </div>
+  );
+}
+
+function EndedNote({ init, party, billing, paidMinor, money }: { init: ChatInit; party: Party; billing: Billing; paidMinor: number; money: (minor: number) => string }) {
+  const minimum = formatMoney(minimumChargeMinor(billing.config.scheme.currency), billing.config.scheme.currency);
+  if (billing.phase === "abandoned") {
+    return (
+      <p class="meter-note warn">
+        {party === "agent"
+          ? `You hung up anyway: ${money(billing.uncollectedMinor)} was not paid and is recorded as abandoned.`
+          : `The chat ended with ${money(billing.uncollectedMinor)} unpaid. ${init.companyName} may ask you to pay it another way.`}
+      </p>
+    );
+  }
+  if (billing.phase !== "settled") return <p class="meter-note">Charging the card…</p>;
+  return (
+    <p class="meter-note ok">
+      {paidMinor > 0 ? `${party === "agent" ? "New revenue" : "Paid"}: ${money(paidMinor)} charged to the card.` : "Nothing to pay for this chat."}
+      {billing.uncollectedMinor > 0 ? ` ${money(billing.uncollectedMinor)} is below the card minimum of ${minimum} and was not charged.` : null}
+    </p>
+  );
+}
+
+/** A line in the transcript when a card fails, and when a new one is authorised. */
+export function paymentNotice(init: ChatInit, party: Party, billing: Billing): string {
+  const customer = init.customer.name ?? "The customer";
+  if (billing.phase === "payment_needed") {
+    const text =
+      party === "agent"
+        ? `Payment needed: ${customer}'s card could not be charged (${failedBecause(billing.failureCode)}). They are asked for another card.`
+        : `Your card could not be charged: ${billing.lastError ?? "it was declined."} Please use another card.`;
+    return notice(init.chatId, text, "warn");
+  }
+  return notice(init.chatId, party === "agent" ? `${customer}'s new card is authorised.` : "Thank you — your card is authorised.", "ok");
+}
+
+/** Automatic charges: the agent's hang-up charges the card, so it asks to confirm "Charge bill" first (spec). */
+function ChargeBillControls({ chatId }: { chatId: string }) {
+  const dialog = `charge-bill-${chatId}`;
+  return (
+    <div id={`controls-${chatId}`} class="controls">
+      <button type="button" class="btn btn-danger hangup-button" popovertarget={dialog}>
+        Hang up
+      </button>
+      <div id={dialog} class="charge-bill" popover="auto" role="dialog" aria-labelledby={`${dialog}-title`}>
+        <p class="charge-bill-title" id={`${dialog}-title`}>
+          Charge bill?
+        </p>
+        <p class="muted">The chat ends and the customer's card is charged what the meter shows.</p>
+        <div class="charge-bill-actions">
+          <button type="button" class="btn btn-ghost" popovertarget={dialog} popovertargetaction="hide">
+            Keep chatting
+          </button>
+          <form ws-send class="inline">
+            <input type="hidden" name="type" value="hangup" />
+            <button type="submit" class="btn btn-danger">
+              Charge bill
+            </button>
+          </form>
+        </div>
+      </div>
     </div>
   );
 }

@@ -19,6 +19,9 @@ const opts = (key: string, merchant: Merchant): Stripe.RequestOptions => ({
   ...(merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {}),
 });
 
+/** Stripe refused because the PaymentIntent is no longer in a state for this call (a lapsed or finished hold). */
+const unexpectedState = (err: unknown) => (err as { type?: string; code?: string })?.type === "StripeInvalidRequestError" && (err as { code?: string }).code === "payment_intent_unexpected_state";
+
 function cardFailure(err: unknown): { code: string; message: string; paymentIntentId: string | null } | null {
   const e = err as { type?: string; code?: string; decline_code?: string; message?: string; raw?: { payment_intent?: { id?: string } }; payment_intent?: { id?: string } };
   if (e?.type !== "StripeCardError") return null;
@@ -93,7 +96,7 @@ export async function placeHold(
   }
 }
 
-/** Confirms an existing hold again with another card (after a decline), on session. */
+/** Confirms an existing hold again with another card (after a decline), on session, saving that card for later holds. */
 export async function retryHold(
   stripe: Stripe,
   p: { chatId: string; paymentIntentId: string; attempt: number; paymentMethod: string; returnUrl: string; merchant: Merchant },
@@ -101,7 +104,7 @@ export async function retryHold(
   try {
     const pi = await stripe.paymentIntents.confirm(
       p.paymentIntentId,
-      { payment_method: p.paymentMethod, return_url: p.returnUrl },
+      { payment_method: p.paymentMethod, return_url: p.returnUrl, setup_future_usage: "off_session" },
       opts(`chat:${p.chatId}:confirm:${p.paymentIntentId}:${p.attempt}`, p.merchant),
     );
     return holdResult(pi);
@@ -130,13 +133,18 @@ export async function captureHold(
     const charge = typeof pi.latest_charge === "string" ? pi.latest_charge : (pi.latest_charge?.id ?? null);
     return { ok: true, chargeId: charge };
   } catch (err) {
+    if (unexpectedState(err)) return { ok: false, code: "hold_lapsed", message: "The hold on the card has lapsed." };
     const failure = cardFailure(err);
     if (!failure) throw err;
     return { ok: false, code: failure.code, message: failure.message };
   }
 }
 
-/** Lets an unused hold go. */
+/** Lets an unused hold go; one that already lapsed or was taken needs nothing more. */
 export async function releaseHold(stripe: Stripe, p: { chatId: string; paymentIntentId: string; merchant: Merchant }): Promise<void> {
-  await stripe.paymentIntents.cancel(p.paymentIntentId, {}, opts(`chat:${p.chatId}:release:${p.paymentIntentId}`, p.merchant));
+  try {
+    await stripe.paymentIntents.cancel(p.paymentIntentId, {}, opts(`chat:${p.chatId}:release:${p.paymentIntentId}`, p.merchant));
+  } catch (err) {
+    if (!unexpectedState(err)) throw err;
+  }
 }

@@ -13,8 +13,6 @@ export type Taximeter = {
   countedMs: number;
   /** When the current counting stretch began; null while not counting. */
   since: number | null;
-  /** Captured so far (split bills), in minor units. */
-  chargedMinor: number;
 };
 
 const counting = (m: Taximeter) => m.running && m.bothOnline;
@@ -29,7 +27,7 @@ function restamp(m: Taximeter, now: number): Taximeter {
 }
 
 export function newTaximeter(scheme: PricingScheme, opts: { running: boolean; bothOnline: boolean }, now: number): Taximeter {
-  return restamp({ scheme, running: opts.running, bothOnline: opts.bothOnline, countedMs: 0, since: null, chargedMinor: 0 }, now);
+  return restamp({ scheme, running: opts.running, bothOnline: opts.bothOnline, countedMs: 0, since: null }, now);
 }
 
 /** Start/Resume (true) or Stop/Pause (false) by the agent, or the automatic start on connect. */
@@ -41,19 +39,3 @@ export const setBothOnline = (m: Taximeter, bothOnline: boolean, now: number): T
 export const chargeableSeconds = (m: Taximeter, now: number): number => Math.floor(settle(m, now).countedMs / 1000);
 
 export const accruedMinor = (m: Taximeter, now: number): number => meterAmount(m.scheme, chargeableSeconds(m, now));
-
-/** Records a successful capture. */
-export const recordCharge = (m: Taximeter, amountMinor: number): Taximeter => ({ ...m, chargedMinor: m.chargedMinor + amountMinor });
-
-/**
- * What to charge now, if anything. Mid-chat (split bills): the unpaid part once it reaches the
- * threshold. At the end: all that is unpaid. Below Stripe's minimum for the currency nothing is
- * charged and the amount stays unpaid, carried to the next charge rather than dropped.
- */
-export function amountDue(m: Taximeter, now: number, moment: "tick" | "end", minimumMinor: number): number {
-  const unpaid = accruedMinor(m, now) - m.chargedMinor;
-  if (unpaid <= 0 || unpaid < minimumMinor) return 0;
-  if (moment === "end") return unpaid;
-  const threshold = m.scheme.splitThresholdMinor;
-  return threshold !== null && unpaid >= threshold ? unpaid : 0;
-}

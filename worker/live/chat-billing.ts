@@ -4,8 +4,9 @@ import { stripeClient } from "../adapters/stripe";
 import { formatMoney, minimumChargeMinor } from "../billing/currency";
 import { chargeLines, payoutDue, platformFeeMinor, soloPayoutMinor } from "../billing/fees";
 import type { PricingScheme } from "../billing/meter";
+import { nextStep, type Hold, type Step } from "../billing/collection";
 import { captureHold, createCustomer, placeHold, readHold, releaseHold, retryHold, type HoldResult, type Merchant } from "../billing/payments";
-import { accruedMinor, amountDue, chargeableSeconds, newTaximeter, recordCharge, setBothOnline, setRunning, type Taximeter } from "../billing/taximeter";
+import { accruedMinor, chargeableSeconds, newTaximeter, setBothOnline, setRunning, type Taximeter } from "../billing/taximeter";
 import { agentProfiles, charges, chats, emailOutbox, ledgerEntries, payouts, users } from "../db/schema";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
@@ -25,19 +26,39 @@ export type BillingConfig = {
 /** Who is paid and who is told, for the records written when a chat is charged. */
 export type RevenueParties = { companyId: string; companyName: string; agentId: string | null; customerEmail: string | null };
 
-export type BillingPhase = "authorising" | "authorised" | "settling" | "settled" | "failed";
+export type BillingPhase =
+  /** Before the chat: no card authorised yet. */
+  | "authorising"
+  /** A hold covers the chat. */
+  | "authorised"
+  /** A hold failed off-session (declined, authentication required): the customer is asked for another card on it. */
+  | "payment_needed"
+  /** The end: everything owed is paid, or nothing was owed, or the rest is below Stripe's minimum. */
+  | "settled"
+  /** The agent hung up anyway: the unpaid fee is recorded as abandoned. */
+  | "abandoned";
 
 export type Billing = {
   config: BillingConfig;
   phase: BillingPhase;
   customerId: string | null;
-  /** The current hold; `attempts` counts the cards tried on it. */
-  hold: { paymentIntentId: string; amountMinor: number; attempts: number } | null;
+  /** The card saved for off-session holds: the last one the customer authorised. */
+  cardId: string | null;
+  /** The current hold: authorised, or waiting for the customer's card. */
+  hold: Hold | null;
+  nextHoldN: number;
+  /** The Stripe call in flight: written before it is made, cleared once its outcome is recorded. */
+  step: Step | null;
   lastError: string | null;
+  failureCode: string | null;
   meter: Taximeter | null;
-  /** Filled when the final amount is decided, before it is captured. */
+  /** Fixed when the chat ends (or the agent gives up the fee), before anything is captured. */
   final: { amountMinor: number; seconds: number } | null;
   chargedMinor: number;
+  /** The agent pressed "Hang up anyway". */
+  abandon: boolean;
+  /** At the end: owed but not charged (below the minimum, or abandoned). */
+  uncollectedMinor: number;
 };
 
 export type MeterView = { chargeableSeconds: number; accruedMinor: number; paidMinor: number; running: boolean; ended: boolean; currency: string };
@@ -46,14 +67,23 @@ export const newBilling = (config: BillingConfig): Billing => ({
   config,
   phase: "authorising",
   customerId: null,
+  cardId: null,
   hold: null,
+  nextHoldN: 0,
+  step: null,
   lastError: null,
+  failureCode: null,
   meter: null,
   final: null,
   chargedMinor: 0,
+  abandon: false,
+  uncollectedMinor: 0,
 });
 
 type Store = { get(): Billing | undefined; put(b: Billing): void };
+
+/** Enough for one call; a hold whose capture keeps failing is tried again at the next tick or settle. */
+const MAX_STEPS = 8;
 
 export class ChatBilling {
   constructor(
@@ -72,49 +102,74 @@ export class ChatBilling {
     return stripe;
   }
 
-  /** The customer agreed to the pricing and chose a card: hold the amount on it. */
-  async authorise(paymentMethod: string, contact: { name: string | null; email: string | null }, returnUrl: string): Promise<HoldResult> {
+  /** Whether the customer is asked for a card now: before the chat, or after a hold failed. */
+  needsCard(): boolean {
+    const phase = this.store.get()?.phase;
+    return phase === "authorising" || phase === "payment_needed";
+  }
+
+  /**
+   * The customer agreed to the pricing and chose a card (before the chat), or gives another card
+   * for a hold that failed: hold the amount on it. A failed hold's PaymentIntent is confirmed again
+   * with the new card, as Stripe recommends, instead of creating another. `card` "saved" is the
+   * card on file again, to pass 3-D Secure with it.
+   */
+  async authorise(card: string, contact: { name: string | null; email: string | null }, returnUrl: string): Promise<HoldResult> {
     let b = this.store.get()!;
-    if (b.phase !== "authorising") return { status: "authorised", paymentIntentId: b.hold!.paymentIntentId, amountMinor: b.hold!.amountMinor, paymentMethodId: null };
+    if (!this.needsCard()) return { status: "authorised", paymentIntentId: b.hold?.paymentIntentId ?? "", amountMinor: b.hold?.amountMinor ?? 0, paymentMethodId: b.cardId };
+    const paymentMethod = card === "saved" ? b.cardId : card;
+    if (!paymentMethod) return { status: "failed", paymentIntentId: null, code: "no_saved_card", message: "There is no card on file." };
     const stripe = this.stripe();
     if (!b.customerId) {
       b = { ...b, customerId: await createCustomer(stripe, this.chatId, contact, b.config.merchant) };
       this.store.put(b);
     }
-    let result: HoldResult;
-    if (b.hold) {
-      const attempts = b.hold.attempts + 1;
-      this.store.put({ ...b, hold: { ...b.hold, attempts } });
-      result = await retryHold(stripe, { chatId: this.chatId, paymentIntentId: b.hold.paymentIntentId, attempt: attempts, paymentMethod, returnUrl, merchant: b.config.merchant });
-    } else {
-      result = await placeHold(stripe, {
+    const hold = b.hold ?? { n: b.nextHoldN, paymentIntentId: null, amountMinor: b.config.holdMinor, authorised: false, attempts: 0 };
+    if (hold.paymentIntentId) {
+      const attempts = hold.attempts + 1;
+      this.store.put({ ...b, hold: { ...hold, attempts } });
+      return this.recordHold(
+        await retryHold(stripe, { chatId: this.chatId, paymentIntentId: hold.paymentIntentId, attempt: attempts, paymentMethod, returnUrl, merchant: b.config.merchant }),
+      );
+    }
+    this.store.put({ ...b, hold, nextHoldN: Math.max(b.nextHoldN, hold.n + 1) });
+    return this.recordHold(
+      await placeHold(stripe, {
         chatId: this.chatId,
-        n: 0,
-        amountMinor: b.config.holdMinor,
+        n: hold.n,
+        amountMinor: hold.amountMinor,
         currency: b.config.scheme.currency,
         customerId: b.customerId!,
         paymentMethod,
         offSession: false,
         returnUrl,
         merchant: b.config.merchant,
-      });
-    }
-    return this.recordHold(result);
+      }),
+    );
   }
 
   /** Back from 3-D Secure: what does Stripe say about the hold now? */
   async refreshHold(): Promise<HoldResult | null> {
     const b = this.store.get()!;
-    if (!b.hold) return null;
+    if (!b.hold?.paymentIntentId || !this.needsCard()) return null;
     return this.recordHold(await readHold(this.stripe(), b.hold.paymentIntentId, b.config.merchant));
   }
 
   private recordHold(result: HoldResult): HoldResult {
     const b = this.store.get()!;
-    const attempts = b.hold?.attempts ?? 0;
-    const hold = result.paymentIntentId ? { paymentIntentId: result.paymentIntentId, amountMinor: b.config.holdMinor, attempts } : b.hold;
-    if (result.status === "authorised") this.store.put({ ...b, phase: "authorised", hold: { ...hold!, amountMinor: result.amountMinor }, lastError: null });
-    else this.store.put({ ...b, hold, lastError: result.status === "failed" ? result.message : null });
+    const hold = { ...b.hold!, paymentIntentId: result.paymentIntentId ?? b.hold!.paymentIntentId };
+    if (result.status === "authorised") {
+      this.store.put({
+        ...b,
+        phase: "authorised",
+        hold: { ...hold, amountMinor: result.amountMinor, authorised: true },
+        cardId: result.paymentMethodId ?? b.cardId,
+        lastError: null,
+        failureCode: null,
+      });
+    } else {
+      this.store.put({ ...b, hold: { ...hold, authorised: false }, ...failure(result) });
+    }
     return result;
   }
 
@@ -153,70 +208,149 @@ export class ChatBilling {
   }
 
   /**
-   * The chat ended: decide the final amount (once), then capture it from the hold, or release the
-   * hold when nothing is owed. Safe to call again after a crash: the decision and the keys repeat.
+   * A meter tick during the chat: split the bill when the unpaid fee reached the threshold, and
+   * keep a hold on the card. While payment is needed the chat goes on and the meter keeps
+   * counting; nothing more is taken until the customer's new card is authorised.
+   */
+  async tick(now: number, record: RevenueParties): Promise<void> {
+    const b = this.store.get();
+    if (!b?.meter || b.final || (b.phase !== "authorised" && b.phase !== "payment_needed")) return;
+    await this.collect(now, record);
+  }
+
+  /**
+   * The agent gives up the unpaid fee ("Hang up anyway"), only while payment is needed. The
+   * decision is stored here; `settle` then cancels the hold and records the fee as abandoned.
+   */
+  abandon(now: number): boolean {
+    const b = this.store.get();
+    if (b?.phase !== "payment_needed") return false;
+    this.store.put({ ...b, abandon: true, final: b.final ?? this.finalAt(b, now) });
+    return true;
+  }
+
+  private finalAt(b: Billing, now: number): NonNullable<Billing["final"]> {
+    return b.meter ? { amountMinor: accruedMinor(b.meter, now), seconds: chargeableSeconds(b.meter, now) } : { amountMinor: 0, seconds: 0 };
+  }
+
+  /**
+   * The chat ended: fix the final amount (once), capture what is unpaid from the holds and release
+   * the rest. Safe to call again after a crash: the decision is stored and the keys repeat. Ends
+   * in "payment_needed" when a card fails; the customer's next card continues from there.
    */
   async settle(now: number, record: RevenueParties): Promise<Billing> {
     let b = this.store.get()!;
+    if (b.phase === "settled" || b.phase === "abandoned") return b;
     if (b.phase === "authorising") {
       // The customer never got as far as a hold that could pay: nothing to charge.
-      if (b.hold) await releaseHold(this.stripe(), { chatId: this.chatId, paymentIntentId: b.hold.paymentIntentId, merchant: b.config.merchant }).catch(() => undefined);
+      if (b.hold?.paymentIntentId) await releaseHold(this.stripe(), { chatId: this.chatId, paymentIntentId: b.hold.paymentIntentId, merchant: b.config.merchant });
       b = { ...b, phase: "settled" };
       this.store.put(b);
       return b;
     }
-    if (b.phase === "settled") return b;
-    if (!b.final) {
-      const seconds = b.meter ? chargeableSeconds(b.meter, now) : 0;
-      const due = b.meter ? amountDue(b.meter, now, "end", minimumChargeMinor(b.config.scheme.currency)) : 0;
-      b = { ...b, phase: "settling", final: { amountMinor: due, seconds } };
-      this.store.put(b);
-    }
-    const stripe = this.stripe();
-    // More than the hold cannot be captured from it; the shortfall stays on the chat as unpaid
-    // (amount_minor above paid_minor) until split bills collect it during the chat.
-    const amount = Math.min(b.final!.amountMinor, b.hold!.amountMinor);
-    if (amount === 0) {
-      await releaseHold(stripe, { chatId: this.chatId, paymentIntentId: b.hold!.paymentIntentId, merchant: b.config.merchant });
-    } else {
-      const fee = b.config.merchant.stripeAccount ? platformFeeMinor(amount, b.config.account, "service") : null;
-      const captured = await captureHold(stripe, { chatId: this.chatId, n: 0, paymentIntentId: b.hold!.paymentIntentId, amountMinor: amount, applicationFeeMinor: fee, merchant: b.config.merchant });
-      if (!captured.ok) {
-        b = { ...b, phase: "failed", lastError: captured.message };
-        this.store.put(b);
-        return b;
-      }
-      await this.recordRevenue(record, amount, b.final!.amountMinor, b.hold!.paymentIntentId, b.final!.seconds);
-      b = { ...b, meter: b.meter ? recordCharge(b.meter, amount) : null, chargedMinor: b.chargedMinor + amount };
-    }
-    b = { ...b, phase: "settled" };
-    this.store.put(b);
-    return b;
+    if (!b.final) this.store.put({ ...b, final: this.finalAt(b, now) });
+    await this.collect(now, record);
+    return this.store.get()!;
   }
 
-  /** The charge, its ledger lines and the chat's totals in D1; ids derive from the chat, so a retry adds nothing. */
-  private async recordRevenue(
-    record: RevenueParties,
-    amountMinor: number,
-    owedMinor: number,
-    paymentIntentId: string,
-    seconds: number,
-  ): Promise<void> {
+  /** Makes the Stripe calls the plan asks for, one stored step at a time, until it waits or is done. */
+  private async collect(now: number, record: RevenueParties): Promise<void> {
+    for (let i = 0; i < MAX_STEPS; i++) {
+      let b = this.store.get()!;
+      if (!b.step) {
+        const next = nextStep({
+          moment: b.final ? "end" : "tick",
+          unpaidMinor: (b.final?.amountMinor ?? accruedMinor(b.meter!, now)) - b.chargedMinor,
+          thresholdMinor: b.config.scheme.splitThresholdMinor,
+          minimumMinor: minimumChargeMinor(b.config.scheme.currency),
+          hold: b.hold,
+          nextHoldN: b.nextHoldN,
+          holdMinor: b.config.holdMinor,
+          abandon: b.abandon,
+        });
+        if (next.kind === "wait") return;
+        if (next.kind === "done") return this.finish(next.uncollectedMinor);
+        b = { ...b, step: next };
+        this.store.put(b);
+      }
+      await this.perform(b.step!, record, now);
+    }
+  }
+
+  private async perform(step: Step, record: RevenueParties, now: number): Promise<void> {
+    const stripe = this.stripe();
+    const { config } = this.store.get()!;
+    switch (step.kind) {
+      case "capture": {
+        const fee = config.merchant.stripeAccount ? platformFeeMinor(step.amountMinor, config.account, "service") : null;
+        const captured = await captureHold(stripe, { chatId: this.chatId, n: step.n, paymentIntentId: step.paymentIntentId, amountMinor: step.amountMinor, applicationFeeMinor: fee, merchant: config.merchant });
+        if (captured.ok) await this.recordCharge(record, step, now);
+        const b = this.store.get()!;
+        // Either way this hold is spent: a lapsed one is replaced by a new hold on the saved card.
+        this.store.put({ ...b, step: null, hold: null, chargedMinor: b.chargedMinor + (captured.ok ? step.amountMinor : 0) });
+        return;
+      }
+      case "hold": {
+        const b = this.store.get()!;
+        const result: HoldResult = b.cardId
+          ? await placeHold(stripe, {
+              chatId: this.chatId,
+              n: step.n,
+              amountMinor: step.amountMinor,
+              currency: config.scheme.currency,
+              customerId: b.customerId!,
+              paymentMethod: b.cardId,
+              offSession: true,
+              returnUrl: "",
+              merchant: config.merchant,
+            })
+          : { status: "failed", paymentIntentId: null, code: "no_saved_card", message: "There is no card on file." };
+        const hold: Hold = { n: step.n, paymentIntentId: result.paymentIntentId, amountMinor: step.amountMinor, authorised: result.status === "authorised", attempts: 0 };
+        const after = this.store.get()!;
+        this.store.put({
+          ...after,
+          step: null,
+          hold,
+          nextHoldN: step.n + 1,
+          ...(result.status === "authorised" ? { phase: "authorised", lastError: null, failureCode: null } : { phase: "payment_needed", ...failure(result) }),
+        });
+        return;
+      }
+      case "release": {
+        await releaseHold(stripe, { chatId: this.chatId, paymentIntentId: step.paymentIntentId, merchant: config.merchant });
+        this.store.put({ ...this.store.get()!, step: null, hold: null });
+        return;
+      }
+    }
+  }
+
+  /** The end: the chat's totals in D1, and what was not collected, then the last phase. */
+  private async finish(uncollectedMinor: number): Promise<void> {
+    const b = this.store.get()!;
+    await this.recordTotals(uncollectedMinor);
+    this.store.put({ ...b, phase: b.abandon ? "abandoned" : "settled", uncollectedMinor });
+  }
+
+  /** Charge n, its ledger lines and the chat's totals in D1; ids derive from the chat, so a retry adds nothing. */
+  private async recordCharge(record: RevenueParties, step: Extract<Step, { kind: "capture" }>, now: number): Promise<void> {
     const b = this.store.get()!;
     const db = openDb(this.env.DB);
-    const chargeId = `${this.chatId}:0`;
+    const chargeId = `${this.chatId}:${step.n}`;
+    const { amountMinor } = step;
     const currency = b.config.scheme.currency;
+    const so = b.final ?? this.finalAt(b, now);
     const agent = record.agentId
       ? await db.select({ email: users.email, payoutMethod: agentProfiles.payoutMethod }).from(users).leftJoin(agentProfiles, eq(agentProfiles.userId, users.id)).where(eq(users.id, record.agentId)).get()
       : undefined;
     const paid = formatMoney(amountMinor, currency);
-    const time = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    // A split bill pays for the chat so far; the last charge for all of it.
+    const time = `${clock(so.seconds)} of service${b.final ? "" : " so far"}`;
     const mail = (id: string, to: string, subject: string, bodyText: string) =>
       db.insert(emailOutbox).values({ id, companyId: record.companyId, toAddress: to, subject, bodyText }).onConflictDoNothing();
     await db.batch([
       db
         .insert(charges)
-        .values({ id: chargeId, chatId: this.chatId, seq: 0, amountMinor, currency, paymentIntentId, idempotencyKey: `chat:${this.chatId}:charge:0`, status: "succeeded" })
+        .values({ id: chargeId, chatId: this.chatId, seq: step.n, amountMinor, currency, paymentIntentId: step.paymentIntentId, idempotencyKey: `chat:${this.chatId}:charge:${step.n}`, status: "succeeded" })
         .onConflictDoNothing(),
       ...chargeLines(amountMinor, currency, b.config.account, "service").map((line, i) =>
         db
@@ -224,21 +358,64 @@ export class ChatBilling {
           .values({ id: `${chargeId}:${i}`, txnId: chargeId, companyId: record.companyId, chatId: this.chatId, agentId: record.agentId, chargeId, ...line, currency })
           .onConflictDoNothing(),
       ),
-      db.update(chats).set({ currency, chargeableSeconds: seconds, amountMinor: owedMinor, paidMinor: amountMinor }).where(eq(chats.id, this.chatId)),
+      db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor }).where(eq(chats.id, this.chatId)),
       // The customer's receipt and the agent's "new revenue" note (spec), sent by the outbox.
       ...(record.customerEmail
-        ? [mail(`${chargeId}:receipt`, record.customerEmail, `Your receipt from ${record.companyName}`, `You paid ${paid} for ${time} of service (chat ${this.chatId}). Thank you.`)]
+        ? [mail(`${chargeId}:receipt`, record.customerEmail, `Your receipt from ${record.companyName}`, `You paid ${paid} for ${time} (chat ${this.chatId}). Thank you.`)]
         : []),
-      ...(agent ? [mail(`${chargeId}:revenue`, agent.email, `New revenue: ${paid}`, `Your chat ${this.chatId} was charged ${paid} for ${time} of service.`)] : []),
+      ...(agent ? [mail(`${chargeId}:revenue`, agent.email, `New revenue: ${paid}`, `Your chat ${this.chatId} was charged ${paid} for ${time}.`)] : []),
       // A solo agent's 80 % is paid out within five business days.
       ...(b.config.account === "solo" && record.agentId
         ? [
             db
               .insert(payouts)
-              .values({ id: `${chargeId}:payout`, companyId: record.companyId, userId: record.agentId, method: agent?.payoutMethod ?? "stripe", amountMinor: soloPayoutMinor(amountMinor), currency, dueAt: payoutDue(Date.now()) })
+              .values({ id: `${chargeId}:payout`, companyId: record.companyId, userId: record.agentId, method: agent?.payoutMethod ?? "stripe", amountMinor: soloPayoutMinor(amountMinor), currency, dueAt: payoutDue(now) })
+              .onConflictDoNothing(),
+          ]
+        : []),
+    ]);
+  }
+
+  /**
+   * The chat's final totals in D1 (owed, paid, time), and what was owed but not charged as a
+   * charge row of its own: "abandoned" with the reason — below Stripe's minimum, or given up by
+   * the agent after the card failed. The ledger holds only money that moved, so it has no lines
+   * for it; the chat's owed amount above its paid amount shows it as part paid.
+   */
+  private async recordTotals(uncollectedMinor: number): Promise<void> {
+    const b = this.store.get()!;
+    const db = openDb(this.env.DB);
+    const currency = b.config.scheme.currency;
+    const final = b.final ?? { amountMinor: 0, seconds: 0 };
+    const reason = b.abandon ? (b.failureCode ?? "abandoned") : "below_minimum";
+    await db.batch([
+      db.update(chats).set({ currency, chargeableSeconds: final.seconds, amountMinor: final.amountMinor, paidMinor: b.chargedMinor }).where(eq(chats.id, this.chatId)),
+      ...(uncollectedMinor > 0
+        ? [
+            db
+              .insert(charges)
+              .values({
+                id: `${this.chatId}:uncollected`,
+                chatId: this.chatId,
+                seq: b.nextHoldN,
+                amountMinor: uncollectedMinor,
+                currency,
+                idempotencyKey: `chat:${this.chatId}:uncollected`,
+                status: "abandoned",
+                failureCode: reason,
+              })
               .onConflictDoNothing(),
           ]
         : []),
     ]);
   }
 }
+
+/** The failure of a hold as the chat keeps it. */
+function failure(result: HoldResult): Pick<Billing, "lastError" | "failureCode"> {
+  if (result.status === "failed") return { lastError: result.message, failureCode: result.code };
+  if (result.status === "needs_action") return { lastError: "Your bank asks you to confirm this payment (3-D Secure).", failureCode: "authentication_required" };
+  return { lastError: null, failureCode: null };
+}
+
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;

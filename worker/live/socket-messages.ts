@@ -26,6 +26,8 @@ export const chatMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("askAll"), ...headers }),
   // The agent's Start/Resume ("true") or Stop/Pause ("false") of the charges timer.
   z.object({ type: z.literal("timer"), running: z.enum(["true", "false"]).transform((v) => v === "true"), ...headers }),
+  // Automatic charges: the agent gives up a fee the customer's cards could not pay.
+  z.object({ type: z.literal("hangUpAnyway"), ...headers }),
   // Recording: the agent asks, the customer allows or refuses, and the agent's recorder says what
   // it does so that the customer sees it (worker/live/chat-recording.ts).
   z.object({ type: z.literal("recording"), action: z.enum(["ask", "allow", "refuse", "start", "pause", "resume", "stop"]), ...headers }),

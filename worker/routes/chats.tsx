@@ -10,7 +10,7 @@ import { chats, customerRequests } from "../db/schema";
 import { sameSiteSocket } from "../http/csrf";
 import { AppError, notFound } from "../http/errors";
 import { stripeTestMode } from "../adapters/stripe";
-import { AuthorisePage, TEST_CARDS } from "../../views/AuthorisePage";
+import { AuthorisePage, SAVED_CARD, TEST_CARDS } from "../../views/AuthorisePage";
 import { relaySocket } from "../http/socket";
 import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved } from "../../views/CustomerChat";
@@ -22,10 +22,10 @@ const requestForm = z.object({
   body: z.string().trim().max(2000, "Use at most 2000 characters.").optional(),
 });
 
-const authoriseForm = z.object({
-  agree: z.literal("on", { error: "Please agree to the price first." }),
-  paymentMethod: z.enum(TEST_CARDS.map((card) => card.id) as [string, ...string[]], { error: "Choose a card." }),
-});
+const cardChoice = z.enum([SAVED_CARD, ...TEST_CARDS.map((card) => card.id)] as [string, ...string[]], { error: "Choose a card." });
+// The price is agreed once, before the chat; a card given after a failed hold needs only the card.
+const authoriseForm = z.object({ agree: z.literal("on", { error: "Please agree to the price first." }), paymentMethod: cardChoice });
+const cardForm = z.object({ paymentMethod: cardChoice });
 
 const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
 
@@ -49,11 +49,19 @@ export const chatRoutes = new Hono<AppEnv>()
     }
     return c.render(<CustomerChatPage init={view.init} />);
   })
-  // Automatic charges: the customer agrees and authorises a hold on a card (test cards in test mode).
+  // Automatic charges, payment needed: the customer gives another card for the hold that failed.
+  .get("/:chatId/card", async (c) => {
+    const { chatId, view } = await customerChat(c);
+    if (!view) throw notFound("chat");
+    if (view.billing?.phase !== "payment_needed") return c.redirect(`/chats/${chatId}`, 303);
+    return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} />);
+  })
+  // Automatic charges: the customer agrees and authorises a hold on a card (test cards in test
+  // mode), before the chat or after a hold failed.
   .post("/:chatId/authorise", async (c) => {
     const { chatId, token, view } = await customerChat(c);
     if (!view || !token) throw notFound("chat");
-    const form = authoriseForm.safeParse(await c.req.parseBody());
+    const form = (view.billing?.phase === "payment_needed" ? cardForm : authoriseForm).safeParse(await c.req.parseBody());
     const again = (error: string) => {
       c.status(422);
       return c.render(<AuthorisePage init={view.init} billing={view.billing!} testMode={stripeTestMode(c.env)} error={error} />);

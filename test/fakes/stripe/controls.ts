@@ -5,6 +5,13 @@ import type { FakeStripeState, Store } from "./store";
 import type { Account, DeliveryRecord, Dispute, PaymentIntent, StripeEvent } from "./types";
 import type { FetchLike, SignedWebhook, WebhookEndpoint } from "./webhooks";
 
+/**
+ * A dropped connection to Stripe for requests whose path matches `path` (a regular expression):
+ * "before" the request reaches Stripe, or "after" Stripe did the work (its idempotent result is
+ * stored) and before the answer arrives. Lasts until cleared, so client retries fail too.
+ */
+export type Interruption = { method: string; path: string; when: "before" | "after" };
+
 export type PaymentMethodOutcome = "succeeds" | "authentication_required" | Decline | (string & {});
 
 export interface FakeStripeControls {
@@ -30,6 +37,9 @@ export interface FakeStripeControls {
    * a decline code ("insufficient_funds", "generic_decline", "expired_card"…) or a full Decline.
    */
   setPaymentMethodOutcome(paymentMethodId: string, outcome: PaymentMethodOutcome | null): void;
+  /** Drops the connection for matching requests (as if the caller crashed or the network failed) until cleared. */
+  interrupt(rule: { method?: string; path: string; when: "before" | "after" }): void;
+  clearInterruptions(): void;
   /** The card holder disputes a captured charge: charge.dispute.created. */
   createDispute(chargeId: string, options?: { reason?: string; amount?: number }): Dispute;
 

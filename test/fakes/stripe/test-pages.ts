@@ -92,6 +92,17 @@ export async function handleTestRoute(request: Request, controls: FakeStripeCont
       controls.setPaymentMethodOutcome(m[1] ?? "", form.get("outcome") ?? "succeeds");
       return json({ ok: true });
     }
+    if (path === "/_fake/interrupt" && request.method === "POST") {
+      const when = form.get("when");
+      const pattern = form.get("path");
+      if (!pattern || (when !== "before" && when !== "after")) return json({ error: "path and when (before|after) are required" }, 400);
+      controls.interrupt({ method: form.get("method") ?? "POST", path: pattern, when });
+      return json({ ok: true });
+    }
+    if (path === "/_fake/interrupt/clear" && request.method === "POST") {
+      controls.clearInterruptions();
+      return json({ ok: true });
+    }
     if ((m = path.match(/^\/_fake\/charges\/(ch_\w+)\/dispute$/)) && request.method === "POST")
       return json(controls.createDispute(m[1] ?? "", { reason: form.get("reason") ?? undefined }));
 
