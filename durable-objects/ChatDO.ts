@@ -6,6 +6,7 @@ import { ChatRecording } from "../worker/live/chat-recording";
 import type { CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
+import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } from "../worker/live/chat-invoices";
 import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../worker/live/chat-billing";
 import type { HoldResult } from "../worker/billing/payments";
 import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotice, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
@@ -116,6 +117,18 @@ export class ChatDO extends DurableObject<Env> {
     else await this.collect();
   }
 
+  /** Manual payment request: the customer's Pay Now with a card. */
+  async payInvoice(token: string, n: number, paymentMethod: string, returnUrl: string): Promise<PayOutcome | null> {
+    if (!(await this.customerView(token))) return null;
+    return this.invoices().pay(n, paymentMethod, returnUrl);
+  }
+
+  /** Back from 3-D Secure for an invoice (`token`), or a Stripe webhook about its payment (no token). */
+  async invoicePaymentChanged(token: string | null, n: number): Promise<PayOutcome | null> {
+    if (token !== null && !(await this.customerView(token))) return null;
+    return this.invoices().refresh(n);
+  }
+
   /** Sends the chat to its room's queue (once). */
   private async release(): Promise<void> {
     const enqueue = this.kv.get<EnqueueRequest>("enqueue");
@@ -140,6 +153,7 @@ export class ChatDO extends DurableObject<Env> {
     if (agentId) {
       if (this.agent()?.agentId !== agentId) return new Response("not your chat", { status: 403 });
       attachment = { party: "agent", userId: agentId };
+      await this.invoices().permit(agentId);
     } else {
       const token = request.headers.get("x-parley-customer-token") ?? "";
       if ((await sha256Hex(token)) !== init.customerTokenHash) return new Response("not your chat", { status: 403 });
@@ -212,6 +226,10 @@ export class ChatDO extends DurableObject<Env> {
       }
       case "recording":
         return this.recording().handle(ws, party, message.action, Date.now());
+      case "invoice":
+      case "service":
+      case "buyAgain":
+        return this.invoices().handle(ws, party, message, Date.now());
       default:
         assertNever(message);
     }
@@ -291,6 +309,7 @@ export class ChatDO extends DurableObject<Env> {
     this.kv.put("endedBy", by);
     await this.ctx.storage.deleteAlarm();
     this.kv.delete("deadlines");
+    await this.invoices().chatEnded();
     const messages = this.messages();
     const agent = this.agent();
     await finishChatRecord(this.env.DB, init, status === "waiting" ? "missed" : "ended", by, messages);
@@ -317,6 +336,7 @@ export class ChatDO extends DurableObject<Env> {
         await this.collect();
       }
       if (name === "settle") await this.settle();
+      if (name.startsWith(INVOICE_DEADLINE)) await this.invoices().deadline(name, now);
     }
     await this.armAlarm();
   }
@@ -428,6 +448,20 @@ export class ChatDO extends DurableObject<Env> {
     this.sendCallState();
   }
 
+  private invoices(): ChatInvoices {
+    return new ChatInvoices({
+      env: this.env,
+      init: this.init()!,
+      get: () => this.kv.get("invoicing"),
+      put: (state) => this.kv.put("invoicing", state),
+      connected: () => this.status() === "connected",
+      agentId: () => this.agent()?.agentId ?? null,
+      send: (party, html) => this.send(party, html),
+      setDeadline: (name, at) => this.setDeadline(name, at),
+      clearDeadline: (name) => this.clearDeadline(name),
+    });
+  }
+
   private messages(): TranscriptLine[] {
     return this.ctx.storage.sql.exec<TranscriptLine>("select seq, sender, body, at from messages order by seq").toArray();
   }
@@ -444,6 +478,7 @@ export class ChatDO extends DurableObject<Env> {
       meter: this.billing()?.view(Date.now()) ?? null,
       billing: this.kv.get<Billing>("billing") ?? null,
       endedBy: this.kv.get<EndedBy>("endedBy") ?? null,
+      invoices: this.invoices().view(party, Date.now()),
       call: this.media().view(party),
     };
     return chatSnapshot(view, party, this.messages()) + this.recording().panel(party);

@@ -74,6 +74,7 @@ export function AgentChatPanel({ chatId }: { chatId: string }) {
       <div id={`call-${chatId}`}></div>
       <div id={`transcript-${chatId}`} class="transcript"></div>
       <div id={`meter-${chatId}`}></div>
+      <div id={`invoices-${chatId}`}></div>
       <RecordingSlot chatId={chatId} />
       <div id={`typing-${chatId}`} class="typing"></div>
       <div id={`composer-${chatId}`}></div>

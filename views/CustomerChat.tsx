@@ -16,6 +16,7 @@ export function CustomerChatPage({ init }: { init: ChatInit }) {
           <div id={`call-${id}`}></div>
           <div id={`transcript-${id}`} class="transcript"></div>
           <div id={`meter-${id}`}></div>
+          <div id={`invoices-${id}`}></div>
           <div id={`recording-${id}`}></div>
           <div id={`typing-${id}`} class="typing"></div>
           <div id={`composer-${id}`}></div>

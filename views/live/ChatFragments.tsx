@@ -3,6 +3,8 @@ import type { AgentCard, ChatInit } from "../../worker/live/types";
 import type { Billing, MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
 import { toHtml } from "./render";
+import { InvoicePanel } from "./InvoiceFragments";
+import type { InvoicesView } from "../../worker/live/chat-invoices";
 import type { CallView } from "../../worker/live/chat-media";
 import { CallPanel } from "./CallFragments";
 
@@ -22,6 +24,8 @@ export type ChatView = {
   meter: MeterView | null;
   billing: Billing | null;
   endedBy: "customer" | "agent" | "timeout" | "system" | null;
+  /** Manual payment requests: the latest invoice, its receipt and service countdown, the agent's form. */
+  invoices: InvoicesView | null;
   /** Voice, video and screen sharing: what each party sends (a refreshed page restores it). */
   call: CallView | null;
 };
@@ -222,6 +226,7 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
         {view.status === "ended" ? <Notice text={endedText(party, view.endedBy)} tone="info" /> : null}
       </div>
       {view.meter && view.billing ? <MeterPanel init={view.init} party={party} meter={view.meter} billing={view.billing} /> : null}
+      {view.invoices ? <InvoicePanel view={view.invoices} /> : null}
       <div id={`typing-${id}`} class="typing"></div>
       {view.status === "connected" ? <Composer chatId={id} /> : <div id={`composer-${id}`}></div>}
       <Controls view={view} party={party} />

@@ -9,6 +9,7 @@ export const MAX_TEXT = 4000;
 export const MAX_SIGNAL_BYTES = 32 * 1024;
 
 const headers = { HEADERS: z.record(z.string(), z.unknown()).optional() };
+const invoiceNumber = z.string().regex(/^\d{1,6}$/).transform(Number);
 /** One page's id in a call (random, made by the page). */
 const clientId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);
 
@@ -26,6 +27,20 @@ export const chatMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("askAll"), ...headers }),
   // The agent's Start/Resume ("true") or Stop/Pause ("false") of the charges timer.
   z.object({ type: z.literal("timer"), running: z.enum(["true", "false"]).transform((v) => v === "true"), ...headers }),
+  // Manual payment requests: the agent's invoice form (checked in worker/billing/invoice.ts, so
+  // that a refused form comes back with its own messages), Service Starts / Finished, and the
+  // customer's Buy another session.
+  z.object({
+    type: z.literal("invoice"),
+    kind: z.string().max(20).default(""),
+    description: z.string().max(1000).default(""),
+    amount: z.string().max(40).default(""),
+    currency: z.string().max(8).default(""),
+    minutes: z.string().max(10).default(""),
+    ...headers,
+  }),
+  z.object({ type: z.literal("service"), action: z.enum(["start", "finish"]), invoice: invoiceNumber, ...headers }),
+  z.object({ type: z.literal("buyAgain"), invoice: invoiceNumber, ...headers }),
   // Automatic charges: the agent gives up a fee the customer's cards could not pay.
   z.object({ type: z.literal("hangUpAnyway"), ...headers }),
   // Recording: the agent asks, the customer allows or refuses, and the agent's recorder says what

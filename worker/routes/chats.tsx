@@ -14,6 +14,7 @@ import { AuthorisePage, SAVED_CARD, TEST_CARDS } from "../../views/AuthorisePage
 import { relaySocket } from "../http/socket";
 import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved } from "../../views/CustomerChat";
+import { INVOICE_TEST_CARDS } from "../../views/live/InvoiceFragments";
 
 const chatIdParam = z.uuid();
 const requestForm = z.object({
@@ -26,6 +27,11 @@ const cardChoice = z.enum([SAVED_CARD, ...TEST_CARDS.map((card) => card.id)] as 
 // The price is agreed once, before the chat; a card given after a failed hold needs only the card.
 const authoriseForm = z.object({ agree: z.literal("on", { error: "Please agree to the price first." }), paymentMethod: cardChoice });
 const cardForm = z.object({ paymentMethod: cardChoice });
+
+const invoiceParam = z.string().regex(/^\d{1,6}$/).transform(Number);
+const payForm = z.object({
+  paymentMethod: z.enum(INVOICE_TEST_CARDS.map((card) => card.id) as [string, ...string[]], { error: "Choose a card." }),
+});
 
 const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
 
@@ -85,6 +91,36 @@ export const chatRoutes = new Hono<AppEnv>()
     const fresh = (await customerChat(c)).view!;
     c.status(422);
     return c.render(<AuthorisePage init={fresh.init} billing={fresh.billing!} testMode={stripeTestMode(c.env)} error="Your bank did not confirm the payment. Please try again or use another card." />);
+  })
+  // Manual payment request: the customer pays an invoice of this chat with Pay Now (test cards in
+  // test mode). The panel comes back for htmx to swap; the ChatDO also sends it to both parties.
+  .post("/:chatId/invoices/:n/pay", async (c) => {
+    const { chatId, token, view } = await customerChat(c);
+    const n = invoiceParam.safeParse(c.req.param("n"));
+    if (!view || !token || !n.success) throw notFound("payment request");
+    if (!stripeTestMode(c.env)) throw new AppError("bad_request", "Cards are taken with Stripe's Payment Element, which is not available on this server.");
+    const form = payForm.safeParse(await c.req.parseBody());
+    if (!form.success) throw new AppError("bad_request", form.error.issues[0]!.message);
+    const origin = new URL(c.req.url).origin;
+    const outcome = await chatStub(c.env, chatId).payInvoice(token, n.data, form.data.paymentMethod, `${origin}/chats/${chatId}/invoices/${n.data}/authenticated`);
+    if (!outcome) throw notFound("payment request");
+    if (outcome.status === "refused") throw new AppError("conflict", outcome.message ?? "This payment request cannot be paid now.");
+    if (outcome.status === "needs_action" && outcome.redirectUrl) {
+      // The bank's 3-D Secure page is a whole page: htmx navigates there, a plain form is redirected.
+      if (!c.req.header("hx-request")) return c.redirect(outcome.redirectUrl, 303);
+      c.header("HX-Redirect", outcome.redirectUrl);
+      return c.body(null, 204);
+    }
+    if (outcome.status === "failed") c.status(422);
+    return c.html(outcome.html);
+  })
+  // Back from 3-D Secure: the ChatDO asks Stripe how it went; the chat page shows the outcome.
+  .get("/:chatId/invoices/:n/authenticated", async (c) => {
+    const { chatId, token, view } = await customerChat(c);
+    const n = invoiceParam.safeParse(c.req.param("n"));
+    if (!view || !token || !n.success) throw notFound("payment request");
+    await chatStub(c.env, chatId).invoicePaymentChanged(token, n.data);
+    return c.redirect(`/chats/${chatId}`, 303);
   })
   .get("/:chatId/ws", sameSiteSocket, async (c) => {
     if (c.req.header("upgrade") !== "websocket") return c.text("Expected a WebSocket.", 426);

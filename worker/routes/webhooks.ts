@@ -21,5 +21,11 @@ export const webhookRoutes = new Hono<AppEnv>().post("/stripe", async (c) => {
     throw new AppError("bad_request", "The webhook signature does not match.");
   }
   const applied = await applyStripeEvent(openDb(c.env.DB), event);
+  // A paid invoice the chat has not heard of (the customer left during 3-D Secure): the chat
+  // asks Stripe and records it, once, under the invoice's own ids.
+  if (applied && event.type === "payment_intent.succeeded") {
+    const { chat_id: chatId, invoice } = event.data.object.metadata ?? {};
+    if (chatId && invoice) await c.env.CHAT.get(c.env.CHAT.idFromName(chatId)).invoicePaymentChanged(null, Number(invoice));
+  }
   return c.json({ received: true, duplicate: !applied });
 });

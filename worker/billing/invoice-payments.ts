@@ -1,0 +1,76 @@
+import type Stripe from "stripe";
+import type { InvoiceTerms } from "./invoice";
+import type { Merchant } from "./payments";
+
+// The Stripe calls of a manual payment request. The PaymentIntent is created once per invoice
+// with the fixed terms (key `chat:{id}:invoice:{n}`), so a repeat after a crash returns the same
+// one; each card the customer tries is a confirmation of it with a key of its own.
+
+export type InvoicePayment =
+  | { status: "paid"; paymentIntentId: string; amountMinor: number }
+  | { status: "needs_action"; paymentIntentId: string; redirectUrl: string | null }
+  | { status: "failed"; paymentIntentId: string; code: string; message: string };
+
+/** A declined card (or one that needs authentication off-session) as a value; anything else is thrown on. */
+function cardError(err: unknown): { code: string; message: string } | null {
+  const e = err as { type?: string; code?: string; decline_code?: string; message?: string };
+  return e?.type === "StripeCardError" ? { code: e.decline_code ?? e.code ?? "card_declined", message: e.message ?? "The card was declined." } : null;
+}
+
+const account = (merchant: Merchant): Stripe.RequestOptions => (merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {});
+
+/** Automatic capture: the money moves as soon as the card is confirmed. */
+export async function createInvoicePayment(
+  stripe: Stripe,
+  p: { chatId: string; n: number; terms: InvoiceTerms; applicationFeeMinor: number | null; merchant: Merchant },
+): Promise<string> {
+  const pi = await stripe.paymentIntents.create(
+    {
+      amount: p.terms.amountMinor,
+      currency: p.terms.currency.toLowerCase(),
+      description: p.terms.description,
+      // Cards only: no redirect-based methods; 3-D Secure still comes back as requires_action.
+      allowed_payment_method_types: ["card"],
+      ...(p.applicationFeeMinor !== null ? { application_fee_amount: p.applicationFeeMinor } : {}),
+      metadata: { chat_id: p.chatId, invoice: String(p.n), kind: p.terms.kind },
+    },
+    { idempotencyKey: `chat:${p.chatId}:invoice:${p.n}`, ...account(p.merchant) },
+  );
+  return pi.id;
+}
+
+function paymentResult(pi: Stripe.PaymentIntent): InvoicePayment {
+  if (pi.status === "succeeded") return { status: "paid", paymentIntentId: pi.id, amountMinor: pi.amount_received };
+  if (pi.status === "requires_action") return { status: "needs_action", paymentIntentId: pi.id, redirectUrl: pi.next_action?.redirect_to_url?.url ?? null };
+  const error = pi.last_payment_error;
+  return {
+    status: "failed",
+    paymentIntentId: pi.id,
+    code: error?.decline_code ?? error?.code ?? pi.status,
+    message: error?.message ?? (pi.status === "requires_payment_method" ? "The payment was not completed." : "The card could not be charged."),
+  };
+}
+
+/** Pays the invoice with one card; `attempt` numbers the cards tried, so each has its own key. */
+export async function confirmInvoicePayment(
+  stripe: Stripe,
+  p: { chatId: string; n: number; paymentIntentId: string; attempt: number; paymentMethod: string; returnUrl: string; merchant: Merchant },
+): Promise<InvoicePayment> {
+  try {
+    const pi = await stripe.paymentIntents.confirm(
+      p.paymentIntentId,
+      { payment_method: p.paymentMethod, return_url: p.returnUrl },
+      { idempotencyKey: `chat:${p.chatId}:invoice:${p.n}:confirm:${p.attempt}`, ...account(p.merchant) },
+    );
+    return paymentResult(pi);
+  } catch (err) {
+    const failure = cardError(err);
+    if (!failure) throw err;
+    return { status: "failed", paymentIntentId: p.paymentIntentId, code: failure.code, message: failure.message };
+  }
+}
+
+/** What Stripe says now: after 3-D Secure, or when a webhook reports the payment. */
+export async function readInvoicePayment(stripe: Stripe, paymentIntentId: string, merchant: Merchant): Promise<InvoicePayment> {
+  return paymentResult(await stripe.paymentIntents.retrieve(paymentIntentId, {}, account(merchant)));
+}

@@ -1,0 +1,143 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { openDb } from "../adapters/db";
+import { merchantFor } from "../billing/connect";
+import { formatMoney } from "../billing/currency";
+import { chargeLines, payoutDue, soloPayoutMinor, type AccountType } from "../billing/fees";
+import { INVOICE_KINDS, durationText, type InvoiceTerms } from "../billing/invoice";
+import type { Merchant } from "../billing/payments";
+import { agentProfiles, charges, chats, companies, emailOutbox, invoices, ledgerEntries, payouts, users } from "../db/schema";
+
+// D1 records of manual payment requests. Every id derives from the chat and the invoice number,
+// so writing the same payment twice (a retry, a webhook after the page) adds nothing.
+
+export const invoiceId = (chatId: string, n: number) => `${chatId}:${n}`;
+export const invoiceChargeId = (chatId: string, n: number) => `${chatId}:invoice:${n}`;
+
+/** Who may invoice in this chat, and on whose Stripe account: read when it matters, not cached. */
+export type InvoicingRights = { allowed: boolean; account: AccountType; merchant: Merchant };
+
+/**
+ * The agent may send payment requests only when the system administrator enabled their Manual
+ * Payment Request and the chat's room takes manual payment requests.
+ */
+export async function invoicingRights(d1: D1Database, chatId: string, agentId: string): Promise<InvoicingRights> {
+  const row = await openDb(d1)
+    .select({
+      mode: chats.chargingMode,
+      permitted: agentProfiles.manualPaymentAllowed,
+      account: companies.accountType,
+      stripeAccountId: companies.stripeAccountId,
+      ready: companies.stripeAccountReady,
+    })
+    .from(chats)
+    .innerJoin(companies, eq(companies.id, chats.companyId))
+    .leftJoin(agentProfiles, eq(agentProfiles.userId, agentId))
+    .where(eq(chats.id, chatId))
+    .get();
+  const merchant = row ? merchantFor({ accountType: row.account, stripeAccountId: row.stripeAccountId, stripeAccountReady: row.ready }) : null;
+  // A company that is not connected cannot take payments: no button (its paid rooms take no chats either).
+  if (!row || !merchant) return { allowed: false, account: row?.account ?? "company", merchant: { stripeAccount: null } };
+  return { allowed: row.mode === "manual" && row.permitted === true, account: row.account, merchant };
+}
+
+export async function saveInvoiceIssued(d1: D1Database, chatId: string, agentId: string, n: number, terms: InvoiceTerms): Promise<void> {
+  await openDb(d1)
+    .insert(invoices)
+    .values({
+      id: invoiceId(chatId, n),
+      chatId,
+      agentId,
+      kind: terms.kind,
+      description: terms.description,
+      amountMinor: terms.amountMinor,
+      currency: terms.currency,
+      durationSeconds: terms.durationSeconds,
+    })
+    .onConflictDoNothing();
+}
+
+/** Requests nobody paid: replaced by a newer one, or left open when the chat ended. */
+export async function saveInvoicesWithdrawn(d1: D1Database, chatId: string, numbers: number[]): Promise<void> {
+  if (numbers.length === 0) return;
+  const db = openDb(d1);
+  await db
+    .update(invoices)
+    .set({ status: "canceled" })
+    .where(and(inArray(invoices.id, numbers.map((n) => invoiceId(chatId, n))), eq(invoices.status, "open")));
+}
+
+export type PaidInvoice = {
+  chatId: string;
+  companyId: string;
+  companyName: string;
+  agentId: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  n: number;
+  terms: InvoiceTerms;
+  account: AccountType;
+  paymentIntentId: string;
+  paidAt: number;
+  /** What this chat's paid invoices in this currency add up to, this one included. */
+  chatPaidMinor: number;
+};
+
+/**
+ * The payment, its ledger lines (with Parley's fee for the kind of sale), the chat's totals, the
+ * customer's receipt and the agent's "new revenue" note, and a solo agent's payout, in one batch.
+ */
+export async function recordInvoicePaid(d1: D1Database, p: PaidInvoice): Promise<void> {
+  const db = openDb(d1);
+  const chargeId = invoiceChargeId(p.chatId, p.n);
+  const { amountMinor, currency, kind } = p.terms;
+  const agent = await db
+    .select({ email: users.email, payoutMethod: agentProfiles.payoutMethod })
+    .from(users)
+    .leftJoin(agentProfiles, eq(agentProfiles.userId, users.id))
+    .where(eq(users.id, p.agentId))
+    .get();
+  const paid = formatMoney(amountMinor, currency);
+  const what = `${INVOICE_KINDS[kind]}: ${p.terms.description}${p.terms.durationSeconds ? ` (${durationText(p.terms.durationSeconds)})` : ""}`;
+  const mail = (id: string, to: string, subject: string, bodyText: string) =>
+    db.insert(emailOutbox).values({ id, companyId: p.companyId, toAddress: to, subject, bodyText }).onConflictDoNothing();
+  await db.batch([
+    db.update(invoices).set({ status: "paid", paymentIntentId: p.paymentIntentId, paidAt: p.paidAt }).where(eq(invoices.id, invoiceId(p.chatId, p.n))),
+    db
+      .insert(charges)
+      .values({
+        id: chargeId,
+        chatId: p.chatId,
+        invoiceId: invoiceId(p.chatId, p.n),
+        seq: p.n,
+        kind,
+        amountMinor,
+        currency,
+        paymentIntentId: p.paymentIntentId,
+        idempotencyKey: `chat:${p.chatId}:invoice:${p.n}`,
+        status: "succeeded",
+      })
+      .onConflictDoNothing(),
+    ...chargeLines(amountMinor, currency, p.account, kind).map((line, i) =>
+      db
+        .insert(ledgerEntries)
+        .values({ id: `${chargeId}:${i}`, txnId: chargeId, companyId: p.companyId, chatId: p.chatId, agentId: p.agentId, chargeId, ...line, currency })
+        .onConflictDoNothing(),
+    ),
+    db.update(chats).set({ currency, amountMinor: p.chatPaidMinor, paidMinor: p.chatPaidMinor }).where(eq(chats.id, p.chatId)),
+    ...(p.customerEmail
+      ? [mail(`${chargeId}:receipt`, p.customerEmail, `Your receipt from ${p.companyName}`, `You paid ${paid} for ${what} (chat ${p.chatId}). Thank you.`)]
+      : []),
+    ...(agent
+      ? [mail(`${chargeId}:revenue`, agent.email, `New revenue: ${paid}`, `${p.customerName ?? "Your customer"} paid ${paid} for ${what} in chat ${p.chatId}.`)]
+      : []),
+    // A solo agent's 80 % is paid out within five business days.
+    ...(p.account === "solo"
+      ? [
+          db
+            .insert(payouts)
+            .values({ id: `${chargeId}:payout`, companyId: p.companyId, userId: p.agentId, method: agent?.payoutMethod ?? "stripe", amountMinor: soloPayoutMinor(amountMinor), currency, dueAt: payoutDue(p.paidAt) })
+            .onConflictDoNothing(),
+        ]
+      : []),
+  ]);
+}
