@@ -25,6 +25,14 @@ describe("a new company's administrator", () => {
     expect(await page.locator("#payments-warning").innerText()).toContain("Customers cannot pay in this room yet.");
     await screenshot(page, "room-settings-payments-warning");
 
+    // A customer of that room is told why the chat cannot start, instead of a card form that cannot work.
+    const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 800 } })).newPage();
+    await customer.goto(`${baseUrl}/c/acme-connect/GENERAL`);
+    await customer.getByLabel("Your name").fill("Erin Early");
+    await customer.getByRole("button", { name: "Chat" }).click();
+    await customer.getByText("Acme Tutors takes card payments in this room and has not finished setting them up").waitFor();
+    await screenshot(customer, "customer-paid-room-not-ready");
+
     await page.getByRole("link", { name: "Payments" }).first().click();
     await page.waitForURL(`${baseUrl}/admin/payments`);
     expect(await page.locator(".connect-card .badge").innerText()).toBe("Not connected");

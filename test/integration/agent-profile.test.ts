@@ -5,6 +5,7 @@ import { seedDemo } from "../../worker/demo/seed";
 import { count, errorNextTo, roomId, signedIn, userId } from "./fixtures";
 import { signUpAs, Browser } from "./client";
 import { Customer } from "./live";
+import { connectStripe } from "./stripe";
 
 // The profile form as the page sends it. The demo company has a room that allows agents' own
 // pricing, so the page carries the pricing fields too (own pricing off, the default scheme).
@@ -145,6 +146,7 @@ describe("Service charges in the private profile", () => {
     expect(page).not.toContain("Your private room uses the settings of");
 
     // A customer of Alice's private room agrees to her price, and her threshold is the hold.
+    await connectStripe("demo"); // a company's paid rooms take chats once its Stripe account is ready
     const customer = new Customer();
     const chat = await customer.startChat("/c/demo/~alice-martin");
     const customerPage = await (await customer.browser.get(`/chats/${chat.id}`)).text();
