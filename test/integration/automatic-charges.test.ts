@@ -1,35 +1,21 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Customer, later, setRoom, team, answer, type Agent } from "./live";
+import { Customer, later, answer } from "./live";
+import { authorise as submitCard, holdsOf, paidPath as path, paidRoom, ROOM } from "./paid-chats";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
-import { connectStripe, stripeJson } from "./stripe";
 
 // Automatic charges against the fake Stripe (the Worker's outbound requests all go to it).
-const ROOM = "PAID";
-const path = (slug: string) => `/c/${slug}/${ROOM}`;
 
-type FakePI = { id: string; status: string; amount: number; amount_capturable: number; amount_received: number; metadata: Record<string, string> };
-
-/** The chat's PaymentIntent, on its company's connected account (direct charges). */
-async function paymentIntentOf(chatId: string): Promise<FakePI> {
-  const company = await env.DB.prepare("select c.stripe_account_id account from chats ch join companies c on c.id = ch.company_id where ch.id = ?").bind(chatId).first<{ account: string }>();
-  const list = await stripeJson<{ data: FakePI[] }>("/v1/payment_intents?limit=100", { account: company!.account });
-  const pi = list.data.find((p) => p.metadata.chat_id === chatId);
+async function paymentIntentOf(chatId: string) {
+  const [pi] = await holdsOf(chatId);
   if (!pi) throw new Error(`no PaymentIntent for chat ${chatId}`);
   return pi;
-}
-
-async function paidRoom(slug: string, settings = "phone_timer_start = 0") {
-  const { company, agents } = await team(slug, ["Alice Martin"], { rooms: [ROOM] });
-  await setRoom(slug, ROOM, `charging_mode = 'automatic', pricing_currency = 'EUR', pricing_block_price_minor = 1000, pricing_block_minutes = 5, authorisation_amount_minor = 5000, ${settings}`);
-  await connectStripe(slug); // a company takes payments on its own Stripe account
-  return { company, alice: agents[0] as Agent };
 }
 
 async function authorise(customer: Customer, chatId: string, paymentMethod: string, agree = true): Promise<Response> {
   const page = await customer.browser.get(`/chats/${chatId}`);
   expect(page.status).toBe(200);
-  return customer.browser.post(`/chats/${chatId}/authorise`, { paymentMethod, ...(agree ? { agree: "on" } : {}) }, { from: `/chats/${chatId}` });
+  return submitCard(customer, chatId, paymentMethod, agree);
 }
 
 afterEach(async () => {

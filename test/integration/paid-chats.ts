@@ -2,6 +2,7 @@ import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { expect } from "vitest";
 import { Customer, answer, setRoom, team, type Agent } from "./live";
 import type { LiveSocket } from "./sockets";
+import { connectStripe, stripeApi, stripeJson } from "./stripe";
 
 // Chats in a room with automatic charges, against the fake Stripe (the Worker's outbound requests
 // all go to it; tests read and steer it over the same route, http://stripe.fake/_fake/…).
@@ -9,18 +10,13 @@ import type { LiveSocket } from "./sockets";
 export const ROOM = "PAID";
 export const paidPath = (slug: string) => `/c/${slug}/${ROOM}`;
 
-const stripeFake = (path: string, init: RequestInit = {}) =>
-  fetch(`http://stripe.fake${path}`, { ...init, headers: { authorization: "Bearer sk_test_parley_fake", "content-type": "application/x-www-form-urlencoded", ...init.headers } });
-
 /**
  * A company with its Stripe account connected (charges are direct charges on it), whose agent
  * Alice serves the room PAID, priced at EUR 10 per 5 minutes unless `settings` say otherwise.
  */
 export async function paidRoom(slug: string, settings = "phone_timer_start = 0") {
   const { company, agents } = await team(slug, ["Alice Martin"], { rooms: [ROOM] });
-  const account = (await (await stripeFake("/v1/accounts", { method: "POST", body: "type=standard" })).json()) as { id: string };
-  expect((await stripeFake(`/_fake/accounts/${account.id}/complete_onboarding`, { method: "POST" })).status).toBe(200);
-  await env.DB.prepare("update companies set stripe_account_id = ?, stripe_account_ready = 1 where slug = ?").bind(account.id, slug).run();
+  await connectStripe(slug);
   await setRoom(slug, ROOM, `charging_mode = 'automatic', pricing_currency = 'EUR', pricing_block_price_minor = 1000, pricing_block_minutes = 5, authorisation_amount_minor = 5000, ${settings}`);
   return { company, alice: agents[0] as Agent };
 }
@@ -65,7 +61,7 @@ export type FakePI = {
 /** The chat's holds at Stripe (on the company's account), by their number. */
 export async function holdsOf(chatId: string): Promise<FakePI[]> {
   const company = await env.DB.prepare("select stripe_account_id as account from companies where id = (select company_id from chats where id = ?)").bind(chatId).first<{ account: string }>();
-  const list = (await (await stripeFake("/v1/payment_intents?limit=100", { headers: { "stripe-account": company!.account } })).json()) as { data: FakePI[] };
+  const list = await stripeJson<{ data: FakePI[] }>("/v1/payment_intents?limit=100", { account: company!.account });
   return list.data.filter((p) => p.metadata.chat_id === chatId).sort((a, b) => Number(a.metadata.hold) - Number(b.metadata.hold));
 }
 
@@ -73,27 +69,27 @@ type RequestRecord = { method: string; path: string; idempotencyKey: string | nu
 
 /** Requests that reached Stripe and did their work (not an idempotent replay), whose key starts so. */
 export async function stripeCalls(keyPrefix: string): Promise<RequestRecord[]> {
-  const state = (await (await stripeFake("/_fake/state")).json()) as { requests: RequestRecord[] };
+  const state = (await (await stripeApi("/_fake/state")).json()) as { requests: RequestRecord[] };
   return state.requests.filter((r) => r.idempotencyKey?.startsWith(keyPrefix) && !r.replayed && r.status === 200);
 }
 
 /** Drops the connection to Stripe for matching requests until `restoreStripe()` (see the fake's README). */
 export async function interruptStripe(path: string, when: "before" | "after"): Promise<void> {
-  expect((await stripeFake("/_fake/interrupt", { method: "POST", body: new URLSearchParams({ path, when }) })).status).toBe(200);
+  expect((await stripeApi("/_fake/interrupt", { method: "POST", body: new URLSearchParams({ path, when }) })).status).toBe(200);
 }
 
 export async function restoreStripe(): Promise<void> {
-  await stripeFake("/_fake/interrupt/clear", { method: "POST" });
+  await stripeApi("/_fake/interrupt/clear", { method: "POST" });
 }
 
 /** Makes a saved card behave otherwise from now on (decline code, "authentication_required", "succeeds"). */
 export async function setCardOutcome(paymentMethodId: string, outcome: string): Promise<void> {
-  expect((await stripeFake(`/_fake/payment_methods/${paymentMethodId}/outcome`, { method: "POST", body: new URLSearchParams({ outcome }) })).status).toBe(200);
+  expect((await stripeApi(`/_fake/payment_methods/${paymentMethodId}/outcome`, { method: "POST", body: new URLSearchParams({ outcome }) })).status).toBe(200);
 }
 
 /** The customer passes 3-D Secure on the fake's challenge page. */
 export async function passAuthentication(paymentIntentId: string): Promise<void> {
-  expect((await stripeFake(`/_fake/payment_intents/${paymentIntentId}/authenticate`, { method: "POST", body: new URLSearchParams({ outcome: "complete" }) })).status).toBe(200);
+  expect((await stripeApi(`/_fake/payment_intents/${paymentIntentId}/authenticate`, { method: "POST", body: new URLSearchParams({ outcome: "complete" }) })).status).toBe(200);
 }
 
 export type ChargeRow = { seq: number; amount_minor: number; status: string; failure_code: string | null; idempotency_key: string };
