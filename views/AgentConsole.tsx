@@ -22,6 +22,9 @@ export function AgentConsole({ user, rooms, origin, device }: Props) {
               Console on <strong data-console-target="deviceLabel">this device</strong>
             </p>
           </div>
+          <a class="btn btn-ghost btn-small chat-view-button" href="/chat-view">
+            Chat View
+          </a>
           <div id="agent-status" class="agent-status">
             <span class="status-dot" aria-hidden="true"></span>
             <strong class="status-label">Connecting…</strong>

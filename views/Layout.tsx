@@ -71,6 +71,7 @@ function Header() {
           {user.isAgent ? link("/agent", "Agent console") : null}
           {user.isAgent ? link("/agent/profile", "Private profile") : null}
           {link("/revenue", "Revenue")}
+          {link("/chat-records", "Chat records")}
         </nav>
       ) : (
         <nav class="nav">

@@ -12,6 +12,8 @@ export type Bindings = Env & {
   TURN_KEY_API_TOKEN?: string;
   EMAIL_API_BASE?: string;
   EMAIL_API_KEY?: string;
+  /** R2 bucket for chat recordings (optional: without it recordings stay in the agent's browser). */
+  RECORDINGS?: R2Bucket;
 };
 
 export type AppEnv = {

@@ -16,6 +16,7 @@ import { devRoutes } from "./routes/dev";
 import { embedRoutes } from "./routes/embed";
 import { webhookRoutes } from "./routes/webhooks";
 import { publicApiRoutes } from "./routes/public-api";
+import { recordsRoutes } from "./routes/records";
 import { revenueRoutes } from "./routes/revenue";
 
 const app = new Hono<AppEnv>();
@@ -42,6 +43,7 @@ app.route("/c", customerRoutes);
 app.route("/chats", chatRoutes);
 app.route("/chats", callsRoutes); // /chats/{id}/calls/…: the Cloudflare Calls proxy
 app.route("/", revenueRoutes); // /revenue and /revenue.csv
+app.route("/", recordsRoutes); // /chat-view, /chat-records, /chats/{id}/recordings/{n}
 
 app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));

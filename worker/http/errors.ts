@@ -7,9 +7,12 @@ export type ErrorCode =
   | "conflict"
   | "too_many_requests"
   | "csrf"
-  | "unavailable";
+  | "unavailable"
+  | "length_required"
+  | "too_large"
+  | "unsupported_media_type";
 
-type Status = 400 | 401 | 403 | 404 | 409 | 429 | 503;
+type Status = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 429 | 503;
 
 const STATUS: Record<ErrorCode, Status> = {
   bad_request: 400,
@@ -20,6 +23,9 @@ const STATUS: Record<ErrorCode, Status> = {
   too_many_requests: 429,
   csrf: 403,
   unavailable: 503,
+  length_required: 411,
+  too_large: 413,
+  unsupported_media_type: 415,
 };
 
 export class AppError extends Error {

@@ -1,0 +1,79 @@
+import { RECORD_SORTS, type RecordSort } from "../worker/adapters/chat-records";
+import { ChatRecordBody, Pager, chatDuration, statusLabel, type ChatRecordsPage } from "./ChatView";
+import { Layout } from "./Layout";
+
+// Chat Records (spec): every chat in the reader's scope, sorted as they choose, each opening onto
+// its transcript and its recordings. An administrator reads the company's chats, an agent their own.
+
+const SORT_LABELS: Record<RecordSort, string> = {
+  newest: "Newest first",
+  oldest: "Oldest first",
+  customer: "Customer name",
+  room: "Chat room",
+  agent: "Agent",
+};
+
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+export function ChatRecordsPage({ list, sort, companyWide }: { list: ChatRecordsPage; sort: RecordSort; companyWide: boolean }) {
+  return (
+    <Layout title="Chat Records">
+      <div class="page-head">
+        <div>
+          <h1>Chat Records</h1>
+          <p class="muted">{companyWide ? "Every chat of your company" : "Your chats"}, with transcripts and recordings. Open a chat to read and play it.</p>
+        </div>
+        <form class="actions sort-form" method="get" action="/chat-records">
+          <label for="records-sort" class="small muted">
+            Sort by
+          </label>
+          <select id="records-sort" name="sort">
+            {RECORD_SORTS.map((s) => (
+              <option value={s} selected={s === sort}>
+                {SORT_LABELS[s]}
+              </option>
+            ))}
+          </select>
+          <button type="submit" class="btn btn-ghost btn-small">
+            Sort
+          </button>
+        </form>
+      </div>
+      {list.chats.length ? (
+        <div class="card records-table">
+          <div class="records-row records-header" aria-hidden="true">
+            <span>Started</span>
+            <span>Customer</span>
+            <span>Room</span>
+            <span>Agent</span>
+            <span>Length</span>
+            <span>Recordings</span>
+          </div>
+          {list.chats.map((chat) => {
+            const parts = list.details.recordings.get(chat.id)?.length ?? 0;
+            return (
+              <details class="record-row" id={`record-${chat.id}`}>
+                <summary class="records-row">
+                  <span>{utc(chat.createdAt)}</span>
+                  <strong>{chat.customerName ?? "Customer"}</strong>
+                  <span class="chip">{chat.roomName}</span>
+                  <span>{chat.agentName ?? "—"}</span>
+                  <span>
+                    {chatDuration(chat)} <span class="muted small">{chat.status === "ended" ? null : statusLabel(chat.status)}</span>
+                  </span>
+                  <span>{parts ? `${parts} part${parts === 1 ? "" : "s"}` : <span class="muted">—</span>}</span>
+                </summary>
+                <ChatRecordBody chat={chat} details={list.details} />
+              </details>
+            );
+          })}
+        </div>
+      ) : (
+        <section class="card empty">
+          <p>{list.page === 1 ? "No chats yet." : "No more chats."}</p>
+        </section>
+      )}
+      <Pager path="/chat-records" page={list.page} hasMore={list.hasMore} query={`sort=${sort}`} />
+    </Layout>
+  );
+}

@@ -1,0 +1,179 @@
+import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/adapters/chat-records";
+import { Layout } from "./Layout";
+
+// Chat View (spec: the agent console's Chat View button): the agent's own chats, last in first
+// shown, each with its transcript and its recordings to play and download. ChatRecordBody and
+// Pager are shared with Chat Records.
+
+export type RecordDetails = {
+  transcripts: Map<string, TranscriptRow[]>;
+  recordings: Map<string, RecordingRow[]>;
+  consents: Map<string, string>;
+};
+
+export type ChatRecordsPage = { chats: ChatRecord[]; details: RecordDetails; page: number; hasMore: boolean };
+
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+const clock = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+};
+
+const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+export const chatDuration = (chat: ChatRecord) => (chat.answeredAt && chat.endedAt ? clock(chat.endedAt - chat.answeredAt) : chat.status === "connected" ? "in progress" : "—");
+
+const STATUS: Record<string, string> = { waiting: "Waiting", connected: "In progress", ended: "Ended", missed: "Missed", refused: "Refused" };
+export const statusLabel = (status: string) => STATUS[status] ?? status;
+
+export const recordingUrl = (chatId: string, segment: number) => `/chats/${chatId}/recordings/${segment}`;
+const fileName = (chatId: string, segment: number) => `chat-${chatId.slice(0, 8)}-part-${segment}.webm`;
+
+/** A chat's transcript and recordings (the server's parts, then the ones only this browser holds). */
+export function ChatRecordBody({ chat, details }: { chat: ChatRecord; details: RecordDetails }) {
+  const lines = details.transcripts.get(chat.id) ?? [];
+  const parts = details.recordings.get(chat.id) ?? [];
+  const consent = details.consents.get(chat.id);
+  const nameOf = (sender: string) => (sender === "agent" ? (chat.agentName ?? "Agent") : (chat.customerName ?? "Customer"));
+  return (
+    <div class="record-body">
+      <section class="record-recordings" aria-label="Recordings">
+        <h3>Recordings</h3>
+        {parts.length ? (
+          <ol class="record-parts">
+            {parts.map((part) => (
+              <li class="record-part">
+                <video controls preload="metadata" src={recordingUrl(chat.id, part.segment)}></video>
+                <div class="record-part-facts">
+                  <strong>Part {part.segment}</strong>
+                  <span class="muted small">
+                    {part.durationMs === null ? null : `${clock(part.durationMs)} · `}
+                    {size(part.bytes)}
+                  </span>
+                  <a class="btn btn-small btn-ghost" href={recordingUrl(chat.id, part.segment)} download={fileName(chat.id, part.segment)}>
+                    Download
+                  </a>
+                </div>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p class="muted small">
+            {consent === "refused" ? "The customer refused recording." : consent === "allowed" ? "Recording was allowed; no part is in the chat's record." : "Not recorded."}
+          </p>
+        )}
+        <div class="record-local" data-controller="local-recordings" data-local-recordings-chat-value={chat.id} hidden>
+          <h4>Kept in this browser</h4>
+          <ol class="recording-segments" data-local-recordings-target="list"></ol>
+        </div>
+      </section>
+      <section class="record-transcript" aria-label="Transcript">
+        <h3>Transcript</h3>
+        {lines.length ? (
+          <div class="transcript" data-viewer="agent">
+            {lines.map((line) => (
+              <div class="line" data-sender={line.sender}>
+                <div class="bubble">
+                  <span class="who">{nameOf(line.sender)}</span>
+                  <p>{line.body}</p>
+                  <time datetime={new Date(line.createdAt).toISOString()}>{utc(line.createdAt).slice(11)}</time>
+                </div>
+              </div>
+            ))}
+          </div>
+        ) : (
+          <p class="muted small">{chat.status === "connected" ? "The transcript is saved when the chat ends." : "No messages."}</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+/** Newer / older pages; `query` holds the other parameters of the list. */
+export function Pager({ path, page, hasMore, query = "" }: { path: string; page: number; hasMore: boolean; query?: string }) {
+  if (page === 1 && !hasMore) return null;
+  const href = (p: number) => `${path}?${query ? `${query}&` : ""}page=${p}`;
+  return (
+    <nav class="pager" aria-label="Pages">
+      {page > 1 ? (
+        <a class="btn btn-ghost btn-small" href={href(page - 1)} rel="prev">
+          ← Newer
+        </a>
+      ) : (
+        <span></span>
+      )}
+      <span class="muted small">Page {page}</span>
+      {hasMore ? (
+        <a class="btn btn-ghost btn-small" href={href(page + 1)} rel="next">
+          Older →
+        </a>
+      ) : (
+        <span></span>
+      )}
+    </nav>
+  );
+}
+
+export function ChatHeading({ chat }: { chat: ChatRecord }) {
+  return (
+    <div class="record-head">
+      <div>
+        <h2>{chat.customerName ?? "Customer"}</h2>
+        <p class="muted small">
+          <span class="chip">{chat.roomName}</span> {chat.customerEmail ?? null}
+        </p>
+      </div>
+      <dl class="record-facts">
+        <div>
+          <dt>Started</dt>
+          <dd>{utc(chat.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Length</dt>
+          <dd>{chatDuration(chat)}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>{statusLabel(chat.status)}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}
+
+export function ChatViewPage({ list }: { list: ChatRecordsPage }) {
+  return (
+    <Layout title="Chat View">
+      <div class="page-head">
+        <div>
+          <h1>Chat View</h1>
+          <p class="muted">Your chats, the latest first, with their transcripts and recordings.</p>
+        </div>
+        <div class="actions">
+          <a class="btn btn-ghost" href="/chat-records">
+            Chat Records
+          </a>
+          <a class="btn btn-ghost" href="/agent">
+            Back to the console
+          </a>
+        </div>
+      </div>
+      {list.chats.length ? (
+        <div class="records">
+          {list.chats.map((chat) => (
+            <article class="card record" id={`record-${chat.id}`}>
+              <ChatHeading chat={chat} />
+              <ChatRecordBody chat={chat} details={list.details} />
+            </article>
+          ))}
+        </div>
+      ) : (
+        <section class="card empty">
+          <p>{list.page === 1 ? "No chats yet. Chats you answer appear here, the latest first." : "No more chats."}</p>
+        </section>
+      )}
+      <Pager path="/chat-view" page={list.page} hasMore={list.hasMore} />
+    </Layout>
+  );
+}
