@@ -60,7 +60,7 @@ export function ChatRecordBody({ chat, details }: { chat: ChatRecord; details: R
           </ol>
         ) : (
           <p class="muted small">
-            {consent === "refused" ? "The customer refused recording." : consent === "allowed" ? "Recording was allowed; no part is in the chat's record." : "Not recorded."}
+            {consent === "refused" ? "The customer refused recording." : consent === "allowed" ? "Recording was allowed. No part was uploaded to the server." : "Not recorded."}
           </p>
         )}
         <div class="record-local" data-controller="local-recordings" data-local-recordings-chat-value={chat.id} hidden>
