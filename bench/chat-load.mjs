@@ -24,8 +24,10 @@
 //   the Worker whenever a source file changes, which would cut every socket mid-run; 0 = live tree)
 //   --state=/tmp (parent of the throw-away state directory; /dev/shm puts D1 and DO storage in memory)
 //   --limit=540 (seconds before the run gives up and cleans up)
-// wrangler's own switches pass through the environment, e.g. X_LOCAL_OBSERVABILITY=false turns
-// off the local trace collector that wrangler dev runs beside the Worker.
+// wrangler's own switches pass through the environment. X_LOCAL_OBSERVABILITY (wrangler dev's
+// local trace collector, which runs in the Worker's own workerd thread and costs more CPU than
+// the relay it watches; production has no such thing) is off unless set: X_LOCAL_OBSERVABILITY=true
+// measures with it.
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir, totalmem } from "node:os";
@@ -84,6 +86,7 @@ const CFG = {
   snapshot: opt("snapshot", "1") !== "0",
 };
 const TARGET = { ringP99Ms: 50, relayRatio: 3 };
+process.env.X_LOCAL_OBSERVABILITY ??= "false";
 
 // ---------------------------------------------------------------- small helpers
 
@@ -983,7 +986,7 @@ try {
 
   const changed = sourceStamp(tree.dir) !== sourcesBefore;
   const args = process.argv.slice(2).join(" ");
-  const env = process.env.X_LOCAL_OBSERVABILITY ? `X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY} ` : "";
+  const env = process.env.X_LOCAL_OBSERVABILITY !== "false" ? `X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY} ` : "";
   const command = process.env.npm_lifecycle_event === "bench" ? `${env}npm run bench${args ? ` -- ${args}` : ""}` : `${env}node bench/chat-load.mjs${args ? ` ${args}` : ""}`;
   const report = render({ a, relays, floor, m, command, changed, date: new Date().toISOString().replace(/\.\d+Z$/, "Z"), durationS: (now() - T0) / 1000 });
   console.log(`\n${report.text}\n`);
