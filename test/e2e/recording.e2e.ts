@@ -17,13 +17,17 @@ async function agentConsole(email: string): Promise<Page> {
   const page = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await signIn(page, baseUrl, email);
   await page.waitForURL(`${baseUrl}/agent`);
-  await page.locator("#agent-status[data-status]").waitFor();
+  // Other test files share the demo's agents and may leave one in YOU HUNG UP or on a break.
+  const status = page.locator("#agent-status[data-status]");
+  await status.waitFor();
+  if ((await status.getAttribute("data-status")) !== "WAITING_NEW_CALL") await page.getByRole("button", { name: "Go online" }).click();
+  await expect.poll(() => status.getAttribute("data-status")).toBe("WAITING_NEW_CALL");
   return page;
 }
 
 describe("recording a chat", () => {
   it("asks the customer's consent, records 3 seconds of the agent's screen, and offers the WebM at once", async () => {
-    const agent = await agentConsole("alice@demo.test");
+    const agent = await agentConsole("bob@demo.test");
     const customer = await (await chromium.browser.newContext({ viewport: { width: 480, height: 900 } })).newPage();
     await customer.goto(`${baseUrl}/c/demo/GENERAL`);
     await customer.getByLabel("Your name").fill("Rita Consent");
@@ -31,13 +35,13 @@ describe("recording a chat", () => {
     await customer.getByRole("button", { name: "Chat" }).click();
     const ring = agent.locator(".ring-card", { hasText: "Rita Consent" });
     await ring.getByRole("button", { name: "Answer" }).click();
-    await expect.poll(() => customer.locator(".chat-head h1").innerText()).toBe("Alice Martin");
+    await expect.poll(() => customer.locator(".chat-head h1").innerText()).toBe("Bob Chen");
 
     const panel = agent.locator(".chat-panel", { hasText: "Rita Consent" });
     await panel.getByRole("button", { name: "● Record" }).click();
     await panel.getByText("Waiting for Rita Consent to allow recording…").waitFor();
     const prompt = customer.locator(".recording-consent");
-    await prompt.getByText("Alice Martin asks to record this chat.").waitFor();
+    await prompt.getByText("Bob Chen asks to record this chat.").waitFor();
     await screenshot(customer, "recording-consent-prompt");
     await prompt.getByRole("button", { name: "Allow recording" }).click();
     await customer.getByText("You allowed recording.").waitFor();
@@ -71,6 +75,10 @@ describe("recording a chat", () => {
     agent.once("dialog", (d) => d.accept());
     await panel.getByRole("button", { name: "Hang up" }).click();
     await panel.locator(".notice", { hasText: "You ended the chat." }).waitFor();
+    // The next test files find Bob ONLINE, as a finished agent leaves himself.
+    await expect.poll(() => agent.locator("#agent-status").getAttribute("data-status")).toBe("HANG_UP");
+    await agent.getByRole("button", { name: "Go online" }).click();
+    await expect.poll(() => agent.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
 
     await agent.getByRole("link", { name: "Chat View" }).click();
     await agent.waitForURL(`${baseUrl}/chat-view`);
