@@ -9,6 +9,7 @@ export class PeerLink {
     this.send = send;
     this.makingOffer = false;
     this.ignoreOffer = false;
+    this.answerPending = false;
     this.senders = new Map();
     this.pc = new RTCPeerConnection({ iceServers });
     this.pc.onnegotiationneeded = () => this.offer();
@@ -42,10 +43,15 @@ export class PeerLink {
 
   async receive({ description, candidate }) {
     if (description) {
-      const collision = description.type === "offer" && (this.makingOffer || this.pc.signalingState !== "stable");
+      const readyForOffer = !this.makingOffer && (this.pc.signalingState === "stable" || this.answerPending);
+      const collision = description.type === "offer" && !readyForOffer;
       this.ignoreOffer = !this.polite && collision;
       if (this.ignoreOffer) return;
+      // An answer to an offer this side has since rolled back (the polite side after a collision).
+      if (description.type === "answer" && this.pc.signalingState !== "have-local-offer") return;
+      this.answerPending = description.type === "answer";
       await this.pc.setRemoteDescription(description);
+      this.answerPending = false;
       if (description.type === "offer") {
         await this.pc.setLocalDescription();
         this.send({ type: "signal", description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
