@@ -1,17 +1,11 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, screenshot, signIn } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
 
-async function agentConsole(email: string, viewport = { width: 1280, height: 860 }): Promise<Page> {
-  const page = await (await chromium.browser.newContext({ viewport })).newPage();
-  await signIn(page, baseUrl, email);
-  await page.waitForURL(`${baseUrl}/agent`);
-  await page.locator("#agent-status[data-status]").waitFor();
-  return page;
-}
+const agentConsole = (email: string, viewport = { width: 1280, height: 860 }): Promise<Page> => onlineConsole(chromium.browser, baseUrl, email, viewport);
 
 describe("a live text chat", () => {
   it("rings the agent, connects, and carries text and the typing preview both ways", async () => {

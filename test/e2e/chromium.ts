@@ -31,6 +31,21 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/**
+ * An agent's console, signed in and ONLINE. The e2e files share the demo's agents and one
+ * server, so a file may find an agent left in YOU HUNG UP or on a break by the one before.
+ */
+export async function onlineConsole(browser: Browser, baseUrl: string, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await signIn(page, baseUrl, email);
+  await page.waitForURL(`${baseUrl}/agent`);
+  const status = page.locator("#agent-status[data-status]");
+  await status.waitFor();
+  if ((await status.getAttribute("data-status")) !== "WAITING_NEW_CALL") await page.getByRole("button", { name: "Go online" }).click();
+  await page.locator('#agent-status[data-status="WAITING_NEW_CALL"]').waitFor();
+  return page;
+}
+
 /** One Chromium for the test file: launched before its tests, closed after them. */
 export function chromiumPerFile(extraFlags: string[] = []): { readonly browser: Browser } {
   const holder: { browser?: Browser } = {};

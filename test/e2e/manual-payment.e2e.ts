@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, screenshot, signIn } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot, signIn } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
@@ -15,10 +15,7 @@ describe("a manual payment request", () => {
     await admin.getByRole("button", { name: "Save changes" }).click();
     await admin.waitForURL(`${baseUrl}/admin/agents`);
 
-    const agent = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(agent, baseUrl, "alice@demo.test");
-    await agent.waitForURL(`${baseUrl}/agent`);
-    await agent.locator('#agent-status[data-status="WAITING_NEW_CALL"]').waitFor();
+    const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
 
     const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
     await customer.goto(`${baseUrl}/c/demo/CHARGE_DURATION_ON_DEMAND`);

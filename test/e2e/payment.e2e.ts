@@ -1,15 +1,12 @@
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, screenshot, signIn } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
 
 describe("a chat with automatic charges", () => {
   it("holds a test card, meters the chat, and shows both sides the same final amount", async () => {
-    const agent = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(agent, baseUrl, "alice@demo.test");
-    await agent.waitForURL(`${baseUrl}/agent`);
-    await agent.locator('#agent-status[data-status="WAITING_NEW_CALL"]').waitFor();
+    const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
 
     const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
     await customer.goto(`${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`);
@@ -48,11 +45,8 @@ describe("a chat with automatic charges", () => {
   });
 
   it("asks for another card when the card cannot pay at the end, tells the agent, and charges the new card", async () => {
-    const agent = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     // Bob: Alice is still wrapping up the chat of the test before.
-    await signIn(agent, baseUrl, "bob@demo.test");
-    await agent.waitForURL(`${baseUrl}/agent`);
-    await agent.locator('#agent-status[data-status="WAITING_NEW_CALL"]').waitFor();
+    const agent = await onlineConsole(chromium.browser, baseUrl, "bob@demo.test");
 
     const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
     await customer.goto(`${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`);

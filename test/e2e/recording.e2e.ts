@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
-import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, screenshot, signIn } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
 
 // Recording a chat in the agent's browser: the agent asks, the customer allows, the agent records
 // what Chromium's fake screen shows for 3 seconds, stops, and downloads the part. The demo's
@@ -13,17 +12,7 @@ const baseUrl = inject("baseUrl");
 // with a fake screen in Debian's Chromium 156: no --auto-select-desktop-capture-source needed.
 const chromium = chromiumPerFile();
 
-async function agentConsole(email: string): Promise<Page> {
-  const page = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await signIn(page, baseUrl, email);
-  await page.waitForURL(`${baseUrl}/agent`);
-  // Other test files share the demo's agents and may leave one in YOU HUNG UP or on a break.
-  const status = page.locator("#agent-status[data-status]");
-  await status.waitFor();
-  if ((await status.getAttribute("data-status")) !== "WAITING_NEW_CALL") await page.getByRole("button", { name: "Go online" }).click();
-  await expect.poll(() => status.getAttribute("data-status")).toBe("WAITING_NEW_CALL");
-  return page;
-}
+const agentConsole = (email: string) => onlineConsole(chromium.browser, baseUrl, email);
 
 describe("recording a chat", () => {
   it("asks the customer's consent, records 3 seconds of the agent's screen, and offers the WebM at once", async () => {

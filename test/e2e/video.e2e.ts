@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, screenshot, signIn } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
 
 // A video chat between a customer and an agent, peer to peer (no Calls app locally), with
 // Chromium's fake camera, microphone and screen.
@@ -35,10 +35,7 @@ async function startVideo(page: Page, scope: string) {
 
 describe("a video chat", () => {
   it("connects customer and agent with each other's video, and shares the customer's screen", async () => {
-    const agent = await (await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(agent, baseUrl, "alice@demo.test");
-    await agent.waitForURL(`${baseUrl}/agent`);
-    await agent.locator("#agent-status[data-status]").waitFor();
+    const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
 
     const customer = await (await chromium.browser.newContext({ viewport: { width: 480, height: 900 } })).newPage();
     await customer.goto(`${baseUrl}/c/demo/GENERAL?mode=video`);
@@ -73,5 +70,11 @@ describe("a video chat", () => {
     await growing(() => call(agent).videoBytes());
     await screenshot(agent, "call-agent-screen-share");
     await screenshot(customer, "call-customer-sharing");
+
+    // Hanging up ends the call and the chat for both.
+    customer.once("dialog", (d) => d.accept());
+    await customer.getByRole("button", { name: "Hang up" }).click();
+    await customer.getByRole("link", { name: "Start a new chat" }).waitFor();
+    await agent.locator('#agent-status[data-status="REMOTE_CUSTOMER_HANGUP"]').waitFor();
   });
 });
