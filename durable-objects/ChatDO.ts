@@ -3,7 +3,7 @@ import { sha256Hex } from "../worker/accounts/tokens";
 import { answerClose, assertNever, chatFrameLimit, chatMessage, parseFrame } from "../worker/live/socket-messages";
 import { ChatMedia } from "../worker/live/chat-media";
 import { ChatRecording } from "../worker/live/chat-recording";
-import type { CallsAccess } from "../worker/calls/media";
+import { TEXT_OFF, textAllowed, type CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
 import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } from "../worker/live/chat-invoices";
@@ -177,6 +177,7 @@ export class ChatDO extends DurableObject<Env> {
     switch (message.type) {
       case "text": {
         if (status !== "connected") return ws.send(socketError(status === "ended" ? "This chat has ended." : "Please wait until you are connected."));
+        if (!textAllowed(this.init()!)) return ws.send(socketError(TEXT_OFF));
         const at = Date.now();
         // Written before it is relayed: the output gate holds the sends until the row is durable.
         const row = this.ctx.storage.sql
@@ -186,7 +187,7 @@ export class ChatDO extends DurableObject<Env> {
         return;
       }
       case "typing": {
-        if (status !== "connected" || this.init()!.hidePreviewTyping) return;
+        if (status !== "connected" || this.init()!.hidePreviewTyping || !textAllowed(this.init()!)) return;
         const other: Party = party === "customer" ? "agent" : "customer";
         this.send(other, typingPreview(this.init()!.chatId, message.text, this.nameOf(party)));
         return;

@@ -10,6 +10,7 @@ import {
   WRAP_UP_MAX_SECONDS,
   type RoomSettingsValues,
   type ToggleKey,
+  PHONE_BUTTONS,
 } from "../worker/rooms/settings";
 import { PaymentsSetupWarning } from "./AdminPayments";
 import { Field, type Errors } from "./Form";
@@ -38,6 +39,7 @@ const SECTIONS = [
   { id: "chat-assignment", title: "Chat assignment" },
   { id: "customer-interactions", title: "Customer interactions" },
   { id: "chat-messaging", title: "Chat messaging" },
+  { id: "phone-buttons", title: "Customer & agent phone" },
   { id: "in-app-purchase", title: "In-app purchase" },
 ] as const;
 
@@ -323,6 +325,16 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
               label="Simultaneous customer chats"
               help="Let an agent take a new chat from this room while already serving another customer."
             />
+          </Section>
+
+          <Section
+            id="phone-buttons"
+            title="Customer phone & agent phone"
+            help="The action buttons on the customer's and the agent's chat screens in this room. A button that is off is also refused by the server. Simultaneous chats are under Chat messaging; the charges timer buttons under In-app purchase."
+          >
+            {PHONE_BUTTONS.map((b) => (
+              <Toggle name={b.key} values={values} label={b.label} help={b.help} />
+            ))}
           </Section>
 
           <Section

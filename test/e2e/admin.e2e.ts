@@ -16,6 +16,22 @@ describe("the demo admin", () => {
     await screenshot(page, "admin-rooms");
   });
 
+  it("chooses the buttons of a room's customer phone and agent phone", async () => {
+    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, baseUrl, "admin@demo.test");
+    await page.waitForURL(`${baseUrl}/admin`);
+    await page.getByRole("link", { name: "Settings of CHARGE_DURATION_ON_DEMAND" }).click();
+    const section = page.locator("#phone-buttons");
+    expect(await section.getByLabel("Video chat").isChecked()).toBe(true);
+    expect(await section.getByLabel("Conference chat").isChecked()).toBe(false);
+    await section.getByLabel("Conference chat").check();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Saved.").waitFor();
+    await page.reload();
+    expect(await page.locator("#phone-buttons").getByLabel("Conference chat").isChecked()).toBe(true);
+    await page.locator("#phone-buttons").screenshot({ path: "screenshots/room-phone-buttons.png" });
+  });
+
   it("adds an agent on the Agent Staff Admin page, who can then sign in", async () => {
     const admin = await chromium.browser.newPage();
     await signIn(admin, baseUrl, "admin@demo.test");

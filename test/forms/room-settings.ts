@@ -30,4 +30,9 @@ export const NEW_ROOM_SETTINGS_FORM: Readonly<Record<string, string>> = {
   authorisationAmount: "50.00",
   phoneTimerStart: "on",
   phoneTimerStop: "on",
+  phoneText: "on",
+  phoneVoice: "on",
+  phoneVideo: "on",
+  phoneScreenShare: "on",
+  phoneRemoteControl: "on",
 };

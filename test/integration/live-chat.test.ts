@@ -107,6 +107,23 @@ describe("text chat", () => {
   });
 });
 
+describe("a room with the Text chat button off", () => {
+  it("shows no message box, and refuses a text and its typing preview on the server", async () => {
+    const { agents: [alice] } = await team("no-text-co", ["Alice Martin"]);
+    await setRoom("no-text-co", "GENERAL", "phone_text = 0");
+    const console = await alice.online();
+    const { chat, customerSocket, agentSocket } = await connectedChat(alice, console);
+    const snapshot = (await chat.socket()).log[0]!;
+    expect(snapshot).toContain("Text messages are turned off in this room");
+    expect(snapshot).not.toContain('name="text"');
+
+    customerSocket.send({ type: "typing", text: "sneaky" });
+    customerSocket.send({ type: "text", text: "sneaky" });
+    await customerSocket.next(frames.error("Text messages are turned off in this room: talk by voice or video."), "the refusal");
+    expect(agentSocket.saw((f) => f.includes("sneaky"))).toBe(false);
+  });
+});
+
 describe("hanging up", () => {
   it("ends the chat for both when the agent hangs up, and writes the chat's end and transcript to D1", async () => {
     const { agents: [alice] } = await team("end-co", ["Alice Martin"]);

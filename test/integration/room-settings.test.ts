@@ -199,6 +199,17 @@ describe("POST /admin/rooms/:roomId", () => {
     expect(await roomRow(roomA)).toMatchObject({ hide_preview_typing: 0, agent_role: "Agent", phone_simultaneous_chats: 0, wrap_up_seconds: null });
   });
 
+  it("saves the customer phone & agent phone buttons, with the spec's defaults on a new room", async () => {
+    const page = await (await admin.get(`/admin/rooms/${roomA}`)).text();
+    expect(page).toContain(">Customer phone &amp; agent phone</h2>");
+    expect(page).toMatch(/name="phoneVideo" type="checkbox" role="switch" class="switch" checked=""/);
+    expect(page).toMatch(/name="phoneRecording" type="checkbox" role="switch" class="switch"(?! checked)/);
+    await saveOk(roomA, { phoneText: undefined, phoneScreenShare: undefined, phoneRecording: "on", phoneConference: "on" });
+    expect(await roomRow(roomA)).toMatchObject({ phone_text: 0, phone_voice: 1, phone_screen_share: 0, phone_recording: 1, phone_conference: 1, phone_full_screen: 0 });
+    await saveOk(roomA, {});
+    expect(await roomRow(roomA)).toMatchObject({ phone_text: 1, phone_screen_share: 1, phone_recording: 0, phone_conference: 0 });
+  });
+
   it("refuses bad input with 422, the message next to each field, what was typed, and no change", async () => {
     const before = await roomRow(roomA);
     const audits = await auditCount(roomA);

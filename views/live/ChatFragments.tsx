@@ -7,6 +7,7 @@ import { InvoicePanel } from "./InvoiceFragments";
 import type { InvoicesView } from "../../worker/live/chat-invoices";
 import type { CallView } from "../../worker/live/chat-media";
 import { CallPanel } from "./CallFragments";
+import { TEXT_OFF, textAllowed } from "../../worker/calls/media";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -228,7 +229,15 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
       {view.meter && view.billing ? <MeterPanel init={view.init} party={party} meter={view.meter} billing={view.billing} /> : null}
       {view.invoices ? <InvoicePanel view={view.invoices} /> : null}
       <div id={`typing-${id}`} class="typing"></div>
-      {view.status === "connected" ? <Composer chatId={id} /> : <div id={`composer-${id}`}></div>}
+      {view.status !== "connected" ? (
+        <div id={`composer-${id}`}></div>
+      ) : textAllowed(view.init) ? (
+        <Composer chatId={id} />
+      ) : (
+        <div id={`composer-${id}`}>
+          <p class="hint">{TEXT_OFF}</p>
+        </div>
+      )}
       <Controls view={view} party={party} />
     </>,
   );

@@ -9,10 +9,15 @@ export type TrackKind = "mic" | "camera" | "screen";
 export type DeclaredTrack = { name: string; kind: TrackKind };
 
 /** The room's phone customization for calls (spec: Customer Phone & Agent Phone). */
-export type PhoneButtons = { voice: boolean; video: boolean; screenShare: boolean; fullScreen: boolean };
+export type PhoneButtons = { text: boolean; voice: boolean; video: boolean; screenShare: boolean; fullScreen: boolean };
 
 /** The defaults of spec/chat-room-customizations.txt, for chats started before rooms said otherwise. */
-export const DEFAULT_PHONE_BUTTONS: PhoneButtons = { voice: true, video: true, screenShare: true, fullScreen: false };
+export const DEFAULT_PHONE_BUTTONS: PhoneButtons = { text: true, voice: true, video: true, screenShare: true, fullScreen: false };
+
+export const TEXT_OFF = "Text messages are turned off in this room: talk by voice or video.";
+
+/** Whether a chat's room shows the Text chat button (chats started before it was stored: yes). */
+export const textAllowed = (init: { call?: { buttons: Partial<PhoneButtons> } }): boolean => init.call?.buttons.text ?? true;
 
 /** What one party sends, as its page last declared it. */
 export type PartyMedia = {

@@ -40,7 +40,20 @@ export const CONTACT_BUTTONS = [
   { key: "buttonWhatsappHidden", label: "WhatsApp" },
 ] as const;
 
+/** The action buttons of the customer's and the agent's chat screens (spec: Customer Phone & Agent phone). */
+export const PHONE_BUTTONS = [
+  { key: "phoneText", label: "Text chat", help: "Typed messages both ways." },
+  { key: "phoneVoice", label: "Voice chat", help: "A voice call in the browser." },
+  { key: "phoneVideo", label: "Video chat", help: "Camera video both ways." },
+  { key: "phoneScreenShare", label: "Screen sharing", help: "Either party shows their screen." },
+  { key: "phoneRecording", label: "Video recording", help: "The agent records the chat on a desktop, after the customer consents." },
+  { key: "phoneRemoteControl", label: "Remote control keyboard & mouse", help: "The customer lets the agent point and annotate over their shared screen." },
+  { key: "phoneFullScreen", label: "Full screen video", help: "Video fills the screen." },
+  { key: "phoneConference", label: "Conference chat", help: "The agent adds another agent of the company to the chat." },
+] as const;
+
 export const TOGGLES = [
+  ...PHONE_BUTTONS.map((b) => b.key),
   "sameAgent",
   "includeMobile",
   "allowLeaveEmail",
@@ -183,6 +196,8 @@ export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =
       agentRole: text(AGENT_ROLE_MAX, `Use at most ${AGENT_ROLE_MAX} characters.`).min(1, "Enter the role customers see, for example Agent or Doctor."),
       phoneSimultaneousChats: checkbox,
       wrapUpSeconds: wrapUp,
+      // Customer phone & agent phone
+      ...(Object.fromEntries(PHONE_BUTTONS.map((b) => [b.key, checkbox])) as Record<(typeof PHONE_BUTTONS)[number]["key"], typeof checkbox>),
       // In-app purchase
       chargingMode: z.enum(CHARGING_MODES, { error: "Choose how customers pay in this room." }),
       ...roomPricingShape(currency),
@@ -238,6 +253,7 @@ export function settingsValuesFromRoom(room: Room): RoomSettingsValues {
     hidePreviewTyping: room.hidePreviewTyping,
     agentRole: room.agentRole,
     phoneSimultaneousChats: room.phoneSimultaneousChats,
+    ...(Object.fromEntries(PHONE_BUTTONS.map((b) => [b.key, room[b.key]])) as Record<(typeof PHONE_BUTTONS)[number]["key"], boolean>),
     wrapUpSeconds: room.wrapUpSeconds === null ? "" : String(room.wrapUpSeconds),
     chargingMode: room.chargingMode,
     ...schemeValuesFromRow(room),
