@@ -12,7 +12,8 @@ export const DEMO = {
   password: "parley-demo",
   admin: "admin@demo.test",
   agents: [
-    { name: "Alice Martin", email: "alice@demo.test" },
+    // Alice may send invoices in CHARGE_DURATION_ON_DEMAND (the admin's switch, off for new agents).
+    { name: "Alice Martin", email: "alice@demo.test", manualPaymentAllowed: true },
     { name: "Bob Chen", email: "bob@demo.test" },
   ],
 } as const;
