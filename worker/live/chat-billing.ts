@@ -1,13 +1,14 @@
 import { eq } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { stripeClient } from "../adapters/stripe";
-import { formatMoney, minimumChargeMinor } from "../billing/currency";
-import { chargeLines, payoutDue, platformFeeMinor, soloPayoutMinor } from "../billing/fees";
+import { minimumChargeMinor } from "../billing/currency";
+import { platformFeeMinor } from "../billing/fees";
 import type { PricingScheme } from "../billing/meter";
 import { nextStep, type Hold, type Step } from "../billing/collection";
 import { captureHold, createCustomer, placeHold, readHold, releaseHold, retryHold, type HoldResult, type Merchant } from "../billing/payments";
 import { accruedMinor, chargeableSeconds, newTaximeter, setBothOnline, setRunning, type Taximeter } from "../billing/taximeter";
-import { agentProfiles, charges, chats, emailOutbox, ledgerEntries, payouts, users } from "../db/schema";
+import { charges, chats } from "../db/schema";
+import { paidChargeStatements } from "./revenue-records";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
 // storage. Every step is written before the Stripe call it leads to, and every call has a key
@@ -339,40 +340,29 @@ export class ChatBilling {
     const { amountMinor } = step;
     const currency = b.config.scheme.currency;
     const so = b.final ?? this.finalAt(b, now);
-    const agent = record.agentId
-      ? await db.select({ email: users.email, payoutMethod: agentProfiles.payoutMethod }).from(users).leftJoin(agentProfiles, eq(agentProfiles.userId, users.id)).where(eq(users.id, record.agentId)).get()
-      : undefined;
-    const paid = formatMoney(amountMinor, currency);
     // A split bill pays for the chat so far; the last charge for all of it.
     const time = `${clock(so.seconds)} of service${b.final ? "" : " so far"}`;
-    const mail = (id: string, to: string, subject: string, bodyText: string) =>
-      db.insert(emailOutbox).values({ id, companyId: record.companyId, toAddress: to, subject, bodyText }).onConflictDoNothing();
+    const paid = await paidChargeStatements(db, {
+      id: chargeId,
+      chatId: this.chatId,
+      seq: step.n,
+      kind: "service",
+      amountMinor,
+      currency,
+      paymentIntentId: step.paymentIntentId,
+      idempotencyKey: `chat:${this.chatId}:charge:${step.n}`,
+      companyId: record.companyId,
+      companyName: record.companyName,
+      agentId: record.agentId,
+      account: b.config.account,
+      customerEmail: record.customerEmail,
+      paidAt: now,
+      receiptFor: `${time} (chat ${this.chatId})`,
+      revenueNote: (amount) => `Your chat ${this.chatId} was charged ${amount} for ${time}.`,
+    });
     await db.batch([
-      db
-        .insert(charges)
-        .values({ id: chargeId, chatId: this.chatId, seq: step.n, amountMinor, currency, paymentIntentId: step.paymentIntentId, idempotencyKey: `chat:${this.chatId}:charge:${step.n}`, status: "succeeded" })
-        .onConflictDoNothing(),
-      ...chargeLines(amountMinor, currency, b.config.account, "service").map((line, i) =>
-        db
-          .insert(ledgerEntries)
-          .values({ id: `${chargeId}:${i}`, txnId: chargeId, companyId: record.companyId, chatId: this.chatId, agentId: record.agentId, chargeId, ...line, currency })
-          .onConflictDoNothing(),
-      ),
       db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor }).where(eq(chats.id, this.chatId)),
-      // The customer's receipt and the agent's "new revenue" note (spec), sent by the outbox.
-      ...(record.customerEmail
-        ? [mail(`${chargeId}:receipt`, record.customerEmail, `Your receipt from ${record.companyName}`, `You paid ${paid} for ${time} (chat ${this.chatId}). Thank you.`)]
-        : []),
-      ...(agent ? [mail(`${chargeId}:revenue`, agent.email, `New revenue: ${paid}`, `Your chat ${this.chatId} was charged ${paid} for ${time}.`)] : []),
-      // A solo agent's 80 % is paid out within five business days.
-      ...(b.config.account === "solo" && record.agentId
-        ? [
-            db
-              .insert(payouts)
-              .values({ id: `${chargeId}:payout`, companyId: record.companyId, userId: record.agentId, method: agent?.payoutMethod ?? "stripe", amountMinor: soloPayoutMinor(amountMinor), currency, dueAt: payoutDue(now) })
-              .onConflictDoNothing(),
-          ]
-        : []),
+      ...paid,
     ]);
   }
 

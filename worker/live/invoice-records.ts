@@ -1,11 +1,11 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { merchantFor } from "../billing/connect";
-import { formatMoney } from "../billing/currency";
-import { chargeLines, payoutDue, soloPayoutMinor, type AccountType } from "../billing/fees";
+import type { AccountType } from "../billing/fees";
 import { INVOICE_KINDS, durationText, type InvoiceTerms } from "../billing/invoice";
 import type { Merchant } from "../billing/payments";
-import { agentProfiles, charges, chats, companies, emailOutbox, invoices, ledgerEntries, payouts, users } from "../db/schema";
+import { agentProfiles, chats, companies, invoices } from "../db/schema";
+import { paidChargeStatements } from "./revenue-records";
 
 // D1 records of manual payment requests. Every id derives from the chat and the invoice number,
 // so writing the same payment twice (a retry, a webhook after the page) adds nothing.
@@ -90,54 +90,29 @@ export async function recordInvoicePaid(d1: D1Database, p: PaidInvoice): Promise
   const db = openDb(d1);
   const chargeId = invoiceChargeId(p.chatId, p.n);
   const { amountMinor, currency, kind } = p.terms;
-  const agent = await db
-    .select({ email: users.email, payoutMethod: agentProfiles.payoutMethod })
-    .from(users)
-    .leftJoin(agentProfiles, eq(agentProfiles.userId, users.id))
-    .where(eq(users.id, p.agentId))
-    .get();
-  const paid = formatMoney(amountMinor, currency);
   const what = `${INVOICE_KINDS[kind]}: ${p.terms.description}${p.terms.durationSeconds ? ` (${durationText(p.terms.durationSeconds)})` : ""}`;
-  const mail = (id: string, to: string, subject: string, bodyText: string) =>
-    db.insert(emailOutbox).values({ id, companyId: p.companyId, toAddress: to, subject, bodyText }).onConflictDoNothing();
+  const paid = await paidChargeStatements(db, {
+    id: chargeId,
+    chatId: p.chatId,
+    invoiceId: invoiceId(p.chatId, p.n),
+    seq: p.n,
+    kind,
+    amountMinor,
+    currency,
+    paymentIntentId: p.paymentIntentId,
+    idempotencyKey: `chat:${p.chatId}:invoice:${p.n}`,
+    companyId: p.companyId,
+    companyName: p.companyName,
+    agentId: p.agentId,
+    account: p.account,
+    customerEmail: p.customerEmail,
+    paidAt: p.paidAt,
+    receiptFor: `${what} (chat ${p.chatId})`,
+    revenueNote: (amount) => `${p.customerName ?? "Your customer"} paid ${amount} for ${what} in chat ${p.chatId}.`,
+  });
   await db.batch([
     db.update(invoices).set({ status: "paid", paymentIntentId: p.paymentIntentId, paidAt: p.paidAt }).where(eq(invoices.id, invoiceId(p.chatId, p.n))),
-    db
-      .insert(charges)
-      .values({
-        id: chargeId,
-        chatId: p.chatId,
-        invoiceId: invoiceId(p.chatId, p.n),
-        seq: p.n,
-        kind,
-        amountMinor,
-        currency,
-        paymentIntentId: p.paymentIntentId,
-        idempotencyKey: `chat:${p.chatId}:invoice:${p.n}`,
-        status: "succeeded",
-      })
-      .onConflictDoNothing(),
-    ...chargeLines(amountMinor, currency, p.account, kind).map((line, i) =>
-      db
-        .insert(ledgerEntries)
-        .values({ id: `${chargeId}:${i}`, txnId: chargeId, companyId: p.companyId, chatId: p.chatId, agentId: p.agentId, chargeId, ...line, currency })
-        .onConflictDoNothing(),
-    ),
+    ...paid,
     db.update(chats).set({ currency, amountMinor: p.chatPaidMinor, paidMinor: p.chatPaidMinor }).where(eq(chats.id, p.chatId)),
-    ...(p.customerEmail
-      ? [mail(`${chargeId}:receipt`, p.customerEmail, `Your receipt from ${p.companyName}`, `You paid ${paid} for ${what} (chat ${p.chatId}). Thank you.`)]
-      : []),
-    ...(agent
-      ? [mail(`${chargeId}:revenue`, agent.email, `New revenue: ${paid}`, `${p.customerName ?? "Your customer"} paid ${paid} for ${what} in chat ${p.chatId}.`)]
-      : []),
-    // A solo agent's 80 % is paid out within five business days.
-    ...(p.account === "solo"
-      ? [
-          db
-            .insert(payouts)
-            .values({ id: `${chargeId}:payout`, companyId: p.companyId, userId: p.agentId, method: agent?.payoutMethod ?? "stripe", amountMinor: soloPayoutMinor(amountMinor), currency, dueAt: payoutDue(p.paidAt) })
-            .onConflictDoNothing(),
-        ]
-      : []),
   ]);
 }
