@@ -261,6 +261,25 @@ export const recordingConsents = sqliteTable("recording_consents", {
   answeredAt: integer("answered_at").notNull(),
 });
 
+// Conference chat: agents the chat's agent invited. A row is written when the invitation is sent,
+// so that a guest who joined may open the chat and find it in Chat View.
+export const chatGuests = sqliteTable(
+  "chat_guests",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    invitedBy: text("invited_by").notNull(),
+    invitedAt: integer("invited_at").notNull(),
+    joinedAt: integer("joined_at"),
+    leftAt: integer("left_at"),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index("chat_guests_user").on(t.userId)],
+);
+
 export const invoices = sqliteTable("invoices", {
   id: id(),
   chatId: text("chat_id")
