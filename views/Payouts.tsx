@@ -6,9 +6,11 @@ import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 // the admin's Payments page and on the Business Revenue page.
 
 const STATE = {
-  scheduled: { label: "Scheduled", badge: "badge badge-warn" },
+  scheduled: { label: "Scheduled", badge: "badge badge-muted" },
+  sending: { label: "Sending", badge: "badge badge-warn" },
   paid: { label: "Paid out", badge: "badge badge-ok" },
   failed: { label: "Failed", badge: "badge badge-danger" },
+  manual: { label: "Due — paid by hand", badge: "badge badge-warn" },
 } as const;
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);

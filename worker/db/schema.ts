@@ -348,8 +348,19 @@ export const payouts = sqliteTable("payouts", {
   method: text("method", { enum: ["stripe", "paypal", "alipay", "wechat_pay"] }).notNull(),
   amountMinor: integer("amount_minor").notNull(),
   currency: text("currency").notNull(),
-  state: text("state", { enum: ["scheduled", "paid", "failed"] }).notNull().default("scheduled"),
+  // scheduled → (due) sending → paid | failed (retried with the next attempt); a method Parley
+  // pays by hand (PayPal, AliPay, WeChat Pay) goes scheduled → manual → paid.
+  state: text("state", { enum: ["scheduled", "sending", "paid", "failed", "manual"] }).notNull().default("scheduled"),
   dueAt: integer("due_at").notNull(),
+  /** Numbers the Stripe Transfer requests: one idempotency key per attempt, a new one only after Stripe refused the last. */
+  attempt: integer("attempt").notNull().default(0),
+  /** Where it was sent: the connected account (acct_…), or the PayPal/AliPay/WeChat account. */
+  destination: text("destination"),
+  /** Stripe's transfer id, or the operator's reference of a payout made by hand. */
+  reference: text("reference"),
+  failureCode: text("failure_code"),
+  failureReason: text("failure_reason"),
+  paidAt: integer("paid_at"),
   createdAt: createdAt(),
 });
 
