@@ -9,7 +9,15 @@ export type TrackKind = "mic" | "camera" | "screen";
 export type DeclaredTrack = { name: string; kind: TrackKind };
 
 /** The room's phone customization for calls (spec: Customer Phone & Agent Phone). */
-export type PhoneButtons = { text: boolean; voice: boolean; video: boolean; screenShare: boolean; fullScreen: boolean };
+export type PhoneButtons = {
+  text: boolean;
+  voice: boolean;
+  video: boolean;
+  screenShare: boolean;
+  fullScreen: boolean;
+  /** The customer may let the agent point and draw over their shared screen (absent in older chats: no). */
+  remoteControl?: boolean;
+};
 
 /** The defaults of spec/chat-room-customizations.txt, for chats started before rooms said otherwise. */
 export const DEFAULT_PHONE_BUTTONS: PhoneButtons = { text: true, voice: true, video: true, screenShare: true, fullScreen: false };
