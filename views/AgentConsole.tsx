@@ -40,7 +40,8 @@ export function AgentConsole({ user, rooms, origin, device }: Props) {
             <div id="rings" class="rings"></div>
             <p class="empty rings-empty">No one is waiting. Stay ONLINE to receive chats.</p>
           </section>
-          <section class="console-chats">
+          <section class="console-chats" data-controller="chat-tabs">
+            <div class="chat-tabs" role="tablist" aria-label="Your open chats" data-chat-tabs-target="strip" hidden></div>
             <div id="chats" class="chats"></div>
           </section>
         </div>

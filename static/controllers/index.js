@@ -1,6 +1,7 @@
 // Starts Stimulus and registers every controller; each lives in its own file beside this one.
 import { Application } from "@hotwired/stimulus";
 import CallController from "./call_controller.js";
+import ChatTabsController from "./chat_tabs_controller.js";
 import ComposerController from "./composer_controller.js";
 import ConfirmController from "./confirm_controller.js";
 import ConnectionController from "./connection_controller.js";
@@ -15,6 +16,7 @@ import ToastController from "./toast_controller.js";
 
 const application = Application.start();
 application.register("call", CallController);
+application.register("chat-tabs", ChatTabsController);
 application.register("composer", ComposerController);
 application.register("confirm", ConfirmController);
 application.register("connection", ConnectionController);

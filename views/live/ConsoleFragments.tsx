@@ -78,7 +78,7 @@ function RingCard({ ring }: { ring: RingInfo }) {
 }
 
 function ChatSlot({ chatId }: { chatId: string }) {
-  return <section id={`chat-slot-${chatId}`} class="chat-slot" hx-get={`/agent/chats/${chatId}`} hx-trigger="load" hx-swap="innerHTML"></section>;
+  return <section id={`chat-slot-${chatId}`} class="chat-slot" data-chat-tabs-target="slot" hx-get={`/agent/chats/${chatId}`} hx-trigger="load" hx-swap="innerHTML"></section>;
 }
 
 export const statusBar = (status: AgentStatus) => toHtml(<StatusBar status={status} />);
