@@ -1,5 +1,5 @@
 import { Controller } from "@hotwired/stimulus";
-import { alreadyAllowed, camera, screen } from "../media/devices.js";
+import { camera, permission, screen } from "../media/devices.js";
 import { createLink, fetchIceServers } from "../media/link.js";
 
 // Voice, video and screen sharing in one chat. It sits on the chat's socket element: it declares
@@ -7,6 +7,10 @@ import { createLink, fetchIceServers } from "../media/link.js";
 // the other party), and reaches the other party through one link, peer to peer or Cloudflare
 // Calls (static/media/link.js). The ChatDO's call state comes in as the `state` target; a
 // refreshed page finds there what it was sending and starts it again.
+
+/** The calls of this page (an agent's console holds several chats). */
+const calls = new Set();
+
 export default class extends Controller {
   static values = { chat: String };
   static targets = [
@@ -23,9 +27,11 @@ export default class extends Controller {
     this.element.addEventListener("htmx:wsBeforeMessage", this.onMessage);
     this.element.addEventListener("htmx:wsOpen", this.onOpen);
     this.element.parleyCall = this; // for the end-to-end tests' getStats
+    calls.add(this);
   }
 
   disconnect() {
+    calls.delete(this);
     this.element.removeEventListener("htmx:wsBeforeMessage", this.onMessage);
     this.element.removeEventListener("htmx:wsOpen", this.onOpen);
     for (const track of this.localTracks()) track.stop();
@@ -57,7 +63,26 @@ export default class extends Controller {
     });
     if (path === "p2p" && this.link && peer && peer.clientId !== this.link.peerId) this.resetLink(peer.clientId);
     if (path === "calls" && peer?.tracks.length) this.ensureLink().then((link) => link.peerState(peer, this.state.peerSessionId));
+    this.autoStart();
     this.render();
+  }
+
+  /**
+   * A chat started from the contact form's Voice or Video button starts that call by itself when
+   * the agent answers, once per chat in this tab: a refreshed page restores the call from the
+   * ChatDO's state instead. An agent already in a call in another chat is asked to press it.
+   */
+  autoStart() {
+    const call = this.hasPanelTarget ? this.panelTarget.dataset.autoCall : "";
+    const key = `parley:auto-call:${this.chatValue}`;
+    if (!call || sessionStorage.getItem(key)) return;
+    sessionStorage.setItem(key, call);
+    if (this.localTracks().length || this.state?.me?.tracks.length) return;
+    if ([...calls].some((other) => other !== this && other.localTracks().length)) {
+      const peerName = this.panelTarget.querySelector(".call-peer-name")?.textContent ?? "The customer";
+      return this.say(`${peerName} asked for a ${call} call. Press ${call === "video" ? "Video" : "Voice"} when you are ready.`);
+    }
+    this.ask(call === "video");
   }
 
   panelTargetConnected() {
@@ -87,7 +112,7 @@ export default class extends Controller {
   async ask(video) {
     this.wantVideo = video;
     this.say("");
-    if (await alreadyAllowed(video)) return this.proceed();
+    if ((await permission(video)) !== "prompt") return this.proceed();
     this.devicesTarget.textContent = video ? "camera and microphone" : "microphone";
     this.explainTarget.hidden = false;
   }

@@ -1,14 +1,18 @@
 // The camera, microphone and screen, with the browser's refusals turned into sentences a
 // customer can act on. Permission prompts are explained by the caller before these are called.
 
-/** Whether the browser already has permission for these devices (then no prompt will appear). */
-export async function alreadyAllowed(video) {
+/**
+ * Whether the browser will ask for these devices: "granted" and "denied" mean no prompt will
+ * appear (the answer is already known), "prompt" that it will.
+ */
+export async function permission(video) {
   try {
     const names = video ? ["camera", "microphone"] : ["microphone"];
-    const states = await Promise.all(names.map((name) => navigator.permissions.query({ name })));
-    return states.every((s) => s.state === "granted");
+    const states = (await Promise.all(names.map((name) => navigator.permissions.query({ name })))).map((s) => s.state);
+    if (states.includes("denied")) return "denied";
+    return states.every((s) => s === "granted") ? "granted" : "prompt";
   } catch {
-    return false;
+    return "prompt";
   }
 }
 

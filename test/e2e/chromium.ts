@@ -16,7 +16,14 @@ const FLAGS = [
   "--use-fake-ui-for-media-stream",
 ];
 
-export const launch = (extraFlags: string[] = []): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraFlags] });
+/**
+ * `mediaPrompt: "block"` leaves out the fake media UI: Chromium then asks for the camera and
+ * microphone, and headless Chromium answers that prompt as a person pressing Block would.
+ */
+export type LaunchOptions = { mediaPrompt?: "allow" | "block" };
+
+export const launch = (extraFlags: string[] = [], { mediaPrompt = "allow" }: LaunchOptions = {}): Promise<Browser> =>
+  chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS.filter((f) => mediaPrompt === "allow" || f !== "--use-fake-ui-for-media-stream"), ...extraFlags] });
 
 /** Saves a full-page screenshot under screenshots/ for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -47,10 +54,10 @@ export async function onlineConsole(browser: Browser, baseUrl: string, email: st
 }
 
 /** One Chromium for the test file: launched before its tests, closed after them. */
-export function chromiumPerFile(extraFlags: string[] = []): { readonly browser: Browser } {
+export function chromiumPerFile(extraFlags: string[] = [], options: LaunchOptions = {}): { readonly browser: Browser } {
   const holder: { browser?: Browser } = {};
   beforeAll(async () => {
-    holder.browser = await launch(extraFlags);
+    holder.browser = await launch(extraFlags, options);
   });
   afterAll(async () => {
     await holder.browser?.close();

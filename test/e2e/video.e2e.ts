@@ -28,13 +28,8 @@ async function growing(read: () => Promise<number>) {
   await expect.poll(read, { timeout: 10_000 }).toBeGreaterThan(first);
 }
 
-// Chromium's fake media UI grants the camera up front, so no prompt (and no explanation) comes.
-async function startVideo(page: Page, scope: string) {
-  await page.locator(`${scope} .call-buttons`).getByRole("button", { name: "Video" }).click();
-}
-
 describe("a video chat", () => {
-  it("connects customer and agent with each other's video, and shares the customer's screen", async () => {
+  it("starts by itself when the agent answers, connects both videos, and shares the customer's screen", async () => {
     const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
 
     const customer = await (await chromium.browser.newContext({ viewport: { width: 480, height: 900 } })).newPage();
@@ -45,11 +40,12 @@ describe("a video chat", () => {
     const ring = agent.locator(".ring-card", { hasText: "Eva Novak" });
     await ring.getByRole("button", { name: "Answer" }).click();
 
+    // The customer chose Video: both sides start it without a press. Chromium's fake media UI
+    // grants the camera up front, so no prompt (and no explanation) comes.
     await customer.locator(".call .call-buttons").waitFor();
-    await screenshot(customer, "call-customer-before");
-    await startVideo(customer, ".chat-page");
     await agent.locator(".chat-panel .call-peer-state", { hasText: "camera on" }).waitFor();
-    await startVideo(agent, ".chat-panel");
+    await customer.locator(".call-peer-state", { hasText: "camera on" }).waitFor();
+    for (const page of [customer, agent]) expect(await page.locator(".call-buttons").getByRole("button", { name: "Video" }).isVisible()).toBe(false);
 
     for (const page of [customer, agent]) {
       await expect.poll(() => call(page).state(), { timeout: 15_000 }).toBe("connected");

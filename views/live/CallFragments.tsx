@@ -1,4 +1,5 @@
 import type { CallView } from "../../worker/live/chat-media";
+import { autoCall } from "../../worker/calls/auto-call";
 import { toHtml } from "./render";
 
 // The call area of a connected chat, for both parties: the video stage, the explanation shown
@@ -30,7 +31,7 @@ export function CallPanel({ chatId, view, mode, peerName }: PanelProps) {
   if (!offersCall(view)) return <div id={`call-${chatId}`}></div>;
   const b = view.buttons;
   return (
-    <section id={`call-${chatId}`} class="call" data-call-target="panel" data-mode={mode} aria-label="Call">
+    <section id={`call-${chatId}`} class="call" data-call-target="panel" data-mode={mode} data-auto-call={autoCall(mode, b) ?? ""} aria-label="Call">
       <div class="call-stage" data-call-target="stage" hidden>
         <video class="call-remote" data-call-target="remoteVideo" autoplay playsinline></video>
         <video class="call-screen" data-call-target="remoteScreen" autoplay playsinline hidden></video>
