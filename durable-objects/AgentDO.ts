@@ -5,6 +5,7 @@ import { CHOOSABLE, type AgentPresence, type AgentStatus, type Device } from "..
 import { chatOpened, consoleSnapshot, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
 import type { RoomDO } from "./RoomDO";
 import type { ChatDO } from "./ChatDO";
+import { inviteGone, inviteOffer, type ConferenceInvite } from "../views/live/ConferenceFragments";
 
 type Attachment = { device: Device };
 /** A chat ringing this agent, with its ring card rendered once by the room for every agent rung. */
@@ -91,6 +92,9 @@ export class AgentDO extends DurableObject<Env> {
         return this.choose(device, message.status);
       case "answer":
         return this.answer(device, message.chatId, message.roomKey, ws);
+      case "join":
+      case "decline":
+        return this.answerInvite(device, message.chatId, message.type === "join", ws);
       default:
         assertNever(message);
     }
@@ -184,6 +188,51 @@ export class AgentDO extends DurableObject<Env> {
     const remaining = this.activeChats().filter((c) => c.chatId !== chatId);
     this.kv.put("activeChats", remaining);
     if (!remaining.some((c) => c.device === device)) this.kv.put("statuses", { ...this.statuses(), [device]: "WAITING_NEW_CALL" });
+  }
+
+  // Conference invitations, stored: unlike rings they are addressed to this agent alone, and rare.
+  private invites(): Record<string, ConferenceInvite> {
+    return this.kv.get<Record<string, ConferenceInvite>>("invites") ?? {};
+  }
+
+  /** A colleague invites this agent to their chat: offered on every open console. False: none is open. */
+  async invite(invite: ConferenceInvite): Promise<boolean> {
+    const devices = (["browser", "mobile"] as const).filter((d) => this.connected(d));
+    if (!devices.length) return false;
+    this.kv.put("invites", { ...this.invites(), [invite.chatId]: invite });
+    for (const d of devices) this.broadcast(d, inviteOffer(invite));
+    return true;
+  }
+
+  /** The chat ended before this agent answered. */
+  async inviteWithdrawn(chatId: string): Promise<void> {
+    const { [chatId]: _gone, ...rest } = this.invites();
+    this.kv.put("invites", rest);
+    for (const d of ["browser", "mobile"] as const) this.broadcast(d, inviteGone(chatId));
+  }
+
+  /**
+   * Join or Decline. A guest is serving: stored before the chat hears of it (as an answer is), so
+   * that the chat's end, which may follow at once, finds it here.
+   */
+  private async answerInvite(device: Device, chatId: string, join: boolean, ws: WebSocket): Promise<void> {
+    const invite = this.invites()[chatId];
+    if (!invite) return ws.send(socketError("That invitation is no longer open."));
+    if (join && this.statuses()[device] === "SERVING_CUSTOMER") return ws.send(socketError("Finish your current chat first."));
+    if (join) this.serve(device, invite);
+    let result: AnswerResult;
+    try {
+      result = await chat(this.env, chatId).answerInvite(this.identity()!.agentId, join);
+    } catch (err) {
+      console.error("conference answer failed", chatId, err);
+      result = { ok: false, reason: "The chat could not be joined. Please try again." };
+    }
+    await this.inviteWithdrawn(chatId);
+    if (join && !result.ok) this.release(chatId, device);
+    if (!result.ok) return this.broadcast(device, statusBar(this.statuses()[device]) + socketError(result.reason));
+    if (!join) return;
+    this.broadcast(device, statusBar(this.statuses()[device]) + chatOpened(chatId));
+    await this.publish();
   }
 
   /** The agent saved their profile: the next chats use the new greeting, photo and ringtone. */
@@ -312,7 +361,8 @@ export class AgentDO extends DurableObject<Env> {
   private snapshot(device: Device): string {
     const chats = this.activeChats().filter((c) => c.device === device);
     const identity = this.identity();
-    return consoleSnapshot(this.statuses()[device], this.rings(), chats.map((c) => c.chatId), identity?.ringtone ?? "classic", identity?.notify ?? false);
+    const invites = Object.values(this.invites()).map(inviteOffer).join("");
+    return consoleSnapshot(this.statuses()[device], this.rings(), chats.map((c) => c.chatId), identity?.ringtone ?? "classic", identity?.notify ?? false) + invites;
   }
 
   private broadcast(device: Device, html: string): void {

@@ -1,22 +1,29 @@
 import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "../worker/accounts/tokens";
-import { answerClose, assertNever, chatFrameLimit, chatMessage, parseFrame } from "../worker/live/socket-messages";
+import { answerClose, assertNever, chatFrameLimit, chatMessage, parseFrame, type ChatMessage } from "../worker/live/socket-messages";
 import { ChatMedia } from "../worker/live/chat-media";
 import { ChatRecording } from "../worker/live/chat-recording";
 import { TEXT_OFF, textAllowed, type CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
-import type { AgentCard, ChatInit, EnqueueRequest } from "../worker/live/types";
+import type { AgentCard, AnswerResult, ChatInit, EnqueueRequest } from "../worker/live/types";
 import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } from "../worker/live/chat-invoices";
 import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../worker/live/chat-billing";
 import type { HoldResult } from "../worker/billing/payments";
-import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotice, queueInfo, typingPreview, type ChatView } from "../views/live/ChatFragments";
+import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotice, queueInfo, senderNames, typingPreview, type ChatView } from "../views/live/ChatFragments";
 import { socketError } from "../views/live/ConsoleFragments";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/live/chat-records";
+import { ChatConference } from "../worker/live/chat-conference";
+import { guestOf, guestSender, type Conference } from "../worker/live/conference-rules";
+import { guestSnapshot, type ConferenceViewer } from "../views/live/ConferenceFragments";
 import type { AgentDO } from "./AgentDO";
 import type { RoomDO } from "./RoomDO";
 
 export type Party = "customer" | "agent";
-type Attachment = { party: Party; userId: string | null };
+/** Who holds a socket: the two parties, or an agent the host added to a conference. */
+type Attachment = { party: Party | "guest"; userId: string | null };
+/** Guests' sockets carry this tag and one naming the guest. */
+const GUEST = "guest";
+const guestTag = (agentId: string) => `guest:${agentId}`;
 type Status = "waiting" | "connected" | "ended";
 type EndedBy = "customer" | "agent" | "timeout" | "system";
 
@@ -148,12 +155,19 @@ export class ChatDO extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const init = this.init();
     if (!init || request.headers.get("upgrade") !== "websocket") return new Response("no such chat", { status: 404 });
-    let attachment: Attachment;
+    let attachment: { party: Party; userId: string | null };
     const agentId = request.headers.get("x-parley-agent-id");
-    if (agentId) {
-      if (this.agent()?.agentId !== agentId) return new Response("not your chat", { status: 403 });
+    if (agentId && this.agent()?.agentId === agentId) {
       attachment = { party: "agent", userId: agentId };
       await this.invoices().permit(agentId);
+    } else if (agentId) {
+      // A conference guest, also after leaving or the chat's end (to read it back).
+      if (!this.conference().guest(agentId)?.joinedAt) return new Response("not your chat", { status: 403 });
+      const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+      this.ctx.acceptWebSocket(server, [GUEST, guestTag(agentId)]);
+      server.serializeAttachment({ party: GUEST, userId: agentId } satisfies Attachment);
+      server.send(this.guestView(agentId));
+      return new Response(null, { status: 101, webSocket: client });
     } else {
       const token = request.headers.get("x-parley-customer-token") ?? "";
       if ((await sha256Hex(token)) !== init.customerTokenHash) return new Response("not your chat", { status: 403 });
@@ -169,10 +183,11 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
-    const { party } = ws.deserializeAttachment() as Attachment;
+    const { party, userId } = ws.deserializeAttachment() as Attachment;
     const parsed = parseFrame(chatMessage, frame, chatFrameLimit(frame));
     if (!parsed.ok) return ws.send(socketError(parsed.error));
     const message = parsed.message;
+    if (party === GUEST) return this.guestMessage(ws, userId!, message);
     const status = this.status();
     switch (message.type) {
       case "text": {
@@ -180,18 +195,11 @@ export class ChatDO extends DurableObject<Env> {
         if (!textAllowed(this.init()!)) return ws.send(socketError(TEXT_OFF));
         const at = Date.now();
         // Written before it is relayed: the output gate holds the sends until the row is durable.
-        const row = this.ctx.storage.sql
-          .exec<{ seq: number }>("insert into messages (sender, body, at) values (?, ?, ?) returning seq", party, message.text, at)
-          .one();
-        this.relay({ seq: row.seq, sender: party, body: message.text, at });
+        this.store(party, message.text);
         return;
       }
-      case "typing": {
-        if (status !== "connected" || this.init()!.hidePreviewTyping || !textAllowed(this.init()!)) return;
-        const other: Party = party === "customer" ? "agent" : "customer";
-        this.send(other, typingPreview(this.init()!.chatId, message.text, this.nameOf(party)));
-        return;
-      }
+      case "typing":
+        return this.typing(party, message.text);
       case "hangup":
         return this.end(party);
       case "askAll":
@@ -231,15 +239,49 @@ export class ChatDO extends DurableObject<Env> {
       case "service":
       case "buyAgain":
         return this.invoices().handle(ws, party, message, Date.now());
+      case "invite":
+        if (party !== "agent") return ws.send(socketError("Only the chat's agent can add agents."));
+        return this.conference().invite(ws, message.agentId, Date.now());
       default:
         assertNever(message);
     }
   }
 
+  /** A conference guest talks by text and may leave; the rest of the chat is the host's. */
+  private async guestMessage(ws: WebSocket, agentId: string, message: ChatMessage): Promise<void> {
+    const status = this.status();
+    const present = this.conference().guest(agentId)?.state === "joined";
+    if (message.type === "hangup") {
+      if (status === "connected" && (await this.conference().leave(ws, agentId, Date.now()))) this.sendGuest(agentId, this.guestView(agentId));
+      return;
+    }
+    if (message.type !== "text" && message.type !== "typing") return ws.send(socketError("Only the chat's agent can do that."));
+    if (status !== "connected" || !present) return message.type === "text" ? ws.send(socketError("You are no longer in this chat.")) : undefined;
+    if (!textAllowed(this.init()!)) return message.type === "text" ? ws.send(socketError(TEXT_OFF)) : undefined;
+    if (message.type === "text") this.store(guestSender(agentId), message.text);
+    else this.typing(guestSender(agentId), message.text);
+  }
+
+  /** Writes a text, then relays it: the output gate holds the sends until the row is durable. */
+  private store(sender: string, text: string): void {
+    const at = Date.now();
+    const row = this.ctx.storage.sql.exec<{ seq: number }>("insert into messages (sender, body, at) values (?, ?, ?) returning seq", sender, text, at).one();
+    this.relay({ seq: row.seq, sender, body: text, at });
+  }
+
+  /** The typing preview goes to everyone but the one typing. */
+  private typing(sender: string, text: string): void {
+    const init = this.init()!;
+    if (this.status() !== "connected" || init.hidePreviewTyping || !textAllowed(init)) return;
+    const html = typingPreview(init.chatId, text, this.senderName(sender));
+    for (const party of ["customer", "agent"] as const) if (party !== sender) this.send(party, html);
+    for (const guest of this.conference().joined()) if (guestSender(guest.agentId) !== sender) this.sendGuest(guest.agentId, html);
+  }
   override async webSocketClose(ws: WebSocket): Promise<void> {
     answerClose(ws);
     const { party } = ws.deserializeAttachment() as Attachment;
-    if (this.sockets(party).some((s) => s !== ws)) return;
+    // A guest's absence holds nothing up: the chat is the customer's and the host's.
+    if (party === GUEST || this.sockets(party).some((s) => s !== ws)) return;
     const status = this.status();
     if (status === "waiting" && party === "customer") {
       await this.setDeadline("leave", Date.now() + WAITING_GRACE_MS);
@@ -313,11 +355,13 @@ export class ChatDO extends DurableObject<Env> {
     await this.invoices().chatEnded();
     const messages = this.messages();
     const agent = this.agent();
-    await finishChatRecord(this.env.DB, init, status === "waiting" ? "missed" : "ended", by, messages);
+    await finishChatRecord(this.env.DB, init, status === "waiting" ? "missed" : "ended", by, messages, agent?.agentId ?? null);
     await this.settle();
     for (const party of ["customer", "agent"] as const) this.send(party, this.snapshot(party));
+    for (const guest of this.conference().joined()) this.sendGuest(guest.agentId, this.guestView(guest.agentId));
     if (status === "waiting") await this.room().cancel(init.chatId);
     else if (agent) await this.agentStub(agent.agentId).chatEnded(init.chatId, by, init.wrapUpSeconds);
+    await this.conference().chatEnded();
   }
 
   override async alarm(): Promise<void> {
@@ -481,6 +525,7 @@ export class ChatDO extends DurableObject<Env> {
       endedBy: this.kv.get<EndedBy>("endedBy") ?? null,
       invoices: this.invoices().view(party, Date.now()),
       call: this.media().view(party),
+      conference: this.conference().view(),
     };
     return chatSnapshot(view, party, this.messages()) + this.recording().panel(party);
   }
@@ -498,16 +543,81 @@ export class ChatDO extends DurableObject<Env> {
     });
   }
 
-  /** One frame for both parties: the line, and the sender's typing preview cleared. */
+  /** One frame for both parties (and a guest's own copy): the line, and the sender's typing preview cleared. */
   private relay(message: TranscriptLine): void {
     const init = this.init()!;
-    const html = messageItem(init.chatId, message, this.nameOf(message.sender as Party)) + typingPreview(init.chatId, "", "");
+    const name = this.senderName(message.sender);
+    const cleared = typingPreview(init.chatId, "", "");
+    const html = messageItem(init.chatId, message, name) + cleared;
     for (const party of ["customer", "agent"] as const) this.send(party, html);
+    const author = guestOf(message.sender);
+    for (const guest of this.conference().joined()) {
+      this.sendGuest(guest.agentId, guest.agentId === author ? messageItem(init.chatId, message, name, true) + cleared : html);
+    }
   }
 
   /** How `party` is named on the other party's screen. */
   private nameOf(party: Party): string {
     return partyNames(this.init()!, this.agent() ?? null)[party];
+  }
+
+  /** How the sender of a stored line is named: a party, or a conference guest. */
+  private senderName(sender: string): string {
+    const guest = guestOf(sender);
+    return guest ? (this.conference().guest(guest)?.name ?? this.init()!.agentRole) : this.nameOf(sender as Party);
+  }
+
+  private conference(): ChatConference {
+    return new ChatConference({
+      d1: this.env.DB,
+      init: this.init()!,
+      get: () => this.kv.get<Conference>("conference"),
+      put: (conference) => this.kv.put("conference", conference),
+      connected: () => this.status() === "connected",
+      host: () => this.agent() ?? null,
+      sendAll: (render) => this.sendAll(render),
+      sendHost: (html) => this.send("agent", html),
+      console: (agentId) => this.agentStub(agentId),
+    });
+  }
+
+  /** The invited agent joins or declines (from their console's Durable Object). */
+  async answerInvite(agentId: string, join: boolean): Promise<AnswerResult> {
+    if (!this.init()) return { ok: false, reason: "That chat does not exist." };
+    return this.conference().answer(agentId, join, Date.now());
+  }
+
+  private guestView(agentId: string): string {
+    const init = this.init()!;
+    const conference = this.conference().view();
+    const guest = this.conference().guest(agentId)!;
+    const names = senderNames(init, this.agent() ?? null, conference.guests);
+    return guestSnapshot({ init, status: this.status(), conference, guest, names }, this.messages(), guestSender(agentId));
+  }
+
+  private sendGuest(agentId: string, html: string): void {
+    for (const ws of this.ctx.getWebSockets(guestTag(agentId))) {
+      try {
+        ws.send(html);
+      } catch {
+        // a closing socket
+      }
+    }
+  }
+
+  private sendAll(render: (viewer: ConferenceViewer) => string): void {
+    this.send("customer", render("customer"));
+    this.send("agent", render("agent"));
+    const guests = this.ctx.getWebSockets(GUEST);
+    if (!guests.length) return;
+    const html = render("guest");
+    for (const ws of guests) {
+      try {
+        ws.send(html);
+      } catch {
+        // a closing socket
+      }
+    }
   }
 
   private send(party: Party, html: string): void {

@@ -8,6 +8,8 @@ import type { InvoicesView } from "../../worker/live/chat-invoices";
 import type { CallView } from "../../worker/live/chat-media";
 import { CallPanel } from "./CallFragments";
 import { TEXT_OFF, textAllowed } from "../../worker/calls/media";
+import { ConferenceBar, type ConferenceView } from "./ConferenceFragments";
+import { guestSender, type Guest } from "../../worker/live/conference-rules";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -29,6 +31,7 @@ export type ChatView = {
   invoices: InvoicesView | null;
   /** Voice, video and screen sharing: what each party sends (a refreshed page restores it). */
   call: CallView | null;
+  conference: ConferenceView;
 };
 
 type Party = "customer" | "agent";
@@ -132,12 +135,13 @@ function Head({ view, party }: { view: ChatView; party: Party }) {
 
 /**
  * One line of the transcript, the same for both parties (so a text is rendered once): whose it
- * is on this screen follows from the sender and the transcript's viewer, in the style sheet.
+ * is on this screen follows from the sender and the transcript's viewer, in the style sheet. A
+ * conference guest's own lines are marked `own` (guests are few, their copy is rendered apart).
  */
-function Line({ message, name }: { message: TranscriptLine; name: string }) {
+export function Line({ message, name, own = false }: { message: TranscriptLine; name: string; own?: boolean }) {
   const time = new Date(message.at).toISOString().slice(11, 16);
   return (
-    <div class="line" data-sender={message.sender} data-seq={message.seq}>
+    <div class={own ? "line own" : "line"} data-sender={message.sender} data-seq={message.seq}>
       <div class="bubble">
         <span class="who">{name}</span>
         <p>{message.body}</p>
@@ -158,7 +162,7 @@ function Greeting({ agent }: { agent: AgentCard }) {
   );
 }
 
-function Composer({ chatId }: { chatId: string }) {
+export function Composer({ chatId }: { chatId: string }) {
   return (
     <form id={`composer-${chatId}`} class="composer" ws-send data-controller="composer" data-action="htmx:wsAfterSend->composer#clear">
       <input type="hidden" name="type" value="text" />
@@ -210,6 +214,7 @@ const endedText = (viewer: Party, by: ChatView["endedBy"]) => {
 export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine[]): string {
   const id = view.init.chatId;
   const names = partyNames(view.init, view.agent);
+  const senders = senderNames(view.init, view.agent, view.conference.guests);
   return toHtml(
     <>
       <Head view={view} party={party} />
@@ -218,10 +223,11 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
       ) : (
         <div id={`call-${id}`}></div>
       )}
+      <ConferenceBar view={view.conference} viewer={party} />
       <div id={`transcript-${id}`} class="transcript" data-viewer={party} data-controller="scroll" hidden={view.status === "waiting"}>
         {view.agent && party === "customer" ? <Greeting agent={view.agent} /> : null}
         {lines.map((m) => (
-          <Line message={m} name={names[m.sender as Party]} />
+          <Line message={m} name={senders[m.sender] ?? view.init.agentRole} />
         ))}
         {party === "agent" && view.customerOffline ? <Notice text={`${names.customer} is offline. Waiting for them to come back…`} tone="warn" /> : null}
         {view.status === "ended" ? <Notice text={endedText(party, view.endedBy)} tone="info" /> : null}
@@ -249,10 +255,16 @@ export const partyNames = (init: ChatInit, agent: AgentCard | null): Record<Part
   agent: agent?.name ?? init.agentRole,
 });
 
-export const messageItem = (chatId: string, message: TranscriptLine, name: string) =>
+/** Names by transcript sender: the two parties, and the guests of a conference (`guest:{id}`). */
+export const senderNames = (init: ChatInit, agent: AgentCard | null, guests: Guest[]): Record<string, string> => ({
+  ...partyNames(init, agent),
+  ...Object.fromEntries(guests.map((g) => [guestSender(g.agentId), g.name])),
+});
+
+export const messageItem = (chatId: string, message: TranscriptLine, name: string, own = false) =>
   toHtml(
     <div hx-swap-oob={`beforeend:#transcript-${chatId}`}>
-      <Line message={message} name={name} />
+      <Line message={message} name={name} own={own} />
     </div>,
   );
 
@@ -267,7 +279,7 @@ export const typingPreview = (chatId: string, text: string, name: string) =>
     </div>,
   );
 
-function Notice({ text, tone }: { text: string; tone: "info" | "warn" | "ok" }) {
+export function Notice({ text, tone }: { text: string; tone: "info" | "warn" | "ok" }) {
   return <p class={`notice notice-${tone}`}>{text}</p>;
 }
 

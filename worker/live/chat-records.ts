@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { chats, companies, messages } from "../db/schema";
+import { guestOf } from "./conference-rules";
 import type { ChatInit } from "./types";
 
 export type TranscriptLine = { seq: number; sender: string; body: string; at: number };
@@ -17,6 +18,13 @@ export async function markChatConnected(d1: D1Database, init: ChatInit, agentId:
   ]);
 }
 
+/** A stored line as D1 keeps it: the customer, or an agent named by user id (the host or a conference guest). */
+const author = (sender: string, hostId: string | null) => {
+  const guest = guestOf(sender);
+  if (guest) return { sender: "agent" as const, userId: guest };
+  return sender === "agent" ? { sender: "agent" as const, userId: hostId } : { sender: "customer" as const, userId: null };
+};
+
 /**
  * Writes the chat's end and its transcript to D1. Message ids derive from the chat and sequence
  * number, so writing the same end twice (a retried alarm) adds nothing.
@@ -27,6 +35,7 @@ export async function finishChatRecord(
   status: "ended" | "missed",
   endedBy: "customer" | "agent" | "timeout" | "system",
   transcript: TranscriptLine[],
+  hostId: string | null,
   now = Date.now(),
 ): Promise<void> {
   const db = openDb(d1);
@@ -38,7 +47,7 @@ export async function finishChatRecord(
         .values({
           id: `${init.chatId}:${m.seq}`,
           chatId: init.chatId,
-          sender: m.sender === "agent" ? "agent" : "customer",
+          ...author(m.sender, hostId),
           body: m.body,
           createdAt: m.at,
         })

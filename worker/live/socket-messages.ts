@@ -17,6 +17,9 @@ export const consoleMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("status"), status: z.enum(["WAITING_NEW_CALL", "TAKING_BREAK"]), ...headers }),
   // The room is named by the ring card, for an agent object that forgot the ring (the room checks it).
   z.object({ type: z.literal("answer"), chatId: z.string().uuid(), roomKey: z.string().max(200).optional(), ...headers }),
+  // Conference chat: the invited agent's answer to an invitation.
+  z.object({ type: z.literal("join"), chatId: z.string().uuid(), ...headers }),
+  z.object({ type: z.literal("decline"), chatId: z.string().uuid(), ...headers }),
 ]);
 export type ConsoleMessage = z.infer<typeof consoleMessage>;
 
@@ -46,6 +49,8 @@ export const chatMessage = z.discriminatedUnion("type", [
   // Recording: the agent asks, the customer allows or refuses, and the agent's recorder says what
   // it does so that the customer sees it (worker/live/chat-recording.ts).
   z.object({ type: z.literal("recording"), action: z.enum(["ask", "allow", "refuse", "start", "pause", "resume", "stop"]), ...headers }),
+  // Conference chat: the host invites another agent of the company (checked against D1).
+  z.object({ type: z.literal("invite"), agentId: z.string().min(1).max(64), ...headers }),
   // A call: what this page sends (declared before it is negotiated), and, peer to peer, the
   // offers, answers and ICE candidates the ChatDO relays to the other party.
   z.object({

@@ -79,6 +79,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       buttons: { text: room.phoneText, voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen },
     },
     recording: room.phoneRecording,
+    conference: room.phoneConference,
   };
   const enqueue: EnqueueRequest = {
     ring: { chatId, roomKey: key, roomName: room.name, mode: contact.mode, customer, askedAt: Date.now(), simultaneousChats: room.phoneSimultaneousChats },

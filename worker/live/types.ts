@@ -58,6 +58,8 @@ export type ChatInit = {
   call?: { path: MediaPath; buttons: PhoneButtons };
   /** The room's Video Recording button (phone customization): the agent may ask to record. */
   recording?: boolean;
+  /** The room's Conference Chat button: the agent may add agents of the company to the chat. */
+  conference?: boolean;
 };
 
 export type EnqueueRequest = {

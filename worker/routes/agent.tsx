@@ -1,10 +1,13 @@
 import { Hono, type Context } from "hono";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
 import { openDb } from "../adapters/db";
 import type { SessionUser } from "../accounts/sessions";
 import type { AppEnv } from "../app-env";
-import { agentProfiles, chats, roomAgents, rooms } from "../db/schema";
+import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
+import { agentMayOpenChat } from "../live/chat-access";
+import { ColleagueList, type Colleague } from "../../views/live/ConferenceFragments";
+import { STATUS_LABELS } from "../../views/live/ConsoleFragments";
 import { sameSiteSocket } from "../http/csrf";
 import { notFound } from "../http/errors";
 import { relaySocket } from "../http/socket";
@@ -30,6 +33,9 @@ async function servedRooms(c: Context<AppEnv>) {
     .orderBy(asc(rooms.position));
   return served.map((s) => s.room);
 }
+
+/** The colleague list asks each agent's Durable Object: it shows the first hundred by name. */
+const MAX_COLLEAGUES = 100;
 
 const privateRoomPath = (user: SessionUser) => `/c/${user.companySlug}/~${user.handle}`;
 
@@ -158,14 +164,33 @@ export const agentRoutes = new Hono<AppEnv>()
     return c.redirect("/agent/profile?saved=1", 303);
   })
   .get("/chats/:chatId", async (c) => {
+    const id = z.uuid().safeParse(c.req.param("chatId"));
+    if (!id.success || !(await agentMayOpenChat(c.env.DB, me(c), id.data))) throw notFound("chat");
+    return c.html(<AgentChatPanel chatId={id.data} />);
+  })
+  // Conference chat: the chat's agent picks colleagues to invite, seeing where each is now.
+  .get("/chats/:chatId/colleagues", async (c) => {
     const user = me(c);
     const id = z.uuid().safeParse(c.req.param("chatId"));
-    if (!id.success) throw notFound("chat");
-    const chat = await openDb(c.env.DB)
-      .select({ id: chats.id })
-      .from(chats)
-      .where(and(eq(chats.id, id.data), eq(chats.companyId, user.companyId), eq(chats.agentId, user.id)))
-      .get();
-    if (!chat) throw notFound("chat");
-    return c.html(<AgentChatPanel chatId={chat.id} />);
+    if (!id.success || !(await agentMayOpenChat(c.env.DB, user, id.data))?.host) throw notFound("chat");
+    return c.html(<ColleagueList chatId={id.data} colleagues={await colleagues(c.env, user)} />);
   });
+
+/** The company's other agents, with their consoles' state (an agent DO never opened knows nothing). */
+async function colleagues(env: Env, user: SessionUser): Promise<Colleague[]> {
+  const agents = await openDb(env.DB)
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.companyId, user.companyId), eq(users.isAgent, true), eq(users.disabled, false), ne(users.id, user.id)))
+    .orderBy(asc(users.name))
+    .limit(MAX_COLLEAGUES);
+  return Promise.all(
+    agents.map(async (a) => {
+      const presence = await env.AGENT.get(env.AGENT.idFromName(a.id)).presence();
+      const states = [presence?.browser, presence?.mobile].filter((s) => s != null);
+      const free = states.filter((s) => s !== "SERVING_CUSTOMER");
+      const shown = free[0] ?? states[0];
+      return { agentId: a.id, name: a.name, presence: shown ? STATUS_LABELS[shown] : "Not at the console", invitable: free.length > 0 };
+    }),
+  );
+}

@@ -12,6 +12,7 @@ import { AppError, notFound } from "../http/errors";
 import { stripeTestMode } from "../adapters/stripe";
 import { AuthorisePage, SAVED_CARD, TEST_CARDS } from "../../views/AuthorisePage";
 import { relaySocket } from "../http/socket";
+import { agentMayOpenChat } from "../live/chat-access";
 import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved } from "../../views/CustomerChat";
 import { INVOICE_TEST_CARDS } from "../../views/live/InvoiceFragments";
@@ -132,12 +133,7 @@ export const chatRoutes = new Hono<AppEnv>()
     if (token) {
       headers.set("x-parley-customer-token", token);
     } else if (user?.isAgent) {
-      const mine = await openDb(c.env.DB)
-        .select({ id: chats.id })
-        .from(chats)
-        .where(and(eq(chats.id, id.data), eq(chats.companyId, user.companyId), eq(chats.agentId, user.id)))
-        .get();
-      if (!mine) throw notFound("chat");
+      if (!(await agentMayOpenChat(c.env.DB, user, id.data))) throw notFound("chat");
       headers.set("x-parley-agent-id", user.id);
     } else {
       throw notFound("chat");
