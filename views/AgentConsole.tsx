@@ -76,6 +76,7 @@ export function AgentChatPanel({ chatId }: { chatId: string }) {
         <p class="muted">Connecting to the chat…</p>
       </div>
       <div id={`call-${chatId}`}></div>
+      <div id={`conference-${chatId}`}></div>
       <div id={`transcript-${chatId}`} class="transcript"></div>
       <div id={`meter-${chatId}`}></div>
       <div id={`invoices-${chatId}`}></div>

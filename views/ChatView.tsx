@@ -35,7 +35,7 @@ export function ChatRecordBody({ chat, details }: { chat: ChatRecord; details: R
   const lines = details.transcripts.get(chat.id) ?? [];
   const parts = details.recordings.get(chat.id) ?? [];
   const consent = details.consents.get(chat.id);
-  const nameOf = (sender: string) => (sender === "agent" ? (chat.agentName ?? "Agent") : (chat.customerName ?? "Customer"));
+  const nameOf = (line: TranscriptRow) => (line.sender === "agent" ? (line.authorName ?? chat.agentName ?? "Agent") : (chat.customerName ?? "Customer"));
   return (
     <div class="record-body">
       <section class="record-recordings" aria-label="Recordings">
@@ -75,7 +75,7 @@ export function ChatRecordBody({ chat, details }: { chat: ChatRecord; details: R
             {lines.map((line) => (
               <div class="line" data-sender={line.sender}>
                 <div class="bubble">
-                  <span class="who">{nameOf(line.sender)}</span>
+                  <span class="who">{nameOf(line)}</span>
                   <p>{line.body}</p>
                   <time datetime={new Date(line.createdAt).toISOString()}>{utc(line.createdAt).slice(11)}</time>
                 </div>

@@ -14,6 +14,7 @@ export function CustomerChatPage({ init }: { init: ChatInit }) {
             <h1>Connecting…</h1>
           </div>
           <div id={`call-${id}`}></div>
+          <div id={`conference-${id}`}></div>
           <div id={`transcript-${id}`} class="transcript"></div>
           <div id={`meter-${id}`}></div>
           <div id={`invoices-${id}`}></div>

@@ -96,6 +96,11 @@ describe("conference chat", () => {
       { sender: "customer", user_id: null, body: "Thanks both" },
       { sender: "agent", user_id: alice.id, body: "Welcome Bob" },
     ]);
+    // Bob finds the chat in his Chat View, each agent's line under its author's name.
+    const chatView = await (await bob.browser.get("/chat-view")).text();
+    expect(chatView).toContain("Hi, I am the specialist");
+    expect(chatView).toMatch(/<span class="who">Bob Stone<\/span><p>Hi, I am the specialist<\/p>/);
+    expect(chatView).toMatch(/<span class="who">Alice Martin<\/span><p>Welcome Bob<\/p>/);
   });
 
   it("lets a guest leave while the chat goes on", async () => {

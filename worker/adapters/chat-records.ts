@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, inArray, isNotNull, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNotNull, or, type SQL } from "drizzle-orm";
 import type { SessionUser } from "../accounts/sessions";
 import type { Db } from "./db";
-import { chats, messages, recordingConsents, recordings, rooms, users } from "../db/schema";
+import { chatGuests, chats, messages, recordingConsents, recordings, rooms, users } from "../db/schema";
 
 // The records of past and current chats for Chat View and Chat Records, and who may read them:
-// an agent their own chats, a company administrator every chat of the company.
+// an agent their own chats and those they joined as a conference guest, a company administrator
+// every chat of the company.
 
 export type RecordScope = { companyId: string; agentId: string | null };
 
@@ -29,7 +30,8 @@ export type ChatRecord = {
 };
 
 export type RecordingRow = { chatId: string; segment: number; bytes: number; durationMs: number | null; mimeType: string; createdAt: number };
-export type TranscriptRow = { chatId: string; sender: string; body: string; createdAt: number };
+/** `authorName`: the agent who wrote an agent's line (the chat's agent or a conference guest). */
+export type TranscriptRow = { chatId: string; sender: string; authorName: string | null; body: string; createdAt: number };
 
 const ORDER: Record<RecordSort, SQL[]> = {
   newest: [desc(chats.createdAt)],
@@ -58,20 +60,33 @@ export async function listChatRecords(db: Db, scope: RecordScope, { sort, page, 
     .from(chats)
     .innerJoin(rooms, eq(rooms.id, chats.roomId))
     .leftJoin(users, eq(users.id, chats.agentId))
-    .where(and(eq(chats.companyId, scope.companyId), scope.agentId ? eq(chats.agentId, scope.agentId) : isNotNull(chats.agentId)))
+    .where(and(eq(chats.companyId, scope.companyId), scope.agentId ? servedBy(db, scope.agentId) : isNotNull(chats.agentId)))
     .orderBy(...ORDER[sort], asc(chats.id))
     .limit(pageSize + 1)
     .offset((page - 1) * pageSize);
   return { chats: rows.slice(0, pageSize) as ChatRecord[], hasMore: rows.length > pageSize };
 }
 
+/** The chats this agent served, or joined as a conference guest. */
+const servedBy = (db: Db, agentId: string) =>
+  or(
+    eq(chats.agentId, agentId),
+    exists(
+      db
+        .select({ one: chatGuests.chatId })
+        .from(chatGuests)
+        .where(and(eq(chatGuests.chatId, chats.id), eq(chatGuests.userId, agentId), isNotNull(chatGuests.joinedAt))),
+    ),
+  );
+
 /** The transcripts, recordings and consent answers of these chats, by chat id. */
 export async function chatRecordDetails(db: Db, chatIds: string[]) {
   if (!chatIds.length) return { transcripts: new Map<string, TranscriptRow[]>(), recordings: new Map<string, RecordingRow[]>(), consents: new Map<string, string>() };
   const [lines, parts, answers] = await Promise.all([
     db
-      .select({ chatId: messages.chatId, sender: messages.sender, body: messages.body, createdAt: messages.createdAt })
+      .select({ chatId: messages.chatId, sender: messages.sender, authorName: users.name, body: messages.body, createdAt: messages.createdAt })
       .from(messages)
+      .leftJoin(users, eq(users.id, messages.userId))
       .where(inArray(messages.chatId, chatIds))
       .orderBy(asc(messages.createdAt), asc(messages.id)),
     db
@@ -92,9 +107,12 @@ function groupBy<T extends { chatId: string }>(rows: T[]): Map<string, T[]> {
 
 /** The chat, if `user` may read its record (and its recordings). */
 export async function readableChat(db: Db, user: SessionUser, chatId: string) {
-  const chat = await db.select({ id: chats.id, companyId: chats.companyId, agentId: chats.agentId }).from(chats).where(eq(chats.id, chatId)).get();
-  if (!chat || chat.companyId !== user.companyId) return null;
-  return user.isAdmin || chat.agentId === user.id ? chat : null;
+  const chat = await db
+    .select({ id: chats.id, companyId: chats.companyId, agentId: chats.agentId })
+    .from(chats)
+    .where(and(eq(chats.id, chatId), eq(chats.companyId, user.companyId), user.isAdmin ? undefined : servedBy(db, user.id)))
+    .get();
+  return chat ?? null;
 }
 
 /** Whether `agentId` served this chat and its customer allowed recording: the condition to upload a part. */

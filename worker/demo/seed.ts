@@ -35,9 +35,9 @@ export async function seedDemo(db: Db): Promise<"seeded" | "already seeded"> {
         )
       ).userId;
   const companyId = existing?.id ?? (await db.select({ id: companies.id }).from(companies).where(eq(companies.slug, DEMO.company)).get())!.id;
-  // Video Recording and Simultaneous customer chats are OFF by default (spec); the demo's GENERAL
+  // Video Recording, Conference Chat and Simultaneous customer chats are OFF by default (spec); the demo's GENERAL
   // room (and so the agents' private rooms, which take its settings) has them so they can be tried.
-  if (!existing) await db.update(rooms).set({ phoneRecording: true, phoneSimultaneousChats: true }).where(and(eq(rooms.companyId, companyId), eq(rooms.name, "GENERAL")));
+  if (!existing) await db.update(rooms).set({ phoneRecording: true, phoneConference: true, phoneSimultaneousChats: true }).where(and(eq(rooms.companyId, companyId), eq(rooms.name, "GENERAL")));
 
   // A company starts with GENERAL; the demo also shows the two paid rooms of a Solo account.
   let added = 0;
