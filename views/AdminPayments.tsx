@@ -1,5 +1,6 @@
 import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 import type { ConnectState, OnboardingOutcome } from "../worker/billing/connect";
+import type { RunSummary } from "../worker/jobs/payouts";
 import { PAYOUT_ACCOUNT_HINTS, PAYOUT_METHOD_LABELS, PAYOUT_METHODS } from "../worker/billing/payout-method";
 import type { Company } from "../worker/rooms/queries";
 import { Field, type Errors } from "./Form";
@@ -19,6 +20,8 @@ type Props = {
   /** Back from Stripe's onboarding: how far it got. */
   notice?: OnboardingOutcome | null;
   saved?: boolean;
+  /** After "Pay out now": what the run did. */
+  run?: RunSummary | null;
   payoutValues?: Record<string, string>;
   errors?: Errors;
 };
@@ -143,7 +146,8 @@ function CompanyConnect({ company, state, paidRooms, stripeConfigured, notice }:
   );
 }
 
-function SoloPayouts({ payouts, destination, payoutValues, errors = {}, saved }: Props) {
+function SoloPayouts(props: Props) {
+  const { payouts, destination, payoutValues, errors = {}, saved, run } = props;
   const method = payoutValues?.payoutMethod ?? destination?.method ?? "";
   const account = payoutValues?.payoutAccount ?? destination?.account ?? "";
   return (
@@ -182,12 +186,86 @@ function SoloPayouts({ payouts, destination, payoutValues, errors = {}, saved }:
           </button>
         </form>
       </section>
+      {destination?.method === "stripe" ? <SoloStripeAccount {...props} /> : null}
       <section class="card" aria-labelledby="payout-list-title">
-        <h2 id="payout-list-title">Scheduled and past payouts</h2>
+        <div class="payouts-head">
+          <h2 id="payout-list-title">Scheduled and past payouts</h2>
+          <form method="post" action="/admin/payments/payouts/run">
+            <CsrfField />
+            <button type="submit" class="btn btn-ghost" disabled={!payouts.some((p) => p.state !== "paid" && p.state !== "manual")}>
+              Pay out now
+            </button>
+          </form>
+        </div>
+        {run ? <RunFlash run={run} /> : null}
         {destination ? <PayoutDestinationLine destination={destination} canEdit={false} /> : null}
+        <p class="muted small">
+          Parley sends payouts that are due every day at 06:00 UTC; Pay out now sends those due today at once, and tries again those that failed.
+        </p>
         <PayoutTable payouts={payouts} />
       </section>
     </>
+  );
+}
+
+/** A solo paid out through Stripe receives transfers on an Express account of their own. */
+function SoloStripeAccount({ company, state, stripeConfigured, notice }: Props) {
+  const badge = STATE_BADGE[state];
+  return (
+    <section class="card connect-card" aria-labelledby="stripe-title" data-state={state}>
+      <div class="connect-head">
+        <div class="connect-logo" aria-hidden="true">
+          S
+        </div>
+        <div>
+          <h2 id="stripe-title">
+            Stripe account for payouts <span class={badge.class}>{badge.label}</span>
+          </h2>
+          <p class="muted">Parley transfers your 80 % to a Stripe account of your own; Stripe pays it on to your bank.</p>
+        </div>
+      </div>
+      {notice && notice !== "ready" && state !== "ready" ? (
+        <p class="alert alert-warn payments-flash" role="status">
+          {notice === "in_review" ? "Stripe is checking your details; payouts start once it has verified them." : "Stripe needs a few more details before it can receive payouts."}
+        </p>
+      ) : null}
+      {state === "ready" ? (
+        <dl class="connect-facts connect-body">
+          <div>
+            <dt>Account</dt>
+            <dd>
+              <code>{company.stripeAccountId}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Payouts</dt>
+            <dd>Enabled</dd>
+          </div>
+        </dl>
+      ) : (
+        <form method="post" action="/admin/payments/connect" class="connect-body">
+          <CsrfField />
+          <p class="small muted connect-steps">Until it is connected, Stripe payouts that fall due wait here as failed and are sent at the next run after.</p>
+          <button type="submit" class="btn btn-primary" disabled={!stripeConfigured}>
+            {state === "not_connected" ? "Connect with Stripe" : "Continue setup"}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function RunFlash({ run }: { run: RunSummary }) {
+  const parts = [
+    run.paid ? `${run.paid} paid out` : null,
+    run.manual ? `${run.manual} due to be paid by hand` : null,
+    run.failed ? `${run.failed} failed` : null,
+    run.pending ? `${run.pending} still sending` : null,
+  ].filter((p) => p !== null);
+  return (
+    <p class={run.failed ? "alert alert-warn payments-flash" : "alert alert-ok payments-flash"} role="status" id="payout-run">
+      {parts.length ? `Payout run: ${parts.join(", ")}.` : "Nothing is due yet."}
+    </p>
   );
 }
 

@@ -1,5 +1,6 @@
 import { formatMoney } from "../worker/billing/currency";
 import { PAYOUT_METHOD_LABELS } from "../worker/billing/payout-method";
+import { payoutNote } from "../worker/billing/payouts";
 import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 
 // A solo professional's payouts: where Parley sends the 80 % and the state of each one. Shown on
@@ -47,6 +48,7 @@ export function PayoutTable({ payouts }: { payouts: PayoutRow[] }) {
             <th class="num">Amount</th>
             <th>Method</th>
             <th>State</th>
+            <th>Details</th>
           </tr>
         </thead>
         <tbody>
@@ -55,8 +57,12 @@ export function PayoutTable({ payouts }: { payouts: PayoutRow[] }) {
               <td class="nowrap">{day(p.dueAt)}</td>
               <td class="num nowrap">{formatMoney(p.amountMinor, p.currency)}</td>
               <td>{PAYOUT_METHOD_LABELS[p.method]}</td>
-              <td>
+              <td class="nowrap">
                 <span class={STATE[p.state].badge}>{STATE[p.state].label}</span>
+              </td>
+              <td class={p.state === "failed" ? "payout-note payout-failure" : "payout-note muted small"}>
+                {payoutNote(p)}
+                {p.paidAt ? <span class="muted small"> · {day(p.paidAt)}</span> : null}
               </td>
             </tr>
           ))}

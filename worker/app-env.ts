@@ -12,6 +12,8 @@ export type Bindings = Env & {
   TURN_KEY_API_TOKEN?: string;
   EMAIL_API_BASE?: string;
   EMAIL_API_KEY?: string;
+  /** Bearer token of Parley's operators for /ops (marking hand-paid payouts paid); unset: no /ops routes. */
+  OPS_API_TOKEN?: string;
   /** R2 bucket for chat recordings (optional: without it recordings stay in the agent's browser). */
   RECORDINGS?: R2Bucket;
 };

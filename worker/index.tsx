@@ -18,6 +18,9 @@ import { webhookRoutes } from "./routes/webhooks";
 import { publicApiRoutes } from "./routes/public-api";
 import { recordsRoutes } from "./routes/records";
 import { revenueRoutes } from "./routes/revenue";
+import { opsRoutes } from "./routes/ops";
+import { runPayouts } from "./jobs/payouts";
+import type { Bindings } from "./app-env";
 
 const app = new Hono<AppEnv>();
 
@@ -29,6 +32,7 @@ app.route("/api", publicApiRoutes);
 app.route("/dev", devRoutes);
 app.route("/embed", embedRoutes);
 app.route("/webhooks", webhookRoutes);
+app.route("/ops", opsRoutes); // bearer token, no session or CSRF
 
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
 app.use(loadUser);
@@ -48,7 +52,12 @@ app.route("/", recordsRoutes); // /chat-view, /chat-records, /chats/{id}/recordi
 app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));
 
-export default app;
+// The cron trigger (wrangler.toml) runs the daily payout run.
+const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, ctx) => {
+  ctx.waitUntil(runPayouts(env, controller.scheduledTime).then((summary) => console.log("payout run", summary)));
+};
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Bindings>;
 
 export { AgentDO } from "../durable-objects/AgentDO";
 export { ChatDO } from "../durable-objects/ChatDO";

@@ -108,6 +108,10 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripeCon
     failAuthentication: (id) => failAuthentication(store, id),
     expireAuthorization: (id) => expireAuthorization(store, id),
     completeOnboarding: (id) => completeOnboarding(store, id),
+    failTransfers(accountId, code) {
+      if (code === null) store.transferFailures.delete(accountId);
+      else store.transferFailures.set(accountId, code);
+    },
     createDispute: (id, opts) => createDispute(store, id, opts),
 
     setPaymentMethodOutcome(id: string, outcome: PaymentMethodOutcome | null) {

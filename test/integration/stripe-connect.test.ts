@@ -284,7 +284,7 @@ describe("a solo professional's payouts", () => {
     expect(row("po-2")).toContain("Paid out");
   });
 
-  it("has no Connect for a solo account: it is paid out by Parley", async () => {
+  it("has no Connect for a solo account paid out by another method than Stripe", async () => {
     const solo = new Browser();
     await signUpAs(solo, { slug: "solo-nc", email: "me@solo-nc.test", accountType: "solo" });
     const res = await solo.post("/admin/payments/connect", {}, { from: "/admin/payments" });

@@ -27,9 +27,9 @@ describe("a company's Connect state", () => {
   });
 
   it("after onboarding: ready only when Stripe enables charges; in review when every detail was sent", () => {
-    expect(onboardingOutcome({ charges_enabled: true, details_submitted: true })).toBe("ready");
-    expect(onboardingOutcome({ charges_enabled: false, details_submitted: true })).toBe("in_review");
-    expect(onboardingOutcome({ charges_enabled: false, details_submitted: false })).toBe("incomplete");
+    expect(onboardingOutcome({ charges_enabled: true, details_submitted: true }, "company")).toBe("ready");
+    expect(onboardingOutcome({ charges_enabled: false, details_submitted: true }, "company")).toBe("in_review");
+    expect(onboardingOutcome({ charges_enabled: false, details_submitted: false }, "company")).toBe("incomplete");
   });
 });
 

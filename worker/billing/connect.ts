@@ -4,11 +4,27 @@ import type { Merchant } from "./payments";
 // customers pay into the company's own Stripe account (direct charges), never through Parley's.
 // A solo account is charged on Parley's account and paid out (fees.ts).
 
-/** What Stripe says about a connected account, as far as taking payments goes. */
-export type AccountStatus = { charges_enabled: boolean; details_submitted: boolean };
+/** What Stripe says about a connected account, as far as taking payments or transfers goes. */
+export type AccountStatus = { charges_enabled: boolean; details_submitted: boolean; capabilities?: { transfers?: string } | null };
 
-/** Stripe lets the account take card payments: the one thing a paid chat needs. */
-export const accountReady = (account: Pick<AccountStatus, "charges_enabled">) => account.charges_enabled;
+type AccountType = "solo" | "company";
+
+/**
+ * What the account is for decides when it is ready: a company's takes card payments (direct
+ * charges, the one thing a paid chat needs); a solo professional's only receives Parley's
+ * transfers of their 80 % (an Express account, which Stripe recommends for separate charges and
+ * transfers).
+ */
+export const accountReady = (account: Pick<AccountStatus, "charges_enabled" | "capabilities">, accountType: AccountType) =>
+  accountType === "solo" ? account.capabilities?.transfers === "active" : account.charges_enabled;
+
+/** The connected account Stripe is asked to create for a company (Standard) or a solo professional (Express). */
+export function connectedAccountParams(company: { id: string; name: string; email: string; accountType: AccountType }) {
+  const common = { email: company.email, business_profile: { name: company.name }, metadata: { company_id: company.id } };
+  return company.accountType === "solo"
+    ? { ...common, type: "express" as const, capabilities: { transfers: { requested: true } } }
+    : { ...common, type: "standard" as const };
+}
 
 /**
  * What the admin is told on coming back from Stripe's onboarding: ready, or every detail was
@@ -16,8 +32,8 @@ export const accountReady = (account: Pick<AccountStatus, "charges_enabled">) =>
  */
 export type OnboardingOutcome = "ready" | "in_review" | "incomplete";
 
-export function onboardingOutcome(account: AccountStatus): OnboardingOutcome {
-  if (accountReady(account)) return "ready";
+export function onboardingOutcome(account: AccountStatus, accountType: AccountType): OnboardingOutcome {
+  if (accountReady(account, accountType)) return "ready";
   return account.details_submitted ? "in_review" : "incomplete";
 }
 

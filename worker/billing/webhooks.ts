@@ -65,7 +65,12 @@ export async function applyStripeEvent(db: Db, event: Stripe.Event): Promise<boo
     }
     case "account.updated": {
       const account = event.data.object;
-      await db.batch([seen, db.update(companies).set({ stripeAccountReady: accountReady(account) }).where(eq(companies.stripeAccountId, account.id))]);
+      const owner = await db.select({ accountType: companies.accountType }).from(companies).where(eq(companies.stripeAccountId, account.id)).get();
+      if (!owner) {
+        await seen.run();
+        return true;
+      }
+      await db.batch([seen, db.update(companies).set({ stripeAccountReady: accountReady(account, owner.accountType) }).where(eq(companies.stripeAccountId, account.id))]);
       return true;
     }
     default:

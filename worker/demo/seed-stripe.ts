@@ -19,10 +19,10 @@ export async function connectDemoStripe(db: Db, env: StripeEnv): Promise<"connec
   if (!company) return "skipped";
   if (company.stripeAccountId) {
     const known = await stripe.accounts.retrieve(company.stripeAccountId).catch(() => null);
-    if (known && accountReady(known)) return "already connected";
+    if (known && accountReady(known, company.accountType)) return "already connected";
   }
   // The idempotency key is per company; the restarted fake has never seen it.
-  const accountId = await createCompanyAccount(stripe, { id: company.id, name: company.name, email: DEMO.admin });
+  const accountId = await createCompanyAccount(stripe, { id: company.id, name: company.name, email: DEMO.admin, accountType: company.accountType });
   // The fake's own control for "the admin finished Stripe's onboarding" (test/fakes/stripe/README.md).
   const done = await fetch(`${env.STRIPE_API_BASE}/_fake/accounts/${accountId}/complete_onboarding`, { method: "POST" });
   if (!done.ok) throw new Error(`the fake Stripe did not finish onboarding: ${done.status}`);

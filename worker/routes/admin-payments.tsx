@@ -13,6 +13,7 @@ import { payoutForm } from "../billing/payout-method";
 import { companies } from "../db/schema";
 import { AppError, notFound } from "../http/errors";
 import { requireAdmin, requireUser } from "../http/session";
+import { runPayouts, type RunSummary } from "../jobs/payouts";
 import { getCompany, listRooms, type Company } from "../rooms/queries";
 import { AdminPaymentsPage } from "../../views/AdminPayments";
 
@@ -34,14 +35,10 @@ function stripeOf(c: Context<AppEnv>) {
   return stripe;
 }
 
-/** Connect is for company accounts; a solo account is paid out by Parley instead. */
-function companyOnly(company: Company): void {
-  if (company.accountType !== "company") throw new AppError("bad_request", "Solo accounts are paid out by Parley: choose your payout method on this page instead.");
-}
 
 const OUTCOMES = new Set<string>(["ready", "in_review", "incomplete"] satisfies OnboardingOutcome[]);
 
-async function renderPage(c: Context<AppEnv>, extra: { notice?: OnboardingOutcome | null; payoutValues?: Record<string, string>; errors?: Record<string, string>; saved?: boolean } = {}) {
+async function renderPage(c: Context<AppEnv>, extra: { notice?: OnboardingOutcome | null; payoutValues?: Record<string, string>; errors?: Record<string, string>; saved?: boolean; run?: RunSummary | null } = {}) {
   const db = openDb(c.env.DB);
   const user = me(c);
   const company = await companyOf(db, user);
@@ -68,19 +65,26 @@ export const adminPaymentsRoutes = new Hono<AppEnv>()
   .use(requireUser, requireAdmin)
   .get("/", (c) => {
     const notice = c.req.query("onboarding") ?? "";
-    return renderPage(c, { notice: OUTCOMES.has(notice) ? (notice as OnboardingOutcome) : null, saved: c.req.query("saved") === "1" });
+    const run = /^(\d+)-(\d+)-(\d+)-(\d+)$/.exec(c.req.query("run") ?? "");
+    return renderPage(c, {
+      notice: OUTCOMES.has(notice) ? (notice as OnboardingOutcome) : null,
+      saved: c.req.query("saved") === "1",
+      run: run ? { paid: Number(run[1]), failed: Number(run[2]), manual: Number(run[3]), pending: Number(run[4]) } : null,
+    });
   })
   // "Connect with Stripe" / "Continue setup": the account is made once, then onboarding resumes.
   .post("/connect", async (c) => {
     const db = openDb(c.env.DB);
     const user = me(c);
     const company = await companyOf(db, user);
-    companyOnly(company);
+    // A solo's account only receives Stripe payouts: it is needed once Stripe is the chosen method.
+    if (company.accountType === "solo" && (await getPayoutDestination(db, user.id))?.method !== "stripe")
+      throw new AppError("bad_request", "Choose Stripe as your payout method first; the other methods need no Stripe account.");
     if (connectState(company) === "ready") return c.redirect("/admin/payments", 303);
     const stripe = stripeOf(c);
     let accountId = company.stripeAccountId;
     if (!accountId) {
-      accountId = await createCompanyAccount(stripe, { id: company.id, name: company.name, email: company.contactEmail ?? user.email });
+      accountId = await createCompanyAccount(stripe, { id: company.id, name: company.name, email: company.contactEmail ?? user.email, accountType: company.accountType });
       // Stored before the admin leaves for Stripe, so the return and the webhooks find the company.
       await db.batch([
         db.update(companies).set({ stripeAccountId: accountId, stripeAccountReady: false }).where(eq(companies.id, company.id)),
@@ -93,7 +97,6 @@ export const adminPaymentsRoutes = new Hono<AppEnv>()
   .get("/refresh", async (c) => {
     const db = openDb(c.env.DB);
     const company = await companyOf(db, me(c));
-    companyOnly(company);
     if (!company.stripeAccountId || company.stripeAccountReady) return c.redirect("/admin/payments", 303);
     return c.redirect(await onboardingLink(stripeOf(c), company.stripeAccountId, new URL(c.req.url).origin), 303);
   })
@@ -101,9 +104,8 @@ export const adminPaymentsRoutes = new Hono<AppEnv>()
   .get("/return", async (c) => {
     const db = openDb(c.env.DB);
     const company = await companyOf(db, me(c));
-    companyOnly(company);
     if (!company.stripeAccountId) return c.redirect("/admin/payments", 303);
-    const outcome = await accountOnboarding(stripeOf(c), company.stripeAccountId);
+    const outcome = await accountOnboarding(stripeOf(c), company.stripeAccountId, company.accountType);
     await db.update(companies).set({ stripeAccountReady: outcome === "ready" }).where(eq(companies.id, company.id));
     return c.redirect(`/admin/payments?onboarding=${outcome}`, 303);
   })
@@ -124,4 +126,14 @@ export const adminPaymentsRoutes = new Hono<AppEnv>()
       auditInsert(db, { companyId: company.id, userId: user.id, action: "payout.destination.changed", subject: parsed.data.payoutMethod }),
     ]);
     return c.redirect("/admin/payments?saved=1", 303);
+  })
+  // "Pay out now": the solo's due payouts (and those refused before) without waiting for the daily run.
+  .post("/payouts/run", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const company = await companyOf(db, user);
+    if (company.accountType !== "solo") throw new AppError("bad_request", "A company is paid straight into its own Stripe account; there is nothing for Parley to pay out.");
+    const summary = await runPayouts(c.env, Date.now(), company.id);
+    await auditInsert(db, { companyId: company.id, userId: user.id, action: "payout.run", detail: summary }).run();
+    return c.redirect(`/admin/payments?run=${summary.paid}-${summary.failed}-${summary.manual}-${summary.pending}#payout-list-title`, 303);
   });

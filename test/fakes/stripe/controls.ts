@@ -37,6 +37,12 @@ export interface FakeStripeControls {
    * a decline code ("insufficient_funds", "generic_decline", "expired_card"…) or a full Decline.
    */
   setPaymentMethodOutcome(paymentMethodId: string, outcome: PaymentMethodOutcome | null): void;
+  /**
+   * Refuses every later transfer to the account with a 400 and this error code
+   * ("balance_insufficient": the platform's available balance is too low; "account_invalid"…);
+   * null makes transfers to it succeed again.
+   */
+  failTransfers(accountId: string, code: string | null): void;
   /** Drops the connection for matching requests (as if the caller crashed or the network failed) until cleared. */
   interrupt(rule: { method?: string; path: string; when: "before" | "after" }): void;
   clearInterruptions(): void;

@@ -123,6 +123,8 @@ export class Store {
   readonly pendingAuthentication = new Map<string, PendingAuthentication>();
   readonly idempotency = new Map<string, IdempotentResponse>();
   readonly accountLinks = new Map<string, AccountLinkRecord>();
+  /** A test's refusal of transfers to an account: destination → error code (see fake.failTransfers). */
+  readonly transferFailures = new Map<string, string>();
   /** The request being answered, for the `request` field of the events it causes. */
   currentRequest: { id: string; idempotencyKey: string | null } | null = null;
   /** The fake's own origin, for URLs it hands out (3-D Secure page, onboarding, receipts). */
@@ -153,6 +155,7 @@ export class Store {
     this.pendingAuthentication.clear();
     this.idempotency.clear();
     this.accountLinks.clear();
+    this.transferFailures.clear();
   }
 
   put<K extends CollectionName>(name: K, object: Collections[K], account: string | null): Collections[K] {

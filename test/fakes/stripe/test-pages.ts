@@ -122,6 +122,10 @@ export async function handleTestRoute(request: Request, controls: FakeStripeCont
       return redirect(link.returnUrl);
     }
     if ((m = path.match(/^\/_fake\/accounts\/(acct_\w+)\/complete_onboarding$/)) && request.method === "POST") return json(controls.completeOnboarding(m[1] ?? ""));
+    if ((m = path.match(/^\/_fake\/accounts\/(acct_\w+)\/transfer_failure$/)) && request.method === "POST") {
+      controls.failTransfers(m[1] ?? "", form.get("code") || null);
+      return json({ ok: true });
+    }
     if ((m = path.match(/^\/_fake\/connect\/dashboard\/(acct_\w+)$/))) return page("Express dashboard", `<p>Account <code>${escape(m[1] ?? "")}</code>.</p>`);
 
     if (path === "/_fake/webhooks" && request.method === "POST") {

@@ -205,6 +205,15 @@ export function checkCanReceiveTransfers(store: Store, accountId: string, param:
     );
 }
 
+const TRANSFER_REFUSALS: Record<string, string> = {
+  balance_insufficient:
+    "You have insufficient available funds in your Stripe account. Try adding funds directly to your available balance by creating Charges using the 4000000000000077 test card.",
+  account_invalid: "The destination account is no longer able to receive transfers.",
+};
+
+/** Stripe's answer to a transfer it will not make (a test's failTransfers). */
+const transferRefused = (code: string) => invalidRequest(TRANSFER_REFUSALS[code] ?? `The transfer could not be made (${code}).`, { code });
+
 export function createTransfer(ctx: Ctx, strict: boolean): Transfer {
   const { params, store } = ctx;
   allowOnly(params, ["amount", "currency", "destination", "description", "metadata", "source_transaction", "transfer_group", "expand"]);
@@ -213,6 +222,8 @@ export function createTransfer(ctx: Ctx, strict: boolean): Transfer {
   const currency = currencyParam(str(params, "currency", true) ?? "");
   const destination = str(params, "destination", true) ?? "";
   checkCanReceiveTransfers(store, destination, "destination", strict);
+  const failure = store.transferFailures.get(destination);
+  if (failure) throw transferRefused(failure);
   const source = str(params, "source_transaction");
   if (source) {
     const charge = store.need("charges", source, null, "charge", "source_transaction");
