@@ -46,7 +46,9 @@ export default class extends Controller {
     const text = event.detail.message;
     if (typeof text !== "string" || !text.startsWith('{"call":')) return;
     event.preventDefault();
-    this.signal(JSON.parse(text)).catch((error) => console.error("call signal", error));
+    // One at a time: an ICE candidate that comes while the first offer builds the link must not build a second one.
+    const signal = JSON.parse(text);
+    this.signalling = (this.signalling ?? Promise.resolve()).then(() => this.signal(signal)).catch((error) => console.error("call signal", error));
   }
 
   stateTargetConnected(element) {
@@ -91,6 +93,8 @@ export default class extends Controller {
 
   async signal({ from, description, candidate }) {
     if (this.state?.path !== "p2p") return;
+    // A link offered before the other page said anything (it sends no media) is that page's.
+    if (this.link && this.link.peerId === null) this.link.peerId = from;
     if (!this.link || this.link.peerId !== from) {
       if (this.link && description?.type !== "offer") return; // for a page that is gone
       await this.resetLink(from);
@@ -308,5 +312,8 @@ export default class extends Controller {
     }
     if (this.hasFullScreenButtonTarget) this.fullScreenButtonTarget.hidden = !inCall;
     this.stopButtonTarget.hidden = this.localTracks().length === 0;
+    // The remote-control controller draws over the shared screens (remote_control_controller.js).
+    const screens = { local: this.local.screenStream ?? null, remote: this.remote.screen ?? null };
+    if (screens.local !== this.screens?.local || screens.remote !== this.screens?.remote) this.dispatch("screens", { detail: (this.screens = screens) });
   }
 }
