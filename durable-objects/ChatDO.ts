@@ -3,6 +3,7 @@ import { sha256Hex } from "../worker/accounts/tokens";
 import { answerClose, assertNever, chatFrameLimit, chatMessage, parseFrame, type ChatMessage } from "../worker/live/socket-messages";
 import { ChatMedia } from "../worker/live/chat-media";
 import { ChatRecording } from "../worker/live/chat-recording";
+import { ChatRemoteControl } from "../worker/live/chat-remote-control";
 import { TEXT_OFF, textAllowed, type CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, AnswerResult, ChatInit, EnqueueRequest } from "../worker/live/types";
@@ -225,6 +226,7 @@ export class ChatDO extends DurableObject<Env> {
         const error = status === "connected" ? this.media().declare(party, message) : "A call can start once you are connected.";
         if (error) return ws.send(callError(this.init()!.chatId, error));
         this.sendCallState();
+        if (party === "customer") this.remoteControl().screenChanged();
         return;
       }
       case "signal": {
@@ -235,6 +237,10 @@ export class ChatDO extends DurableObject<Env> {
       }
       case "recording":
         return this.recording().handle(ws, party, message.action, Date.now());
+      case "remote":
+      case "pointer":
+      case "ink":
+        return this.remoteControl().handle(ws, party, message, Date.now());
       case "invoice":
       case "service":
       case "buyAgain":
@@ -527,7 +533,18 @@ export class ChatDO extends DurableObject<Env> {
       call: this.media().view(party),
       conference: this.conference().view(),
     };
-    return chatSnapshot(view, party, this.messages()) + this.recording().panel(party);
+    return chatSnapshot(view, party, this.messages()) + this.recording().panel(party) + this.remoteControl().panel(party);
+  }
+
+  private remoteControl(): ChatRemoteControl {
+    return new ChatRemoteControl({
+      kv: this.kv,
+      init: this.init()!,
+      status: () => this.status(),
+      customerScreen: () => this.media().party("customer")?.tracks.find((t) => t.kind === "screen")?.name ?? null,
+      names: () => partyNames(this.init()!, this.agent() ?? null),
+      send: (party, frame) => this.send(party, frame),
+    });
   }
 
   private recording(): ChatRecording {

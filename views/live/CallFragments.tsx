@@ -1,6 +1,7 @@
 import type { CallView } from "../../worker/live/chat-media";
 import { autoCall } from "../../worker/calls/auto-call";
 import { toHtml } from "./render";
+import { RemoteControlSlot } from "./RemoteControlFragments";
 
 // The call area of a connected chat, for both parties: the video stage, the explanation shown
 // before the browser asks for the camera and microphone, the buttons the room's phone
@@ -39,6 +40,7 @@ export function CallPanel({ chatId, view, mode, peerName }: PanelProps) {
         <audio data-call-target="remoteAudio" autoplay></audio>
         <p class="call-peer-name">{peerName}</p>
       </div>
+      {b.remoteControl && b.screenShare ? <RemoteControlSlot chatId={chatId} party={view.party} peerName={peerName} /> : null}
       <div class="call-explain" data-call-target="explain" role="dialog" aria-label="Before your browser asks" hidden>
         <h3>
           Your browser will now ask to use your <span data-call-target="devices">camera and microphone</span>.

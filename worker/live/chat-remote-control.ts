@@ -58,7 +58,8 @@ export class ChatRemoteControl {
     const { customer, agent } = this.deps.names();
     switch (message.type) {
       case "pointer": {
-        if (message.point && badPoints(message.point)) return refuse(badPoints(message.point)!);
+        const bad = message.point && badPoints(message.point);
+        if (bad) return refuse(bad);
         this.deps.send("customer", JSON.stringify({ remote: "pointer", point: message.point }));
         return;
       }
@@ -78,11 +79,14 @@ export class ChatRemoteControl {
       }
       case "remote":
         switch (message.action) {
-          case "grant":
+          case "grant": {
+            // remoteRefusal made sure the customer shares a screen.
+            const screen = this.deps.customerScreen()!;
             this.erase(state);
-            this.deps.kv.put(STATE, { grant: { screen: this.deps.customerScreen()!, grantedAt: now }, screen: this.deps.customerScreen(), strokes: 0 });
+            this.deps.kv.put(STATE, { grant: { screen, grantedAt: now }, screen, strokes: 0 });
             this.tellBoth(`${customer} let ${agent} point and draw on their shared screen.`, "ok");
             break;
+          }
           case "revoke":
             this.erase(state);
             this.deps.kv.put(STATE, { ...state, grant: null, strokes: 0 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_TRACKS, TRACK_NAME } from "../calls/media";
+import { remoteControlMessages } from "../calls/remote-control";
 
 // What browsers may send over the live sockets. htmx's ws extension sends a form's values as
 // JSON plus a HEADERS object; anything else is refused with an error frame.
@@ -51,6 +52,8 @@ export const chatMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("recording"), action: z.enum(["ask", "allow", "refuse", "start", "pause", "resume", "stop"]), ...headers }),
   // Conference chat: the host invites another agent of the company (checked against D1).
   z.object({ type: z.literal("invite"), agentId: z.string().min(1).max(64), ...headers }),
+  // Remote control: the customer's grant, the agent's pointer and ink (worker/calls/remote-control.ts).
+  ...remoteControlMessages,
   // A call: what this page sends (declared before it is negotiated), and, peer to peer, the
   // offers, answers and ICE candidates the ChatDO relays to the other party.
   z.object({

@@ -76,7 +76,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
     billing: await billingConfig(env, request),
     call: {
       path: mediaPath(env),
-      buttons: { text: room.phoneText, voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen },
+      buttons: { text: room.phoneText, voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen, remoteControl: room.phoneRemoteControl },
     },
     recording: room.phoneRecording,
     conference: room.phoneConference,
