@@ -9,7 +9,7 @@ import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, AnswerResult, ChatInit, EnqueueRequest } from "../worker/live/types";
 import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } from "../worker/live/chat-invoices";
 import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../worker/live/chat-billing";
-import type { HoldResult } from "../worker/billing/payments";
+import type { HoldIntent, HoldResult } from "../worker/billing/payments";
 import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotice, queueInfo, senderNames, typingPreview, type ChatView } from "../views/live/ChatFragments";
 import { socketError } from "../views/live/ConsoleFragments";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/live/chat-records";
@@ -105,7 +105,15 @@ export class ChatDO extends DurableObject<Env> {
     return result;
   }
 
-  /** Back from 3-D Secure. */
+  /** Stripe's Payment Element: the hold to confirm in the customer's browser; `create` once the price is agreed. */
+  async holdIntent(token: string, create: boolean): Promise<HoldIntent | null> {
+    const view = await this.customerView(token);
+    const billing = this.billing();
+    if (!view || !billing?.needsCard()) return null;
+    return billing.holdIntent(view.init.customer, create);
+  }
+
+  /** Back from 3-D Secure, or from the Payment Element: Stripe says whether the hold is in place. */
   async authenticated(token: string): Promise<HoldResult | null> {
     const view = await this.customerView(token);
     const billing = this.billing();

@@ -58,7 +58,10 @@ export async function startServer({ port, persistTo, quiet = false, vars = {} })
   applyMigrations(persistTo, quiet);
   // Without a Stripe key of your own (.dev.vars), payments go to the local fake Stripe.
   const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0);
-  const stripeVars = fakeStripe ? { STRIPE_SECRET_KEY: "sk_test_parley_local_fake", STRIPE_API_BASE: fakeStripe.url } : {};
+  // The fake also serves a stand-in of Stripe.js, so the Payment Element works offline.
+  const stripeVars = fakeStripe
+    ? { STRIPE_SECRET_KEY: "sk_test_parley_local_fake", STRIPE_PUBLISHABLE_KEY: "pk_test_parley_local_fake", STRIPE_API_BASE: fakeStripe.url, STRIPE_JS_URL: `${fakeStripe.url}/v3/` }
+    : {};
   const varArgs = Object.entries({ ENVIRONMENT: "local", ...stripeVars, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...varArgs];
   if (persistTo) args.push("--persist-to", persistTo);

@@ -18,14 +18,17 @@ export const TEST_CARDS = [
 /** The card on file, offered again when the bank asks the customer to confirm a payment with it. */
 export const SAVED_CARD = "saved";
 
-type Props = { init: ChatInit; billing: Billing; testMode: boolean; error?: string | null };
+/** Stripe's Payment Element for this page: Stripe.js, the keys, and the hold's client secret once there is one. */
+export type CardElement = { publishableKey: string; jsUrl: string; clientSecret: string | null; stripeAccount: string | null; returnUrl: string };
+
+type Props = { init: ChatInit; billing: Billing; testMode: boolean; element?: CardElement | null; error?: string | null };
 
 /**
  * The customer's card. Before an automatically charged chat: the price in words, the customer's
  * agreement, the card to hold the amount on. After a hold failed ("payment needed"): the same
  * card choice for that hold, to pay with another card or pass 3-D Secure.
  */
-export function AuthorisePage({ init, billing, testMode, error }: Props) {
+export function AuthorisePage({ init, billing, testMode, element, error }: Props) {
   const scheme = billing.config.scheme;
   const money = (minor: number) => formatMoney(minor, scheme.currency);
   const paying = billing.phase === "payment_needed";
@@ -37,7 +40,9 @@ export function AuthorisePage({ init, billing, testMode, error }: Props) {
       <div class="chat-page">
         {testMode ? (
           <p class="test-banner" role="note">
-            Test mode — no real card is charged. Pick one of Stripe's test cards below.
+            {element
+              ? "Test mode — no real card is charged. Use one of Stripe's test cards, such as 4242 4242 4242 4242."
+              : "Test mode — no real card is charged. Pick one of Stripe's test cards below."}
           </p>
         ) : null}
         <section class="chat-card card authorise">
@@ -55,7 +60,9 @@ export function AuthorisePage({ init, billing, testMode, error }: Props) {
             Your card details go to Stripe, never to {init.companyName} or Parley.
           </p>
           <FormAlert message={error ?? (paying ? null : billing.lastError)} />
-          {testMode ? (
+          {element ? (
+            <CardElementForm chatId={init.chatId} element={element} paying={paying} label={paying ? `Pay with this card (hold ${money(holdMinor)})` : `Authorise ${money(holdMinor)}`} />
+          ) : testMode ? (
             <form method="post" action={`/chats/${init.chatId}/authorise`} class="stack">
               <CsrfField />
               <fieldset class="cards">
@@ -85,6 +92,48 @@ export function AuthorisePage({ init, billing, testMode, error }: Props) {
         </section>
       </div>
     </Layout>
+  );
+}
+
+/**
+ * The card in Stripe's Payment Element: first the price agreed (our server then makes the hold),
+ * then the card confirmed by Stripe.js, which also runs 3-D Secure; the return URL is where our
+ * server asks Stripe whether the hold is really in place.
+ */
+function CardElementForm({ chatId, element, paying, label }: { chatId: string; element: CardElement; paying: boolean; label: string }) {
+  if (!element.clientSecret)
+    return (
+      <form method="post" action={`/chats/${chatId}/hold`} class="stack">
+        <CsrfField />
+        <label class="check">
+          <input type="checkbox" name="agree" required />
+          <span>I agree to the price above and to this hold on my card.</span>
+        </label>
+        <button type="submit" class="btn btn-primary btn-block">
+          Agree and enter my card
+        </button>
+      </form>
+    );
+  return (
+    <>
+      <script src={element.jsUrl}></script>
+      <form
+        class="stack card-element"
+        data-controller="payment-element"
+        data-action="payment-element#pay"
+        data-payment-element-publishable-key-value={element.publishableKey}
+        data-payment-element-client-secret-value={element.clientSecret}
+        data-payment-element-stripe-account-value={element.stripeAccount ?? ""}
+        data-payment-element-return-url-value={element.returnUrl}
+      >
+        {paying ? null : <p class="small muted">You agreed to the price. Enter the card to hold the amount on.</p>}
+        <div class="card-element-mount" data-payment-element-target="mount"></div>
+        <p class="alert alert-error" role="alert" data-payment-element-target="error" hidden></p>
+        <button type="submit" class="btn btn-primary btn-block" data-payment-element-target="submit" disabled>
+          {label}
+        </button>
+      </form>
+    </>
   );
 }
 

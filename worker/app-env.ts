@@ -5,6 +5,10 @@ export type Bindings = Env & {
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
   STRIPE_API_BASE?: string;
+  /** The publishable key for Stripe.js (the Payment Element in the customer's browser). */
+  STRIPE_PUBLISHABLE_KEY?: string;
+  /** Where Stripe.js is loaded from; https://js.stripe.com/v3/ unless a test points it at the fake's stand-in. */
+  STRIPE_JS_URL?: string;
   CALLS_APP_ID?: string;
   CALLS_APP_SECRET?: string;
   CALLS_API_BASE?: string;

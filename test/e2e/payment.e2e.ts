@@ -16,7 +16,11 @@ describe("a chat with automatic charges", () => {
     expect(await customer.locator(".test-banner").innerText()).toContain("Test mode");
     await screenshot(customer, "customer-agrees-to-price");
     await customer.getByLabel("I agree").check();
-    await customer.getByRole("button", { name: "Agree and authorise EUR 50.00" }).click();
+    await customer.getByRole("button", { name: "Agree and enter my card" }).click();
+    // Stripe's Payment Element (the fake's stand-in of Stripe.js, loaded from STRIPE_JS_URL).
+    await customer.getByLabel("Card number").fill("4242 4242 4242 4242");
+    await screenshot(customer, "customer-payment-element");
+    await customer.getByRole("button", { name: "Authorise EUR 50.00" }).click();
     await customer.getByRole("heading", { name: "Waiting for an Agent…" }).waitFor();
 
     await agent.locator(".ring-card", { hasText: "Erin Paid" }).getByRole("button", { name: "Answer" }).click();
@@ -52,15 +56,22 @@ describe("a chat with automatic charges", () => {
     await customer.goto(`${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`);
     await customer.getByLabel("Your name").fill("Frank Unpaid");
     await customer.getByRole("button", { name: "Chat" }).click();
-    await customer.getByText("Visa •••• 3184").click();
     await customer.getByLabel("I agree").check();
-    await customer.getByRole("button", { name: "Agree and authorise EUR 50.00" }).click();
-    // The fake Stripe's 3-D Secure page: where the fake runs, and the hold's PaymentIntent.
-    await customer.getByRole("button", { name: "Complete authentication" }).waitFor();
-    const stripe = new URL(customer.url()).origin;
-    const paymentIntent = new URL(customer.url()).pathname.split("/").pop()!;
+    await customer.getByRole("button", { name: "Agree and enter my card" }).click();
+    // A card whose bank asks for 3-D Secure: Stripe.js shows the bank's step in the page.
+    await customer.getByLabel("Card number").fill("4000 0025 0000 3155");
+    // Where the fake Stripe runs (it serves Stripe.js), and the hold's PaymentIntent.
+    const stripe = new URL((await customer.locator('script[src$="/v3/"]').getAttribute("src"))!).origin;
+    const chatId = new URL(customer.url()).pathname.split("/").pop()!;
+    await customer.getByRole("button", { name: "Authorise EUR 50.00" }).click();
+    await customer.getByRole("dialog", { name: "3-D Secure authentication" }).waitFor();
+    await screenshot(customer, "customer-3d-secure");
     await customer.getByRole("button", { name: "Complete authentication" }).click();
     await customer.getByRole("heading", { name: "Waiting for an Agent…" }).waitFor();
+    const intents = (await (await fetch(`${stripe}/_fake/state`)).json()) as { paymentIntents: Record<string, { id: string; status: string; metadata: Record<string, string> }> };
+    const hold = Object.values(intents.paymentIntents).find((pi) => pi.metadata.chat_id === chatId)!;
+    expect(hold.status).toBe("requires_capture");
+    const paymentIntent = hold.id;
 
     await agent.locator(".ring-card", { hasText: "Frank Unpaid" }).getByRole("button", { name: "Answer" }).click();
     await agent.getByRole("button", { name: "Start / Resume charges" }).click();
@@ -84,8 +95,8 @@ describe("a chat with automatic charges", () => {
 
     await customer.getByRole("link", { name: "Use another card" }).click();
     await customer.getByRole("heading", { name: "Payment needed" }).waitFor();
+    await customer.getByLabel("Card number").fill("4242 4242 4242 4242");
     await screenshot(customer, "customer-another-card");
-    await customer.getByText("Visa •••• 4242").click();
     await customer.getByRole("button", { name: /Pay with this card/ }).click();
 
     const customerNote = customer.locator(".meter-note.ok");

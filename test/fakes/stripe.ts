@@ -19,6 +19,7 @@ import { completeAuthentication, expireAuthorization, failAuthentication } from 
 import { CORS_HEADERS, createRouter } from "./stripe/router";
 import { Store } from "./stripe/store";
 import { handleTestRoute } from "./stripe/test-pages";
+import { stripeJs } from "./stripe/stripe-js";
 import type { StripeEvent } from "./stripe/types";
 import { signEvent, WebhookDispatcher, type FetchLike, type WebhookEndpoint } from "./stripe/webhooks";
 
@@ -84,6 +85,9 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripeCon
       if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
       const path = new URL(request.url).pathname;
       if (path.startsWith("/_fake/")) return handleTestRoute(request, fake);
+      // The stand-in of Stripe.js (https://js.stripe.com/v3/) that talks to this fake.
+      if (request.method === "GET" && (path === "/v3/" || path === "/v3"))
+        return new Response(stripeJs(options.publicUrl ?? new URL(request.url).origin), { headers: { "Content-Type": "text/javascript; charset=utf-8", ...CORS_HEADERS } });
       const cut = interruptions.find((rule) => rule.method === request.method && new RegExp(rule.path).test(path));
       if (!cut) return route(request);
       // The connection drops: before the request reaches Stripe, or after Stripe did the work.

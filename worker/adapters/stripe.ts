@@ -26,6 +26,14 @@ export function stripeClient(env: StripeEnv): Stripe | null {
 /** Test mode: test keys, or a fake Stripe. The customer page then offers test cards and says so. */
 export const stripeTestMode = (env: StripeEnv) => !!env.STRIPE_API_BASE || !!env.STRIPE_SECRET_KEY?.startsWith("sk_test_");
 
+export type PaymentElementEnv = StripeEnv & { STRIPE_PUBLISHABLE_KEY?: string; STRIPE_JS_URL?: string };
+
+/** Stripe.js and the publishable key for the Payment Element; null when no publishable key is set. */
+export function paymentElementConfig(env: PaymentElementEnv): { publishableKey: string; jsUrl: string } | null {
+  if (!env.STRIPE_PUBLISHABLE_KEY) return null;
+  return { publishableKey: env.STRIPE_PUBLISHABLE_KEY, jsUrl: env.STRIPE_JS_URL || "https://js.stripe.com/v3/" };
+}
+
 export const webhookCrypto = Stripe.createSubtleCryptoProvider();
 
 export { Stripe };

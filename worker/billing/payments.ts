@@ -96,6 +96,39 @@ export async function placeHold(
   }
 }
 
+/** A hold's PaymentIntent and the secret Stripe.js confirms it with in the customer's browser. */
+export type HoldIntent = { paymentIntentId: string; clientSecret: string };
+
+/**
+ * The hold for Stripe's Payment Element: created unconfirmed (manual capture, the card saved for
+ * off-session holds) and confirmed by Stripe.js in the customer's browser, 3-D Secure included;
+ * our server then asks Stripe how it went (readHold) before the chat goes on.
+ */
+export async function createHoldIntent(
+  stripe: Stripe,
+  p: { chatId: string; n: number; amountMinor: number; currency: string; customerId: string; merchant: Merchant },
+): Promise<HoldIntent> {
+  const pi = await stripe.paymentIntents.create(
+    {
+      amount: p.amountMinor,
+      currency: p.currency.toLowerCase(),
+      customer: p.customerId,
+      capture_method: "manual",
+      setup_future_usage: "off_session",
+      allowed_payment_method_types: ["card"],
+      metadata: { chat_id: p.chatId, hold: String(p.n) },
+    },
+    opts(`chat:${p.chatId}:hold:${p.n}:intent`, p.merchant),
+  );
+  return { paymentIntentId: pi.id, clientSecret: pi.client_secret! };
+}
+
+/** The client secret of an existing hold (a failed one the customer pays with another card). */
+export async function holdIntentOf(stripe: Stripe, paymentIntentId: string, merchant: Merchant): Promise<HoldIntent> {
+  const pi = await stripe.paymentIntents.retrieve(paymentIntentId, {}, merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {});
+  return { paymentIntentId: pi.id, clientSecret: pi.client_secret! };
+}
+
 /** Confirms an existing hold again with another card (after a decline), on session, saving that card for later holds. */
 export async function retryHold(
   stripe: Stripe,

@@ -5,7 +5,19 @@ import { minimumChargeMinor } from "../billing/currency";
 import { platformFeeMinor } from "../billing/fees";
 import type { PricingScheme } from "../billing/meter";
 import { nextStep, type Hold, type Step } from "../billing/collection";
-import { captureHold, createCustomer, placeHold, readHold, releaseHold, retryHold, type HoldResult, type Merchant } from "../billing/payments";
+import {
+  captureHold,
+  createCustomer,
+  createHoldIntent,
+  holdIntentOf,
+  placeHold,
+  readHold,
+  releaseHold,
+  retryHold,
+  type HoldIntent,
+  type HoldResult,
+  type Merchant,
+} from "../billing/payments";
 import { accruedMinor, chargeableSeconds, newTaximeter, setBothOnline, setRunning, type Taximeter } from "../billing/taximeter";
 import { charges, chats } from "../db/schema";
 import { paidChargeStatements } from "./revenue-records";
@@ -147,6 +159,36 @@ export class ChatBilling {
         merchant: b.config.merchant,
       }),
     );
+  }
+
+  /**
+   * The hold the Payment Element confirms in the customer's browser: the one waiting for a card
+   * (after a failed hold, or made before), or, once the customer agreed to the price (`create`),
+   * a new one. Null when no card is needed or none was agreed yet.
+   */
+  async holdIntent(contact: { name: string | null; email: string | null }, create: boolean): Promise<HoldIntent | null> {
+    let b = this.store.get()!;
+    if (!this.needsCard()) return null;
+    const stripe = this.stripe();
+    if (b.hold?.paymentIntentId) return holdIntentOf(stripe, b.hold.paymentIntentId, b.config.merchant);
+    if (!create) return null;
+    if (!b.customerId) {
+      b = { ...b, customerId: await createCustomer(stripe, this.chatId, contact, b.config.merchant) };
+      this.store.put(b);
+    }
+    const hold = b.hold ?? { n: b.nextHoldN, paymentIntentId: null, amountMinor: b.config.holdMinor, authorised: false, attempts: 0 };
+    this.store.put({ ...b, hold, nextHoldN: Math.max(b.nextHoldN, hold.n + 1) });
+    const intent = await createHoldIntent(stripe, {
+      chatId: this.chatId,
+      n: hold.n,
+      amountMinor: hold.amountMinor,
+      currency: b.config.scheme.currency,
+      customerId: b.customerId!,
+      merchant: b.config.merchant,
+    });
+    const now = this.store.get()!;
+    this.store.put({ ...now, hold: { ...now.hold!, paymentIntentId: intent.paymentIntentId } });
+    return intent;
   }
 
   /** Back from 3-D Secure: what does Stripe say about the hold now? */

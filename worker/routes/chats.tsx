@@ -9,8 +9,8 @@ import type { AppEnv } from "../app-env";
 import { chats, customerRequests } from "../db/schema";
 import { sameSiteSocket } from "../http/csrf";
 import { AppError, notFound } from "../http/errors";
-import { stripeTestMode } from "../adapters/stripe";
-import { AuthorisePage, SAVED_CARD, TEST_CARDS } from "../../views/AuthorisePage";
+import { paymentElementConfig, stripeTestMode } from "../adapters/stripe";
+import { AuthorisePage, SAVED_CARD, TEST_CARDS, type CardElement } from "../../views/AuthorisePage";
 import { relaySocket } from "../http/socket";
 import { agentMayOpenChat } from "../live/chat-access";
 import { CHAT_COOKIE } from "./customer";
@@ -45,23 +45,50 @@ async function customerChat(c: Context<AppEnv>) {
   return { chatId: id.data, token, view };
 }
 
+/**
+ * Stripe's Payment Element for the customer's card, when a publishable key is configured: the
+ * hold's client secret (a new hold only once the price is agreed, `create`).
+ */
+async function cardElement(c: Context<AppEnv>, chatId: string, token: string | undefined, stripeAccount: string | null, create = false): Promise<CardElement | null> {
+  const config = paymentElementConfig(c.env);
+  if (!config || !token) return null;
+  const intent = await chatStub(c.env, chatId).holdIntent(token, create);
+  return { ...config, clientSecret: intent?.clientSecret ?? null, stripeAccount, returnUrl: `${new URL(c.req.url).origin}/chats/${chatId}/authenticated` };
+}
+
 // A chat's page and socket. The customer proves who they are with the chat's secret cookie;
 // an agent with their session, and only for a chat they were given.
 export const chatRoutes = new Hono<AppEnv>()
   .get("/:chatId", async (c) => {
-    const { view } = await customerChat(c);
+    const { chatId, token, view } = await customerChat(c);
     if (!view) throw notFound("chat");
     if (view.billing?.phase === "authorising" && view.status === "waiting") {
-      return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} />);
+      const element = await cardElement(c, chatId, token, view.billing.config.merchant.stripeAccount);
+      return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} element={element} />);
     }
     return c.render(<CustomerChatPage init={view.init} />);
   })
   // Automatic charges, payment needed: the customer gives another card for the hold that failed.
   .get("/:chatId/card", async (c) => {
-    const { chatId, view } = await customerChat(c);
+    const { chatId, token, view } = await customerChat(c);
     if (!view) throw notFound("chat");
     if (view.billing?.phase !== "payment_needed") return c.redirect(`/chats/${chatId}`, 303);
-    return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} />);
+    const element = await cardElement(c, chatId, token, view.billing.config.merchant.stripeAccount);
+    return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} element={element} />);
+  })
+  // Payment Element: the customer agreed to the price; the hold is made for Stripe.js to confirm.
+  .post("/:chatId/hold", async (c) => {
+    const { chatId, token, view } = await customerChat(c);
+    if (!view || !token || !view.billing) throw notFound("chat");
+    if (!paymentElementConfig(c.env)) throw new AppError("bad_request", "Stripe's Payment Element is not configured on this server.");
+    const agreed = z.object({ agree: z.literal("on") }).safeParse(await c.req.parseBody());
+    if (!agreed.success) {
+      c.status(422);
+      const element = await cardElement(c, chatId, token, view.billing.config.merchant.stripeAccount);
+      return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} element={element} error="Please agree to the price first." />);
+    }
+    await cardElement(c, chatId, token, view.billing.config.merchant.stripeAccount, true);
+    return c.redirect(`/chats/${chatId}`, 303);
   })
   // Automatic charges: the customer agrees and authorises a hold on a card (test cards in test
   // mode), before the chat or after a hold failed.
@@ -91,7 +118,16 @@ export const chatRoutes = new Hono<AppEnv>()
     if (!result || result.status === "authorised") return c.redirect(`/chats/${chatId}`, 303);
     const fresh = (await customerChat(c)).view!;
     c.status(422);
-    return c.render(<AuthorisePage init={fresh.init} billing={fresh.billing!} testMode={stripeTestMode(c.env)} error="Your bank did not confirm the payment. Please try again or use another card." />);
+    const element = await cardElement(c, chatId, token, fresh.billing!.config.merchant.stripeAccount);
+    return c.render(
+      <AuthorisePage
+        init={fresh.init}
+        billing={fresh.billing!}
+        testMode={stripeTestMode(c.env)}
+        element={element}
+        error={element ? "Your card was not authorised. Please try again or use another card." : "Your bank did not confirm the payment. Please try again or use another card."}
+      />,
+    );
   })
   // Manual payment request: the customer pays an invoice of this chat with Pay Now (test cards in
   // test mode). The panel comes back for htmx to swap; the ChatDO also sends it to both parties.
