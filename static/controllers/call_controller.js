@@ -63,7 +63,12 @@ export default class extends Controller {
       if (done) resolve();
       return !done;
     });
-    if (path === "p2p" && this.link && peer && peer.clientId !== this.link.peerId) this.resetLink(peer.clientId);
+    if (path === "p2p" && this.link && peer && peer.clientId !== this.link.peerId) {
+      // As in signal(): a link that offered before the other page said anything is that page's
+      // (both pages start at once when a voice or video chat is answered).
+      if (this.link.peerId === null) this.link.peerId = peer.clientId;
+      else this.resetLink(peer.clientId);
+    }
     if (path === "calls" && peer?.tracks.length) this.ensureLink().then((link) => link.peerState(peer, this.state.peerSessionId));
     this.autoStart();
     this.render();
@@ -97,7 +102,9 @@ export default class extends Controller {
     if (this.link && this.link.peerId === null) this.link.peerId = from;
     if (!this.link || this.link.peerId !== from) {
       if (this.link && description?.type !== "offer") return; // for a page that is gone
-      await this.resetLink(from);
+      await this.ensureLink();
+      if (this.link.peerId === null) this.link.peerId = from;
+      else if (this.link.peerId !== from) this.resetLink(from);
     }
     await this.link.receive({ description, candidate });
   }
@@ -142,7 +149,7 @@ export default class extends Controller {
     this.local.screen = track;
     this.local.screenStream = stream;
     await this.declare();
-    (await this.ensureLink()).add(track, stream);
+    await this.sendTracks([track], stream);
     this.render();
   }
 
@@ -183,8 +190,7 @@ export default class extends Controller {
     if (muted.micMuted && tracks.mic) tracks.mic.enabled = false;
     if (muted.cameraMuted && tracks.camera) tracks.camera.enabled = false;
     await this.declare();
-    const link = await this.ensureLink();
-    for (const track of Object.values(tracks)) if (track) link.add(track, stream);
+    await this.sendTracks(Object.values(tracks).filter(Boolean), stream);
     this.render();
   }
 
@@ -230,13 +236,24 @@ export default class extends Controller {
     this.socket?.send(JSON.stringify({ ...message, clientId: this.clientId }));
   }
 
+  /** Sends new local tracks; a link made now sends every local track by itself. */
+  async sendTracks(tracks, stream) {
+    if (!this.link) return this.ensureLink();
+    for (const track of tracks) this.link.add(track, stream);
+  }
+
+  /**
+   * The link, made once: the only wait is for the ICE servers, so that two callers at once (a
+   * page starting its call as the other page's offer comes in) find the same link.
+   */
   async ensureLink() {
-    if (!this.link) await this.resetLink(this.state?.peer?.clientId ?? null);
+    this.iceServers ??= await (this.iceServersFetch ??= fetchIceServers(this.chatValue));
+    if (!this.link) this.resetLink(this.state?.peer?.clientId ?? null);
     return this.link;
   }
 
-  async resetLink(peerId) {
-    this.iceServers ??= await fetchIceServers(this.chatValue);
+  /** A new link to that page (the ICE servers are known: a link was made before). */
+  resetLink(peerId) {
     this.link?.close();
     this.remote = {};
     this.link = createLink({
