@@ -2,8 +2,8 @@
 // remote video frame on each side of a video chat, peer to peer on loopback (no Calls app).
 // It starts its own `wrangler dev` (scripts/dev-server.mjs) with the demo seeded, and drives
 // Debian's Chromium with its fake camera: the customer asks for a video chat, the agent presses
-// Answer (t = 0), each page presses Video as soon as its call buttons appear, and each page
-// notes when its remote <video> presents its first frame (requestVideoFrameCallback). Prints
+// Answer (t = 0), the video call starts by itself on both pages (a chat asked for by Video does),
+// and each page notes when its remote <video> presents its first frame (requestVideoFrameCallback). Prints
 // p50 and the spread per side. Light: two pages at a time, one chat per run.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,21 +19,31 @@ const server = await startServer({ port: await freePort(), persistTo, quiet: tru
 const launch = () => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: FLAGS });
 let browser = await launch();
 
-/** Resolves with performance.timeOrigin + now() of the first frame the remote <video> presents. */
+/**
+ * Resolves with performance.timeOrigin + now() of the first frame the remote <video> presents.
+ * The call panel may be swapped in again before the first frame: each new <video> is watched too.
+ */
 const firstFrame = (page) =>
   page.evaluate(
     () =>
       new Promise((resolve) => {
+        let watched = null;
+        let done = false;
         const watch = () => {
+          if (done) return;
           const video = document.querySelector(".call-remote");
-          if (!video) return setTimeout(watch, 5);
-          video.requestVideoFrameCallback(() => resolve(performance.timeOrigin + performance.now()));
+          if (video && video !== watched) {
+            watched = video;
+            video.requestVideoFrameCallback(() => {
+              done = true;
+              resolve(performance.timeOrigin + performance.now());
+            });
+          }
+          setTimeout(watch, 5);
         };
         watch();
       }),
   );
-
-const pressVideo = (page, scope) => page.locator(`${scope} .call-buttons`).getByRole("button", { name: "Video" }).click();
 
 const results = { customer: [], agent: [] };
 let failed = 0;
@@ -45,11 +55,19 @@ async function signedInAgent() {
   await agent.getByLabel("Password").fill("parley-demo");
   await agent.getByRole("button", { name: "Sign in" }).click();
   await agent.locator("#agent-status[data-status]").waitFor();
+  // A failed run may have left its chat open: Alice hangs it up.
+  agent.on("dialog", (dialog) => dialog.accept());
+  for (const hangUp of await agent.locator(".chat-panel").getByRole("button", { name: "Hang up" }).all()) await hangUp.click();
   // After the last run's hang-up Alice is in "you hung up": she goes online again.
   if ((await agent.locator("#agent-status").getAttribute("data-status")) !== "WAITING_NEW_CALL") await agent.getByRole("button", { name: "Go online" }).click();
   await agent.locator("#agent-status[data-status='WAITING_NEW_CALL']").waitFor();
   return agent;
 }
+
+/** A run that has no frame after this long is reported as failed rather than waited on. */
+const RUN_TIMEOUT_MS = 60_000;
+const within = (promise, what) =>
+  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${RUN_TIMEOUT_MS / 1000} s`)), RUN_TIMEOUT_MS))]);
 
 /** One chat: both pages fresh, so a page that crashed under load spoils only its own run. */
 async function oneRun(run) {
@@ -65,13 +83,8 @@ async function oneRun(run) {
     for (const f of Object.values(frames)) f.catch(() => {}); // reported where awaited
     const answeredAt = Date.now();
     await ring.getByRole("button", { name: "Answer" }).click();
-    await Promise.all([
-      customer.locator(".call-buttons").waitFor().then(() => pressVideo(customer, ".chat-page")),
-      agent.locator(".chat-panel .call-buttons").waitFor().then(() => pressVideo(agent, ".chat-panel")),
-    ]);
-    const times = { customer: (await frames.customer) - answeredAt, agent: (await frames.agent) - answeredAt };
+    const times = { customer: (await within(frames.customer, "the customer's first frame")) - answeredAt, agent: (await within(frames.agent, "the agent's first frame")) - answeredAt };
     // The agent hangs up, so that Alice is free for the next run's chat.
-    agent.on("dialog", (dialog) => dialog.accept());
     await agent.locator(".chat-panel").getByRole("button", { name: "Hang up" }).click();
     await customer.getByRole("link", { name: "Start a new chat" }).waitFor();
     return times;
