@@ -7,7 +7,7 @@ import { ChatRemoteControl } from "../worker/live/chat-remote-control";
 import { TEXT_OFF, textAllowed, type CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, AnswerResult, ChatInit, EnqueueRequest } from "../worker/live/types";
-import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } from "../worker/live/chat-invoices";
+import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type Invoice, type PayOutcome } from "../worker/live/chat-invoices";
 import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../worker/live/chat-billing";
 import type { HoldIntent, HoldResult } from "../worker/billing/payments";
 import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotice, queueInfo, senderNames, typingPreview, type ChatView } from "../views/live/ChatFragments";
@@ -139,7 +139,13 @@ export class ChatDO extends DurableObject<Env> {
     return this.invoices().pay(n, paymentMethod, returnUrl);
   }
 
-  /** Back from 3-D Secure for an invoice (`token`), or a Stripe webhook about its payment (no token). */
+  /** Stripe's Payment Element: the invoice's PaymentIntent and its client secret, for the customer to pay in the browser. */
+  async invoiceIntent(token: string, n: number): Promise<{ invoice: Invoice; clientSecret: string } | null> {
+    if (!(await this.customerView(token))) return null;
+    return this.invoices().intent(n);
+  }
+
+  /** Back from 3-D Secure or from Stripe.js for an invoice (`token`), or a Stripe webhook about its payment (no token). */
   async invoicePaymentChanged(token: string | null, n: number): Promise<PayOutcome | null> {
     if (token !== null && !(await this.customerView(token))) return null;
     return this.invoices().refresh(n);

@@ -5,6 +5,7 @@ import type { Billing } from "../worker/live/chat-billing";
 import type { ChatInit } from "../worker/live/types";
 import { FormAlert } from "./Form";
 import { CsrfField, Layout } from "./Layout";
+import { PaymentElementForm, type CardElement } from "./PaymentElementForm";
 
 /** Stripe's test payment methods the customer may pick while Parley runs against test Stripe. */
 export const TEST_CARDS = [
@@ -17,9 +18,6 @@ export const TEST_CARDS = [
 
 /** The card on file, offered again when the bank asks the customer to confirm a payment with it. */
 export const SAVED_CARD = "saved";
-
-/** Stripe's Payment Element for this page: Stripe.js, the keys, and the hold's client secret once there is one. */
-export type CardElement = { publishableKey: string; jsUrl: string; clientSecret: string | null; stripeAccount: string | null; returnUrl: string };
 
 type Props = { init: ChatInit; billing: Billing; testMode: boolean; element?: CardElement | null; error?: string | null };
 
@@ -115,25 +113,12 @@ function CardElementForm({ chatId, element, paying, label }: { chatId: string; e
       </form>
     );
   return (
-    <>
-      <script src={element.jsUrl}></script>
-      <form
-        class="stack card-element"
-        data-controller="payment-element"
-        data-action="payment-element#pay"
-        data-payment-element-publishable-key-value={element.publishableKey}
-        data-payment-element-client-secret-value={element.clientSecret}
-        data-payment-element-stripe-account-value={element.stripeAccount ?? ""}
-        data-payment-element-return-url-value={element.returnUrl}
-      >
-        {paying ? null : <p class="small muted">You agreed to the price. Enter the card to hold the amount on.</p>}
-        <div class="card-element-mount" data-payment-element-target="mount"></div>
-        <p class="alert alert-error" role="alert" data-payment-element-target="error" hidden></p>
-        <button type="submit" class="btn btn-primary btn-block" data-payment-element-target="submit" disabled>
-          {label}
-        </button>
-      </form>
-    </>
+    <PaymentElementForm
+      element={element}
+      clientSecret={element.clientSecret}
+      label={label}
+      intro={paying ? null : "You agreed to the price. Enter the card to hold the amount on."}
+    />
   );
 }
 

@@ -1,9 +1,10 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, connectedChat, later, setRoom, team, type Agent } from "./live";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
-import { STRIPE, connectStripe, stripeApi } from "./stripe";
+import { STRIPE, connectStripe, stripeApi, stripeJson } from "./stripe";
+import app from "../../worker/index";
 
 // Manual payment requests (spec: Business Revenue — Manual Payment Request) against the fake
 // Stripe: the agent's invoice, the customer's Pay Now, the receipt, the fee in the ledger, and
@@ -275,6 +276,96 @@ describe("Pay Now", () => {
     const stranger = new Customer();
     await stranger.browser.get("/c/invoice-l/GENERAL");
     expect((await payNow(stranger, chat.id, "pm_card_visa")).status).toBe(404);
+    expect(await invoicePayments(chat.id, stripeAccount)).toEqual([]);
+  });
+});
+
+// Pay Now in Stripe's Payment Element: the same Worker with a publishable key, and what Stripe.js
+// does in the customer's browser with the card typed in (a PaymentMethod, then confirm with the
+// PaymentIntent's client secret and the publishable key).
+const PK = "pk_test_parley_invoice_element";
+const elementWorker = { fetch: async (request: Request) => app.fetch(request, { ...env, STRIPE_PUBLISHABLE_KEY: PK }, createExecutionContext()) };
+
+async function stripeJsConfirm(clientSecret: string, account: string | null, cardNumber: string): Promise<FakePI> {
+  const headers: Record<string, string> = { authorization: `Bearer ${PK}`, "content-type": "application/x-www-form-urlencoded", ...(account ? { "stripe-account": account } : {}) };
+  const pm = await stripeJson<{ id: string }>("/v1/payment_methods", {
+    method: "POST",
+    headers,
+    body: new URLSearchParams({ type: "card", "card[number]": cardNumber, "card[exp_month]": "12", "card[exp_year]": "34", "card[cvc]": "123" }),
+  });
+  const id = clientSecret.split("_secret_")[0];
+  return stripeJson<FakePI>(`/v1/payment_intents/${id}/confirm`, { method: "POST", headers, body: new URLSearchParams({ client_secret: clientSecret, payment_method: pm.id }) });
+}
+
+const elementValue = (html: string, name: string) => html.match(new RegExp(`data-payment-element-${name}-value="([^"]*)"`))?.[1] ?? null;
+
+describe("Pay Now in Stripe's Payment Element", () => {
+  it("confirms the invoice's one PaymentIntent in the browser, and records nothing until Stripe says it succeeded", async () => {
+    const { alice, console, stripeAccount } = await manualRoom("invoice-pe");
+    const { agentSocket, customerSocket, chat, customer } = await connectedChat(alice, console, `/c/invoice-pe/${ROOM}`);
+    await sendInvoice(agentSocket, customerSocket, chat.id);
+    const browser = customer.browser.through(elementWorker);
+
+    const page = await browser.get(`/chats/${chat.id}/invoices/1/pay`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("30-minute consultation");
+    expect(html).toContain("Pay Now · EUR 50.00");
+    expect(html).toContain('<script src="https://js.stripe.com/v3/"></script>');
+    expect(elementValue(html, "publishable-key")).toBe(PK);
+    expect(elementValue(html, "stripe-account")).toBe(stripeAccount);
+    expect(elementValue(html, "return-url")).toBe(`https://parley.test/chats/${chat.id}/invoices/1/authenticated`);
+    const secret = elementValue(html, "client-secret")!;
+    expect(secret).toMatch(/^pi_\w+_secret_\w+$/);
+
+    // Opening the page again shows the same PaymentIntent: one per invoice, with Parley's 10 % on the company's account.
+    expect(elementValue(await (await browser.get(`/chats/${chat.id}/invoices/1/pay`)).text(), "client-secret")).toBe(secret);
+    const [pi, ...others] = await invoicePayments(chat.id, stripeAccount);
+    expect(others).toEqual([]);
+    expect(pi).toMatchObject({ id: secret.split("_secret_")[0], status: "requires_payment_method", amount: 5000, application_fee_amount: 500, metadata: { invoice: "1" } });
+
+    // The browser comes back before Stripe.js confirmed anything: the Worker asks Stripe, and nothing is paid.
+    const early = await browser.get(`/chats/${chat.id}/invoices/1/authenticated`);
+    expect(early.status).toBe(422);
+    expect(await early.text()).toContain("Please try again or use another card.");
+    await agentSocket.nothing(invoicePanel(chat.id, "New revenue"), "revenue from an unconfirmed payment");
+    expect(await rows("select id from charges where chat_id = ?", chat.id)).toEqual([]);
+    expect(await rows("select status from invoices where chat_id = ?", chat.id)).toEqual([{ status: "open" }]);
+
+    // A declined card, then a good one, on the same PaymentIntent.
+    await expect(stripeJsConfirm(secret, stripeAccount, "4000000000009995")).rejects.toThrow(/402/);
+    const declined = await browser.get(`/chats/${chat.id}/invoices/1/authenticated`);
+    expect(declined.status).toBe(422);
+    expect(await declined.text()).toContain("insufficient funds");
+    expect(await agentSocket.next(invoicePanel(chat.id, "insufficient funds"), "the decline on the agent's screen")).toContain("The customer&#39;s card was not charged");
+
+    expect(await stripeJsConfirm(secret, stripeAccount, "4242424242424242")).toMatchObject({ status: "succeeded" });
+    const back = await browser.get(`/chats/${chat.id}/invoices/1/authenticated`);
+    expect(back.status).toBe(303);
+    expect(back.headers.get("location")).toBe(`/chats/${chat.id}`);
+    expect(await agentSocket.next(invoicePanel(chat.id, "New revenue"), "the agent's receipt")).toContain("New revenue: EUR 50.00 paid by Carla Customer.");
+    await customerSocket.next(invoicePanel(chat.id, "Paid: EUR 50.00. A receipt is on its way to carla@example.com."), "the customer's receipt");
+    expect((await invoicePayments(chat.id, stripeAccount)).map((p) => [p.id, p.status])).toEqual([[pi!.id, "succeeded"]]);
+    expect(await rows("select amount_minor, status, idempotency_key from charges where chat_id = ?", chat.id)).toEqual([
+      { amount_minor: 5000, status: "succeeded", idempotency_key: `chat:${chat.id}:invoice:1` },
+    ]);
+
+    // Paid: the card page is gone, and coming back again records nothing more.
+    const after = await browser.get(`/chats/${chat.id}/invoices/1/pay`);
+    expect(after.status).toBe(303);
+    expect(after.headers.get("location")).toBe(`/chats/${chat.id}`);
+    expect((await browser.get(`/chats/${chat.id}/invoices/1/authenticated`)).status).toBe(303);
+    expect(await rows("select id from charges where chat_id = ?", chat.id)).toHaveLength(1);
+  });
+
+  it("is refused to anyone without this chat's cookie, and makes no PaymentIntent for them", async () => {
+    const { alice, console, stripeAccount } = await manualRoom("invoice-pe2");
+    const { agentSocket, customerSocket, chat } = await connectedChat(alice, console, `/c/invoice-pe2/${ROOM}`);
+    await sendInvoice(agentSocket, customerSocket, chat.id);
+    const stranger = new Customer().browser.through(elementWorker);
+    await stranger.get("/c/invoice-pe2/GENERAL");
+    expect((await stranger.get(`/chats/${chat.id}/invoices/1/pay`)).status).toBe(404);
+    expect((await stranger.get(`/chats/${chat.id}/invoices/1/authenticated`)).status).toBe(404);
     expect(await invoicePayments(chat.id, stripeAccount)).toEqual([]);
   });
 });

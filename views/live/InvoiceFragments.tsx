@@ -22,7 +22,7 @@ function CardIcon() {
   );
 }
 
-function Terms({ invoice }: { invoice: Invoice }) {
+export function Terms({ invoice }: { invoice: Invoice }) {
   const t = invoice.terms;
   return (
     <dl class="invoice-terms">
@@ -181,7 +181,7 @@ function Receipt({ view, invoice }: { view: InvoicesView; invoice: Invoice }) {
   );
 }
 
-/** An invoice waiting for the customer: Pay Now with a card on their screen, its progress on the agent's. */
+/** An invoice waiting for the customer: Pay Now (the Payment Element on a page of its own, or test cards here) on their screen, its progress on the agent's. */
 function OpenInvoice({ view, invoice }: { view: InvoicesView; invoice: Invoice }) {
   if (view.party === "agent") {
     return (
@@ -205,7 +205,18 @@ function OpenInvoice({ view, invoice }: { view: InvoicesView; invoice: Invoice }
           {invoice.lastError} Please try another card.
         </p>
       ) : null}
-      {view.testMode ? (
+      {view.cardEntry === "payment_element" ? (
+        <div class="stack">
+          {view.testMode ? (
+            <p class="test-banner" role="note">
+              Test mode — no real card is charged.
+            </p>
+          ) : null}
+          <a class="btn btn-primary btn-block pay-now" href={`/chats/${view.chatId}/invoices/${invoice.n}/pay`}>
+            Pay Now · {money(invoice)}
+          </a>
+        </div>
+      ) : view.cardEntry === "test_cards" ? (
         <form class="stack" hx-post={`/chats/${view.chatId}/invoices/${invoice.n}/pay`} hx-target={`#invoices-${view.chatId}`} hx-swap="outerHTML" hx-disabled-elt="find button">
           <p class="test-banner" role="note">
             Test mode — no real card is charged. Pick one of Stripe's test cards.
@@ -227,7 +238,7 @@ function OpenInvoice({ view, invoice }: { view: InvoicesView; invoice: Invoice }
           </button>
         </form>
       ) : (
-        <p class="alert alert-error">Card entry with Stripe's Payment Element is not available on this server yet. Please ask your agent for another way to pay.</p>
+        <p class="alert alert-error">Card entry is not configured on this server, so this request cannot be paid here. Please ask your agent for another way to pay.</p>
       )}
       <p class="muted small">Your card details go to Stripe, never to the agent or Parley.</p>
     </div>

@@ -34,6 +34,14 @@ export function paymentElementConfig(env: PaymentElementEnv): { publishableKey: 
   return { publishableKey: env.STRIPE_PUBLISHABLE_KEY, jsUrl: env.STRIPE_JS_URL || "https://js.stripe.com/v3/" };
 }
 
+/** How a customer enters a card: Stripe's Payment Element, test cards (test mode without a publishable key), or not at all (live keys without one). */
+export type CardEntry = "payment_element" | "test_cards" | "not_configured";
+
+export function cardEntry(env: PaymentElementEnv): CardEntry {
+  if (paymentElementConfig(env)) return "payment_element";
+  return stripeTestMode(env) ? "test_cards" : "not_configured";
+}
+
 export const webhookCrypto = Stripe.createSubtleCryptoProvider();
 
 export { Stripe };

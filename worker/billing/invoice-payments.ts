@@ -19,11 +19,14 @@ function cardError(err: unknown): { code: string; message: string } | null {
 
 const account = (merchant: Merchant): Stripe.RequestOptions => (merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {});
 
-/** Automatic capture: the money moves as soon as the card is confirmed. */
+/** An invoice's PaymentIntent and the secret Stripe.js confirms it with in the customer's browser. */
+export type InvoiceIntent = { paymentIntentId: string; clientSecret: string };
+
+/** Automatic capture: the money moves as soon as the card is confirmed (by our server with a test card, or by Stripe.js). */
 export async function createInvoicePayment(
   stripe: Stripe,
   p: { chatId: string; n: number; terms: InvoiceTerms; applicationFeeMinor: number | null; merchant: Merchant },
-): Promise<string> {
+): Promise<InvoiceIntent> {
   const pi = await stripe.paymentIntents.create(
     {
       amount: p.terms.amountMinor,
@@ -36,7 +39,13 @@ export async function createInvoicePayment(
     },
     { idempotencyKey: `chat:${p.chatId}:invoice:${p.n}`, ...account(p.merchant) },
   );
-  return pi.id;
+  return { paymentIntentId: pi.id, clientSecret: pi.client_secret! };
+}
+
+/** The client secret of an invoice's PaymentIntent made earlier (the customer opens Pay Now again). */
+export async function invoiceIntentOf(stripe: Stripe, paymentIntentId: string, merchant: Merchant): Promise<InvoiceIntent> {
+  const pi = await stripe.paymentIntents.retrieve(paymentIntentId, {}, account(merchant));
+  return { paymentIntentId: pi.id, clientSecret: pi.client_secret! };
 }
 
 function paymentResult(pi: Stripe.PaymentIntent): InvoicePayment {

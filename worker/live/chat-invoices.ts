@@ -1,4 +1,4 @@
-import { stripeClient, stripeTestMode, type StripeEnv } from "../adapters/stripe";
+import { cardEntry, stripeClient, stripeTestMode, type CardEntry, type PaymentElementEnv } from "../adapters/stripe";
 import { formatMoney } from "../billing/currency";
 import type { AccountType } from "../billing/fees";
 import {
@@ -15,7 +15,7 @@ import {
   type InvoiceValues,
   type ServiceClock,
 } from "../billing/invoice";
-import { confirmInvoicePayment, createInvoicePayment, readInvoicePayment, type InvoicePayment } from "../billing/invoice-payments";
+import { confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../billing/invoice-payments";
 import type { Merchant } from "../billing/payments";
 import { invoicePanel } from "../../views/live/InvoiceFragments";
 import { socketError } from "../../views/live/ConsoleFragments";
@@ -58,6 +58,8 @@ export type InvoicesView = {
   /** The chat is connected: buttons work. */
   live: boolean;
   testMode: boolean;
+  /** How the customer enters a card: Stripe's Payment Element, test cards (test mode without a publishable key), or not at all. */
+  cardEntry: CardEntry;
   customerName: string;
   customerEmail: string | null;
   latest: Invoice | null;
@@ -75,7 +77,7 @@ type InvoiceMessage = Extract<ChatMessage, { type: "invoice" | "service" | "buyA
 
 /** What the ChatDO lends this module: its storage, its parties and its alarm. */
 export type InvoiceHost = {
-  env: Env & StripeEnv;
+  env: Env & PaymentElementEnv;
   init: ChatInit;
   get(): Invoicing | undefined;
   put(state: Invoicing): void;
@@ -144,6 +146,7 @@ export class ChatInvoices {
       party,
       live,
       testMode: stripeTestMode(this.host.env),
+      cardEntry: cardEntry(this.host.env),
       customerName: customer.name ?? "The customer",
       customerEmail: customer.email,
       latest,
@@ -173,6 +176,7 @@ export class ChatInvoices {
         const rights = await this.rights();
         if (!rights?.allowed) return refuse("Payment requests are not enabled for you in this room.");
         if (!stripeClient(this.host.env)) return form({ amount: "Card payments are not set up on this server." });
+        if (cardEntry(this.host.env) === "not_configured") return form({ amount: "Card entry is not configured on this server (no Stripe publishable key), so the customer could not pay." });
         const parsed = parseInvoice(values);
         if (!parsed.ok) return form(parsed.errors);
         // Unpaid requests are replaced by the new one, but not while a card is with Stripe.
@@ -274,7 +278,7 @@ export class ChatInvoices {
     try {
       if (!invoice.paymentIntentId) {
         const fee = applicationFeeMinor(invoice.terms, invoice.account, !!invoice.merchant.stripeAccount);
-        const paymentIntentId = await createInvoicePayment(stripe, { chatId: this.chatId, n, terms: invoice.terms, applicationFeeMinor: fee, merchant: invoice.merchant });
+        const { paymentIntentId } = await createInvoicePayment(stripe, { chatId: this.chatId, n, terms: invoice.terms, applicationFeeMinor: fee, merchant: invoice.merchant });
         invoice = this.update(n, { paymentIntentId });
       }
       result = await confirmInvoicePayment(stripe, {
@@ -293,6 +297,23 @@ export class ChatInvoices {
       return { status: "failed", html: this.panel("customer", Date.now()), message: "The payment could not be processed just now." };
     }
     return this.apply(n, result);
+  }
+
+  /**
+   * Stripe's Payment Element: the invoice's PaymentIntent (made once, key `chat:{id}:invoice:{n}`,
+   * on the company's account when it has one) and its client secret, for Stripe.js to confirm in
+   * the customer's browser; every card tried confirms this same one. Null when the invoice cannot
+   * be paid now.
+   */
+  async intent(n: number): Promise<{ invoice: Invoice; clientSecret: string } | null> {
+    let invoice = this.find(n);
+    const stripe = stripeClient(this.host.env);
+    if (!invoice || invoice.status !== "open" || !this.host.connected() || !stripe) return null;
+    if (invoice.paymentIntentId) return { invoice, clientSecret: (await invoiceIntentOf(stripe, invoice.paymentIntentId, invoice.merchant)).clientSecret };
+    const fee = applicationFeeMinor(invoice.terms, invoice.account, !!invoice.merchant.stripeAccount);
+    const created = await createInvoicePayment(stripe, { chatId: this.chatId, n, terms: invoice.terms, applicationFeeMinor: fee, merchant: invoice.merchant });
+    invoice = this.update(n, { paymentIntentId: created.paymentIntentId });
+    return { invoice, clientSecret: created.clientSecret };
   }
 
   /** Back from 3-D Secure, or told by a Stripe webhook: what does Stripe say about the payment now? */

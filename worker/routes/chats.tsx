@@ -10,9 +10,12 @@ import { chats, customerRequests } from "../db/schema";
 import { sameSiteSocket } from "../http/csrf";
 import { AppError, notFound } from "../http/errors";
 import { paymentElementConfig, stripeTestMode } from "../adapters/stripe";
-import { AuthorisePage, SAVED_CARD, TEST_CARDS, type CardElement } from "../../views/AuthorisePage";
+import { AuthorisePage, SAVED_CARD, TEST_CARDS } from "../../views/AuthorisePage";
+import type { CardElement } from "../../views/PaymentElementForm";
+import { InvoicePayPage } from "../../views/InvoicePayPage";
 import { relaySocket } from "../http/socket";
 import { agentMayOpenChat } from "../live/chat-access";
+import type { ChatInit } from "../live/types";
 import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved } from "../../views/CustomerChat";
 import { INVOICE_TEST_CARDS } from "../../views/live/InvoiceFragments";
@@ -54,6 +57,20 @@ async function cardElement(c: Context<AppEnv>, chatId: string, token: string | u
   if (!config || !token) return null;
   const intent = await chatStub(c.env, chatId).holdIntent(token, create);
   return { ...config, clientSecret: intent?.clientSecret ?? null, stripeAccount, returnUrl: `${new URL(c.req.url).origin}/chats/${chatId}/authenticated` };
+}
+
+/**
+ * Pay Now in Stripe's Payment Element, when a publishable key is configured: the invoice's page
+ * with its PaymentIntent's client secret. Null when the invoice cannot be paid now.
+ */
+async function invoicePayPage(c: Context<AppEnv>, chatId: string, token: string, init: ChatInit, n: number, error: string | null = null) {
+  const config = paymentElementConfig(c.env);
+  if (!config) return null;
+  const intent = await chatStub(c.env, chatId).invoiceIntent(token, n);
+  if (!intent) return null;
+  const returnUrl = `${new URL(c.req.url).origin}/chats/${chatId}/invoices/${n}/authenticated`;
+  const element: CardElement = { ...config, clientSecret: intent.clientSecret, stripeAccount: intent.invoice.merchant.stripeAccount, returnUrl };
+  return c.render(<InvoicePayPage init={init} invoice={intent.invoice} element={element} clientSecret={intent.clientSecret} testMode={stripeTestMode(c.env)} error={error} />);
 }
 
 // A chat's page and socket. The customer proves who they are with the chat's secret cookie;
@@ -135,7 +152,7 @@ export const chatRoutes = new Hono<AppEnv>()
     const { chatId, token, view } = await customerChat(c);
     const n = invoiceParam.safeParse(c.req.param("n"));
     if (!view || !token || !n.success) throw notFound("payment request");
-    if (!stripeTestMode(c.env)) throw new AppError("bad_request", "Cards are taken with Stripe's Payment Element, which is not available on this server.");
+    if (!stripeTestMode(c.env)) throw new AppError("bad_request", "Test cards are taken only in test mode.");
     const form = payForm.safeParse(await c.req.parseBody());
     if (!form.success) throw new AppError("bad_request", form.error.issues[0]!.message);
     const origin = new URL(c.req.url).origin;
@@ -151,12 +168,27 @@ export const chatRoutes = new Hono<AppEnv>()
     if (outcome.status === "failed") c.status(422);
     return c.html(outcome.html);
   })
-  // Back from 3-D Secure: the ChatDO asks Stripe how it went; the chat page shows the outcome.
+  // Manual payment request with Stripe's Payment Element: the page where the customer pays the invoice.
+  .get("/:chatId/invoices/:n/pay", async (c) => {
+    const { chatId, token, view } = await customerChat(c);
+    const n = invoiceParam.safeParse(c.req.param("n"));
+    if (!view || !token || !n.success) throw notFound("payment request");
+    // Paid, withdrawn, the chat over, or no Payment Element here: the chat page says which.
+    return (await invoicePayPage(c, chatId, token, view.init, n.data)) ?? c.redirect(`/chats/${chatId}`, 303);
+  })
+  // Back from Stripe.js or from 3-D Secure: the ChatDO asks Stripe how the payment stands, and
+  // only a payment Stripe calls succeeded is acknowledged; otherwise the card page again.
   .get("/:chatId/invoices/:n/authenticated", async (c) => {
     const { chatId, token, view } = await customerChat(c);
     const n = invoiceParam.safeParse(c.req.param("n"));
     if (!view || !token || !n.success) throw notFound("payment request");
-    await chatStub(c.env, chatId).invoicePaymentChanged(token, n.data);
+    const outcome = await chatStub(c.env, chatId).invoicePaymentChanged(token, n.data);
+    if (outcome && outcome.status !== "paid" && paymentElementConfig(c.env)) {
+      const message = outcome.status === "needs_action" ? "Your bank has not confirmed the payment yet. Please try again." : `${outcome.message ?? "The payment was not completed."} Please try again or use another card.`;
+      c.status(422);
+      const page = await invoicePayPage(c, chatId, token, view.init, n.data, message);
+      if (page) return page;
+    }
     return c.redirect(`/chats/${chatId}`, 303);
   })
   .get("/:chatId/ws", sameSiteSocket, async (c) => {
