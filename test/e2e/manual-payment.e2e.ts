@@ -5,7 +5,7 @@ const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
 
 describe("a manual payment request", () => {
-  it("is sent by the agent, paid by the customer with a test card, and its service time counts down on both screens", async () => {
+  it("is sent by the agent, paid by the customer in Stripe's Payment Element, and its service time counts down on both screens", async () => {
     // The demo's administrator has enabled Alice's Manual Payment Request (off for a new agent).
     const admin = await (await chromium.browser.newContext()).newPage();
     await signIn(admin, baseUrl, "admin@demo.test");
@@ -33,12 +33,25 @@ describe("a manual payment request", () => {
     await agent.getByRole("button", { name: "Send to customer" }).click();
     await agent.getByText("Payment request sent.").waitFor();
 
-    const payNow = customer.getByRole("button", { name: "Pay Now · EUR 40.00" });
+    const payNow = customer.getByRole("link", { name: "Pay Now · EUR 40.00" });
     await payNow.waitFor();
     expect(await customer.locator(".invoice-card .invoice-description").innerText()).toBe("30-minute tax consultation");
     expect(await customer.locator(".invoice-card .test-banner").innerText()).toContain("Test mode");
     await screenshot(customer, "customer-invoice");
-    await payNow.click(); // Visa •••• 4242 is chosen
+    await payNow.click();
+
+    // The invoice's page with Stripe's Payment Element (the fake's stand-in of Stripe.js).
+    await customer.waitForURL(/\/chats\/[\w-]+\/invoices\/1\/pay$/);
+    expect(await customer.locator(".invoice-description").innerText()).toBe("30-minute tax consultation");
+    const pay = customer.getByRole("button", { name: "Pay Now · EUR 40.00" });
+    // A declined card is refused in the page.
+    await customer.getByLabel("Card number").fill("4000 0000 0000 9995");
+    await pay.click();
+    await customer.getByRole("alert").filter({ hasText: "insufficient funds" }).waitFor();
+    // Another card, on the same PaymentIntent.
+    await customer.getByLabel("Card number").fill("4242 4242 4242 4242");
+    await screenshot(customer, "customer-invoice-payment-element");
+    await pay.click();
 
     await customer.getByText("Paid: EUR 40.00. A receipt is on its way to erin@example.com.").waitFor();
     await agent.getByText("New revenue: EUR 40.00 paid by Erin Invoice.").waitFor();
