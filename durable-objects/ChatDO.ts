@@ -22,6 +22,11 @@ import type { RoomDO } from "./RoomDO";
 export type Party = "customer" | "agent";
 /** Who holds a socket: the two parties, or an agent the host added to a conference. */
 type Attachment = { party: Party | "guest"; userId: string | null };
+/**
+ * The customer's socket from a payment page (Pay Now, another card): it only keeps the customer
+ * present, so paying does not count as being offline, and is sent nothing.
+ */
+const AWAY = "away";
 /** Guests' sockets carry this tag and one naming the guest. */
 const GUEST = "guest";
 const guestTag = (agentId: string) => `guest:${agentId}`;
@@ -78,6 +83,11 @@ export class ChatDO extends DurableObject<Env> {
   }
   private sockets(party: Party): WebSocket[] {
     return this.ctx.getWebSockets(party);
+  }
+  /** Whether `party` has a page open (other than `closing`): the chat's, or for the customer a payment page. */
+  private present(party: Party, closing?: WebSocket): boolean {
+    const open = [...this.sockets(party), ...(party === "customer" ? this.ctx.getWebSockets(AWAY) : [])];
+    return open.some((ws) => ws !== closing);
   }
 
   async start(init: ChatInit, enqueue: EnqueueRequest): Promise<void> {
@@ -188,11 +198,12 @@ export class ChatDO extends DurableObject<Env> {
       if ((await sha256Hex(token)) !== init.customerTokenHash) return new Response("not your chat", { status: 403 });
       attachment = { party: "customer", userId: null };
     }
-    const wasOffline = this.sockets(attachment.party).length === 0;
+    const wasOffline = !this.present(attachment.party);
+    const away = attachment.party === "customer" && new URL(request.url).searchParams.has("away");
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [attachment.party]);
+    this.ctx.acceptWebSocket(server, [away ? AWAY : attachment.party]);
     server.serializeAttachment(attachment);
-    server.send(this.snapshot(attachment.party));
+    if (!away) server.send(this.snapshot(attachment.party));
     if (wasOffline) this.partyBack(attachment.party);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -301,7 +312,7 @@ export class ChatDO extends DurableObject<Env> {
     answerClose(ws);
     const { party } = ws.deserializeAttachment() as Attachment;
     // A guest's absence holds nothing up: the chat is the customer's and the host's.
-    if (party === GUEST || this.sockets(party).some((s) => s !== ws)) return;
+    if (party === GUEST || this.present(party, ws)) return;
     const status = this.status();
     if (status === "waiting" && party === "customer") {
       await this.setDeadline("leave", Date.now() + WAITING_GRACE_MS);
@@ -344,7 +355,7 @@ export class ChatDO extends DurableObject<Env> {
     // timeout runs, and the agent hears when they are back.
     const billing = this.billing();
     billing?.connected(Date.now());
-    if (this.sockets("customer").length === 0) {
+    if (!this.present("customer")) {
       this.kv.put("offline:customer", Date.now());
       billing?.presence(false, Date.now());
       await this.setDeadline("timeout:customer", Date.now() + OFFLINE_TIMEOUT_MS);
@@ -393,7 +404,7 @@ export class ChatDO extends DurableObject<Env> {
       if (!(name in deadlines)) continue;
       delete deadlines[name];
       this.kv.put("deadlines", deadlines);
-      if (name === "leave" && this.status() === "waiting" && this.sockets("customer").length === 0) await this.end("customer");
+      if (name === "leave" && this.status() === "waiting" && !this.present("customer")) await this.end("customer");
       if (name.startsWith("timeout:") && this.status() === "connected") await this.end("timeout");
       if (name === "tick" && this.status() === "connected") {
         // Re-armed first, so that a crash during a split bill is taken up again by the next tick.
@@ -539,7 +550,7 @@ export class ChatDO extends DurableObject<Env> {
       agent: this.agent() ?? null,
       position: this.kv.get<number>("position") ?? null,
       agentFree: this.kv.get<boolean>("agentFree") ?? true,
-      customerOffline: this.status() === "connected" && this.sockets("customer").length === 0,
+      customerOffline: this.status() === "connected" && !this.present("customer"),
       meter: this.billing()?.view(Date.now()) ?? null,
       billing: this.kv.get<Billing>("billing") ?? null,
       endedBy: this.kv.get<EndedBy>("endedBy") ?? null,

@@ -5,7 +5,7 @@ import type { Billing } from "../worker/live/chat-billing";
 import type { ChatInit } from "../worker/live/types";
 import { FormAlert } from "./Form";
 import { CsrfField, Layout } from "./Layout";
-import { PaymentElementForm, type CardElement } from "./PaymentElementForm";
+import { PaymentElementForm, StayInChat, type CardElement } from "./PaymentElementForm";
 
 /** Stripe's test payment methods the customer may pick while Parley runs against test Stripe. */
 export const TEST_CARDS = [
@@ -36,6 +36,7 @@ export function AuthorisePage({ init, billing, testMode, element, error }: Props
   return (
     <Layout title={paying ? "Payment needed" : "Agree to the price"} bare>
       <div class="chat-page">
+        {paying ? <StayInChat chatId={init.chatId} /> : null}
         {testMode ? (
           <p class="test-banner" role="note">
             {element

@@ -4,7 +4,7 @@ import type { ChatInit } from "../worker/live/types";
 import { FormAlert } from "./Form";
 import { Layout } from "./Layout";
 import { Terms } from "./live/InvoiceFragments";
-import { PaymentElementForm, type CardElement } from "./PaymentElementForm";
+import { PaymentElementForm, StayInChat, type CardElement } from "./PaymentElementForm";
 
 type Props = { init: ChatInit; invoice: Invoice; element: CardElement; clientSecret: string; testMode: boolean; error?: string | null };
 
@@ -18,6 +18,7 @@ export function InvoicePayPage({ init, invoice, element, clientSecret, testMode,
   return (
     <Layout title={`Pay ${amount}`} bare>
       <div class="chat-page">
+        <StayInChat chatId={init.chatId} />
         {testMode ? (
           <p class="test-banner" role="note">
             Test mode — no real card is charged. Use one of Stripe's test cards, such as 4242 4242 4242 4242.

@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, answer, chatRow, connectedChat, later, setRoom, team, untilState } from "./live";
-import { closeAllSockets, frames } from "./sockets";
+import { accept, closeAllSockets, frames, handshake } from "./sockets";
 
 // A chat between a customer and an agent over the chat's own socket (ChatDO): text, typing
 // preview, hang-up, the record in D1, and what happens when a party's connection drops.
@@ -233,6 +233,27 @@ describe("dropped connections and reconnection", () => {
     await agentSocket.next(frames.notice("the connection was lost for too long"), "the end of the chat");
     expect(await chatRow(chat.id)).toMatchObject({ status: "ended", ended_by: "timeout" });
     await untilState(company.slug, "GENERAL", alice.email, ["REMOTE_CUSTOMER_HANGUP", null]);
+  });
+
+  it("keeps a customer who is on a payment page present: no timeout, nothing sent to that page", async () => {
+    const { agents: [alice] } = await team("paying-away-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const { chat, customerSocket, agentSocket } = await connectedChat(alice, console);
+    // The customer goes from the chat to Pay Now: the chat's socket closes, the payment page's opens.
+    customerSocket.close();
+    await agentSocket.next(frames.notice("Carla Customer is offline."), "the offline notice");
+    const paying = await accept(await handshake(`/chats/${chat.id}/ws?away=1`, { cookie: `parley_chat=${chat.token}` }), "the payment page's socket");
+    await agentSocket.next(frames.notice("Carla Customer is back online."), "present again");
+
+    later(120);
+    await runDurableObjectAlarm(chatDO(chat.id));
+    expect((await chatRow(chat.id))?.status).toBe("connected");
+    agentSocket.send({ type: "text", text: "Take your time" });
+    await paying.nothing(() => true, "no frame for the payment page");
+
+    // Leaving the payment page without coming back is being offline.
+    paying.close();
+    await agentSocket.next(frames.notice("Carla Customer is offline."), "offline once the payment page is gone");
   });
 
   it("also times out a customer who was already away when the agent answered", async () => {
