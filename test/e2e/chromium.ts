@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from "playwright-core";
+import { randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 
@@ -22,8 +23,30 @@ const FLAGS = [
  */
 export type LaunchOptions = { mediaPrompt?: "allow" | "block" };
 
-export const launch = (extraFlags: string[] = [], { mediaPrompt = "allow" }: LaunchOptions = {}): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS.filter((f) => mediaPrompt === "allow" || f !== "--use-fake-ui-for-media-stream"), ...extraFlags] });
+export const launch = async (extraFlags: string[] = [], { mediaPrompt = "allow" }: LaunchOptions = {}): Promise<Browser> =>
+  ownNetworks(await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS.filter((f) => mediaPrompt === "allow" || f !== "--use-fake-ui-for-media-stream"), ...extraFlags] }));
+
+/**
+ * Each browser context posts the contact form from its own network address (`cf-connecting-ip`,
+ * which `wrangler dev` passes on), as each customer does: the form allows 10 chats per address
+ * in 10 minutes, fewer than the whole e2e run starts. Only that POST carries it: a header added to
+ * every request would make the cross-origin ones (to the fake Stripe) need a CORS preflight. A
+ * random prefix per file keeps files apart.
+ */
+function ownNetworks(browser: Browser): Browser {
+  const prefix = `10.${randomInt(256)}.${randomInt(256)}`;
+  let contexts = 0;
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    const headers = { "cf-connecting-ip": `${prefix}.${++contexts % 256}` };
+    await context.route(/\/c\/[^/?]+\/[^/?]+$/, (route) =>
+      route.continue(route.request().method() === "POST" ? { headers: { ...route.request().headers(), ...headers } } : undefined),
+    );
+    return context;
+  };
+  return browser;
+}
 
 /** Saves a full-page screenshot under screenshots/ for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
