@@ -51,8 +51,8 @@ describe("remote control through the chat's Durable Object", () => {
     await customerSocket.nothing(relayed, "a pointer before the grant");
 
     customerSocket.send({ type: "remote", action: "grant" });
-    await customerSocket.next(frames.notice("Carla Customer let Alice Martin point and draw on their shared screen."), "the customer's notice");
-    await agentSocket.next(frames.notice("Carla Customer let Alice Martin point and draw on their shared screen."), "the agent's notice");
+    await customerSocket.next(frames.notice("You let Alice Martin point and draw on your shared screen."), "the customer's notice");
+    await agentSocket.next(frames.notice("Carla Customer lets you point and draw on their shared screen."), "the agent's notice");
     await agentSocket.next(remoteState("Carla Customer</strong> lets you point and draw on their screen"), "the agent's granted state");
   });
 
@@ -89,6 +89,7 @@ describe("remote control through the chat's Durable Object", () => {
 
     customerSocket.send({ type: "remote", action: "revoke" });
     await agentSocket.next(frames.notice("Carla Customer took back control of their screen."), "the revoke notice");
+    await customerSocket.next(frames.notice("You took back control of your screen."), "the customer's own words");
     await customerSocket.next(remoteState("Let Alice Martin point &amp; draw"), "the grant button again");
     agentSocket.send({ type: "pointer", point: [0.5, 0.5] });
     await agentSocket.next(frames.error(NOT_GRANTED), "the pointer after the revoke");

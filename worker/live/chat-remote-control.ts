@@ -84,13 +84,13 @@ export class ChatRemoteControl {
             const screen = this.deps.customerScreen()!;
             this.erase(state);
             this.deps.kv.put(STATE, { grant: { screen, grantedAt: now }, screen, strokes: 0 });
-            this.tellBoth(`${customer} let ${agent} point and draw on their shared screen.`, "ok");
+            this.tell({ customer: `You let ${agent} point and draw on your shared screen.`, agent: `${customer} lets you point and draw on their shared screen.` }, "ok");
             break;
           }
           case "revoke":
             this.erase(state);
             this.deps.kv.put(STATE, { ...state, grant: null, strokes: 0 });
-            this.tellBoth(`${customer} took back control of their screen.`, "info");
+            this.tell({ customer: "You took back control of your screen.", agent: `${customer} took back control of their screen.` }, "info");
             break;
           case "clear":
             this.erase(state);
@@ -113,7 +113,10 @@ export class ChatRemoteControl {
     const ended = state.grant !== null && state.grant.screen !== screen;
     if (ended) this.erase(state);
     this.deps.kv.put(STATE, ended ? { grant: null, screen, strokes: 0 } : { ...state, screen });
-    if (ended) this.tellBoth(`Pointing and drawing ended: ${this.deps.names().customer} stopped sharing their screen.`, "info");
+    if (ended) {
+      const customer = this.deps.names().customer;
+      this.tell({ customer: "Pointing and drawing ended: you stopped sharing your screen.", agent: `Pointing and drawing ended: ${customer} stopped sharing their screen.` }, "info");
+    }
     this.sendPanels();
   }
 
@@ -140,7 +143,8 @@ export class ChatRemoteControl {
     }
   }
 
-  private tellBoth(text: string, tone: "ok" | "info"): void {
-    for (const party of ["customer", "agent"] as const) this.deps.send(party, notice(this.deps.init.chatId, text, tone));
+  /** Each party in its own words: the customer reads about their own screen. */
+  private tell(text: Record<"customer" | "agent", string>, tone: "ok" | "info"): void {
+    for (const party of ["customer", "agent"] as const) this.deps.send(party, notice(this.deps.init.chatId, text[party], tone));
   }
 }
