@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, connectedChat, later, setRoom, team, type Agent } from "./live";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
-import { STRIPE, connectStripe, stripeApi, stripeJson } from "./stripe";
+import { STRIPE, connectStripe, stripeApi, stripeJsConfirm as confirmInBrowser, stripeJson } from "./stripe";
 import app from "../../worker/index";
 
 // Manual payment requests (spec: Business Revenue — Manual Payment Request) against the fake
@@ -286,16 +286,7 @@ describe("Pay Now", () => {
 const PK = "pk_test_parley_invoice_element";
 const elementWorker = { fetch: async (request: Request) => app.fetch(request, { ...env, STRIPE_PUBLISHABLE_KEY: PK }, createExecutionContext()) };
 
-async function stripeJsConfirm(clientSecret: string, account: string | null, cardNumber: string): Promise<FakePI> {
-  const headers: Record<string, string> = { authorization: `Bearer ${PK}`, "content-type": "application/x-www-form-urlencoded", ...(account ? { "stripe-account": account } : {}) };
-  const pm = await stripeJson<{ id: string }>("/v1/payment_methods", {
-    method: "POST",
-    headers,
-    body: new URLSearchParams({ type: "card", "card[number]": cardNumber, "card[exp_month]": "12", "card[exp_year]": "34", "card[cvc]": "123" }),
-  });
-  const id = clientSecret.split("_secret_")[0];
-  return stripeJson<FakePI>(`/v1/payment_intents/${id}/confirm`, { method: "POST", headers, body: new URLSearchParams({ client_secret: clientSecret, payment_method: pm.id }) });
-}
+const stripeJsConfirm = (clientSecret: string, account: string | null, cardNumber: string) => confirmInBrowser<FakePI>(PK, clientSecret, account, cardNumber);
 
 const elementValue = (html: string, name: string) => html.match(new RegExp(`data-payment-element-${name}-value="([^"]*)"`))?.[1] ?? null;
 
@@ -356,6 +347,31 @@ describe("Pay Now in Stripe's Payment Element", () => {
     expect(after.headers.get("location")).toBe(`/chats/${chat.id}`);
     expect((await browser.get(`/chats/${chat.id}/invoices/1/authenticated`)).status).toBe(303);
     expect(await rows("select id from charges where chat_id = ?", chat.id)).toHaveLength(1);
+  });
+
+  it("cancels a replaced request's PaymentIntent, so its card page takes no money; one paid first is still recorded", async () => {
+    const { alice, console, stripeAccount } = await manualRoom("invoice-pe-replaced");
+    const { agentSocket, customerSocket, chat, customer } = await connectedChat(alice, console, `/c/invoice-pe-replaced/${ROOM}`);
+    const browser = customer.browser.through(elementWorker);
+    await sendInvoice(agentSocket, customerSocket, chat.id);
+    const first = elementValue(await (await browser.get(`/chats/${chat.id}/invoices/1/pay`)).text(), "client-secret")!;
+
+    // The agent sends another request while the first one's card page is open.
+    await sendInvoice(agentSocket, customerSocket, chat.id, goodsInvoice);
+    const statusOf = async (id: string) => (await invoicePayments(chat.id, stripeAccount)).find((p) => p.id === id)?.status;
+    await expect.poll(() => statusOf(first.split("_secret_")[0]!)).toBe("canceled");
+    await expect(stripeJsConfirm(first, stripeAccount, "4242424242424242")).rejects.toThrow(/400/);
+    expect(await rows("select id from charges where chat_id = ?", chat.id)).toEqual([]);
+
+    // The customer pays the second request in the browser and never comes back; the agent then
+    // sends a third: the payment Stripe took is recorded, not lost.
+    const second = elementValue(await (await browser.get(`/chats/${chat.id}/invoices/2/pay`)).text(), "client-secret")!;
+    expect(await stripeJsConfirm(second, stripeAccount, "4242424242424242")).toMatchObject({ status: "succeeded" });
+    await sendInvoice(agentSocket, customerSocket, chat.id);
+    await expect.poll(() => rows("select amount_minor, idempotency_key from charges where chat_id = ?", chat.id)).toEqual([
+      { amount_minor: 2500, idempotency_key: `chat:${chat.id}:invoice:2` },
+    ]);
+    expect(await rows("select status from invoices where chat_id = ? order by created_at, id", chat.id)).toEqual([{ status: "canceled" }, { status: "paid" }, { status: "open" }]);
   });
 
   it("is refused to anyone without this chat's cookie, and makes no PaymentIntent for them", async () => {

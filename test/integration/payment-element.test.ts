@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import app from "../../worker/index";
 import { Customer } from "./live";
 import { paidPath, paidRoom, type FakePI } from "./paid-chats";
-import { STRIPE, stripeJson } from "./stripe";
+import { STRIPE, stripeJsConfirm as confirmInBrowser, stripeJson } from "./stripe";
 
 // Stripe's Payment Element for the customer's card (issue 4): the Worker makes the hold, Stripe.js
 // confirms it in the browser with the client secret (here the test does what Stripe.js does, with
@@ -13,17 +13,7 @@ const PK = "pk_test_parley_element";
 const elementEnv = { ...env, STRIPE_PUBLISHABLE_KEY: PK };
 const elementWorker = { fetch: async (request: Request) => app.fetch(request, elementEnv, createExecutionContext()) };
 
-/** What Stripe.js does with the card typed into the Payment Element: a PaymentMethod, then confirm with the client secret. */
-async function stripeJsConfirm(clientSecret: string, account: string, cardNumber: string): Promise<FakePI> {
-  const headers = { authorization: `Bearer ${PK}`, "content-type": "application/x-www-form-urlencoded", "stripe-account": account };
-  const pm = await stripeJson<{ id: string }>("/v1/payment_methods", {
-    method: "POST",
-    headers,
-    body: new URLSearchParams({ type: "card", "card[number]": cardNumber, "card[exp_month]": "12", "card[exp_year]": "34", "card[cvc]": "123" }),
-  });
-  const id = clientSecret.split("_secret_")[0];
-  return stripeJson<FakePI>(`/v1/payment_intents/${id}/confirm`, { method: "POST", headers, body: new URLSearchParams({ client_secret: clientSecret, payment_method: pm.id }) });
-}
+const stripeJsConfirm = (clientSecret: string, account: string, cardNumber: string) => confirmInBrowser<FakePI>(PK, clientSecret, account, cardNumber);
 
 const secretIn = (html: string) => html.match(/data-payment-element-client-secret-value="([^"]+)"/)?.[1] ?? null;
 

@@ -25,6 +25,21 @@ export async function stripeJson<T>(path: string, init: RequestInit & { account?
 }
 
 /**
+ * What Stripe.js does with the card typed into the Payment Element, with the publishable key `pk`:
+ * a PaymentMethod, then the PaymentIntent confirmed with its client secret.
+ */
+export async function stripeJsConfirm<T>(pk: string, clientSecret: string, account: string | null, cardNumber: string): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${pk}`, ...(account ? { "stripe-account": account } : {}) };
+  const pm = await stripeJson<{ id: string }>("/v1/payment_methods", {
+    method: "POST",
+    headers,
+    body: new URLSearchParams({ type: "card", "card[number]": cardNumber, "card[exp_month]": "12", "card[exp_year]": "34", "card[cvc]": "123" }),
+  });
+  const id = clientSecret.split("_secret_")[0];
+  return stripeJson<T>(`/v1/payment_intents/${id}/confirm`, { method: "POST", headers, body: new URLSearchParams({ client_secret: clientSecret, payment_method: pm.id }) });
+}
+
+/**
  * Gives a company a Standard account on the fake that finished onboarding, and records it as
  * the Payments page would (its own tests go through that page). Returns the account id.
  */

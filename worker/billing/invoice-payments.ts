@@ -83,3 +83,18 @@ export async function confirmInvoicePayment(
 export async function readInvoicePayment(stripe: Stripe, paymentIntentId: string, merchant: Merchant): Promise<InvoicePayment> {
   return paymentResult(await stripe.paymentIntents.retrieve(paymentIntentId, {}, account(merchant)));
 }
+
+/**
+ * A withdrawn invoice (replaced by a new one, or the chat ended) must not be paid any more: its
+ * PaymentIntent is canceled. Null when it was; what Stripe says when it could not be, because the
+ * customer paid (or is paying) first, which is then still recorded.
+ */
+export async function cancelInvoicePayment(stripe: Stripe, p: { chatId: string; n: number; paymentIntentId: string; merchant: Merchant }): Promise<InvoicePayment | null> {
+  try {
+    await stripe.paymentIntents.cancel(p.paymentIntentId, {}, { idempotencyKey: `chat:${p.chatId}:invoice:${p.n}:cancel`, ...account(p.merchant) });
+    return null;
+  } catch (err) {
+    if ((err as { code?: string })?.code !== "payment_intent_unexpected_state") throw err;
+    return readInvoicePayment(stripe, p.paymentIntentId, p.merchant);
+  }
+}

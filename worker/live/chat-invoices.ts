@@ -15,7 +15,7 @@ import {
   type InvoiceValues,
   type ServiceClock,
 } from "../billing/invoice";
-import { confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../billing/invoice-payments";
+import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../billing/invoice-payments";
 import type { Merchant } from "../billing/payments";
 import { invoicePanel } from "../../views/live/InvoiceFragments";
 import { socketError } from "../../views/live/ConsoleFragments";
@@ -252,6 +252,26 @@ export class ChatInvoices {
     await saveInvoiceIssued(this.host.env.DB, this.chatId, this.host.agentId()!, n, terms);
     await saveInvoicesWithdrawn(this.host.env.DB, this.chatId, withdrawn);
     this.broadcast(now);
+    await this.cancelPayments(withdrawn);
+  }
+
+  /**
+   * Withdrawn invoices can no longer be paid in a card page still open: their PaymentIntents are
+   * canceled. One the customer paid first is recorded as paid (the money moved). A cancel that
+   * fails is only logged: a payment that still goes through is recorded from Stripe's webhook.
+   */
+  private async cancelPayments(withdrawn: number[]): Promise<void> {
+    const stripe = stripeClient(this.host.env);
+    for (const n of withdrawn) {
+      const invoice = this.find(n);
+      if (!stripe || !invoice?.paymentIntentId) continue;
+      try {
+        const paidFirst = await cancelInvoicePayment(stripe, { chatId: this.chatId, n, paymentIntentId: invoice.paymentIntentId, merchant: invoice.merchant });
+        if (paidFirst?.status === "paid") await this.apply(n, paidFirst);
+      } catch (err) {
+        console.error("canceling a withdrawn invoice's payment failed", this.chatId, n, err);
+      }
+    }
   }
 
   /** The customer's Pay Now with one card. */
@@ -410,5 +430,6 @@ export class ChatInvoices {
     });
     await saveInvoicesWithdrawn(this.host.env.DB, this.chatId, withdrawn);
     for (const i of s.invoices) if (i.status === "paid" && !i.recorded) await this.record(i.n);
+    await this.cancelPayments(withdrawn);
   }
 }
