@@ -61,6 +61,8 @@ export class ChatDO extends DurableObject<Env> {
   #init: ChatInit | undefined;
   #status: Status | undefined;
   #agent: AgentCard | undefined;
+  /** The conference's guests: read for every relayed text, so kept like the others. */
+  #conference: Conference | undefined;
 
   private get kv() {
     return this.ctx.storage.kv;
@@ -613,8 +615,11 @@ export class ChatDO extends DurableObject<Env> {
     return new ChatConference({
       d1: this.env.DB,
       init: this.init()!,
-      get: () => this.kv.get<Conference>("conference"),
-      put: (conference) => this.kv.put("conference", conference),
+      get: () => (this.#conference ??= this.kv.get<Conference>("conference") ?? {}),
+      put: (conference) => {
+        this.kv.put("conference", conference);
+        this.#conference = conference;
+      },
       connected: () => this.status() === "connected",
       host: () => this.agent() ?? null,
       sendAll: (render) => this.sendAll(render),
