@@ -83,6 +83,9 @@ export default class extends Controller {
     const call = this.hasPanelTarget ? this.panelTarget.dataset.autoCall : "";
     const key = `parley:auto-call:${this.chatValue}`;
     if (!call || sessionStorage.getItem(key)) return;
+    // The agent's side follows the customer's: two pages offering at the same moment (glare)
+    // sometimes left the call unconnected, and a customer whose camera is refused needs none.
+    if (this.state?.party === "agent" && !this.state.peer?.tracks.length) return;
     sessionStorage.setItem(key, call);
     if (this.localTracks().length || this.state?.me?.tracks.length) return;
     if ([...calls].some((other) => other !== this && other.localTracks().length)) {
