@@ -95,18 +95,7 @@ function CompanyConnect({ company, state, paidRooms, stripeConfigured, notice }:
 
         {state === "ready" ? (
           <div class="connect-body">
-            <dl class="connect-facts">
-              <div>
-                <dt>Account</dt>
-                <dd>
-                  <code>{company.stripeAccountId}</code>
-                </dd>
-              </div>
-              <div>
-                <dt>Payments</dt>
-                <dd>Enabled</dd>
-              </div>
-            </dl>
+            <ConnectedAccount accountId={company.stripeAccountId} enabled="Payments" />
             <a class="btn btn-ghost" href="https://dashboard.stripe.com/" target="_blank" rel="noopener">
               Open your Stripe dashboard ↗
             </a>
@@ -230,18 +219,7 @@ function SoloStripeAccount({ company, state, stripeConfigured, notice }: Props) 
         </p>
       ) : null}
       {state === "ready" ? (
-        <dl class="connect-facts connect-body">
-          <div>
-            <dt>Account</dt>
-            <dd>
-              <code>{company.stripeAccountId}</code>
-            </dd>
-          </div>
-          <div>
-            <dt>Payouts</dt>
-            <dd>Enabled</dd>
-          </div>
-        </dl>
+        <ConnectedAccount accountId={company.stripeAccountId} enabled="Payouts" extraClass="connect-body" />
       ) : (
         <form method="post" action="/admin/payments/connect" class="connect-body">
           <CsrfField />
@@ -276,5 +254,23 @@ export function PaymentsSetupWarning({ companyName }: { companyName: string }) {
       <strong>Customers cannot pay in this room yet.</strong> {companyName} has no connected Stripe account, so paid chats here are refused.{" "}
       <a href="/admin/payments">Connect your Stripe account</a>
     </div>
+  );
+}
+
+/** A connected Stripe account that is ready: its id, and what Stripe enabled on it. */
+function ConnectedAccount({ accountId, enabled, extraClass }: { accountId: string | null; enabled: "Payments" | "Payouts"; extraClass?: string }) {
+  return (
+    <dl class={extraClass ? `connect-facts ${extraClass}` : "connect-facts"}>
+      <div>
+        <dt>Account</dt>
+        <dd>
+          <code>{accountId}</code>
+        </dd>
+      </div>
+      <div>
+        <dt>{enabled}</dt>
+        <dd>Enabled</dd>
+      </div>
+    </dl>
   );
 }
