@@ -1,4 +1,5 @@
 import type { RecordingState } from "../../worker/live/recording-rules";
+import { SocketAction } from "./SocketAction";
 import { toHtml } from "./render";
 
 // Recording of a chat: the customer's consent prompt and the agent's recorder. The agent's
@@ -28,18 +29,6 @@ export function RecordingSlot({ chatId }: { chatId: string }) {
   );
 }
 
-function RecordingMessage({ action, label, primary }: { action: string; label: string; primary?: boolean }) {
-  return (
-    <form ws-send class="inline">
-      <input type="hidden" name="type" value="recording" />
-      <input type="hidden" name="action" value={action} />
-      <button type="submit" class={primary ? "btn btn-small btn-primary" : "btn btn-small btn-ghost"}>
-        {label}
-      </button>
-    </form>
-  );
-}
-
 function AgentPanel({ view }: { view: RecordingPanelView }) {
   const { chatId, state, names } = view;
   const id = `recording-${chatId}`;
@@ -55,7 +44,7 @@ function AgentPanel({ view }: { view: RecordingPanelView }) {
     return (
       <div id={id} class="recording-panel">
         <div class="recording-ask">
-          <RecordingMessage action="ask" label="● Record" />
+          <SocketAction type="recording" action="ask" label="● Record" />
           <span class="muted small">{names.customer} is asked for consent first.</span>
         </div>
       </div>
@@ -121,8 +110,8 @@ function CustomerPanel({ view }: { view: RecordingPanelView }) {
           kept with this chat's record.
         </p>
         <div class="recording-answer">
-          <RecordingMessage action="allow" label="Allow recording" primary />
-          <RecordingMessage action="refuse" label="Refuse" />
+          <SocketAction type="recording" action="allow" label="Allow recording" primary />
+          <SocketAction type="recording" action="refuse" label="Refuse" />
         </div>
       </div>
     );

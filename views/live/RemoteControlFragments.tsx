@@ -1,4 +1,5 @@
 import { INK_COLORS, type Stroke } from "../../worker/calls/remote-control";
+import { SocketAction } from "./SocketAction";
 import { toHtml } from "./render";
 
 // Remote control in the call area: the customer lets the agent point and draw over the customer's
@@ -66,18 +67,6 @@ export type RemoteControlView = {
   names: Record<Party, string>;
 };
 
-function Action({ action, label, primary }: { action: "grant" | "revoke"; label: string; primary?: boolean }) {
-  return (
-    <form ws-send class="inline">
-      <input type="hidden" name="type" value="remote" />
-      <input type="hidden" name="action" value={action} />
-      <button type="submit" class={primary ? "btn btn-small btn-primary" : "btn btn-small btn-ghost"}>
-        {label}
-      </button>
-    </form>
-  );
-}
-
 function RemoteControlState({ view }: { view: RemoteControlView }) {
   const { chatId, party, sharing, granted, names } = view;
   const state = JSON.stringify({ granted, strokes: view.strokes.map(({ color, points }) => ({ color, points })) });
@@ -89,12 +78,12 @@ function RemoteControlState({ view }: { view: RemoteControlView }) {
         <p>
           <strong>{names.agent}</strong> can point and draw on your shared screen.
         </p>
-        <Action action="revoke" label="Take back control" />
+        <SocketAction type="remote" action="revoke" label="Take back control" />
       </div>
     ) : (
       <div {...attrs} class="remote-state">
         <p>{names.agent} sees your screen. Let them show you where to click: they point and draw, you keep your mouse and keyboard.</p>
-        <Action action="grant" label={`Let ${names.agent} point & draw`} primary />
+        <SocketAction type="remote" action="grant" label={`Let ${names.agent} point & draw`} primary />
       </div>
     );
   }
