@@ -1,15 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
-import { answerClose, assertNever, consoleMessage, parseFrame } from "../worker/live/socket-messages";
+import { assertNever, type ConsoleMessage } from "../worker/live/socket-messages";
 import type { AgentIdentity, AnswerResult, RingInfo } from "../worker/live/types";
 import { CHOOSABLE, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
-import { chatOpened, consoleSnapshot, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
+import { chatOpened, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
 import type { RoomDO } from "./RoomDO";
 import type { ChatDO } from "./ChatDO";
+import type { ConsolesDO } from "./ConsolesDO";
 import { inviteGone, inviteOffer, type ConferenceInvite } from "../views/live/ConferenceFragments";
 
-type Attachment = { device: Device };
-/** A chat ringing this agent, with its ring card rendered once by the room for every agent rung. */
+/** A chat ringing agents, with its ring card rendered once by the room for every agent rung. */
 export type RingOffer = { ring: RingInfo; html: string };
+/** How many consoles of each device the agent has open (the company's ConsolesDO counts them). */
+export type ConsoleCounts = Record<Device, number>;
+/** What a console that has just connected shows besides its rings. */
+export type ConsoleState = { status: AgentStatus; chatIds: string[]; ringtone: string; notify: boolean; invites: ConferenceInvite[] };
 type Statuses = Record<Device, AgentStatus>;
 type ActiveChat = { chatId: string; roomKey: string; device: Device };
 
@@ -17,14 +21,19 @@ const room = (env: Env, key: string) => env.ROOM.get(env.ROOM.idFromName(key)) a
 const chat = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
 
 /**
- * One per agent: the agent's console connections (browser and mobile, each with its own state)
- * and the one place that decides whether this agent is free, so two rooms can never both win.
- * Every decision is a synchronous read-modify-write of storage, with no await in between.
+ * One per agent: the state of the agent's consoles (browser and mobile, each its own) and the
+ * one place that decides whether this agent is free, so two rooms can never both win. Every
+ * decision is a synchronous read-modify-write of storage, with no await in between. The console
+ * sockets themselves are held by the company's ConsolesDO, which passes their frames here and
+ * delivers what this object sends them.
  */
 export class AgentDO extends DurableObject<Env> {
   /** What the rooms were last told (in memory: after an eviction the next change is told again). */
   #published: string | null = null;
   #identity: AgentIdentity | undefined;
+  /** Frames for the consoles, sent one after another so that they arrive in the order made. */
+  #outbox: Promise<void> = Promise.resolve();
+  #consoles: DurableObjectStub<ConsolesDO> | undefined;
 
   private get kv() {
     return this.ctx.storage.kv;
@@ -40,38 +49,24 @@ export class AgentDO extends DurableObject<Env> {
   private statuses(): Statuses {
     return this.kv.get<Statuses>("statuses") ?? { browser: "WAITING_NEW_CALL", mobile: "WAITING_NEW_CALL" };
   }
-  // The chats ringing this agent, in memory only: a busy room rings every free agent for every
-  // new chat, and storing each ring and its withdrawal was two storage commits per agent per
-  // chat. A ring is not a record: after an eviction the console's answer names the room, the
-  // room checks it, and a console that connects again is rung again by its rooms.
-  #rings = new Map<string, RingInfo>();
   /** Chats this agent is answering, while their rooms decide (see claim). */
   #claims = new Set<string>();
-  private rings(): RingInfo[] {
-    return [...this.#rings.values()];
-  }
-  private ringFor(chatId: string): RingInfo | undefined {
-    return this.#rings.get(chatId);
-  }
   private activeChats(): ActiveChat[] {
     return this.kv.get<ActiveChat[]>("activeChats") ?? [];
   }
   private connected(device: Device) {
-    return this.ctx.getWebSockets(device).length > 0;
+    return (this.kv.get<ConsoleCounts>("consoles")?.[device] ?? 0) > 0;
   }
 
-  /** The console's WebSocket; the Worker has authenticated the agent and passes who they are. */
-  override async fetch(request: Request): Promise<Response> {
-    const identity = JSON.parse(request.headers.get("x-parley-agent") ?? "null") as AgentIdentity | null;
-    const device = new URL(request.url).searchParams.get("device") === "mobile" ? "mobile" : "browser";
-    if (!identity || request.headers.get("upgrade") !== "websocket") return new Response("expected a console WebSocket", { status: 400 });
+  /**
+   * A console connected (its socket is held by the company's ConsolesDO, which renders the
+   * snapshot with the rings it shows). Rooms the agent no longer serves forget them; the others
+   * learn the current state and ring the agent for every chat it may take.
+   */
+  async consoleOpened(identity: AgentIdentity, device: Device, counts: ConsoleCounts): Promise<ConsoleState> {
     const previous = this.identity();
     this.saveIdentity(identity);
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [device]);
-    server.serializeAttachment({ device } satisfies Attachment);
-    server.send(this.snapshot(device));
-    // Rooms the agent no longer serves forget them; the others learn the current state.
+    this.kv.put("consoles", counts);
     const dropped = (previous?.roomKeys ?? []).filter((k) => !identity.roomKeys.includes(k));
     this.ctx.waitUntil(
       Promise.all([
@@ -79,36 +74,32 @@ export class AgentDO extends DurableObject<Env> {
         ...dropped.map((k) => room(this.env, k).forgetAgent(identity.agentId)),
       ]),
     );
-    return new Response(null, { status: 101, webSocket: client });
+    const chatIds = this.activeChats()
+      .filter((c) => c.device === device)
+      .map((c) => c.chatId);
+    return { status: this.statuses()[device], chatIds, ringtone: identity.ringtone, notify: identity.notify, invites: Object.values(this.invites()) };
   }
 
-  override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
-    const { device } = ws.deserializeAttachment() as Attachment;
-    const parsed = parseFrame(consoleMessage, frame);
-    if (!parsed.ok) return ws.send(socketError(parsed.error));
-    const message = parsed.message;
+  /** Consoles closed (or were found gone): the last one of a device changes what rooms see (a null device). */
+  async consolesChanged(counts: ConsoleCounts): Promise<void> {
+    this.kv.put("consoles", counts);
+    await this.publish();
+  }
+
+  /** A frame from one of the agent's consoles, parsed. Returns what that console alone is told. */
+  async consoleMessage(device: Device, message: ConsoleMessage): Promise<string> {
     switch (message.type) {
       case "status":
-        return this.choose(device, message.status);
+        await this.choose(device, message.status);
+        return "";
       case "answer":
-        return this.answer(device, message.chatId, message.roomKey, ws);
+        return this.answer(device, message.chatId, message.roomKey);
       case "join":
       case "decline":
-        return this.answerInvite(device, message.chatId, message.type === "join", ws);
+        return this.answerInvite(device, message.chatId, message.type === "join");
       default:
-        assertNever(message);
+        return assertNever(message);
     }
-  }
-
-  override async webSocketClose(ws: WebSocket): Promise<void> {
-    answerClose(ws);
-    const { device } = ws.deserializeAttachment() as Attachment;
-    // The last console of a kind going away changes what rooms see (a null device).
-    if (this.ctx.getWebSockets(device).filter((s) => s !== ws).length === 0) await this.publish();
-  }
-
-  override async webSocketError(ws: WebSocket): Promise<void> {
-    await this.webSocketClose(ws);
   }
 
   /** ONLINE or OFFLINE, chosen by the agent. While serving, the choice waits for the chat's end. */
@@ -124,56 +115,52 @@ export class AgentDO extends DurableObject<Env> {
 
   /**
    * The agent answers a ring. Claiming this agent is synchronous (no other answer can slip in);
-   * then the room decides whether the chat is still there to take, first answer wins.
+   * then the room named by the ring card, if it is one of the agent's, decides whether the chat
+   * is still there to take and was offered to this agent: first answer wins.
    */
-  private async answer(device: Device, chatId: string, roomKey: string | undefined, ws: WebSocket): Promise<void> {
+  private async answer(device: Device, chatId: string, roomKey: string | undefined): Promise<string> {
     const identity = this.identity()!;
-    // Forgotten in an eviction: the room named by the console's card, if it is one of the agent's, decides.
-    const ring = this.ringFor(chatId) ?? (roomKey && identity.roomKeys.includes(roomKey) ? { chatId, roomKey, simultaneousChats: null } : null);
-    if (!ring) return ws.send(socketError("That chat is no longer waiting."));
-    const claimed = this.claim(device, ring);
-    if (!claimed.ok) return ws.send(socketError(claimed.reason));
+    if (!roomKey || !identity.roomKeys.includes(roomKey)) return socketError("That chat is no longer waiting.");
+    const claimed = this.claim(device, chatId);
+    if (!claimed.ok) return socketError(claimed.reason);
 
     let result: AnswerResult;
     try {
-      result = await room(this.env, ring.roomKey).answer(chatId, identity.agentId, claimed.busy ?? false);
+      result = await room(this.env, roomKey).answer(chatId, identity.agentId, claimed.busy ?? false);
     } catch (err) {
       console.error("room answer failed", chatId, err);
       result = { ok: false, reason: "The chat could not be connected. Please try again." };
     }
     this.#claims.delete(chatId);
     // Stored before the chat is told, so that its end (which may follow at once) finds it here.
-    if (result.ok) this.serve(device, ring);
+    if (result.ok) this.serve(device, { chatId, roomKey });
     // The customer may leave while the room hands the chat over: only the chat knows.
     if (result.ok && !(await chat(this.env, chatId).assign({ agentId: identity.agentId, name: identity.name, greeting: identity.greeting, photoUrl: identity.photoUrl }))) {
       result = { ok: false, reason: "The customer left before you answered." };
       this.release(chatId, device);
     }
+    this.broadcast(null, ringGone(chatId));
     if (!result.ok) {
-      for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
       this.broadcast(device, statusBar(this.statuses()[device]) + socketError(result.reason));
       await this.publish();
-      return;
+      return "";
     }
-    for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
     // The stored state, not an assumed one: the chat may already have ended meanwhile.
     this.broadcast(device, statusBar(this.statuses()[device]) + chatOpened(chatId));
     await this.publish();
+    return "";
   }
 
   /**
    * Synchronous test-and-set of this agent's availability for one more chat. `busy`: the agent
-   * already serves or is taking a chat, which the room allows only with simultaneous chats
-   * (null: this object no longer knows the room's rule, and the room checks it). The claim is
-   * held in memory while the room decides: most answers lose the race, and they then cost no
-   * storage write; the object stays in memory while it awaits the room.
+   * already serves or is taking a chat, which the room allows only with simultaneous chats. The
+   * claim is held in memory while the room decides: most answers lose the race, and they then
+   * cost no storage write; the object stays in memory while it awaits the room.
    */
-  private claim(device: Device, ring: { chatId: string; simultaneousChats: boolean | null }): AnswerResult & { busy?: boolean } {
+  private claim(device: Device, chatId: string): AnswerResult & { busy?: boolean } {
     const busy = this.activeChats().length > 0 || this.#claims.size > 0;
-    if (busy && ring.simultaneousChats === false) return { ok: false, reason: "You are already serving a customer." };
     if (!busy && this.statuses()[device] !== "WAITING_NEW_CALL") return { ok: false, reason: "Go ONLINE to answer chats." };
-    this.#rings.delete(ring.chatId);
-    this.#claims.add(ring.chatId);
+    this.#claims.add(chatId);
     return { ok: true, busy };
   }
 
@@ -200,7 +187,7 @@ export class AgentDO extends DurableObject<Env> {
     const devices = (["browser", "mobile"] as const).filter((d) => this.connected(d));
     if (!devices.length) return false;
     this.kv.put("invites", { ...this.invites(), [invite.chatId]: invite });
-    for (const d of devices) this.broadcast(d, inviteOffer(invite));
+    this.broadcast(null, inviteOffer(invite));
     return true;
   }
 
@@ -208,17 +195,17 @@ export class AgentDO extends DurableObject<Env> {
   async inviteWithdrawn(chatId: string): Promise<void> {
     const { [chatId]: _gone, ...rest } = this.invites();
     this.kv.put("invites", rest);
-    for (const d of ["browser", "mobile"] as const) this.broadcast(d, inviteGone(chatId));
+    this.broadcast(null, inviteGone(chatId));
   }
 
   /**
    * Join or Decline. A guest is serving: stored before the chat hears of it (as an answer is), so
    * that the chat's end, which may follow at once, finds it here.
    */
-  private async answerInvite(device: Device, chatId: string, join: boolean, ws: WebSocket): Promise<void> {
+  private async answerInvite(device: Device, chatId: string, join: boolean): Promise<string> {
     const invite = this.invites()[chatId];
-    if (!invite) return ws.send(socketError("That invitation is no longer open."));
-    if (join && this.statuses()[device] === "SERVING_CUSTOMER") return ws.send(socketError("Finish your current chat first."));
+    if (!invite) return socketError("That invitation is no longer open.");
+    if (join && this.statuses()[device] === "SERVING_CUSTOMER") return socketError("Finish your current chat first.");
     if (join) this.serve(device, invite);
     let result: AnswerResult;
     try {
@@ -229,42 +216,20 @@ export class AgentDO extends DurableObject<Env> {
     }
     await this.inviteWithdrawn(chatId);
     if (join && !result.ok) this.release(chatId, device);
-    if (!result.ok) return this.broadcast(device, statusBar(this.statuses()[device]) + socketError(result.reason));
-    if (!join) return;
+    if (!result.ok) {
+      this.broadcast(device, statusBar(this.statuses()[device]) + socketError(result.reason));
+      return "";
+    }
+    if (!join) return "";
     this.broadcast(device, statusBar(this.statuses()[device]) + chatOpened(chatId));
     await this.publish();
+    return "";
   }
 
   /** The agent saved their profile: the next chats use the new greeting, photo and ringtone. */
   async updateProfile(profile: Pick<AgentIdentity, "greeting" | "photoUrl" | "ringtone" | "notify">): Promise<void> {
     const identity = this.identity();
     if (identity) this.saveIdentity({ ...identity, ...profile });
-  }
-
-  /** A room asks this agent to take chats: ring every free console of the given kinds. */
-  async ring(offers: RingOffer[], devices: Device[]): Promise<boolean> {
-    const reachable = devices.filter((d) => this.connected(d));
-    if (!reachable.length) {
-      // A stale presence: the room thought a console was open. Tell it the truth.
-      this.ctx.waitUntil(this.publish());
-      return false;
-    }
-    // A room may ring again for a chat already on the console (after either of us was evicted): one card each.
-    const fresh = offers.filter(({ ring }) => this.ringFor(ring.chatId) === undefined);
-    for (const { ring } of fresh) this.#rings.set(ring.chatId, ring);
-    const html = fresh.map((o) => o.html).join("");
-    if (!html) return true;
-    for (const d of reachable) this.broadcast(d, html);
-    return true;
-  }
-
-  /**
-   * Someone else answered, or the customer left: the ring stops on every console (told even
-   * when this object does not remember the ring, which it forgets when evicted).
-   */
-  async stopRing(chatId: string): Promise<void> {
-    this.#rings.delete(chatId);
-    for (const d of ["browser", "mobile"] as const) this.broadcast(d, ringGone(chatId));
   }
 
   /** The chat ended: the agent stays in a hang-up state until they choose, or wrap-up ends. */
@@ -357,21 +322,15 @@ export class AgentDO extends DurableObject<Env> {
     if (failed && this.#published === told) this.#published = null;
   }
 
-  /** Everything a console shows, for a console that has just connected (or reconnected). */
-  private snapshot(device: Device): string {
-    const chats = this.activeChats().filter((c) => c.device === device);
+  /** Frames for this agent's consoles of one device, or of both (null), sent in order by the company's ConsolesDO. */
+  private broadcast(device: Device | null, html: string): void {
     const identity = this.identity();
-    const invites = Object.values(this.invites()).map(inviteOffer).join("");
-    return consoleSnapshot(this.statuses()[device], this.rings(), chats.map((c) => c.chatId), identity?.ringtone ?? "classic", identity?.notify ?? false) + invites;
-  }
-
-  private broadcast(device: Device, html: string): void {
-    for (const ws of this.ctx.getWebSockets(device)) {
-      try {
-        ws.send(html);
-      } catch {
-        // closing socket; its close handler updates presence
-      }
-    }
+    if (!identity) return;
+    this.#consoles ??= this.env.CONSOLES.get(this.env.CONSOLES.idFromName(identity.companyId)) as DurableObjectStub<ConsolesDO>;
+    const consoles = this.#consoles;
+    this.#outbox = this.#outbox
+      .then(() => consoles.deliver(identity.agentId, device, html))
+      .catch((err: unknown) => console.error("console frame not delivered", identity.agentId, err));
+    this.ctx.waitUntil(this.#outbox);
   }
 }

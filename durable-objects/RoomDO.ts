@@ -1,12 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
-import type { AgentPresence, AnswerResult, Device, EnqueueRequest, RingInfo } from "../worker/live/types";
+import type { AgentPresence, AnswerResult, EnqueueRequest, RingInfo } from "../worker/live/types";
 import { chooseRings, type RoutingRules } from "../worker/routing/distribute";
 import { isLoggedOn, type Location } from "../worker/routing/presence";
 import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsapp";
 import { roomStats, type RoomStats } from "../worker/routing/stats";
 import { ringOffer } from "../views/live/ConsoleFragments";
-import type { AgentDO, RingOffer } from "./AgentDO";
+import type { RingOffer } from "./AgentDO";
 import type { ChatDO } from "./ChatDO";
+import type { ConsolesDO, RingTarget } from "./ConsolesDO";
 
 type Waiting = {
   ring: RingInfo;
@@ -19,7 +20,9 @@ type Waiting = {
 /** Queue places are sent at most this often. */
 const POSITIONS_PAUSE_MS = 100;
 
-const agentStub = (env: Env, agentId: string) => env.AGENT.get(env.AGENT.idFromName(agentId)) as DurableObjectStub<AgentDO>;
+/** The consoles of the company whose room this key names (`{companyId}:{roomName}`). */
+const consolesStub = (env: Env, roomKey: string) =>
+  env.CONSOLES.get(env.CONSOLES.idFromName(roomKey.slice(0, roomKey.indexOf(":")))) as DurableObjectStub<ConsolesDO>;
 const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
 
 /**
@@ -177,10 +180,11 @@ export class RoomDO extends DurableObject<Env> {
   /** The customer left before anyone answered: every ring stops. */
   async cancel(chatId: string): Promise<void> {
     if (!this.waiting(chatId)) return;
+    const entry = this.waiting(chatId)!;
     const rung = this.rungFor(chatId);
     this.dequeue(chatId);
     this.schedulePositions();
-    await Promise.all(rung.map((id) => agentStub(this.env, id).stopRing(chatId)));
+    await consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, rung);
   }
 
   /**
@@ -191,13 +195,12 @@ export class RoomDO extends DurableObject<Env> {
     const entry = this.waiting(chatId);
     if (!entry) return { ok: false, reason: "Another agent answered this chat first." };
     if (!this.agentMap().has(agentId)) return { ok: false, reason: "You do not serve this room." };
+    if (this.#rungComplete.has(chatId) && !this.#rung.get(chatId)?.has(agentId)) return { ok: false, reason: "That chat is no longer waiting." };
     if (busy && !entry.rules.simultaneousChats) return { ok: false, reason: "You are already serving a customer." };
     const others = this.rungFor(chatId).filter((id) => id !== agentId);
     this.dequeue(chatId);
     this.kv.put(`last:${entry.visitorId}`, agentId);
-    this.ctx.waitUntil(
-      Promise.all(others.map((id) => agentStub(this.env, id).stopRing(chatId))).catch((err: unknown) => console.error("stopping rings failed", chatId, err)),
-    );
+    this.ctx.waitUntil(consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, others).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
     this.schedulePositions();
     return { ok: true };
   }
@@ -227,11 +230,12 @@ export class RoomDO extends DurableObject<Env> {
 
   /**
    * Rings the agents the routing rules choose for each of the given waiting chats, each agent
-   * once per chat, with one call per agent however many chats ring it.
+   * once per chat, with one call to the company's consoles however many agents and chats.
    */
   private async distribute(entries: Waiting[]): Promise<void> {
     const agents = this.agents();
-    const byAgent = new Map<string, { devices: Device[]; offers: RingOffer[] }>();
+    const offers: RingOffer[] = [];
+    const byAgent = new Map<string, RingTarget>();
     for (const entry of entries) {
       const lastAgentId = entry.rules.sameAgent ? (this.kv.get<string>(`last:${entry.visitorId}`) ?? null) : null;
       const chatId = entry.ring.chatId;
@@ -241,23 +245,23 @@ export class RoomDO extends DurableObject<Env> {
       if (!rings.length) continue;
       // Remember who was rung before ringing, so an answer arriving meanwhile stops every ring.
       for (const r of rings) rung.add(r.agentId);
-      const offer = { ring: entry.ring, html: this.offerHtml(entry.ring) };
+      offers.push({ ring: entry.ring, html: this.offerHtml(entry.ring) });
       for (const r of rings) {
-        const call = byAgent.get(r.agentId) ?? { devices: r.devices, offers: [] };
-        call.offers.push(offer);
-        byAgent.set(r.agentId, call);
+        const target = byAgent.get(r.agentId) ?? { agentId: r.agentId, devices: r.devices, chatIds: [] };
+        target.chatIds.push(chatId);
+        byAgent.set(r.agentId, target);
       }
     }
-    await Promise.all(
-      [...byAgent].map(async ([agentId, call]) => {
-        const reached = await agentStub(this.env, agentId)
-          .ring(call.offers, call.devices)
-          .catch(() => false);
-        if (reached) return;
-        // Not reachable: rung again once the agent reports themselves free.
-        for (const { ring } of call.offers) this.#rung.get(ring.chatId)?.delete(agentId);
-      }),
-    );
+    if (!offers.length) return;
+    const targets = [...byAgent.values()];
+    const unreachable = await consolesStub(this.env, offers[0]!.ring.roomKey)
+      .ring(offers, targets)
+      .catch((err: unknown) => {
+        console.error("ringing failed", err);
+        return targets.map((t) => t.agentId);
+      });
+    // Not reachable: rung again once the agent reports themselves free.
+    for (const agentId of unreachable) for (const chatId of byAgent.get(agentId)!.chatIds) this.#rung.get(chatId)?.delete(agentId);
   }
 
   private offerHtml(ring: RingInfo): string {

@@ -60,5 +60,6 @@ const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, c
 export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Bindings>;
 
 export { AgentDO } from "../durable-objects/AgentDO";
+export { ConsolesDO } from "../durable-objects/ConsolesDO";
 export { ChatDO } from "../durable-objects/ChatDO";
 export { RoomDO } from "../durable-objects/RoomDO";

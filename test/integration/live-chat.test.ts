@@ -12,6 +12,7 @@ afterEach(async () => {
 });
 
 const chatDO = (chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
+const consolesDO = (companyId: string) => env.CONSOLES.get(env.CONSOLES.idFromName(companyId));
 
 /** Waits until the chat's object has set a deadline (an alarm) after a socket closed. */
 async function untilAlarmSet(chatId: string) {
@@ -365,7 +366,7 @@ describe("an agent's console after a refresh", () => {
   });
 });
 
-describe("a ring when the agent's object is evicted from memory meanwhile", () => {
+describe("a ring when the agent's and the consoles' objects are evicted from memory meanwhile", () => {
   it("can still be answered from the card, which names its room", async () => {
     const { company, agents: [alice] } = await team("ring-evict-co", ["Alice Martin"]);
     const console = await alice.online();
@@ -374,6 +375,7 @@ describe("a ring when the agent's object is evicted from memory meanwhile", () =
     expect(ring).toContain(`name="roomKey" value="${company.id}:GENERAL"`);
 
     await evictDurableObject(env.AGENT.get(env.AGENT.idFromName(alice.id)));
+    await evictDurableObject(consolesDO(company.id));
     console.send({ type: "answer", chatId: chat.id, roomKey: `${company.id}:GENERAL` });
     await console.next(frames.chatOpened(chat.id), "the opened chat");
     expect(await chatRow(chat.id)).toMatchObject({ status: "connected", agent_id: alice.id });
@@ -391,11 +393,12 @@ describe("a ring when the agent's object is evicted from memory meanwhile", () =
   });
 
   it("is shown again on a console that connects after the eviction", async () => {
-    const { agents: [alice] } = await team("ring-again-co", ["Alice Martin"]);
+    const { company, agents: [alice] } = await team("ring-again-co", ["Alice Martin"]);
     const console = await alice.online();
     const chat = await new Customer().startChat("/c/ring-again-co/GENERAL");
     await console.next(frames.ring(chat.id), "the ring");
     await evictDurableObject(env.AGENT.get(env.AGENT.idFromName(alice.id)));
+    await evictDurableObject(consolesDO(company.id));
 
     const second = await alice.console();
     await second.arrived(frames.ring(chat.id), "the ring on the newly opened console");

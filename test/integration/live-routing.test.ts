@@ -153,6 +153,9 @@ describe("same agent for the same anonymous customer", () => {
     expect((await chatRow(second.id))?.visitor_id).toBe((await chatRow(first.id))?.visitor_id);
     await aliceConsole.next(frames.ring(second.id), "the ring for the returning visitor");
     await bobConsole.nothing(frames.anyRing, "a ring for Alice's returning visitor");
+    // Bob cannot take it with a forged answer naming the room: it was not offered to him.
+    bobConsole.send({ type: "answer", chatId: second.id, roomKey: `${company.id}:GENERAL` });
+    await bobConsole.next(frames.error("That chat is no longer waiting."), "the refusal of a chat not offered to him");
 
     // "Ask all agents" widens the ring to every free agent.
     const socket = await second.socket();

@@ -2,7 +2,8 @@ import type { RingInfo } from "../../worker/live/types";
 import type { AgentStatus } from "../../worker/routing/presence";
 import { toHtml } from "./render";
 
-// Fragments the AgentDO sends to an agent's console; htmx's ws extension swaps each by id.
+// Fragments an agent's console is sent (by its AgentDO and the company's ConsolesDO); htmx's ws
+// extension swaps each by id.
 
 export const STATUS_LABELS: Record<AgentStatus, string> = {
   WAITING_NEW_CALL: "ONLINE",

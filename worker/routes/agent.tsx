@@ -76,7 +76,7 @@ export const agentRoutes = new Hono<AppEnv>()
     const device = c.req.query("device") === "mobile" ? "mobile" : "browser";
     const url = new URL(c.req.url);
     url.search = `?device=${device}`;
-    const stub = c.env.AGENT.get(c.env.AGENT.idFromName(user.id));
+    const stub = c.env.CONSOLES.get(c.env.CONSOLES.idFromName(user.companyId));
     return relaySocket(await stub.fetch(new Request(url, { headers: { upgrade: "websocket", "x-parley-agent": JSON.stringify(identity) } })));
   })
   .get("/profile", async (c) => {

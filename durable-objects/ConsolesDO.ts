@@ -1,0 +1,160 @@
+import { DurableObject } from "cloudflare:workers";
+import { answerClose, consoleMessage, parseFrame } from "../worker/live/socket-messages";
+import type { AgentIdentity, RingInfo } from "../worker/live/types";
+import type { Device } from "../worker/routing/presence";
+import { consoleSnapshot, ringGone, socketError } from "../views/live/ConsoleFragments";
+import { inviteOffer } from "../views/live/ConferenceFragments";
+import type { AgentDO, ConsoleCounts, RingOffer } from "./AgentDO";
+
+type Attachment = { agentId: string; device: Device };
+/** Agents a room rings, each on the devices the routing rules chose, for some of the chats offered. */
+export type RingTarget = { agentId: string; devices: Device[]; chatIds: string[] };
+
+const deviceTag = (agentId: string, device: Device) => `${agentId}:${device}`;
+
+/**
+ * One per company: the open console sockets of its agents, and the ring cards on them. A room
+ * rings and stops ringing all its agents with one call here, where each agent is a `ws.send`,
+ * instead of one Durable Object call per agent (the fan-out was most of the cost of a new chat).
+ * Whether an agent is free, and everything else an agent's console decides, stays with the
+ * agent's AgentDO: frames from a console go there, and its answers come back through here.
+ */
+export class ConsolesDO extends DurableObject<Env> {
+  /**
+   * The chats ringing on this company's consoles and whom each rings, in memory only: a ring is
+   * not a record. After an eviction a console that connects is rung again by its rooms.
+   */
+  #rings = new Map<string, { ring: RingInfo; agents: Map<string, Device[]> }>();
+  /** Sockets accepted whose snapshot is not sent yet; frames meant for them wait here. */
+  #opening = new Map<WebSocket, string[]>();
+  /** One stub per agent, so that this object's calls reach each agent in the order made. */
+  #agentStubs = new Map<string, DurableObjectStub<AgentDO>>();
+
+  private agent(agentId: string): DurableObjectStub<AgentDO> {
+    let stub = this.#agentStubs.get(agentId);
+    if (!stub) {
+      stub = this.env.AGENT.get(this.env.AGENT.idFromName(agentId)) as DurableObjectStub<AgentDO>;
+      this.#agentStubs.set(agentId, stub);
+    }
+    return stub;
+  }
+
+  /** The console's WebSocket; the Worker has authenticated the agent and passes who they are. */
+  override async fetch(request: Request): Promise<Response> {
+    const identity = JSON.parse(request.headers.get("x-parley-agent") ?? "null") as AgentIdentity | null;
+    const device: Device = new URL(request.url).searchParams.get("device") === "mobile" ? "mobile" : "browser";
+    if (!identity || request.headers.get("upgrade") !== "websocket") return new Response("expected a console WebSocket", { status: 400 });
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [identity.agentId, deviceTag(identity.agentId, device)]);
+    server.serializeAttachment({ agentId: identity.agentId, device } satisfies Attachment);
+    this.#opening.set(server, []);
+    try {
+      const state = await this.agent(identity.agentId).consoleOpened(identity, device, this.counts(identity.agentId));
+      // Rendered after the agent answered, so rings that came meanwhile are in it.
+      server.send(
+        consoleSnapshot(state.status, this.ringsFor(identity.agentId, device), state.chatIds, state.ringtone, state.notify) + state.invites.map(inviteOffer).join(""),
+      );
+      for (const html of this.#opening.get(server) ?? []) server.send(html);
+    } catch (err) {
+      console.error("console snapshot failed", identity.agentId, err);
+      server.close(1011, "The console could not be opened. Please reload.");
+    } finally {
+      this.#opening.delete(server);
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    const { agentId, device } = ws.deserializeAttachment() as Attachment;
+    const parsed = parseFrame(consoleMessage, frame);
+    if (!parsed.ok) return ws.send(socketError(parsed.error));
+    const message = parsed.message;
+    // An answer names the room of its ring card; one that does not is taken to the room of the ring shown.
+    if (message.type === "answer") message.roomKey ??= this.#rings.get(message.chatId)?.ring.roomKey;
+    const reply = await this.agent(agentId)
+      .consoleMessage(device, message)
+      .catch((err: unknown) => {
+        console.error("console message failed", agentId, err);
+        return socketError("That did not work. Please try again.");
+      });
+    if (reply) ws.send(reply);
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    answerClose(ws);
+    const { agentId } = ws.deserializeAttachment() as Attachment;
+    await this.agent(agentId).consolesChanged(this.counts(agentId, ws));
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.webSocketClose(ws);
+  }
+
+  /**
+   * A room rings agents: every open console of the devices chosen gets the cards of the chats
+   * it does not show yet. Returns the agents with no such console (the room thought otherwise),
+   * whose objects are told the truth.
+   */
+  async ring(offers: RingOffer[], targets: RingTarget[]): Promise<string[]> {
+    const html = new Map(offers.map((o) => [o.ring.chatId, o.html]));
+    for (const { ring } of offers) if (!this.#rings.has(ring.chatId)) this.#rings.set(ring.chatId, { ring, agents: new Map() });
+    const unreachable: string[] = [];
+    for (const { agentId, devices, chatIds } of targets) {
+      const sockets = devices.flatMap((d) => this.ctx.getWebSockets(deviceTag(agentId, d)));
+      if (!sockets.length) {
+        unreachable.push(agentId);
+        continue;
+      }
+      const fresh = chatIds.filter((chatId) => {
+        const rung = this.#rings.get(chatId)?.agents;
+        if (!rung || rung.has(agentId)) return false;
+        rung.set(agentId, devices);
+        return true;
+      });
+      if (fresh.length) this.send(sockets, fresh.map((id) => html.get(id) ?? "").join(""), false);
+    }
+    if (unreachable.length) this.ctx.waitUntil(Promise.all(unreachable.map((id) => this.agent(id).consolesChanged(this.counts(id)))));
+    return unreachable;
+  }
+
+  /** Someone answered, or the customer left: the ring stops on every console of the agents named. */
+  async stopRing(chatId: string, agentIds: string[]): Promise<void> {
+    this.#rings.delete(chatId);
+    const html = ringGone(chatId);
+    for (const agentId of agentIds) this.send(this.ctx.getWebSockets(agentId), html, false);
+  }
+
+  /** A frame from an agent's object for the agent's consoles of one device, or of both (null). */
+  async deliver(agentId: string, device: Device | null, html: string): Promise<void> {
+    this.send(this.ctx.getWebSockets(device ? deviceTag(agentId, device) : agentId), html, true);
+  }
+
+  /** Open consoles of an agent, by device, leaving out one that is closing. */
+  private counts(agentId: string, closing?: WebSocket): ConsoleCounts {
+    const count = (d: Device) => this.ctx.getWebSockets(deviceTag(agentId, d)).filter((ws) => ws !== closing).length;
+    return { browser: count("browser"), mobile: count("mobile") };
+  }
+
+  private ringsFor(agentId: string, device: Device): RingInfo[] {
+    return [...this.#rings.values()].filter((r) => r.agents.get(agentId)?.includes(device)).map((r) => r.ring);
+  }
+
+  /**
+   * A socket still waiting for its snapshot gets an agent's frame after it (`held`); rings and
+   * their withdrawals are left out, since the snapshot is rendered from the rings of that moment.
+   */
+  private send(sockets: WebSocket[], html: string, held: boolean): void {
+    for (const ws of sockets) {
+      const waiting = this.#opening.get(ws);
+      if (waiting) {
+        if (held) waiting.push(html);
+        continue;
+      }
+      try {
+        ws.send(html);
+      } catch {
+        // a closing socket; its close handler tells the agent's object
+      }
+    }
+  }
+}
