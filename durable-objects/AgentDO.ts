@@ -12,6 +12,8 @@ import { inviteGone, inviteOffer, type ConferenceInvite } from "../views/live/Co
 export type RingOffer = { ring: RingInfo; html: string };
 /** How many consoles of each device the agent has open (the company's ConsolesDO counts them). */
 export type ConsoleCounts = Record<Device, number>;
+/** What a console's frame gets back for that console alone; `taken`: an answer that took its chat. */
+export type ConsoleReply = { html: string; taken?: boolean };
 /** What a console that has just connected shows besides its rings. */
 export type ConsoleState = { status: AgentStatus; chatIds: string[]; ringtone: string; notify: boolean; invites: ConferenceInvite[] };
 type Statuses = Record<Device, AgentStatus>;
@@ -87,16 +89,16 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   /** A frame from one of the agent's consoles, parsed. Returns what that console alone is told. */
-  async consoleMessage(device: Device, message: ConsoleMessage): Promise<string> {
+  async consoleMessage(device: Device, message: ConsoleMessage): Promise<ConsoleReply> {
     switch (message.type) {
       case "status":
         await this.choose(device, message.status);
-        return "";
+        return { html: "" };
       case "answer":
         return this.answer(device, message.chatId, message.roomKey);
       case "join":
       case "decline":
-        return this.answerInvite(device, message.chatId, message.type === "join");
+        return { html: await this.answerInvite(device, message.chatId, message.type === "join") };
       default:
         return assertNever(message);
     }
@@ -118,11 +120,11 @@ export class AgentDO extends DurableObject<Env> {
    * then the room named by the ring card, if it is one of the agent's, decides whether the chat
    * is still there to take and was offered to this agent: first answer wins.
    */
-  private async answer(device: Device, chatId: string, roomKey: string | undefined): Promise<string> {
+  private async answer(device: Device, chatId: string, roomKey: string | undefined): Promise<ConsoleReply> {
     const identity = this.identity()!;
-    if (!roomKey || !identity.roomKeys.includes(roomKey)) return socketError("That chat is no longer waiting.");
+    if (!roomKey || !identity.roomKeys.includes(roomKey)) return { html: socketError("That chat is no longer waiting.") };
     const claimed = this.claim(device, chatId);
-    if (!claimed.ok) return socketError(claimed.reason);
+    if (!claimed.ok) return { html: socketError(claimed.reason) };
 
     let result: AnswerResult;
     try {
@@ -143,12 +145,12 @@ export class AgentDO extends DurableObject<Env> {
     if (!result.ok) {
       this.broadcast(device, statusBar(this.statuses()[device]) + socketError(result.reason));
       await this.publish();
-      return "";
+      return { html: "" };
     }
     // The stored state, not an assumed one: the chat may already have ended meanwhile.
     this.broadcast(device, statusBar(this.statuses()[device]) + chatOpened(chatId));
     await this.publish();
-    return "";
+    return { html: "", taken: true };
   }
 
   /**

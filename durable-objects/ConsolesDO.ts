@@ -4,9 +4,13 @@ import type { AgentIdentity, RingInfo } from "../worker/live/types";
 import type { Device } from "../worker/routing/presence";
 import { consoleSnapshot, ringGone, socketError } from "../views/live/ConsoleFragments";
 import { inviteOffer } from "../views/live/ConferenceFragments";
+import type { ConsoleMessage } from "../worker/live/socket-messages";
 import type { AgentDO, ConsoleCounts, RingOffer } from "./AgentDO";
 
 type Attachment = { agentId: string; device: Device };
+type Answer = Extract<ConsoleMessage, { type: "answer" }>;
+/** Chats settled (taken or withdrawn) remembered, so that late answers to them are refused here. */
+const SETTLED_KEPT = 1000;
 /** Agents a room rings, each on the devices the routing rules chose, for some of the chats offered. */
 export type RingTarget = { agentId: string; devices: Device[]; chatIds: string[] };
 
@@ -27,6 +31,14 @@ export class ConsolesDO extends DurableObject<Env> {
   #rings = new Map<string, { ring: RingInfo; agents: Map<string, Device[]> }>();
   /** Sockets accepted whose snapshot is not sent yet; frames meant for them wait here. */
   #opening = new Map<WebSocket, string[]>();
+  /**
+   * The answer to each chat being decided now. The other answers to it wait for the outcome, and
+   * when it took the chat they are refused here: most answers lose the race, and this spares
+   * each of them the trip through the agent's object and the room.
+   */
+  #answering = new Map<string, Promise<unknown>>();
+  /** Chats taken or withdrawn lately, with what a late answer to them is told. */
+  #settled = new Map<string, string>();
   /** One stub per agent, so that this object's calls reach each agent in the order made. */
   #agentStubs = new Map<string, DurableObjectStub<AgentDO>>();
 
@@ -69,15 +81,43 @@ export class ConsolesDO extends DurableObject<Env> {
     const parsed = parseFrame(consoleMessage, frame);
     if (!parsed.ok) return ws.send(socketError(parsed.error));
     const message = parsed.message;
+    if (message.type === "answer") return this.answer(ws, agentId, device, message);
+    const reply = await this.forward(agentId, device, message);
+    if (reply.html) ws.send(reply.html);
+  }
+
+  /** An answer to a ring: decided by the agent's object and the room, one answer per chat at a time. */
+  private async answer(ws: WebSocket, agentId: string, device: Device, message: Answer): Promise<void> {
+    const { chatId } = message;
     // An answer names the room of its ring card; one that does not is taken to the room of the ring shown.
-    if (message.type === "answer") message.roomKey ??= this.#rings.get(message.chatId)?.ring.roomKey;
-    const reply = await this.agent(agentId)
+    message.roomKey ??= this.#rings.get(chatId)?.ring.roomKey;
+    for (let turn = this.#answering.get(chatId); turn; turn = this.#answering.get(chatId)) await turn;
+    const refused = this.#settled.get(chatId);
+    if (refused) return ws.send(ringGone(chatId) + socketError(refused));
+    const turn = this.forward(agentId, device, message);
+    this.#answering.set(chatId, turn);
+    try {
+      const reply = await turn;
+      if (reply.taken) this.settle(chatId, "Another agent answered this chat first.");
+      if (reply.html) ws.send(reply.html);
+    } finally {
+      this.#answering.delete(chatId);
+    }
+  }
+
+  private forward(agentId: string, device: Device, message: ConsoleMessage) {
+    return this.agent(agentId)
       .consoleMessage(device, message)
       .catch((err: unknown) => {
         console.error("console message failed", agentId, err);
-        return socketError("That did not work. Please try again.");
+        return { html: socketError("That did not work. Please try again."), taken: false };
       });
-    if (reply) ws.send(reply);
+  }
+
+  private settle(chatId: string, reason: string): void {
+    this.#rings.delete(chatId);
+    this.#settled.set(chatId, reason);
+    if (this.#settled.size > SETTLED_KEPT) this.#settled.delete(this.#settled.keys().next().value!);
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
@@ -117,9 +157,12 @@ export class ConsolesDO extends DurableObject<Env> {
     return unreachable;
   }
 
-  /** Someone answered, or the customer left: the ring stops on every console of the agents named. */
-  async stopRing(chatId: string, agentIds: string[]): Promise<void> {
-    this.#rings.delete(chatId);
+  /**
+   * Someone answered, or the customer left: the ring stops on every console of the agents named,
+   * and a late answer is told `reason`.
+   */
+  async stopRing(chatId: string, agentIds: string[], reason: string): Promise<void> {
+    this.settle(chatId, reason);
     const html = ringGone(chatId);
     for (const agentId of agentIds) this.send(this.ctx.getWebSockets(agentId), html, false);
   }

@@ -17,6 +17,7 @@ type Waiting = {
   askAll: boolean;
 };
 
+const TAKEN = "Another agent answered this chat first.";
 /** Queue places are sent at most this often. */
 const POSITIONS_PAUSE_MS = 100;
 
@@ -184,7 +185,7 @@ export class RoomDO extends DurableObject<Env> {
     const rung = this.rungFor(chatId);
     this.dequeue(chatId);
     this.schedulePositions();
-    await consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, rung);
+    await consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, rung, "The customer left before you answered.");
   }
 
   /**
@@ -193,14 +194,14 @@ export class RoomDO extends DurableObject<Env> {
    */
   async answer(chatId: string, agentId: string, busy: boolean): Promise<AnswerResult> {
     const entry = this.waiting(chatId);
-    if (!entry) return { ok: false, reason: "Another agent answered this chat first." };
+    if (!entry) return { ok: false, reason: TAKEN };
     if (!this.agentMap().has(agentId)) return { ok: false, reason: "You do not serve this room." };
     if (this.#rungComplete.has(chatId) && !this.#rung.get(chatId)?.has(agentId)) return { ok: false, reason: "That chat is no longer waiting." };
     if (busy && !entry.rules.simultaneousChats) return { ok: false, reason: "You are already serving a customer." };
     const others = this.rungFor(chatId).filter((id) => id !== agentId);
     this.dequeue(chatId);
     this.kv.put(`last:${entry.visitorId}`, agentId);
-    this.ctx.waitUntil(consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, others).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
+    this.ctx.waitUntil(consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, others, TAKEN).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
     this.schedulePositions();
     return { ok: true };
   }
