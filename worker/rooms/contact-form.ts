@@ -17,11 +17,24 @@ function field<T extends z.ZodString>(visibility: "shown" | "mandatory" | "hidde
 export const CONTACT_MODES = ["chat", "voice", "video", "email"] as const;
 export type ContactRequestMode = (typeof CONTACT_MODES)[number];
 
+/** Schemas built so far, by the settings they follow (a few combinations at most); building one costs more than a parse. */
+const built = new Map<string, ReturnType<typeof buildSchema>>();
+
 /**
  * The contact form as this room configures it: hidden fields are ignored, mandatory ones must be
  * filled, and only the buttons the room shows may be pressed. "Email us" needs an email address.
  */
 export function contactFormSchema(room: FormSettings) {
+  const key = [room.fieldName, room.fieldEmail, room.fieldPhone, room.fieldMessage, room.buttonChatHidden, room.buttonVoiceHidden, room.buttonVideoHidden, room.buttonEmailHidden].join();
+  let schema = built.get(key);
+  if (!schema) {
+    schema = buildSchema(room);
+    built.set(key, schema);
+  }
+  return schema;
+}
+
+function buildSchema(room: FormSettings) {
   const hidden: Record<ContactRequestMode, boolean> = {
     chat: room.buttonChatHidden,
     voice: room.buttonVoiceHidden,
