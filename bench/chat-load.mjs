@@ -300,8 +300,29 @@ const state = {
 const rand = (a, b) => a + Math.random() * (b - a);
 const idleAgents = () => state.agents.filter((a) => a.console && a.state === "idle").length;
 
-/** One agent's console: rings are answered after a human-like delay (part A) or at once (part B). */
+/**
+ * One agent's console: rings are answered after a human-like delay (part A) or at once (part B).
+ * A card that rang while the agent was busy stays on the console, as on a real one, and is
+ * answered once the agent is free again (the product does not ring an agent twice for a chat).
+ */
 function consoleHandler(agent) {
+  const answerLater = (chatId) => {
+    const c = state.byChat.get(chatId);
+    if (!c || agent.state !== "idle" || agent.timers.has(chatId)) return;
+    const delay = state.phase === "A" ? rand(CFG.answerMin, CFG.answerMax) : 0;
+    agent.timers.set(
+      chatId,
+      setTimeout(() => {
+        agent.timers.delete(chatId);
+        if (agent.state !== "idle" || !agent.shown.has(chatId)) return;
+        agent.state = "answering";
+        const at = now();
+        c.firstAnswerAt ??= at;
+        c.answers.set(agent.index, at);
+        agent.console.send(JSON.stringify({ type: "answer", chatId }));
+      }, delay),
+    );
+  };
   return (text, t) => {
     const ring = RE.ringCard.exec(text);
     if (ring) {
@@ -316,23 +337,11 @@ function consoleHandler(agent) {
         c.waveLastAt = t;
         c.waveCount++;
       }
-      if (agent.state === "idle" && !agent.timers.has(chatId)) {
-        const delay = state.phase === "A" ? rand(CFG.answerMin, CFG.answerMax) : 0;
-        agent.timers.set(
-          chatId,
-          setTimeout(() => {
-            agent.timers.delete(chatId);
-            if (agent.state !== "idle") return;
-            agent.state = "answering";
-            const at = now();
-            c.firstAnswerAt ??= at;
-            c.answers.set(agent.index, at);
-            agent.console.send(JSON.stringify({ type: "answer", chatId }));
-          }, delay),
-        );
-      }
+      agent.shown.add(chatId);
+      answerLater(chatId);
     }
     for (const gone of text.matchAll(RE.ringGone)) {
+      agent.shown.delete(gone[1]);
       clearTimeout(agent.timers.get(gone[1]));
       agent.timers.delete(gone[1]);
     }
@@ -341,6 +350,7 @@ function consoleHandler(agent) {
       agent.state = "idle";
       state.lostAnswers++;
       if (!/answered this chat first|no longer waiting/.test(error[1])) state.answerErrors.push(error[1]);
+      for (const chatId of agent.shown) answerLater(chatId);
     }
     const opened = RE.chatOpened.exec(text);
     if (opened) {
@@ -356,7 +366,10 @@ function consoleHandler(agent) {
       }
     }
     const status = RE.status.exec(text)?.[1];
-    if (status === "WAITING_NEW_CALL" && (agent.state !== "answering" || error)) agent.state = "idle";
+    if (status === "WAITING_NEW_CALL" && (agent.state !== "answering" || error)) {
+      agent.state = "idle";
+      for (const chatId of agent.shown) answerLater(chatId);
+    }
     else if (status === "SERVING_CUSTOMER") agent.state = "serving";
     else if (status === "REMOTE_CUSTOMER_HANGUP" || status === "HANG_UP") {
       // The chat ended: the agent goes back ONLINE for the next customer.
@@ -833,7 +846,7 @@ function render(results) {
       ``,
       `${a.agents} agents signed in, consoles open (\`/agent/ws?device=browser\`), all ONLINE in GENERAL (quickest reply: every free agent is rung). ` +
         `${a.customers} customers post the contact form of \`/c/bench/GENERAL\`, one every ${((CFG.arrivalS * 1000) / CFG.customers).toFixed(0)} ms, each from its own \`cf-connecting-ip\`. ` +
-        `An agent answers a ring after a random ${CFG.answerMin}–${CFG.answerMax} ms (a person's reaction; a ring withdrawn meanwhile is not answered); ` +
+        `An agent answers a ring after a random ${CFG.answerMin}–${CFG.answerMax} ms (a person's reaction; a ring withdrawn meanwhile is not answered, and one that came while the agent was busy is answered once they are free); ` +
         `the customer hangs up ${CFG.holdMs} ms after connecting and the agent goes back ONLINE (\`WAITING_NEW_CALL\`).`,
       ``,
       row(["measurement", "count", "p50", "p90", "p99", "max"]),
@@ -937,7 +950,7 @@ async function freshServer(tree, count) {
   const seed = await seedRes.json();
   log(`seeded company ${seed.company} with ${seed.agents.length} agents; signing them in`);
   const cookies = await pool(seed.agents, 4, (a, i) => signIn(state.base, a.email, seed.password, i));
-  state.agents = seed.agents.map((a, i) => ({ ...a, index: i, cookie: cookies[i], state: "idle", timers: new Map(), console: null }));
+  state.agents = seed.agents.map((a, i) => ({ ...a, index: i, cookie: cookies[i], state: "idle", timers: new Map(), shown: new Set(), console: null }));
   // Found while the server is idle: under load it may not answer a probe in time.
   state.inner = await innerWorkerUrl();
 }
