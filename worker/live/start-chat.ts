@@ -25,8 +25,8 @@ export type ChatRequest = {
 };
 
 /**
- * Opens a chat: the D1 record first, then the chat's Durable Object, then the room's queue,
- * which rings agents. Returns the customer's secret token for the chat's page and socket.
+ * Opens a chat: the D1 record and the chat's Durable Object, then the room's queue, which rings
+ * agents. Returns the customer's secret token for the chat's page and socket.
  */
 export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRequest): Promise<{ chatId: string; token: string }> {
   const { company, room, privateAgent, contact } = request;
@@ -40,7 +40,22 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
   const chatId = crypto.randomUUID();
   const token = randomToken();
   const customer = { name: contact.name, email: contact.email, phone: contact.phone, message: contact.message };
-  await openDb(env.DB)
+  const key = roomKey(company.id, privateAgent ? `~${privateAgent.handle}` : room.name);
+  const enqueue: EnqueueRequest = {
+    ring: { chatId, roomKey: key, roomName: room.name, mode: contact.mode, customer, askedAt: Date.now(), simultaneousChats: room.phoneSimultaneousChats },
+    visitorId: request.visitorId,
+    location: request.location,
+    rules: {
+      assignment: room.assignment,
+      plan: company.plan,
+      sameAgent: room.sameAgent,
+      includeMobile: room.includeMobile,
+      simultaneousChats: room.phoneSimultaneousChats,
+    },
+  };
+  // The D1 record and the chat's object are written side by side, and the chat is queued (which
+  // rings agents) only once both are: a new chat's ring waits for every step before it.
+  const record = openDb(env.DB)
     .insert(chats)
     .values({
       id: chatId,
@@ -54,47 +69,38 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       customerPhone: customer.phone,
       customerMessage: customer.message,
       chargingMode: room.chargingMode,
-    });
-
-  const key = roomKey(company.id, privateAgent ? `~${privateAgent.handle}` : room.name);
-  const init: ChatInit = {
-    chatId,
-    companyId: company.id,
-    roomKey: key,
-    roomName: room.name,
-    companyName: room.formCompanyName ?? company.name,
-    contactPath: `/c/${company.slug}/${privateAgent ? `~${privateAgent.handle}` : room.name}`,
-    mode: contact.mode,
-    agentRole: room.agentRole,
-    hidePreviewTyping: room.hidePreviewTyping,
-    allowLeaveEmail: room.allowLeaveEmail,
-    allowEmailAlert: room.allowEmailAlert,
-    sameAgent: room.sameAgent,
-    wrapUpSeconds: room.wrapUpSeconds,
-    customerTokenHash: await sha256Hex(token),
-    customer,
-    billing: await billingConfig(env, request),
-    call: {
-      path: mediaPath(env),
-      buttons: { text: room.phoneText, voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen, remoteControl: room.phoneRemoteControl },
-    },
-    recording: room.phoneRecording,
-    conference: room.phoneConference,
-  };
-  const enqueue: EnqueueRequest = {
-    ring: { chatId, roomKey: key, roomName: room.name, mode: contact.mode, customer, askedAt: Date.now(), simultaneousChats: room.phoneSimultaneousChats },
-    visitorId: request.visitorId,
-    location: request.location,
-    rules: {
-      assignment: room.assignment,
-      plan: company.plan,
+    })
+    .run();
+  const opened = Promise.all([sha256Hex(token), billingConfig(env, request)]).then(async ([customerTokenHash, billing]) => {
+    const init: ChatInit = {
+      chatId,
+      companyId: company.id,
+      roomKey: key,
+      roomName: room.name,
+      companyName: room.formCompanyName ?? company.name,
+      contactPath: `/c/${company.slug}/${privateAgent ? `~${privateAgent.handle}` : room.name}`,
+      mode: contact.mode,
+      agentRole: room.agentRole,
+      hidePreviewTyping: room.hidePreviewTyping,
+      allowLeaveEmail: room.allowLeaveEmail,
+      allowEmailAlert: room.allowEmailAlert,
       sameAgent: room.sameAgent,
-      includeMobile: room.includeMobile,
-      simultaneousChats: room.phoneSimultaneousChats,
-    },
-  };
+      wrapUpSeconds: room.wrapUpSeconds,
+      customerTokenHash,
+      customer,
+      billing,
+      call: {
+        path: mediaPath(env),
+        buttons: { text: room.phoneText, voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen, remoteControl: room.phoneRemoteControl },
+      },
+      recording: room.phoneRecording,
+      conference: room.phoneConference,
+    };
+    await env.CHAT.get(env.CHAT.idFromName(chatId)).start(init, enqueue);
+    return init;
+  });
+  const [, init] = await Promise.all([record, opened]);
   // With automatic charges the ChatDO keeps the request and enqueues once the card is authorised.
-  await env.CHAT.get(env.CHAT.idFromName(chatId)).start(init, enqueue);
   if (!init.billing) await env.ROOM.get(env.ROOM.idFromName(key)).enqueue(enqueue);
   return { chatId, token };
 }

@@ -10,6 +10,15 @@ export const getCompanyBySlug = (db: Db, slug: string) =>
 
 export const getCompany = (db: Db, id: string) => db.select().from(companies).where(eq(companies.id, id)).get();
 
+/** A company and, when it has one by that name, its room: one query, for the pages a customer opens. */
+export const getCompanyRoom = (db: Db, slug: string, roomName: string) =>
+  db
+    .select({ company: companies, room: rooms })
+    .from(companies)
+    .leftJoin(rooms, and(eq(rooms.companyId, companies.id), eq(rooms.name, roomName)))
+    .where(eq(companies.slug, slug))
+    .get();
+
 export const getRoomByName = (db: Db, companyId: string, name: string) =>
   db
     .select()

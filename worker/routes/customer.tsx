@@ -14,7 +14,7 @@ import { secure } from "../http/session";
 import { startChat } from "../live/start-chat";
 import { contactFormSchema } from "../rooms/contact-form";
 import { GENERAL, isRoomUsable } from "../rooms/presets";
-import { getCompanyBySlug, getPrivateRoom, getRoomByName } from "../rooms/queries";
+import { getCompanyRoom, getPrivateRoom, getRoomByName } from "../rooms/queries";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
 import { MessageSent } from "../../views/CustomerChat";
 import { newId } from "../accounts/tokens";
@@ -27,8 +27,9 @@ export const CHAT_COOKIE = "parley_chat";
 
 /** A room by its URL name, or an agent's private room (`~handle`), usable on the company's plan. */
 async function resolveRoom(db: Db, companySlug: string, name: string) {
-  const company = await getCompanyBySlug(db, companySlug);
-  if (!company) throw notFound("company");
+  const found = await getCompanyRoom(db, companySlug, name);
+  if (!found) throw notFound("company");
+  const { company } = found;
   if (name.startsWith("~")) {
     const found = await getPrivateRoom(db, company.id, name.slice(1));
     if (!found) throw notFound("agent");
@@ -37,7 +38,7 @@ async function resolveRoom(db: Db, companySlug: string, name: string) {
     if (!room) throw notFound("chat room");
     return { company, room, privateAgent: found.agent };
   }
-  const room = await getRoomByName(db, company.id, name);
+  const room = found.room;
   if (!room) throw notFound("chat room");
   if (!isRoomUsable(company.plan, room.name)) {
     throw new AppError("forbidden", `${company.name} does not take chats in this room at the moment. Try their GENERAL room.`);
@@ -95,12 +96,15 @@ export const customerRoutes = new Hono<AppEnv>()
   })
   .post("/:company/:room", async (c) => {
     const db = openDb(c.env.DB);
-    const { company, room, privateAgent } = await resolveRoom(db, c.req.param("company"), c.req.param("room"));
     const ipKey = [{ key: `contact-ip:${c.req.header("cf-connecting-ip") ?? "local"}`, policy: POLICIES.contactIp }];
-    const held = await countUnlessHeld(db, ipKey);
+    // Side by side, since each waits on D1: a new chat's ring waits for all of them.
+    const [{ company, room, privateAgent }, held, body] = await Promise.all([
+      resolveRoom(db, c.req.param("company"), c.req.param("room")),
+      countUnlessHeld(db, ipKey),
+      c.req.parseBody(),
+    ]);
     if (held) throw new AppError("too_many_requests", `Too many requests from your network. Please try again in ${held.minutes} minutes.`);
 
-    const body = await c.req.parseBody();
     const values: ContactValues = {};
     for (const k of ["name", "email", "phone", "message"] as const) if (typeof body[k] === "string") values[k] = body[k];
     const parsed = contactFormSchema(room).safeParse(body);
