@@ -2,6 +2,7 @@ import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { AgentCard, ChatInit } from "../../worker/live/types";
 import type { Billing, MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
+import { html } from "hono/html";
 import { toHtml } from "./render";
 import { InvoicePanel } from "./InvoiceFragments";
 import type { InvoicesView } from "../../worker/live/chat-invoices";
@@ -138,17 +139,13 @@ function Head({ view, party }: { view: ChatView; party: Party }) {
  * is on this screen follows from the sender and the transcript's viewer, in the style sheet. A
  * conference guest's own lines are marked `own` (guests are few, their copy is rendered apart).
  */
+/**
+ * One line of the transcript. A template (whose values `html` escapes) rather than JSX: every
+ * relayed text renders one, and JSX cost several times more per line.
+ */
 export function Line({ message, name, own = false }: { message: TranscriptLine; name: string; own?: boolean }) {
-  const time = new Date(message.at).toISOString().slice(11, 16);
-  return (
-    <div class={own ? "line own" : "line"} data-sender={message.sender} data-seq={message.seq}>
-      <div class="bubble">
-        <span class="who">{name}</span>
-        <p>{message.body}</p>
-        <time datetime={new Date(message.at).toISOString()}>{time} UTC</time>
-      </div>
-    </div>
-  );
+  const at = new Date(message.at).toISOString();
+  return html`<div class="${own ? "line own" : "line"}" data-sender="${message.sender}" data-seq="${message.seq}"><div class="bubble"><span class="who">${name}</span><p>${message.body}</p><time datetime="${at}">${at.slice(11, 16)} UTC</time></div></div>`;
 }
 
 function Greeting({ agent }: { agent: AgentCard }) {
@@ -262,22 +259,11 @@ export const senderNames = (init: ChatInit, agent: AgentCard | null, guests: Gue
 });
 
 export const messageItem = (chatId: string, message: TranscriptLine, name: string, own = false) =>
-  toHtml(
-    <div hx-swap-oob={`beforeend:#transcript-${chatId}`}>
-      <Line message={message} name={name} own={own} />
-    </div>,
-  );
+  html`<div hx-swap-oob="beforeend:#transcript-${chatId}">${Line({ message, name, own })}</div>`.toString();
 
+/** A template like Line: it goes out with every relayed text (cleared) and every keystroke shown. */
 export const typingPreview = (chatId: string, text: string, name: string) =>
-  toHtml(
-    <div id={`typing-${chatId}`} class="typing">
-      {text.trim() ? (
-        <>
-          <span class="who">{name} is typing:</span> <span class="preview">{text}</span>
-        </>
-      ) : null}
-    </div>,
-  );
+  html`<div id="typing-${chatId}" class="typing">${text.trim() ? html`<span class="who">${name} is typing:</span> <span class="preview">${text}</span>` : ""}</div>`.toString();
 
 export function Notice({ text, tone }: { text: string; tone: "info" | "warn" | "ok" }) {
   return <p class={`notice notice-${tone}`}>{text}</p>;
