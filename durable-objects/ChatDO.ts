@@ -14,7 +14,7 @@ import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotic
 import { socketError } from "../views/live/ConsoleFragments";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/live/chat-records";
 import { ChatConference } from "../worker/live/chat-conference";
-import { guestOf, guestSender, type Conference } from "../worker/live/conference-rules";
+import { guestOf, guestSender, joinedGuests, type Conference, type Guest } from "../worker/live/conference-rules";
 import { guestSnapshot, type ConferenceViewer } from "../views/live/ConferenceFragments";
 import type { AgentDO } from "./AgentDO";
 import type { RoomDO } from "./RoomDO";
@@ -308,7 +308,7 @@ export class ChatDO extends DurableObject<Env> {
     if (this.status() !== "connected" || init.hidePreviewTyping || !textAllowed(init)) return;
     const html = typingPreview(init.chatId, text, this.senderName(sender));
     for (const party of ["customer", "agent"] as const) if (party !== sender) this.send(party, html);
-    for (const guest of this.conference().joined()) if (guestSender(guest.agentId) !== sender) this.sendGuest(guest.agentId, html);
+    for (const guest of this.guests()) if (guestSender(guest.agentId) !== sender) this.sendGuest(guest.agentId, html);
   }
   override async webSocketClose(ws: WebSocket): Promise<void> {
     answerClose(ws);
@@ -595,7 +595,7 @@ export class ChatDO extends DurableObject<Env> {
     const html = messageItem(init.chatId, message, name) + cleared;
     for (const party of ["customer", "agent"] as const) this.send(party, html);
     const author = guestOf(message.sender);
-    for (const guest of this.conference().joined()) {
+    for (const guest of this.guests()) {
       this.sendGuest(guest.agentId, guest.agentId === author ? messageItem(init.chatId, message, name, true) + cleared : html);
     }
   }
@@ -611,11 +611,20 @@ export class ChatDO extends DurableObject<Env> {
     return guest ? (this.conference().guest(guest)?.name ?? this.init()!.agentRole) : this.nameOf(sender as Party);
   }
 
+  private conferenceState(): Conference {
+    return (this.#conference ??= this.kv.get<Conference>("conference") ?? {});
+  }
+
+  /** The conference's guests in the chat now, read without building the conference (every relayed text asks). */
+  private guests(): Guest[] {
+    return joinedGuests(this.conferenceState());
+  }
+
   private conference(): ChatConference {
     return new ChatConference({
       d1: this.env.DB,
       init: this.init()!,
-      get: () => (this.#conference ??= this.kv.get<Conference>("conference") ?? {}),
+      get: () => this.conferenceState(),
       put: (conference) => {
         this.kv.put("conference", conference);
         this.#conference = conference;
