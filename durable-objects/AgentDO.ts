@@ -74,7 +74,7 @@ export class AgentDO extends DurableObject<Env> {
       Promise.all([
         this.publish().then(() => Promise.all(identity.roomKeys.map((k) => room(this.env, k).ringAgain(identity.agentId)))),
         ...dropped.map((k) => room(this.env, k).forgetAgent(identity.agentId)),
-      ]),
+      ]).catch((err: unknown) => console.error("rooms not told of a console", identity.agentId, err)),
     );
     const chatIds = this.activeChats()
       .filter((c) => c.device === device)

@@ -121,9 +121,15 @@ export class ConsolesDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    answerClose(ws);
     const { agentId } = ws.deserializeAttachment() as Attachment;
-    await this.agent(agentId).consolesChanged(this.counts(agentId, ws));
+    // The close is answered once the agent's rooms know, so whoever closed it sees that settled.
+    try {
+      await this.agent(agentId).consolesChanged(this.counts(agentId, ws));
+    } catch (err) {
+      console.error("a console closed and the agent's object was not told", agentId, err);
+    } finally {
+      answerClose(ws);
+    }
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -153,7 +159,10 @@ export class ConsolesDO extends DurableObject<Env> {
       });
       if (fresh.length) this.send(sockets, fresh.map((id) => html.get(id) ?? "").join(""), false);
     }
-    if (unreachable.length) this.ctx.waitUntil(Promise.all(unreachable.map((id) => this.agent(id).consolesChanged(this.counts(id)))));
+    if (unreachable.length) {
+      const told = Promise.all(unreachable.map((id) => this.agent(id).consolesChanged(this.counts(id))));
+      this.ctx.waitUntil(told.catch((err: unknown) => console.error("agents without a console not told", err)));
+    }
     return unreachable;
   }
 
