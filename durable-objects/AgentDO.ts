@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { assertNever, type ConsoleMessage } from "../worker/live/socket-messages";
-import type { AgentIdentity, AnswerResult, RingInfo } from "../worker/live/types";
+import type { AgentIdentity, AnswerResult } from "../worker/live/types";
 import { CHOOSABLE, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
 import { chatOpened, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
 import type { RoomDO } from "./RoomDO";
@@ -8,8 +8,6 @@ import type { ChatDO } from "./ChatDO";
 import type { ConsolesDO } from "./ConsolesDO";
 import { inviteGone, inviteOffer, type ConferenceInvite } from "../views/live/ConferenceFragments";
 
-/** A chat ringing agents, with its ring card rendered once by the room for every agent rung. */
-export type RingOffer = { ring: RingInfo; html: string };
 /** How many consoles of each device the agent has open (the company's ConsolesDO counts them). */
 export type ConsoleCounts = Record<Device, number>;
 /** What a console's frame gets back for that console alone; `taken`: an answer that took its chat. */

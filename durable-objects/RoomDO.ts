@@ -5,9 +5,8 @@ import { isLoggedOn, type Location } from "../worker/routing/presence";
 import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsapp";
 import { roomStats, type RoomStats } from "../worker/routing/stats";
 import { ringOffer } from "../views/live/ConsoleFragments";
-import type { RingOffer } from "./AgentDO";
 import type { ChatDO } from "./ChatDO";
-import type { ConsolesDO, RingTarget } from "./ConsolesDO";
+import type { ConsolesDO, RingOffer, RingTarget } from "./ConsolesDO";
 
 type Waiting = {
   ring: RingInfo;
