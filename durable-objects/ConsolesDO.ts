@@ -1,20 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
-import { answerClose, consoleMessage, parseFrame } from "../worker/live/socket-messages";
+import { answerClose, consoleMessage, parseFrame, type ConsoleMessage } from "../worker/live/socket-messages";
 import type { AgentIdentity, RingInfo } from "../worker/live/types";
 import type { Device } from "../worker/routing/presence";
 import { consoleSnapshot, ringGone, socketError } from "../views/live/ConsoleFragments";
 import { inviteOffer } from "../views/live/ConferenceFragments";
-import type { ConsoleMessage } from "../worker/live/socket-messages";
 import type { AgentDO, ConsoleCounts } from "./AgentDO";
 
-type Attachment = { agentId: string; device: Device };
-type Answer = Extract<ConsoleMessage, { type: "answer" }>;
 /** A chat ringing agents, with its ring card rendered once by the room for every agent rung. */
 export type RingOffer = { ring: RingInfo; html: string };
-/** Chats settled (taken or withdrawn) remembered, so that late answers to them are refused here. */
-const SETTLED_KEPT = 1000;
 /** Agents a room rings, each on the devices the routing rules chose, for some of the chats offered. */
 export type RingTarget = { agentId: string; devices: Device[]; chatIds: string[] };
+type Attachment = { agentId: string; device: Device };
+type Answer = Extract<ConsoleMessage, { type: "answer" }>;
+
+/** Chats settled (taken or withdrawn) remembered, so that late answers to them are refused here. */
+const SETTLED_KEPT = 1000;
 
 const deviceTag = (agentId: string, device: Device) => `${agentId}:${device}`;
 
