@@ -3,7 +3,7 @@ import { assertNever, type ConsoleMessage } from "../worker/live/socket-messages
 import type { AgentIdentity, AnswerResult } from "../worker/live/types";
 import { CHOOSABLE, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
 import { chatOpened, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
-import type { RoomDO } from "./RoomDO";
+import { CUSTOMER_LEFT, type RoomDO } from "./RoomDO";
 import type { ChatDO } from "./ChatDO";
 import type { ConsolesDO } from "./ConsolesDO";
 import { inviteGone, inviteOffer, type ConferenceInvite } from "../views/live/ConferenceFragments";
@@ -136,7 +136,7 @@ export class AgentDO extends DurableObject<Env> {
     if (result.ok) this.serve(device, { chatId, roomKey });
     // The customer may leave while the room hands the chat over: only the chat knows.
     if (result.ok && !(await chat(this.env, chatId).assign({ agentId: identity.agentId, name: identity.name, greeting: identity.greeting, photoUrl: identity.photoUrl }))) {
-      result = { ok: false, reason: "The customer left before you answered." };
+      result = { ok: false, reason: CUSTOMER_LEFT };
       this.release(chatId, device);
     }
     this.broadcast(null, ringGone(chatId));

@@ -5,6 +5,7 @@ import type { Device } from "../worker/routing/presence";
 import { consoleSnapshot, ringGone, socketError } from "../views/live/ConsoleFragments";
 import { inviteOffer } from "../views/live/ConferenceFragments";
 import type { AgentDO, ConsoleCounts } from "./AgentDO";
+import { ANSWERED_FIRST } from "./RoomDO";
 
 /** A chat ringing agents, with its ring card rendered once by the room for every agent rung. */
 export type RingOffer = { ring: RingInfo; html: string };
@@ -100,7 +101,7 @@ export class ConsolesDO extends DurableObject<Env> {
     this.#answering.set(chatId, turn);
     try {
       const reply = await turn;
-      if (reply.taken) this.settle(chatId, "Another agent answered this chat first.");
+      if (reply.taken) this.settle(chatId, ANSWERED_FIRST);
       if (reply.html) ws.send(reply.html);
     } finally {
       this.#answering.delete(chatId);

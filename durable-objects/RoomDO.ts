@@ -16,7 +16,9 @@ type Waiting = {
   askAll: boolean;
 };
 
-const TAKEN = "Another agent answered this chat first.";
+/** Why an answer or a ring is withdrawn, as the agent reads it (the ConsolesDO and AgentDO say the same). */
+export const ANSWERED_FIRST = "Another agent answered this chat first.";
+export const CUSTOMER_LEFT = "The customer left before you answered.";
 /** Queue places are sent at most this often. */
 const POSITIONS_PAUSE_MS = 100;
 
@@ -179,12 +181,12 @@ export class RoomDO extends DurableObject<Env> {
 
   /** The customer left before anyone answered: every ring stops. */
   async cancel(chatId: string): Promise<void> {
-    if (!this.waiting(chatId)) return;
-    const entry = this.waiting(chatId)!;
+    const entry = this.waiting(chatId);
+    if (!entry) return;
     const rung = this.rungFor(chatId);
     this.dequeue(chatId);
     this.schedulePositions();
-    await consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, rung, "The customer left before you answered.");
+    await consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, rung, CUSTOMER_LEFT);
   }
 
   /**
@@ -193,14 +195,14 @@ export class RoomDO extends DurableObject<Env> {
    */
   async answer(chatId: string, agentId: string, busy: boolean): Promise<AnswerResult> {
     const entry = this.waiting(chatId);
-    if (!entry) return { ok: false, reason: TAKEN };
+    if (!entry) return { ok: false, reason: ANSWERED_FIRST };
     if (!this.agentMap().has(agentId)) return { ok: false, reason: "You do not serve this room." };
     if (this.#rungComplete.has(chatId) && !this.#rung.get(chatId)?.has(agentId)) return { ok: false, reason: "That chat is no longer waiting." };
     if (busy && !entry.rules.simultaneousChats) return { ok: false, reason: "You are already serving a customer." };
     const others = this.rungFor(chatId).filter((id) => id !== agentId);
     this.dequeue(chatId);
     this.kv.put(`last:${entry.visitorId}`, agentId);
-    this.ctx.waitUntil(consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, others, TAKEN).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
+    this.ctx.waitUntil(consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, others, ANSWERED_FIRST).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
     this.schedulePositions();
     return { ok: true };
   }

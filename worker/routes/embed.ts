@@ -4,14 +4,13 @@ import type { AppEnv } from "../app-env";
 import { embedScript } from "../embed/loader";
 import { notFound } from "../http/errors";
 import { isRoomUsable } from "../rooms/presets";
-import { getCompanyBySlug, getRoomByName } from "../rooms/queries";
+import { getCompanyRoom } from "../rooms/queries";
 
 // <script src="/embed/{company}/{room}.js" async></script> on any website.
 export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}", async (c) => {
   const db = openDb(c.env.DB);
-  const company = await getCompanyBySlug(db, c.req.param("company"));
-  const name = c.req.param("file").slice(0, -3);
-  const room = company && (await getRoomByName(db, company.id, name));
+  const found = await getCompanyRoom(db, c.req.param("company"), c.req.param("file").slice(0, -3));
+  const { company, room } = found ?? { company: null, room: null };
   if (!company || !room || !isRoomUsable(company.plan, room.name)) throw notFound("chat room");
   const script = embedScript({
     url: `${new URL(c.req.url).origin}/c/${company.slug}/${room.name}`,

@@ -7,7 +7,7 @@ import { meterAmount } from "../billing/meter";
 import { roomScheme } from "../billing/scheme";
 import { AppError, notFound } from "../http/errors";
 import { roomKey } from "../live/types";
-import { getCompanyBySlug, getPrivateRoom, getRoomByName } from "../rooms/queries";
+import { getCompanyBySlug, getCompanyRoom, getPrivateRoom, getRoomByName } from "../rooms/queries";
 
 // The cap keeps every amount an exact integer; no chat lasts 31 years.
 const MAX_SECONDS = 999_999_999;
@@ -37,8 +37,7 @@ export const publicApiRoutes = new Hono<AppEnv>()
     const parsed = seconds.safeParse(c.req.query("seconds") ?? "");
     if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]!.message);
     const db = openDb(c.env.DB);
-    const company = await getCompanyBySlug(db, c.req.param("company"));
-    const room = company && (await getRoomByName(db, company.id, c.req.param("room")));
+    const room = (await getCompanyRoom(db, c.req.param("company"), c.req.param("room")))?.room;
     if (!room) throw notFound("room");
     const scheme = roomScheme(room);
     return c.json({
