@@ -1,5 +1,5 @@
-import { and, eq, gt } from "drizzle-orm";
-import type { Db } from "../adapters/db";
+import { and, eq, gt, sql } from "drizzle-orm";
+import { prepared, type Db } from "../adapters/db";
 import { companies, sessions, users } from "../db/schema";
 import { randomToken, sha256Hex } from "./tokens";
 
@@ -26,8 +26,8 @@ export async function createSession(db: Db, userId: string, now = Date.now()): P
   return token;
 }
 
-export async function findSessionUser(db: Db, token: string, now = Date.now()): Promise<SessionUser | null> {
-  const rows = await db
+const sessionUserQuery = prepared((db) =>
+  db
     .select({
       id: users.id,
       email: users.email,
@@ -45,9 +45,12 @@ export async function findSessionUser(db: Db, token: string, now = Date.now()): 
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(companies, eq(companies.id, users.companyId))
-    .where(and(eq(sessions.idHash, await sha256Hex(token)), gt(sessions.expiresAt, now)))
-    .limit(1);
-  const row = rows[0];
+    .where(and(eq(sessions.idHash, sql.placeholder("idHash")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .prepare(),
+);
+
+export async function findSessionUser(db: Db, token: string, now = Date.now()): Promise<SessionUser | null> {
+  const row = await sessionUserQuery(db).get({ idHash: await sha256Hex(token), now });
   if (!row || row.disabled) return null;
   const { disabled: _disabled, ...user } = row;
   return user;

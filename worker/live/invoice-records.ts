@@ -1,5 +1,5 @@
-import { and, eq, inArray } from "drizzle-orm";
-import { openDb } from "../adapters/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { openDb, prepared } from "../adapters/db";
 import { merchantFor } from "../billing/connect";
 import type { AccountType } from "../billing/fees";
 import { INVOICE_KINDS, durationText, type InvoiceTerms } from "../billing/invoice";
@@ -20,8 +20,8 @@ export type InvoicingRights = { allowed: boolean; account: AccountType; merchant
  * The agent may send payment requests only when the system administrator enabled their Manual
  * Payment Request and the chat's room takes manual payment requests.
  */
-export async function invoicingRights(d1: D1Database, chatId: string, agentId: string): Promise<InvoicingRights> {
-  const row = await openDb(d1)
+const invoicingRightsQuery = prepared((db) =>
+  db
     .select({
       mode: chats.chargingMode,
       permitted: agentProfiles.manualPaymentAllowed,
@@ -31,9 +31,13 @@ export async function invoicingRights(d1: D1Database, chatId: string, agentId: s
     })
     .from(chats)
     .innerJoin(companies, eq(companies.id, chats.companyId))
-    .leftJoin(agentProfiles, eq(agentProfiles.userId, agentId))
-    .where(eq(chats.id, chatId))
-    .get();
+    .leftJoin(agentProfiles, eq(agentProfiles.userId, sql.placeholder("agentId")))
+    .where(eq(chats.id, sql.placeholder("chatId")))
+    .prepare(),
+);
+
+export async function invoicingRights(d1: D1Database, chatId: string, agentId: string): Promise<InvoicingRights> {
+  const row = await invoicingRightsQuery(openDb(d1)).get({ chatId, agentId });
   const merchant = row ? merchantFor({ accountType: row.account, stripeAccountId: row.stripeAccountId, stripeAccountReady: row.ready }) : null;
   // A company that is not connected cannot take payments: no button (its paid rooms take no chats either).
   if (!row || !merchant) return { allowed: false, account: row?.account ?? "company", merchant: { stripeAccount: null } };

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../adapters/db";
+import { prepared, type Db } from "../adapters/db";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 
 export type Room = typeof rooms.$inferSelect;
@@ -11,13 +11,16 @@ export const getCompanyBySlug = (db: Db, slug: string) =>
 export const getCompany = (db: Db, id: string) => db.select().from(companies).where(eq(companies.id, id)).get();
 
 /** A company and, when it has one by that name, its room: one query, for the pages a customer opens. */
-export const getCompanyRoom = (db: Db, slug: string, roomName: string) =>
+const companyRoomQuery = prepared((db) =>
   db
     .select({ company: companies, room: rooms })
     .from(companies)
-    .leftJoin(rooms, and(eq(rooms.companyId, companies.id), eq(rooms.name, roomName)))
-    .where(eq(companies.slug, slug))
-    .get();
+    .leftJoin(rooms, and(eq(rooms.companyId, companies.id), eq(rooms.name, sql.placeholder("roomName"))))
+    .where(eq(companies.slug, sql.placeholder("slug")))
+    .prepare(),
+);
+
+export const getCompanyRoom = (db: Db, slug: string, roomName: string) => companyRoomQuery(db).get({ slug, roomName });
 
 export const getRoomByName = (db: Db, companyId: string, name: string) =>
   db
