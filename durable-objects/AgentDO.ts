@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { assertNever, type ConsoleMessage } from "../worker/live/socket-messages";
 import type { AgentIdentity, AnswerResult } from "../worker/live/types";
-import { CHOOSABLE, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
+import { CHOOSABLE, DEVICES, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
 import { chatOpened, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
 import { CUSTOMER_LEFT, type RoomDO } from "./RoomDO";
 import type { ChatDO } from "./ChatDO";
@@ -10,8 +10,12 @@ import { inviteGone, inviteOffer, type ConferenceInvite } from "../views/live/Co
 
 /** How many consoles of each device the agent has open (the company's ConsolesDO counts them). */
 export type ConsoleCounts = Record<Device, number>;
-/** What a console's frame gets back for that console alone; `taken`: an answer that took its chat. */
-export type ConsoleReply = { html: string; taken?: boolean };
+/**
+ * What a console's frame gets back: `html` for that console alone, `device` for every console of
+ * the agent on its device (sent after the agent's earlier frames); `taken`: an answer that took
+ * its chat. Replying spares a second call back to the ConsolesDO for the agent's own actions.
+ */
+export type ConsoleReply = { html?: string; device?: string; taken?: boolean };
 /** What a console that has just connected shows besides its rings. */
 export type ConsoleState = { status: AgentStatus; chatIds: string[]; ringtone: string; notify: boolean; invites: ConferenceInvite[] };
 type Statuses = Record<Device, AgentStatus>;
@@ -90,8 +94,7 @@ export class AgentDO extends DurableObject<Env> {
   async consoleMessage(device: Device, message: ConsoleMessage): Promise<ConsoleReply> {
     switch (message.type) {
       case "status":
-        await this.choose(device, message.status);
-        return { html: "" };
+        return this.choose(device, message.status);
       case "answer":
         return this.answer(device, message.chatId, message.roomKey);
       case "join":
@@ -103,14 +106,14 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   /** ONLINE or OFFLINE, chosen by the agent. While serving, the choice waits for the chat's end. */
-  private async choose(device: Device, status: AgentStatus): Promise<void> {
-    if (!CHOOSABLE.includes(status)) return;
+  private async choose(device: Device, status: AgentStatus): Promise<ConsoleReply> {
+    if (!CHOOSABLE.includes(status)) return {};
     const statuses = this.statuses();
-    if (statuses[device] === "SERVING_CUSTOMER") return this.broadcast(device, socketError("Finish your current chat first."));
+    if (statuses[device] === "SERVING_CUSTOMER") return this.reply(device, socketError("Finish your current chat first."));
     this.kv.put("statuses", { ...statuses, [device]: status });
     this.kv.delete(`wrapUp:${device}`);
-    this.broadcast(device, statusBar(status));
     await this.publish();
+    return this.reply(device, statusBar(status));
   }
 
   /**
@@ -139,16 +142,26 @@ export class AgentDO extends DurableObject<Env> {
       result = { ok: false, reason: CUSTOMER_LEFT };
       this.release(chatId, device);
     }
-    this.broadcast(null, ringGone(chatId));
+    // The ring stops on all the agent's consoles; this device's also learn the outcome.
+    for (const other of DEVICES) if (other !== device && this.connected(other)) this.broadcast(other, ringGone(chatId));
     if (!result.ok) {
-      this.broadcast(device, statusBar(this.statuses()[device]) + socketError(result.reason));
       await this.publish();
-      return { html: "" };
+      return this.reply(device, ringGone(chatId) + statusBar(this.statuses()[device]) + socketError(result.reason));
     }
-    // The stored state, not an assumed one: the chat may already have ended meanwhile.
-    this.broadcast(device, statusBar(this.statuses()[device]) + chatOpened(chatId));
+    // Through the ordered outbox, not the reply: the chat's end may follow at once, and its
+    // frame must come after this one. The stored state, not an assumed one, for that reason too.
+    this.broadcast(device, ringGone(chatId) + statusBar(this.statuses()[device]) + chatOpened(chatId));
     await this.publish();
-    return { html: "", taken: true };
+    return { taken: true };
+  }
+
+  /**
+   * A frame for this device's consoles, carried back by the reply to the console's own message
+   * instead of a call of its own; returned once the frames this object sent before are delivered.
+   */
+  private async reply(device: Device, html: string): Promise<ConsoleReply> {
+    await this.#outbox;
+    return { device: html };
   }
 
   /**

@@ -4,7 +4,7 @@ import type { AgentIdentity, RingInfo } from "../worker/live/types";
 import type { Device } from "../worker/routing/presence";
 import { consoleSnapshot, ringGone, socketError } from "../views/live/ConsoleFragments";
 import { inviteOffer } from "../views/live/ConferenceFragments";
-import type { AgentDO, ConsoleCounts } from "./AgentDO";
+import type { AgentDO, ConsoleCounts, ConsoleReply } from "./AgentDO";
 import { ANSWERED_FIRST } from "./RoomDO";
 
 /** A chat ringing agents, with its ring card rendered once by the room for every agent rung. */
@@ -85,8 +85,7 @@ export class ConsolesDO extends DurableObject<Env> {
     if (!parsed.ok) return ws.send(socketError(parsed.error));
     const message = parsed.message;
     if (message.type === "answer") return this.answer(ws, agentId, device, message);
-    const reply = await this.forward(agentId, device, message);
-    if (reply.html) ws.send(reply.html);
+    this.sendReply(ws, agentId, device, await this.forward(agentId, device, message));
   }
 
   /** An answer to a ring: decided by the agent's object and the room, one answer per chat at a time. */
@@ -102,13 +101,19 @@ export class ConsolesDO extends DurableObject<Env> {
     try {
       const reply = await turn;
       if (reply.taken) this.settle(chatId, ANSWERED_FIRST);
-      if (reply.html) ws.send(reply.html);
+      this.sendReply(ws, agentId, device, reply);
     } finally {
       this.#answering.delete(chatId);
     }
   }
 
-  private forward(agentId: string, device: Device, message: ConsoleMessage) {
+  /** The agent's object's reply: frames for the agent's consoles of this device, and for this console. */
+  private sendReply(ws: WebSocket, agentId: string, device: Device, reply: ConsoleReply): void {
+    if (reply.device) this.send(this.ctx.getWebSockets(deviceTag(agentId, device)), reply.device, true);
+    if (reply.html) ws.send(reply.html);
+  }
+
+  private forward(agentId: string, device: Device, message: ConsoleMessage): Promise<ConsoleReply> {
     return this.agent(agentId)
       .consoleMessage(device, message)
       .catch((err: unknown) => {

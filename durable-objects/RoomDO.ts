@@ -42,6 +42,8 @@ export class RoomDO extends DurableObject<Env> {
   // copies in memory, which are read back from storage after the object was evicted; routing
   // reads them many times per event, and decoding storage values each time was most of its cost.
   #agents: Map<string, { presence: AgentPresence; since: number }> | null = null;
+  /** `agents()`, kept until an agent changes: every new chat and queue update reads it. */
+  #agentList: AgentPresence[] | null = null;
   #queue: Map<string, Waiting> | null = null;
   #waitOf = new Map<string, string>();
   /**
@@ -71,7 +73,8 @@ export class RoomDO extends DurableObject<Env> {
   }
   /** The room's agents in the order they first logged on (as the statistics list them). */
   private agents(): AgentPresence[] {
-    return [...this.agentMap().values()].sort((a, b) => a.since - b.since).map((a) => a.presence);
+    this.#agentList ??= [...this.agentMap().values()].sort((a, b) => a.since - b.since).map((a) => a.presence);
+    return this.#agentList;
   }
   private queueMap() {
     if (!this.#queue) {
@@ -131,6 +134,7 @@ export class RoomDO extends DurableObject<Env> {
     }
     this.kv.put(`agent:${presence.agentId}`, presence);
     agents.set(presence.agentId, { presence, since });
+    this.#agentList = null;
     const was = before?.presence;
     const becameFree =
       (presence.browser === "WAITING_NEW_CALL" && was?.browser !== "WAITING_NEW_CALL") ||
@@ -143,6 +147,7 @@ export class RoomDO extends DurableObject<Env> {
     this.kv.delete(`agent:${agentId}`);
     this.kv.delete(`agentSince:${agentId}`);
     this.agentMap().delete(agentId);
+    this.#agentList = null;
   }
 
   /** A customer asks for an agent. Returns the customer's place in the queue (1 = next). */
