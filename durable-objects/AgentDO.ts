@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { CachedKv } from "./cached-kv";
 import { assertNever, type ConsoleMessage } from "../worker/live/socket-messages";
 import type { AgentIdentity, AnswerResult } from "../worker/live/types";
 import { CHOOSABLE, DEVICES, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
@@ -34,21 +35,21 @@ const chat = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chat
 export class AgentDO extends DurableObject<Env> {
   /** What the rooms were last told (in memory: after an eviction the next change is told again). */
   #published: string | null = null;
-  #identity: AgentIdentity | undefined;
   /** Frames for the consoles, sent one after another so that they arrive in the order made. */
   #outbox: Promise<void> = Promise.resolve();
   #consoles: DurableObjectStub<ConsolesDO> | undefined;
 
+  /** Storage with its values kept in memory: each console frame and presence reads several. */
+  #kv: CachedKv | undefined;
   private get kv() {
-    return this.ctx.storage.kv;
+    this.#kv ??= new CachedKv(this.ctx.storage.kv);
+    return this.#kv;
   }
   private identity() {
-    this.#identity ??= this.kv.get<AgentIdentity>("identity");
-    return this.#identity;
+    return this.kv.get<AgentIdentity>("identity");
   }
   private saveIdentity(identity: AgentIdentity) {
     this.kv.put("identity", identity);
-    this.#identity = identity;
   }
   private statuses(): Statuses {
     return this.kv.get<Statuses>("statuses") ?? { browser: "WAITING_NEW_CALL", mobile: "WAITING_NEW_CALL" };
@@ -267,7 +268,7 @@ export class AgentDO extends DurableObject<Env> {
   /** Wrap-up time over: back to ONLINE unless the agent chose otherwise meanwhile. */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const statuses = this.statuses();
+    const statuses = { ...this.statuses() };
     let changed = false;
     for (const d of ["browser", "mobile"] as const) {
       const at = this.kv.get<number>(`wrapUp:${d}`);

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { CachedKv } from "./cached-kv";
 import { sha256Hex } from "../worker/accounts/tokens";
 import { answerClose, assertNever, chatFrameLimit, chatMessage, parseFrame, type ChatMessage } from "../worker/live/socket-messages";
 import { ChatMedia } from "../worker/live/chat-media";
@@ -56,32 +57,23 @@ export class ChatDO extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  // Copies of what every message reads, kept in memory after the first read; written to
-  // storage first. Decoding them from storage for each relayed text cost more than the relay.
-  #init: ChatInit | undefined;
-  #status: Status | undefined;
-  #agent: AgentCard | undefined;
-  /** The conference's guests: read for every relayed text, so kept like the others. */
-  #conference: Conference | undefined;
-
+  /** Storage with its values kept in memory: every relayed text and every render reads several. */
+  #kv: CachedKv | undefined;
   private get kv() {
-    return this.ctx.storage.kv;
+    this.#kv ??= new CachedKv(this.ctx.storage.kv);
+    return this.#kv;
   }
   private init(): ChatInit | undefined {
-    this.#init ??= this.kv.get<ChatInit>("init");
-    return this.#init;
+    return this.kv.get<ChatInit>("init");
   }
   private status(): Status {
-    this.#status ??= this.kv.get<Status>("status") ?? "waiting";
-    return this.#status;
+    return this.kv.get<Status>("status") ?? "waiting";
   }
   private setStatus(status: Status): void {
     this.kv.put("status", status);
-    this.#status = status;
   }
   private agent(): AgentCard | undefined {
-    this.#agent ??= this.kv.get<AgentCard>("agent");
-    return this.#agent;
+    return this.kv.get<AgentCard>("agent");
   }
   private sockets(party: Party): WebSocket[] {
     return this.ctx.getWebSockets(party);
@@ -95,7 +87,6 @@ export class ChatDO extends DurableObject<Env> {
   async start(init: ChatInit, enqueue: EnqueueRequest): Promise<void> {
     if (this.init()) return;
     this.kv.put("init", init);
-    this.#init = init;
     this.setStatus("waiting");
     this.kv.put("enqueue", enqueue);
     if (init.billing) this.kv.put("billing", newBilling(init.billing));
@@ -350,7 +341,6 @@ export class ChatDO extends DurableObject<Env> {
   async assign(agent: AgentCard): Promise<boolean> {
     if (this.status() !== "waiting") return this.status() === "connected" && this.agent()?.agentId === agent.agentId;
     this.kv.put("agent", agent);
-    this.#agent = agent;
     this.setStatus("connected");
     this.clearDeadline("leave");
     // A customer whose page was gone when the agent answered is offline from now: the offline
@@ -402,9 +392,8 @@ export class ChatDO extends DurableObject<Env> {
     for (const [name, at] of Object.entries(this.kv.get<Record<string, number>>("deadlines") ?? {})) {
       if (at > now) continue;
       // Read again: an earlier handler may have set or cleared deadlines (a re-armed tick must stay).
-      const deadlines = this.kv.get<Record<string, number>>("deadlines") ?? {};
-      if (!(name in deadlines)) continue;
-      delete deadlines[name];
+      const { [name]: due, ...deadlines } = this.kv.get<Record<string, number>>("deadlines") ?? {};
+      if (due === undefined) continue;
       this.kv.put("deadlines", deadlines);
       if (name === "leave" && this.status() === "waiting" && !this.present("customer")) await this.end("customer");
       if (name.startsWith("timeout:") && this.status() === "connected") await this.end("timeout");
@@ -477,9 +466,8 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   private clearDeadline(name: string): void {
-    const deadlines = this.kv.get<Record<string, number>>("deadlines") ?? {};
-    if (!(name in deadlines)) return;
-    delete deadlines[name];
+    const { [name]: due, ...deadlines } = this.kv.get<Record<string, number>>("deadlines") ?? {};
+    if (due === undefined) return;
     this.kv.put("deadlines", deadlines);
     this.ctx.waitUntil(this.armAlarm());
   }
@@ -612,7 +600,7 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   private conferenceState(): Conference {
-    return (this.#conference ??= this.kv.get<Conference>("conference") ?? {});
+    return this.kv.get<Conference>("conference") ?? {};
   }
 
   /** The conference's guests in the chat now, read without building the conference (every relayed text asks). */
@@ -625,10 +613,7 @@ export class ChatDO extends DurableObject<Env> {
       d1: this.env.DB,
       init: this.init()!,
       get: () => this.conferenceState(),
-      put: (conference) => {
-        this.kv.put("conference", conference);
-        this.#conference = conference;
-      },
+      put: (conference) => this.kv.put("conference", conference),
       connected: () => this.status() === "connected",
       host: () => this.agent() ?? null,
       sendAll: (render) => this.sendAll(render),

@@ -117,14 +117,19 @@ export class RoomDO extends DurableObject<Env> {
     const rung = this.#rung.get(chatId);
     return rung && this.#rungComplete.has(chatId) ? [...rung] : [...this.agentMap().keys()];
   }
+  #roomName: string | undefined;
   private roomName(): string {
-    return this.kv.get<string>("roomName") ?? "";
+    this.#roomName ||= this.kv.get<string>("roomName") ?? "";
+    return this.#roomName;
   }
 
   /** An agent's consoles changed state; a newly free agent is rung for the waiting chats. */
   async agentPresence(roomKey: string, presence: AgentPresence): Promise<void> {
     const agents = this.agentMap();
-    if (!this.kv.get("roomName")) this.kv.put("roomName", roomKey.slice(roomKey.indexOf(":") + 1));
+    if (!this.roomName()) {
+      this.#roomName = roomKey.slice(roomKey.indexOf(":") + 1);
+      this.kv.put("roomName", this.#roomName);
+    }
     const before = agents.get(presence.agentId);
     let since = before?.since;
     if (since === undefined) {

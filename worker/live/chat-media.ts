@@ -48,7 +48,7 @@ export class ChatMedia {
   declare(party: Party, message: MediaMessage): string | null {
     const refusal = refusedTracks(this.buttons, message.tracks);
     if (refusal) return refusal;
-    const known = this.known(party);
+    const known = { ...this.known(party) };
     for (const track of message.tracks) {
       delete known[track.name];
       known[track.name] = track.kind;
