@@ -1,16 +1,15 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { rateCounters } from "../db/schema";
-import { countEvent, isHeld, minutesUntilFree, type Counter, type Policy } from "../http/rate-limit";
+import { isHeld, minutesUntilFree, type Counter, type Policy } from "../http/rate-limit";
 
 export type Limited = { key: string; policy: Policy };
+export type Held = { key: string; minutes: number };
 
 /** The first of these keys that is held, with the minutes until it is free; null when none is. */
-export async function heldKey(db: Db, keys: Limited[], now = Date.now()): Promise<{ key: string; minutes: number } | null> {
-  return firstHeld(keys, await readCounters(db, keys), now);
-}
-
-function firstHeld(keys: Limited[], counters: Map<string, Counter>, now: number): { key: string; minutes: number } | null {
+export async function heldKey(db: Db, keys: Limited[], now = Date.now()): Promise<Held | null> {
+  const rows = await db.select().from(rateCounters).where(inArray(rateCounters.key, keys.map((k) => k.key)));
+  const counters = new Map(rows.map((r) => [r.key, r]));
   for (const { key, policy } of keys) {
     const counter = counters.get(key);
     if (isHeld(counter, policy, now)) return { key, minutes: minutesUntilFree(counter!, policy, now) };
@@ -20,33 +19,35 @@ function firstHeld(keys: Limited[], counters: Map<string, Counter>, now: number)
 
 /** Counts one event against each key. */
 export async function countEvents(db: Db, keys: Limited[], now = Date.now()): Promise<void> {
-  await writeCounts(db, keys, await readCounters(db, keys), now);
-}
-
-/** `heldKey`, then (when none is held) `countEvents`, reading the counters once. */
-export async function countUnlessHeld(db: Db, keys: Limited[], now = Date.now()): Promise<{ key: string; minutes: number } | null> {
-  const counters = await readCounters(db, keys);
-  const held = firstHeld(keys, counters, now);
-  if (!held) await writeCounts(db, keys, counters, now);
-  return held;
-}
-
-async function writeCounts(db: Db, keys: Limited[], counters: Map<string, Counter>, now: number): Promise<void> {
-  const [first, ...rest] = keys.map(({ key, policy }) => {
-    const next = countEvent(key, counters.get(key), policy, now);
-    return db
-      .insert(rateCounters)
-      .values(next)
-      .onConflictDoUpdate({ target: rateCounters.key, set: { count: next.count, windowStart: next.windowStart } });
-  });
+  const [first, ...rest] = keys.map((k) => countStatement(db, k, now));
   if (first) await db.batch([first, ...rest]);
+}
+
+/**
+ * Counts one event against the key unless it is held, in one statement: a new chat's ring waits
+ * for it. A held key's count goes on past the limit, which keeps it held to the window's end.
+ */
+export async function countUnlessHeld(db: Db, limited: Limited, now = Date.now()): Promise<Held | null> {
+  const [counter] = await countStatement(db, limited, now).returning();
+  const before: Counter = { ...counter!, count: counter!.count - 1 };
+  return isHeld(before, limited.policy, now) ? { key: limited.key, minutes: minutesUntilFree(before, limited.policy, now) } : null;
+}
+
+/** One more event in the key's fixed window (rate-limit.ts), or the first of a new window once it has passed. */
+function countStatement(db: Db, { key, policy }: Limited, now: number) {
+  const windowOver = sql`${now} - ${rateCounters.windowStart} >= ${policy.windowMs}`;
+  return db
+    .insert(rateCounters)
+    .values({ key, count: 1, windowStart: now })
+    .onConflictDoUpdate({
+      target: rateCounters.key,
+      set: {
+        count: sql`case when ${windowOver} then 1 else ${rateCounters.count} + 1 end`,
+        windowStart: sql`case when ${windowOver} then ${now} else ${rateCounters.windowStart} end`,
+      },
+    });
 }
 
 export async function clearCounter(db: Db, key: string): Promise<void> {
   await db.delete(rateCounters).where(eq(rateCounters.key, key));
-}
-
-async function readCounters(db: Db, keys: Limited[]): Promise<Map<string, Counter>> {
-  const rows = await db.select().from(rateCounters).where(inArray(rateCounters.key, keys.map((k) => k.key)));
-  return new Map(rows.map((r) => [r.key, r]));
 }

@@ -1,5 +1,6 @@
 // Fixed-window counters: after `limit` events for one key within `windowMs`, the key is held
-// until its window ends. Pure; the counters live in D1 (rate_counters).
+// until its window ends. Pure; the counters live in D1 (rate_counters), where the adapter
+// (adapters/rate-counters.ts) counts an event in one statement.
 
 export type Policy = { limit: number; windowMs: number };
 export type Counter = { key: string; count: number; windowStart: number };
@@ -17,11 +18,6 @@ export const POLICIES = {
 
 export function isHeld(counter: Counter | undefined, policy: Policy, now: number): boolean {
   return !!counter && now - counter.windowStart < policy.windowMs && counter.count >= policy.limit;
-}
-
-export function countEvent(key: string, counter: Counter | undefined, policy: Policy, now: number): Counter {
-  if (!counter || now - counter.windowStart >= policy.windowMs) return { key, count: 1, windowStart: now };
-  return { key, count: counter.count + 1, windowStart: counter.windowStart };
 }
 
 export function minutesUntilFree(counter: Counter, policy: Policy, now: number): number {

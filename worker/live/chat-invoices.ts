@@ -123,9 +123,12 @@ export class ChatInvoices {
     return this.state().invoices.at(-1) ?? null;
   }
 
-  /** The agent's chat socket connected: may they send payment requests here (D1, read afresh)? */
+  /**
+   * The agent's chat socket connected: may they send payment requests here (D1, read afresh)?
+   * Never in a room without manual payment requests, which is known without asking D1.
+   */
   async permit(agentId: string): Promise<void> {
-    const { allowed } = await invoicingRights(this.host.env.DB, this.chatId, agentId);
+    const { allowed } = this.host.init.manualPayments === false ? { allowed: false } : await invoicingRights(this.host.env.DB, this.chatId, agentId);
     const s = this.state();
     if (s.allowed !== allowed) this.host.put({ ...s, allowed });
   }

@@ -89,6 +89,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       customerTokenHash,
       customer,
       billing,
+      manualPayments: room.chargingMode === "manual",
       call: {
         path: mediaPath(env),
         buttons: { text: room.phoneText, voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen, remoteControl: room.phoneRemoteControl },

@@ -54,6 +54,8 @@ export type ChatInit = {
   customer: ContactDetails;
   /** Automatic charges: the chat is distributed only once the customer's card is authorised. */
   billing: BillingConfig | null;
+  /** The room takes manual payment requests (absent: older chats, whose D1 record says). */
+  manualPayments?: boolean;
   /** How this chat's calls travel and which call buttons its room shows (absent: older chats, P2P and the defaults). */
   call?: { path: MediaPath; buttons: PhoneButtons };
   /** The room's Video Recording button (phone customization): the agent may ask to record. */

@@ -96,7 +96,7 @@ export const customerRoutes = new Hono<AppEnv>()
   })
   .post("/:company/:room", async (c) => {
     const db = openDb(c.env.DB);
-    const ipKey = [{ key: `contact-ip:${c.req.header("cf-connecting-ip") ?? "local"}`, policy: POLICIES.contactIp }];
+    const ipKey = { key: `contact-ip:${c.req.header("cf-connecting-ip") ?? "local"}`, policy: POLICIES.contactIp };
     // Side by side, since each waits on D1: a new chat's ring waits for all of them.
     const [{ company, room, privateAgent }, held, body] = await Promise.all([
       resolveRoom(db, c.req.param("company"), c.req.param("room")),
