@@ -51,8 +51,10 @@ export const SETTLE_RETRY_MS = 20_000;
 export class ChatDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // `seq` is the rowid, in arrival order. Not AUTOINCREMENT: that writes a second table for
+    // every text, to avoid reusing the numbers of deleted rows, and messages are never deleted.
     ctx.storage.sql.exec(
-      "create table if not exists messages (seq integer primary key autoincrement, sender text not null, body text not null, at integer not null)",
+      "create table if not exists messages (seq integer primary key, sender text not null, body text not null, at integer not null)",
     );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
