@@ -74,5 +74,6 @@ describe("a live text chat", () => {
     await expect.poll(() => agent.locator("#agent-status").getAttribute("data-status")).toBe("REMOTE_CUSTOMER_HANGUP");
     await agent.getByRole("button", { name: "Go online" }).click();
     await expect.poll(() => agent.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
+    await screenshot(agent, "agent-back-online");
   });
 });

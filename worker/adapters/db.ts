@@ -3,33 +3,23 @@ import * as schema from "../db/schema";
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 
+/** `build`, run once per key (a binding or a database) and then remembered while the key lives. */
+function oncePer<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const built = new WeakMap<K, V>();
+  return (key) => {
+    if (!built.has(key)) built.set(key, build(key));
+    return built.get(key)!;
+  };
+}
+
 /**
  * One drizzle instance per D1 binding: building one walks the whole schema (its relational
  * config), which a profile showed costing more than some of the queries it then runs.
  */
-const instances = new WeakMap<D1Database, Db>();
-
-export function openDb(d1: D1Database): Db {
-  let db = instances.get(d1);
-  if (!db) {
-    db = drizzle(d1, { schema });
-    instances.set(d1, db);
-  }
-  return db;
-}
+export const openDb = oncePer((d1: D1Database): Db => drizzle(d1, { schema }));
 
 /**
  * A query built once per database, with `sql.placeholder`s for its values: for the queries of
  * every chat, building the SQL cost more of the Worker's time than D1 took to run it.
  */
-export function prepared<Q>(build: (db: Db) => Q): (db: Db) => Q {
-  const queries = new WeakMap<Db, Q>();
-  return (db) => {
-    let query = queries.get(db);
-    if (!query) {
-      query = build(db);
-      queries.set(db, query);
-    }
-    return query;
-  };
-}
+export const prepared = <Q>(build: (db: Db) => Q): ((db: Db) => Q) => oncePer(build);

@@ -4,17 +4,21 @@ import { rateCounters } from "../db/schema";
 import { isHeld, minutesUntilFree, type Counter, type Policy } from "../http/rate-limit";
 
 export type Limited = { key: string; policy: Policy };
-export type Held = { key: string; minutes: number };
+type Held = { key: string; minutes: number };
 
 /** The first of these keys that is held, with the minutes until it is free; null when none is. */
 export async function heldKey(db: Db, keys: Limited[], now = Date.now()): Promise<Held | null> {
   const rows = await db.select().from(rateCounters).where(inArray(rateCounters.key, keys.map((k) => k.key)));
   const counters = new Map(rows.map((r) => [r.key, r]));
   for (const { key, policy } of keys) {
-    const counter = counters.get(key);
-    if (isHeld(counter, policy, now)) return { key, minutes: minutesUntilFree(counter!, policy, now) };
+    const held = heldBy(key, counters.get(key), policy, now);
+    if (held) return held;
   }
   return null;
+}
+
+function heldBy(key: string, counter: Counter | undefined, policy: Policy, now: number): Held | null {
+  return isHeld(counter, policy, now) ? { key, minutes: minutesUntilFree(counter!, policy, now) } : null;
 }
 
 /** Counts one event against each key. */
@@ -29,8 +33,8 @@ export async function countEvents(db: Db, keys: Limited[], now = Date.now()): Pr
  */
 export async function countUnlessHeld(db: Db, limited: Limited, now = Date.now()): Promise<Held | null> {
   const [counter] = await countStatement(db, limited, now).returning();
-  const before: Counter = { ...counter!, count: counter!.count - 1 };
-  return isHeld(before, limited.policy, now) ? { key: limited.key, minutes: minutesUntilFree(before, limited.policy, now) } : null;
+  // Held or not by the count before this event.
+  return heldBy(limited.key, { ...counter!, count: counter!.count - 1 }, limited.policy, now);
 }
 
 /** One more event in the key's fixed window (rate-limit.ts), or the first of a new window once it has passed. */
