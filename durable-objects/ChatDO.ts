@@ -133,7 +133,7 @@ export class ChatDO extends DurableObject<Env> {
     const status = this.status();
     if (status === "waiting") return this.release();
     const billing = this.kv.get<Billing>("billing")!;
-    for (const party of ["customer", "agent"] as const) this.send(party, paymentNotice(this.init()!, party, billing));
+    for (const party of ["customer", "agent"] as const) this.send(party, () => paymentNotice(this.init()!, party, billing));
     if (status === "ended") await this.settle();
     else await this.collect();
   }
@@ -357,7 +357,7 @@ export class ChatDO extends DurableObject<Env> {
     if (billing) await this.setDeadline("tick", Date.now() + METER_TICK_MS);
     const init = this.init()!;
     await markChatConnected(this.env.DB, init, agent.agentId);
-    this.send("customer", this.snapshot("customer"));
+    this.send("customer", () => this.snapshot("customer"));
     return true;
   }
 
@@ -365,7 +365,7 @@ export class ChatDO extends DurableObject<Env> {
     if (this.status() !== "waiting") return;
     this.kv.put("position", position);
     this.kv.put("agentFree", agentFree);
-    this.send("customer", queueInfo(this.init()!, position, agentFree));
+    this.send("customer", () => queueInfo(this.init()!, position, agentFree));
   }
 
   /** Hang-up by either party, the offline timeout, or the customer leaving the queue. */
@@ -382,7 +382,7 @@ export class ChatDO extends DurableObject<Env> {
     const agent = this.agent();
     await finishChatRecord(this.env.DB, init, status === "waiting" ? "missed" : "ended", by, messages, agent?.agentId ?? null);
     await this.settle();
-    for (const party of ["customer", "agent"] as const) this.send(party, this.snapshot(party));
+    for (const party of ["customer", "agent"] as const) this.send(party, () => this.snapshot(party, messages));
     for (const guest of this.conference().joined()) this.sendGuest(guest.agentId, this.guestView(guest.agentId));
     if (status === "waiting") await this.room().cancel(init.chatId);
     else if (agent) await this.agentStub(agent.agentId).chatEnded(init.chatId, by, init.wrapUpSeconds);
@@ -443,7 +443,7 @@ export class ChatDO extends DurableObject<Env> {
     }
     const after = billing.state!;
     if (after.phase === "payment_needed" && before !== "payment_needed") {
-      for (const party of ["customer", "agent"] as const) this.send(party, paymentNotice(this.init()!, party, after));
+      for (const party of ["customer", "agent"] as const) this.send(party, () => paymentNotice(this.init()!, party, after));
     }
     this.sendMeter();
     return done;
@@ -459,7 +459,7 @@ export class ChatDO extends DurableObject<Env> {
     const meter = this.billing()?.view(Date.now());
     if (!meter) return;
     const init = this.init()!;
-    for (const party of ["customer", "agent"] as const) this.send(party, meterPanel(init, party, meter, this.kv.get<Billing>("billing")!));
+    for (const party of ["customer", "agent"] as const) this.send(party, () => meterPanel(init, party, meter, this.kv.get<Billing>("billing")!));
   }
 
   private async setDeadline(name: string, at: number): Promise<void> {
@@ -488,7 +488,7 @@ export class ChatDO extends DurableObject<Env> {
   private sendCallState(): void {
     const chatId = this.init()!.chatId;
     for (const party of ["customer", "agent"] as const) {
-      this.send(party, callState(chatId, this.media().view(party), this.nameOf(party === "customer" ? "agent" : "customer")));
+      this.send(party, () => callState(chatId, this.media().view(party), this.nameOf(party === "customer" ? "agent" : "customer")));
     }
   }
 
@@ -534,7 +534,7 @@ export class ChatDO extends DurableObject<Env> {
     return this.ctx.storage.sql.exec<TranscriptLine>("select seq, sender, body, at from messages order by seq").toArray();
   }
 
-  private snapshot(party: Party): string {
+  private snapshot(party: Party, lines = this.messages()): string {
     const init = this.init()!;
     const view: ChatView = {
       init,
@@ -550,7 +550,7 @@ export class ChatDO extends DurableObject<Env> {
       call: this.media().view(party),
       conference: this.conference().view(),
     };
-    return chatSnapshot(view, party, this.messages()) + this.recording().panel(party) + this.remoteControl().panel(party);
+    return chatSnapshot(view, party, lines) + this.recording().panel(party) + this.remoteControl().panel(party);
   }
 
   private remoteControl(): ChatRemoteControl {
@@ -649,8 +649,8 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   private sendAll(render: (viewer: ConferenceViewer) => string): void {
-    this.send("customer", render("customer"));
-    this.send("agent", render("agent"));
+    this.send("customer", () => render("customer"));
+    this.send("agent", () => render("agent"));
     const guests = this.ctx.getWebSockets(GUEST);
     if (!guests.length) return;
     const html = render("guest");
@@ -663,8 +663,12 @@ export class ChatDO extends DurableObject<Env> {
     }
   }
 
-  private send(party: Party, html: string): void {
-    for (const ws of this.sockets(party)) {
+  /** A frame for a party's sockets; one given as a render function is rendered only when someone is there to see it. */
+  private send(party: Party, html: string | (() => string)): void {
+    const sockets = this.sockets(party);
+    if (!sockets.length) return;
+    if (typeof html === "function") html = html();
+    for (const ws of sockets) {
       try {
         ws.send(html);
       } catch {

@@ -42,6 +42,33 @@ export class ConsolesDO extends DurableObject<Env> {
   #answering = new Map<string, Promise<unknown>>();
   /** Chats taken or withdrawn lately, with what a late answer to them is told. */
   #settled = new Map<string, string>();
+  /**
+   * Open sockets by tag (agent, agent:device), kept in memory so that a fan-out to ~100 agents
+   * does not ask the runtime for each agent's sockets; rebuilt from the runtime's list after a
+   * hibernation. Counting consoles still asks the runtime, which knows best which are open.
+   */
+  #tagged: Map<string, Set<WebSocket>> | undefined;
+  private tagged(tag: string): Iterable<WebSocket> {
+    if (!this.#tagged) {
+      this.#tagged = new Map();
+      for (const ws of this.ctx.getWebSockets()) this.index(ws, ws.deserializeAttachment() as Attachment);
+    }
+    return this.#tagged.get(tag) ?? [];
+  }
+  private index(ws: WebSocket, { agentId, device }: Attachment): void {
+    for (const tag of [agentId, deviceTag(agentId, device)]) {
+      const set = this.#tagged!.get(tag) ?? new Set();
+      this.#tagged!.set(tag, set.add(ws));
+    }
+  }
+  private unindex(ws: WebSocket, { agentId, device }: Attachment): void {
+    for (const tag of [agentId, deviceTag(agentId, device)]) {
+      const set = this.#tagged?.get(tag);
+      set?.delete(ws);
+      if (set?.size === 0) this.#tagged!.delete(tag);
+    }
+  }
+
   /** One stub per agent, so that this object's calls reach each agent in the order made. */
   #agentStubs = new Map<string, DurableObjectStub<AgentDO>>();
 
@@ -60,8 +87,11 @@ export class ConsolesDO extends DurableObject<Env> {
     const device: Device = new URL(request.url).searchParams.get("device") === "mobile" ? "mobile" : "browser";
     if (!identity || request.headers.get("upgrade") !== "websocket") return new Response("expected a console WebSocket", { status: 400 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    const attachment: Attachment = { agentId: identity.agentId, device };
     this.ctx.acceptWebSocket(server, [identity.agentId, deviceTag(identity.agentId, device)]);
-    server.serializeAttachment({ agentId: identity.agentId, device } satisfies Attachment);
+    server.serializeAttachment(attachment);
+    this.tagged(identity.agentId);
+    this.index(server, attachment);
     this.#opening.set(server, []);
     try {
       const state = await this.agent(identity.agentId).consoleOpened(identity, device, this.counts(identity.agentId));
@@ -72,6 +102,7 @@ export class ConsolesDO extends DurableObject<Env> {
       for (const html of this.#opening.get(server) ?? []) server.send(html);
     } catch (err) {
       console.error("console snapshot failed", identity.agentId, err);
+      this.unindex(server, attachment);
       server.close(1011, "The console could not be opened. Please reload.");
     } finally {
       this.#opening.delete(server);
@@ -109,7 +140,7 @@ export class ConsolesDO extends DurableObject<Env> {
 
   /** The agent's object's reply: frames for the agent's consoles of this device, and for this console. */
   private sendReply(ws: WebSocket, agentId: string, device: Device, reply: ConsoleReply): void {
-    if (reply.device) this.send(this.ctx.getWebSockets(deviceTag(agentId, device)), reply.device, true);
+    if (reply.device) this.send(this.tagged(deviceTag(agentId, device)), reply.device, true);
     if (reply.html) ws.send(reply.html);
   }
 
@@ -129,7 +160,10 @@ export class ConsolesDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    const { agentId } = ws.deserializeAttachment() as Attachment;
+    const attachment = ws.deserializeAttachment() as Attachment;
+    const { agentId } = attachment;
+    this.tagged(agentId);
+    this.unindex(ws, attachment);
     // The close is answered once the agent's rooms know, so whoever closed it sees that settled.
     try {
       await this.agent(agentId).consolesChanged(this.counts(agentId, ws));
@@ -154,7 +188,7 @@ export class ConsolesDO extends DurableObject<Env> {
     for (const { ring } of offers) if (!this.#rings.has(ring.chatId)) this.#rings.set(ring.chatId, { ring, agents: new Map() });
     const unreachable: string[] = [];
     for (const { agentId, devices, chatIds } of targets) {
-      const sockets = devices.flatMap((d) => this.ctx.getWebSockets(deviceTag(agentId, d)));
+      const sockets = devices.flatMap((d) => [...this.tagged(deviceTag(agentId, d))]);
       if (!sockets.length) {
         unreachable.push(agentId);
         continue;
@@ -181,12 +215,12 @@ export class ConsolesDO extends DurableObject<Env> {
   async stopRing(chatId: string, agentIds: string[], reason: string): Promise<void> {
     this.settle(chatId, reason);
     const html = ringGone(chatId);
-    for (const agentId of agentIds) this.send(this.ctx.getWebSockets(agentId), html, false);
+    for (const agentId of agentIds) this.send(this.tagged(agentId), html, false);
   }
 
   /** A frame from an agent's object for the agent's consoles of one device, or of both (null). */
   async deliver(agentId: string, device: Device | null, html: string): Promise<void> {
-    this.send(this.ctx.getWebSockets(device ? deviceTag(agentId, device) : agentId), html, true);
+    this.send(this.tagged(device ? deviceTag(agentId, device) : agentId), html, true);
   }
 
   /** Open consoles of an agent, by device, leaving out one that is closing. */
@@ -203,7 +237,7 @@ export class ConsolesDO extends DurableObject<Env> {
    * A socket still waiting for its snapshot gets an agent's frame after it (`held`); rings and
    * their withdrawals are left out, since the snapshot is rendered from the rings of that moment.
    */
-  private send(sockets: WebSocket[], html: string, held: boolean): void {
+  private send(sockets: Iterable<WebSocket>, html: string, held: boolean): void {
     for (const ws of sockets) {
       const waiting = this.#opening.get(ws);
       if (waiting) {

@@ -82,7 +82,13 @@ function ChatSlot({ chatId }: { chatId: string }) {
   return <section id={`chat-slot-${chatId}`} class="chat-slot" data-chat-tabs-target="slot" hx-get={`/agent/chats/${chatId}`} hx-trigger="load" hx-swap="innerHTML"></section>;
 }
 
-export const statusBar = (status: AgentStatus) => toHtml(<StatusBar status={status} />);
+/** Rendered once per status: every change of an agent's state sends one. */
+const statusBars = new Map<AgentStatus, string>();
+export const statusBar = (status: AgentStatus) => {
+  let html = statusBars.get(status);
+  if (html === undefined) statusBars.set(status, (html = toHtml(<StatusBar status={status} />)));
+  return html;
+};
 
 /** The same card for every agent rung (the ringtone belongs to the console's ring list), so a room renders it once. */
 export const ringOffer = (ring: RingInfo) =>
