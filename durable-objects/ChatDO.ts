@@ -292,6 +292,7 @@ export class ChatDO extends DurableObject<Env> {
   private store(sender: string, text: string): void {
     const at = Date.now();
     const row = this.ctx.storage.sql.exec<{ seq: number }>("insert into messages (sender, body, at) values (?, ?, ?) returning seq", sender, text, at).one();
+    this.#noTexts = false;
     this.relay({ seq: row.seq, sender, body: text, at });
   }
 
@@ -530,8 +531,13 @@ export class ChatDO extends DurableObject<Env> {
     });
   }
 
+  /** True once the transcript was read empty and nothing was written since: most renders are before the first text. */
+  #noTexts = false;
   private messages(): TranscriptLine[] {
-    return this.ctx.storage.sql.exec<TranscriptLine>("select seq, sender, body, at from messages order by seq").toArray();
+    if (this.#noTexts) return [];
+    const lines = this.ctx.storage.sql.exec<TranscriptLine>("select seq, sender, body, at from messages order by seq").toArray();
+    this.#noTexts = lines.length === 0;
+    return lines;
   }
 
   private snapshot(party: Party, lines = this.messages()): string {
