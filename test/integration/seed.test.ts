@@ -22,6 +22,11 @@ describe("POST /dev/seed", () => {
     expect(await demoCompanies()).toBe(0);
     expect(await tableCounts()).toEqual(before);
   });
+
+  it("nor does the runtime-cost probe of the bench (GET /dev/costs)", async () => {
+    const res = await new Browser().fetch("/dev/costs?n=1");
+    expect(res.status).toBe(404);
+  });
 });
 
 describe("seedDemo", () => {

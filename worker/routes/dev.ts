@@ -25,4 +25,24 @@ export const devRoutes = new Hono<AppEnv>()
       throw new AppError("bad_request", `agents must be a whole number from 1 to ${BENCH.maxAgents}.`);
     }
     return c.json(await seedBench(openDb(c.env.DB), agents));
+  })
+  // What the local runtime charges for the operations a chat is made of (bench/runtime-costs.mjs):
+  // each probe runs `n` times one after another, so on an idle server the time is the thread's.
+  .get("/costs", async (c) => {
+    const n = Number(c.req.query("n") ?? 500);
+    if (!Number.isInteger(n) || n < 1 || n > 5000) throw new AppError("bad_request", "n must be a whole number from 1 to 5000.");
+    const run = crypto.randomUUID();
+    const room = c.env.ROOM.get(c.env.ROOM.idFromName(`costs:${run}`));
+    const probes: Record<string, (i: number) => Promise<unknown>> = {
+      "Durable Object call (a room's statistics)": () => room.stats(false),
+      "D1 query (select 1)": () => c.env.DB.prepare("select 1 as one").first(),
+      "new chat object (its first call)": (i) => c.env.CHAT.get(c.env.CHAT.idFromName(`costs:${run}:${i}`)).customerView(""),
+    };
+    const msPerCall: Record<string, number> = {};
+    for (const [name, probe] of Object.entries(probes)) {
+      const start = Date.now();
+      for (let i = 0; i < n; i++) await probe(i);
+      msPerCall[name] = (Date.now() - start) / n;
+    }
+    return c.json({ n, msPerCall });
   });

@@ -1,0 +1,72 @@
+// `npm run bench:costs`: what the local runtime (wrangler dev's workerd, one thread for the
+// Worker, its Durable Objects and the local D1) charges for the operations a chat is made of.
+// It starts its own wrangler dev (a free port, a throw-away state directory) and calls
+// GET /dev/costs, which runs each probe `--n` times one after another inside the Worker; on an
+// otherwise idle server the time is that thread's, and the workerd process's CPU (from /proc)
+// over the same call says how much of it was work rather than waiting.
+//   --n=500 --rounds=3 (the first round warms up and is not shown) --state=/tmp
+// X_LOCAL_OBSERVABILITY (wrangler dev's trace collector) is off unless set, as in bench/chat-load.mjs.
+
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { startServer } from "../scripts/dev-server.mjs";
+
+const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
+const n = Number(arg("n", "500"));
+const rounds = Number(arg("rounds", "3"));
+process.env.X_LOCAL_OBSERVABILITY ??= "false";
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The workerd that runs the Worker: the one wrangler dev starts with an inspector, unlike its proxy. */
+function workerPid() {
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, "utf8");
+      if (cmd.includes("workerd") && cmd.includes("--inspector-addr")) return name;
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  throw new Error("the Worker's workerd process was not found");
+}
+const cpuMs = (pid) => {
+  const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+
+const stateDir = mkdtempSync(join(arg("state", "/tmp"), "parley-costs-"));
+const server = await startServer({ port: await freePort(), persistTo: stateDir, quiet: true });
+try {
+  const pid = workerPid();
+  const rows = [];
+  for (let round = 0; round < rounds; round++) {
+    const cpu0 = cpuMs(pid);
+    const t0 = Date.now();
+    const res = await fetch(`${server.url}/dev/costs?n=${n}`);
+    if (!res.ok) throw new Error(`/dev/costs: HTTP ${res.status} ${await res.text()}`);
+    const { msPerCall } = await res.json();
+    const busy = (cpuMs(pid) - cpu0) / (Date.now() - t0);
+    if (round > 0) rows.push({ msPerCall, busy });
+  }
+  const names = Object.keys(rows[0].msPerCall);
+  console.log(`# Local runtime costs (${n} calls per probe, ${rows.length} rounds after a warm-up)\n`);
+  console.log(`Machine: ${cpus().length} CPUs (${cpus()[0].model.trim()}), Node ${process.version}; X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY}; state in ${arg("state", "/tmp")}\n`);
+  console.log(`| operation | ${rows.map((_, i) => `round ${i + 1}`).join(" | ")} |`);
+  console.log(`| --- | ${rows.map(() => "---:").join(" | ")} |`);
+  for (const name of names) console.log(`| ${name} | ${rows.map((r) => `${r.msPerCall[name].toFixed(3)} ms`).join(" | ")} |`);
+  console.log(`| workerd busy while the probes ran | ${rows.map((r) => `${Math.round(r.busy * 100)} %`).join(" | ")} |`);
+} finally {
+  await server.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+}
