@@ -301,7 +301,8 @@ export class RoomDO extends DurableObject<Env> {
    * customer one update instead of dozens.
    */
   private schedulePositions(): void {
-    if (this.#positionsDue) return;
+    // An empty queue has no one to tell (a newcomer is told its place when it joins).
+    if (this.#positionsDue || this.queueMap().size === 0) return;
     this.#positionsDue = true;
     this.ctx.waitUntil(
       scheduler.wait(POSITIONS_PAUSE_MS).then(() => {
