@@ -5,7 +5,9 @@ import { Controller } from "@hotwired/stimulus";
 // shown and the others are hidden, their sockets and calls still running. A text arriving in a
 // hidden chat counts on its tab; a chat answered now becomes the chosen one; closing a chat
 // takes its tab away, and an ended chat's tab says so until then. With one chat there is
-// nothing to switch between, so the strip stays hidden.
+// nothing to switch between, so the strip stays hidden. The keys are those of the WAI-ARIA tabs
+// pattern: Left/Right (wrapping), Home and End choose a chat; Tab leaves the strip from the
+// chosen tab, the only one in the tab order.
 export default class extends Controller {
   static targets = ["strip", "slot"];
 
@@ -38,6 +40,18 @@ export default class extends Controller {
     this.render();
   }
 
+  key(event) {
+    const tabs = [...this.stripTarget.children];
+    const at = tabs.indexOf(event.currentTarget);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const tab = tabs[(to + tabs.length) % tabs.length];
+    this.active = tab.dataset.chatId;
+    this.render();
+    tab.focus();
+  }
+
   /** The chats' own fragments changed: new lines count as unread in hidden chats; labels follow the heads. */
   changed(records) {
     const relevant = records.filter((r) => !this.stripTarget.contains(r.target));
@@ -55,7 +69,17 @@ export default class extends Controller {
     const slots = this.slotTargets;
     if (!slots.some((slot) => chatId(slot) === this.active)) this.active = slots.length ? chatId(slots[slots.length - 1]) : undefined;
     this.unread.delete(this.active);
-    for (const slot of slots) slot.hidden = slots.length > 1 && chatId(slot) !== this.active;
+    for (const slot of slots) {
+      slot.hidden = slots.length > 1 && chatId(slot) !== this.active;
+      // A panel of the strip while there is one; a plain section when the chat is alone.
+      if (slots.length > 1) {
+        slot.setAttribute("role", "tabpanel");
+        slot.setAttribute("aria-labelledby", tabId(chatId(slot)));
+      } else {
+        slot.removeAttribute("role");
+        slot.removeAttribute("aria-labelledby");
+      }
+    }
     this.stripTarget.hidden = slots.length < 2;
     const tabs = slots.map((slot) => this.tab(slot));
     const current = [...this.stripTarget.children];
@@ -70,10 +94,11 @@ export default class extends Controller {
       tab = document.createElement("button");
       tab.type = "button";
       tab.className = "chat-tab";
+      tab.id = tabId(id);
       tab.setAttribute("role", "tab");
       tab.setAttribute("aria-controls", slot.id);
       tab.dataset.chatId = id;
-      tab.dataset.action = "chat-tabs#show";
+      tab.dataset.action = "chat-tabs#show keydown->chat-tabs#key";
       for (const part of ["name", "room", "unread"]) tab.append(Object.assign(document.createElement("span"), { className: `chat-tab-${part}` }));
     }
     const head = slot.querySelector(".chat-head");
@@ -84,6 +109,7 @@ export default class extends Controller {
     setText(tab.querySelector(".chat-tab-unread"), unread ? String(unread) : ended ? "ended" : "");
     tab.querySelector(".chat-tab-unread").setAttribute("aria-label", unread ? `${unread} unread` : ended ? "chat ended" : "");
     tab.setAttribute("aria-selected", String(id === this.active));
+    tab.tabIndex = id === this.active ? 0 : -1;
     tab.classList.toggle("unread", unread > 0);
     tab.classList.toggle("ended", ended && !unread);
     return tab;
@@ -91,6 +117,7 @@ export default class extends Controller {
 }
 
 const chatId = (slot) => slot.id.replace(/^chat-slot-/, "");
+const tabId = (id) => `chat-tab-${id}`;
 
 /** A line someone else wrote: not the viewer's, nor a conference guest's own copy. */
 const incoming = (line) => line.dataset.sender !== line.closest(".transcript")?.dataset.viewer && !line.classList.contains("own");

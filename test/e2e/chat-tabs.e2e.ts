@@ -67,6 +67,22 @@ describe("simultaneous chats in the agent console", () => {
     expect(await ana.locator('.line[data-sender="agent"]', { hasText: "Hello Ben" }).count()).toBe(0);
     expect(await ben.locator('.line[data-sender="agent"]', { hasText: "Yes Ana" }).count()).toBe(0);
 
+    // From the keyboard: only the chosen tab is in the tab order, and the arrow keys choose.
+    expect(await strip.getByRole("tab").evaluateAll((tabs) => tabs.map((t) => (t as HTMLElement).tabIndex))).toEqual([0, -1]);
+    await tab("Ana Lima").focus();
+    await agent.keyboard.press("ArrowRight");
+    await expect.poll(() => tab("Ben Okafor").getAttribute("aria-selected")).toBe("true");
+    expect(await tab("Ben Okafor").evaluate((t) => t === document.activeElement)).toBe(true);
+    await agent.getByRole("tabpanel").locator(".chat-head h2", { hasText: "Ben Okafor" }).waitFor();
+    await screenshot(agent, "agent-chat-tabs-keyboard");
+    await agent.keyboard.press("ArrowRight"); // wraps to the first
+    await expect.poll(() => tab("Ana Lima").getAttribute("aria-selected")).toBe("true");
+    await agent.keyboard.press("End");
+    await expect.poll(() => tab("Ben Okafor").getAttribute("aria-selected")).toBe("true");
+    await agent.keyboard.press("Home");
+    await expect.poll(() => tab("Ana Lima").getAttribute("aria-selected")).toBe("true");
+    await agent.locator(`${shown} .chat-head h2`, { hasText: "Ana Lima" }).waitFor();
+
     // Ben hangs up: his tab says so; closing his chat takes the tab away, and one chat needs no tabs.
     ben.once("dialog", (d) => d.accept());
     await ben.getByRole("button", { name: "Hang up" }).click();
