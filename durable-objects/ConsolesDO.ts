@@ -48,24 +48,24 @@ export class ConsolesDO extends DurableObject<Env> {
    * hibernation. Counting consoles still asks the runtime, which knows best which are open.
    */
   #tagged: Map<string, Set<WebSocket>> | undefined;
-  private tagged(tag: string): Iterable<WebSocket> {
+  private index(): Map<string, Set<WebSocket>> {
     if (!this.#tagged) {
       this.#tagged = new Map();
-      for (const ws of this.ctx.getWebSockets()) this.index(ws, ws.deserializeAttachment() as Attachment);
+      for (const ws of this.ctx.getWebSockets()) this.indexed(ws, true);
     }
-    return this.#tagged.get(tag) ?? [];
+    return this.#tagged;
   }
-  private index(ws: WebSocket, { agentId, device }: Attachment): void {
-    for (const tag of [agentId, deviceTag(agentId, device)]) {
-      const set = this.#tagged!.get(tag) ?? new Set();
-      this.#tagged!.set(tag, set.add(ws));
-    }
+  private tagged(tag: string): Iterable<WebSocket> {
+    return this.index().get(tag) ?? [];
   }
-  private unindex(ws: WebSocket, { agentId, device }: Attachment): void {
+  /** Adds a socket to the index under both its tags, or takes it out. */
+  private indexed(ws: WebSocket, open: boolean): void {
+    const { agentId, device } = ws.deserializeAttachment() as Attachment;
+    const index = this.index();
     for (const tag of [agentId, deviceTag(agentId, device)]) {
-      const set = this.#tagged?.get(tag);
-      set?.delete(ws);
-      if (set?.size === 0) this.#tagged!.delete(tag);
+      const set = index.get(tag) ?? new Set();
+      if (open) index.set(tag, set.add(ws));
+      else if (set.delete(ws) && set.size === 0) index.delete(tag);
     }
   }
 
@@ -87,11 +87,9 @@ export class ConsolesDO extends DurableObject<Env> {
     const device: Device = new URL(request.url).searchParams.get("device") === "mobile" ? "mobile" : "browser";
     if (!identity || request.headers.get("upgrade") !== "websocket") return new Response("expected a console WebSocket", { status: 400 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    const attachment: Attachment = { agentId: identity.agentId, device };
     this.ctx.acceptWebSocket(server, [identity.agentId, deviceTag(identity.agentId, device)]);
-    server.serializeAttachment(attachment);
-    this.tagged(identity.agentId);
-    this.index(server, attachment);
+    server.serializeAttachment({ agentId: identity.agentId, device } satisfies Attachment);
+    this.indexed(server, true);
     this.#opening.set(server, []);
     try {
       const state = await this.agent(identity.agentId).consoleOpened(identity, device, this.counts(identity.agentId));
@@ -102,7 +100,7 @@ export class ConsolesDO extends DurableObject<Env> {
       for (const html of this.#opening.get(server) ?? []) server.send(html);
     } catch (err) {
       console.error("console snapshot failed", identity.agentId, err);
-      this.unindex(server, attachment);
+      this.indexed(server, false);
       server.close(1011, "The console could not be opened. Please reload.");
     } finally {
       this.#opening.delete(server);
@@ -160,10 +158,8 @@ export class ConsolesDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    const attachment = ws.deserializeAttachment() as Attachment;
-    const { agentId } = attachment;
-    this.tagged(agentId);
-    this.unindex(ws, attachment);
+    const { agentId } = ws.deserializeAttachment() as Attachment;
+    this.indexed(ws, false);
     // The close is answered once the agent's rooms know, so whoever closed it sees that settled.
     try {
       await this.agent(agentId).consolesChanged(this.counts(agentId, ws));
