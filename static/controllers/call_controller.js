@@ -170,9 +170,10 @@ export default class extends Controller {
     this.render();
   }
 
+  /** The whole call panel goes full screen, so the drawing over a shared screen and the call's buttons come along. */
   fullScreen() {
     if (document.fullscreenElement) document.exitFullscreen();
-    else this.stageTarget.requestFullscreen?.();
+    else this.panelTarget.requestFullscreen?.();
   }
 
   async stop() {

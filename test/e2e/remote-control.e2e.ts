@@ -1,6 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot, signIn } from "./chromium";
 
 // Remote control between two Chromium pages: the customer shares a screen (Chromium's fake one),
 // lets the agent point and draw, and sees the agent's pointer and line over a preview of their
@@ -22,78 +22,110 @@ const pictureOf = (page: Page, selector: string) =>
     return { x: rect.x + (rect.width - width) / 2, y: rect.y + (rect.height - height) / 2, width, height };
   });
 
+/** The admin turns one of GENERAL's phone buttons on or off (room settings, "Phone buttons"). */
+async function generalButton(label: string, on: boolean) {
+  const admin = await chromium.browser.newPage();
+  await signIn(admin, baseUrl, "admin@demo.test");
+  await admin.getByRole("link", { name: "Settings of GENERAL" }).click();
+  await admin.locator("#phone-buttons").getByLabel(label).setChecked(on);
+  await admin.getByRole("button", { name: "Save settings" }).click();
+  await admin.getByText("Saved.").waitFor();
+  await admin.close();
+}
+
 const close = (a: Box, b: Box) => {
   for (const key of ["x", "y", "width", "height"] as const) expect(Math.abs(a[key] - b[key]), key).toBeLessThan(1.5);
 };
 
 describe("remote control", () => {
-  it("lets the customer grant the agent a pointer and drawing over the shared screen, seen on both sides", async () => {
-    const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 520, height: 1000 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/GENERAL?mode=chat`);
-    await customer.getByLabel("Your name").fill("Carla Rossi");
-    await customer.getByRole("button", { name: "Chat" }).click();
-    await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
-    await agent.locator(".ring-card", { hasText: "Carla Rossi" }).getByRole("button", { name: "Answer" }).click();
-
-    await customer.getByRole("button", { name: "Share screen" }).click();
-    await agent.locator(".chat-panel .call-screen:not([hidden])").waitFor();
-    await agent.getByText("Carla Rossi can let you point and draw on their shared screen.").waitFor();
-    await customer.getByRole("button", { name: "Let Alice Martin point & draw" }).click();
-
-    // The agent's layer lies exactly over the picture of the customer's screen.
-    const agentLayer = agent.locator(".remote-board-agent .remote-layer:not([hidden])");
-    await agentLayer.waitFor();
-    await agent.getByText("lets you point and draw on their screen").waitFor();
-    await expect.poll(() => agent.locator(".chat-panel .call-screen").evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
-    close(await box(agentLayer), await pictureOf(agent, ".chat-panel .call-screen"));
-
-    // A line from 20 % / 30 % to 60 % / 70 % of the screen, then the pointer rests at 75 % / 25 %.
-    await agent.getByRole("button", { name: "Blue" }).click();
-    const a = await box(agentLayer);
-    const at = (fx: number, fy: number) => [a.x + fx * a.width, a.y + fy * a.height] as const;
-    await agent.mouse.move(...at(0.2, 0.3));
-    await agent.mouse.down();
-    for (let i = 1; i <= 10; i++) await agent.mouse.move(...at(0.2 + 0.04 * i, 0.3 + 0.04 * i));
-    await agent.mouse.up();
-    await agent.mouse.move(...at(0.75, 0.25), { steps: 5 });
-
-    // The customer sees the same line and the pointer at the same places over their own screen.
-    const customerLayer = customer.locator(".remote-board-customer .remote-layer:not([hidden])");
-    await customerLayer.waitFor();
-    await customer.locator(".remote-preview").evaluate((v: HTMLVideoElement) => new Promise((r) => (v.videoWidth ? r(null) : v.addEventListener("resize", r, { once: true }))));
-    close(await box(customerLayer), await pictureOf(customer, ".remote-preview"));
-    const line = customer.locator(".remote-board-customer polyline.ink-blue");
-    await expect.poll(async () => (await line.getAttribute("points"))?.split(" ").length ?? 0).toBeGreaterThanOrEqual(11);
-    const points = (await line.getAttribute("points"))!.split(" ").map((p) => p.split(",").map(Number));
-    expect(points[0]![0]).toBeCloseTo(0.2, 2);
-    expect(points[0]![1]).toBeCloseTo(0.3, 2);
-    expect(points.at(-1)![0]).toBeCloseTo(0.6, 2);
-    expect(points.at(-1)![1]).toBeCloseTo(0.7, 2);
-    const c = await box(customerLayer);
-    const pointer = customer.locator(".remote-pointer:not([hidden])");
-    await expect
-      .poll(async () => {
-        const p = await box(pointer);
-        return [Math.round(((p.x - c.x) / c.width) * 100), Math.round(((p.y - c.y) / c.height) * 100)];
-      })
-      .toEqual([75, 25]);
-    await expect(pointer.textContent()).resolves.toContain("Alice Martin");
-
-    await agent.locator(".chat-panel").screenshot({ path: "screenshots/remote-control-agent.png" });
-    await agent.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(agent, "remote-control-agent-console");
-    await screenshot(customer, "remote-control-customer");
-
-    // Taking back control removes the agent's layer and the marks on both sides.
-    await customer.getByRole("button", { name: "Take back control" }).click();
-    await agent.locator(".remote-board-agent[hidden]").waitFor({ state: "attached" });
-    await customer.locator(".remote-board-customer[hidden]").waitFor({ state: "attached" });
-    await customer.getByRole("button", { name: "Let Alice Martin point & draw" }).waitFor();
-
-    customer.once("dialog", (d) => d.accept());
-    await customer.getByRole("button", { name: "Hang up" }).click();
-    await customer.getByRole("link", { name: "Start a new chat" }).waitFor();
-    await agent.locator('#agent-status[data-status="REMOTE_CUSTOMER_HANGUP"]').waitFor();
+  it("lets the customer grant the agent a pointer and drawing over the shared screen, seen on both sides and in full screen", async () => {
+    await generalButton("Full screen video", true);
+    try {
+      await grantAndDraw();
+    } finally {
+      await generalButton("Full screen video", false);
+    }
   });
 });
+
+/** The customer shares a screen and grants the agent the pointer and drawing; both draw and see. */
+async function grantAndDraw() {
+  const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
+  const customer = await (await chromium.browser.newContext({ viewport: { width: 520, height: 1000 } })).newPage();
+  await customer.goto(`${baseUrl}/c/demo/GENERAL?mode=chat`);
+  await customer.getByLabel("Your name").fill("Carla Rossi");
+  await customer.getByRole("button", { name: "Chat" }).click();
+  await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+  await agent.locator(".ring-card", { hasText: "Carla Rossi" }).getByRole("button", { name: "Answer" }).click();
+
+  await customer.getByRole("button", { name: "Share screen" }).click();
+  await agent.locator(".chat-panel .call-screen:not([hidden])").waitFor();
+  await agent.getByText("Carla Rossi can let you point and draw on their shared screen.").waitFor();
+  await customer.getByRole("button", { name: "Let Alice Martin point & draw" }).click();
+
+  // The agent's layer lies exactly over the picture of the customer's screen.
+  const agentLayer = agent.locator(".remote-board-agent .remote-layer:not([hidden])");
+  await agentLayer.waitFor();
+  await agent.getByText("lets you point and draw on their screen").waitFor();
+  await expect.poll(() => agent.locator(".chat-panel .call-screen").evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+  close(await box(agentLayer), await pictureOf(agent, ".chat-panel .call-screen"));
+
+  // A line from 20 % / 30 % to 60 % / 70 % of the screen, then the pointer rests at 75 % / 25 %.
+  await agent.getByRole("button", { name: "Blue" }).click();
+  const a = await box(agentLayer);
+  const at = (fx: number, fy: number) => [a.x + fx * a.width, a.y + fy * a.height] as const;
+  await agent.mouse.move(...at(0.2, 0.3));
+  await agent.mouse.down();
+  for (let i = 1; i <= 10; i++) await agent.mouse.move(...at(0.2 + 0.04 * i, 0.3 + 0.04 * i));
+  await agent.mouse.up();
+  await agent.mouse.move(...at(0.75, 0.25), { steps: 5 });
+
+  // The customer sees the same line and the pointer at the same places over their own screen.
+  const customerLayer = customer.locator(".remote-board-customer .remote-layer:not([hidden])");
+  await customerLayer.waitFor();
+  await customer.locator(".remote-preview").evaluate((v: HTMLVideoElement) => new Promise((r) => (v.videoWidth ? r(null) : v.addEventListener("resize", r, { once: true }))));
+  close(await box(customerLayer), await pictureOf(customer, ".remote-preview"));
+  const line = customer.locator(".remote-board-customer polyline.ink-blue");
+  await expect.poll(async () => (await line.getAttribute("points"))?.split(" ").length ?? 0).toBeGreaterThanOrEqual(11);
+  const points = (await line.getAttribute("points"))!.split(" ").map((p) => p.split(",").map(Number));
+  expect(points[0]![0]).toBeCloseTo(0.2, 2);
+  expect(points[0]![1]).toBeCloseTo(0.3, 2);
+  expect(points.at(-1)![0]).toBeCloseTo(0.6, 2);
+  expect(points.at(-1)![1]).toBeCloseTo(0.7, 2);
+  const c = await box(customerLayer);
+  const pointer = customer.locator(".remote-pointer:not([hidden])");
+  await expect
+    .poll(async () => {
+      const p = await box(pointer);
+      return [Math.round(((p.x - c.x) / c.width) * 100), Math.round(((p.y - c.y) / c.height) * 100)];
+    })
+    .toEqual([75, 25]);
+  await expect(pointer.textContent()).resolves.toContain("Alice Martin");
+
+  // Full screen takes the drawing along: the layer lies over the larger picture, the line stays.
+  await agent.getByRole("button", { name: "Full screen" }).click();
+  await expect.poll(() => agent.evaluate(() => document.fullscreenElement?.matches(".call") ?? false)).toBe(true);
+  await expect.poll(async () => (await box(agentLayer)).width).toBeGreaterThan(a.width * 1.2);
+  await expect.poll(async () => Math.abs((await box(agentLayer)).width - (await pictureOf(agent, ".chat-panel .call-screen")).width)).toBeLessThan(1.5);
+  close(await box(agentLayer), await pictureOf(agent, ".chat-panel .call-screen"));
+  expect(await agent.locator(".remote-board-agent polyline.ink-blue").count()).toBe(1);
+  await screenshot(agent, "remote-control-agent-full-screen");
+  await agent.getByRole("button", { name: "Full screen" }).click();
+  await expect.poll(() => agent.evaluate(() => document.fullscreenElement === null)).toBe(true);
+
+  await agent.locator(".chat-panel").screenshot({ path: "screenshots/remote-control-agent.png" });
+  await agent.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(agent, "remote-control-agent-console");
+  await screenshot(customer, "remote-control-customer");
+
+  // Taking back control removes the agent's layer and the marks on both sides.
+  await customer.getByRole("button", { name: "Take back control" }).click();
+  await agent.locator(".remote-board-agent[hidden]").waitFor({ state: "attached" });
+  await customer.locator(".remote-board-customer[hidden]").waitFor({ state: "attached" });
+  await customer.getByRole("button", { name: "Let Alice Martin point & draw" }).waitFor();
+
+  customer.once("dialog", (d) => d.accept());
+  await customer.getByRole("button", { name: "Hang up" }).click();
+  await customer.getByRole("link", { name: "Start a new chat" }).waitFor();
+  await agent.locator('#agent-status[data-status="REMOTE_CUSTOMER_HANGUP"]').waitFor();
+}
