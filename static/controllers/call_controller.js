@@ -15,7 +15,7 @@ export default class extends Controller {
   static values = { chat: String };
   static targets = [
     "panel", "stage", "remoteVideo", "remoteScreen", "localVideo", "remoteAudio", "explain", "devices", "message", "state",
-    "voiceButton", "videoButton", "screenButton", "screenLabel", "micButton", "micLabel", "cameraButton", "cameraLabel", "fullScreenButton", "stopButton",
+    "voiceButton", "videoButton", "screenButton", "screenLabel", "micButton", "micLabel", "cameraButton", "cameraLabel", "fullScreenButton", "fullScreenLabel", "stopButton",
   ];
 
   connect() {
@@ -174,6 +174,11 @@ export default class extends Controller {
   fullScreen() {
     if (document.fullscreenElement) document.exitFullscreen();
     else this.panelTarget.requestFullscreen?.();
+  }
+
+  /** The button says what it does now: Esc or the browser may have left full screen too. */
+  fullScreenChanged() {
+    this.fullScreenLabelTarget.textContent = document.fullscreenElement === this.panelTarget ? "Exit full screen" : "Full screen";
   }
 
   async stop() {

@@ -103,15 +103,16 @@ async function grantAndDraw() {
   await expect(pointer.textContent()).resolves.toContain("Alice Martin");
 
   // Full screen takes the drawing along: the layer lies over the larger picture, the line stays.
-  await agent.getByRole("button", { name: "Full screen" }).click();
+  await agent.getByRole("button", { name: "Full screen", exact: true }).click();
   await expect.poll(() => agent.evaluate(() => document.fullscreenElement?.matches(".call") ?? false)).toBe(true);
   await expect.poll(async () => (await box(agentLayer)).width).toBeGreaterThan(a.width * 1.2);
   await expect.poll(async () => Math.abs((await box(agentLayer)).width - (await pictureOf(agent, ".chat-panel .call-screen")).width)).toBeLessThan(1.5);
   close(await box(agentLayer), await pictureOf(agent, ".chat-panel .call-screen"));
   expect(await agent.locator(".remote-board-agent polyline.ink-blue").count()).toBe(1);
   await screenshot(agent, "remote-control-agent-full-screen");
-  await agent.getByRole("button", { name: "Full screen" }).click();
+  await agent.getByRole("button", { name: "Exit full screen" }).click();
   await expect.poll(() => agent.evaluate(() => document.fullscreenElement === null)).toBe(true);
+  await agent.getByRole("button", { name: "Full screen", exact: true }).waitFor();
 
   await agent.locator(".chat-panel").screenshot({ path: "screenshots/remote-control-agent.png" });
   await agent.evaluate(() => window.scrollTo(0, 0));

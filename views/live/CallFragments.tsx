@@ -83,8 +83,8 @@ export function CallPanel({ chatId, view, mode, peerName }: PanelProps) {
           <CallIcon name="video" /> <span data-call-target="cameraLabel">Camera off</span>
         </button>
         {b.fullScreen ? (
-          <button type="button" class="btn btn-call" data-action="call#fullScreen" data-call-target="fullScreenButton" hidden>
-            <CallIcon name="full" /> Full screen
+          <button type="button" class="btn btn-call" data-action="call#fullScreen fullscreenchange@document->call#fullScreenChanged" data-call-target="fullScreenButton" hidden>
+            <CallIcon name="full" /> <span data-call-target="fullScreenLabel">Full screen</span>
           </button>
         ) : null}
         <button type="button" class="btn btn-call btn-call-end" data-action="call#stop" data-call-target="stopButton" hidden>
