@@ -35,6 +35,7 @@ import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { freePort, root } from "../scripts/dev-server.mjs";
+import { CLK_TCK, cmdline, descendants, procStat } from "./processes.mjs";
 
 let WebSocket;
 try {
@@ -154,41 +155,6 @@ const firstFrame = (ws, timeoutMs = 20_000) =>
 
 // ---------------------------------------------------------------- CPU accounting (/proc)
 
-const CLK_TCK = 100;
-function procStat(pid) {
-  try {
-    const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const rest = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
-  } catch {
-    return null;
-  }
-}
-function descendants(pid) {
-  const children = new Map();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const s = procStat(name);
-    if (!s) continue;
-    if (!children.has(s.ppid)) children.set(s.ppid, []);
-    children.get(s.ppid).push(Number(name));
-  }
-  const out = [];
-  const queue = [pid];
-  while (queue.length) {
-    const p = queue.shift();
-    out.push(p);
-    queue.push(...(children.get(p) ?? []));
-  }
-  return out;
-}
-const cmdline = (pid) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-  } catch {
-    return "";
-  }
-};
 let publicPort = 0;
 function labelOf(pid) {
   if (pid === process.pid) return "load generator (node)";

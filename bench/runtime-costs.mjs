@@ -7,43 +7,24 @@
 //   --n=500 --rounds=3 (the first round warms up and is not shown) --state=/tmp
 // X_LOCAL_OBSERVABILITY (wrangler dev's trace collector) is off unless set, as in bench/chat-load.mjs.
 
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { startServer } from "../scripts/dev-server.mjs";
+import { freePort, startServer } from "../scripts/dev-server.mjs";
+import { CLK_TCK, cmdline, descendants, procStat } from "./processes.mjs";
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
 const n = Number(arg("n", "500"));
 const rounds = Number(arg("rounds", "3"));
 process.env.X_LOCAL_OBSERVABILITY ??= "false";
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 /** The workerd that runs the Worker: the one wrangler dev starts with an inspector, unlike its proxy. */
 function workerPid() {
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${name}/cmdline`, "utf8");
-      if (cmd.includes("workerd") && cmd.includes("--inspector-addr")) return name;
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  throw new Error("the Worker's workerd process was not found");
+  const pid = descendants(process.pid).find((p) => cmdline(p).includes("workerd") && cmdline(p).includes("--inspector-addr"));
+  if (!pid) throw new Error("the Worker's workerd process was not found");
+  return pid;
 }
-const cpuMs = (pid) => {
-  const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
+const cpuMs = (pid) => (procStat(pid).ticks * 1000) / CLK_TCK;
 
 const stateDir = mkdtempSync(join(arg("state", "/tmp"), "parley-costs-"));
 const server = await startServer({ port: await freePort(), persistTo: stateDir, quiet: true });
