@@ -33,6 +33,16 @@ async function generalButton(label: string, on: boolean) {
   await admin.close();
 }
 
+/** Full screen on `page` (the room's Full screen button) while `check` runs, then left with Exit full screen. */
+async function inFullScreen(page: Page, check: () => Promise<void>) {
+  await page.getByRole("button", { name: "Full screen", exact: true }).click();
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement?.matches(".call") ?? false)).toBe(true);
+  await check();
+  await page.getByRole("button", { name: "Exit full screen" }).click();
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement === null)).toBe(true);
+  await page.getByRole("button", { name: "Full screen", exact: true }).waitFor();
+}
+
 const close = (a: Box, b: Box) => {
   for (const key of ["x", "y", "width", "height"] as const) expect(Math.abs(a[key] - b[key]), key).toBeLessThan(1.5);
 };
@@ -102,17 +112,24 @@ async function grantAndDraw() {
     .toEqual([75, 25]);
   await expect(pointer.textContent()).resolves.toContain("Alice Martin");
 
-  // Full screen takes the drawing along: the layer lies over the larger picture, the line stays.
-  await agent.getByRole("button", { name: "Full screen", exact: true }).click();
-  await expect.poll(() => agent.evaluate(() => document.fullscreenElement?.matches(".call") ?? false)).toBe(true);
-  await expect.poll(async () => (await box(agentLayer)).width).toBeGreaterThan(a.width * 1.2);
-  await expect.poll(async () => Math.abs((await box(agentLayer)).width - (await pictureOf(agent, ".chat-panel .call-screen")).width)).toBeLessThan(1.5);
-  close(await box(agentLayer), await pictureOf(agent, ".chat-panel .call-screen"));
-  expect(await agent.locator(".remote-board-agent polyline.ink-blue").count()).toBe(1);
-  await screenshot(agent, "remote-control-agent-full-screen");
-  await agent.getByRole("button", { name: "Exit full screen" }).click();
-  await expect.poll(() => agent.evaluate(() => document.fullscreenElement === null)).toBe(true);
-  await agent.getByRole("button", { name: "Full screen", exact: true }).waitFor();
+  // Full screen takes the drawing along: the agent's layer lies over the larger picture, the line stays.
+  await inFullScreen(agent, async () => {
+    await expect.poll(async () => (await box(agentLayer)).width).toBeGreaterThan(a.width * 1.2);
+    await expect.poll(async () => Math.abs((await box(agentLayer)).width - (await pictureOf(agent, ".chat-panel .call-screen")).width)).toBeLessThan(1.5);
+    close(await box(agentLayer), await pictureOf(agent, ".chat-panel .call-screen"));
+    expect(await agent.locator(".remote-board-agent polyline.ink-blue").count()).toBe(1);
+    await screenshot(agent, "remote-control-agent-full-screen");
+  });
+  // The customer's own screen with the marks takes the stage's place (the agent shows no camera),
+  // and Take back control stays at hand.
+  await inFullScreen(customer, async () => {
+    await expect.poll(async () => (await box(customer.locator(".remote-board-customer"))).width).toBeGreaterThan(520 * 0.9);
+    await expect.poll(async () => Math.abs((await box(customerLayer)).width - (await pictureOf(customer, ".remote-preview")).width)).toBeLessThan(1.5);
+    close(await box(customerLayer), await pictureOf(customer, ".remote-preview"));
+    expect(await line.count()).toBe(1);
+    expect(await customer.getByRole("button", { name: "Take back control" }).isVisible()).toBe(true);
+    await screenshot(customer, "remote-control-customer-full-screen");
+  });
 
   await agent.locator(".chat-panel").screenshot({ path: "screenshots/remote-control-agent.png" });
   await agent.evaluate(() => window.scrollTo(0, 0));
