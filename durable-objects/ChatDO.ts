@@ -40,6 +40,8 @@ export const WAITING_GRACE_MS = 15_000;
 export const OFFLINE_TIMEOUT_MS = 90_000;
 /** The meter on both screens updates every 30 seconds (spec). */
 export const METER_TICK_MS = 30_000;
+/** How long an answer waits for the start of a chat that rang before it was started. */
+const START_WAIT_MS = 10_000;
 /** When a charge at the end did not finish, the alarm tries again after this long. */
 export const SETTLE_RETRY_MS = 20_000;
 
@@ -92,6 +94,20 @@ export class ChatDO extends DurableObject<Env> {
     this.setStatus("waiting");
     this.kv.put("enqueue", enqueue);
     if (init.billing) this.kv.put("billing", newBilling(init.billing));
+    this.#started.resolve();
+  }
+
+  /**
+   * Resolved by `start`. The room rings agents while the chat is being started (start-chat.ts),
+   * so an answer may reach this object first; it waits here, in memory, since a chat being
+   * started is not evicted.
+   */
+  #started = Promise.withResolvers<void>();
+  /** Whether the chat has started, waiting up to START_WAIT_MS for a start already under way. */
+  private async hasStarted(): Promise<boolean> {
+    if (this.init()) return true;
+    await Promise.race([this.#started.promise, scheduler.wait(START_WAIT_MS)]);
+    return !!this.init();
   }
 
   private billing(): ChatBilling | null {
@@ -342,6 +358,7 @@ export class ChatDO extends DurableObject<Env> {
 
   /** The room found an agent and the agent claimed the chat. False: the customer left first. */
   async assign(agent: AgentCard): Promise<boolean> {
+    if (!(await this.hasStarted())) return false;
     if (this.status() !== "waiting") return this.status() === "connected" && this.agent()?.agentId === agent.agentId;
     this.kv.put("agent", agent);
     this.setStatus("connected");

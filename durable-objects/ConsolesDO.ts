@@ -181,7 +181,8 @@ export class ConsolesDO extends DurableObject<Env> {
    */
   async ring(offers: RingOffer[], targets: RingTarget[]): Promise<string[]> {
     const html = new Map(offers.map((o) => [o.ring.chatId, o.html]));
-    for (const { ring } of offers) if (!this.#rings.has(ring.chatId)) this.#rings.set(ring.chatId, { ring, agents: new Map() });
+    // A chat withdrawn already (its start failed, or the customer left at once) is not rung.
+    for (const { ring } of offers) if (!this.#rings.has(ring.chatId) && !this.#settled.has(ring.chatId)) this.#rings.set(ring.chatId, { ring, agents: new Map() });
     const unreachable: string[] = [];
     for (const { agentId, devices, chatIds } of targets) {
       const sockets = devices.flatMap((d) => [...this.tagged(deviceTag(agentId, d))]);

@@ -1,4 +1,6 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
+import type { ChatDO } from "../../durable-objects/ChatDO";
+import type { ChatInit, EnqueueRequest } from "../../worker/live/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { Customer, chatRow, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
@@ -148,4 +150,51 @@ describe("a customer leaving at the moment an agent answers", () => {
       socket.close();
     }
   }, 30_000);
+});
+
+// A new chat rings side by side with writing its record and starting its object (start-chat.ts).
+describe("a chat that rings while it is being started", () => {
+  const chatStub = (chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
+
+  it("takes an answer that reaches its object before its start, once started", async () => {
+    const { agents: [alice] } = await team("early-answer-co", ["Alice Martin"]);
+    await alice.online();
+    // A real chat's start, replayed under a new id whose object is answered first.
+    const model = await new Customer().startChat("/c/early-answer-co/GENERAL");
+    const [init, enqueue] = await runInDurableObject(chatStub(model.id), (_chat: ChatDO, state) => [
+      state.storage.kv.get<ChatInit>("init")!,
+      state.storage.kv.get<EnqueueRequest>("enqueue")!,
+    ]);
+    const chatId = crypto.randomUUID();
+    const chat = chatStub(chatId);
+    const answered = chat.assign({ agentId: alice.id, name: alice.name, greeting: "Hello", photoUrl: null });
+    await scheduler.wait(50);
+    await chat.start({ ...init, chatId }, { ...enqueue, ring: { ...enqueue.ring, chatId } });
+
+    expect(await answered).toBe(true);
+    const stored = await runInDurableObject(chat, (_chat: ChatDO, state) => [state.storage.kv.get("status"), state.storage.kv.get<{ agentId: string }>("agent")?.agentId]);
+    expect(stored).toEqual(["connected", alice.id]);
+  });
+
+  it("withdraws the rings when the chat's record cannot be written, and tells the customer to try again", async () => {
+    const { agents: [alice] } = await team("record-fails-co", ["Alice Martin"]);
+    const console = await alice.online();
+    await env.DB.prepare(
+      "create trigger refuse_chat before insert on chats when new.customer_name = 'Refused Customer' begin select raise(abort, 'refused for the test'); end",
+    ).run();
+    try {
+      const res = await new Customer().submit("/c/record-fails-co/GENERAL", { name: "Refused Customer", mode: "chat" });
+      expect(res.status).toBe(500);
+      expect(await res.text()).toContain("Please try again in a moment.");
+      const ring = await console.next(frames.anyRing, "the ring sent while the chat was being started");
+      const chatId = /id="ring-([0-9a-f-]{36})"/.exec(ring)![1]!;
+      await console.next(frames.ringGone(chatId), "the ring withdrawn");
+      expect(await chatRow(chatId)).toBeNull();
+      // The room forgot the chat: answering it now is refused.
+      console.send({ type: "answer", chatId });
+      expect(await console.next(frames.error(), "the refused answer")).toContain("The customer left before you answered.");
+    } finally {
+      await env.DB.prepare("drop trigger refuse_chat").run();
+    }
+  });
 });

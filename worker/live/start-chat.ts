@@ -53,8 +53,36 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       simultaneousChats: room.phoneSimultaneousChats,
     },
   };
-  // The D1 record and the chat's object are written side by side, and the chat is queued (which
-  // rings agents) only once both are: a new chat's ring waits for every step before it.
+  const [customerTokenHash, billing] = await Promise.all([sha256Hex(token), billingConfig(env, request)]);
+  const init: ChatInit = {
+    chatId,
+    companyId: company.id,
+    roomKey: key,
+    roomName: room.name,
+    companyName: room.formCompanyName ?? company.name,
+    contactPath: `/c/${company.slug}/${privateAgent ? `~${privateAgent.handle}` : room.name}`,
+    mode: contact.mode,
+    agentRole: room.agentRole,
+    hidePreviewTyping: room.hidePreviewTyping,
+    allowLeaveEmail: room.allowLeaveEmail,
+    allowEmailAlert: room.allowEmailAlert,
+    sameAgent: room.sameAgent,
+    wrapUpSeconds: room.wrapUpSeconds,
+    customerTokenHash,
+    customer,
+    billing,
+    manualPayments: room.chargingMode === "manual",
+    call: {
+      path: mediaPath(env),
+      buttons: { text: room.phoneText, voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen, remoteControl: room.phoneRemoteControl },
+    },
+    recording: room.phoneRecording,
+    conference: room.phoneConference,
+  };
+  // Without automatic charges nothing stands between the customer and an agent: the ring goes
+  // out side by side with writing the D1 record and starting the chat's object, so it waits for
+  // neither. The customer is answered only once all three are done; if one failed, the rings are
+  // withdrawn. The chat's object takes an answer that comes before its start (chat-do: `started`).
   const record = openDb(env.DB)
     .insert(chats)
     .values({
@@ -71,38 +99,15 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       chargingMode: room.chargingMode,
     })
     .run();
-  const opened = Promise.all([sha256Hex(token), billingConfig(env, request)]).then(async ([customerTokenHash, billing]) => {
-    const init: ChatInit = {
-      chatId,
-      companyId: company.id,
-      roomKey: key,
-      roomName: room.name,
-      companyName: room.formCompanyName ?? company.name,
-      contactPath: `/c/${company.slug}/${privateAgent ? `~${privateAgent.handle}` : room.name}`,
-      mode: contact.mode,
-      agentRole: room.agentRole,
-      hidePreviewTyping: room.hidePreviewTyping,
-      allowLeaveEmail: room.allowLeaveEmail,
-      allowEmailAlert: room.allowEmailAlert,
-      sameAgent: room.sameAgent,
-      wrapUpSeconds: room.wrapUpSeconds,
-      customerTokenHash,
-      customer,
-      billing,
-      manualPayments: room.chargingMode === "manual",
-      call: {
-        path: mediaPath(env),
-        buttons: { text: room.phoneText, voice: room.phoneVoice, video: room.phoneVideo, screenShare: room.phoneScreenShare, fullScreen: room.phoneFullScreen, remoteControl: room.phoneRemoteControl },
-      },
-      recording: room.phoneRecording,
-      conference: room.phoneConference,
-    };
-    await env.CHAT.get(env.CHAT.idFromName(chatId)).start(init, enqueue);
-    return init;
-  });
-  const [, init] = await Promise.all([record, opened]);
-  // With automatic charges the ChatDO keeps the request and enqueues once the card is authorised.
-  if (!init.billing) await env.ROOM.get(env.ROOM.idFromName(key)).enqueue(enqueue);
+  const started = env.CHAT.get(env.CHAT.idFromName(chatId)).start(init, enqueue);
+  // With automatic charges the chat's object keeps the request and enqueues once the card is authorised.
+  const roomStub = env.ROOM.get(env.ROOM.idFromName(key));
+  const queued = billing ? null : roomStub.enqueue(enqueue);
+  const failed = (await Promise.allSettled([record, started, queued])).find((r) => r.status === "rejected");
+  if (failed) {
+    if (queued) await roomStub.cancel(chatId).catch((err: unknown) => console.error("withdrawing the rings of a chat that did not start failed", chatId, err));
+    throw failed.reason;
+  }
   return { chatId, token };
 }
 
