@@ -16,6 +16,13 @@ type Answer = Extract<ConsoleMessage, { type: "answer" }>;
 
 /** Chats settled (taken or withdrawn) remembered, so that late answers to them are refused here. */
 const SETTLED_KEPT = 1000;
+/**
+ * How long a withdrawn ring may wait to ride along with the console's next frame. Under load
+ * the next ring follows within this time on most consoles, so a chat's withdrawal mostly costs
+ * no frames of its own; a person cannot act on a card within it, and an answer to it meanwhile
+ * is refused here as before.
+ */
+export const RING_GONE_DELAY_MS = 50;
 
 const deviceTag = (agentId: string, device: Device) => `${agentId}:${device}`;
 
@@ -68,6 +75,10 @@ export class ConsolesDO extends DurableObject<Env> {
       else if (set.delete(ws) && set.size === 0) index.delete(tag);
     }
   }
+
+  /** Withdrawn rings not sent yet (chat ids), by console: they go out with its next frame or at the next flush. */
+  #gone = new Map<WebSocket, Set<string>>();
+  #goneFlush: Promise<void> | null = null;
 
   /** One stub per agent, so that this object's calls reach each agent in the order made. */
   #agentStubs = new Map<string, DurableObjectStub<AgentDO>>();
@@ -124,7 +135,7 @@ export class ConsolesDO extends DurableObject<Env> {
     message.roomKey ??= this.#rings.get(chatId)?.ring.roomKey;
     for (let turn = this.#answering.get(chatId); turn; turn = this.#answering.get(chatId)) await turn;
     const refused = this.#settled.get(chatId);
-    if (refused) return ws.send(ringGone(chatId) + socketError(refused));
+    if (refused) return this.send([ws], ringGone(chatId) + socketError(refused), true);
     const turn = this.forward(agentId, device, message);
     this.#answering.set(chatId, turn);
     try {
@@ -139,7 +150,7 @@ export class ConsolesDO extends DurableObject<Env> {
   /** The agent's object's reply: frames for the agent's consoles of this device, and for this console. */
   private sendReply(ws: WebSocket, agentId: string, device: Device, reply: ConsoleReply): void {
     if (reply.device) this.send(this.tagged(deviceTag(agentId, device)), reply.device, true);
-    if (reply.html) ws.send(reply.html);
+    if (reply.html) this.send([ws], reply.html, true);
   }
 
   private forward(agentId: string, device: Device, message: ConsoleMessage): Promise<ConsoleReply> {
@@ -160,6 +171,7 @@ export class ConsolesDO extends DurableObject<Env> {
   override async webSocketClose(ws: WebSocket): Promise<void> {
     const { agentId } = ws.deserializeAttachment() as Attachment;
     this.indexed(ws, false);
+    this.#gone.delete(ws);
     // The close is answered once the agent's rooms know, so whoever closed it sees that settled.
     try {
       await this.agent(agentId).consolesChanged(this.counts(agentId, ws));
@@ -211,8 +223,18 @@ export class ConsolesDO extends DurableObject<Env> {
    */
   async stopRing(chatId: string, agentIds: string[], reason: string): Promise<void> {
     this.settle(chatId, reason);
-    const html = ringGone(chatId);
-    for (const agentId of agentIds) this.send(this.tagged(agentId), html, false);
+    for (const agentId of agentIds) {
+      for (const ws of this.tagged(agentId)) {
+        if (this.#opening.has(ws)) continue;
+        const gone = this.#gone.get(ws) ?? new Set();
+        this.#gone.set(ws, gone.add(chatId));
+      }
+    }
+    this.#goneFlush ??= scheduler.wait(RING_GONE_DELAY_MS).then(() => {
+      this.#goneFlush = null;
+      for (const ws of [...this.#gone.keys()]) this.send([ws], "", false);
+    });
+    this.ctx.waitUntil(this.#goneFlush);
   }
 
   /** A frame from an agent's object for the agent's consoles of one device, or of both (null). */
@@ -242,10 +264,23 @@ export class ConsolesDO extends DurableObject<Env> {
         continue;
       }
       try {
-        ws.send(html);
+        ws.send(this.withGone(ws, html));
       } catch {
         // a closing socket; its close handler tells the agent's object
       }
     }
+  }
+
+  /** `html` after the console's withdrawn rings not sent yet, leaving out those it withdraws itself. */
+  private withGone(ws: WebSocket, html: string): string {
+    const gone = this.#gone.get(ws);
+    if (!gone) return html;
+    this.#gone.delete(ws);
+    let before = "";
+    for (const chatId of gone) {
+      const withdrawal = ringGone(chatId);
+      if (!html.includes(withdrawal)) before += withdrawal;
+    }
+    return before + html;
   }
 }

@@ -1,4 +1,7 @@
-import { env, evictDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { ANSWERED_FIRST } from "../../durable-objects/RoomDO";
+import type { ConsolesDO } from "../../durable-objects/ConsolesDO";
+import { ringOffer } from "../../views/live/ConsoleFragments";
 import { afterEach, describe, expect, it } from "vitest";
 import { Customer, answer, chatRow, setRoom, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames } from "./sockets";
@@ -35,6 +38,26 @@ describe("quickest reply (the default routing)", () => {
     await bobConsole.nothing(frames.chatOpened(chat.id), "the chat");
     expect(await chatRow(chat.id)).toMatchObject({ status: "connected", agent_id: alice.id });
     await untilState(company.slug, "GENERAL", bob.email, ["WAITING_NEW_CALL", null]);
+  });
+
+  it("sends a withdrawn ring along with the console's next frame when one follows within moments", async () => {
+    const { company, agents: [alice, bob] } = await team("gone-along-co", ["Alice Martin", "Bob Chen"]);
+    await alice.online();
+    const bobConsole = await bob.online();
+    const first = await new Customer().startChat("/c/gone-along-co/GENERAL");
+    await bobConsole.next(frames.ring(first.id), "the first ring");
+    // Another chat rings Bob in the same moment as the first is taken by Alice: one frame carries both.
+    const next = { chatId: crypto.randomUUID() };
+    const consoles = env.CONSOLES.get(env.CONSOLES.idFromName(company.id));
+    await runInDurableObject(consoles, async (instance: ConsolesDO) => {
+      await instance.stopRing(first.id, [bob.id], ANSWERED_FIRST);
+      const info = { chatId: next.chatId, roomKey: `${company.id}:GENERAL`, roomName: "GENERAL", mode: "chat" as const, customer: { name: "Dan Next", email: null, phone: null, message: null }, askedAt: Date.now(), simultaneousChats: false };
+      await instance.ring([{ ring: info, html: ringOffer(info) }], [{ agentId: bob.id, devices: ["browser"], chatIds: [next.chatId] }]);
+    });
+    const both = await bobConsole.next(frames.ring(next.chatId), "the next ring");
+    expect(frames.ringGone(first.id)(both)).toBe(true);
+    expect(both.indexOf(`id="ring-${first.id}"`)).toBeLessThan(both.indexOf(`id="ring-${next.chatId}"`));
+    await bobConsole.nothing(frames.ringGone(first.id), "the withdrawal sent again");
   });
 
   it("does not ring an agent who is OFFLINE (TAKING_BREAK)", async () => {
