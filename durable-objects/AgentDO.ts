@@ -22,7 +22,6 @@ export type ConsoleState = { status: AgentStatus; chatIds: string[]; ringtone: s
 type Statuses = Record<Device, AgentStatus>;
 type ActiveChat = { chatId: string; roomKey: string; device: Device };
 
-const room = (env: Env, key: string) => env.ROOM.get(env.ROOM.idFromName(key)) as DurableObjectStub<RoomDO>;
 const chat = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
 
 /**
@@ -38,6 +37,16 @@ export class AgentDO extends DurableObject<Env> {
   /** Frames for the consoles, sent one after another so that they arrive in the order made. */
   #outbox: Promise<void> = Promise.resolve();
   #consoles: DurableObjectStub<ConsolesDO> | undefined;
+  /** One stub per room: every change of the agent's state calls each of their rooms. */
+  #rooms = new Map<string, DurableObjectStub<RoomDO>>();
+  private room(key: string): DurableObjectStub<RoomDO> {
+    let stub = this.#rooms.get(key);
+    if (!stub) {
+      stub = this.env.ROOM.get(this.env.ROOM.idFromName(key)) as DurableObjectStub<RoomDO>;
+      this.#rooms.set(key, stub);
+    }
+    return stub;
+  }
 
   /** Storage with its values kept in memory: each console frame and presence reads several. */
   #kv: CachedKv | undefined;
@@ -75,8 +84,8 @@ export class AgentDO extends DurableObject<Env> {
     const dropped = (previous?.roomKeys ?? []).filter((k) => !identity.roomKeys.includes(k));
     this.ctx.waitUntil(
       Promise.all([
-        this.publish().then(() => Promise.all(identity.roomKeys.map((k) => room(this.env, k).ringAgain(identity.agentId)))),
-        ...dropped.map((k) => room(this.env, k).forgetAgent(identity.agentId)),
+        this.publish().then(() => Promise.all(identity.roomKeys.map((k) => this.room(k).ringAgain(identity.agentId)))),
+        ...dropped.map((k) => this.room(k).forgetAgent(identity.agentId)),
       ]).catch((err: unknown) => console.error("rooms not told of a console", identity.agentId, err)),
     );
     const chatIds = this.activeChats()
@@ -130,7 +139,7 @@ export class AgentDO extends DurableObject<Env> {
 
     let result: AnswerResult;
     try {
-      result = await room(this.env, roomKey).answer(chatId, identity.agentId, claimed.busy ?? false);
+      result = await this.room(roomKey).answer(chatId, identity.agentId, claimed.busy ?? false);
     } catch (err) {
       console.error("room answer failed", chatId, err);
       result = { ok: false, reason: "The chat could not be connected. Please try again." };
@@ -325,7 +334,7 @@ export class AgentDO extends DurableObject<Env> {
     let failed = false;
     await Promise.all(
       identity.roomKeys.map((key) =>
-        room(this.env, key)
+        this.room(key)
           .agentPresence(key, presence)
           .catch((err: unknown) => {
             failed = true;

@@ -22,9 +22,6 @@ export const CUSTOMER_LEFT = "The customer left before you answered.";
 /** Queue places are sent at most this often. */
 const POSITIONS_PAUSE_MS = 100;
 
-/** The consoles of the company whose room this key names (`{companyId}:{roomName}`). */
-const consolesStub = (env: Env, roomKey: string) =>
-  env.CONSOLES.get(env.CONSOLES.idFromName(roomKey.slice(0, roomKey.indexOf(":")))) as DurableObjectStub<ConsolesDO>;
 const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
 
 /**
@@ -60,6 +57,12 @@ export class RoomDO extends DurableObject<Env> {
   /** What each waiting customer was last told (place, and whether an agent is free), so only changes are sent. */
   #told = new Map<string, string>();
   #positionsDue = false;
+  #consoles: DurableObjectStub<ConsolesDO> | undefined;
+  /** The consoles of the company whose room this is (a room key is `{companyId}:{roomName}`), one stub for every call. */
+  private consoles(roomKey: string): DurableObjectStub<ConsolesDO> {
+    this.#consoles ??= this.env.CONSOLES.get(this.env.CONSOLES.idFromName(roomKey.slice(0, roomKey.indexOf(":")))) as DurableObjectStub<ConsolesDO>;
+    return this.#consoles;
+  }
 
   private agentMap() {
     if (!this.#agents) {
@@ -196,7 +199,7 @@ export class RoomDO extends DurableObject<Env> {
     const rung = this.rungFor(chatId);
     this.dequeue(chatId);
     this.schedulePositions();
-    await consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, rung, CUSTOMER_LEFT);
+    await this.consoles(entry.ring.roomKey).stopRing(chatId, rung, CUSTOMER_LEFT);
   }
 
   /**
@@ -212,7 +215,7 @@ export class RoomDO extends DurableObject<Env> {
     const others = this.rungFor(chatId).filter((id) => id !== agentId);
     this.dequeue(chatId);
     this.kv.put(`last:${entry.visitorId}`, agentId);
-    this.ctx.waitUntil(consolesStub(this.env, entry.ring.roomKey).stopRing(chatId, others, ANSWERED_FIRST).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
+    this.ctx.waitUntil(this.consoles(entry.ring.roomKey).stopRing(chatId, others, ANSWERED_FIRST).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
     this.schedulePositions();
     return { ok: true };
   }
@@ -266,7 +269,7 @@ export class RoomDO extends DurableObject<Env> {
     }
     if (!offers.length) return;
     const targets = [...byAgent.values()];
-    const unreachable = await consolesStub(this.env, offers[0]!.ring.roomKey)
+    const unreachable = await this.consoles(offers[0]!.ring.roomKey)
       .ring(offers, targets)
       .catch((err: unknown) => {
         console.error("ringing failed", err);
