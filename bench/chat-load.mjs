@@ -22,7 +22,8 @@
 //   --parts=a,b,c (a subset skips parts; the report needs all three)
 //   --snapshot=1 (serve a copy of the tree taken at the start: wrangler dev rebuilds and reloads
 //   the Worker whenever a source file changes, which would cut every socket mid-run; 0 = live tree)
-//   --state=/tmp (parent of the throw-away state directory; /dev/shm puts D1 and DO storage in memory)
+//   --state=/dev/shm (parent of the throw-away state directory: memory where there is /dev/shm;
+//   --state=/tmp puts D1 and the objects' SQLite files on disk)
 //   --limit=540 (seconds before the run gives up and cleans up)
 // wrangler's own switches pass through the environment. X_LOCAL_OBSERVABILITY (wrangler dev's
 // local trace collector, which runs in the Worker's own workerd thread and costs more CPU than
@@ -34,7 +35,7 @@ import { availableParallelism, loadavg, tmpdir, totalmem } from "node:os";
 import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { freePort, root } from "../scripts/dev-server.mjs";
+import { benchStateParent, freePort, root } from "../scripts/dev-server.mjs";
 import { CLK_TCK, cmdline, descendants, procStat } from "./processes.mjs";
 
 let WebSocket;
@@ -79,8 +80,8 @@ const CFG = {
   direct: opt("direct", "1") !== "0",
   report: opt("report", "BENCHMARKS.md"),
   limitS: num("limit", 540),
-  /** Where the throw-away wrangler state (D1 and Durable Object SQLite files) goes. */
-  stateParent: opt("state", tmpdir()),
+  /** Where the throw-away wrangler state (D1 and Durable Object SQLite files) goes; see benchStateParent. */
+  stateParent: opt("state", benchStateParent),
   /** Which parts to run: a (ring), b (relay through Parley), c (the floor). */
   parts: new Set(String(opt("parts", "a,b,c")).split(",")),
   /** Serve a copy of the tree taken at the start, so edits made meanwhile do not reload the Worker. */
@@ -785,7 +786,7 @@ function render(results) {
     `- Command: \`${command}\` (${durationS.toFixed(0)} s in all, including starting wrangler dev and signing in the agents)`,
     `- Machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGiB} GiB memory, Node ${m.node}; wrangler ${m.wrangler}, workerd ${m.workerd}, ws ${m.ws}; load average at start ${m.loadavg}` +
       (process.env.X_LOCAL_OBSERVABILITY ? `; X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY}` : "") +
-      `; wrangler state in ${CFG.stateParent}`,
+      `; wrangler state in ${CFG.stateParent}${CFG.stateParent === "/dev/shm" ? " (memory)" : ""}`,
     `- Code: ${m.code}${CFG.snapshot ? " (served from a copy taken at the start of the run)" : " (served from the live tree)"}`,
     `- Everything on loopback in this one machine: the load generator (one Node process), wrangler dev (a Node process and two workerd processes: its proxy on the public port, and the Worker with the Durable Objects and the local D1), and the floor relay (one Node process).`,
     ...(changed ? [`- **Source files changed during the run** (other work in the tree), so wrangler dev rebuilt and reloaded the Worker meanwhile.`] : []),

@@ -4,13 +4,14 @@
 // GET /dev/costs, which runs each probe `--n` times one after another inside the Worker; on an
 // otherwise idle server the time is that thread's, and the workerd process's CPU (from /proc)
 // over the same call says how much of it was work rather than waiting.
-//   --n=500 --rounds=3 (the first round warms up and is not shown) --state=/tmp
+//   --n=500 --rounds=3 (the first round warms up and is not shown) --state=/dev/shm (memory where
+//   there is one, as in bench/chat-load.mjs; --state=/tmp for disk)
 // X_LOCAL_OBSERVABILITY (wrangler dev's trace collector) is off unless set, as in bench/chat-load.mjs.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { freePort, startServer } from "../scripts/dev-server.mjs";
+import { benchStateParent, freePort, startServer } from "../scripts/dev-server.mjs";
 import { CLK_TCK, cmdline, descendants, procStat } from "./processes.mjs";
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
@@ -26,7 +27,8 @@ function workerPid() {
 }
 const cpuMs = (pid) => (procStat(pid).ticks * 1000) / CLK_TCK;
 
-const stateDir = mkdtempSync(join(arg("state", "/tmp"), "parley-costs-"));
+const stateParent = arg("state", benchStateParent);
+const stateDir = mkdtempSync(join(stateParent, "parley-costs-"));
 const server = await startServer({ port: await freePort(), persistTo: stateDir, quiet: true });
 try {
   const pid = workerPid();
@@ -42,7 +44,7 @@ try {
   }
   const names = Object.keys(rows[0].msPerCall);
   console.log(`# Local runtime costs (${n} calls per probe, ${rows.length} rounds after a warm-up)\n`);
-  console.log(`Machine: ${cpus().length} CPUs (${cpus()[0].model.trim()}), Node ${process.version}; X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY}; state in ${arg("state", "/tmp")}\n`);
+  console.log(`Machine: ${cpus().length} CPUs (${cpus()[0].model.trim()}), Node ${process.version}; X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY}; state in ${stateParent}\n`);
   console.log(`| operation | ${rows.map((_, i) => `round ${i + 1}`).join(" | ")} |`);
   console.log(`| --- | ${rows.map(() => "---:").join(" | ")} |`);
   for (const name of names) console.log(`| ${name} | ${rows.map((r) => `${r.msPerCall[name].toFixed(3)} ms`).join(" | ")} |`);
