@@ -76,7 +76,7 @@ export class ConsolesDO extends DurableObject<Env> {
     }
   }
 
-  /** Withdrawn rings not sent yet (chat ids), by console: they go out with its next frame or at the next flush. */
+  /** Withdrawn rings not sent yet (their frames), by console: they go out with its next frame or at the next flush. */
   #gone = new Map<WebSocket, Set<string>>();
   #goneFlush: Promise<void> | null = null;
 
@@ -223,11 +223,12 @@ export class ConsolesDO extends DurableObject<Env> {
    */
   async stopRing(chatId: string, agentIds: string[], reason: string): Promise<void> {
     this.settle(chatId, reason);
+    const withdrawal = ringGone(chatId);
     for (const agentId of agentIds) {
       for (const ws of this.tagged(agentId)) {
         if (this.#opening.has(ws)) continue;
         const gone = this.#gone.get(ws) ?? new Set();
-        this.#gone.set(ws, gone.add(chatId));
+        this.#gone.set(ws, gone.add(withdrawal));
       }
     }
     this.#goneFlush ??= scheduler.wait(RING_GONE_DELAY_MS).then(() => {
@@ -277,10 +278,7 @@ export class ConsolesDO extends DurableObject<Env> {
     if (!gone) return html;
     this.#gone.delete(ws);
     let before = "";
-    for (const chatId of gone) {
-      const withdrawal = ringGone(chatId);
-      if (!html.includes(withdrawal)) before += withdrawal;
-    }
+    for (const withdrawal of gone) if (!html.includes(withdrawal)) before += withdrawal;
     return before + html;
   }
 }
