@@ -88,11 +88,12 @@ export class ChatDO extends DurableObject<Env> {
     return open.some((ws) => ws !== closing);
   }
 
-  async start(init: ChatInit, enqueue: EnqueueRequest): Promise<void> {
+  /** `enqueue`: kept for a chat that goes to its room once the card is authorised (automatic charges). */
+  async start(init: ChatInit, enqueue: EnqueueRequest | null): Promise<void> {
     if (this.init()) return;
     this.kv.put("init", init);
     this.setStatus("waiting");
-    this.kv.put("enqueue", enqueue);
+    if (enqueue) this.kv.put("enqueue", enqueue);
     if (init.billing) this.kv.put("billing", newBilling(init.billing));
     this.#started.resolve();
   }

@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import type { ChatDO } from "../../durable-objects/ChatDO";
-import type { ChatInit, EnqueueRequest } from "../../worker/live/types";
+import type { ChatInit } from "../../worker/live/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { Customer, chatRow, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
@@ -164,15 +164,12 @@ describe("a chat that rings while it is being started", () => {
     await alice.online();
     // A real chat's start, replayed under a new id whose object is answered first.
     const model = await new Customer().startChat("/c/early-answer-co/GENERAL");
-    const [init, enqueue] = await runInDurableObject(chatStub(model.id), (_chat: ChatDO, state) => [
-      state.storage.kv.get<ChatInit>("init")!,
-      state.storage.kv.get<EnqueueRequest>("enqueue")!,
-    ]);
+    const init = await runInDurableObject(chatStub(model.id), (_chat: ChatDO, state) => state.storage.kv.get<ChatInit>("init")!);
     const chatId = crypto.randomUUID();
     const chat = chatStub(chatId);
     const answered = chat.assign({ agentId: alice.id, name: alice.name, greeting: "Hello", photoUrl: null });
     await scheduler.wait(50);
-    await chat.start({ ...init, chatId }, { ...enqueue, ring: { ...enqueue.ring, chatId } });
+    await chat.start({ ...init, chatId }, null);
 
     expect(await answered).toBe(true);
     const stored = await runInDurableObject(chat, (_chat: ChatDO, state) => [state.storage.kv.get("status"), state.storage.kv.get<{ agentId: string }>("agent")?.agentId]);

@@ -99,8 +99,8 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       chargingMode: room.chargingMode,
     })
     .run();
-  const started = env.CHAT.get(env.CHAT.idFromName(chatId)).start(init, enqueue);
   // With automatic charges the chat's object keeps the request and enqueues once the card is authorised.
+  const started = env.CHAT.get(env.CHAT.idFromName(chatId)).start(init, billing ? enqueue : null);
   const roomStub = env.ROOM.get(env.ROOM.idFromName(key));
   const queued = billing ? null : roomStub.enqueue(enqueue);
   const failed = (await Promise.allSettled([record, started, queued])).find((r) => r.status === "rejected");
