@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
+import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chromium";
 
 // A customer whose browser refuses the camera and microphone. Without Chromium's fake media UI,
 // headless Chromium shows its permission prompt and answers it as a person pressing Block would.
@@ -11,11 +11,7 @@ describe("a video chat whose camera is refused", () => {
   it("explains the prompt first, says clearly that the camera was refused, and carries on by text", async () => {
     const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
 
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 480, height: 900 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/~alice-martin`);
-    await customer.getByLabel("Your name").fill("Kofi Mensah");
-    await customer.getByRole("button", { name: "Video" }).click();
-    await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+    const customer = await customerChat(chromium.browser, `${baseUrl}/c/demo/~alice-martin`, { "Your name": "Kofi Mensah" }, { button: "Video", viewport: { width: 480, height: 900 } });
     await agent.locator(".ring-card", { hasText: "Kofi Mensah" }).getByRole("button", { name: "Answer" }).click();
 
     // The video call starts by itself: first the explanation of the prompt. (The agent's side

@@ -1,6 +1,6 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
+import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chromium";
 
 // Simultaneous customer chats: the demo's GENERAL room allows them, and so does Alice's private
 // room (it takes GENERAL's settings), whose chats ring Alice only.
@@ -8,14 +8,8 @@ import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
 
-async function customerChat(browser: Browser, name: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 420, height: 800 } })).newPage();
-  await page.goto(`${baseUrl}/c/demo/~alice-martin`);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByRole("button", { name: "Chat" }).click();
-  await page.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
-  return page;
-}
+/** A customer of Alice's private room, waiting on their chat's page. */
+const aliceCustomer = (name: string) => customerChat(chromium.browser, `${baseUrl}/c/demo/~alice-martin`, { "Your name": name }, { viewport: { width: 420, height: 800 } });
 
 async function send(page: Page, box: string, text: string) {
   await page.locator(box).fill(text);
@@ -29,14 +23,14 @@ describe("simultaneous chats in the agent console", () => {
     const tab = (name: string) => strip.getByRole("tab", { name: new RegExp(name) });
     const shown = ".chat-slot:not([hidden])";
 
-    const ana = await customerChat(chromium.browser, "Ana Lima");
+    const ana = await aliceCustomer("Ana Lima");
     await agent.locator(".ring-card", { hasText: "Ana Lima" }).getByRole("button", { name: "Answer" }).click();
     await agent.locator(`${shown} .chat-head h2`, { hasText: "Ana Lima" }).waitFor();
     // One chat: nothing to switch between, so no tabs.
     expect(await strip.isVisible()).toBe(false);
 
     // A second customer rings Alice while she serves the first; answering shows the new chat.
-    const ben = await customerChat(chromium.browser, "Ben Okafor");
+    const ben = await aliceCustomer("Ben Okafor");
     await agent.locator(".ring-card", { hasText: "Ben Okafor" }).getByRole("button", { name: "Answer" }).click();
     await tab("Ben Okafor").waitFor();
     expect(await strip.getByRole("tab").allInnerTexts()).toEqual([expect.stringMatching(/Ana Lima\s+GENERAL/), expect.stringMatching(/Ben Okafor\s+GENERAL/)]);

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
+import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
@@ -12,12 +12,7 @@ describe("a live text chat", () => {
     const agent = await agentConsole("bob@demo.test");
     expect(await agent.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
 
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 420, height: 860 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/GENERAL`);
-    await customer.getByLabel("Your name").fill("Dana Reyes");
-    await customer.getByLabel("How can we help?").fill("Where is my parcel?");
-    await customer.getByRole("button", { name: "Chat" }).click();
-    await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+    const customer = await customerChat(chromium.browser, `${baseUrl}/c/demo/GENERAL`, { "Your name": "Dana Reyes", "How can we help?": "Where is my parcel?" });
     await expect.poll(() => customer.locator("h1").innerText()).toBe("Waiting for an Agent…");
     await screenshot(customer, "customer-waiting");
 

@@ -61,6 +61,27 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+type ContactOptions = { button?: "Chat" | "Voice" | "Video"; viewport?: { width: number; height: number } };
+
+/**
+ * A customer in a browser of their own fills in a room's contact form (`fields` by their labels)
+ * and presses `button`. Returns their page, on wherever the form leads (a price to agree, or the chat).
+ */
+export async function submitContactForm(browser: Browser, url: string, fields: Record<string, string>, { button = "Chat", viewport = { width: 420, height: 860 } }: ContactOptions = {}): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(url);
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
+  await page.getByRole("button", { name: button }).click();
+  return page;
+}
+
+/** The same in a room that takes no card first: the customer is on their chat's page, waiting. */
+export async function customerChat(browser: Browser, url: string, fields: Record<string, string>, options: ContactOptions = {}): Promise<Page> {
+  const page = await submitContactForm(browser, url, fields, options);
+  await page.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+  return page;
+}
+
 /**
  * An agent's console, signed in and ONLINE. The e2e files share the demo's agents and one
  * server, so a file may find an agent left in YOU HUNG UP or on a break by the one before.

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
+import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
@@ -13,11 +13,7 @@ describe("a conference chat", () => {
     const bob = await agentConsole("bob@demo.test");
 
     // Alice's private room takes GENERAL's settings, where the demo turns Conference Chat on.
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 420, height: 860 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/~alice-martin`);
-    await customer.getByLabel("Your name").fill("Erin Walsh");
-    await customer.getByRole("button", { name: "Chat" }).click();
-    await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+    const customer = await customerChat(chromium.browser, `${baseUrl}/c/demo/~alice-martin`, { "Your name": "Erin Walsh" });
     await alice.locator(".ring-card", { hasText: "Erin Walsh" }).getByRole("button", { name: "Answer" }).click();
     await expect.poll(() => customer.locator(".chat-head h1").innerText()).toBe("Alice Martin");
 

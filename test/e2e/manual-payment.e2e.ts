@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot, signIn } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot, signIn, submitContactForm } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
@@ -15,11 +15,7 @@ describe("a manual payment request", () => {
 
     const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
 
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/CHARGE_DURATION_ON_DEMAND`);
-    await customer.getByLabel("Your name").fill("Erin Invoice");
-    await customer.getByLabel("Email").fill("erin@example.com");
-    await customer.getByRole("button", { name: "Chat" }).click();
+    const customer = await submitContactForm(chromium.browser, `${baseUrl}/c/demo/CHARGE_DURATION_ON_DEMAND`, { "Your name": "Erin Invoice", Email: "erin@example.com" }, { viewport: { width: 430, height: 900 } });
     await agent.locator(".ring-card", { hasText: "Erin Invoice" }).getByRole("button", { name: "Answer" }).click();
 
     // The credit-card button opens the invoice form.

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot, submitContactForm } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
@@ -8,10 +8,7 @@ describe("a chat with automatic charges", () => {
   it("holds a test card, meters the chat, and shows both sides the same final amount", async () => {
     const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
 
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`);
-    await customer.getByLabel("Your name").fill("Erin Paid");
-    await customer.getByRole("button", { name: "Chat" }).click();
+    const customer = await submitContactForm(chromium.browser, `${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`, { "Your name": "Erin Paid" }, { viewport: { width: 430, height: 900 } });
     await customer.getByText("The chat costs EUR 10.00 for the first 5 minutes").waitFor();
     expect(await customer.locator(".test-banner").innerText()).toContain("Test mode");
     await screenshot(customer, "customer-agrees-to-price");
@@ -52,10 +49,7 @@ describe("a chat with automatic charges", () => {
     // Bob: Alice is still wrapping up the chat of the test before.
     const agent = await onlineConsole(chromium.browser, baseUrl, "bob@demo.test");
 
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 430, height: 900 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`);
-    await customer.getByLabel("Your name").fill("Frank Unpaid");
-    await customer.getByRole("button", { name: "Chat" }).click();
+    const customer = await submitContactForm(chromium.browser, `${baseUrl}/c/demo/PREAUTHORISED_CARD_AUTO_CHARGE_END`, { "Your name": "Frank Unpaid" }, { viewport: { width: 430, height: 900 } });
     await customer.getByLabel("I agree").check();
     await customer.getByRole("button", { name: "Agree and enter my card" }).click();
     // A card whose bank asks for 3-D Secure: Stripe.js shows the bank's step in the page.

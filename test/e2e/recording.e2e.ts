@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
+import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chromium";
 
 // Recording a chat in the agent's browser: the agent asks, the customer allows, the agent records
 // what Chromium's fake screen shows for 3 seconds, stops, and downloads the part. The demo's
@@ -17,11 +17,7 @@ const agentConsole = (email: string) => onlineConsole(chromium.browser, baseUrl,
 describe("recording a chat", () => {
   it("asks the customer's consent, records 3 seconds of the agent's screen, and offers the WebM at once", async () => {
     const agent = await agentConsole("bob@demo.test");
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 480, height: 900 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/GENERAL`);
-    await customer.getByLabel("Your name").fill("Rita Consent");
-    await customer.getByLabel("How can we help?").fill("Please show me how to set it up.");
-    await customer.getByRole("button", { name: "Chat" }).click();
+    const customer = await customerChat(chromium.browser, `${baseUrl}/c/demo/GENERAL`, { "Your name": "Rita Consent", "How can we help?": "Please show me how to set it up." }, { viewport: { width: 480, height: 900 } });
     const ring = agent.locator(".ring-card", { hasText: "Rita Consent" });
     await ring.getByRole("button", { name: "Answer" }).click();
     await expect.poll(() => customer.locator(".chat-head h1").innerText()).toBe("Bob Chen");

@@ -1,6 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot, signIn } from "./chromium";
+import { chromiumPerFile, customerChat, onlineConsole, screenshot, signIn } from "./chromium";
 
 // Remote control between two Chromium pages: the customer shares a screen (Chromium's fake one),
 // lets the agent point and draw, and sees the agent's pointer and line over a preview of their
@@ -61,11 +61,7 @@ describe("remote control", () => {
 /** The customer shares a screen and grants the agent the pointer and drawing; both draw and see. */
 async function grantAndDraw() {
   const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
-  const customer = await (await chromium.browser.newContext({ viewport: { width: 520, height: 1000 } })).newPage();
-  await customer.goto(`${baseUrl}/c/demo/GENERAL?mode=chat`);
-  await customer.getByLabel("Your name").fill("Carla Rossi");
-  await customer.getByRole("button", { name: "Chat" }).click();
-  await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+  const customer = await customerChat(chromium.browser, `${baseUrl}/c/demo/GENERAL?mode=chat`, { "Your name": "Carla Rossi" }, { viewport: { width: 520, height: 1000 } });
   await agent.locator(".ring-card", { hasText: "Carla Rossi" }).getByRole("button", { name: "Answer" }).click();
 
   await customer.getByRole("button", { name: "Share screen" }).click();

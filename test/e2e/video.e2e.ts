@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole, screenshot } from "./chromium";
+import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chromium";
 
 // A video chat between a customer and an agent, peer to peer (no Calls app locally), with
 // Chromium's fake camera, microphone and screen.
@@ -32,11 +32,7 @@ describe("a video chat", () => {
   it("starts by itself when the agent answers, connects both videos, and shares the customer's screen", async () => {
     const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
 
-    const customer = await (await chromium.browser.newContext({ viewport: { width: 480, height: 900 } })).newPage();
-    await customer.goto(`${baseUrl}/c/demo/GENERAL?mode=video`);
-    await customer.getByLabel("Your name").fill("Eva Novak");
-    await customer.getByRole("button", { name: "Video" }).click();
-    await customer.waitForURL(/\/chats\/[0-9a-f-]{36}$/);
+    const customer = await customerChat(chromium.browser, `${baseUrl}/c/demo/GENERAL?mode=video`, { "Your name": "Eva Novak" }, { button: "Video", viewport: { width: 480, height: 900 } });
     const ring = agent.locator(".ring-card", { hasText: "Eva Novak" });
     await ring.getByRole("button", { name: "Answer" }).click();
 
