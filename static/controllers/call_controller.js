@@ -317,6 +317,7 @@ export default class extends Controller {
     attach(this.remoteVideoTarget, this.remote.camera);
     attach(this.remoteScreenTarget, this.remote.screen);
     attach(this.localVideoTarget, this.local.camera ? this.local.stream : this.local.screenStream);
+    this.localVideoTarget.classList.toggle("shows-screen", !this.local.camera && !!this.local.screenStream);
     if (this.remoteAudioTarget.srcObject !== (this.remote.audio ?? null)) this.remoteAudioTarget.srcObject = this.remote.audio ?? null;
     const inCall = this.localTracks().length > 0 || Object.keys(this.remote).length > 0;
     this.stageTarget.hidden = !inCall;

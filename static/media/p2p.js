@@ -28,8 +28,14 @@ export class PeerLink {
     }
   }
 
+  /**
+   * A transceiver of its own for each track sent. addTrack would reuse one the other page's offer
+   * created, and Chromium then names the track in the SDP by that transceiver's sender, not by
+   * the track's id: the chat refuses an offer with a track its page did not declare (an agent's
+   * camera added while the customer shared a screen never reached the customer).
+   */
   add(track, stream) {
-    this.senders.set(track.id, this.pc.addTrack(track, stream));
+    this.senders.set(track.id, this.pc.addTransceiver(track, { direction: "sendrecv", streams: [stream] }).sender);
   }
 
   remove(track) {

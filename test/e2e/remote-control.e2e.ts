@@ -127,6 +127,25 @@ async function grantAndDraw() {
     await screenshot(customer, "remote-control-customer-full-screen");
   });
 
+  // The agent turns their camera on while the customer shares: the customer sees it, and in full
+  // screen their own screen with the marks moves to a corner of the agent's picture.
+  await agent.locator(".chat-panel .call-buttons").getByRole("button", { name: "Video" }).click();
+  await customer.locator(".call-stage:not(.voice-only)").waitFor();
+  await expect.poll(() => customer.locator(".call-remote").evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+  await inFullScreen(customer, async () => {
+    const panel = await box(customer.locator(".call"));
+    await expect.poll(async () => (await box(customer.locator(".remote-board-customer"))).width).toBeLessThan(panel.width * 0.35);
+    const corner = await box(customer.locator(".remote-board-customer"));
+    expect(corner.x + corner.width).toBeGreaterThan(panel.x + panel.width * 0.9);
+    expect(corner.y).toBeLessThan(panel.y + panel.height * 0.1);
+    expect((await box(customer.locator(".call-remote"))).width).toBeGreaterThan(panel.width * 0.8);
+    // Their screen is on the board already, so not shown again as their own picture.
+    expect(await customer.locator(".call-local").isVisible()).toBe(false);
+    close(await box(customerLayer), await pictureOf(customer, ".remote-preview"));
+    expect(await line.count()).toBe(1);
+    await screenshot(customer, "remote-control-customer-full-screen-camera");
+  });
+
   await agent.locator(".chat-panel").screenshot({ path: "screenshots/remote-control-agent.png" });
   await agent.evaluate(() => window.scrollTo(0, 0));
   await screenshot(agent, "remote-control-agent-console");
