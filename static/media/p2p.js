@@ -29,13 +29,13 @@ export class PeerLink {
   }
 
   /**
-   * A transceiver of its own for each track sent. addTrack would reuse one the other page's offer
-   * created, and Chromium then names the track in the SDP by that transceiver's sender, not by
-   * the track's id: the chat refuses an offer with a track its page did not declare (an agent's
-   * camera added while the customer shared a screen never reached the customer).
+   * addTrack, not addTransceiver: when both pages offer at once, the polite page's tracks then
+   * join the other page's offer in its answer (JSEP reuses only addTrack's transceivers). A reused
+   * transceiver's track is named in the SDP by its sender, which is why the chat counts the kinds
+   * of track an offer sends instead of matching their ids (calls/media.ts, refusedSdp).
    */
   add(track, stream) {
-    this.senders.set(track.id, this.pc.addTransceiver(track, { direction: "sendrecv", streams: [stream] }).sender);
+    this.senders.set(track.id, this.pc.addTrack(track, stream));
   }
 
   remove(track) {

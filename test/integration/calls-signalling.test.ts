@@ -6,8 +6,15 @@ import { closeAllSockets, type LiveSocket, type Match } from "./sockets";
 // offers, answers and ICE candidates between the two parties of a connected chat, keeps what
 // each one sends, and refuses what the room's phone buttons do not allow.
 
+/** An SDP sending these tracks; a track named mic… goes in an audio section, the others in video ones. */
 const sdpSending = (...trackIds: string[]) =>
-  ["v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", ...trackIds.flatMap((id, i) => [`m=video 9 UDP/TLS/RTP/SAVPF 96`, `a=mid:${i}`, "a=sendrecv", `a=msid:stream-1 ${id}`])].join("\r\n") + "\r\n";
+  [
+    "v=0",
+    "o=- 1 2 IN IP4 127.0.0.1",
+    "s=-",
+    "t=0 0",
+    ...trackIds.flatMap((id, i) => [id.startsWith("mic") ? "m=audio 9 UDP/TLS/RTP/SAVPF 111" : "m=video 9 UDP/TLS/RTP/SAVPF 96", `a=mid:${i}`, "a=sendrecv", `a=msid:stream-1 ${id}`]),
+  ].join("\r\n") + "\r\n";
 
 const relayed: Match = (f) => f.startsWith('{"call":"signal"');
 const callState = (text: string): Match => (f) => f.includes('id="call-state-') && f.includes(text);
@@ -61,12 +68,21 @@ describe("call signalling through the chat's Durable Object", () => {
     expect(snapshot).toContain("&quot;me&quot;:{&quot;clientId&quot;:&quot;customer-page-3&quot;,&quot;tracks&quot;:[{&quot;name&quot;:&quot;cam-3&quot;,&quot;kind&quot;:&quot;camera&quot;}]");
   });
 
-  it("refuses an offer that sends a track its page never declared, and relays nothing", async () => {
+  it("refuses an offer that sends more than its page declared, and relays nothing", async () => {
     const { customerSocket, agentSocket } = await chatIn("p2p-undeclared-co");
     declare(customerSocket, "customer-page-4", [{ name: "mic-4", kind: "mic" }]);
     customerSocket.send({ type: "signal", clientId: "customer-page-4", description: { type: "offer", sdp: sdpSending("mic-4", "sneaky-screen") } });
     await customerSocket.next(callError("Start voice, video or screen sharing with the buttons of this chat."), "the refusal");
     await agentSocket.nothing(relayed, "a relayed offer");
+  });
+
+  it("relays an offer whose track the browser names by its transceiver rather than by the track's id", async () => {
+    // Chromium does so when a page's camera reuses the transceiver of the other page's shared screen.
+    const { customerSocket, agentSocket } = await chatIn("p2p-reused-co");
+    declare(agentSocket, "agent-page-7", [{ name: "mic-7", kind: "mic" }, { name: "cam-7", kind: "camera" }]);
+    await customerSocket.next(callState("camera on · microphone on"), "the agent's call state");
+    agentSocket.send({ type: "signal", clientId: "agent-page-7", description: { type: "offer", sdp: sdpSending("f3a1-sender-of-transceiver-0", "mic-7") } });
+    expect(JSON.parse(await customerSocket.next(relayed, "the offer")).from).toBe("agent-page-7");
   });
 
   it("refuses screen sharing in a room without the Screen Sharing button, and video without the Video Chat button", async () => {

@@ -64,31 +64,35 @@ export function refusedTracks(buttons: PhoneButtons, tracks: DeclaredTrack[]): s
 }
 
 /**
- * The ids of the tracks an SDP offer or answer says it sends (`a=msid:<stream> <track>` in an
- * m-section that is sendrecv or sendonly). A receive-only section sends nothing.
+ * The media an SDP offer or answer sends: one entry per m-section that is sendrecv or sendonly
+ * and carries a track (`a=msid`). A receive-only section sends nothing.
  */
-export function sentTrackIds(sdp: string): string[] {
-  const ids: string[] = [];
+export function sentMedia(sdp: string): ("audio" | "video")[] {
+  const sent: ("audio" | "video")[] = [];
   for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+    const media = section.startsWith("audio") ? "audio" : section.startsWith("video") ? "video" : null;
     const lines = section.split(/\r?\n/);
     const direction = lines.find((l) => /^a=(sendrecv|sendonly|recvonly|inactive)$/.test(l))?.slice(2) ?? "sendrecv";
-    if (direction !== "sendrecv" && direction !== "sendonly") continue;
-    for (const line of lines) {
-      const msid = /^a=msid:\S+ (\S+)$/.exec(line);
-      if (msid) ids.push(msid[1]!);
-    }
+    if (media && (direction === "sendrecv" || direction === "sendonly") && lines.some((l) => l.startsWith("a=msid:"))) sent.push(media);
   }
-  return ids;
+  return sent;
 }
 
+const MEDIA_OF: Record<TrackKind, "audio" | "video"> = { mic: "audio", camera: "video", screen: "video" };
+
 /**
- * Why a party's SDP may not be relayed: it sends a track its page never declared (so the room's
- * buttons were never checked for it). `known` holds every track the party declared in this chat,
- * so an offer racing a later declaration is not refused.
+ * Why a party's SDP may not be relayed: it sends more audio or video than the kinds of track its
+ * page declared (so the room's buttons were never checked for it). `known` holds every track the
+ * party declared in this chat, so an offer racing a later declaration is not refused. Tracks are
+ * counted by kind, not matched by id: when a page's track reuses a transceiver the other page's
+ * offer made, Chromium names it in the SDP by that transceiver's sender, not by the track's id.
  */
 export function refusedSdp(sdp: string, known: Record<string, TrackKind>): string | null {
-  const unknown = sentTrackIds(sdp).filter((id) => !(id in known));
-  return unknown.length ? "Start voice, video or screen sharing with the buttons of this chat." : null;
+  const kinds = new Set(Object.values(known));
+  const allowed = (media: "audio" | "video") => [...kinds].filter((k) => MEDIA_OF[k] === media).length;
+  const sent = sentMedia(sdp);
+  const over = (["audio", "video"] as const).some((media) => sent.filter((m) => m === media).length > allowed(media));
+  return over ? "Start voice, video or screen sharing with the buttons of this chat." : null;
 }
 
 /** What a Calls proxy request asks for, as far as who may ask it matters. */
