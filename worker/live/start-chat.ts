@@ -82,7 +82,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
   // Without automatic charges nothing stands between the customer and an agent: the ring goes
   // out side by side with writing the D1 record and starting the chat's object, so it waits for
   // neither. The customer is answered only once all three are done; if one failed, the rings are
-  // withdrawn. The chat's object takes an answer that comes before its start (chat-do: `started`).
+  // withdrawn. The chat's object lets an answer that comes before its start wait (ChatDO.hasStarted).
   const record = openDb(env.DB)
     .insert(chats)
     .values({
