@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { CachedKv } from "./cached-kv";
+import { stubsByName } from "./stubs";
 import { assertNever, type ConsoleMessage } from "../worker/live/socket-messages";
 import type { AgentIdentity, AnswerResult } from "../worker/live/types";
 import { CHOOSABLE, DEVICES, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
 import { chatOpened, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
-import { CUSTOMER_LEFT, type RoomDO } from "./RoomDO";
+import { CUSTOMER_LEFT } from "./RoomDO";
 import type { ChatDO } from "./ChatDO";
-import type { ConsolesDO } from "./ConsolesDO";
 import { inviteGone, inviteOffer, type ConferenceInvite } from "../views/live/ConferenceFragments";
 
 /** How many consoles of each device the agent has open (the company's ConsolesDO counts them). */
@@ -36,17 +36,10 @@ export class AgentDO extends DurableObject<Env> {
   #published: string | null = null;
   /** Frames for the consoles, sent one after another so that they arrive in the order made. */
   #outbox: Promise<void> = Promise.resolve();
-  #consoles: DurableObjectStub<ConsolesDO> | undefined;
-  /** One stub per room: every change of the agent's state calls each of their rooms. */
-  #rooms = new Map<string, DurableObjectStub<RoomDO>>();
-  private room(key: string): DurableObjectStub<RoomDO> {
-    let stub = this.#rooms.get(key);
-    if (!stub) {
-      stub = this.env.ROOM.get(this.env.ROOM.idFromName(key)) as DurableObjectStub<RoomDO>;
-      this.#rooms.set(key, stub);
-    }
-    return stub;
-  }
+  /** The company's consoles, by company id. */
+  private consoles = stubsByName(this.env.CONSOLES);
+  /** Every change of the agent's state calls each of their rooms. */
+  private room = stubsByName(this.env.ROOM);
 
   /** Storage with its values kept in memory: each console frame and presence reads several. */
   #kv: CachedKv | undefined;
@@ -349,8 +342,7 @@ export class AgentDO extends DurableObject<Env> {
   private broadcast(device: Device | null, html: string): void {
     const identity = this.identity();
     if (!identity) return;
-    this.#consoles ??= this.env.CONSOLES.get(this.env.CONSOLES.idFromName(identity.companyId)) as DurableObjectStub<ConsolesDO>;
-    const consoles = this.#consoles;
+    const consoles = this.consoles(identity.companyId);
     this.#outbox = this.#outbox
       .then(() => consoles.deliver(identity.agentId, device, html))
       .catch((err: unknown) => console.error("console frame not delivered", identity.agentId, err));

@@ -4,8 +4,9 @@ import type { AgentIdentity, RingInfo } from "../worker/live/types";
 import type { Device } from "../worker/routing/presence";
 import { consoleSnapshot, ringGone, socketError } from "../views/live/ConsoleFragments";
 import { inviteOffer } from "../views/live/ConferenceFragments";
-import type { AgentDO, ConsoleCounts, ConsoleReply } from "./AgentDO";
+import type { ConsoleCounts, ConsoleReply } from "./AgentDO";
 import { ANSWERED_FIRST } from "./RoomDO";
+import { stubsByName } from "./stubs";
 
 /** A chat ringing agents, with its ring card rendered once by the room for every agent rung. */
 export type RingOffer = { ring: RingInfo; html: string };
@@ -81,16 +82,7 @@ export class ConsolesDO extends DurableObject<Env> {
   #goneFlush: Promise<void> | null = null;
 
   /** One stub per agent, so that this object's calls reach each agent in the order made. */
-  #agentStubs = new Map<string, DurableObjectStub<AgentDO>>();
-
-  private agent(agentId: string): DurableObjectStub<AgentDO> {
-    let stub = this.#agentStubs.get(agentId);
-    if (!stub) {
-      stub = this.env.AGENT.get(this.env.AGENT.idFromName(agentId)) as DurableObjectStub<AgentDO>;
-      this.#agentStubs.set(agentId, stub);
-    }
-    return stub;
-  }
+  private agent = stubsByName(this.env.AGENT);
 
   /** The console's WebSocket; the Worker has authenticated the agent and passes who they are. */
   override async fetch(request: Request): Promise<Response> {

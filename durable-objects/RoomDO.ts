@@ -6,7 +6,8 @@ import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsap
 import { roomStats, type RoomStats } from "../worker/routing/stats";
 import { ringOffer } from "../views/live/ConsoleFragments";
 import type { ChatDO } from "./ChatDO";
-import type { ConsolesDO, RingOffer, RingTarget } from "./ConsolesDO";
+import type { RingOffer, RingTarget } from "./ConsolesDO";
+import { stubsByName } from "./stubs";
 
 type Waiting = {
   ring: RingInfo;
@@ -57,11 +58,10 @@ export class RoomDO extends DurableObject<Env> {
   /** What each waiting customer was last told (place, and whether an agent is free), so only changes are sent. */
   #told = new Map<string, string>();
   #positionsDue = false;
-  #consoles: DurableObjectStub<ConsolesDO> | undefined;
-  /** The consoles of the company whose room this is (a room key is `{companyId}:{roomName}`), one stub for every call. */
-  private consoles(roomKey: string): DurableObjectStub<ConsolesDO> {
-    this.#consoles ??= this.env.CONSOLES.get(this.env.CONSOLES.idFromName(roomKey.slice(0, roomKey.indexOf(":")))) as DurableObjectStub<ConsolesDO>;
-    return this.#consoles;
+  #consolesOf = stubsByName(this.env.CONSOLES);
+  /** The consoles of the company whose room this is (a room key is `{companyId}:{roomName}`). */
+  private consoles(roomKey: string) {
+    return this.#consolesOf(roomKey.slice(0, roomKey.indexOf(":")));
   }
 
   private agentMap() {
