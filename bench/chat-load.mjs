@@ -9,8 +9,11 @@
 //   B. relay: P chats answered with both sockets open (each customer comes through one agent's
 //      private room), each side sending a text every 1/R seconds; send → the other party's frame.
 //   B'. the same chats re-attached straight to the inner workerd (no wrangler dev proxy), as a
-//      diagnostic of where the time goes.
+//      diagnostic of where the time goes (--direct=0 skips it and part D's direct run).
 //   C. the floor: the same P pairs and rate through a bare Node WebSocket relay (bench/floor-relay.mjs).
+//   D. the platform floor: the same through a bare relay Durable Object under its own wrangler dev
+//      (bench/platform-relay), via the public port and (--direct) straight to its workerd, which
+//      tells the platform's share of part B's time from Parley's own.
 //
 // Part A and part B each get a fresh server (own state directory), so a backlog left by one
 // cannot spill into the other. Every count and wait is bounded; --limit (s) stops the whole run.
@@ -19,7 +22,7 @@
 //   --agents=100 --customers=200 --arrival=10 (seconds) --answer=300-1500 (ms, agent reaction)
 //   --hold=1000 (ms a part-A chat lasts) --pairs=500 --rate=0.5 (texts/s per side)
 //   --relay=20 (measured seconds per relay run) --direct=1 (run B') --report=BENCHMARKS.md ("-": none)
-//   --parts=a,b,c (a subset skips parts; the report needs all three)
+//   --parts=a,b,c,d (a subset skips parts; the report needs all four)
 //   --snapshot=1 (serve a copy of the tree taken at the start: wrangler dev rebuilds and reloads
 //   the Worker whenever a source file changes, which would cut every socket mid-run; 0 = live tree)
 //   --state=/dev/shm (parent of the throw-away state directory: memory where there is /dev/shm;
@@ -82,8 +85,8 @@ const CFG = {
   limitS: num("limit", 540),
   /** Where the throw-away wrangler state (D1 and Durable Object SQLite files) goes; see benchStateParent. */
   stateParent: opt("state", benchStateParent),
-  /** Which parts to run: a (ring), b (relay through Parley), c (the floor). */
-  parts: new Set(String(opt("parts", "a,b,c")).split(",")),
+  /** Which parts to run: a (ring), b (relay through Parley), c (the floor), d (the platform floor). */
+  parts: new Set(String(opt("parts", "a,b,c,d")).split(",")),
   /** Serve a copy of the tree taken at the start, so edits made meanwhile do not reload the Worker. */
   snapshot: opt("snapshot", "1") !== "0",
 };
@@ -157,10 +160,12 @@ const firstFrame = (ws, timeoutMs = 20_000) =>
 // ---------------------------------------------------------------- CPU accounting (/proc)
 
 let publicPort = 0;
+/** Which Worker the wrangler dev running now serves: Parley's, or part D's bare relay. */
+let workerLabel = "workerd: Parley Worker + DOs";
 function labelOf(pid) {
   if (pid === process.pid) return "load generator (node)";
   const cmd = cmdline(pid);
-  if (cmd.includes("workerd")) return cmd.includes(`entry=127.0.0.1:${publicPort}`) ? "workerd: wrangler dev proxy" : "workerd: Parley Worker + DOs";
+  if (cmd.includes("workerd")) return cmd.includes(`entry=127.0.0.1:${publicPort}`) ? "workerd: wrangler dev proxy" : workerLabel;
   if (cmd.includes("wrangler-dist")) return "wrangler (node)";
   if (cmd.includes("floor-relay")) return "floor relay (node)";
   if (cmd.includes("esbuild")) return "esbuild";
@@ -397,7 +402,7 @@ async function settle(maxMs = 45_000) {
   while (now() < deadline) {
     const a = cpuSnapshot();
     await sleep(1000);
-    const busy = cpuBetween(a, cpuSnapshot()).pct["workerd: Parley Worker + DOs"] ?? 0;
+    const busy = cpuBetween(a, cpuSnapshot()).pct[workerLabel] ?? 0;
     if (busy < 10) return;
   }
   log(`warning: the Worker was still busy after ${maxMs / 1000} s of waiting`);
@@ -432,12 +437,12 @@ function codeVersion() {
 
 /** scripts/dev-server.mjs of the tree to serve: this one, or a copy taken now (--snapshot). */
 async function serverTree() {
-  if (!CFG.snapshot) return { dir: root, startServer: (await import("../scripts/dev-server.mjs")).startServer };
+  if (!CFG.snapshot) return { dir: root, ...(await import("../scripts/dev-server.mjs")) };
   const dir = mkdtempSync(join(tmpdir(), "parley-bench-src-"));
   const skip = new Set(["node_modules", ".git", ".wrangler", "test-results", "screenshots"]);
   cpSync(root, dir, { recursive: true, filter: (src) => !skip.has(relative(root, src).split(sep)[0]) });
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-  return { dir, startServer: (await import(pathToFileURL(join(dir, "scripts", "dev-server.mjs")).href)).startServer };
+  return { dir, ...(await import(pathToFileURL(join(dir, "scripts", "dev-server.mjs")).href)) };
 }
 
 // ---- part A: ring and answer
@@ -577,6 +582,30 @@ async function partBSetup() {
   return pairs;
 }
 
+/**
+ * Calls each of `tasks` once every `period` ms, each at its own random phase, on a fixed timeline.
+ * One `setInterval` per task would drift: an interval restarts from when its callback ran, so
+ * every stall of the event loop lines up the tasks it delayed, and they then fire in bursts
+ * every period for the rest of the run instead of at random phases.
+ */
+function everyPeriod(tasks, period) {
+  const start = now();
+  const due = tasks.map((task) => ({ task, phase: Math.random() * period })).sort((a, b) => a.phase - b.phase);
+  let next = 0;
+  let round = 0;
+  let timer;
+  const run = () => {
+    for (;;) {
+      const at = start + round * period + due[next].phase;
+      if (at > now()) return (timer = setTimeout(run, at - now()));
+      due[next].task();
+      if (++next === due.length) (next = 0), round++;
+    }
+  };
+  run();
+  return () => clearTimeout(timer);
+}
+
 /** Sends texts both ways on every pair at `rate` per side; returns send → other-party latencies. */
 async function runRelay(label, pairs, { expectEcho }) {
   const period = 1000 / CFG.rate;
@@ -608,28 +637,24 @@ async function runRelay(label, pairs, { expectEcho }) {
   const measureFrom = start + CFG.warmupS * 1000;
   const measureTo = measureFrom + CFG.relayS * 1000;
   let sending = true;
-  const timers = [];
+  const senders = [];
   for (const p of pairs) {
     for (const [from, to] of [
       [p.customer, p.agent],
       [p.agent, p.customer],
     ]) {
-      const send = () => {
+      senders.push(() => {
         if (!sending || from.readyState !== 1) return;
         const id = nextId++;
         const at = now();
         sent.set(id, { from, to, at, measured: at >= measureFrom && at < measureTo, got: false });
         from.send(JSON.stringify({ type: "text", text: `Benchmark text msg-${id}-end, typed by the load generator.` }));
-      };
-      timers.push(
-        setTimeout(() => {
-          send();
-          timers.push(setInterval(send, period));
-        }, Math.random() * period),
-      );
+      });
     }
   }
+  const stopSending = everyPeriod(senders, period);
   const loop = monitorEventLoopDelay({ resolution: 5 });
+  if (server) await collectGarbage(state.inspectorPort);
   await sleep(measureFrom - now());
   const cpu0 = cpuSnapshot();
   loop.enable();
@@ -637,7 +662,7 @@ async function runRelay(label, pairs, { expectEcho }) {
   const cpu1 = cpuSnapshot();
   loop.disable();
   sending = false;
-  for (const t of timers) clearTimeout(t);
+  stopSending();
   const measured = [...sent.values()].filter((r) => r.measured);
   // Late texts still count, up to the drain limit; those later than that are reported as lost.
   const drainedAt = now() + CFG.drainS * 1000;
@@ -686,20 +711,37 @@ function listeningPorts(pid) {
   return ports;
 }
 
-async function innerWorkerUrl() {
+/** The inner workerd's own socket: the one of its listening ports where `isWorker(response to GET path)`. */
+async function innerWorkerUrl(path, isWorker) {
   for (const pid of descendants(process.pid)) {
-    if (labelOf(pid) !== "workerd: Parley Worker + DOs") continue;
+    if (labelOf(pid) !== workerLabel) continue;
     for (const port of listeningPorts(pid)) {
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/login`, { signal: AbortSignal.timeout(5000) });
-        await res.arrayBuffer();
-        if (res.ok && cookiesOf(res).parley_csrf) return `http://127.0.0.1:${port}`;
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
+        if (res.ok && isWorker(res, await res.text())) return `http://127.0.0.1:${port}`;
       } catch {
         // not the entry socket
       }
     }
   }
   return null;
+}
+
+/**
+ * Asks V8 for a full garbage collection of the Worker's isolate, through wrangler dev's inspector
+ * proxy (workerd's own inspector takes one client, and wrangler is it). Done before a relay's
+ * measured window, so the garbage of setting the run up (1000 sockets, 500 chats, the sockets
+ * dropped by a re-attachment) is not swept inside it: one such sweep stalled the thread for
+ * 150–220 ms. The garbage the measured traffic makes is still collected inside the window.
+ */
+async function collectGarbage(inspectorPort) {
+  const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, { perMessageDeflate: false });
+  await new Promise((resolve, reject) => {
+    ws.once("open", () => ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" })));
+    ws.on("message", (d) => JSON.parse(d.toString()).id === 1 && resolve());
+    ws.once("error", reject);
+  });
+  ws.close();
 }
 
 async function reattach(pairs, base) {
@@ -732,11 +774,44 @@ async function startFloor() {
   return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
 }
 
-async function floorPairs(port, count) {
+/** `count` pairs of sockets on `${wsBase}/pair/{n}`, as both relays without Parley take them. */
+async function floorPairs(wsBase, count) {
   return pool(Array.from({ length: count }, (_, i) => i), 50, async (i) => ({
-    customer: await openSocket(`ws://127.0.0.1:${port}/pair/${i}`),
-    agent: await openSocket(`ws://127.0.0.1:${port}/pair/${i}`),
+    customer: await openSocket(`${wsBase}/pair/${i}`),
+    agent: await openSocket(`${wsBase}/pair/${i}`),
   }));
+}
+
+// ---- part D: the platform floor
+
+/**
+ * The same pairs, rate and texts through bench/platform-relay: a bare relay Durable Object under
+ * its own wrangler dev, once through the public port and once straight to its workerd.
+ */
+async function partD(tree) {
+  workerLabel = "workerd: bare relay Worker + DO";
+  const stateDir = mkdtempSync(join(CFG.stateParent, "parley-bench-"));
+  stateDirs.push(stateDir);
+  publicPort = await freePort();
+  state.inspectorPort = await freePort();
+  log(`D: starting wrangler dev for bench/platform-relay on 127.0.0.1:${publicPort}`);
+  const config = join(tree.dir, "bench", "platform-relay", "wrangler.toml");
+  server = await tree.startWrangler({ port: publicPort, inspectorPort: state.inspectorPort, persistTo: stateDir, quiet: true, config, readyPath: "/" });
+  const inner = CFG.direct ? await innerWorkerUrl("/", (_res, text) => text.startsWith("platform relay")) : null;
+  let pairs = await floorPairs(server.url.replace("http", "ws"), CFG.pairs);
+  await settle();
+  const results = [await runRelay("platform floor: bare relay Durable Object via wrangler dev (public port)", pairs, { expectEcho: false })];
+  if (inner) {
+    const direct = await floorPairs(inner.replace("http", "ws"), CFG.pairs);
+    for (const p of pairs) p.customer.close(), p.agent.close();
+    pairs = direct;
+    await settle();
+    results.push(await runRelay("platform floor direct to its workerd (diagnostic)", pairs, { expectEcho: false }));
+  } else if (CFG.direct) log("D: the inner workerd's port was not found; its direct run is skipped");
+  for (const p of pairs) p.customer.close(), p.agent.close();
+  await server.stop();
+  server = null;
+  return results;
 }
 
 // ---------------------------------------------------------------- report
@@ -773,7 +848,7 @@ const cpuText = (cpu) =>
     .join(", ") + `; other processes on the machine ${cpu.otherPct.toFixed(0)}%; machine busy ${cpu.machineBusyPct.toFixed(0)}% of ${availableParallelism() * 100}%`;
 
 function render(results) {
-  const { a, relays, floor, m, command, date, durationS, changed } = results;
+  const { a, relays, floor, platform, m, command, date, durationS, changed } = results;
   const product = relays[0];
   const ratio = product && floor ? product.relay.p99 / floor.relay.p99 : NaN;
   const ringMet = !!a && a.ring.p99 < TARGET.ringP99Ms && a.rung === a.customers;
@@ -788,7 +863,7 @@ function render(results) {
       (process.env.X_LOCAL_OBSERVABILITY ? `; X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY}` : "") +
       `; wrangler state in ${CFG.stateParent}${CFG.stateParent === "/dev/shm" ? " (memory)" : ""}`,
     `- Code: ${m.code}${CFG.snapshot ? " (served from a copy taken at the start of the run)" : " (served from the live tree)"}`,
-    `- Everything on loopback in this one machine: the load generator (one Node process), wrangler dev (a Node process and two workerd processes: its proxy on the public port, and the Worker with the Durable Objects and the local D1), and the floor relay (one Node process).`,
+    `- Everything on loopback in this one machine: the load generator (one Node process), wrangler dev (a Node process and two workerd processes: its proxy on the public port, and the Worker with the Durable Objects and the local D1), the floor relay (one Node process), and for part D a second wrangler dev (the same three processes) serving bench/platform-relay.`,
     ...(changed ? [`- **Source files changed during the run** (other work in the tree), so wrangler dev rebuilt and reloaded the Worker meanwhile.`] : []),
     ``,
     `### Targets (issue 3)`,
@@ -806,6 +881,14 @@ function render(results) {
       ? row([`relay p99 ≤ ${TARGET.relayRatio}× the floor, ${product.pairs} concurrent chats`, `${ms(product.relay.p99)} ms / ${ms(floor.relay.p99)} ms = ${ratio.toFixed(1)}×`, yes(relayMet)])
       : row(["relay", "not run", "—"]),
     ``,
+    ...(platform.length && floor
+      ? [
+          `The platform floor (part D: a bare relay Durable Object under the same wrangler dev, which stores each text and forwards it, nothing else) has p99 ` +
+            platform.map((r) => `${ms(r.relay.p99)} ms = ${(r.relay.p99 / floor.relay.p99).toFixed(1)}× the floor ${r.label.includes("direct") ? "straight to its workerd" : "through the public port"}`).join(", and ") +
+            `.`,
+          ``,
+        ]
+      : []),
   ];
   if (a) {
     lines.push(
@@ -837,16 +920,19 @@ function render(results) {
       ``,
     );
   }
-  if (relays.length || floor) {
-    const all = [...relays, ...(floor ? [floor] : [])];
+  if (relays.length || floor || platform.length) {
+    const all = [...relays, ...(floor ? [floor] : []), ...platform];
     const pairs = all[0].pairs;
     lines.push(
-      `### B/C. Message relay`,
+      `### B/C/D. Message relay`,
       ``,
       `${pairs} chats answered, customer and agent sockets open (\`/chats/{id}/ws\`); each side sends a text (\`{"type":"text"}\`, ~60 characters) every ${(1000 / CFG.rate).toFixed(0)} ms, ` +
         `phases random, ${(2 * pairs * CFG.rate).toFixed(0)} texts/s in all; latency = send → the frame with that text at the other party. ` +
         `${CFG.warmupS} s warm-up, ${CFG.relayS} s measured, then up to ${CFG.drainS} s for late texts ("lost": not there by then; percentiles are over the texts that arrived). The floor: the same pairs, rate and texts through bench/floor-relay.mjs ` +
-        `(Node + ws, forwards each message to the peer, nothing else). Clients use \`ws\` ${m.ws} without compression for both.`,
+        `(Node + ws, forwards each message to the peer, nothing else). The platform floor: the same again through bench/platform-relay (one SQLite-backed Durable Object per pair under wrangler dev, ` +
+        `sockets accepted with the Hibernation API; stores each text, then forwards it to the peer). ` +
+        `Before each measured window the Worker's isolate is asked for a full garbage collection (through the inspector), so the garbage of setting the run up is not swept inside it. ` +
+        `Clients use \`ws\` ${m.ws} without compression for all.`,
       ``,
       row(["path", "texts", "lost", "p50", "p90", "p99", "max", "p99 / floor p99"]),
       row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
@@ -907,11 +993,13 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().t
  */
 async function freshServer(tree, count) {
   await server?.stop();
+  workerLabel = "workerd: Parley Worker + DOs";
   const stateDir = mkdtempSync(join(CFG.stateParent, "parley-bench-"));
   stateDirs.push(stateDir);
   publicPort = await freePort();
   log(`starting wrangler dev on 127.0.0.1:${publicPort} (state in ${stateDir}${process.env.X_LOCAL_OBSERVABILITY ? `, X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY}` : ""})`);
-  server = await tree.startServer({ port: publicPort, persistTo: stateDir, quiet: true });
+  state.inspectorPort = await freePort();
+  server = await tree.startServer({ port: publicPort, inspectorPort: state.inspectorPort, persistTo: stateDir, quiet: true });
   state.base = server.url;
   state.wsBase = server.url.replace("http", "ws");
   const seedRes = await fetch(`${state.base}/dev/seed-bench?agents=${count}`, { method: "POST" });
@@ -921,7 +1009,7 @@ async function freshServer(tree, count) {
   const cookies = await pool(seed.agents, 4, (a, i) => signIn(state.base, a.email, seed.password, i));
   state.agents = seed.agents.map((a, i) => ({ ...a, index: i, cookie: cookies[i], state: "idle", timers: new Map(), shown: new Set(), console: null }));
   // Found while the server is idle: under load it may not answer a probe in time.
-  state.inner = await innerWorkerUrl();
+  state.inner = await innerWorkerUrl("/login", (res) => Boolean(cookiesOf(res).parley_csrf));
 }
 
 try {
@@ -961,18 +1049,21 @@ try {
   if (CFG.parts.has("c")) {
     floorServer = await startFloor();
     log(`C: floor relay on 127.0.0.1:${floorServer.port}`);
-    const fp = await floorPairs(floorServer.port, CFG.pairs);
+    const fp = await floorPairs(`ws://127.0.0.1:${floorServer.port}`, CFG.pairs);
     floor = await runRelay("floor: bare ws relay in Node", fp, { expectEcho: false });
     for (const p of fp) p.customer.close(), p.agent.close();
+    await floorServer.stop();
+    floorServer = null;
   }
+  const platform = CFG.parts.has("d") ? await partD(tree) : [];
 
   const changed = sourceStamp(tree.dir) !== sourcesBefore;
   const args = process.argv.slice(2).join(" ");
   const env = process.env.X_LOCAL_OBSERVABILITY !== "false" ? `X_LOCAL_OBSERVABILITY=${process.env.X_LOCAL_OBSERVABILITY} ` : "";
   const command = process.env.npm_lifecycle_event === "bench" ? `${env}npm run bench${args ? ` -- ${args}` : ""}` : `${env}node bench/chat-load.mjs${args ? ` ${args}` : ""}`;
-  const report = render({ a, relays, floor, m, command, changed, date: new Date().toISOString().replace(/\.\d+Z$/, "Z"), durationS: (now() - T0) / 1000 });
+  const report = render({ a, relays, floor, platform, m, command, changed, date: new Date().toISOString().replace(/\.\d+Z$/, "Z"), durationS: (now() - T0) / 1000 });
   console.log(`\n${report.text}\n`);
-  if (a && relays.length && floor) writeReport(report.text);
+  if (a && relays.length && floor && platform.length) writeReport(report.text);
   else log("not all parts ran: BENCHMARKS.md left as it is");
   if (changed) log("warning: source files changed during the run, so wrangler dev rebuilt and reloaded the Worker; the numbers may include that");
   clearTimeout(watchdog);

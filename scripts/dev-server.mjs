@@ -50,7 +50,7 @@ async function waitUntilUp(url, child, timeoutMs) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     try {
-      const res = await fetch(`${url}/login`);
+      const res = await fetch(url);
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -61,10 +61,42 @@ async function waitUntilUp(url, child, timeoutMs) {
 }
 
 /**
- * @param {{ port: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string> }} options
+ * Starts `wrangler dev` on 127.0.0.1:`port` for the Worker of `config` (default: Parley's
+ * wrangler.toml) and waits until `readyPath` answers 200.
+ * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, config?: string, readyPath?: string }} options
+ * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ */
+export async function startWrangler({ port, inspectorPort, persistTo, quiet = false, vars = {}, config, readyPath = "/login" }) {
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...varArgs];
+  if (config) args.push("--config", config);
+  if (inspectorPort) args.push("--inspector-port", String(inspectorPort));
+  if (persistTo) args.push("--persist-to", persistTo);
+  if (quiet) args.push("--log-level", "error");
+  const child = spawn(wrangler, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: process.env });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
+  try {
+    await waitUntilUp(`${url}${readyPath}`, child, 90_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, stop };
+}
+
+/**
+ * Parley's local server: migrations applied, a fake Stripe unless .dev.vars has a key, the demo seeded.
+ * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string> }} options
  * @returns {Promise<{ url: string, stop: () => Promise<void>, seed: string, stripe: string }>}
  */
-export async function startServer({ port, persistTo, quiet = false, vars = {} }) {
+export async function startServer({ port, inspectorPort, persistTo, quiet = false, vars = {} }) {
   applyMigrations(persistTo, quiet);
   // Without a Stripe key of your own (.dev.vars), payments go to the local fake Stripe.
   const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0);
@@ -72,26 +104,22 @@ export async function startServer({ port, persistTo, quiet = false, vars = {} })
   const stripeVars = fakeStripe
     ? { STRIPE_SECRET_KEY: "sk_test_parley_local_fake", STRIPE_PUBLISHABLE_KEY: "pk_test_parley_local_fake", STRIPE_API_BASE: fakeStripe.url, STRIPE_JS_URL: `${fakeStripe.url}/v3/` }
     : {};
-  const varArgs = Object.entries({ ENVIRONMENT: "local", ...stripeVars, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...varArgs];
-  if (persistTo) args.push("--persist-to", persistTo);
-  if (quiet) args.push("--log-level", "error");
-  const child = spawn(wrangler, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: process.env });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise((resolve) => {
-      fakeStripe?.close();
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-    });
+  let wrangler;
   try {
-    await waitUntilUp(url, child, 90_000);
-    const res = await fetch(`${url}/dev/seed`, { method: "POST" });
+    wrangler = await startWrangler({ port, inspectorPort, persistTo, quiet, vars: { ENVIRONMENT: "local", ...stripeVars, ...vars } });
+  } catch (err) {
+    fakeStripe?.close();
+    throw err;
+  }
+  const stop = () => {
+    fakeStripe?.close();
+    return wrangler.stop();
+  };
+  try {
+    const res = await fetch(`${wrangler.url}/dev/seed`, { method: "POST" });
     if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
     const { result } = await res.json();
-    return { url, stop, seed: result, stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)" };
+    return { url: wrangler.url, stop, seed: result, stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)" };
   } catch (err) {
     await stop();
     throw err;
