@@ -231,7 +231,6 @@ export class ChatDO extends DurableObject<Env> {
       case "text": {
         if (status !== "connected") return ws.send(socketError(status === "ended" ? "This chat has ended." : "Please wait until you are connected."));
         if (!textAllowed(this.init()!)) return ws.send(socketError(TEXT_OFF));
-        const at = Date.now();
         // Written before it is relayed: the output gate holds the sends until the row is durable.
         this.store(party, message.text);
         return;
