@@ -21,7 +21,7 @@
 // `npm run bench -- --pairs=100` or environment variables BENCH_PAIRS=100:
 //   --agents=100 --customers=200 --arrival=10 (seconds) --answer=300-1500 (ms, agent reaction)
 //   --hold=1000 (ms a part-A chat lasts) --pairs=500 --rate=0.5 (texts/s per side)
-//   --relay=20 (measured seconds per relay run) --direct=1 (run B') --report=BENCHMARKS.md ("-": none)
+//   --relay=20 (measured seconds per relay run) --direct=1 (run B' and D's direct run) --report=BENCHMARKS.md ("-": none)
 //   --parts=a,b,c,d (a subset skips parts; the report needs all four)
 //   --snapshot=1 (serve a copy of the tree taken at the start: wrangler dev rebuilds and reloads
 //   the Worker whenever a source file changes, which would cut every socket mid-run; 0 = live tree)
@@ -740,19 +740,19 @@ async function innerWorkerUrl(path, isWorker) {
  */
 async function collectGarbage(inspectorPort, nudgeUrl) {
   const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, { perMessageDeflate: false });
-  let done = false;
-  const collected = new Promise((resolve, reject) => {
+  let outcome = null;
+  const answered = new Promise((resolve) => {
     ws.once("open", () => ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" })));
-    ws.on("message", (d) => JSON.parse(d.toString()).id === 1 && resolve());
-    ws.once("error", reject);
-  }).finally(() => (done = true));
+    ws.on("message", (d) => JSON.parse(d.toString()).id === 1 && resolve("collected"));
+    ws.once("error", (err) => resolve(`the inspector refused: ${err.message}`));
+  }).then((o) => (outcome = o));
   const deadline = now() + 10_000;
-  while (!done && now() < deadline) {
+  while (!outcome && now() < deadline) {
     await fetch(nudgeUrl).then((res) => res.arrayBuffer(), () => {});
-    await Promise.race([collected, sleep(100)]);
+    await Promise.race([answered, sleep(100)]);
   }
   ws.close();
-  if (!done) log("warning: the Worker's isolate did not report a garbage collection within 10 s");
+  if (outcome !== "collected") log(`warning: no garbage collection before the window (${outcome ?? "no answer within 10 s"})`);
 }
 
 async function reattach(pairs, base) {
