@@ -107,7 +107,10 @@ export class ChatDO extends DurableObject<Env> {
   /** Whether the chat has started, waiting up to START_WAIT_MS for a start already under way. */
   private async hasStarted(): Promise<boolean> {
     if (this.init()) return true;
-    await Promise.race([this.#started.promise, scheduler.wait(START_WAIT_MS)]);
+    // The timer is cleared once the start comes: a pending one would keep the object busy.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.#started.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)))]);
+    clearTimeout(timer);
     return !!this.init();
   }
 

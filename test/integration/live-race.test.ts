@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import type { ChatDO } from "../../durable-objects/ChatDO";
 import type { ChatInit } from "../../worker/live/types";
 import { afterEach, describe, expect, it } from "vitest";
@@ -174,6 +174,8 @@ describe("a chat that rings while it is being started", () => {
     expect(await answered).toBe(true);
     const stored = await runInDurableObject(chat, (_chat: ChatDO, state) => [state.storage.kv.get("status"), state.storage.kv.get<{ agentId: string }>("agent")?.agentId]);
     expect(stored).toEqual(["connected", alice.id]);
+    // Nothing is left waiting on the start: the object can leave memory at once.
+    await evictDurableObject(chat);
   });
 
   it("withdraws the rings when the chat's record cannot be written, and tells the customer to try again", async () => {
