@@ -88,10 +88,10 @@ const MEDIA_OF: Record<TrackKind, "audio" | "video"> = { mic: "audio", camera: "
  * offer made, Chromium names it in the SDP by that transceiver's sender, not by the track's id.
  */
 export function refusedSdp(sdp: string, known: Record<string, TrackKind>): string | null {
-  const kinds = new Set(Object.values(known));
-  const allowed = (media: "audio" | "video") => [...kinds].filter((k) => MEDIA_OF[k] === media).length;
   const sent = sentMedia(sdp);
-  const over = (["audio", "video"] as const).some((media) => sent.filter((m) => m === media).length > allowed(media));
+  const allowed = [...new Set(Object.values(known))].map((kind) => MEDIA_OF[kind]);
+  const count = (list: ("audio" | "video")[], media: "audio" | "video") => list.filter((m) => m === media).length;
+  const over = (["audio", "video"] as const).some((media) => count(sent, media) > count(allowed, media));
   return over ? "Start voice, video or screen sharing with the buttons of this chat." : null;
 }
 
