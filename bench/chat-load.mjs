@@ -785,6 +785,8 @@ async function startFloor() {
   return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
 }
 
+const closePairs = (pairs) => pairs.forEach((p) => (p.customer.close(), p.agent.close()));
+
 /** `count` pairs of sockets on `${wsBase}/pair/{n}`, as both relays without Parley take them. */
 async function floorPairs(wsBase, count) {
   return pool(Array.from({ length: count }, (_, i) => i), 50, async (i) => ({
@@ -814,12 +816,12 @@ async function partD(tree) {
   const results = [await runRelay("platform floor: bare relay Durable Object via wrangler dev (public port)", pairs, { expectEcho: false })];
   if (inner) {
     const direct = await floorPairs(inner.replace("http", "ws"), CFG.pairs);
-    for (const p of pairs) p.customer.close(), p.agent.close();
+    closePairs(pairs);
     pairs = direct;
     await settle();
     results.push(await runRelay("platform floor direct to its workerd (diagnostic)", pairs, { expectEcho: false }));
   } else if (CFG.direct) log("D: the inner workerd's port was not found; its direct run is skipped");
-  for (const p of pairs) p.customer.close(), p.agent.close();
+  closePairs(pairs);
   await server.stop();
   server = null;
   return results;
@@ -1062,7 +1064,7 @@ try {
     log(`C: floor relay on 127.0.0.1:${floorServer.port}`);
     const fp = await floorPairs(`ws://127.0.0.1:${floorServer.port}`, CFG.pairs);
     floor = await runRelay("floor: bare ws relay in Node", fp, { expectEcho: false });
-    for (const p of fp) p.customer.close(), p.agent.close();
+    closePairs(fp);
     await floorServer.stop();
     floorServer = null;
   }
