@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../adapters/db";
 import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
 import { GENERAL } from "../rooms/presets";

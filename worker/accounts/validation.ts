@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // What a person may type into the account forms. Messages are shown next to the field.
 export const emailField = z

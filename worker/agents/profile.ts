@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../adapters/db";
 import { auditInsert } from "../accounts/audit";
 import { FormError } from "../accounts/form-error";

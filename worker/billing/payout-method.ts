@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Where a solo professional's 80 % is paid out (cheat sheet: Pricing – "Solo User" account):
 // PayPal, Stripe, AliPay or WeChat Pay, with the account to pay into.

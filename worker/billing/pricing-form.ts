@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { formatMoney, minimumChargeMinor } from "./currency";
 import type { PricingScheme } from "./meter";
 import { moneyInput, parseMoney } from "./money";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { minorDigits } from "./currency";
 
 // The Business Revenue page's arithmetic (spec: Business Revenue Balance, Pricing): which period a

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Remote control, kept pure: while the customer shares a screen, the customer may let the agent
 // point and draw over it, and take that back. A web page cannot move another computer's mouse or

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_TRACKS, TRACK_NAME } from "../calls/media";
 import { remoteControlMessages } from "../calls/remote-control";
 

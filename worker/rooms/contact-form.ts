@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { rooms } from "../db/schema";
 
 type FormSettings = Pick<typeof rooms.$inferSelect, "fieldName" | "fieldEmail" | "fieldPhone" | "fieldMessage" | "buttonChatHidden" | "buttonVoiceHidden" | "buttonVideoHidden" | "buttonEmailHidden">;

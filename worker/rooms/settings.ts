@@ -1,5 +1,5 @@
 import { isWebUrl } from "../accounts/validation";
-import { z } from "zod";
+import * as z from "zod";
 import { ASSIGNMENTS, CHARGING_MODES, FIELD_VISIBILITY, PLANS, type rooms } from "../db/schema";
 import { fieldErrors } from "../accounts/validation";
 import { moneyInput } from "../billing/money";

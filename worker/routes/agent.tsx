@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { and, asc, eq, ne } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { openDb } from "../adapters/db";
 import type { SessionUser } from "../accounts/sessions";
 import type { AppEnv } from "../app-env";

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
-import { z } from "zod";
+import * as z from "zod";
 import { callsApi, iceServers, mediaPath } from "../adapters/calls";
 import type { AppEnv } from "../app-env";
 import { refusedCallsTracks, TRACK_NAME } from "../calls/media";

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { openDb } from "../adapters/db";
 import { newId } from "../accounts/tokens";
 import { emailField, fieldErrors } from "../accounts/validation";

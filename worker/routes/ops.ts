@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { auditInsert } from "../accounts/audit";
 import { openDb } from "../adapters/db";
 import { getPayout, markPayoutPaid } from "../adapters/payouts";

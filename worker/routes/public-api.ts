@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
-import { z } from "zod";
+import * as z from "zod";
 import { openDb } from "../adapters/db";
 import type { AppEnv } from "../app-env";
 import { meterAmount } from "../billing/meter";

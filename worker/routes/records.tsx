@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { SessionUser } from "../accounts/sessions";
 import {
   RECORD_SORTS,
