@@ -14,6 +14,8 @@ describe("a live text chat", () => {
 
     const customer = await customerChat(chromium.browser, `${baseUrl}/c/demo/GENERAL`, { "Your name": "Dana Reyes", "How can we help?": "Where is my parcel?" });
     await expect.poll(() => customer.locator("h1").innerText()).toBe("Waiting for an Agent…");
+    // Nothing has been said yet: the waiting screen shows no empty transcript box.
+    expect(await customer.locator(".transcript").isVisible()).toBe(false);
     await screenshot(customer, "customer-waiting");
 
     const ring = agent.locator(".ring-card", { hasText: "Dana Reyes" });
