@@ -135,6 +135,19 @@ describe("POST /admin/agents/:id", () => {
     expect((await (await signedIn("dana@reset-co.test", newPassword)).get("/agent")).status).toBe(200);
   });
 
+  it("counts each room's enabled agents on the rooms page", async () => {
+    const { admin, general, sales } = await companyWithTwoRooms("count-co");
+    await addAgent(admin, { name: "Alice", email: "alice@count-co.test", roomIds: [general, sales] });
+    await addAgent(admin, { name: "Bob", email: "bob@count-co.test", roomIds: [general] });
+    const eve = await addAgent(admin, { name: "Eve", email: "eve@count-co.test", roomIds: [sales] });
+    await admin.post(`/admin/agents/${eve}`, { name: "Eve", email: "eve@count-co.test", roomIds: [sales], disabled: "on" }, { from: `/admin/agents/${eve}` });
+
+    const html = await (await admin.get("/admin")).text();
+    const summary = (room: string) => html.match(new RegExp(`<h3>${room}[\\s\\S]*?<p class="muted small">([^<]*)</p>`))?.[1];
+    expect(summary("GENERAL")).toBe("No charges · 2 agents");
+    expect(summary("SALES")).toBe("No charges · 1 agent");
+  });
+
   it("disables an agent: their open session stops working and signing in says the account was disabled", async () => {
     const { admin, general } = await companyWithTwoRooms("disable-co");
     const id = await addAgent(admin, { name: "Eve", email: "eve@disable-co.test", roomIds: [general] });

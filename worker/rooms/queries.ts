@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { prepared, type Db } from "../adapters/db";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 
@@ -36,16 +36,25 @@ export const getRoom = (db: Db, companyId: string, id: string) =>
     .where(and(eq(rooms.companyId, companyId), eq(rooms.id, id)))
     .get();
 
-/** The company's rooms in their display order, each with how many agents serve it. */
-export const listRooms = (db: Db, companyId: string) =>
-  db
-    .select({
-      room: rooms,
-      agentCount: sql<number>`(select count(*) from ${roomAgents} ra join ${users} u on u.id = ra.user_id where ra.room_id = ${rooms.id} and u.disabled = 0)`,
-    })
+/**
+ * The company's rooms in their display order, each with how many enabled agents serve it. The
+ * counts are a grouped subquery joined to the rooms: in a correlated subquery drizzle wrote the
+ * room's `id` unqualified, which SQLite read as the agent's, and every room showed 0 agents.
+ */
+export const listRooms = (db: Db, companyId: string) => {
+  const served = db
+    .select({ roomId: roomAgents.roomId, agentCount: count().as("agent_count") })
+    .from(roomAgents)
+    .innerJoin(users, and(eq(users.id, roomAgents.userId), eq(users.disabled, false)))
+    .groupBy(roomAgents.roomId)
+    .as("served");
+  return db
+    .select({ room: rooms, agentCount: sql<number>`coalesce(${served.agentCount}, 0)` })
     .from(rooms)
+    .leftJoin(served, eq(served.roomId, rooms.id))
     .where(eq(rooms.companyId, companyId))
     .orderBy(asc(rooms.position), asc(rooms.name));
+};
 
 /** An agent's private room: the agent, and the public room whose settings it uses. */
 export async function getPrivateRoom(db: Db, companyId: string, handle: string) {
