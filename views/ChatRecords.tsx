@@ -56,7 +56,9 @@ export function ChatRecordsPage({ list, sort, companyWide }: { list: ChatRecords
                 <summary class="records-row">
                   <span>{utc(chat.createdAt)}</span>
                   <strong>{chat.customerName ?? "Customer"}</strong>
-                  <span class="chip">{chat.roomName}</span>
+                  <span class="chip" title={chat.roomName}>
+                    {chat.roomName}
+                  </span>
                   <span>{chat.agentName ?? "—"}</span>
                   <span>
                     {chatDuration(chat)} <span class="muted small">{chat.status === "ended" ? null : statusLabel(chat.status)}</span>

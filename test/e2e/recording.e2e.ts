@@ -76,5 +76,13 @@ describe("recording a chat", () => {
     await agent.locator(".record-row", { hasText: "Rita Consent" }).first().locator("summary").click();
     await agent.locator(".record-row[open] .record-local .recording-part").first().waitFor();
     await screenshot(agent, "chat-records");
+    // A room's name stays inside its column, however long (room names go up to 48 characters).
+    const overlaps = await agent.locator(".record-row summary .chip").evaluateAll((chips) =>
+      chips.filter((chip) => {
+        chip.textContent = "PREAUTHORISED_CARD_AUTO_CHARGE_END_WITH_48_CHARS";
+        return chip.getBoundingClientRect().right > chip.nextElementSibling!.getBoundingClientRect().left;
+      }).length,
+    );
+    expect(overlaps).toBe(0);
   });
 });
