@@ -11,6 +11,8 @@ describe("a live text chat", () => {
   it("rings the agent, connects, and carries text and the typing preview both ways", async () => {
     const agent = await agentConsole("bob@demo.test");
     expect(await agent.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
+    // ONLINE offers only the way out of it.
+    expect(await agent.locator("#agent-status button").allInnerTexts()).toEqual(["Go offline"]);
 
     const customer = await customerChat(chromium.browser, `${baseUrl}/c/demo/GENERAL`, { "Your name": "Dana Reyes", "How can we help?": "Where is my parcel?" });
     await expect.poll(() => customer.locator("h1").innerText()).toBe("Waiting for an Agent…");
@@ -69,8 +71,10 @@ describe("a live text chat", () => {
     await customer.getByRole("link", { name: "Start a new chat" }).waitFor();
     await agent.locator(".chat-panel .notice", { hasText: "The customer hung up." }).waitFor();
     await expect.poll(() => agent.locator("#agent-status").getAttribute("data-status")).toBe("REMOTE_CUSTOMER_HANGUP");
+    expect(await agent.locator("#agent-status button").allInnerTexts()).toEqual(["Go online", "Go offline"]);
     await agent.getByRole("button", { name: "Go online" }).click();
     await expect.poll(() => agent.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
+    expect(await agent.locator("#agent-status button").allInnerTexts()).toEqual(["Go offline"]);
     await screenshot(agent, "agent-back-online");
   });
 });

@@ -13,23 +13,34 @@ export const STATUS_LABELS: Record<AgentStatus, string> = {
   HANG_UP: "YOU HUNG UP",
 };
 
+/**
+ * The agent's state and the choices that change it: ONLINE offers Go offline, OFFLINE offers Go
+ * online, and after a chat both are offered (going online the usual next step). While serving,
+ * both wait for the chat's end.
+ */
 function StatusBar({ status }: { status: AgentStatus }) {
-  const choice = (target: AgentStatus, label: string) => (
-    <form ws-send class="inline">
-      <input type="hidden" name="type" value="status" />
-      <input type="hidden" name="status" value={target} />
-      <button type="submit" class={status === target ? "btn btn-small btn-primary" : "btn btn-small btn-ghost"} disabled={status === "SERVING_CUSTOMER"}>
-        {label}
-      </button>
-    </form>
-  );
+  const choice = (target: AgentStatus, label: string, primary: boolean) =>
+    status === target ? null : (
+      <form ws-send class="inline">
+        <input type="hidden" name="type" value="status" />
+        <input type="hidden" name="status" value={target} />
+        <button
+          type="submit"
+          class={primary ? "btn btn-small btn-primary" : "btn btn-small btn-ghost"}
+          disabled={status === "SERVING_CUSTOMER"}
+          title={status === "SERVING_CUSTOMER" ? "Finish your current chat first." : undefined}
+        >
+          {label}
+        </button>
+      </form>
+    );
   return (
     <div id="agent-status" class={`agent-status status-${status.toLowerCase()}`} data-status={status}>
       <span class="status-dot" aria-hidden="true"></span>
       <strong class="status-label">{STATUS_LABELS[status]}</strong>
       <span class="status-choices">
-        {choice("WAITING_NEW_CALL", "Go online")}
-        {choice("TAKING_BREAK", "Go offline")}
+        {choice("WAITING_NEW_CALL", "Go online", status !== "SERVING_CUSTOMER")}
+        {choice("TAKING_BREAK", "Go offline", false)}
       </span>
     </div>
   );
