@@ -51,6 +51,9 @@ function ownNetworks(browser: Browser): Browser {
 /** Saves a full-page screenshot under screenshots/ for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync("screenshots", { recursive: true });
+  // From the top: a full-page capture of a scrolled page draws the sticky header where the
+  // viewport was, across the middle of the picture.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
 }
 
