@@ -86,6 +86,9 @@ describe("GET /c/:company/:room", () => {
     const { status, html } = await page("/c/no-such-company/GENERAL");
     expect(status).toBe(404);
     expect(html).toContain("We could not find that company.");
+    // A customer's page: no Parley sign-in links, and no way "back" to the form that is missing.
+    expect(html).not.toContain('href="/login"');
+    expect(html).not.toContain("Back to the contact form");
   });
 
   it("answers an unknown room with a 404 page that says so", async () => {

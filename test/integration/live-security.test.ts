@@ -238,7 +238,12 @@ describe("POST /c/:company/:room (the contact form's limits)", () => {
     const chatsBefore = await count("select count(*) n from chats where company_id = ?", company.id);
     const res = await new Customer().submit("/c/quota-co/GENERAL", { name: "Late Larry", mode: "chat" });
     expect(res.status).toBe(503);
-    expect(await res.text()).toContain("quota-co Ltd cannot take new chats at the moment");
+    const page = await res.text();
+    expect(page).toContain("quota-co Ltd cannot take new chats at the moment");
+    // The customer's look: Parley's own sign-in links are not theirs, the way back is the form.
+    expect(page).toContain("Not available right now");
+    expect(page).not.toContain('href="/login"');
+    expect(page).toContain('href="/c/quota-co/GENERAL"');
     expect(await count("select count(*) n from chats where company_id = ?", company.id)).toBe(chatsBefore);
     await console.nothing(frames.anyRing, "a ring");
   });

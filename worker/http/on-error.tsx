@@ -3,6 +3,22 @@ import type { AppEnv } from "../app-env";
 import { ErrorPage } from "../../views/ErrorPage";
 import { AppError } from "./errors";
 
+/**
+ * A business's customer's pages: a room's contact form (and what it leads to), and a chat's pages
+ * for someone not signed in. Their errors keep the customer's look, with a way back to the form.
+ */
+function customerPage(c: Context<AppEnv>): { backHref: string | null } | undefined {
+  const path = new URL(c.req.url).pathname;
+  const room = /^\/c\/([^/]+)\/([^/]+)/.exec(path);
+  if (room) {
+    const form = `/c/${room[1]}/${room[2]}`;
+    // The form itself failing (no such company or room) has nothing to go back to.
+    return { backHref: c.req.method === "GET" && path === form ? null : form };
+  }
+  if (path.startsWith("/chats/") && !c.get("user")) return { backHref: null };
+  return undefined;
+}
+
 const wantsJson = (c: Context) => /^\/(api|webhooks)\//.test(new URL(c.req.url).pathname) || (c.req.header("accept") ?? "").startsWith("application/json");
 
 /** The one error answer: typed errors keep their status and message; anything else is logged and hidden. */
@@ -24,5 +40,5 @@ export function handleError(c: Context<AppEnv>, err: unknown, notFoundMessage?: 
   c.status(status as 400);
   // htmx shows this in the page's error banner instead of swapping it in.
   if (c.req.header("hx-request")) return c.text(message);
-  return c.render(<ErrorPage status={status} message={message} />);
+  return c.render(<ErrorPage status={status} message={message} customer={customerPage(c)} />);
 }
