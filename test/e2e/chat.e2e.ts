@@ -31,6 +31,10 @@ describe("a live text chat", () => {
     expect(await customer.locator(".avatar-initials").innerText()).toBe("BC");
     await customer.locator(".greeting", { hasText: "How can I help you today?" }).waitFor();
 
+    // Before the first text the agent's transcript is there, empty, and says so.
+    const agentTranscript = agent.locator(".chat-panel .transcript");
+    await agentTranscript.waitFor();
+    expect(await agentTranscript.evaluate((el) => getComputedStyle(el, "::before").content)).toContain("No messages yet");
     const agentBox = agent.locator(".chat-panel textarea");
     const customerBox = customer.locator("textarea");
     await customerBox.waitFor({ state: "visible" });

@@ -13,7 +13,7 @@ describe("the embed script on another website", () => {
     const shop = baseUrl.replace("127.0.0.1", "localhost") + "/shop-page";
     await page.route(shop, (route) =>
       route.fulfill({
-        contentType: "text/html",
+        contentType: "text/html; charset=utf-8",
         body: `<!doctype html><html><body style="font-family:sans-serif;padding:2rem"><h1>Example Shop</h1><p>Our products…</p>
 <script src="${baseUrl}/embed/demo/GENERAL.js" async></script></body></html>`,
       }),
