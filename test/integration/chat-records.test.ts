@@ -114,6 +114,7 @@ describe("GET /chat-records", () => {
     expect(positions(boss, [alices.id, bobs.id]).every((p) => p > -1)).toBe(true);
     expect(boss).toContain("Every chat of your company");
     expect(boss).toContain("<p>Question for Bob</p>");
+    expect(boss).toContain('<a href="/chat-records" class="nav-link active">Chat records</a>');
 
     const own = await (await alice.browser.get("/chat-records")).text();
     expect(positions(own, [alices.id, bobs.id])).toEqual([expect.any(Number), -1]);
