@@ -4,6 +4,7 @@ import { accruedMinor } from "../worker/billing/taximeter";
 import type { Billing } from "../worker/live/chat-billing";
 import type { ChatInit } from "../worker/live/types";
 import { FormAlert } from "./Form";
+import { cardFailureText } from "./live/ChatFragments";
 import { CsrfField, Layout } from "./Layout";
 import { PaymentElementForm, StayInChat, type CardElement } from "./PaymentElementForm";
 
@@ -130,7 +131,7 @@ function PaymentNeededIntro({ billing, money }: { billing: Billing; money: (mino
     <>
       <h1>Payment needed</h1>
       <div class="alert alert-error" role="alert">
-        Your card could not be charged: {billing.lastError ?? "it was declined."}
+        {cardFailureText(billing)}
       </div>
       <p>
         {billing.final ? "This chat came to " : "So far this chat comes to "}

@@ -39,7 +39,7 @@ describe("payment needed during the chat", () => {
     expect(agentPanel).toContain("The chat goes on and the meter keeps counting.");
     expect(agentPanel).toContain("Hang up anyway");
     const customerPanel = await customerSocket.next(meter(chat.id, "Payment needed"), "the customer's meter panel");
-    expect(customerPanel).toContain("Your card could not be charged: Your card has insufficient funds.");
+    expect(customerPanel).toContain("Your card could not be charged: there are not enough funds. Please use another card.");
     expect(customerPanel).toContain(`href="/chats/${chat.id}/card"`);
     const failed = (await holdsOf(chat.id))[1]!;
     expect(failed.status).toBe("requires_payment_method");

@@ -51,7 +51,7 @@ export function Avatar({ name, photoUrl, size = 48 }: { name: string; photoUrl: 
   return photoUrl ? (
     <img class="avatar" src={photoUrl} alt="" width={size} height={size} />
   ) : (
-    <span class="avatar avatar-initials" style={`width:${size}px;height:${size}px`} aria-hidden="true">
+    <span class="avatar avatar-initials" style={`width:${size}px;height:${size}px;font-size:${Math.round(size * 0.4)}px`} aria-hidden="true">
       {initials(name)}
     </span>
   );
@@ -338,6 +338,23 @@ const failedBecause = (code: string | null) =>
         ? "the card has expired"
         : "the card was declined";
 
+/**
+ * Why the customer's card failed, said to the customer: the reason in our words for the usual
+ * codes, else Stripe's own sentence after ours (it starts "Your card…" itself).
+ */
+export function cardFailureText(billing: Pick<Billing, "failureCode" | "lastError">): string {
+  const reason =
+    billing.failureCode === "insufficient_funds"
+      ? "there are not enough funds"
+      : billing.failureCode === "authentication_required"
+        ? "your bank asks you to confirm the payment"
+        : billing.failureCode === "expired_card"
+          ? "the card has expired"
+          : null;
+  if (reason) return `Your card could not be charged: ${reason}.`;
+  return billing.lastError ? `Your card could not be charged. ${billing.lastError}` : "Your card could not be charged: it was declined.";
+}
+
 /** A hold failed: the agent is told and may give up the fee; the customer is asked for another card. */
 function PaymentNeeded({ init, party, billing, ended }: { init: ChatInit; party: Party; billing: Billing; ended: boolean }) {
   const customer = init.customer.name ?? "The customer";
@@ -363,7 +380,7 @@ function PaymentNeeded({ init, party, billing, ended }: { init: ChatInit; party:
     <div class="payment-needed" role="alert">
       <p class="payment-needed-title">Payment needed</p>
       <p>
-        Your card could not be charged: {billing.lastError} {authenticate ? "Please confirm the payment with your bank, or use another card." : "Please use another card."}
+        {cardFailureText(billing)} {authenticate ? "Please confirm the payment with your bank, or use another card." : "Please use another card."}
       </p>
       <a class="btn btn-small btn-primary" href={`/chats/${init.chatId}/card`}>
         {authenticate ? "Confirm or use another card" : "Use another card"}
