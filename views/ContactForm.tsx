@@ -1,5 +1,5 @@
 import type { Room } from "../worker/rooms/queries";
-import { CsrfField, Layout } from "./Layout";
+import { CsrfField, Layout, PoweredBy } from "./Layout";
 import type { Errors } from "./Form";
 import { Icon } from "./Icon";
 
@@ -96,9 +96,7 @@ export function ContactForm({ room, companyName, action, agentName, mode, values
             )}
           </form>
         </section>
-        <p class="powered">
-          Powered by <a href="/">Parley</a>
-        </p>
+        <PoweredBy />
       </div>
     </Layout>
   );

@@ -1,5 +1,5 @@
 import type { ChatInit } from "../worker/live/types";
-import { CsrfField, Layout } from "./Layout";
+import { CsrfField, Layout, PoweredBy } from "./Layout";
 import type { Errors } from "./Form";
 
 /** The customer's chat page: the ChatDO fills it over the socket and keeps it current. */
@@ -26,9 +26,7 @@ export function CustomerChatPage({ init }: { init: ChatInit }) {
             Connection lost. Reconnecting…
           </p>
         </div>
-        <p class="powered">
-          {init.companyName} · Powered by <a href="/">Parley</a>
-        </p>
+        <PoweredBy companyName={init.companyName} />
       </div>
     </Layout>
   );

@@ -1,4 +1,4 @@
-import { Layout } from "./Layout";
+import { Layout, PoweredBy } from "./Layout";
 
 const headingFor = (status: number) =>
   status === 404 ? "Not found" : status === 403 ? "No access" : status === 503 ? "Not available right now" : status >= 500 ? "Something went wrong" : "Please check that";
@@ -25,9 +25,7 @@ export function ErrorPage({ status, message, customer }: { status: number; messa
               </p>
             ) : null}
           </section>
-          <p class="powered">
-            Powered by <a href="/">Parley</a>
-          </p>
+          <PoweredBy />
         </div>
       </Layout>
     );

@@ -94,6 +94,15 @@ function Header() {
   );
 }
 
+/** The line under a business's customer pages (a contact form, a chat, their errors). */
+export function PoweredBy({ companyName }: { companyName?: string }) {
+  return (
+    <p class="powered">
+      {companyName ? `${companyName} · ` : null}Powered by <a href="/">Parley</a>
+    </p>
+  );
+}
+
 export function CsrfField() {
   const c = useRequestContext<AppEnv>();
   return <input type="hidden" name={CSRF_FIELD} value={c.get("csrfToken")} />;
