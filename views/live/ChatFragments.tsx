@@ -328,29 +328,22 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
   );
 }
 
-/** Why a card failed, in the agent's words (Stripe's own message speaks to the card holder). */
-const failedBecause = (code: string | null) =>
-  code === "insufficient_funds"
-    ? "insufficient funds"
-    : code === "authentication_required"
-      ? "the bank asks the customer to confirm the payment (3-D Secure)"
-      : code === "expired_card"
-        ? "the card has expired"
-        : "the card was declined";
+/** Why a card failed, for the usual Stripe codes: in the agent's words, and to the customer. */
+const CARD_FAILURES = new Map<string, { agent: string; customer: string }>([
+  ["insufficient_funds", { agent: "insufficient funds", customer: "there are not enough funds" }],
+  ["authentication_required", { agent: "the bank asks the customer to confirm the payment (3-D Secure)", customer: "your bank asks you to confirm the payment" }],
+  ["expired_card", { agent: "the card has expired", customer: "the card has expired" }],
+]);
+const cardFailure = (code: string | null) => (code ? CARD_FAILURES.get(code) : undefined);
+
+const failedBecause = (code: string | null) => cardFailure(code)?.agent ?? "the card was declined";
 
 /**
  * Why the customer's card failed, said to the customer: the reason in our words for the usual
  * codes, else Stripe's own sentence after ours (it starts "Your card…" itself).
  */
 export function cardFailureText(billing: Pick<Billing, "failureCode" | "lastError">): string {
-  const reason =
-    billing.failureCode === "insufficient_funds"
-      ? "there are not enough funds"
-      : billing.failureCode === "authentication_required"
-        ? "your bank asks you to confirm the payment"
-        : billing.failureCode === "expired_card"
-          ? "the card has expired"
-          : null;
+  const reason = cardFailure(billing.failureCode)?.customer;
   if (reason) return `Your card could not be charged: ${reason}.`;
   return billing.lastError ? `Your card could not be charged. ${billing.lastError}` : "Your card could not be charged: it was declined.";
 }
