@@ -8,7 +8,7 @@ import { AppError } from "./errors";
  * for someone not signed in. Their errors keep the customer's look, with a way back to the form.
  */
 function customerPage(c: Context<AppEnv>): { backHref: string | null } | undefined {
-  const path = new URL(c.req.url).pathname;
+  const path = c.req.path;
   const room = /^\/c\/([^/]+)\/([^/]+)/.exec(path);
   if (room) {
     const form = `/c/${room[1]}/${room[2]}`;
@@ -19,7 +19,7 @@ function customerPage(c: Context<AppEnv>): { backHref: string | null } | undefin
   return undefined;
 }
 
-const wantsJson = (c: Context) => /^\/(api|webhooks)\//.test(new URL(c.req.url).pathname) || (c.req.header("accept") ?? "").startsWith("application/json");
+const wantsJson = (c: Context) => /^\/(api|webhooks)\//.test(c.req.path) || (c.req.header("accept") ?? "").startsWith("application/json");
 
 /** The one error answer: typed errors keep their status and message; anything else is logged and hidden. */
 export function handleError(c: Context<AppEnv>, err: unknown, notFoundMessage?: string): Response | Promise<Response> {

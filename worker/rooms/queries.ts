@@ -45,7 +45,7 @@ export const listRooms = (db: Db, companyId: string) => {
   const served = db
     .select({ roomId: roomAgents.roomId, agentCount: count().as("agent_count") })
     .from(roomAgents)
-    .innerJoin(users, and(eq(users.id, roomAgents.userId), eq(users.disabled, false)))
+    .innerJoin(users, and(eq(users.id, roomAgents.userId), eq(users.companyId, companyId), eq(users.disabled, false)))
     .groupBy(roomAgents.roomId)
     .as("served");
   return db
