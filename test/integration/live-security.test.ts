@@ -64,6 +64,16 @@ describe("a chat's socket and page, for customers", () => {
     await expectRefused(await mine.handshake({ "sec-fetch-site": "cross-site" }), 403);
     await expectRefused(await mine.handshake({ "sec-fetch-site": "same-site" }), 403);
   });
+
+  it("refuse a WebSocket whose Origin is another site when the browser sends no Sec-Fetch-Site", async () => {
+    await expectRefused(await mine.handshake({ origin: "https://evil.example" }), 403);
+    await expectRefused(await mine.handshake({ origin: "https://parley.test.evil.example" }), 403);
+    await expectRefused(await mine.handshake({ origin: "null" }), 403);
+    const res = await mine.handshake({ origin: "https://parley.test" });
+    expect(res.status).toBe(101);
+    res.webSocket!.accept();
+    res.webSocket!.close();
+  });
 });
 
 describe("a chat's socket and panel, for agents", () => {
@@ -132,6 +142,7 @@ describe("GET /agent/ws (the console's socket)", () => {
   it("is refused when another site opens it (cross-site WebSocket hijacking)", async () => {
     const { agents: [alice] } = await team("hijack-sec-co", ["Alice Martin"]);
     await expectRefused(await alice.handshake("/agent/ws?device=browser", { "sec-fetch-site": "cross-site" }), 403);
+    await expectRefused(await alice.handshake("/agent/ws?device=browser", { origin: "https://evil.example" }), 403);
     // The same request from Parley's own page is accepted.
     const res = await alice.handshake("/agent/ws?device=browser", { "sec-fetch-site": "same-origin" });
     expect(res.status).toBe(101);
@@ -146,6 +157,10 @@ describe("bad socket input", () => {
     ["an unknown message type", JSON.stringify({ type: "explode" }), "That message could not be understood."],
     ["a binary frame", new TextEncoder().encode('{"type":"hangup"}').buffer as ArrayBuffer, "Binary messages are not accepted."],
     ["a frame over 8 KB", JSON.stringify({ type: "typing", text: "x".repeat(9000) }), "That message is too long."],
+    // Valid JSON, but a lone surrogate relayed as UTF-8 made every receiving browser drop its socket.
+    ["a typing frame with a lone surrogate", '{"type":"typing","text":"\\udfff"}', "That message holds characters that cannot be sent."],
+    ["a text with a lone surrogate", '{"type":"text","text":"hi \\ud800 there"}', "That message holds characters that cannot be sent."],
+    ["a lone surrogate in a key", '{"type":"hangup","HEADERS":{"\\udc00":1}}', "That message holds characters that cannot be sent."],
   ];
 
   let console: LiveSocket;
@@ -164,6 +179,7 @@ describe("bad socket input", () => {
   it.each(bad)("on a chat socket: %s gets an error frame and the chat goes on", async (_, frame, error) => {
     customerSocket.send(frame);
     await customerSocket.next(frames.error(error), "the error frame");
+    expect(agentSocket.saw((f) => !f.isWellFormed())).toBe(false);
     const text = `still working after ${_}`;
     customerSocket.send({ type: "text", text });
     await agentSocket.next(frames.message(text), "the next message");

@@ -50,10 +50,23 @@ const csrfError = () =>
 
 /**
  * A WebSocket handshake carries cookies but no CSRF token: refuse one that another site's page
- * opened (cross-site WebSocket hijacking).
+ * opened (cross-site WebSocket hijacking). Browsers always send Origin on a handshake, and older
+ * ones no Sec-Fetch-Site, so both are checked when present.
  */
 export const sameSiteSocket = createMiddleware<AppEnv>(async (c, next) => {
   const site = c.req.header("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") throw new AppError("forbidden", "Live connections are only accepted from Parley's own pages.");
+  const origin = c.req.header("origin");
+  if ((site && site !== "same-origin" && site !== "none") || (origin !== undefined && !sameHost(origin, c.req.url))) {
+    throw new AppError("forbidden", "Live connections are only accepted from Parley's own pages.");
+  }
   await next();
 });
+
+/** Whether an Origin header names the host the request was sent to ("null" and garbage do not). */
+function sameHost(origin: string, url: string): boolean {
+  try {
+    return new URL(origin).host === new URL(url).host;
+  } catch {
+    return false;
+  }
+}

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { wellFormed } from "../http/well-formed";
 import { MAX_TRACKS, TRACK_NAME } from "../calls/media";
 import { remoteControlMessages } from "../calls/remote-control";
 
@@ -95,6 +96,7 @@ export function parseFrame<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer,
   } catch {
     return { ok: false, error: "That message could not be read." };
   }
+  if (!wellFormed(data)) return { ok: false, error: "That message holds characters that cannot be sent." };
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const textTooLong = parsed.error.issues.some((i) => i.path[0] === "text" && i.code === "too_big");

@@ -5,6 +5,7 @@ import { callsApi, iceServers, mediaPath } from "../adapters/calls";
 import type { AppEnv } from "../app-env";
 import { refusedCallsTracks, TRACK_NAME } from "../calls/media";
 import { AppError, notFound } from "../http/errors";
+import { wellFormed } from "../http/well-formed";
 import { CHAT_COOKIE } from "./customer";
 
 // The browser's way to Cloudflare Calls: the same paths as the Calls app API, under the chat.
@@ -59,8 +60,9 @@ async function ownSession(c: Context<AppEnv>) {
 }
 
 async function body<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T> {
-  const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
-  if (!parsed.success) throw new AppError("bad_request", "That request to the call could not be understood.");
+  const data: unknown = await c.req.json().catch(() => undefined);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success || !wellFormed(data)) throw new AppError("bad_request", "That request to the call could not be understood.");
   return parsed.data;
 }
 
