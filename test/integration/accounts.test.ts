@@ -97,20 +97,94 @@ describe("POST /login", () => {
     expect(await unknownEmail.text()).toContain(message);
   });
 
-  it("brakes after five failures for one email, even with the right password", async () => {
-    await signUpAs(new Browser(), { slug: "brake", email: "me@brake.test" });
-    for (let i = 0; i < 5; i++) {
-      expect((await new Browser().post("/login", { email: "me@brake.test", password: `wrong pass ${i}` })).status).toBe(422);
-    }
-    const locked = await new Browser().post("/login", { email: "me@brake.test", password: PASSWORD });
-    expect(locked.status).toBe(429);
-    expect(await locked.text()).toMatch(/Too many failed sign-ins. Try again in 15 minutes/);
-  });
-
   it("does not follow a next= link to another site", async () => {
     await signUpAs(new Browser(), { slug: "nexty", email: "me@nexty.test" });
     const res = await new Browser().post("/login", { email: "me@nexty.test", password: PASSWORD, next: "//evil.test/x" });
     expect(res.headers.get("location")).toBe("/home");
+  });
+});
+
+describe("POST /login when someone guesses passwords", () => {
+  const from = (ip: string) => ({ from: "/login", headers: { "cf-connecting-ip": ip } });
+  const guess = (email: string, ip: string, n: number) => new Browser().post("/login", { email, password: `wrong guess ${n}` }, from(ip));
+  // Time passing, as the throttle sees it: every failure moves back by `ms`.
+  const letTimePass = (ms: number) => env.DB.prepare("update signin_failures set last_failure_at = last_failure_at - ?").bind(ms).run();
+
+  it("makes one client wait 1 s, 2 s, 4 s… after five wrong passwords, saying how long", async () => {
+    await signUpAs(new Browser(), { slug: "guessed", email: "me@guessed.test" });
+    for (let i = 0; i < 5; i++) expect((await guess("me@guessed.test", "10.0.0.66", i)).status).toBe(422);
+    for (const wait of [1, 2, 4, 8]) {
+      const refused = await guess("me@guessed.test", "10.0.0.66", 99);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("retry-after")).toBe(String(wait));
+      expect(await refused.text()).toContain(`Too many attempts; try again in ${wait} second${wait === 1 ? "" : "s"}.`);
+      await letTimePass(wait * 1000);
+      expect((await guess("me@guessed.test", "10.0.0.66", wait)).status).toBe(422);
+    }
+    // A refused attempt never reaches the password check: it is neither counted nor audited.
+    expect(await count("select count(*) n from audit_events where action = 'signin.failed' and subject = 'me@guessed.test'")).toBe(9);
+  });
+
+  it("lets no more than five of a burst of parallel guesses through", async () => {
+    await signUpAs(new Browser(), { slug: "burst", email: "me@burst.test" });
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => guess("me@burst.test", "10.0.0.99", i)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 422).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 422).every((s) => s === 429)).toBe(true);
+  });
+
+  it("does not stop the owner signing in from another address, nor from their own device", async () => {
+    const owner = new Browser();
+    await signUpAs(owner, { slug: "target", email: "me@target.test" });
+    await owner.post("/logout", {}, { from: "/admin" });
+    for (let i = 0; i < 8; i++) await guess("me@target.test", "10.0.0.66", i);
+    expect((await guess("me@target.test", "10.0.0.66", 8)).status).toBe(429);
+
+    const elsewhere = await new Browser().post("/login", { email: "me@target.test", password: PASSWORD }, from("10.0.0.7"));
+    expect(elsewhere.status).toBe(303);
+    // Even behind the attacker's address (one office, one NAT), the owner's browser is known.
+    const ownDevice = await owner.post("/login", { email: "me@target.test", password: PASSWORD }, from("10.0.0.66"));
+    expect(ownDevice.status).toBe(303);
+  });
+
+  it("slows guessing spread over many addresses after 50 failures, but never a device the account knows", async () => {
+    const owner = new Browser();
+    await signUpAs(owner, { slug: "spread", email: "me@spread.test" });
+    for (let ip = 0; ip < 10; ip++) for (let i = 0; i < 5; i++) expect((await guess("me@spread.test", `10.1.0.${ip}`, i)).status).toBe(422);
+
+    const newAddress = await new Browser().post("/login", { email: "me@spread.test", password: PASSWORD }, from("10.2.0.1"));
+    expect(newAddress.status).toBe(429);
+    expect(await newAddress.text()).toContain("Too many attempts; try again in 1 second.");
+    const ownDevice = await owner.post("/login", { email: "me@spread.test", password: PASSWORD }, from("10.2.0.1"));
+    expect(ownDevice.status).toBe(303);
+  });
+
+  it("lets the owner's own device be slowed only by its own failures", async () => {
+    const owner = new Browser();
+    await signUpAs(owner, { slug: "typo", email: "me@typo.test" });
+    for (let i = 0; i < 5; i++) await owner.post("/login", { email: "me@typo.test", password: `typo typo ${i}` }, from("10.3.0.1"));
+    expect((await owner.post("/login", { email: "me@typo.test", password: PASSWORD }, from("10.3.0.1"))).status).toBe(429);
+    // Its failures are its own: the same address without the device is not held back by them.
+    expect((await new Browser().post("/login", { email: "me@typo.test", password: PASSWORD }, from("10.3.0.1"))).status).toBe(303);
+    await letTimePass(1000);
+    expect((await owner.post("/login", { email: "me@typo.test", password: PASSWORD }, from("10.3.0.1"))).status).toBe(303);
+    // A sign-in forgets the device's failures: the next typo is free again.
+    expect((await owner.post("/login", { email: "me@typo.test", password: "typo typo 9" }, from("10.3.0.1"))).status).toBe(422);
+  });
+
+  it("names the browser with a long-lived HttpOnly device cookie once it has signed in", async () => {
+    const browser = new Browser();
+    await signUpAs(browser, { slug: "device", email: "me@device.test" });
+    const token = browser.cookie("parley_device");
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const res = await browser.post("/login", { email: "me@device.test", password: PASSWORD }, { from: "/login" });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("parley_device="))!;
+    expect(cookie).toContain(`parley_device=${token}`);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Max-Age=31536000/i);
+    // Only its hash is stored.
+    expect(await count("select count(*) n from known_devices where device_hash = ?", token)).toBe(0);
+    expect(await count("select count(*) n from known_devices")).toBeGreaterThan(0);
   });
 });
 

@@ -36,13 +36,20 @@ export class Browser {
     return this.fetch(path);
   }
 
-  /** Posts a form; fetches `from` first (default: the same path) so the CSRF cookie exists. */
-  async post(path: string, fields: Record<string, string | string[]>, { from = path, csrf = true } = {}): Promise<Response> {
+  /**
+   * Posts a form; fetches `from` first (default: the same path) so the CSRF cookie exists.
+   * `headers` add to the form's, e.g. `cf-connecting-ip` to post from another address.
+   */
+  async post(
+    path: string,
+    fields: Record<string, string | string[]>,
+    { from = path, csrf = true, headers = {} }: { from?: string; csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     if (!this.cookies.has("parley_csrf")) await this.get(from);
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(fields)) for (const item of [v].flat()) body.append(k, item);
     if (csrf) body.set("_csrf", this.cookies.get("parley_csrf") ?? "");
-    return this.fetch(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    return this.fetch(path, { method: "POST", body, headers: { ...headers, "content-type": "application/x-www-form-urlencoded" } });
   }
 
   cookie(name: string) {

@@ -22,19 +22,19 @@ describe("rate counters in D1", () => {
 
   it("counts failed sign-ins against every key and finds the first one held", async () => {
     const keys = [
-      { key: "signin-email:held@rate.test", policy: POLICIES.signinEmail },
       { key: "signin-ip:10.8.8.8", policy: POLICIES.signinIp },
+      { key: "contact-ip:10.8.8.8", policy: POLICIES.contactIp },
     ];
-    for (let i = 0; i < 4; i++) await countEvents(db(), keys, i);
+    for (let i = 0; i < 9; i++) await countEvents(db(), keys, i);
     expect(await heldKey(db(), keys, 10)).toBeNull();
     await countEvents(db(), keys, 20);
-    expect(await heldKey(db(), keys, MINUTE)).toEqual({ key: keys[0]!.key, minutes: 14 });
-    expect(await heldKey(db(), keys, POLICIES.signinEmail.windowMs)).toBeNull();
-    // A failure after the window starts a new one, which holds the email after five failures in it.
-    const next = POLICIES.signinEmail.windowMs;
-    for (let i = 0; i < 4; i++) await countEvents(db(), keys, next + i);
-    expect(await heldKey(db(), keys, next + 10)).toBeNull();
-    await countEvents(db(), keys, next + 20);
-    expect(await heldKey(db(), keys, next + 30)).toEqual({ key: keys[0]!.key, minutes: 15 });
+    expect(await heldKey(db(), keys, MINUTE)).toEqual({ key: keys[1]!.key, minutes: 9 });
+    expect(await heldKey(db(), keys, POLICIES.contactIp.windowMs)).toBeNull();
+    // A failure after the window starts a new one, which holds the key after its limit in it.
+    const next = POLICIES.signinIp.windowMs;
+    for (let i = 0; i < 49; i++) await countEvents(db(), [keys[0]!], next + i);
+    expect(await heldKey(db(), keys, next + 100)).toBeNull();
+    await countEvents(db(), [keys[0]!], next + 200);
+    expect(await heldKey(db(), keys, next + 300)).toEqual({ key: keys[0]!.key, minutes: 15 });
   });
 });

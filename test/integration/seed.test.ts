@@ -77,7 +77,7 @@ describe("seedDemo", () => {
   it("completes a seed that stopped half-way: a missing agent is added back", async () => {
     const bob = await env.DB.prepare("select id from users where email = 'bob@demo.test'").first<{ id: string }>();
     await env.DB.batch(
-      ["room_agents", "agent_profiles", "sessions"].map((t) => env.DB.prepare(`delete from ${t} where user_id = ?`).bind(bob!.id)),
+      ["room_agents", "agent_profiles", "sessions", "known_devices"].map((t) => env.DB.prepare(`delete from ${t} where user_id = ?`).bind(bob!.id)),
     );
     await env.DB.prepare("delete from users where id = ?").bind(bob!.id).run();
 

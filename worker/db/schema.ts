@@ -407,10 +407,33 @@ export const sessions = sqliteTable("sessions", {
   createdAt: createdAt(),
 });
 
-// Fixed-window counters for rate limits (worker/http/rate-limit.ts): failed sign-ins per email
-// and per IP, contact forms per IP.
+// Fixed-window counters for rate limits (worker/http/rate-limit.ts): failed sign-ins per IP,
+// contact forms per IP.
 export const rateCounters = sqliteTable("rate_counters", {
   key: text("key").primaryKey(),
   count: integer("count").notNull(),
   windowStart: integer("window_start").notNull(),
 });
+
+// Failed sign-ins per account and client, and per account from clients it does not know
+// (worker/accounts/signin-throttle.ts): each failure past the free ones makes the next wait longer.
+export const signinFailures = sqliteTable("signin_failures", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  lastFailureAt: integer("last_failure_at").notNull(),
+});
+
+// Browsers that have signed in to an account (SHA-256 of their device cookie): others' failed
+// guesses never slow these down.
+export const knownDevices = sqliteTable(
+  "known_devices",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    deviceHash: text("device_hash").notNull(),
+    lastSignInAt: integer("last_sign_in_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.deviceHash] })],
+);

@@ -8,9 +8,11 @@ export type Counter = { key: string; count: number; windowStart: number };
 const MINUTE = 60_000;
 
 export const POLICIES = {
-  /** Failed sign-ins for one email address: guessing one password. */
-  signinEmail: { limit: 5, windowMs: 15 * MINUTE },
-  /** Failed sign-ins from one IP: higher, since offices share an address. */
+  /**
+   * Failed sign-ins from one IP to accounts that do not know the device, across accounts: trying
+   * one password on many accounts. High, since offices share an address. Guessing one account's
+   * password is slowed by growing delays instead (accounts/signin-throttle.ts).
+   */
   signinIp: { limit: 50, windowMs: 15 * MINUTE },
   /** Contact-form submissions from one IP: a person does a few; a spammer many. */
   contactIp: { limit: 10, windowMs: 10 * MINUTE },

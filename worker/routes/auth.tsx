@@ -2,12 +2,13 @@ import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { openDb } from "../adapters/db";
 import { SESSION_COOKIE, deleteSession } from "../accounts/sessions";
-import { signIn } from "../accounts/signin";
+import { SignInThrottled, signIn } from "../accounts/signin";
 import { signUp } from "../accounts/signup";
 import { FormError } from "../accounts/form-error";
 import { fieldErrors, signInForm, signUpForm } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../http/errors";
+import { deviceToken, rememberDevice } from "../http/device";
 import { endSessionCookie, startSession } from "../http/session";
 import { LoginPage, SignUpPage, type SignUpValues } from "../../views/AuthPages";
 
@@ -31,11 +32,13 @@ export const authRoutes = new Hono<AppEnv>()
     }
     const { email, password } = parsed.data;
     try {
-      const ip = c.req.header("cf-connecting-ip") ?? "local";
-      const userId = await signIn(openDb(c.env.DB), email, password, ip);
+      const client = { ip: c.req.header("cf-connecting-ip") ?? "local", deviceToken: deviceToken(c) };
+      const userId = await signIn(openDb(c.env.DB), email, password, client);
       await startSession(c, userId);
+      await rememberDevice(c, userId);
       return c.redirect(next ?? "/home", 303);
     } catch (err) {
+      if (err instanceof SignInThrottled) c.header("Retry-After", String(Math.ceil(err.waitMs / 1000)));
       if (err instanceof AppError && (err.status === 401 || err.status === 429)) {
         c.status(err.status === 429 ? 429 : 422);
         return c.render(<LoginPage email={email} next={next ?? undefined} error={err.message} />);
@@ -68,6 +71,7 @@ export const authRoutes = new Hono<AppEnv>()
     try {
       const account = await signUp(openDb(c.env.DB), parsed.data);
       await startSession(c, account.userId);
+      await rememberDevice(c, account.userId);
       return c.redirect("/admin", 303);
     } catch (err) {
       if (!(err instanceof FormError)) throw err;
