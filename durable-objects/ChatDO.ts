@@ -44,6 +44,18 @@ export const METER_TICK_MS = 30_000;
 const START_WAIT_MS = 10_000;
 /** When a charge at the end did not finish, the alarm tries again after this long. */
 export const SETTLE_RETRY_MS = 20_000;
+/** How often a socket frame refreshes the stored evidence that its party is there (the tick always does). */
+const EVIDENCE_REFRESH_MS = 5_000;
+/**
+ * Pages ping every 20 s (static/controllers/heartbeat.js), answered without waking this object.
+ * A socket that pinged once and then stopped for this long is a page that is gone without a close
+ * (a lost network, a sleeping laptop).
+ */
+export const SILENT_SOCKET_MS = 60_000;
+
+/** The steps of a chat's end, each done once and taken up again by the alarm after a crash. */
+type EndStep = "invoices" | "record" | "free" | "conference";
+type Ending = { by: EndedBy; from: Status; at: number; done: EndStep[] };
 
 /**
  * One per chat: the WebSocket hub of its parties (text, typing preview, offline/online notices,
@@ -59,6 +71,10 @@ export class ChatDO extends DurableObject<Env> {
       "create table if not exists messages (seq integer primary key, sender text not null, body text not null, at integer not null)",
     );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    // A new instance after a crash or a restart has lost the sockets it had, and they sent no
+    // close: find the parties that are gone before anything else runs (a no-op after hibernation,
+    // whose sockets survive).
+    void ctx.blockConcurrencyWhile(() => this.reconcile(Date.now()));
   }
 
   /** Storage with its values kept in memory: every relayed text and every render reads several. */
@@ -85,7 +101,7 @@ export class ChatDO extends DurableObject<Env> {
   /** Whether `party` has a page open (other than `closing`): the chat's, or for the customer a payment page. */
   private present(party: Party, closing?: WebSocket): boolean {
     const open = [...this.sockets(party), ...(party === "customer" ? this.ctx.getWebSockets(AWAY) : [])];
-    return open.some((ws) => ws !== closing);
+    return open.some((ws) => ws !== closing && !this.#silenced.has(ws));
   }
 
   /** `enqueue`: kept for a chat that goes to its room once the card is authorised (automatic charges). */
@@ -95,7 +111,18 @@ export class ChatDO extends DurableObject<Env> {
     this.setStatus("waiting");
     if (enqueue) this.kv.put("enqueue", enqueue);
     if (init.billing) this.kv.put("billing", newBilling(init.billing));
+    if (!enqueue) await this.queued(Date.now());
     this.#started.resolve();
+  }
+
+  /**
+   * The chat is in its room's queue: a customer whose page never opens its socket (a form posted
+   * by a script, a tab closed at once) leaves the queue after the grace, like one who left, and
+   * the tick watches for pages that die without a close.
+   */
+  private async queued(now: number): Promise<void> {
+    if (!this.present("customer")) await this.setDeadline("leave", now + WAITING_GRACE_MS);
+    await this.setDeadline("tick", now + METER_TICK_MS);
   }
 
   /**
@@ -181,6 +208,7 @@ export class ChatDO extends DurableObject<Env> {
     const enqueue = this.kv.get<EnqueueRequest>("enqueue");
     if (!enqueue || this.kv.get<boolean>("enqueued")) return;
     this.kv.put("enqueued", true);
+    await this.queued(Date.now());
     await this.room().enqueue(enqueue);
   }
 
@@ -220,6 +248,7 @@ export class ChatDO extends DurableObject<Env> {
     server.serializeAttachment(attachment);
     if (!away) server.send(this.snapshot(attachment.party));
     if (wasOffline) this.partyBack(attachment.party);
+    this.witness(Date.now(), true);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -229,6 +258,7 @@ export class ChatDO extends DurableObject<Env> {
     if (!parsed.ok) return ws.send(socketError(parsed.error));
     const message = parsed.message;
     if (party === GUEST) return this.guestMessage(ws, userId!, message);
+    this.witness(Date.now(), message.type === "timer");
     const status = this.status();
     switch (message.type) {
       case "text": {
@@ -328,16 +358,82 @@ export class ChatDO extends DurableObject<Env> {
     const { party } = ws.deserializeAttachment() as Attachment;
     // A guest's absence holds nothing up: the chat is the customer's and the host's.
     if (party === GUEST || this.present(party, ws)) return;
+    await this.departed(party, Date.now());
+  }
+
+  /**
+   * The last page of `party` went away at `at`: a close now, or the last evidence of a page that
+   * died without one. The meter stops at `at`, and the waiting grace or the offline timeout runs
+   * from it. Once per absence: a close that follows a found-dead socket changes nothing.
+   */
+  private async departed(party: Party, at: number): Promise<void> {
     const status = this.status();
     if (status === "waiting" && party === "customer") {
-      await this.setDeadline("leave", Date.now() + WAITING_GRACE_MS);
-    } else if (status === "connected") {
-      this.kv.put(`offline:${party}`, Date.now());
-      this.billing()?.presence(false, Date.now());
+      await this.setDeadline("leave", at + WAITING_GRACE_MS);
+    } else if (status === "connected" && this.kv.get(`offline:${party}`) === undefined) {
+      this.kv.put(`offline:${party}`, at);
+      this.billing()?.presence(false, at);
       this.send(party === "customer" ? "agent" : "customer", notice(this.init()!.chatId, `${this.nameOf(party)} is offline. Waiting for them to come back…`, "warn"));
-      await this.setDeadline(`timeout:${party}`, Date.now() + OFFLINE_TIMEOUT_MS);
+      await this.setDeadline(`timeout:${party}`, at + OFFLINE_TIMEOUT_MS);
     }
   }
+
+  /**
+   * Stores when each party was last known to hold a page: now, for a party with a socket. Frames
+   * refresh it at most every EVIDENCE_REFRESH_MS; `force` (the tick, the meter's changes) always.
+   */
+  private witness(now: number, force = false): void {
+    const seen = this.kv.get<Partial<Record<Party, number>>>("seen") ?? {};
+    const next = { ...seen };
+    for (const party of ["customer", "agent"] as const) {
+      if (this.present(party) && (force || now - (seen[party] ?? 0) >= EVIDENCE_REFRESH_MS)) next[party] = now;
+    }
+    if (next.customer !== seen.customer || next.agent !== seen.agent) this.kv.put("seen", next);
+  }
+
+  /**
+   * Finds the parties counted present who hold no socket any more (they died with the process, or
+   * went silent): each is taken as gone since the last evidence of them. A party never seen (an
+   * agent whose chat panel has not opened yet) is left as it is.
+   */
+  private async reconcile(now: number): Promise<void> {
+    const status = this.status();
+    if (!this.init() || status === "ended") return;
+    this.closeSilent(now);
+    const seen = this.kv.get<Partial<Record<Party, number>>>("seen") ?? {};
+    for (const party of ["customer", "agent"] as const) {
+      const at = seen[party];
+      if (at === undefined || this.present(party)) continue;
+      if (status === "waiting" && (party === "agent" || this.deadlines().leave !== undefined)) continue;
+      await this.departed(party, Math.min(at, now));
+    }
+  }
+
+  /** Closes the sockets whose pages stopped pinging; a party left with none was last seen at its last ping. */
+  private closeSilent(now: number): void {
+    const lastPing: Partial<Record<Party, number>> = {};
+    for (const ws of this.ctx.getWebSockets()) {
+      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime();
+      if (pinged === undefined || now - pinged < SILENT_SOCKET_MS || this.#silenced.has(ws)) continue;
+      this.#silenced.add(ws);
+      try {
+        ws.close(1001, "This page stopped answering.");
+      } catch {
+        // already closing
+      }
+      const { party } = ws.deserializeAttachment() as Attachment;
+      if (party !== GUEST) lastPing[party] = Math.max(lastPing[party] ?? 0, pinged);
+    }
+    const seen = this.kv.get<Partial<Record<Party, number>>>("seen") ?? {};
+    const next = { ...seen };
+    for (const party of ["customer", "agent"] as const) {
+      const pinged = lastPing[party];
+      if (pinged !== undefined && !this.present(party) && (seen[party] ?? 0) > pinged) next[party] = pinged;
+    }
+    if (next.customer !== seen.customer || next.agent !== seen.agent) this.kv.put("seen", next);
+  }
+  /** Sockets closed here for silence, which the runtime may still list until their close completes. */
+  #silenced = new WeakSet<WebSocket>();
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     await this.webSocketClose(ws);
@@ -375,7 +471,8 @@ export class ChatDO extends DurableObject<Env> {
       billing?.presence(false, Date.now());
       await this.setDeadline("timeout:customer", Date.now() + OFFLINE_TIMEOUT_MS);
     }
-    if (billing) await this.setDeadline("tick", Date.now() + METER_TICK_MS);
+    await this.setDeadline("tick", Date.now() + METER_TICK_MS);
+    this.witness(Date.now(), true);
     const init = this.init()!;
     await markChatConnected(this.env.DB, init, agent.agentId);
     this.send("customer", () => this.snapshot("customer"));
@@ -389,30 +486,72 @@ export class ChatDO extends DurableObject<Env> {
     this.send("customer", () => queueInfo(this.init()!, position, agentFree));
   }
 
-  /** Hang-up by either party, the offline timeout, or the customer leaving the queue. */
+  /**
+   * Hang-up by either party, the offline timeout, or the customer leaving the queue. What the end
+   * must do is written first, with a deadline: a crash part-way leaves the rest to the alarm,
+   * and every step is done once (the charge has its own deadline and idempotency keys).
+   */
   async end(by: EndedBy): Promise<void> {
     const status = this.status();
     if (status === "ended") return;
-    const init = this.init()!;
+    const now = Date.now();
     this.setStatus("ended");
     this.kv.put("endedBy", by);
-    await this.ctx.storage.deleteAlarm();
-    this.kv.delete("deadlines");
-    await this.invoices().chatEnded();
-    const messages = this.messages();
+    this.kv.put("ending", { by, from: status, at: now, done: [] } satisfies Ending);
+    this.kv.put("deadlines", {});
+    await this.finishEnding();
+  }
+
+  /** Does the steps of the end not done yet; stops at the first that fails, for the alarm to retry. */
+  private async finishEnding(): Promise<void> {
+    const ending = this.kv.get<Ending>("ending");
+    if (!ending) return;
+    await this.setDeadline("end", Date.now() + SETTLE_RETRY_MS);
+    const steps: EndStep[] = ["invoices", "record", "free", "conference"];
+    for (const step of steps) {
+      if (this.kv.get<Ending>("ending")!.done.includes(step)) continue;
+      try {
+        await this.endStep(step, ending);
+      } catch (err) {
+        console.error("a step of the chat's end broke off; the alarm takes it up again", this.init()!.chatId, step, err);
+        return;
+      }
+      const now = this.kv.get<Ending>("ending")!;
+      this.kv.put("ending", { ...now, done: [...now.done, step] });
+      // The record is in D1 before the charge, and the charge runs before anyone is told.
+      if (step === "record") await this.settle();
+    }
+    this.kv.delete("ending");
+    this.clearDeadline("end");
+  }
+
+  private async endStep(step: EndStep, { by, from, at }: Ending): Promise<void> {
+    const init = this.init()!;
     const agent = this.agent();
-    await finishChatRecord(this.env.DB, init, status === "waiting" ? "missed" : "ended", by, messages, agent?.agentId ?? null);
-    await this.settle();
-    for (const party of ["customer", "agent"] as const) this.send(party, () => this.snapshot(party, messages));
-    for (const guest of this.conference().joined()) this.sendGuest(guest.agentId, this.guestView(guest.agentId));
-    if (status === "waiting") await this.room().cancel(init.chatId);
-    else if (agent) await this.agentStub(agent.agentId).chatEnded(init.chatId, by, init.wrapUpSeconds);
-    await this.conference().chatEnded();
+    switch (step) {
+      case "invoices":
+        return this.invoices().chatEnded();
+      case "record":
+        return finishChatRecord(this.env.DB, init, from === "waiting" ? "missed" : "ended", by, this.messages(), agent?.agentId ?? null, at);
+      case "free": {
+        for (const party of ["customer", "agent"] as const) this.send(party, () => this.snapshot(party));
+        for (const guest of this.conference().joined()) this.sendGuest(guest.agentId, this.guestView(guest.agentId));
+        if (from === "waiting") return this.room().cancel(init.chatId);
+        if (agent) return this.agentStub(agent.agentId).chatEnded(init.chatId, by, init.wrapUpSeconds);
+        return;
+      }
+      case "conference":
+        return this.conference().chatEnded();
+      default:
+        assertNever(step);
+    }
   }
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    for (const [name, at] of Object.entries(this.kv.get<Record<string, number>>("deadlines") ?? {})) {
+    await this.reconcile(now);
+    this.witness(now, true);
+    for (const [name, at] of Object.entries(this.deadlines())) {
       if (at > now) continue;
       // Read again: an earlier handler may have set or cleared deadlines (a re-armed tick must stay).
       const { [name]: due, ...deadlines } = this.kv.get<Record<string, number>>("deadlines") ?? {};
@@ -420,12 +559,15 @@ export class ChatDO extends DurableObject<Env> {
       this.kv.put("deadlines", deadlines);
       if (name === "leave" && this.status() === "waiting" && !this.present("customer")) await this.end("customer");
       if (name.startsWith("timeout:") && this.status() === "connected") await this.end("timeout");
-      if (name === "tick" && this.status() === "connected") {
+      // The tick runs while the chat is queued or connected: it watches for pages that died
+      // without a close (reconcile, above), and moves the meter on.
+      if (name === "tick" && this.status() !== "ended") {
         // Re-armed first, so that a crash during a split bill is taken up again by the next tick.
         await this.setDeadline("tick", now + METER_TICK_MS);
-        await this.collect();
+        if (this.status() === "connected") await this.collect();
       }
       if (name === "settle") await this.settle();
+      if (name === "end") await this.finishEnding();
       if (name.startsWith(INVOICE_DEADLINE)) await this.invoices().deadline(name, now);
     }
     await this.armAlarm();
@@ -483,8 +625,12 @@ export class ChatDO extends DurableObject<Env> {
     for (const party of ["customer", "agent"] as const) this.send(party, () => meterPanel(init, party, meter, this.kv.get<Billing>("billing")!));
   }
 
+  private deadlines(): Record<string, number> {
+    return this.kv.get<Record<string, number>>("deadlines") ?? {};
+  }
+
   private async setDeadline(name: string, at: number): Promise<void> {
-    this.kv.put("deadlines", { ...(this.kv.get<Record<string, number>>("deadlines") ?? {}), [name]: at });
+    this.kv.put("deadlines", { ...this.deadlines(), [name]: at });
     await this.armAlarm();
   }
 

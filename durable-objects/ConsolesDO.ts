@@ -35,6 +35,12 @@ const deviceTag = (agentId: string, device: Device) => `${agentId}:${device}`;
  * agent's AgentDO: frames from a console go there, and its answers come back through here.
  */
 export class ConsolesDO extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Pages ping their sockets (static/controllers/heartbeat.js); answering costs no wake.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
   /**
    * The chats ringing on this company's consoles and whom each rings, in memory only: a ring is
    * not a record. After an eviction a console that connects is rung again by its rooms.

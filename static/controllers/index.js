@@ -15,6 +15,7 @@ import RemoteControlController from "./remote_control_controller.js";
 import RingController from "./ring_controller.js";
 import ScrollController from "./scroll_controller.js";
 import ToastController from "./toast_controller.js";
+import "./heartbeat.js";
 
 const application = Application.start();
 application.register("call", CallController);

@@ -1,0 +1,72 @@
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Customer, chatRow, later, team, untilState } from "./live";
+import { paidChat, paidRoom, runAlarm } from "./paid-chats";
+import { closeAllSockets, frames } from "./sockets";
+
+// Who is there, by evidence: a customer whose page never opened its socket leaves the queue, and
+// a page that stops pinging without a close stops the meter at its last ping. (A crash of the
+// whole server, where every socket dies without a close, is in test/faults.)
+
+afterEach(async () => {
+  await closeAllSockets();
+  vi.useRealTimers();
+});
+
+const billedSeconds = async (chatId: string) =>
+  (await env.DB.prepare("select chargeable_seconds from chats where id = ?").bind(chatId).first<{ chargeable_seconds: number }>())!.chargeable_seconds;
+
+describe("a chat whose page never opens its socket (a ghost)", () => {
+  it("leaves the queue after the 15-second grace: its ring goes from every console and it is recorded as missed", async () => {
+    const { agents: [alice] } = await team("ghost-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const ghost = await new Customer().startChat("/c/ghost-co/GENERAL");
+    await console.arrived(frames.ring(ghost.id), "the ghost's ring");
+
+    later(16);
+    await runAlarm(ghost.id);
+    await console.next(frames.ringGone(ghost.id), "the ring withdrawn");
+    expect(await chatRow(ghost.id)).toMatchObject({ status: "missed", ended_by: "customer", agent_id: null });
+  });
+
+  it("stays in the queue when the page opens within the grace", async () => {
+    const { agents: [alice] } = await team("ghost-ok-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const chat = await new Customer().startChat("/c/ghost-ok-co/GENERAL");
+    await chat.socket();
+    later(16);
+    await runAlarm(chat.id); // the chat's tick, which finds the customer there
+    expect((await chatRow(chat.id))?.status).toBe("waiting");
+    expect(console.saw(frames.ringGone(chat.id))).toBe(false);
+  });
+});
+
+describe("a page that stops pinging without a close (a lost network)", () => {
+  it("is taken as gone since its last ping: the meter stops there, the agent is told, and the timeout ends the chat and frees the agent", async () => {
+    const { alice } = await paidRoom("silent-co");
+    const { chat, customerSocket, agentSocket } = await paidChat(alice);
+    customerSocket.send("ping");
+    await customerSocket.next((f) => f === "pong", "the pong");
+
+    later(61);
+    await runAlarm(chat.id);
+    await agentSocket.next(frames.notice("is offline"), "the customer shown offline");
+    later(90);
+    await runAlarm(chat.id);
+    expect(await chatRow(chat.id)).toMatchObject({ status: "ended", ended_by: "timeout" });
+    // The customer pinged right after connecting; none of the 151 s after that is billed.
+    expect(await billedSeconds(chat.id)).toBeLessThanOrEqual(2);
+    await untilState("silent-co", "PAID", alice.email, ["REMOTE_CUSTOMER_HANGUP", null]);
+  });
+
+  it("is not taken as gone while it pings", async () => {
+    const { alice } = await paidRoom("pinging-co");
+    const { chat, customerSocket, agentSocket } = await paidChat(alice);
+    customerSocket.send("ping");
+    await customerSocket.next((f) => f === "pong", "the pong");
+    later(30);
+    await runAlarm(chat.id);
+    expect(agentSocket.saw(frames.notice("is offline"))).toBe(false);
+    expect((await chatRow(chat.id))?.status).toBe("connected");
+  });
+});
