@@ -73,7 +73,7 @@ export function SignUpPage({ values = {}, errors = {} }: { values?: SignUpValues
             errors={errors}
             required
             autocomplete="new-password"
-            hint="At least 10 characters, with letters and digits or symbols."
+            hint="At least 10 characters. A few unrelated words are easy to remember and hard to guess."
           />
           <button type="submit" class="btn btn-primary btn-block">
             Create account

@@ -38,7 +38,7 @@ describe("the demo admin", () => {
     await admin.goto(`${baseUrl}/admin/agents/new`);
     await admin.getByLabel("Name").fill("Carol Diaz");
     await admin.getByLabel("Email (sign-in)").fill("carol@demo.test");
-    await admin.getByLabel("First password").fill("carol-pass-1");
+    await admin.getByLabel("First password").fill("violet tram 42");
     await admin.getByLabel("GENERAL").check();
     await admin.getByRole("button", { name: "Add agent" }).click();
     await admin.waitForURL(`${baseUrl}/admin/agents`);
@@ -47,7 +47,7 @@ describe("the demo admin", () => {
     await screenshot(admin, "admin-agent-staff");
 
     const carol = await chromium.browser.newContext().then((ctx) => ctx.newPage());
-    await signIn(carol, baseUrl, "carol@demo.test", "carol-pass-1");
+    await signIn(carol, baseUrl, "carol@demo.test", "violet tram 42");
     await carol.waitForURL(`${baseUrl}/agent`);
     expect(await carol.locator("h1").innerText()).toBe("Hello, Carol Diaz");
   });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { Browser, PASSWORD, signUpAs } from "./client";
+import { errorNextTo } from "./fixtures";
 
 const count = async (sql: string, ...args: unknown[]) =>
   (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())!.n;
@@ -55,6 +56,25 @@ describe("POST /signup", () => {
     expect(html).toContain("Enter a valid email address");
     expect(html).toContain("Use at least 10 characters");
     expect(await count("select count(*) n from companies where slug = 'xx'")).toBe(0);
+  });
+
+  it("refuses a common password, or one built from the account's names, saying why in plain words", async () => {
+    const form = { accountType: "solo", companyName: "Bright Tutoring", companySlug: "bright", name: "Sam Lee", email: "sam.lee@mail.test" };
+    const refusals = {
+      password12: "This password is one of the most common ones, so it is easy to guess. Try a few unrelated words instead.",
+      "sam.lee.1990": "This password is built from a name, an email address or the word Parley, so it is easy to guess. Try a few unrelated words instead.",
+      "BrightTutoring!": "This password is built from a name, an email address or the word Parley, so it is easy to guess. Try a few unrelated words instead.",
+      "parley-2024": "This password is built from a name, an email address or the word Parley, so it is easy to guess. Try a few unrelated words instead.",
+      abcdefgh123: "This password is mostly a repeat or a sequence, like aaaa, 1234 or qwerty. Try a few unrelated words instead.",
+    };
+    for (const [password, message] of Object.entries(refusals)) {
+      const res = await new Browser().post("/signup", { ...form, password });
+      expect(res.status, password).toBe(422);
+      expect(errorNextTo(await res.text(), "password"), password).toBe(message);
+    }
+    expect(await count("select count(*) n from companies where slug = 'bright'")).toBe(0);
+    // No rules about kinds of characters: a few plain words will do.
+    expect((await new Browser().post("/signup", { ...form, password: "violet tram lemon" })).status).toBe(303);
   });
 
   it("refuses a form without the CSRF token", async () => {

@@ -135,6 +135,24 @@ describe("POST /admin/agents/:id", () => {
     expect((await (await signedIn("dana@reset-co.test", newPassword)).get("/agent")).status).toBe(200);
   });
 
+  it("refuses a new password that is common or built from the agent's or the company's name, and keeps the old one", async () => {
+    const { admin } = await companyWithTwoRooms("weak-co");
+    const id = await addAgent(admin, { name: "Dana Scully", email: "dana@weak-co.test" });
+    const before = await agentSnapshot("dana@weak-co.test");
+    const refusals = {
+      "password12": "one of the most common ones",
+      "dana-scully-1": "built from a name, an email address or the word Parley",
+      "weak-co-2024!": "built from a name, an email address or the word Parley",
+      "zzzzzz98765": "a repeat or a sequence",
+    };
+    for (const [password, why] of Object.entries(refusals)) {
+      const res = await admin.post(`/admin/agents/${id}`, { name: "Dana Scully", email: "dana@weak-co.test", password }, { from: `/admin/agents/${id}` });
+      expect(res.status, password).toBe(422);
+      expect(errorNextTo(await res.text(), "password"), password).toContain(why);
+    }
+    expect(await agentSnapshot("dana@weak-co.test")).toEqual(before);
+  });
+
   it("counts each room's enabled agents on the rooms page", async () => {
     const { admin, general, sales } = await companyWithTwoRooms("count-co");
     await addAgent(admin, { name: "Alice", email: "alice@count-co.test", roomIds: [general, sales] });
@@ -200,12 +218,12 @@ describe("POST /admin/agents/:id", () => {
     const id = await addAgent(admin, { name: "Gus", email: "gus@bad-edit.test", roomIds: [general] });
     const before = await agentSnapshot("gus@bad-edit.test");
     const counts = await tableCounts();
-    const res = await admin.post(`/admin/agents/${id}`, { name: "", email: "gus@", password: "lettersonly", roomIds: [] }, { from: `/admin/agents/${id}` });
+    const res = await admin.post(`/admin/agents/${id}`, { name: "", email: "gus@", password: "password12", roomIds: [] }, { from: `/admin/agents/${id}` });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(errorNextTo(html, "name")).toBe("Enter a name.");
     expect(errorNextTo(html, "email")).toBe("Enter a valid email address, like name@example.com.");
-    expect(errorNextTo(html, "password")).toBe("Mix letters with digits or symbols.");
+    expect(errorNextTo(html, "password")).toBe("This password is one of the most common ones, so it is easy to guess. Try a few unrelated words instead.");
     expect(await agentSnapshot("gus@bad-edit.test")).toEqual(before);
     expect(await tableCounts()).toEqual(counts);
   });

@@ -10,7 +10,7 @@ import { FormError } from "./form-error";
 import { hashPassword } from "./password";
 import { deleteUserSessions } from "./sessions";
 import { newId } from "./tokens";
-import { emailField, handleFrom, passwordField, personName } from "./validation";
+import { emailField, handleFrom, passwordField, passwordNotFrom, personName } from "./validation";
 
 // Checkbox lists arrive as a string (one box ticked), an array, or nothing; a hand-made form may
 // repeat an id, which must not become a duplicate row.
@@ -29,6 +29,9 @@ export const agentForm = z.object({
   // Granted by the administrator only (spec: agent-private-profile "Service Charges").
   manualPaymentAllowed: checkbox,
 });
+/** The form for one company's agents: a password may not be built from the company's name either. */
+export const agentFormFor = ({ companyName, companySlug }: { companyName: string; companySlug: string }) =>
+  agentForm.superRefine(passwordNotFrom({ companyName, companySlug }));
 // Callers other than the form (the demo seed) may leave manual payment out: it stays off.
 export type AgentInput = Omit<z.infer<typeof agentForm>, "manualPaymentAllowed"> & { manualPaymentAllowed?: boolean };
 

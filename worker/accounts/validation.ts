@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { CONTEXT, contextWords, isBuiltFrom, passwordProblem } from "./password-policy";
 
 // What a person may type into the account forms. Messages are shown next to the field.
 export const emailField = z
@@ -8,12 +9,33 @@ export const emailField = z
   .max(254, "That email address is too long.")
   .pipe(z.email("Enter a valid email address, like name@example.com."));
 
+// A new password: long enough, and not easy to guess (password-policy.ts), with no rules about
+// mixing kinds of characters. Forms with a password parse asynchronously (safeParseAsync): the
+// list of common passwords is loaded on first use.
 export const PASSWORD_MIN = 10;
 export const passwordField = z
   .string()
   .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`)
   .max(200, "Use at most 200 characters.")
-  .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), "Mix letters with digits or symbols.");
+  .superRefine(async (password, ctx) => {
+    if (password.length < PASSWORD_MIN) return; // already refused; no need to load the list
+    const problem = await passwordProblem(password);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+type PasswordContext = Parameters<typeof contextWords>[0];
+
+/**
+ * Refuses a password built from the words round it: the form's own name and email, and what
+ * else the caller knows (the company's name). On the whole form, since those words are fields.
+ */
+export const passwordNotFrom =
+  (known: PasswordContext = {}) =>
+  async (form: { password?: string } & PasswordContext, ctx: z.RefinementCtx): Promise<void> => {
+    if (form.password && (await isBuiltFrom(form.password, contextWords({ ...known, ...form })))) {
+      ctx.addIssue({ code: "custom", path: ["password"], message: CONTEXT });
+    }
+  };
 
 export const personName = z.string().trim().min(1, "Enter a name.").max(80, "Use at most 80 characters.");
 
@@ -26,14 +48,16 @@ export const companySlug = z
   .max(40, "Use at most 40 characters.")
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lower-case letters, digits and dashes.");
 
-export const signUpForm = z.object({
-  accountType: z.enum(["solo", "company"], { error: "Choose Solo User or Company." }),
-  companyName: z.string().trim().min(1, "Enter your business or your own name.").max(80, "Use at most 80 characters."),
-  companySlug,
-  name: personName,
-  email: emailField,
-  password: passwordField,
-});
+export const signUpForm = z
+  .object({
+    accountType: z.enum(["solo", "company"], { error: "Choose Solo User or Company." }),
+    companyName: z.string().trim().min(1, "Enter your business or your own name.").max(80, "Use at most 80 characters."),
+    companySlug,
+    name: personName,
+    email: emailField,
+    password: passwordField,
+  })
+  .superRefine(passwordNotFrom());
 export type SignUpInput = z.infer<typeof signUpForm>;
 
 export const signInForm = z.object({

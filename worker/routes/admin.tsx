@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { openDb } from "../adapters/db";
-import { agentForm, createAgent, getAgent, listAgents, updateAgent } from "../accounts/agents";
+import { agentFormFor, createAgent, getAgent, listAgents, updateAgent } from "../accounts/agents";
 import { FormError } from "../accounts/form-error";
 import type { SessionUser } from "../accounts/sessions";
 import { fieldErrors } from "../accounts/validation";
@@ -82,7 +82,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const user = me(c);
     const { raw, values } = await formValues(c);
-    const parsed = agentForm.safeParse(raw);
+    const parsed = await agentFormFor(user).safeParseAsync(raw);
     const rooms = (await listRooms(db, user.companyId)).map((r) => r.room);
     const again = (errors: Record<string, string>) => {
       c.status(422);
@@ -116,7 +116,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const agentId = c.req.param("id");
     await getAgent(db, user.companyId, agentId); // 404 before reading a form for someone else's agent
     const { raw, values } = await formValues(c);
-    const parsed = agentForm.safeParse(raw);
+    const parsed = await agentFormFor(user).safeParseAsync(raw);
     const rooms = (await listRooms(db, user.companyId)).map((r) => r.room);
     const again = (errors: Record<string, string>) => {
       c.status(422);

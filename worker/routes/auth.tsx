@@ -63,7 +63,7 @@ export const authRoutes = new Hono<AppEnv>()
     for (const key of ["accountType", "companyName", "companySlug", "name", "email"] as const) {
       if (typeof body[key] === "string") values[key] = body[key];
     }
-    const parsed = signUpForm.safeParse(body);
+    const parsed = await signUpForm.safeParseAsync(body);
     if (!parsed.success) {
       c.status(422);
       return c.render(<SignUpPage values={values} errors={fieldErrors(parsed.error)} />);
