@@ -1,6 +1,7 @@
+import { offersEmail } from "../worker/rooms/contact-form";
 import type { Room } from "../worker/rooms/queries";
 import { CsrfField, Layout, PoweredBy } from "./Layout";
-import type { Errors } from "./Form";
+import { FormAlert, type Errors } from "./Form";
 import { Icon } from "./Icon";
 
 export type ContactMode = "chat" | "voice" | "video";
@@ -33,6 +34,10 @@ export function ContactForm({ room, companyName, action, agentName, mode, values
   // ?mode= narrows to one button, unless the room hides that one: then all shown buttons stay.
   const buttons = offered.some((b) => b.mode === mode) ? offered.filter((b) => b.mode === mode) : offered;
   const message = room.fieldMessage;
+  const email = offersEmail(room);
+  // An error about something with no field on this form (the button pressed) is said above it.
+  const asked = new Set<string>([...FIELDS.filter((f) => room[f.setting] !== "hidden").map((f) => f.name), ...(message === "hidden" ? [] : ["message"])]);
+  const elsewhere = Object.entries(errors).filter(([key]) => !asked.has(key)).map(([, error]) => error);
   return (
     <Layout title={room.formHeader} bare>
       <div class="contact" style={`--theme:${room.theme}`}>
@@ -45,6 +50,7 @@ export function ContactForm({ room, companyName, action, agentName, mode, values
           </header>
           <form method="post" action={action} class="stack" id="contact-form">
             <CsrfField />
+            <FormAlert message={elsewhere.join(" ") || null} />
             {FIELDS.map((f) => {
               const visibility = room[f.setting];
               if (visibility === "hidden") return null;
@@ -80,9 +86,9 @@ export function ContactForm({ room, companyName, action, agentName, mode, values
                 </button>
               ))}
             </div>
-            {room.buttonEmailHidden && room.buttonWhatsappHidden ? null : (
+            {!email && room.buttonWhatsappHidden ? null : (
               <div class="contact-alt">
-                {room.buttonEmailHidden ? null : (
+                {!email ? null : (
                   <button type="submit" name="mode" value="email" class="btn btn-ghost">
                     <Icon name="mail" /> Email us
                   </button>

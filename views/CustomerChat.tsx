@@ -32,21 +32,56 @@ export function CustomerChatPage({ init }: { init: ChatInit }) {
   );
 }
 
-export function RequestForm({ chatId, kind, errors = {}, email = "" }: { chatId: string; kind: "message" | "alert"; errors?: Errors; email?: string }) {
+export type RequestKind = "message" | "alert";
+
+/**
+ * "Leave an email message" or "Email me when someone is free", swapped into the waiting screen;
+ * sent again with what was typed and the errors next to the fields when something is missing.
+ */
+export function RequestForm({ chatId, kind, errors = {}, values = {} }: { chatId: string; kind: RequestKind; errors?: Errors; values?: { email?: string; body?: string } }) {
+  const emailId = `req-email-${kind}`;
   return (
     <form class="stack request-form" hx-post={`/chats/${chatId}/requests`} hx-target="this" hx-swap="outerHTML">
       <CsrfField />
       <input type="hidden" name="kind" value={kind} />
       <div class={errors.email ? "field has-error" : "field"}>
-        <label for={`req-email-${kind}`}>Your email</label>
-        <input id={`req-email-${kind}`} name="email" type="email" value={email} required maxlength={254} />
-        {errors.email ? <p class="error">{errors.email}</p> : null}
+        <label for={emailId}>Your email</label>
+        <input
+          id={emailId}
+          name="email"
+          type="email"
+          value={values.email ?? ""}
+          required
+          maxlength={254}
+          autocomplete="email"
+          aria-invalid={errors.email ? "true" : undefined}
+          aria-describedby={errors.email ? `${emailId}-error` : undefined}
+        />
+        {errors.email ? (
+          <p class="error" id={`${emailId}-error`} role="alert">
+            {errors.email}
+          </p>
+        ) : null}
       </div>
       {kind === "message" ? (
         <div class={errors.body ? "field has-error" : "field"}>
           <label for="req-body">Your message</label>
-          <textarea id="req-body" name="body" rows={3} required maxlength={2000}></textarea>
-          {errors.body ? <p class="error">{errors.body}</p> : null}
+          <textarea
+            id="req-body"
+            name="body"
+            rows={3}
+            required
+            maxlength={2000}
+            aria-invalid={errors.body ? "true" : undefined}
+            aria-describedby={errors.body ? "req-body-error" : undefined}
+          >
+            {values.body ?? ""}
+          </textarea>
+          {errors.body ? (
+            <p class="error" id="req-body-error" role="alert">
+              {errors.body}
+            </p>
+          ) : null}
         </div>
       ) : null}
       <button type="submit" class="btn btn-primary">
@@ -56,7 +91,7 @@ export function RequestForm({ chatId, kind, errors = {}, email = "" }: { chatId:
   );
 }
 
-export function RequestSaved({ kind }: { kind: "message" | "alert" }) {
+export function RequestSaved({ kind }: { kind: RequestKind }) {
   return (
     <p class="alert alert-ok" role="status">
       {kind === "message" ? "Thank you — your message is on its way. We will answer by email." : "Done — we will email you when someone is free."}
@@ -64,7 +99,7 @@ export function RequestSaved({ kind }: { kind: "message" | "alert" }) {
   );
 }
 
-export function MessageSent({ companyName, kind }: { companyName: string; kind: "message" | "alert" }) {
+export function MessageSent({ companyName, kind }: { companyName: string; kind: RequestKind }) {
   return (
     <Layout title="Message sent" bare>
       <div class="contact">

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { Browser, PASSWORD, signUpAs } from "./client";
 import { addAgent, control } from "./fixtures";
+import { Customer } from "./live";
 
 const page = async (path: string) => {
   const res = await new Browser().get(path);
@@ -193,5 +194,75 @@ describe("GET /c/:company/~:agent", () => {
     await addAgent(admin, { name: "Dora", email: "dora@private-own.test" });
     await company("private-other");
     expect((await page("/c/private-other/~dora")).status).toBe(404);
+  });
+});
+
+describe("POST /c/:company/:room", () => {
+  const everything = { name: "Carla Customer", email: "carla@example.com", phone: "+44 20 7946 0000", message: "Hello there" };
+  const hiding = (field: string) => `field_name = 'shown', field_email = 'shown', field_phone = 'shown', field_message = 'shown', field_${field} = 'hidden'`;
+  const messagesTo = async (slug: string) =>
+    (await env.DB.prepare("select kind, name, email, body from customer_requests where company_id = (select id from companies where slug = ?)").bind(slug).all()).results;
+  /** The form as the page sends it: a hidden field has no input, so it is not sent at all. */
+  const withoutField = (field: string, mode: string) => ({ ...Object.fromEntries(Object.entries(everything).filter(([k]) => k !== field)), mode });
+
+  it.each(["name", "email", "phone", "message"])("starts a chat and a video chat when the room hides the %s field, without asking for it", async (field) => {
+    const slug = `hide-${field}`;
+    await company(slug);
+    await setRoom(slug, "GENERAL", hiding(field));
+    const form = await page(`/c/${slug}/GENERAL`);
+    expect(control(form.html, field)).toBeUndefined();
+
+    for (const mode of ["chat", "video"]) {
+      const res = await new Customer().submit(`/c/${slug}/GENERAL`, withoutField(field, mode));
+      expect(res.status, `${mode}: ${res.status === 303 ? "" : await res.text()}`).toBe(303);
+      expect(res.headers.get("location")).toMatch(/^\/chats\/[0-9a-f-]{36}$/);
+    }
+  });
+
+  it.each([
+    ["name", { kind: "message", name: null, email: "carla@example.com", body: "Hello there" }],
+    ["phone", { kind: "message", name: "Carla Customer", email: "carla@example.com", body: "Hello there" }],
+    ["message", { kind: "message", name: "Carla Customer", email: "carla@example.com", body: null }],
+  ])("takes an email message when the room hides the %s field", async (field, saved) => {
+    const slug = `hide-mail-${field}`;
+    await company(slug);
+    await setRoom(slug, "GENERAL", hiding(field));
+    const res = await new Customer().submit(`/c/${slug}/GENERAL`, withoutField(field, "email"));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Thank you — your message is on its way.");
+    expect(await messagesTo(slug)).toEqual([saved]);
+  });
+
+  it("ignores what an old copy of the form sends for a field the room now hides", async () => {
+    await company("hide-stale");
+    await setRoom("hide-stale", "GENERAL", hiding("name"));
+    const res = await new Customer().submit("/c/hide-stale/GENERAL", { ...everything, name: "x".repeat(500), mode: "email" });
+    expect(res.status).toBe(200);
+    expect(await messagesTo("hide-stale")).toEqual([{ kind: "message", name: null, email: "carla@example.com", body: "Hello there" }]);
+  });
+
+  it("still requires a mandatory field, and says so next to it, even when an old copy of the form did not have it", async () => {
+    await company("hide-mandatory");
+    await setRoom("hide-mandatory", "GENERAL", "field_phone = 'hidden', field_name = 'mandatory'");
+    for (const sent of [{ name: "  " }, {}] as Record<string, string>[]) {
+      const res = await new Customer().submit("/c/hide-mandatory/GENERAL", { ...sent, email: "carla@example.com", mode: "chat" });
+      expect(res.status).toBe(422);
+      const html = await res.text();
+      expect(html).toMatch(/<input[^>]*name="name"[^>]*\/><p class="error" role="alert">Please tell us your name.<\/p>/);
+      expect(control(html, "phone")).toBeUndefined();
+    }
+  });
+
+  it("offers no Email us button when the room hides the email field, as there would be no address to answer", async () => {
+    await company("hide-mail-button");
+    await setRoom("hide-mail-button", "GENERAL", hiding("email"));
+    expect((await page("/c/hide-mail-button/GENERAL")).html).not.toContain('value="email"');
+
+    // A page from before the change still has the button: its press is refused with a reason shown.
+    const res = await new Customer().submit("/c/hide-mail-button/GENERAL", withoutField("email", "email"));
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('<div class="alert alert-error" role="alert">This room does not offer that kind of contact.</div>');
+    expect(await messagesTo("hide-mail-button")).toEqual([]);
   });
 });

@@ -19,10 +19,25 @@ function customerPage(c: Context<AppEnv>): { backHref: string | null } | undefin
   return undefined;
 }
 
+const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
+
+/**
+ * Whether `err` is this request's form body failing to parse (a multipart body that breaks off or
+ * lacks its boundary, a charset that is not UTF-8): the sender's fault, not ours. Hono keeps the
+ * parse it tried, so asking again gives back that same failure without reading the body twice.
+ */
+async function unreadableForm(c: Context<AppEnv>, err: unknown): Promise<boolean> {
+  if (!c.req.raw.bodyUsed || !FORM_TYPES.test(c.req.header("content-type") ?? "")) return false;
+  return c.req.parseBody().then(
+    () => false,
+    (failure: unknown) => failure === err,
+  );
+}
+
 const wantsJson = (c: Context) => /^\/(api|webhooks)\//.test(c.req.path) || (c.req.header("accept") ?? "").startsWith("application/json");
 
 /** The one error answer: typed errors keep their status and message; anything else is logged and hidden. */
-export function handleError(c: Context<AppEnv>, err: unknown, notFoundMessage?: string): Response | Promise<Response> {
+export async function handleError(c: Context<AppEnv>, err: unknown, notFoundMessage?: string): Promise<Response> {
   let status: number;
   let message: string;
   if (err === 404) {
@@ -31,6 +46,9 @@ export function handleError(c: Context<AppEnv>, err: unknown, notFoundMessage?: 
   } else if (err instanceof AppError) {
     status = err.status;
     message = err.message;
+  } else if (await unreadableForm(c, err)) {
+    status = 400;
+    message = "We could not read the form you sent. Please reload the page and try again.";
   } else {
     console.error("unhandled error", c.req.method, new URL(c.req.url).pathname, err);
     status = 500;

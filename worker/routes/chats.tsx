@@ -16,15 +16,22 @@ import { InvoicePayPage } from "../../views/InvoicePayPage";
 import { relaySocket } from "../http/socket";
 import type { ChatInit } from "../live/types";
 import { CHAT_COOKIE } from "./customer";
-import { CustomerChatPage, RequestForm, RequestSaved } from "../../views/CustomerChat";
+import { CustomerChatPage, RequestForm, RequestSaved, type RequestKind } from "../../views/CustomerChat";
+import { fragment } from "../http/fragment";
 import { INVOICE_TEST_CARDS } from "../../views/live/InvoiceFragments";
 
 const chatIdParam = z.uuid();
-const requestForm = z.object({
-  kind: z.enum(["message", "alert"]),
-  email: emailField,
-  body: z.string().trim().max(2000, "Use at most 2000 characters.").optional(),
-});
+const requestKind = z.enum(["message", "alert"]);
+const ENTER_EMAIL = "Enter your email address, so we can write to you.";
+const requestEmail = z.string({ error: ENTER_EMAIL }).trim().min(1, ENTER_EMAIL).pipe(emailField);
+/** The waiting screen's email forms: a message needs its text, an alert only the address. */
+const requestForms = {
+  message: z.object({
+    email: requestEmail,
+    body: z.string({ error: "Write your message." }).trim().min(1, "Write your message.").max(2000, "Use at most 2000 characters."),
+  }),
+  alert: z.object({ email: requestEmail, body: z.unknown().optional().transform(() => null) }),
+} satisfies Record<RequestKind, z.ZodType>;
 
 const cardChoice = z.enum([SAVED_CARD, ...TEST_CARDS.map((card) => card.id)] as [string, ...string[]], { error: "Choose a card." });
 // The price is agreed once, before the chat; a card given after a failed hold needs only the card.
@@ -214,19 +221,22 @@ export const chatRoutes = new Hono<AppEnv>()
     if (!view) throw notFound("chat");
     const kind = c.req.query("kind") === "alert" ? "alert" : "message";
     if ((kind === "alert" && !view.init.allowEmailAlert) || (kind === "message" && !view.init.allowLeaveEmail)) throw notFound();
-    return c.html(<RequestForm chatId={chatId} kind={kind} email={view.init.customer.email ?? ""} />);
+    return fragment(c, <RequestForm chatId={chatId} kind={kind} values={{ email: view.init.customer.email ?? "" }} />);
   })
   .post("/:chatId/requests", async (c) => {
     const { chatId, view } = await customerChat(c);
     if (!view) throw notFound("chat");
-    const parsed = requestForm.safeParse(await c.req.parseBody());
-    const kind = parsed.success ? parsed.data.kind : "message";
-    if (!parsed.success || (kind === "message" && !parsed.data.body)) {
-      c.status(422);
-      const errors = parsed.success ? { body: "Write your message." } : fieldErrors(parsed.error);
-      return c.html(<RequestForm chatId={chatId} kind={kind} errors={errors} />);
-    }
+    const body = await c.req.parseBody();
+    const known = requestKind.safeParse(body.kind);
+    if (!known.success) throw new AppError("bad_request", "That form could not be read. Reload the page and try again.");
+    const kind = known.data;
     if ((kind === "alert" && !view.init.allowEmailAlert) || (kind === "message" && !view.init.allowLeaveEmail)) throw notFound();
+    const parsed = requestForms[kind].safeParse(body);
+    if (!parsed.success) {
+      c.status(422);
+      const typed = { email: typeof body.email === "string" ? body.email : "", body: typeof body.body === "string" ? body.body : "" };
+      return fragment(c, <RequestForm chatId={chatId} kind={kind} values={typed} errors={fieldErrors(parsed.error)} />);
+    }
     const chat = await openDb(c.env.DB).select({ roomId: chats.roomId }).from(chats).where(eq(chats.id, chatId)).get();
     if (!chat) throw notFound("chat");
     await openDb(c.env.DB)
