@@ -16,7 +16,11 @@ export type ConsoleCounts = Record<Device, number>;
  * the agent on its device (sent after the agent's earlier frames); `taken`: an answer that took
  * its chat. Replying spares a second call back to the ConsolesDO for the agent's own actions.
  */
-export type ConsoleReply = { html?: string; device?: string; taken?: boolean };
+/**
+ * `unrung`: the answer was refused and the chat's ring card taken down on this agent's consoles,
+ * so the chat may ring them again (when they are free).
+ */
+export type ConsoleReply = { html?: string; device?: string; taken?: boolean; unrung?: boolean };
 /** What a console that has just connected shows besides its rings. */
 export type ConsoleState = { status: AgentStatus; chatIds: string[]; ringtone: string; notify: boolean; invites: ConferenceInvite[] };
 type Statuses = Record<Device, AgentStatus>;
@@ -149,7 +153,7 @@ export class AgentDO extends DurableObject<Env> {
     for (const other of DEVICES) if (other !== device && this.connected(other)) this.broadcast(other, ringGone(chatId));
     if (!result.ok) {
       await this.publish();
-      return this.reply(device, ringGone(chatId) + statusBar(this.statuses()[device]) + socketError(result.reason));
+      return { ...(await this.reply(device, ringGone(chatId) + statusBar(this.statuses()[device]) + socketError(result.reason))), unrung: true };
     }
     // Through the ordered outbox, not the reply: the chat's end may follow at once, and its
     // frame must come after this one. The stored state, not an assumed one, for that reason too.

@@ -139,6 +139,8 @@ export class ConsolesDO extends DurableObject<Env> {
     try {
       const reply = await turn;
       if (reply.taken) this.settle(chatId, ANSWERED_FIRST);
+      // The card is gone from this agent's consoles: a ring of the chat to them shows it again.
+      if (reply.unrung) this.#rings.get(chatId)?.agents.delete(agentId);
       this.sendReply(ws, agentId, device, reply);
     } finally {
       this.#answering.delete(chatId);

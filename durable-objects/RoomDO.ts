@@ -211,7 +211,11 @@ export class RoomDO extends DurableObject<Env> {
     if (!entry) return { ok: false, reason: ANSWERED_FIRST };
     if (!this.agentMap().has(agentId)) return { ok: false, reason: "You do not serve this room." };
     if (this.#rungComplete.has(chatId) && !this.#rung.get(chatId)?.has(agentId)) return { ok: false, reason: "That chat is no longer waiting." };
-    if (busy && !entry.rules.simultaneousChats) return { ok: false, reason: "You are already serving a customer." };
+    if (busy && !entry.rules.simultaneousChats) {
+      // The agent's card goes; once free again they are rung for the chat like anyone else.
+      this.#rung.get(chatId)?.delete(agentId);
+      return { ok: false, reason: "You are already serving a customer." };
+    }
     const others = this.rungFor(chatId).filter((id) => id !== agentId);
     this.dequeue(chatId);
     this.kv.put(`last:${entry.visitorId}`, agentId);

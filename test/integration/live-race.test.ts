@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import type { ChatDO } from "../../durable-objects/ChatDO";
 import type { ChatInit } from "../../worker/live/types";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, chatRow, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
 
@@ -51,7 +51,8 @@ describe("one agent rung by two rooms at once", () => {
       await console.next(frames.status("REMOTE_CUSTOMER_HANGUP"), "the hang-up state");
       const lostSocket = await lost.socket();
       lostSocket.send({ type: "hangup" });
-      await console.next(frames.ringGone(lost.id), "the left customer's ring removed");
+      // Her card for it went with the refusal, so its end has nothing more to take down.
+      await vi.waitUntil(async () => (await chatRow(lost.id))?.status === "missed");
       await alice.choose(console, "WAITING_NEW_CALL", "browser", ["GENERAL", "SALES"]);
       wonSocket.close();
       lostSocket.close();
@@ -198,5 +199,31 @@ describe("a chat that rings while it is being started", () => {
     } finally {
       await env.DB.prepare("drop trigger refuse_chat").run();
     }
+  });
+});
+
+describe("an agent who presses Answer on a ring card while already serving", () => {
+  it("is told to finish first, and is rung for that chat again once free, so it is not lost", async () => {
+    const { agents: [alice] } = await team("busy-answer-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const first = await new Customer().startChat("/c/busy-answer-co/GENERAL");
+    const second = await new Customer().startChat("/c/busy-answer-co/GENERAL");
+    await console.arrived(frames.ring(second.id), "the second ring");
+    const customerSocket = await first.socket();
+    console.send({ type: "answer", chatId: first.id });
+    await console.next(frames.chatOpened(first.id), "the first chat");
+
+    console.send({ type: "answer", chatId: second.id });
+    await console.next(frames.error("You are already serving a customer."), "the refusal");
+    expect(console.saw(frames.ringGone(second.id))).toBe(true);
+    expect((await chatRow(second.id))?.status).toBe("waiting");
+
+    customerSocket.send({ type: "hangup" });
+    await console.next(frames.status("REMOTE_CUSTOMER_HANGUP"), "the end of the first chat");
+    console.send({ type: "status", status: "WAITING_NEW_CALL" });
+    await console.next(frames.ring(second.id), "the second chat ringing again");
+    console.send({ type: "answer", chatId: second.id });
+    await console.next(frames.chatOpened(second.id), "the second chat taken");
+    expect((await chatRow(second.id))?.agent_id).toBe(alice.id);
   });
 });
