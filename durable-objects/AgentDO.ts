@@ -97,6 +97,18 @@ export class AgentDO extends DurableObject<Env> {
     await this.publish();
   }
 
+  /**
+   * Consoles were closed by Parley (ConsolesDO.closeConsoles). `signedOut`: none is left and the
+   * agent signed out or was disabled: rooms learn it first, then the agent's rooms are dropped
+   * here, so that no answer is taken until a console opens again with a valid session.
+   */
+  async consolesClosed(counts: ConsoleCounts, signedOut: boolean): Promise<void> {
+    this.kv.put("consoles", counts);
+    await this.publish();
+    const identity = this.identity();
+    if (signedOut && identity) this.saveIdentity({ ...identity, roomKeys: [] });
+  }
+
   /** A frame from one of the agent's consoles, parsed. Returns what that console alone is told. */
   async consoleMessage(device: Device, message: ConsoleMessage): Promise<ConsoleReply> {
     switch (message.type) {

@@ -26,6 +26,15 @@ const SETTLED_KEPT = 1000;
 export const RING_GONE_DELAY_MS = 50;
 
 const deviceTag = (agentId: string, device: Device) => `${agentId}:${device}`;
+const sessionTag = (session: string) => `session:${session}`;
+
+/**
+ * Close codes the console page acts on (static/controllers/connection_controller.js): signed out
+ * reloads the page (to the sign-in page); 1012, "service restart", makes htmx reconnect, and the
+ * new socket carries the agent's new rooms.
+ */
+export const SIGNED_OUT = 4401;
+const ROOMS_CHANGED = 1012;
 
 /**
  * One per company: the open console sockets of its agents, and the ring cards on them. A room
@@ -96,7 +105,8 @@ export class ConsolesDO extends DurableObject<Env> {
     const device: Device = new URL(request.url).searchParams.get("device") === "mobile" ? "mobile" : "browser";
     if (!identity || request.headers.get("upgrade") !== "websocket") return new Response("expected a console WebSocket", { status: 400 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [identity.agentId, deviceTag(identity.agentId, device)]);
+    const session = request.headers.get("x-parley-session");
+    this.ctx.acceptWebSocket(server, [identity.agentId, deviceTag(identity.agentId, device), ...(session ? [sessionTag(session)] : [])]);
     server.serializeAttachment({ agentId: identity.agentId, device } satisfies Attachment);
     this.indexed(server, true);
     this.#opening.set(server, []);
@@ -117,7 +127,11 @@ export class ConsolesDO extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /** Consoles closed by closeConsoles: a frame that was already on its way is not acted on. */
+  #closed = new WeakSet<WebSocket>();
+
   override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    if (this.#closed.has(ws)) return;
     const { agentId, device } = ws.deserializeAttachment() as Attachment;
     const parsed = parseFrame(consoleMessage, frame);
     if (!parsed.ok) return ws.send(socketError(parsed.error));
@@ -238,6 +252,29 @@ export class ConsolesDO extends DurableObject<Env> {
     this.ctx.waitUntil(this.#goneFlush);
   }
 
+  /**
+   * Closes an agent's consoles at once: those of one session when it signs out, all of them when
+   * the agent is disabled ("signed-out") or their rooms change ("rooms-changed", which reconnects).
+   * Their rings are forgotten, and the agent's object, told no console is left, refuses answers
+   * until a console opens again with a valid session.
+   */
+  async closeConsoles(agentId: string, session: string | null, why: "signed-out" | "rooms-changed"): Promise<void> {
+    const closing = session ? this.ctx.getWebSockets(sessionTag(session)) : [...this.tagged(agentId)];
+    for (const ws of closing) {
+      this.#closed.add(ws);
+      this.indexed(ws, false);
+      this.#gone.delete(ws);
+      try {
+        ws.close(why === "signed-out" ? SIGNED_OUT : ROOMS_CHANGED, why === "signed-out" ? "Signed out." : "Your rooms changed.");
+      } catch {
+        // already closed
+      }
+    }
+    const left = [...this.tagged(agentId)].length > 0;
+    if (!left) for (const { agents } of this.#rings.values()) agents.delete(agentId);
+    await this.agent(agentId).consolesClosed(this.counts(agentId), why === "signed-out" && !left);
+  }
+
   /** A frame from an agent's object for the agent's consoles of one device, or of both (null). */
   async deliver(agentId: string, device: Device | null, html: string): Promise<void> {
     this.send(this.tagged(device ? deviceTag(agentId, device) : agentId), html, true);
@@ -245,7 +282,7 @@ export class ConsolesDO extends DurableObject<Env> {
 
   /** Open consoles of an agent, by device, leaving out one that is closing. */
   private counts(agentId: string, closing?: WebSocket): ConsoleCounts {
-    const count = (d: Device) => this.ctx.getWebSockets(deviceTag(agentId, d)).filter((ws) => ws !== closing).length;
+    const count = (d: Device) => this.ctx.getWebSockets(deviceTag(agentId, d)).filter((ws) => ws !== closing && !this.#closed.has(ws)).length;
     return { browser: count("browser"), mobile: count("mobile") };
   }
 

@@ -134,7 +134,8 @@ export async function createAgent(db: Db, companyId: string, adminId: string, in
   return id;
 }
 
-export async function updateAgent(db: Db, companyId: string, adminId: string, agentId: string, input: AgentInput): Promise<void> {
+/** Saves the admin's edit of an agent; returns what changed (as audited). */
+export async function updateAgent(db: Db, companyId: string, adminId: string, agentId: string, input: AgentInput): Promise<string[]> {
   const current = await getAgent(db, companyId, agentId);
   await checkRooms(db, companyId, input.roomIds);
   if (input.email !== current.email && (await db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get())) {
@@ -179,4 +180,5 @@ export async function updateAgent(db: Db, companyId: string, adminId: string, ag
   await db.batch(statements);
   // A disabled agent, or one whose password was reset, is signed out everywhere.
   if (input.disabled || (input.password && agentId !== adminId)) await deleteUserSessions(db, agentId);
+  return changed;
 }

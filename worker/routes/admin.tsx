@@ -6,6 +6,7 @@ import type { SessionUser } from "../accounts/sessions";
 import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { merchantFor } from "../billing/connect";
+import { closeAgentConsoles } from "../live/agent-consoles";
 import { notFound } from "../http/errors";
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany, getRoom, listRooms, type Room } from "../rooms/queries";
@@ -124,7 +125,10 @@ export const adminRoutes = new Hono<AppEnv>()
     };
     if (!parsed.success) return again(fieldErrors(parsed.error));
     try {
-      await updateAgent(db, user.companyId, user.id, agentId, parsed.data);
+      const changed = await updateAgent(db, user.companyId, user.id, agentId, parsed.data);
+      // A disabled agent's consoles close now; new rooms reach open consoles by reconnecting.
+      const why = parsed.data.disabled || (changed.includes("password") && agentId !== user.id) ? "signed-out" : changed.includes("rooms") ? "rooms-changed" : null;
+      if (why) await closeAgentConsoles(c.env, { companyId: user.companyId, agentId }, null, why);
     } catch (err) {
       if (err instanceof FormError) return again(err.fields);
       throw err;

@@ -2,7 +2,9 @@ import { Hono, type Context } from "hono";
 import { and, asc, eq, ne } from "drizzle-orm";
 import * as z from "zod";
 import { openDb } from "../adapters/db";
-import type { SessionUser } from "../accounts/sessions";
+import { SESSION_COOKIE, type SessionUser } from "../accounts/sessions";
+import { getCookie } from "hono/cookie";
+import { consoleSession } from "../live/agent-consoles";
 import type { AppEnv } from "../app-env";
 import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
 import { agentMayOpenChat } from "../live/chat-access";
@@ -77,7 +79,11 @@ export const agentRoutes = new Hono<AppEnv>()
     const url = new URL(c.req.url);
     url.search = `?device=${device}`;
     const stub = c.env.CONSOLES.get(c.env.CONSOLES.idFromName(user.companyId));
-    return relaySocket(await stub.fetch(new Request(url, { headers: { upgrade: "websocket", "x-parley-agent": JSON.stringify(identity) } })));
+    // The session's name lets signing out close the consoles it opened (worker/live/agent-consoles.ts).
+    const session = await consoleSession(getCookie(c, SESSION_COOKIE) ?? "");
+    return relaySocket(
+      await stub.fetch(new Request(url, { headers: { upgrade: "websocket", "x-parley-agent": JSON.stringify(identity), "x-parley-session": session } })),
+    );
   })
   .get("/profile", async (c) => {
     const user = me(c);

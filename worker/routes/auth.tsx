@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { openDb } from "../adapters/db";
 import { SESSION_COOKIE, deleteSession } from "../accounts/sessions";
+import { closeAgentConsoles, consoleSession } from "../live/agent-consoles";
 import { SignInThrottled, signIn } from "../accounts/signin";
 import { signUp } from "../accounts/signup";
 import { FormError } from "../accounts/form-error";
@@ -49,6 +50,13 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/logout", async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await deleteSession(openDb(c.env.DB), token);
+    // The consoles this session opened stop ringing at once (a closed laptop's too).
+    const user = c.get("user");
+    if (token && user?.isAgent) {
+      await closeAgentConsoles(c.env, { companyId: user.companyId, agentId: user.id }, await consoleSession(token), "signed-out").catch((err: unknown) =>
+        console.error("consoles not closed at sign-out", user.id, err),
+      );
+    }
     endSessionCookie(c);
     return c.redirect("/login", 303);
   })
