@@ -13,7 +13,7 @@ describe("a new company's administrator", () => {
     await page.getByLabel("Your address").fill("acme-connect");
     await page.getByLabel("Your name").fill("Ada Acme");
     await page.getByLabel("Email").fill("ada@acme-connect.test");
-    await page.getByLabel("Password").fill("acme-pass-123");
+    await page.getByLabel("Password").fill("purple kettle 31");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${baseUrl}/admin`);
 
@@ -60,7 +60,7 @@ describe("a solo professional", () => {
     await page.getByLabel("Your address").fill("dr-lee-pay");
     await page.getByLabel("Your name").fill("Lee Wong");
     await page.getByLabel("Email").fill("lee@dr-lee-pay.test");
-    await page.getByLabel("Password").fill("lee-pass-1234");
+    await page.getByLabel("Password").fill("quiet harbour 27");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${baseUrl}/admin`);
     await page.goto(`${baseUrl}/admin/payments`);
