@@ -84,7 +84,7 @@ export function AgentChatPanel({ chatId }: { chatId: string }) {
       <div id={`typing-${chatId}`} class="typing"></div>
       <div id={`composer-${chatId}`}></div>
       <div id={`controls-${chatId}`} class="controls"></div>
-      <button type="button" class="btn btn-ghost btn-small close-chat" hx-on:click="this.closest('.chat-slot').remove()">
+      <button type="button" class="btn btn-ghost btn-small close-chat" data-controller="dismiss" data-dismiss-closest-value=".chat-slot" data-action="dismiss#remove">
         Close
       </button>
     </article>

@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../worker/app-env";
 import { CSRF_FIELD } from "../worker/http/csrf";
+import { IMPORT_MAP } from "../worker/http/page-policy";
 
 // htmx swaps 422 (a form with its errors) like a success; other errors show the error banner.
 const HTMX_CONFIG = JSON.stringify({
@@ -11,10 +12,10 @@ const HTMX_CONFIG = JSON.stringify({
     { code: "422", swap: true },
     { code: "[45]..", swap: false, error: true },
   ],
+  // The CSP allows no inline styles and no eval (htmx's hx-on and trigger filters need it).
   includeIndicatorStyles: false,
+  allowEval: false,
 });
-
-const IMPORT_MAP = JSON.stringify({ imports: { "@hotwired/stimulus": "/vendor/stimulus.js" } });
 
 export type LayoutProps = { title: string; children?: Child; bare?: boolean };
 
@@ -33,7 +34,7 @@ export function Layout({ title, children, bare }: LayoutProps) {
         <link rel="stylesheet" href="/css/app.css" />
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/vendor/htmx-ext-ws.min.js" defer></script>
-        {/* A constant, not user text: JSX would escape its quotes. */}
+        {/* A constant, not user text: JSX would escape its quotes. The CSP allows it by its hash. */}
         <script type="importmap" dangerouslySetInnerHTML={{ __html: IMPORT_MAP }}></script>
         <script type="module" src="/controllers/index.js"></script>
       </head>

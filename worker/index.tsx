@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { csrf } from "./http/csrf";
 import { handleError } from "./http/on-error";
+import { pagePolicy } from "./http/page-policy";
 import { loadUser } from "./http/session";
 import { adminRoutes } from "./routes/admin";
 import { adminPaymentsRoutes } from "./routes/admin-payments";
@@ -34,7 +35,8 @@ app.route("/embed", embedRoutes);
 app.route("/webhooks", webhookRoutes);
 app.route("/ops", opsRoutes); // bearer token, no session or CSRF
 
-app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
+app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false, xFrameOptions: "DENY" }));
+app.use(pagePolicy); // Content-Security-Policy and Permissions-Policy per kind of page
 app.use(loadUser);
 app.use(csrf);
 

@@ -1,7 +1,7 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 // Debian's Chromium; the flags keep it from reaching for the network this machine does not have.
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -24,7 +24,30 @@ const FLAGS = [
 export type LaunchOptions = { mediaPrompt?: "allow" | "block" };
 
 export const launch = async (extraFlags: string[] = [], { mediaPrompt = "allow" }: LaunchOptions = {}): Promise<Browser> =>
-  ownNetworks(await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS.filter((f) => mediaPrompt === "allow" || f !== "--use-fake-ui-for-media-stream"), ...extraFlags] }));
+  watchCsp(ownNetworks(await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS.filter((f) => mediaPrompt === "allow" || f !== "--use-fake-ui-for-media-stream"), ...extraFlags] })));
+
+const cspViolations = new WeakMap<Browser, string[]>();
+
+/**
+ * Collects what the Content-Security-Policy refused on any page of the browser (Chromium says so
+ * in a console error), so that every flow the e2e files walk through also checks that the pages
+ * still work under the policy; chromiumPerFile fails the file if there was any.
+ */
+function watchCsp(browser: Browser): Browser {
+  const seen: string[] = [];
+  cspViolations.set(browser, seen);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on("page", (page) =>
+      page.on("console", (message) => {
+        if (message.type() === "error" && /Content Security Policy/i.test(message.text())) seen.push(`${page.url()}: ${message.text()}`);
+      }),
+    );
+    return context;
+  };
+  return browser;
+}
 
 /**
  * Each browser context posts the contact form from its own network address (`cf-connecting-ip`,
@@ -107,7 +130,9 @@ export function chromiumPerFile(extraFlags: string[] = [], options: LaunchOption
     holder.browser = await launch(extraFlags, options);
   });
   afterAll(async () => {
+    const refused = holder.browser ? cspViolations.get(holder.browser) : [];
     await holder.browser?.close();
+    expect(refused, "what the Content-Security-Policy refused").toEqual([]);
   });
   return {
     get browser() {

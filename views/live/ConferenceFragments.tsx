@@ -65,7 +65,7 @@ export function ColleagueList({ chatId, colleagues }: { chatId: string; colleagu
     <div id={`colleagues-${chatId}`} class="colleagues card-inset">
       <div class="colleagues-head">
         <strong>Add an agent to this chat</strong>
-        <button type="button" class="btn btn-small btn-ghost" hx-on:click={`this.closest('.colleagues').replaceChildren()`}>
+        <button type="button" class="btn btn-small btn-ghost" data-controller="dismiss" data-dismiss-closest-value=".colleagues" data-action="dismiss#empty">
           Close
         </button>
       </div>

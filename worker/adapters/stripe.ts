@@ -28,10 +28,13 @@ export const stripeTestMode = (env: StripeEnv) => !!env.STRIPE_API_BASE || !!env
 
 export type PaymentElementEnv = StripeEnv & { STRIPE_PUBLISHABLE_KEY?: string; STRIPE_JS_URL?: string };
 
+/** Where the customer's browser loads Stripe.js from. */
+export const stripeJsUrl = (env: PaymentElementEnv) => env.STRIPE_JS_URL || "https://js.stripe.com/v3/";
+
 /** Stripe.js and the publishable key for the Payment Element; null when no publishable key is set. */
 export function paymentElementConfig(env: PaymentElementEnv): { publishableKey: string; jsUrl: string } | null {
   if (!env.STRIPE_PUBLISHABLE_KEY) return null;
-  return { publishableKey: env.STRIPE_PUBLISHABLE_KEY, jsUrl: env.STRIPE_JS_URL || "https://js.stripe.com/v3/" };
+  return { publishableKey: env.STRIPE_PUBLISHABLE_KEY, jsUrl: stripeJsUrl(env) };
 }
 
 /** How a customer enters a card: Stripe's Payment Element, test cards (test mode without a publishable key), or not at all (live keys without one). */

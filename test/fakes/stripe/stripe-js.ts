@@ -51,11 +51,12 @@ export function stripeJs(origin: string): string {
   }
   PaymentElement.prototype.mount = function (target) {
     const host = typeof target === "string" ? document.querySelector(target) : target;
-    if (!document.getElementById("fake-stripe-style")) {
-      const style = document.createElement("style");
-      style.id = "fake-stripe-style";
-      style.textContent = css;
-      document.head.append(style);
+    // A constructed style sheet, not a <style> element: Parley's CSP allows no inline styles
+    // (the real Stripe.js keeps its styles inside its own frames).
+    if (!window.__fakeStripeStyle) {
+      window.__fakeStripeStyle = new CSSStyleSheet();
+      window.__fakeStripeStyle.replaceSync(css);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, window.__fakeStripeStyle];
     }
     this.node = document.createElement("div");
     this.node.className = "fake-stripe-element";
