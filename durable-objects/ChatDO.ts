@@ -45,7 +45,7 @@ const START_WAIT_MS = 10_000;
 /** When a charge at the end did not finish, the alarm tries again after this long. */
 export const SETTLE_RETRY_MS = 20_000;
 /** How often a socket frame refreshes the stored evidence that its party is there (the tick always does). */
-const EVIDENCE_REFRESH_MS = 5_000;
+const EVIDENCE_REFRESH_MS = 1_000;
 /**
  * Pages ping every 20 s (static/controllers/heartbeat.js), answered without waking this object.
  * A socket that pinged once and then stopped for this long is a page that is gone without a close

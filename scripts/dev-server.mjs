@@ -62,9 +62,11 @@ async function waitUntilUp(url, child, timeoutMs) {
 
 /**
  * Starts `wrangler dev` on 127.0.0.1:`port` for the Worker of `config` (default: Parley's
- * wrangler.toml) and waits until `readyPath` answers 200.
+ * wrangler.toml) and waits until `readyPath` answers 200. It runs in a process group of its own
+ * (wrangler, its esbuild and workerd), which `stop` and `crash` end as a whole: killing wrangler
+ * alone would leave workerd serving.
  * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, config?: string, readyPath?: string }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, crash: () => Promise<void> }>}
  */
 export async function startWrangler({ port, inspectorPort, persistTo, quiet = false, vars = {}, config, readyPath = "/login" }) {
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
@@ -73,40 +75,64 @@ export async function startWrangler({ port, inspectorPort, persistTo, quiet = fa
   if (inspectorPort) args.push("--inspector-port", String(inspectorPort));
   if (persistTo) args.push("--persist-to", persistTo);
   if (quiet) args.push("--log-level", "error");
-  const child = spawn(wrangler, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: process.env });
+  const child = spawn(wrangler, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: process.env, detached: true });
+  const group = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone
+    }
+  };
+  // Whatever way this process ends, the server's group ends with it.
+  const orphaned = () => group("SIGKILL");
+  process.once("exit", orphaned);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-    });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      group("SIGTERM");
+      const timer = setTimeout(() => group("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    // wrangler's children may outlive it a moment; none may keep the port or the state.
+    group("SIGKILL");
+    process.off("exit", orphaned);
+  };
+  /** The whole server dies at once, as in a power cut: no close frame, no cleanup. */
+  const crash = async () => {
+    group("SIGKILL");
+    await exited;
+    process.off("exit", orphaned);
+  };
   try {
     await waitUntilUp(`${url}${readyPath}`, child, 90_000);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, stop };
+  return { url, stop, crash };
 }
 
 /**
  * Parley's local server: migrations applied, a fake Stripe unless .dev.vars has a key, the demo seeded.
- * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string> }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void>, seed: string, stripe: string }>}
+ * `crash` kills the Worker's processes at once and `restart` starts them again on the same state
+ * (the fake Stripe, in this process, lives on): the fault suite's power cut.
+ * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, stripeAround?: Parameters<typeof startFakeStripe>[1]["around"] }} options
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, crash: () => Promise<void>, restart: () => Promise<void>, seed: string, stripe: string }>}
  */
-export async function startServer({ port, inspectorPort, persistTo, quiet = false, vars = {} }) {
+export async function startServer({ port, inspectorPort, persistTo, quiet = false, vars = {}, stripeAround }) {
   applyMigrations(persistTo, quiet);
   // Without a Stripe key of your own (.dev.vars), payments go to the local fake Stripe.
-  const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0);
+  const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0, { around: stripeAround });
   // The fake also serves a stand-in of Stripe.js, so the Payment Element works offline.
   const stripeVars = fakeStripe
     ? { STRIPE_SECRET_KEY: "sk_test_parley_local_fake", STRIPE_PUBLISHABLE_KEY: "pk_test_parley_local_fake", STRIPE_API_BASE: fakeStripe.url, STRIPE_JS_URL: `${fakeStripe.url}/v3/` }
     : {};
+  const options = { port, inspectorPort, persistTo, quiet, vars: { ENVIRONMENT: "local", ...stripeVars, ...vars } };
   let wrangler;
   try {
-    wrangler = await startWrangler({ port, inspectorPort, persistTo, quiet, vars: { ENVIRONMENT: "local", ...stripeVars, ...vars } });
+    wrangler = await startWrangler(options);
   } catch (err) {
     fakeStripe?.close();
     throw err;
@@ -115,11 +141,15 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
     fakeStripe?.close();
     return wrangler.stop();
   };
+  const crash = () => wrangler.crash();
+  const restart = async () => {
+    wrangler = await startWrangler(options);
+  };
   try {
     const res = await fetch(`${wrangler.url}/dev/seed`, { method: "POST" });
     if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
     const { result } = await res.json();
-    return { url: wrangler.url, stop, seed: result, stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)" };
+    return { url: wrangler.url, stop, crash, restart, seed: result, stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)" };
   } catch (err) {
     await stop();
     throw err;

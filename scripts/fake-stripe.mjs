@@ -35,10 +35,12 @@ const { createFakeStripe } = await import("../test/fakes/stripe.ts");
 
 /**
  * @param {number} [port] 0 for any free port
- * @param {import("../test/fakes/stripe.ts").FakeStripeOptions & { host?: string }} [options]
+ * `around` sees every API request and answers it, usually through `answer` (the fault suite
+ * holds a capture there while it kills the server).
+ * @param {import("../test/fakes/stripe.ts").FakeStripeOptions & { host?: string, around?: (request: Request, answer: (request: Request) => Promise<Response>) => Promise<Response> }} [options]
  */
 export async function startFakeStripe(port = 12111, options = {}) {
-  const { host = "127.0.0.1", ...fakeOptions } = options;
+  const { host = "127.0.0.1", around, ...fakeOptions } = options;
   const fake = createFakeStripe(fakeOptions);
   const server = createServer(async (req, res) => {
     try {
@@ -56,7 +58,7 @@ export async function startFakeStripe(port = 12111, options = {}) {
         headers,
         body: hasBody ? body : undefined,
       });
-      const response = await fake.fetch(request);
+      const response = around ? await around(request, (r) => fake.fetch(r)) : await fake.fetch(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (err) {
