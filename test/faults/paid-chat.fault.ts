@@ -114,12 +114,21 @@ type ChatRow = { status: string; ended_by: string | null; currency: string | nul
 const chatRow = (chatId: string) =>
   server.d1<ChatRow>(`select status, ended_by, currency, chargeable_seconds, paid_minor, amount_minor from chats where id = '${chatId}'`)[0]!;
 
+/** A value as the failure message shows it (a socket does not serialise). */
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
 async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs / 1000}s`);
+    if (Date.now() > deadline) throw new Error(`${what}: not so after ${timeoutMs / 1000}s: ${shown(value)}`);
     await new Promise((r) => setTimeout(r, 2000));
   }
 }
@@ -152,7 +161,7 @@ async function expectSettled(chatId: string, email: string, presentSeconds: numb
 
   // The agent is free: a console opened now is not serving, and going ONLINE is accepted.
   const browser = await agent(email);
-  const { console } = await until(
+  const { console: agentConsole } = await until(
     () => openConsole(browser),
     (c) => {
       if (c.status === "SERVING_CUSTOMER") c.console.close();
@@ -161,11 +170,11 @@ async function expectSettled(chatId: string, email: string, presentSeconds: numb
     "the agent's console out of SERVING_CUSTOMER",
     60_000,
   );
-  console.send({ type: "status", status: "WAITING_NEW_CALL" });
-  await console.until(frames.status("WAITING_NEW_CALL"), "ONLINE");
+  agentConsole.send({ type: "status", status: "WAITING_NEW_CALL" });
+  await agentConsole.until(frames.status("WAITING_NEW_CALL"), "ONLINE");
   await new Promise((r) => setTimeout(r, 500));
-  expect(console.frames.filter(frames.error), "no refusal such as 'Finish your current chat first'").toEqual([]);
-  console.close();
+  expect(agentConsole.frames.filter(frames.error), "no refusal such as 'Finish your current chat first'").toEqual([]);
+  agentConsole.close();
 }
 
 describe("a paid chat when the server is killed", () => {
