@@ -509,16 +509,18 @@ export class ChatDO extends DurableObject<Env> {
     await this.setDeadline("end", Date.now() + SETTLE_RETRY_MS);
     const steps: EndStep[] = ["invoices", "record", "free", "conference"];
     for (const step of steps) {
-      if (this.kv.get<Ending>("ending")!.done.includes(step)) continue;
-      try {
-        await this.endStep(step, ending);
-      } catch (err) {
-        console.error("a step of the chat's end broke off; the alarm takes it up again", this.init()!.chatId, step, err);
-        return;
+      if (!this.kv.get<Ending>("ending")!.done.includes(step)) {
+        try {
+          await this.endStep(step, ending);
+        } catch (err) {
+          console.error("a step of the chat's end broke off; the alarm takes it up again", this.init()!.chatId, step, err);
+          return;
+        }
+        const now = this.kv.get<Ending>("ending")!;
+        this.kv.put("ending", { ...now, done: [...now.done, step] });
       }
-      const now = this.kv.get<Ending>("ending")!;
-      this.kv.put("ending", { ...now, done: [...now.done, step] });
-      // The record is in D1 before the charge, and the charge runs before anyone is told.
+      // The record is in D1 before the charge, and the charge runs before anyone is told; also
+      // on a retry whose record was done before a crash (settling a settled chat does nothing).
       if (step === "record") await this.settle();
     }
     this.kv.delete("ending");

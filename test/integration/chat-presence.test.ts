@@ -1,7 +1,7 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Customer, chatRow, later, team, untilState } from "./live";
-import { paidChat, paidRoom, runAlarm } from "./paid-chats";
+import { Customer, chatRow, connectedChat, later, team, untilState } from "./live";
+import { chatStub, paidChat, paidRoom, runAlarm } from "./paid-chats";
 import { closeAllSockets, frames } from "./sockets";
 
 // Who is there, by evidence: a customer whose page never opened its socket leaves the queue, and
@@ -68,5 +68,28 @@ describe("a page that stops pinging without a close (a lost network)", () => {
     await runAlarm(chat.id);
     expect(agentSocket.saw(frames.notice("is offline"))).toBe(false);
     expect((await chatRow(chat.id))?.status).toBe("connected");
+  });
+});
+
+describe("the end of a chat that breaks off part-way", () => {
+  it("is finished by the alarm: the record written and the agent freed, once D1 takes writes again", async () => {
+    const { agents: [alice] } = await team("end-retry-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const { chat, agentSocket } = await connectedChat(alice, console, "/c/end-retry-co/GENERAL");
+    await env.DB.prepare(
+      `create trigger refuse_end before update of status on chats when new.id = '${chat.id}' and new.status = 'ended' begin select raise(abort, 'refused for the test'); end`,
+    ).run();
+    try {
+      agentSocket.send({ type: "hangup" });
+      await vi.waitUntil(async () => (await runInDurableObject(chatStub(chat.id), (_, state) => state.storage.kv.get("ending"))) !== undefined);
+      expect((await chatRow(chat.id))?.status, "not recorded while D1 refuses").toBe("connected");
+    } finally {
+      await env.DB.prepare("drop trigger refuse_end").run();
+    }
+    later(21);
+    await runAlarm(chat.id);
+    expect(await chatRow(chat.id)).toMatchObject({ status: "ended", ended_by: "agent" });
+    await console.next(frames.status("HANG_UP"), "the agent freed");
+    expect(await runInDurableObject(chatStub(chat.id), (_, state) => state.storage.kv.get("ending"))).toBeUndefined();
   });
 });
