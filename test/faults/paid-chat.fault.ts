@@ -114,16 +114,7 @@ type ChatRow = { status: string; ended_by: string | null; currency: string | nul
 const chatRow = (chatId: string) =>
   server.d1<ChatRow>(`select status, ended_by, currency, chargeable_seconds, paid_minor, amount_minor from chats where id = '${chatId}'`)[0]!;
 
-/** A value as the failure message shows it (a socket does not serialise). */
-function shown(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
-
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs: number): Promise<T> {
+async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs: number, shown: (value: T) => string = JSON.stringify): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -169,6 +160,7 @@ async function expectSettled(chatId: string, email: string, presentSeconds: numb
     },
     "the agent's console out of SERVING_CUSTOMER",
     60_000,
+    (c) => c.status,
   );
   agentConsole.send({ type: "status", status: "WAITING_NEW_CALL" });
   await agentConsole.until(frames.status("WAITING_NEW_CALL"), "ONLINE");
