@@ -1,4 +1,6 @@
+import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import app from "../../worker/index";
 import { chatRow, later } from "./live";
 import {
   authorise,
@@ -14,6 +16,7 @@ import {
   totalsOf,
 } from "./paid-chats";
 import { closeAllSockets, frames } from "./sockets";
+import { stripeApi, stripeJsConfirm } from "./stripe";
 
 // "Payment needed" (spec: mitigation for a client failing to pay): a hold placed off-session
 // fails, the agent is told, the customer gives another card (or passes 3-D Secure) on the same
@@ -76,6 +79,25 @@ describe("payment needed during the chat", () => {
     expect(await totalsOf(chat.id)).toEqual({ amount_minor: 2000, paid_minor: 2000, chargeable_seconds: 590 });
   });
 
+  it("says so when Stripe refuses the next hold as a request, not as a decline (a card no longer on file), and tries no more until another card is given", async () => {
+    const { alice } = await paidRoom("needed-refused", "phone_timer_start = 0, pricing_split_threshold_minor = 1000");
+    const { chat, customerSocket, agentSocket } = await paidChat(alice);
+    const account = (await env.DB.prepare("select stripe_account_id a from companies where slug = 'needed-refused'").first<{ a: string }>())!.a;
+    const card = (await holdsOf(chat.id))[0]!.payment_method!;
+    expect((await stripeApi(`/v1/payment_methods/${card}/detach`, { method: "POST", account })).status).toBe(200);
+
+    later(30);
+    await runAlarm(chat.id); // charge 0 taken from the hold; hold 1 refused: the card is not on file
+    await agentSocket.next((f) => f.includes("Payment needed: Carla Customer&#39;s card could not be charged (Stripe refused the card for this payment)."), "the agent told");
+    await customerSocket.next(meter(chat.id, "Your card could not be charged: it cannot be used for this payment."), "the customer asked for a card");
+    const holds = (await holdsOf(chat.id)).length;
+    later(30);
+    await runAlarm(chat.id);
+    later(30);
+    await runAlarm(chat.id);
+    expect((await holdsOf(chat.id)).length, "no new PaymentIntent at each tick").toBe(holds);
+  });
+
   it("lets the agent hang up anyway: the failed hold is cancelled, the unpaid fee recorded as abandoned, and the chat ends", async () => {
     const { alice } = await paidRoom("needed-b", "phone_timer_start = 0, pricing_split_threshold_minor = 1000");
     const { chat, customerSocket, agentSocket } = await paidChat(alice, "pm_card_fake_insufficientFundsAfterFirstCharge");
@@ -105,6 +127,50 @@ describe("payment needed during the chat", () => {
     const { agentSocket } = await paidChat(alice);
     agentSocket.send({ type: "hangUpAnyway" });
     await agentSocket.next(frames.error("There is no unpaid bill to give up."), "the refusal");
+  });
+});
+
+describe("a replacement card given while payment is needed", () => {
+  const PK = "pk_test_parley_element";
+  const elementWorker = { fetch: async (request: Request) => app.fetch(request, { ...env, STRIPE_PUBLISHABLE_KEY: PK }, createExecutionContext()) };
+
+  it("is saved for later charges when entered in Stripe's Payment Element: two more split charges and the final charge are taken from it", async () => {
+    const { alice } = await paidRoom("needed-element", "phone_timer_start = 0, pricing_split_threshold_minor = 1000");
+    const { chat, customer, customerSocket, agentSocket } = await paidChat(alice, "pm_card_fake_insufficientFundsAfterFirstCharge");
+    later(30);
+    await runAlarm(chat.id); // charge 0 taken; hold 1 declined off-session
+    await agentSocket.next(meter(chat.id, "Payment needed"), "payment needed");
+
+    const account = (await env.DB.prepare("select stripe_account_id a from companies where slug = 'needed-element'").first<{ a: string }>())!.a;
+    const browser = customer.browser.through(elementWorker);
+    const page = await (await browser.get(`/chats/${chat.id}/card`)).text();
+    const secret = page.match(/data-payment-element-client-secret-value="([^"]+)"/)![1]!;
+    const replaced = await stripeJsConfirm<{ status: string; payment_method: string }>(PK, secret, account, "4242424242424242");
+    expect(replaced.status).toBe("requires_capture");
+    expect((await browser.get(`/chats/${chat.id}/authenticated`)).status).toBe(303);
+    await agentSocket.next((f) => f.includes("new card is authorised"), "the agent told the card is good");
+
+    // The splits after it come from the replacement card, off-session, each on a new hold.
+    later(600); // 10:30 → EUR 21.00: EUR 11.00 unpaid, up to the EUR 10.00 hold taken
+    await runAlarm(chat.id);
+    await agentSocket.next(paidShown(chat.id, "EUR 20.00"), "the second split charge");
+    later(300); // 15:30 → EUR 31.00
+    await runAlarm(chat.id);
+    await agentSocket.next(paidShown(chat.id, "EUR 30.00"), "the third split charge");
+    later(20);
+    agentSocket.send({ type: "hangup" });
+    await customerSocket.next(meter(chat.id, "Paid: EUR 32.00 charged to the card."), "the final charge");
+    expect((await chargesOf(chat.id)).map((c) => [c.amount_minor, c.status])).toEqual([
+      [1000, "succeeded"],
+      [1000, "succeeded"],
+      [1000, "succeeded"],
+      [200, "succeeded"],
+    ]);
+    expect(await ledgerOf(chat.id)).toEqual({ balance: 0, customerPaid: 3200 });
+    // Every hold after the decline was on the replacement card, which Stripe saved on the chat's customer.
+    const holds = await holdsOf(chat.id);
+    expect(holds.slice(1).map((h) => h.payment_method)).toEqual(holds.slice(1).map(() => replaced.payment_method));
+    expect(agentSocket.saw((f) => f.includes("cannot be used for this payment") || f.includes("Stripe refused"))).toBe(false);
   });
 });
 

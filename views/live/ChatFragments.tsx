@@ -2,6 +2,7 @@ import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { AgentCard, ChatInit } from "../../worker/live/types";
 import type { Billing, MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
+import { CARD_NOT_USABLE } from "../../worker/billing/payments";
 import { html } from "hono/html";
 import { toHtml } from "./render";
 import { InvoicePanel } from "./InvoiceFragments";
@@ -333,6 +334,7 @@ const CARD_FAILURES = new Map<string, { agent: string; customer: string }>([
   ["insufficient_funds", { agent: "insufficient funds", customer: "there are not enough funds" }],
   ["authentication_required", { agent: "the bank asks the customer to confirm the payment (3-D Secure)", customer: "your bank asks you to confirm the payment" }],
   ["expired_card", { agent: "the card has expired", customer: "the card has expired" }],
+  [CARD_NOT_USABLE, { agent: "Stripe refused the card for this payment", customer: "it cannot be used for this payment" }],
 ]);
 const cardFailure = (code: string | null) => (code ? CARD_FAILURES.get(code) : undefined);
 

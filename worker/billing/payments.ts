@@ -22,14 +22,20 @@ const opts = (key: string, merchant: Merchant): Stripe.RequestOptions => ({
 /** Stripe refused because the PaymentIntent is no longer in a state for this call (a lapsed or finished hold). */
 const unexpectedState = (err: unknown) => (err as { type?: string; code?: string })?.type === "StripeInvalidRequestError" && (err as { code?: string }).code === "payment_intent_unexpected_state";
 
+/** What a card that Stripe refuses as a request (not as a decline) is called in CARD_FAILURES. */
+export const CARD_NOT_USABLE = "card_not_usable";
+
+/**
+ * A refusal, returned as a value: the card's (a decline), or a request Stripe will never accept
+ * as it is (a card that may not be used again, say). Anything else (Stripe unreachable, its own
+ * errors, rate limits) is thrown, and the step is tried again with the same key.
+ */
 function cardFailure(err: unknown): { code: string; message: string; paymentIntentId: string | null } | null {
   const e = err as { type?: string; code?: string; decline_code?: string; message?: string; raw?: { payment_intent?: { id?: string } }; payment_intent?: { id?: string } };
-  if (e?.type !== "StripeCardError") return null;
-  return {
-    code: e.decline_code ?? e.code ?? "card_declined",
-    message: e.message ?? "The card was declined.",
-    paymentIntentId: e.payment_intent?.id ?? e.raw?.payment_intent?.id ?? null,
-  };
+  const paymentIntentId = e?.payment_intent?.id ?? e?.raw?.payment_intent?.id ?? null;
+  if (e?.type === "StripeCardError") return { code: e.decline_code ?? e.code ?? "card_declined", message: e.message ?? "The card was declined.", paymentIntentId };
+  if (e?.type === "StripeInvalidRequestError") return { code: CARD_NOT_USABLE, message: "The card cannot be used for this payment.", paymentIntentId };
+  return null;
 }
 
 export async function createCustomer(stripe: Stripe, chatId: string, contact: { name: string | null; email: string | null }, merchant: Merchant): Promise<string> {
@@ -123,9 +129,15 @@ export async function createHoldIntent(
   return { paymentIntentId: pi.id, clientSecret: pi.client_secret! };
 }
 
-/** The client secret of an existing hold (a failed one the customer pays with another card). */
+/**
+ * The client secret of an existing hold (a failed one the customer pays with another card). A
+ * hold placed off-session, at a split bill, did not ask to save its card: the card the customer
+ * now enters for it must be saved too, or no later charge could use it.
+ */
 export async function holdIntentOf(stripe: Stripe, paymentIntentId: string, merchant: Merchant): Promise<HoldIntent> {
-  const pi = await stripe.paymentIntents.retrieve(paymentIntentId, {}, merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {});
+  const account = merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {};
+  let pi = await stripe.paymentIntents.retrieve(paymentIntentId, {}, account);
+  if (pi.setup_future_usage !== "off_session") pi = await stripe.paymentIntents.update(pi.id, { setup_future_usage: "off_session" }, account);
   return { paymentIntentId: pi.id, clientSecret: pi.client_secret! };
 }
 
