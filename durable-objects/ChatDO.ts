@@ -36,6 +36,11 @@ type EndedBy = "customer" | "agent" | "timeout" | "system";
 
 /** How long a waiting customer's page may be gone (a refresh) before the chat is given up. */
 export const WAITING_GRACE_MS = 15_000;
+/**
+ * How long the customer of a paid room may be away from its price and card pages (3-D Secure at
+ * their bank, a reload) before the chat, never queued, is given up and its hold released.
+ */
+export const CARD_GRACE_MS = 60_000;
 /** How long either party may be offline in a connected chat before it ends (spec: 90 s). */
 export const OFFLINE_TIMEOUT_MS = 90_000;
 /** The meter on both screens updates every 30 seconds (spec). */
@@ -111,7 +116,13 @@ export class ChatDO extends DurableObject<Env> {
     this.setStatus("waiting");
     if (enqueue) this.kv.put("enqueue", enqueue);
     if (init.billing) this.kv.put("billing", newBilling(init.billing));
-    if (!enqueue) await this.queued(Date.now());
+    if (enqueue) {
+      // On the price and card pages first: a customer who never gets further leaves too.
+      await this.setDeadline("leave", Date.now() + CARD_GRACE_MS);
+      await this.setDeadline("tick", Date.now() + METER_TICK_MS);
+    } else {
+      await this.queued(Date.now());
+    }
     this.#started.resolve();
   }
 
@@ -246,8 +257,9 @@ export class ChatDO extends DurableObject<Env> {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server, [away ? AWAY : attachment.party]);
     server.serializeAttachment(attachment);
-    if (!away) server.send(this.snapshot(attachment.party));
+    // Back first, so that the snapshot shows the meter and the other party as they are now.
     if (wasOffline) this.partyBack(attachment.party);
+    if (!away) server.send(this.snapshot(attachment.party));
     this.witness(Date.now(), true);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -369,10 +381,12 @@ export class ChatDO extends DurableObject<Env> {
   private async departed(party: Party, at: number): Promise<void> {
     const status = this.status();
     if (status === "waiting" && party === "customer") {
-      await this.setDeadline("leave", at + WAITING_GRACE_MS);
+      const queued = !this.kv.get("enqueue") || this.kv.get<boolean>("enqueued");
+      await this.setDeadline("leave", at + (queued ? WAITING_GRACE_MS : CARD_GRACE_MS));
     } else if (status === "connected" && this.kv.get(`offline:${party}`) === undefined) {
       this.kv.put(`offline:${party}`, at);
       this.billing()?.presence(false, at);
+      this.sendMeter();
       this.send(party === "customer" ? "agent" : "customer", notice(this.init()!.chatId, `${this.nameOf(party)} is offline. Waiting for them to come back…`, "warn"));
       await this.setDeadline(`timeout:${party}`, at + OFFLINE_TIMEOUT_MS);
     }
@@ -450,7 +464,10 @@ export class ChatDO extends DurableObject<Env> {
     this.kv.delete(`offline:${party}`);
     this.clearDeadline(`timeout:${party}`);
     const bothBack = !this.kv.get(`offline:${party === "customer" ? "agent" : "customer"}`);
-    if (bothBack) this.billing()?.presence(true, Date.now());
+    if (bothBack) {
+      this.billing()?.presence(true, Date.now());
+      this.sendMeter();
+    }
     const other: Party = party === "customer" ? "agent" : "customer";
     this.send(other, notice(this.init()!.chatId, `${this.nameOf(party)} is back online.`, "ok"));
   }

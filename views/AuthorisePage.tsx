@@ -37,7 +37,7 @@ export function AuthorisePage({ init, billing, testMode, element, error }: Props
   return (
     <Layout title={paying ? "Payment needed" : "Agree to the price"} bare>
       <div class="chat-page">
-        {paying ? <StayInChat chatId={init.chatId} /> : null}
+        <StayInChat chatId={init.chatId} />
         {testMode ? (
           <p class="test-banner" role="note">
             {element

@@ -33,9 +33,10 @@ export function PaymentElementForm({ element, clientSecret, label, intro }: { el
 }
 
 /**
- * On a payment page of a connected chat: a socket to the chat that only keeps the customer
- * present, so the agent does not see them offline and the 90-second timeout does not run while
- * they pay (the chat's Durable Object sends it nothing).
+ * On a payment page: a socket to the chat that only keeps the customer present (the chat's
+ * Durable Object sends it nothing). In a connected chat the agent does not see them offline and
+ * the 90-second timeout does not run while they pay; before the chat, a customer who closes the
+ * price or card page is given up a minute later and the hold released.
  */
 export function StayInChat({ chatId }: { chatId: string }) {
   return <div hx-ext="ws" ws-connect={`/chats/${chatId}/ws?away=1`} hidden></div>;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Customer, later, answer } from "./live";
-import { authorise as submitCard, holdsOf, paidPath as path, paidRoom, ROOM } from "./paid-chats";
+import { Customer, CustomerChat, later, answer } from "./live";
+import { authorise as submitCard, holdsOf, paidChat, paidPath as path, paidRoom, ROOM } from "./paid-chats";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
 
 // Automatic charges against the fake Stripe (the Worker's outbound requests all go to it).
@@ -109,12 +109,29 @@ describe("a room with automatic charges", () => {
     const agentSocket = await alice.chat(chat.id);
     later(600);
     agentSocket.send({ type: "timer", running: "true" });
-    await agentSocket.next((f) => f.includes(`id="meter-${chat.id}"`) && f.includes("Stop / Pause charges"), "the running meter");
+    const started = await agentSocket.next((f) => f.includes(`id="meter-${chat.id}"`) && f.includes("Stop / Pause charges"), "the running meter");
+    // At once, not at the next 30-second update: the first block is owed from the first second.
+    expect(started).toContain('<dd class="meter-charges">EUR 10.00</dd>');
+    expect(started).toContain('<dd class="meter-time">0:00</dd>');
     later(20);
     agentSocket.send({ type: "hangup" });
     const final = await customerSocket.next((f) => f.includes("charged to the card"), "the final amount");
     expect(final).toContain("EUR 10.00"); // 20 s of service: the minimum, not 10 minutes' worth
     // The customer has no timer button, and the server refuses the message too.
+  });
+
+  it("shows both parties the meter paused while the customer is offline, and running again when they are back", async () => {
+    const { alice } = await paidRoom("paid-paused");
+    const { chat, customerSocket, agentSocket } = await paidChat(alice);
+    customerSocket.close();
+    const paused = await agentSocket.next((f) => f.includes(`id="meter-${chat.id}"`) && f.includes("paused"), "the paused meter");
+    expect(paused).toContain("The meter is paused while Carla Customer is offline; it goes on when they are back.");
+    expect(paused).not.toContain("The meter is running");
+    expect(paused).toContain('class="meter-panel"');
+
+    const back = await new CustomerChat(chat.id, chat.token).socket();
+    await agentSocket.next((f) => f.includes(`id="meter-${chat.id}"`) && f.includes("The meter is running"), "the meter running again");
+    expect(back.saw((f) => f.includes("The meter is running"))).toBe(true);
   });
 
   it("refuses the timer message from the customer, and from an agent in a room without the button", async () => {

@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, chatRow, connectedChat, later, team, untilState } from "./live";
-import { chatStub, paidChat, paidRoom, runAlarm } from "./paid-chats";
-import { closeAllSockets, frames } from "./sockets";
+import { authorise, chatStub, holdsOf, paidChat, paidPath, paidRoom, runAlarm } from "./paid-chats";
+import { accept, closeAllSockets, frames, handshake } from "./sockets";
 
 // Who is there, by evidence: a customer whose page never opened its socket leaves the queue, and
 // a page that stops pinging without a close stops the meter at its last ping. (A crash of the
@@ -91,5 +91,35 @@ describe("the end of a chat that breaks off part-way", () => {
     expect(await chatRow(chat.id)).toMatchObject({ status: "ended", ended_by: "agent" });
     await console.next(frames.status("HANG_UP"), "the agent freed");
     expect(await runInDurableObject(chatStub(chat.id), (_, state) => state.storage.kv.get("ending"))).toBeUndefined();
+  });
+});
+
+describe("a paid chat given up before it connects", () => {
+  it("ends a minute after the customer left the price page without a card, and is recorded as missed", async () => {
+    const { company } = await paidRoom("card-left-co");
+    const customer = new Customer();
+    const chat = await customer.startChat(paidPath(company.slug));
+    const page = await accept(await handshake(`/chats/${chat.id}/ws?away=1`, { cookie: `parley_chat=${chat.token}` }), "the price page's socket");
+    later(120); // reading the price is no reason to give up
+    await runAlarm(chat.id);
+    expect((await chatRow(chat.id))?.status).toBe("waiting");
+
+    page.close();
+    await page.closed();
+    later(61);
+    await runAlarm(chat.id);
+    expect(await chatRow(chat.id)).toMatchObject({ status: "missed", ended_by: "customer" });
+  });
+
+  it("releases the hold when the customer authorised a card but never came to the chat", async () => {
+    const { company } = await paidRoom("card-gone-co");
+    const customer = new Customer();
+    const chat = await customer.startChat(paidPath(company.slug));
+    expect((await authorise(customer, chat.id, "pm_card_visa")).status).toBe(303);
+    expect((await holdsOf(chat.id))[0]?.status).toBe("requires_capture");
+    later(16);
+    await runAlarm(chat.id);
+    expect(await chatRow(chat.id)).toMatchObject({ status: "missed", ended_by: "customer" });
+    expect((await holdsOf(chat.id))[0]?.status).toBe("canceled");
   });
 });

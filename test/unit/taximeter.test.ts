@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PricingScheme } from "../../worker/billing/meter";
-import { accruedMinor, chargeableSeconds, newTaximeter, setBothOnline, setRunning } from "../../worker/billing/taximeter";
+import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor } from "../../worker/billing/taximeter";
 
 const eur10per5: PricingScheme = { currency: "EUR", freeMinutes: 0, blockPriceMinor: 1000, blockMinutes: 5, splitThresholdMinor: null };
 const s = (seconds: number) => seconds * 1000;
@@ -17,6 +17,17 @@ describe("the taximeter", () => {
     expect(chargeableSeconds(m, s(60))).toBe(0);
     m = setRunning(m, true, s(60));
     expect(chargeableSeconds(m, s(90))).toBe(30);
+  });
+
+  it("shows the first block's price from the moment it counts, and nothing while it does not", () => {
+    let m = newTaximeter(eur10per5, { running: false, bothOnline: true }, 0);
+    expect(shownMinor(m, s(60))).toBe(0);
+    m = setRunning(m, true, s(60));
+    expect(accruedMinor(m, s(60))).toBe(0);
+    expect(shownMinor(m, s(60))).toBe(1000);
+    m = setBothOnline(m, false, s(60));
+    expect(shownMinor(m, s(90))).toBe(0);
+    expect(pausedOffline(m)).toBe(true);
   });
 
   it("stops counting while paused and while either party is offline, and resumes after", () => {

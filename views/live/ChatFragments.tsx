@@ -297,7 +297,7 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
   const money = (minor: number) => formatMoney(minor, meter.currency);
   const config = billing.config;
   return (
-    <div id={`meter-${init.chatId}`} class={meter.running ? "meter-panel running" : "meter-panel"}>
+    <div id={`meter-${init.chatId}`} class={meter.running && !meter.paused ? "meter-panel running" : "meter-panel"}>
       <dl>
         <div>
           <dt>Chargeable time</dt>
@@ -317,7 +317,7 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
       ) : meter.ended ? (
         <EndedNote init={init} party={party} billing={billing} paidMinor={meter.paidMinor} money={money} />
       ) : (
-        <p class="meter-note">{meter.running ? "The meter is running; it updates every 30 seconds." : party === "agent" ? "The meter is stopped." : "The meter is stopped: you are not being charged."}</p>
+        <p class="meter-note">{meterNote(init, party, meter)}</p>
       )}
       {party === "agent" && !meter.ended ? (
         <div class="meter-controls">
@@ -327,6 +327,17 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
       ) : null}
     </div>
   );
+}
+
+/** What the meter is doing, and why it is not counting when it is not. */
+function meterNote(init: ChatInit, party: Party, meter: MeterView): string {
+  if (meter.paused) {
+    return party === "agent"
+      ? `The meter is paused while ${init.customer.name ?? "the customer"} is offline; it goes on when they are back.`
+      : `The meter is paused while the ${init.agentRole.toLowerCase()} is offline: you are not being charged.`;
+  }
+  if (meter.running) return "The meter is running; it updates every 30 seconds.";
+  return party === "agent" ? "The meter is stopped." : "The meter is stopped: you are not being charged.";
 }
 
 /** Why a card failed, for the usual Stripe codes: in the agent's words, and to the customer. */

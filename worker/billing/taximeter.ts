@@ -39,3 +39,13 @@ export const setBothOnline = (m: Taximeter, bothOnline: boolean, now: number): T
 export const chargeableSeconds = (m: Taximeter, now: number): number => Math.floor(settle(m, now).countedMs / 1000);
 
 export const accruedMinor = (m: Taximeter, now: number): number => meterAmount(m.scheme, chargeableSeconds(m, now));
+
+/** Running, but waiting for a party who is offline. */
+export const pausedOffline = (m: Taximeter): boolean => m.running && !m.bothOnline;
+
+/**
+ * The charges the display shows: while the meter counts, at least the first second's price (the
+ * first block is owed from the first second), so that Start does not show 0.00 until the next update.
+ */
+export const shownMinor = (m: Taximeter, now: number): number =>
+  meterAmount(m.scheme, counting(m) ? Math.max(1, chargeableSeconds(m, now)) : chargeableSeconds(m, now));

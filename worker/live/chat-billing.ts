@@ -18,7 +18,7 @@ import {
   type HoldResult,
   type Merchant,
 } from "../billing/payments";
-import { accruedMinor, chargeableSeconds, newTaximeter, setBothOnline, setRunning, type Taximeter } from "../billing/taximeter";
+import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../billing/taximeter";
 import { charges, chats } from "../db/schema";
 import { paidChargeStatements } from "./revenue-records";
 
@@ -74,7 +74,8 @@ export type Billing = {
   uncollectedMinor: number;
 };
 
-export type MeterView = { chargeableSeconds: number; accruedMinor: number; paidMinor: number; running: boolean; ended: boolean; currency: string };
+/** `paused`: running, but a party is offline, so nothing is counted now. */
+export type MeterView = { chargeableSeconds: number; accruedMinor: number; paidMinor: number; running: boolean; paused: boolean; ended: boolean; currency: string };
 
 export const newBilling = (config: BillingConfig): Billing => ({
   config,
@@ -242,9 +243,10 @@ export class ChatBilling {
     if (!b?.meter) return null;
     return {
       chargeableSeconds: b.final?.seconds ?? chargeableSeconds(b.meter, now),
-      accruedMinor: b.final?.amountMinor ?? accruedMinor(b.meter, now),
+      accruedMinor: b.final?.amountMinor ?? shownMinor(b.meter, now),
       paidMinor: b.chargedMinor,
       running: b.meter.running && !b.final,
+      paused: pausedOffline(b.meter) && !b.final,
       ended: !!b.final,
       currency: b.config.scheme.currency,
     };
