@@ -43,4 +43,21 @@ describe("meterAmount", () => {
     expect(meterAmount(yen, 601)).toBe(3150);
     expect(meterAmount(yen, 3600)).toBe(18000);
   });
+
+  // DESIGN.md's formula in BigInt, where no product can lose a unit.
+  const exactAmount = (P: number, N: number, s: number) => {
+    const steps = (BigInt(Math.max(0, s - 60 * N)) + 29n) / 30n;
+    const numerator = BigInt(P) * steps * 30n;
+    const denominator = BigInt(60 * N);
+    return Number(BigInt(P) + (2n * numerator + denominator) / (2n * denominator));
+  };
+
+  it.each([
+    [62_967_377, 11, 303_065_766],
+    [99_999_999, 1, 999_999_999],
+    [99_999_999, 7, 999_999_999],
+    [12_345_679, 599, 999_999_971],
+  ])("stays exact to the unit at %i minor units per %i minutes for %i seconds (the largest price and quote)", (P, N, s) => {
+    expect(meterAmount({ ...eur10per5, blockPriceMinor: P, blockMinutes: N }, s)).toBe(exactAmount(P, N, s));
+  });
 });

@@ -21,6 +21,10 @@ export function meterAmount(scheme: PricingScheme, seconds: number): number {
   if (seconds <= free) return 0;
   const blockSeconds = 60 * scheme.blockMinutes;
   const beyond = Math.max(0, seconds - free - blockSeconds);
-  const steps = Math.ceil(beyond / 30);
-  return scheme.blockPriceMinor + divideHalfUp(scheme.blockPriceMinor * steps * 30, blockSeconds);
+  const stepped = Math.ceil(beyond / 30) * 30;
+  // Whole blocks at P each, then the rest pro rata: the same amount as P·stepped/blockSeconds, but
+  // no product passes 2^53 for any price the forms accept and any duration the quote API takes.
+  const wholeBlocks = Math.floor(stepped / blockSeconds);
+  const rest = stepped - wholeBlocks * blockSeconds;
+  return scheme.blockPriceMinor * (1 + wholeBlocks) + divideHalfUp(scheme.blockPriceMinor * rest, blockSeconds);
 }
