@@ -118,3 +118,90 @@ describe("GET /api/quote/:company/:room", () => {
     expect((await quote("/api/quote/other-co/CHARGE_DURATION_ON_DEMAND?seconds=10")).status).toBe(404);
   });
 });
+
+describe("GET /api/quote/:company/~:agent (an agent's private room)", () => {
+  // A Solo User's private room uses their paid room, which allows agents' own pricing; Pro so that
+  // the room is not locked. The owner's own pricing: 1 free minute, then USD 7.50 per 4 minutes.
+  const SLUG = "own-price-co";
+  const AGENT = `/api/quote/${SLUG}/~owner-of-${SLUG}`;
+  const ownScheme = { currency: "USD", freeMinutes: 1, blockPriceMinor: 750, blockMinutes: 4, splitThresholdMinor: 2000 };
+  const roomDefault = { currency: "EUR", freeMinutes: 0, blockPriceMinor: 1000, blockMinutes: 5, splitThresholdMinor: null };
+  const setOwnPricing = (enabled: boolean) =>
+    env.DB.prepare(
+      `update agent_profiles set own_pricing_enabled = ?, pricing_currency = 'USD', pricing_free_minutes = 1, pricing_block_price_minor = 750,
+         pricing_block_minutes = 4, pricing_split_threshold_minor = 2000
+       where user_id = (select id from users where email = ?)`,
+    )
+      .bind(enabled ? 1 : 0, `boss@${SLUG}.test`)
+      .run();
+  const allowAgentPricing = (allowed: boolean) =>
+    env.DB.prepare("update rooms set allow_agent_pricing = ? where name = 'PREAUTHORISED_CARD_AUTO_CHARGE_END' and company_id = (select id from companies where slug = ?)")
+      .bind(allowed ? 1 : 0, SLUG)
+      .run();
+
+  beforeAll(async () => {
+    await signUpAs(new Browser(), { slug: SLUG, email: `boss@${SLUG}.test`, accountType: "solo" });
+    await env.DB.prepare("update companies set plan = 'pro' where slug = ?").bind(SLUG).run();
+  });
+
+  it.each([0, 60, 61, 300, 301, 330, 3600])("prices %i seconds by the agent's own pricing when the room allows it", async (s) => {
+    await setOwnPricing(true);
+    await allowAgentPricing(true);
+    const res = await quote(`${AGENT}?seconds=${s}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ currency: "USD", amountMinor: designAmount({ F: 1, P: 750, N: 4 }, s), chargeableSeconds: s, scheme: ownScheme });
+  });
+
+  it("prices by the room when the agent's own pricing is off", async () => {
+    await setOwnPricing(false);
+    await allowAgentPricing(true);
+    expect(await (await quote(`${AGENT}?seconds=330`)).json()).toEqual({ currency: "EUR", amountMinor: 1100, chargeableSeconds: 330, scheme: roomDefault });
+  });
+
+  it("prices by the room when the room does not allow agents' own pricing, even if the agent's is on", async () => {
+    await setOwnPricing(true);
+    await allowAgentPricing(false);
+    expect(await (await quote(`${AGENT}?seconds=330`)).json()).toEqual({ currency: "EUR", amountMinor: 1100, chargeableSeconds: 330, scheme: roomDefault });
+  });
+
+  it("on Forever Free, prices by GENERAL, whose settings the private room then uses", async () => {
+    // meter-co is a Forever Free solo: its paid room is locked, so its private room is GENERAL's.
+    await env.DB.prepare(
+      "update agent_profiles set own_pricing_enabled = 1, pricing_block_price_minor = 750 where user_id = (select id from users where email = 'boss@meter-co.test')",
+    ).run();
+    await env.DB.prepare("update rooms set pricing_block_price_minor = 2000 where name = 'GENERAL' and company_id = (select id from companies where slug = 'meter-co')").run();
+    try {
+      const body = await (await quote("/api/quote/meter-co/~owner-of-meter-co?seconds=330")).json<{ amountMinor: number; scheme: { blockPriceMinor: number } }>();
+      expect(body.scheme.blockPriceMinor).toBe(2000);
+      expect(body.amountMinor).toBe(designAmount({ F: 0, P: 2000, N: 5 }, 330));
+    } finally {
+      await env.DB.prepare("update rooms set pricing_block_price_minor = 1000 where name = 'GENERAL' and company_id = (select id from companies where slug = 'meter-co')").run();
+    }
+  });
+
+  it("refuses a seconds value that is not a whole number, or above the limit, as for any room", async () => {
+    const bad = await quote(`${AGENT}?seconds=1.5`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json<{ error: string }>()).error).toMatch(/whole number/);
+    const beyond = await quote(`${AGENT}?seconds=1000000000`);
+    expect(beyond.status).toBe(400);
+    expect(await beyond.json()).toEqual({ result: "ERROR", error: "seconds must be at most 999999999." });
+  });
+
+  it("answers an unknown, a disabled or another company's agent with 404 JSON, open to any website", async () => {
+    const headers = { origin: "https://shop.example" };
+    const unknown = await quote(`/api/quote/${SLUG}/~nobody?seconds=10`, { headers });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await unknown.json()).toEqual({ result: "ERROR", error: "We could not find that room." });
+    expect((await quote(`/api/quote/meter-co/~owner-of-${SLUG}?seconds=10`)).status).toBe(404);
+    expect((await quote(`/api/quote/no-such-co/~owner-of-${SLUG}?seconds=10`)).status).toBe(404);
+
+    await env.DB.prepare("update users set disabled = 1 where email = ?").bind(`boss@${SLUG}.test`).run();
+    try {
+      expect((await quote(`${AGENT}?seconds=10`)).status).toBe(404);
+    } finally {
+      await env.DB.prepare("update users set disabled = 0 where email = ?").bind(`boss@${SLUG}.test`).run();
+    }
+  });
+});

@@ -14,3 +14,14 @@ export const roomScheme = (row: PricedRow): PricingScheme => ({
   blockMinutes: row.pricingBlockMinutes,
   splitThresholdMinor: row.pricingSplitThresholdMinor,
 });
+
+/**
+ * The pricing a chat is charged by: the room's, or in an agent's private room the agent's own
+ * when the room allows agents' pricing and the agent switched theirs on.
+ */
+export function chatScheme(
+  room: PricedRow & Pick<typeof rooms.$inferSelect, "allowAgentPricing">,
+  privateAgentProfile: (PricedRow & { ownPricingEnabled: boolean }) | null | undefined,
+): PricingScheme {
+  return room.allowAgentPricing && privateAgentProfile?.ownPricingEnabled ? roomScheme(privateAgentProfile) : roomScheme(room);
+}

@@ -8,7 +8,7 @@ import { AppError } from "../http/errors";
 import { eq } from "drizzle-orm";
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { merchantFor } from "../billing/connect";
-import { roomScheme } from "../billing/scheme";
+import { chatScheme } from "../billing/scheme";
 import { agentProfiles } from "../db/schema";
 import type { BillingConfig } from "./chat-billing";
 import { mediaPath, type CallsEnv } from "../adapters/calls";
@@ -117,11 +117,9 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
  */
 async function billingConfig(env: Env & StripeEnv, { company, room, privateAgent }: ChatRequest): Promise<BillingConfig | null> {
   if (room.chargingMode !== "automatic") return null;
-  let scheme = roomScheme(room);
-  if (privateAgent && room.allowAgentPricing) {
-    const profile = await openDb(env.DB).select().from(agentProfiles).where(eq(agentProfiles.userId, privateAgent.id)).get();
-    if (profile?.ownPricingEnabled) scheme = roomScheme(profile);
-  }
+  const profile =
+    privateAgent && room.allowAgentPricing ? await openDb(env.DB).select().from(agentProfiles).where(eq(agentProfiles.userId, privateAgent.id)).get() : null;
+  const scheme = chatScheme(room, profile);
   return {
     scheme,
     holdMinor: scheme.splitThresholdMinor ?? room.authorisationAmountMinor,

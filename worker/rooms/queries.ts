@@ -1,6 +1,7 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { prepared, type Db } from "../adapters/db";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
+import { GENERAL, isRoomUsable } from "./presets";
 
 export type Room = typeof rooms.$inferSelect;
 export type Company = typeof companies.$inferSelect;
@@ -67,4 +68,15 @@ export async function getPrivateRoom(db: Db, companyId: string, handle: string) 
   if (!row?.profile.privateRoomId) return undefined;
   const room = await getRoom(db, companyId, row.profile.privateRoomId);
   return room ? { agent: row.agent, profile: row.profile, room } : undefined;
+}
+
+/**
+ * An agent's private room as its customers meet it: the settings are those of the room the agent
+ * chose, or GENERAL's when the company's plan locks that room (a private room must not reopen it).
+ */
+export async function getUsablePrivateRoom(db: Db, company: Pick<Company, "id" | "plan">, handle: string) {
+  const found = await getPrivateRoom(db, company.id, handle);
+  if (!found || isRoomUsable(company.plan, found.room.name)) return found;
+  const general = await getRoomByName(db, company.id, GENERAL);
+  return general ? { ...found, room: general } : undefined;
 }

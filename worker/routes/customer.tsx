@@ -13,8 +13,8 @@ import { POLICIES } from "../http/rate-limit";
 import { secure } from "../http/session";
 import { startChat } from "../live/start-chat";
 import { contactFormSchema } from "../rooms/contact-form";
-import { GENERAL, isRoomUsable } from "../rooms/presets";
-import { getCompanyRoom, getPrivateRoom, getRoomByName } from "../rooms/queries";
+import { isRoomUsable } from "../rooms/presets";
+import { getCompanyRoom, getUsablePrivateRoom } from "../rooms/queries";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
 import { MessageSent } from "../../views/CustomerChat";
 import { newId } from "../accounts/tokens";
@@ -31,12 +31,9 @@ async function resolveRoom(db: Db, companySlug: string, name: string) {
   if (!found) throw notFound("company");
   const { company } = found;
   if (name.startsWith("~")) {
-    const found = await getPrivateRoom(db, company.id, name.slice(1));
+    const found = await getUsablePrivateRoom(db, company, name.slice(1));
     if (!found) throw notFound("agent");
-    // A private room must not reopen a room the plan locks: it falls back to GENERAL's settings.
-    const room = isRoomUsable(company.plan, found.room.name) ? found.room : await getRoomByName(db, company.id, GENERAL);
-    if (!room) throw notFound("chat room");
-    return { company, room, privateAgent: found.agent };
+    return { company, room: found.room, privateAgent: found.agent };
   }
   const room = found.room;
   if (!room) throw notFound("chat room");

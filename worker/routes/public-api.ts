@@ -1,13 +1,13 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import * as z from "zod";
-import { openDb } from "../adapters/db";
+import { openDb, type Db } from "../adapters/db";
 import type { AppEnv } from "../app-env";
 import { meterAmount } from "../billing/meter";
-import { roomScheme } from "../billing/scheme";
+import { chatScheme, roomScheme } from "../billing/scheme";
 import { AppError, notFound } from "../http/errors";
 import { roomKey } from "../live/types";
-import { getCompanyBySlug, getCompanyRoom, getPrivateRoom, getRoomByName } from "../rooms/queries";
+import { getCompanyBySlug, getCompanyRoom, getPrivateRoom, getRoomByName, getUsablePrivateRoom } from "../rooms/queries";
 
 // The cap keeps every amount an exact integer; no chat lasts 31 years.
 const MAX_SECONDS = 999_999_999;
@@ -28,6 +28,22 @@ async function roomStatsResponse(c: Context<AppEnv, "/stats/:company/:room">, de
   return c.json({ ...stats, chatRoom: name });
 }
 
+/**
+ * The pricing a chat in this room would be charged by: a room's own, and in an agent's private
+ * room (`~{handle}`) whatever a chat started there uses, the agent's own pricing included.
+ */
+async function quotedScheme(db: Db, companySlug: string, name: string) {
+  if (!name.startsWith("~")) {
+    const room = (await getCompanyRoom(db, companySlug, name))?.room;
+    if (!room) throw notFound("room");
+    return roomScheme(room);
+  }
+  const company = await getCompanyBySlug(db, companySlug);
+  const found = company && (await getUsablePrivateRoom(db, company, name.slice(1)));
+  if (!found) throw notFound("room");
+  return chatScheme(found.room, found.profile);
+}
+
 // Public JSON for embedders: open to any origin, no cookies.
 export const publicApiRoutes = new Hono<AppEnv>()
   .use(cors({ origin: "*", allowMethods: ["GET", "OPTIONS"] }))
@@ -36,10 +52,7 @@ export const publicApiRoutes = new Hono<AppEnv>()
   .get("/quote/:company/:room", async (c) => {
     const parsed = seconds.safeParse(c.req.query("seconds") ?? "");
     if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]!.message);
-    const db = openDb(c.env.DB);
-    const room = (await getCompanyRoom(db, c.req.param("company"), c.req.param("room")))?.room;
-    if (!room) throw notFound("room");
-    const scheme = roomScheme(room);
+    const scheme = await quotedScheme(openDb(c.env.DB), c.req.param("company"), c.req.param("room"));
     return c.json({
       currency: scheme.currency,
       amountMinor: meterAmount(scheme, parsed.data),
