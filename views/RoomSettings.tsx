@@ -32,6 +32,8 @@ type Props = {
   saved?: boolean;
   /** The room takes payments and the company has no ready Stripe account (billing/connect.ts). */
   paymentsBlocked?: boolean;
+  /** Where customers' payments go depends on it (billing/fees.ts). */
+  accountType: "solo" | "company";
 };
 
 const SECTIONS = [
@@ -49,6 +51,13 @@ const CHARGING_MODE_HELP = {
     "During the chat the agent sends an invoice (a service or goods) that the customer pays with Pay Now. Only agents whom you allowed Manual payment request in Agent staff get the button.",
   automatic:
     "Before connecting, the customer agrees to the pricing scheme below and a hold on their card; Parley charges by the meter when the chat ends (or in parts, with a split threshold).",
+} as const;
+
+// A company is paid by direct charges on its own Stripe account; a solo is charged on Parley's and
+// paid out (billing/fees.ts, billing/payouts.ts).
+const PAYMENTS_HELP = {
+  company: "How customers pay for chats in this room. Money goes to your Stripe account; Parley never sees card details.",
+  solo: "How customers pay for chats in this room. Payments are taken on Parley's Stripe account: Parley keeps 20 % and pays the processing fees, and your 80 % is paid out within 5 business days to the payout account you chose on the Payments page. Parley never sees card details.",
 } as const;
 
 // Names for the error summary at the top, which links to each field that needs correcting.
@@ -71,7 +80,7 @@ const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CO
 const anchorOf = (key: string) => (RADIO_GROUPS.has(key) ? `g-${key}` : `f-${key}`);
 
 /** A chat room's settings, one card per section of the spec, saved together from a sticky bar. */
-export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, pricingPreview, errors = {}, saved, paymentsBlocked }: Props) {
+export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, pricingPreview, errors = {}, saved, paymentsBlocked, accountType }: Props) {
   const action = `/admin/rooms/${room.id}`;
   const failed = Object.keys(errors).length > 0;
   return (
@@ -340,7 +349,7 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
           <Section
             id="in-app-purchase"
             title="In-app purchase"
-            help="How customers pay for chats in this room. Money goes to your Stripe account; Parley never sees card details."
+            help={PAYMENTS_HELP[accountType]}
           >
             <fieldset class={errors.chargingMode ? "choice choice-3 has-error" : "choice choice-3"} id="g-chargingMode">
               <legend>Charging</legend>

@@ -339,6 +339,22 @@ describe("In-app purchase settings", () => {
     expect(html).toContain("Card hold before the chat: <strong>EUR 50.00</strong>");
   });
 
+  it("tells a company that payments go to its own Stripe account", async () => {
+    const html = await (await admin.get(`/admin/rooms/${roomA}`)).text();
+    expect(html).toContain("How customers pay for chats in this room. Money goes to your Stripe account; Parley never sees card details.");
+    expect(html).not.toContain("Parley&#39;s Stripe account");
+  });
+
+  it("tells a solo that payments are taken by Parley, which pays out their 80 %, not that they go to their Stripe account", async () => {
+    const solo = new Browser();
+    expect((await solo.post("/login", { email: `boss@${B}.test`, password: PASSWORD }, { from: "/login" })).status).toBe(303);
+    const html = await (await solo.get(`/admin/rooms/${await roomIdOf(B, "PREAUTHORISED_CARD_AUTO_CHARGE_END")}`)).text();
+    expect(html).toContain(
+      "How customers pay for chats in this room. Payments are taken on Parley&#39;s Stripe account: Parley keeps 20 % and pays the processing fees, and your 80 % is paid out within 5 business days to the payout account you chose on the Payments page. Parley never sees card details.",
+    );
+    expect(html).not.toContain("Money goes to your Stripe account");
+  });
+
   it("saves mode, scheme, hold, agents' own pricing and the timer buttons; the quote API prices by the new scheme", async () => {
     const audits = await auditCount(roomA);
     const html = await saveOk(roomA, {

@@ -50,6 +50,7 @@ async function settingsPage(
       room={room}
       plan={user.plan}
       companyName={user.companyName}
+      accountType={user.accountType}
       contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
       values={values}
       pricingPreview={previewOf(previewRoomPricing(values))}
