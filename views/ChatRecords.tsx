@@ -15,7 +15,8 @@ const SORT_LABELS: Record<RecordSort, string> = {
 
 const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-export function ChatRecordsPage({ list, sort, companyWide }: { list: ChatRecordsPage; sort: RecordSort; companyWide: boolean }) {
+/** `viewerId`: the agent reading their own records, or null for an administrator reading the company's. */
+export function ChatRecordsPage({ list, sort, companyWide, viewerId }: { list: ChatRecordsPage; sort: RecordSort; companyWide: boolean; viewerId: string | null }) {
   return (
     <Layout title="Chat Records">
       <div class="page-head">
@@ -65,7 +66,7 @@ export function ChatRecordsPage({ list, sort, companyWide }: { list: ChatRecords
                   </span>
                   <span>{parts ? `${parts} part${parts === 1 ? "" : "s"}` : <span class="muted">—</span>}</span>
                 </summary>
-                <ChatRecordBody chat={chat} details={list.details} />
+                <ChatRecordBody chat={chat} details={list.details} viewerId={viewerId} />
               </details>
             );
           })}

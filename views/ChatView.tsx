@@ -1,4 +1,5 @@
 import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/adapters/chat-records";
+import { guestSender } from "../worker/live/conference-rules";
 import { Layout } from "./Layout";
 
 // Chat View (spec: the agent console's Chat View button): the agent's own chats, last in first
@@ -30,12 +31,21 @@ export const statusLabel = (status: string) => STATUS[status] ?? status;
 export const recordingUrl = (chatId: string, segment: number) => `/chats/${chatId}/recordings/${segment}`;
 const fileName = (chatId: string, segment: number) => `chat-${chatId.slice(0, 8)}-part-${segment}.webm`;
 
-/** A chat's transcript and recordings (the server's parts, then the ones only this browser holds). */
-export function ChatRecordBody({ chat, details }: { chat: ChatRecord; details: RecordDetails }) {
+/**
+ * A chat's transcript and recordings (the server's parts, then the ones only this browser holds).
+ * `viewerId`: the agent reading, or null for an administrator reading as the company, who sees
+ * the chat from its agent's side.
+ */
+export function ChatRecordBody({ chat, details, viewerId }: { chat: ChatRecord; details: RecordDetails; viewerId: string | null }) {
   const lines = details.transcripts.get(chat.id) ?? [];
   const parts = details.recordings.get(chat.id) ?? [];
   const consent = details.consents.get(chat.id);
   const nameOf = (line: TranscriptRow) => (line.sender === "agent" ? (line.authorName ?? chat.agentName ?? "Agent") : (chat.customerName ?? "Customer"));
+  // Marked as in the live transcript: a conference guest's lines are not the chat's agent's, and a
+  // guest reading sees their own lines as theirs (the style sheet hides the name on one's own).
+  const asGuest = viewerId !== null && viewerId !== chat.agentId;
+  const senderOf = (line: TranscriptRow) => (line.sender === "agent" && line.userId && line.userId !== chat.agentId ? guestSender(line.userId) : line.sender);
+  const own = (line: TranscriptRow) => asGuest && line.userId === viewerId;
   return (
     <div class="record-body">
       <section class="record-recordings" aria-label="Recordings">
@@ -71,9 +81,9 @@ export function ChatRecordBody({ chat, details }: { chat: ChatRecord; details: R
       <section class="record-transcript" aria-label="Transcript">
         <h3>Transcript</h3>
         {lines.length ? (
-          <div class="transcript" data-viewer="agent">
+          <div class="transcript" data-viewer={asGuest ? "guest" : "agent"}>
             {lines.map((line) => (
-              <div class="line" data-sender={line.sender}>
+              <div class={own(line) ? "line own" : "line"} data-sender={senderOf(line)}>
                 <div class="bubble">
                   <span class="who">{nameOf(line)}</span>
                   <p>{line.body}</p>
@@ -142,7 +152,7 @@ export function ChatHeading({ chat }: { chat: ChatRecord }) {
   );
 }
 
-export function ChatViewPage({ list }: { list: ChatRecordsPage }) {
+export function ChatViewPage({ list, viewerId }: { list: ChatRecordsPage; viewerId: string }) {
   return (
     <Layout title="Chat View">
       <div class="page-head">
@@ -164,7 +174,7 @@ export function ChatViewPage({ list }: { list: ChatRecordsPage }) {
           {list.chats.map((chat) => (
             <article class="card record" id={`record-${chat.id}`}>
               <ChatHeading chat={chat} />
-              <ChatRecordBody chat={chat} details={list.details} />
+              <ChatRecordBody chat={chat} details={list.details} viewerId={viewerId} />
             </article>
           ))}
         </div>

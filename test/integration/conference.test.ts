@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectedChat, setRoom, team, untilDevice, type Agent } from "./live";
+import { signedIn } from "./fixtures";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
 
 // Conference chat: in a room whose phone customization shows Conference Chat (default OFF), the
@@ -101,6 +102,40 @@ describe("conference chat", () => {
     expect(chatView).toContain("Hi, I am the specialist");
     expect(chatView).toMatch(/<span class="who">Bob Stone<\/span><p>Hi, I am the specialist<\/p>/);
     expect(chatView).toMatch(/<span class="who">Alice Martin<\/span><p>Welcome Bob<\/p>/);
+  });
+
+  it("shows a guest's lines under the guest's name in the host's Chat View, not as the host's own", async () => {
+    const { chat, alice, bob, agentSocket, customerSocket, bobConsole } = await conferenceRoom("conf-view");
+    const bobSocket = await bobJoins(chat.id, bob, agentSocket, bobConsole);
+    bobSocket.send({ type: "text", text: "Specialist here" });
+    await agentSocket.next(frames.message("Specialist here"), "Bob's text at Alice");
+    agentSocket.send({ type: "text", text: "Thanks, Bob" });
+    await bobSocket.next(frames.message("Thanks, Bob"), "Alice's text at Bob");
+    customerSocket.send({ type: "hangup" });
+    await bobSocket.next((f) => frames.snapshot(chat.id)(f) && f.includes("The chat ended."), "the ended chat at Bob");
+
+    // Lines are marked as in the live chat: the host's "agent", the guest's "guest:{id}"; the
+    // style sheet draws a viewer's own lines on the right without a name.
+    const record = (html: string) => html.slice(html.indexOf(`id="record-${chat.id}"`));
+    const bobsLine = new RegExp(`<div class="line" data-sender="guest:${bob.id}"><div class="bubble"><span class="who">Bob Stone</span><p>Specialist here</p>`);
+    const alicesLine = (cls: string) => new RegExp(`<div class="${cls}" data-sender="agent"><div class="bubble"><span class="who">Alice Martin</span><p>Thanks, Bob</p>`);
+
+    const atAlice = record(await (await alice.browser.get("/chat-view")).text());
+    expect(atAlice).toContain('<div class="transcript" data-viewer="agent">');
+    expect(atAlice).toMatch(bobsLine);
+    expect(atAlice).toMatch(alicesLine("line"));
+
+    // Bob reads the same chat as a guest: his own line is his, Alice's is hers.
+    const atBob = record(await (await bob.browser.get("/chat-view")).text());
+    expect(atBob).toContain('<div class="transcript" data-viewer="guest">');
+    expect(atBob).toMatch(new RegExp(`<div class="line own" data-sender="guest:${bob.id}"><div class="bubble"><span class="who">Bob Stone</span><p>Specialist here</p>`));
+    expect(atBob).toMatch(alicesLine("line"));
+
+    // The administrator reads the company's records from the host's side, the guest named.
+    const admin = await signedIn("boss@conf-view.test");
+    const atAdmin = record(await (await admin.get("/chat-records")).text());
+    expect(atAdmin).toContain('<div class="transcript" data-viewer="agent">');
+    expect(atAdmin).toMatch(bobsLine);
   });
 
   it("lets a guest leave while the chat goes on", async () => {

@@ -30,8 +30,8 @@ export type ChatRecord = {
 };
 
 export type RecordingRow = { chatId: string; segment: number; bytes: number; durationMs: number | null; mimeType: string; createdAt: number };
-/** `authorName`: the agent who wrote an agent's line (the chat's agent or a conference guest). */
-export type TranscriptRow = { chatId: string; sender: string; authorName: string | null; body: string; createdAt: number };
+/** `userId`, `authorName`: the agent who wrote an agent's line (the chat's agent or a conference guest). */
+export type TranscriptRow = { chatId: string; sender: string; userId: string | null; authorName: string | null; body: string; createdAt: number };
 
 const ORDER: Record<RecordSort, SQL[]> = {
   newest: [desc(chats.createdAt)],
@@ -84,7 +84,7 @@ export async function chatRecordDetails(db: Db, chatIds: string[]) {
   if (!chatIds.length) return { transcripts: new Map<string, TranscriptRow[]>(), recordings: new Map<string, RecordingRow[]>(), consents: new Map<string, string>() };
   const [lines, parts, answers] = await Promise.all([
     db
-      .select({ chatId: messages.chatId, sender: messages.sender, authorName: users.name, body: messages.body, createdAt: messages.createdAt })
+      .select({ chatId: messages.chatId, sender: messages.sender, userId: messages.userId, authorName: users.name, body: messages.body, createdAt: messages.createdAt })
       .from(messages)
       .leftJoin(users, eq(users.id, messages.userId))
       .where(inArray(messages.chatId, chatIds))

@@ -58,7 +58,7 @@ export const recordsRoutes = new Hono<AppEnv>()
     const user = me(c);
     const list = await page(openDb(c.env.DB), { companyId: user.companyId, agentId: user.id }, "newest", pageQuery.parse(c.req.query("page")));
     c.header("Cache-Control", PRIVATE);
-    return c.render(<ChatViewPage list={list} />);
+    return c.render(<ChatViewPage list={list} viewerId={user.id} />);
   })
   // Chat Records: the chats in the reader's scope, sorted.
   .get("/chat-records", requireUser, async (c) => {
@@ -66,7 +66,7 @@ export const recordsRoutes = new Hono<AppEnv>()
     const sort = sortQuery.parse(c.req.query("sort"));
     const list = await page(openDb(c.env.DB), recordScope(user), sort, pageQuery.parse(c.req.query("page")));
     c.header("Cache-Control", PRIVATE);
-    return c.render(<ChatRecordsPage list={list} sort={sort} companyWide={user.isAdmin} />);
+    return c.render(<ChatRecordsPage list={list} sort={sort} companyWide={user.isAdmin} viewerId={user.isAdmin ? null : user.id} />);
   })
   // One recorded part, uploaded by the chat's agent right after each Stop.
   .put("/chats/:chatId/recordings/:segment", requireUser, async (c) => {
