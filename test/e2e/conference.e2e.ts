@@ -70,5 +70,14 @@ describe("a conference chat", () => {
     await expect.poll(() => alice.locator("#agent-status").getAttribute("data-status")).toBe("REMOTE_CUSTOMER_HANGUP");
     await alice.getByRole("button", { name: "Go online" }).click();
     await expect.poll(() => alice.locator("#agent-status").getAttribute("data-status")).toBe("WAITING_NEW_CALL");
+
+    // In Alice's Chat View, Bob's line is his, not hers: on the left, under his name.
+    await alice.goto(`${baseUrl}/chat-view`);
+    const record = alice.locator(".record", { hasText: "Erin Walsh" }).first();
+    const bobsLine = record.locator(".line", { hasText: "I look after refunds." });
+    expect(await bobsLine.locator(".who").isVisible()).toBe(true);
+    expect(await bobsLine.locator(".who").innerText()).toBe("Bob Chen");
+    expect(await bobsLine.evaluate((e) => getComputedStyle(e).justifyContent)).not.toBe("flex-end");
+    await screenshot(alice, "conference-chat-view-host");
   });
 });
