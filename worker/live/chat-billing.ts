@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { stripeClient } from "../adapters/stripe";
 import { minimumChargeMinor } from "../billing/currency";
@@ -142,12 +142,12 @@ export class ChatBilling {
     if (hold.paymentIntentId) {
       const attempts = hold.attempts + 1;
       this.store.put({ ...b, hold: { ...hold, attempts } });
-      return this.recordHold(
+      return await this.recordHold(
         await retryHold(stripe, { chatId: this.chatId, paymentIntentId: hold.paymentIntentId, attempt: attempts, paymentMethod, returnUrl, merchant: b.config.merchant }),
       );
     }
     this.store.put({ ...b, hold, nextHoldN: Math.max(b.nextHoldN, hold.n + 1) });
-    return this.recordHold(
+    return await this.recordHold(
       await placeHold(stripe, {
         chatId: this.chatId,
         n: hold.n,
@@ -196,10 +196,11 @@ export class ChatBilling {
   async refreshHold(): Promise<HoldResult | null> {
     const b = this.store.get()!;
     if (!b.hold?.paymentIntentId || !this.needsCard()) return null;
-    return this.recordHold(await readHold(this.stripe(), b.hold.paymentIntentId, b.config.merchant));
+    return await this.recordHold(await readHold(this.stripe(), b.hold.paymentIntentId, b.config.merchant));
   }
 
-  private recordHold(result: HoldResult): HoldResult {
+  /** The customer's card for a hold; while payment is needed, D1 learns whether it paid. */
+  private async recordHold(result: HoldResult): Promise<HoldResult> {
     const b = this.store.get()!;
     const hold = { ...b.hold!, paymentIntentId: result.paymentIntentId ?? b.hold!.paymentIntentId };
     if (result.status === "authorised") {
@@ -211,8 +212,10 @@ export class ChatBilling {
         lastError: null,
         failureCode: null,
       });
+      if (b.phase === "payment_needed") await this.recordCardAuthorised(hold.n);
     } else {
       this.store.put({ ...b, hold: { ...hold, authorised: false }, ...failure(result) });
+      if (b.phase === "payment_needed") await this.recordPaymentNeeded(Date.now());
     }
     return result;
   }
@@ -313,7 +316,11 @@ export class ChatBilling {
           holdMinor: b.config.holdMinor,
           abandon: b.abandon,
         });
-        if (next.kind === "wait") return;
+        if (next.kind === "wait") {
+          // The chat ended waiting for the customer's card: D1 learns what the chat came to.
+          if (b.final && b.phase === "payment_needed") await this.recordPaymentNeeded(now);
+          return;
+        }
         if (next.kind === "done") return this.finish(next.uncollectedMinor);
         b = { ...b, step: next };
         this.store.put(b);
@@ -330,6 +337,7 @@ export class ChatBilling {
         const fee = config.merchant.stripeAccount ? platformFeeMinor(step.amountMinor, config.account, "service") : null;
         const captured = await captureHold(stripe, { chatId: this.chatId, n: step.n, paymentIntentId: step.paymentIntentId, amountMinor: step.amountMinor, applicationFeeMinor: fee, merchant: config.merchant });
         if (captured.ok) await this.recordCharge(record, step, now);
+        else await this.forgetCharge(step.n);
         const b = this.store.get()!;
         // Either way this hold is spent: a lapsed one is replaced by a new hold on the saved card.
         this.store.put({ ...b, step: null, hold: null, chargedMinor: b.chargedMinor + (captured.ok ? step.amountMinor : 0) });
@@ -359,11 +367,13 @@ export class ChatBilling {
           nextHoldN: step.n + 1,
           ...(result.status === "authorised" ? { phase: "authorised", lastError: null, failureCode: null } : { phase: "payment_needed", ...failure(result) }),
         });
+        if (result.status !== "authorised") await this.recordPaymentNeeded(now);
         return;
       }
       case "release": {
         await releaseHold(stripe, { chatId: this.chatId, paymentIntentId: step.paymentIntentId, merchant: config.merchant });
         this.store.put({ ...this.store.get()!, step: null, hold: null });
+        await this.forgetCharge(step.n);
         return;
       }
     }
@@ -407,14 +417,56 @@ export class ChatBilling {
     await db.batch([
       db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor }).where(eq(chats.id, this.chatId)),
       ...paid,
+      // Charge n may have failed before (payment needed): its row says it is paid now.
+      db
+        .update(charges)
+        .set({ status: "succeeded", amountMinor, paymentIntentId: step.paymentIntentId, failureCode: null })
+        .where(and(eq(charges.id, chargeId), inArray(charges.status, ["failed", "pending"]))),
     ]);
+  }
+
+  /**
+   * Payment is needed: charge n, the one the failed hold was for, is recorded as failed with the
+   * reason, beside what the chat comes to so far (or in all, once ended), so that the Revenue page
+   * says so and what is outstanding until a card pays or the agent gives the fee up.
+   */
+  private async recordPaymentNeeded(now: number): Promise<void> {
+    const b = this.store.get()!;
+    if (!b.hold) return;
+    const { n, amountMinor, paymentIntentId } = b.hold;
+    const db = openDb(this.env.DB);
+    const currency = b.config.scheme.currency;
+    const so = b.final ?? this.finalAt(b, now);
+    const failureCode = b.failureCode ?? "payment_failed";
+    await db.batch([
+      db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor }).where(eq(chats.id, this.chatId)),
+      db
+        .insert(charges)
+        .values({ id: `${this.chatId}:${n}`, chatId: this.chatId, seq: n, amountMinor, currency, paymentIntentId, idempotencyKey: `chat:${this.chatId}:charge:${n}`, status: "failed", failureCode })
+        .onConflictDoUpdate({ target: charges.id, set: { status: "failed", failureCode, amountMinor, paymentIntentId }, setWhere: inArray(charges.status, ["failed", "pending"]) }),
+    ]);
+  }
+
+  /** The customer's new card holds what charge n failed to take: no longer failed, not yet paid. */
+  private async recordCardAuthorised(n: number): Promise<void> {
+    const db = openDb(this.env.DB);
+    await db
+      .update(charges)
+      .set({ status: "pending", failureCode: null })
+      .where(and(eq(charges.id, `${this.chatId}:${n}`), eq(charges.status, "failed")));
+  }
+
+  /** Hold n was let go or lapsed without paying: whatever its charge row said, it never became a charge. */
+  private async forgetCharge(n: number): Promise<void> {
+    const db = openDb(this.env.DB);
+    await db.delete(charges).where(and(eq(charges.id, `${this.chatId}:${n}`), inArray(charges.status, ["failed", "pending"])));
   }
 
   /**
    * The chat's final totals in D1 (owed, paid, time), and what was owed but not charged as a
    * charge row of its own: "abandoned" with the reason — below Stripe's minimum, or given up by
    * the agent after the card failed. The ledger holds only money that moved, so it has no lines
-   * for it; the chat's owed amount above its paid amount shows it as part paid.
+   * for it; the Revenue page reads the row (worker/billing/payment-state.ts).
    */
   private async recordTotals(uncollectedMinor: number): Promise<void> {
     const b = this.store.get()!;
