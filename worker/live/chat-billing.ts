@@ -14,11 +14,13 @@ import {
   readHold,
   releaseHold,
   retryHold,
+  type CardLabel,
   type HoldIntent,
   type HoldResult,
   type Merchant,
 } from "../billing/payments";
 import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../billing/taximeter";
+import { BELOW_MINIMUM, standing, type Standing } from "../billing/payment-state";
 import { charges, chats } from "../db/schema";
 import { paidChargeStatements } from "./revenue-records";
 
@@ -51,12 +53,17 @@ export type BillingPhase =
   /** The agent hung up anyway: the unpaid fee is recorded as abandoned. */
   | "abandoned";
 
+/** A charge taken from the customer's card: the split bills and the final charge, in order. */
+export type ChargeTaken = { n: number; amountMinor: number; at: number };
+
 export type Billing = {
   config: BillingConfig;
   phase: BillingPhase;
   customerId: string | null;
   /** The card saved for off-session holds: the last one the customer authorised. */
   cardId: string | null;
+  /** That card as the receipt names it (absent: chats stored before it was kept, or Stripe did not say). */
+  card?: CardLabel | null;
   /** The current hold: authorised, or waiting for the customer's card. */
   hold: Hold | null;
   nextHoldN: number;
@@ -65,9 +72,11 @@ export type Billing = {
   lastError: string | null;
   failureCode: string | null;
   meter: Taximeter | null;
-  /** Fixed when the chat ends (or the agent gives up the fee), before anything is captured. */
-  final: { amountMinor: number; seconds: number } | null;
+  /** Fixed when the chat ends (or the agent gives up the fee), before anything is captured; `at` is absent in chats stored before it was kept. */
+  final: { amountMinor: number; seconds: number; at?: number } | null;
   chargedMinor: number;
+  /** What `chargedMinor` is made of (absent: chats stored before it was kept). */
+  charges?: ChargeTaken[];
   /** The agent pressed "Hang up anyway". */
   abandon: boolean;
   /** At the end: owed but not charged (below the minimum, or abandoned). */
@@ -90,9 +99,41 @@ export const newBilling = (config: BillingConfig): Billing => ({
   meter: null,
   final: null,
   chargedMinor: 0,
+  charges: [],
   abandon: false,
   uncollectedMinor: 0,
 });
+
+/** What both parties' end screens show once the chat's amount is fixed: the customer's receipt, the agent's summary. */
+export type Bill = {
+  seconds: number;
+  amountMinor: number;
+  charges: ChargeTaken[];
+  /** Where the money stands, by the Revenue page's rules. */
+  standing: Standing;
+  card: CardLabel | null;
+  /** When the amount was fixed, if known. */
+  at: number | null;
+};
+
+/**
+ * The bill of an ended chat, from the billing state alone: the charges taken, the hold the
+ * customer is asked to replace (payment needed), and what was left uncollected at the end.
+ */
+export function billOf(b: Billing): Bill | null {
+  if (!b.final) return null;
+  const taken = b.charges ?? (b.chargedMinor > 0 ? [{ n: 0, amountMinor: b.chargedMinor, at: b.final.at ?? 0 }] : []);
+  const facts = standing({
+    amountMinor: b.final.amountMinor,
+    charges: [
+      ...taken.map((c) => ({ status: "succeeded" as const, amountMinor: c.amountMinor, failureCode: null })),
+      ...(b.phase === "payment_needed" ? [{ status: "failed" as const, amountMinor: b.hold?.amountMinor ?? 0, failureCode: b.failureCode }] : []),
+      ...(b.uncollectedMinor > 0 ? [{ status: "abandoned" as const, amountMinor: b.uncollectedMinor, failureCode: b.abandon ? (b.failureCode ?? "abandoned") : BELOW_MINIMUM }] : []),
+    ],
+    refundedMinor: 0,
+  });
+  return { seconds: b.final.seconds, amountMinor: b.final.amountMinor, charges: taken, standing: facts, card: b.card ?? null, at: b.final.at ?? null };
+}
 
 type Store = { get(): Billing | undefined; put(b: Billing): void };
 
@@ -130,7 +171,7 @@ export class ChatBilling {
    */
   async authorise(card: string, contact: { name: string | null; email: string | null }, returnUrl: string): Promise<HoldResult> {
     let b = this.store.get()!;
-    if (!this.needsCard()) return { status: "authorised", paymentIntentId: b.hold?.paymentIntentId ?? "", amountMinor: b.hold?.amountMinor ?? 0, paymentMethodId: b.cardId };
+    if (!this.needsCard()) return { status: "authorised", paymentIntentId: b.hold?.paymentIntentId ?? "", amountMinor: b.hold?.amountMinor ?? 0, paymentMethodId: b.cardId, card: b.card ?? null };
     const paymentMethod = card === "saved" ? b.cardId : card;
     if (!paymentMethod) return { status: "failed", paymentIntentId: null, code: "no_saved_card", message: "There is no card on file." };
     const stripe = this.stripe();
@@ -209,6 +250,7 @@ export class ChatBilling {
         phase: "authorised",
         hold: { ...hold, amountMinor: result.amountMinor, authorised: true },
         cardId: result.paymentMethodId ?? b.cardId,
+        card: result.card,
         lastError: null,
         failureCode: null,
       });
@@ -278,7 +320,7 @@ export class ChatBilling {
   }
 
   private finalAt(b: Billing, now: number): NonNullable<Billing["final"]> {
-    return b.meter ? { amountMinor: accruedMinor(b.meter, now), seconds: chargeableSeconds(b.meter, now) } : { amountMinor: 0, seconds: 0 };
+    return b.meter ? { amountMinor: accruedMinor(b.meter, now), seconds: chargeableSeconds(b.meter, now), at: now } : { amountMinor: 0, seconds: 0, at: now };
   }
 
   /**
@@ -340,7 +382,12 @@ export class ChatBilling {
         else await this.forgetCharge(step.n);
         const b = this.store.get()!;
         // Either way this hold is spent: a lapsed one is replaced by a new hold on the saved card.
-        this.store.put({ ...b, step: null, hold: null, chargedMinor: b.chargedMinor + (captured.ok ? step.amountMinor : 0) });
+        this.store.put({
+          ...b,
+          step: null,
+          hold: null,
+          ...(captured.ok ? { chargedMinor: b.chargedMinor + step.amountMinor, charges: [...(b.charges ?? []), { n: step.n, amountMinor: step.amountMinor, at: now }] } : {}),
+        });
         return;
       }
       case "hold": {
@@ -365,7 +412,7 @@ export class ChatBilling {
           step: null,
           hold,
           nextHoldN: step.n + 1,
-          ...(result.status === "authorised" ? { phase: "authorised", lastError: null, failureCode: null } : { phase: "payment_needed", ...failure(result) }),
+          ...(result.status === "authorised" ? { phase: "authorised", card: result.card ?? after.card ?? null, lastError: null, failureCode: null } : { phase: "payment_needed", ...failure(result) }),
         });
         if (result.status !== "authorised") await this.recordPaymentNeeded(now);
         return;
@@ -473,7 +520,7 @@ export class ChatBilling {
     const db = openDb(this.env.DB);
     const currency = b.config.scheme.currency;
     const final = b.final ?? { amountMinor: 0, seconds: 0 };
-    const reason = b.abandon ? (b.failureCode ?? "abandoned") : "below_minimum";
+    const reason = b.abandon ? (b.failureCode ?? "abandoned") : BELOW_MINIMUM;
     await db.batch([
       db.update(chats).set({ currency, chargeableSeconds: final.seconds, amountMinor: final.amountMinor, paidMinor: b.chargedMinor }).where(eq(chats.id, this.chatId)),
       ...(uncollectedMinor > 0
