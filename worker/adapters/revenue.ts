@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db";
 import type { ChatInfo, DateRange, LedgerLine } from "../billing/revenue";
@@ -79,11 +79,13 @@ export async function listRevenueChats(db: Db, scope: RevenueScope): Promise<Cha
       .where(and(eq(ledgerEntries.companyId, scope.companyId), eq(ledgerEntries.kind, "refund"), eq(ledgerEntries.account, "customer"), inArray(ledgerEntries.chatId, ids)))
       .groupBy(ledgerEntries.chatId, ledgerEntries.currency),
   ]);
-  return rows.map((chat) => ({
-    ...chat,
-    charges: chargeRows.filter((c) => c.chatId === chat.id),
-    refundedMinor: Object.fromEntries(refunds.filter((r) => r.chatId === chat.id).map((r) => [r.currency, r.amountMinor])),
-  }));
+  const byChat = new Map<string, ChatInfo>(rows.map((chat) => [chat.id, { ...chat, charges: [], refundedMinor: {} }]));
+  for (const { chatId, ...charge } of chargeRows) byChat.get(chatId!)?.charges.push(charge);
+  for (const r of refunds) {
+    const chat = byChat.get(r.chatId!);
+    if (chat) chat.refundedMinor[r.currency] = r.amountMinor;
+  }
+  return [...byChat.values()];
 }
 
 export type CompanyPerson = { id: string; name: string; email: string; isAgent: boolean };

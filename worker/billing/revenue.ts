@@ -5,7 +5,8 @@ import { hasMoney, standing, type ChargeFact, type PaymentState, type Standing }
 // The Business Revenue page's arithmetic (spec: Business Revenue Balance, Pricing): which period a
 // filter means, how the revenue ledger's lines add up per currency, agent, chat and charge, and
 // the CSV export. Pure: the route loads the lines, this module sums them, the view shows them.
-// Every figure is a sum of ledger lines, so the page reconciles with the ledger by construction.
+// Every money figure is a sum of ledger lines, so the page reconciles with the ledger by
+// construction; only what chats still owe (payment-state.ts) comes from their charge rows.
 
 export const PERIODS = ["today", "7d", "30d", "month", "all", "custom"] as const;
 export type Period = (typeof PERIODS)[number];
@@ -294,7 +295,7 @@ export function chatStanding(chat: ChatInfo, currency: string): Standing {
   });
 }
 
-/** A chat the ledger knows nothing of: only what the chat says it paid and refunded. */
+/** Ledger lines whose chat record is gone: only what the ledger says was paid and refunded. */
 const ledgerStanding = (t: Breakdown): Standing =>
   standing({ amountMinor: t.grossMinor, charges: [{ status: "succeeded", amountMinor: t.grossMinor, failureCode: null }], refundedMinor: t.refundedMinor });
 
