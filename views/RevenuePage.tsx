@@ -1,17 +1,7 @@
 import type { Child } from "hono/jsx";
 import { formatMoney } from "../worker/billing/currency";
-import {
-  CHAT_STATUS_LABELS,
-  PERIODS,
-  PERIOD_LABELS,
-  filtersQuery,
-  minutesSeconds,
-  utcDateTime,
-  type ChatStatus,
-  type CurrencyTotal,
-  type RevenueFilters,
-  type RevenueReport,
-} from "../worker/billing/revenue";
+import { PAYMENT_STATE_LABELS, type PaymentState, type Standing } from "../worker/billing/payment-state";
+import { PERIODS, PERIOD_LABELS, filtersQuery, minutesSeconds, utcDateTime, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
 import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 import { Layout } from "./Layout";
 import { PayoutsCard } from "./Payouts";
@@ -144,7 +134,7 @@ export function RevenueResults({ report, viewer, filters }: { report: RevenueRep
           Updated <time datetime={new Date(report.generatedAt).toISOString()}>{updated}</time> UTC
         </span>
       </p>
-      {report.totals.length ? (
+      {report.totals.length || report.chats.length ? (
         <>
           {report.totals.map((t) => (
             <Totals total={t} viewer={viewer} several={report.totals.length > 1} />
@@ -177,7 +167,7 @@ function Empty({ filters }: { filters: RevenueFilters }) {
   );
 }
 
-function Stat({ label, value, note, kind }: { label: string; value: string; note?: Child; kind?: "net" | "fee" }) {
+function Stat({ label, value, note, kind }: { label: string; value: string; note?: Child; kind?: "net" | "fee" | "owed" }) {
   return (
     <div class={kind ? `revenue-stat revenue-stat-${kind}` : "revenue-stat"}>
       <p class="revenue-stat-label">{label}</p>
@@ -187,7 +177,7 @@ function Stat({ label, value, note, kind }: { label: string; value: string; note
   );
 }
 
-function Totals({ total, viewer, several }: { total: CurrencyTotal; viewer: RevenueViewer; several: boolean }) {
+function Totals({ total, viewer, several }: { total: ReportTotal; viewer: RevenueViewer; several: boolean }) {
   const money = (minor: number) => formatMoney(minor, total.currency);
   const solo = viewer.accountType === "solo";
   return (
@@ -199,6 +189,9 @@ function Totals({ total, viewer, several }: { total: CurrencyTotal; viewer: Reve
         <Stat label="Processing fees" value={money(total.processingFeeMinor)} kind="fee" note={solo ? "Paid by Parley on a Solo account" : "Card processing (Stripe), estimated"} />
         {total.refundedMinor ? <Stat label="Refunded" value={money(total.refundedMinor)} kind="fee" note="Returned to customers" /> : null}
         <Stat label="Net revenue" value={money(total.netMinor)} kind="net" note={total.paidOutMinor ? `${money(total.paidOutMinor)} paid out so far` : "Yours after fees"} />
+        {total.outstandingMinor ? (
+          <Stat label="Outstanding" value={money(total.outstandingMinor)} kind="owed" note={`Owed by ${total.owingChats} ${total.owingChats === 1 ? "chat" : "chats"}, not paid yet`} />
+        ) : null}
       </div>
       {total.unbalancedMinor !== 0 ? (
         <p class="alert alert-error" role="alert">
@@ -248,14 +241,41 @@ function AgentTable({ report }: { report: RevenueReport }) {
   );
 }
 
-const STATUS_BADGE: Record<ChatStatus, string> = { paid: "badge badge-ok", part_paid: "badge badge-warn", refunded: "badge badge-muted", part_refunded: "badge badge-warn" };
+const STATE_BADGE: Record<PaymentState, string> = {
+  paid: "badge badge-ok",
+  part_paid: "badge badge-warn",
+  payment_needed: "badge badge-danger",
+  abandoned: "badge badge-danger",
+  refunded: "badge badge-muted",
+  part_refunded: "badge badge-warn",
+};
+
+/** The chat's state, and the money that is not (or no longer) paid beside it. */
+function ChatState({ row }: { row: ChatRow }) {
+  const money = (minor: number) => formatMoney(minor, row.currency);
+  const s: Standing = row.standing;
+  const detail = [
+    s.outstandingMinor ? `${money(s.outstandingMinor)} outstanding` : null,
+    s.abandonedMinor ? `${money(s.abandonedMinor)} given up` : null,
+    s.refundedMinor ? `${money(s.refundedMinor)} refunded` : null,
+    s.notChargedMinor ? `${money(s.notChargedMinor)} below the card minimum` : null,
+  ].filter((d) => d !== null);
+  return (
+    <>
+      <span class={STATE_BADGE[s.state]}>{PAYMENT_STATE_LABELS[s.state]}</span>
+      {detail.map((d) => (
+        <div class="muted small revenue-owed">{d}</div>
+      ))}
+    </>
+  );
+}
 
 function ChatTable({ report, viewer }: { report: RevenueReport; viewer: RevenueViewer }) {
   const showAgent = viewer.isAdmin;
   return (
     <section class="card revenue-table-card">
       <div class="revenue-table-head">
-        <h2>Paid chats</h2>
+        <h2>Chats</h2>
         <p class="muted small">Newest first · times in UTC</p>
       </div>
       <div class="table-scroll">
@@ -267,7 +287,7 @@ function ChatTable({ report, viewer }: { report: RevenueReport; viewer: RevenueV
               <th>Customer</th>
               {showAgent ? <th>Agent</th> : null}
               <th class="num">Time</th>
-              <th class="num">Amount</th>
+              <th class="num">Paid</th>
               <th class="num">Parley fee</th>
               <th class="num">Processing</th>
               <th class="num">Net</th>
@@ -293,14 +313,14 @@ function ChatTable({ report, viewer }: { report: RevenueReport; viewer: RevenueV
                 <td class="num" data-label="Time" title="Chargeable time (minutes:seconds)">
                   {minutesSeconds(c.chargeableSeconds)}
                 </td>
-                <td class="num" data-label="Amount">{formatMoney(c.grossMinor, c.currency)}</td>
+                <td class="num" data-label="Paid">{formatMoney(c.grossMinor, c.currency)}</td>
                 <td class="num muted" data-label="Parley fee">{formatMoney(c.platformFeeMinor, c.currency)}</td>
                 <td class="num muted" data-label="Processing">{formatMoney(c.processingFeeMinor, c.currency)}</td>
                 <td class="num" data-label="Net">
                   <strong>{formatMoney(c.netMinor, c.currency)}</strong>
                 </td>
-                <td data-label="Status">
-                  <span class={STATUS_BADGE[c.status]}>{CHAT_STATUS_LABELS[c.status]}</span>
+                <td data-label="Status" data-state={c.standing.state}>
+                  <ChatState row={c} />
                 </td>
               </tr>
             ))}
@@ -309,7 +329,7 @@ function ChatTable({ report, viewer }: { report: RevenueReport; viewer: RevenueV
       </div>
       {report.chatCount > report.chats.length ? (
         <p class="muted small revenue-more">
-          Showing the newest {report.chats.length} of {report.chatCount} paid chats; the totals above and the CSV export include them all.
+          Showing the newest {report.chats.length} of {report.chatCount} chats; the totals above and the CSV export include them all.
         </p>
       ) : null}
     </section>

@@ -13,7 +13,7 @@ import { connectStripe } from "./stripe";
 const ROOM = "PAID";
 const FORMULA = '=HYPERLINK("http://evil.test","x")';
 const OLD_DAY = Date.parse("2024-03-15T12:00:00Z");
-const CSV_HEADER = "date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net";
+const CSV_HEADER = "date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding";
 
 async function paidRoom(slug: string, names: readonly string[]) {
   const { company, agents } = await team(slug, names, { rooms: [ROOM] });
@@ -258,9 +258,9 @@ describe("GET /revenue.csv", () => {
     expect(await res.text()).toBe(
       [
         CSV_HEADER,
-        `${await chargedAt(chats.old)},${chats.old},PAID,alice@rev-a.test,Olga Earlier,EUR,1100,11.00,1.10,0.62,9.28`,
-        `${await chargedAt(chats.alice)},${chats.alice},PAID,alice@rev-a.test,Carla Customer,EUR,1100,11.00,1.10,0.62,9.28`,
-        `${await chargedAt(chats.bob)},${chats.bob},PAID,bob@rev-a.test,"'=HYPERLINK(""http://evil.test"",""x"")",EUR,1100,11.00,1.10,0.62,9.28`,
+        `${await chargedAt(chats.old)},${chats.old},PAID,alice@rev-a.test,Olga Earlier,EUR,1100,11.00,1.10,0.62,9.28,paid,0.00`,
+        `${await chargedAt(chats.alice)},${chats.alice},PAID,alice@rev-a.test,Carla Customer,EUR,1100,11.00,1.10,0.62,9.28,paid,0.00`,
+        `${await chargedAt(chats.bob)},${chats.bob},PAID,bob@rev-a.test,"'=HYPERLINK(""http://evil.test"",""x"")",EUR,1100,11.00,1.10,0.62,9.28,paid,0.00`,
         "",
       ].join("\r\n"),
     );
@@ -270,7 +270,7 @@ describe("GET /revenue.csv", () => {
     const csv = await (await admin.get("/revenue.csv?period=all")).text();
     const rows = csv.trimEnd().split("\r\n").slice(1);
     // Counted from the end: a quoted customer name may hold commas.
-    const amountMinor = rows.reduce((t, r) => t + Number(r.split(",").at(-5)), 0);
+    const amountMinor = rows.reduce((t, r) => t + Number(r.split(",").at(-7)), 0);
     expect(amountMinor).toBe((await ledgerSums(a.id)).gross);
   });
 

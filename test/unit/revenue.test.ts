@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { chargeLines, refundLines, type AccountType } from "../../worker/billing/fees";
 import {
-  chatStatus,
-  csvCharges,
+  chatStanding,
   csvFilename,
+  csvRows,
   csvText,
   describeRange,
   filtersQuery,
@@ -17,11 +17,31 @@ import {
   totalsByCharge,
   totalsByChat,
   totalsByCurrency,
+  type ChatInfo,
   type LedgerLine,
 } from "../../worker/billing/revenue";
 
 const at = (iso: string) => Date.parse(iso);
 const NOW = at("2025-05-14T15:30:00Z");
+
+/** A chat paid in full by one charge, unless `rest` says otherwise. */
+function chatInfo(id: string, rest: Partial<ChatInfo> = {}): ChatInfo {
+  const amountMinor = rest.amountMinor ?? 1100;
+  const currency = rest.currency ?? "EUR";
+  return {
+    id,
+    room: "GENERAL",
+    privateHandle: null,
+    customerName: null,
+    agentId: "agent-a",
+    chargeableSeconds: 330,
+    currency,
+    amountMinor,
+    charges: [{ status: "succeeded", amountMinor, currency: currency ?? "EUR", failureCode: null, at: at("2025-05-14T10:00:00Z") }],
+    refundedMinor: {},
+    ...rest,
+  };
+}
 
 /** The ledger lines of one charge, as recordRevenue writes them. */
 function charge(
@@ -147,30 +167,64 @@ describe("revenue sums", () => {
     expect(totalsByCharge(lines).map((c) => c.grossMinor)).toEqual([2000, 500]);
   });
 
-  it("name a chat's state from its refunds and whether the card covered the meter", () => {
-    const [paid] = totalsByChat(charge({ chargeId: "c1" }));
-    expect(chatStatus(paid!, 1100, 1100)).toBe("paid");
-    expect(chatStatus(paid!, 6000, 5000)).toBe("part_paid");
-    expect(chatStatus({ ...paid!, refundedMinor: 1100 }, 1100, 1100)).toBe("refunded");
-    expect(chatStatus({ ...paid!, refundedMinor: 100 }, 1100, 1100)).toBe("part_refunded");
+  it("name a chat's state in each currency from the chat's own price, charges and refunds", () => {
+    const split = chatInfo("c1", {
+      amountMinor: 1750,
+      charges: [
+        { status: "succeeded", amountMinor: 1000, currency: "EUR", failureCode: null, at: 1 },
+        { status: "failed", amountMinor: 750, currency: "EUR", failureCode: "insufficient_funds", at: 2 },
+        { status: "succeeded", amountMinor: 3150, currency: "JPY", failureCode: null, at: 3 },
+      ],
+      refundedMinor: { JPY: 3150 },
+    });
+    expect(chatStanding(split, "EUR")).toMatchObject({ state: "payment_needed", paidMinor: 1000, outstandingMinor: 750 });
+    // An invoice in another currency costs what was paid for it.
+    expect(chatStanding(split, "JPY")).toMatchObject({ state: "refunded", paidMinor: 3150, outstandingMinor: 0 });
   });
 });
 
 describe("the report", () => {
   it("names rooms, customers and agents, and lists at most the newest chats asked for", () => {
     const lines = [...charge({ chargeId: "c1", agentId: "a" }), ...charge({ chargeId: "c2", agentId: "gone", when: "2025-05-14T11:00:00Z" })];
-    const chats = [
-      { id: "c1", room: "GENERAL", privateHandle: null, customerName: "Carla", chargeableSeconds: 330, amountMinor: 1100, paidMinor: 1100 },
-      { id: "c2", room: "GENERAL", privateHandle: "bob", customerName: null, chargeableSeconds: 61, amountMinor: 1100, paidMinor: 1100 },
-    ];
+    const chats = [chatInfo("c1", { customerName: "Carla", agentId: "a" }), chatInfo("c2", { privateHandle: "bob", agentId: "gone", chargeableSeconds: 61 })];
     const report = revenueReport(lines, chats, [{ id: "a", name: "Alice", email: "alice@x.test" }], { generatedAt: NOW, range: { from: null, to: null }, showAgents: true, chatLimit: 1 });
     expect(report.chatCount).toBe(2);
-    expect(report.chats).toEqual([expect.objectContaining({ chatId: "c2", room: "~bob", customer: null, agentName: "Former agent", chargeableSeconds: 61, status: "paid" })]);
+    expect(report.chats).toEqual([expect.objectContaining({ chatId: "c2", room: "~bob", customer: null, agentName: "Former agent", chargeableSeconds: 61, standing: expect.objectContaining({ state: "paid" }) })]);
     expect(report.agents!.map((a) => [a.name, a.email])).toEqual([
       ["Alice", "alice@x.test"],
       ["Former agent", null],
     ]);
     expect(revenueReport(lines, chats, [], { generatedAt: NOW, range: { from: null, to: null }, showAgents: false, chatLimit: 10 }).agents).toBeNull();
+  });
+
+  it("lists a chat that owes money beside the paid ones, says what is outstanding, and adds it to no ledger sum", () => {
+    // Split charge 0 paid EUR 10.00; the last EUR 7.50 failed. A second chat paid nothing before its card failed.
+    const lines = charge({ chargeId: "split:0", chatId: "split", amount: 1000 });
+    const chats = [
+      chatInfo("split", {
+        amountMinor: 1750,
+        charges: [
+          { status: "succeeded", amountMinor: 1000, currency: "EUR", failureCode: null, at: at("2025-05-14T10:00:00Z") },
+          { status: "failed", amountMinor: 750, currency: "EUR", failureCode: "insufficient_funds", at: at("2025-05-14T10:05:00Z") },
+        ],
+      }),
+      chatInfo("unpaid", { amountMinor: 1000, charges: [{ status: "failed", amountMinor: 1000, currency: "EUR", failureCode: "expired_card", at: at("2025-05-14T12:00:00Z") }] }),
+      chatInfo("given-up", { amountMinor: 1000, charges: [{ status: "abandoned", amountMinor: 1000, currency: "EUR", failureCode: "abandoned", at: at("2025-05-14T09:00:00Z") }] }),
+      chatInfo("free", { amountMinor: 0, charges: [] }),
+    ];
+    const report = revenueReport(lines, chats, [], { generatedAt: NOW, range: { from: null, to: null }, showAgents: false, chatLimit: 10 });
+    expect(report.chats.map((c) => [c.chatId, c.standing.state, c.grossMinor, c.standing.outstandingMinor, c.standing.abandonedMinor])).toEqual([
+      ["unpaid", "payment_needed", 0, 1000, 0],
+      ["split", "payment_needed", 1000, 750, 0],
+      ["given-up", "abandoned", 0, 0, 1000],
+    ]);
+    expect(report.totals).toEqual([expect.objectContaining({ currency: "EUR", grossMinor: 1000, chats: 1, outstandingMinor: 1750, owingChats: 2, unbalancedMinor: 0 })]);
+  });
+
+  it("gives a currency only owed in a total of its own", () => {
+    const chats = [chatInfo("usd", { currency: "USD", amountMinor: 900, charges: [{ status: "failed", amountMinor: 900, currency: "USD", failureCode: "card_declined", at: 1 }] })];
+    const report = revenueReport([], chats, [], { generatedAt: NOW, range: { from: null, to: null }, showAgents: false, chatLimit: 10 });
+    expect(report.totals).toEqual([expect.objectContaining({ currency: "USD", grossMinor: 0, chats: 0, outstandingMinor: 900, owingChats: 1 })]);
   });
 });
 
@@ -209,25 +263,44 @@ describe("the CSV export", () => {
     expect(csvText("Ann = Bob")).toBe("Ann = Bob");
   });
 
-  it("has one row per charge with exact columns and CRLF line ends", () => {
+  it("has one row per charge with exact columns, the chat's state, and CRLF line ends", () => {
     const lines = [...charge({ chargeId: "chat1:0", chatId: "chat1", when: "2025-05-14T10:00:05.123Z" }), ...charge({ chargeId: "chat2:0", chatId: "chat2", agentId: "b", account: "solo", amount: 3150, currency: "JPY", when: "2025-05-14T11:00:00Z" })];
     const chats = [
-      { id: "chat1", room: "PAID", privateHandle: null, customerName: "Doe, John", chargeableSeconds: 330, amountMinor: 1100, paidMinor: 1100 },
-      { id: "chat2", room: "GENERAL", privateHandle: "bob", customerName: "=1+1", chargeableSeconds: 60, amountMinor: 3150, paidMinor: 3150 },
+      chatInfo("chat1", { room: "PAID", customerName: "Doe, John" }),
+      chatInfo("chat2", { privateHandle: "bob", customerName: "=1+1", agentId: "b", currency: "JPY", amountMinor: 3150, chargeableSeconds: 60 }),
     ];
     const people = [
       { id: "agent-a", name: "Alice", email: "alice@x.test" },
       { id: "b", name: "Bob", email: "bob@x.test" },
     ];
-    expect(revenueCsv(csvCharges(lines, chats, people))).toBe(
-      "date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net\r\n" +
-        '2025-05-14T10:00:05Z,chat1,PAID,alice@x.test,"Doe, John",EUR,1100,11.00,1.10,0.62,9.28\r\n' +
-        "2025-05-14T11:00:00Z,chat2,~bob,bob@x.test,'=1+1,JPY,3150,3150,630,0,2520\r\n",
+    expect(revenueCsv(csvRows(lines, chats, people))).toBe(
+      "date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding\r\n" +
+        '2025-05-14T10:00:05Z,chat1,PAID,alice@x.test,"Doe, John",EUR,1100,11.00,1.10,0.62,9.28,paid,0.00\r\n' +
+        "2025-05-14T11:00:00Z,chat2,~bob,bob@x.test,'=1+1,JPY,3150,3150,630,0,2520,paid,0\r\n",
     );
   });
 
+  it("says what a chat still owes on each of its rows, and gives a chat that paid nothing a row without money", () => {
+    const lines = charge({ chargeId: "split:0", chatId: "split", amount: 1000, when: "2025-05-14T10:00:00Z" });
+    const chats = [
+      chatInfo("split", {
+        amountMinor: 1750,
+        charges: [
+          { status: "succeeded", amountMinor: 1000, currency: "EUR", failureCode: null, at: at("2025-05-14T10:00:00Z") },
+          { status: "failed", amountMinor: 750, currency: "EUR", failureCode: "insufficient_funds", at: at("2025-05-14T10:05:00Z") },
+        ],
+      }),
+      chatInfo("given-up", { amountMinor: 1000, charges: [{ status: "abandoned", amountMinor: 1000, currency: "EUR", failureCode: "insufficient_funds", at: at("2025-05-14T12:00:00Z") }] }),
+    ];
+    const rows = revenueCsv(csvRows(lines, chats, [])).trimEnd().split("\r\n").slice(1);
+    expect(rows).toEqual([
+      "2025-05-14T10:00:00Z,split,GENERAL,,,EUR,1000,10.00,1.00,0.59,8.41,payment_needed,7.50",
+      "2025-05-14T12:00:00Z,given-up,GENERAL,,,EUR,0,0.00,0.00,0.00,0.00,abandoned,0.00",
+    ]);
+  });
+
   it("is only a header when there is nothing to export", () => {
-    expect(revenueCsv([])).toBe("date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net\r\n");
+    expect(revenueCsv([])).toBe("date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding\r\n");
   });
 
   it("is named for the day it was exported", () => {

@@ -1,6 +1,6 @@
 import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { AgentCard, ChatInit } from "../../worker/live/types";
-import type { Billing, MeterView } from "../../worker/live/chat-billing";
+import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
 import { CARD_NOT_USABLE } from "../../worker/billing/payments";
 import { html } from "hono/html";
@@ -12,6 +12,7 @@ import { CallPanel } from "./CallFragments";
 import { TEXT_OFF, textAllowed } from "../../worker/calls/media";
 import { ConferenceBar, type ConferenceView } from "./ConferenceFragments";
 import { guestSender, type Guest } from "../../worker/live/conference-rules";
+import { BillLines, Receipt } from "./BillFragments";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -296,6 +297,8 @@ const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds
 function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Party; meter: MeterView; billing: Billing }) {
   const money = (minor: number) => formatMoney(minor, meter.currency);
   const config = billing.config;
+  const bill = billOf(billing);
+  if (meter.ended && bill) return <EndedMeter init={init} party={party} meter={meter} billing={billing} bill={bill} />;
   return (
     <div id={`meter-${init.chatId}`} class={meter.running && !meter.paused ? "meter-panel running" : "meter-panel"}>
       <dl>
@@ -312,19 +315,44 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
           <dd class="meter-paid">{money(meter.paidMinor)}</dd>
         </div>
       </dl>
-      {billing.phase === "payment_needed" ? (
-        <PaymentNeeded init={init} party={party} billing={billing} ended={meter.ended} />
-      ) : meter.ended ? (
-        <EndedNote init={init} party={party} billing={billing} paidMinor={meter.paidMinor} money={money} />
-      ) : (
-        <p class="meter-note">{meterNote(init, party, meter)}</p>
-      )}
-      {party === "agent" && !meter.ended ? (
+      {billing.phase === "payment_needed" ? <PaymentNeeded init={init} party={party} billing={billing} ended={false} /> : <p class="meter-note">{meterNote(init, party, meter)}</p>}
+      {party === "agent" ? (
         <div class="meter-controls">
           {!meter.running && config.agentStarts ? <TimerButton running label="Start / Resume charges" /> : null}
           {meter.running && config.agentPauses ? <TimerButton running={false} label="Stop / Pause charges" /> : null}
         </div>
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * The chat ended: both parties see the bill — each charge, total paid, what is outstanding — and
+ * what happens next; the customer's becomes a receipt once the card is done with.
+ */
+function EndedMeter({ init, party, meter, billing, bill }: { init: ChatInit; party: Party; meter: MeterView; billing: Billing; bill: Bill }) {
+  const money = (minor: number) => formatMoney(minor, meter.currency);
+  const id = `meter-${init.chatId}`;
+  const next =
+    billing.phase === "payment_needed" ? (
+      <PaymentNeeded init={init} party={party} billing={billing} ended />
+    ) : (
+      <EndedNote init={init} party={party} billing={billing} paidMinor={bill.standing.paidMinor} money={money} />
+    );
+  if (party === "customer" && (billing.phase === "settled" || billing.phase === "abandoned")) {
+    return (
+      <div id={id} class="meter-panel ended receipt-panel">
+        <Receipt init={init} bill={bill} currency={meter.currency}>
+          {next}
+        </Receipt>
+      </div>
+    );
+  }
+  return (
+    <div id={id} class="meter-panel ended">
+      <p class="bill-title">{party === "agent" ? "Summary of charges" : "Your bill"}</p>
+      <BillLines bill={bill} currency={meter.currency} />
+      {next}
     </div>
   );
 }

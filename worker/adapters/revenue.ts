@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db";
 import type { ChatInfo, DateRange, LedgerLine } from "../billing/revenue";
-import { chats, ledgerEntries, rooms, users } from "../db/schema";
+import { charges, chats, ledgerEntries, rooms, users } from "../db/schema";
 
 // D1 reads of the Business Revenue page. Every query is bounded by one company; an agent's scope
 // adds their own id, so nobody reads another company's or (unless admin) another agent's money.
@@ -36,27 +36,57 @@ export const listLedgerLines = (db: Db, scope: RevenueScope): Promise<LedgerLine
 
 const privateAgent = alias(users, "private_agent");
 
-/** The chats that have ledger lines in the scope, with their room and customer. */
-export const listRevenueChats = (db: Db, scope: RevenueScope): Promise<ChatInfo[]> =>
-  db
-    .select({
-      id: chats.id,
-      room: rooms.name,
-      privateHandle: privateAgent.handle,
-      customerName: chats.customerName,
-      chargeableSeconds: chats.chargeableSeconds,
-      amountMinor: chats.amountMinor,
-      paidMinor: chats.paidMinor,
-    })
-    .from(chats)
-    .leftJoin(rooms, eq(rooms.id, chats.roomId))
-    .leftJoin(privateAgent, eq(privateAgent.id, chats.privateAgentId))
-    .where(
-      and(
-        eq(chats.companyId, scope.companyId),
-        inArray(chats.id, db.select({ id: sql<string>`${ledgerEntries.chatId}` }).from(ledgerEntries).where(inScope(scope))),
-      ),
-    );
+/**
+ * The chats of the scope: those with ledger lines in it (money paid or refunded), and those whose
+ * unpaid charge rows were written in it (a card that failed, a fee given up): they owe money.
+ */
+function scopedChatIds(db: Db, scope: RevenueScope) {
+  const conditions: SQL[] = [eq(chats.companyId, scope.companyId), inArray(charges.status, ["failed", "pending", "abandoned"])];
+  if (scope.agentId) conditions.push(eq(chats.agentId, scope.agentId));
+  if (scope.range.from !== null) conditions.push(gte(charges.createdAt, scope.range.from));
+  if (scope.range.to !== null) conditions.push(lt(charges.createdAt, scope.range.to));
+  const withCharges = db.select({ id: charges.chatId }).from(charges).innerJoin(chats, eq(chats.id, charges.chatId)).where(and(...conditions));
+  const inLedger = db.select({ id: ledgerEntries.chatId }).from(ledgerEntries).where(inScope(scope));
+  return inLedger.union(withCharges);
+}
+
+/** The chats of the scope with their room and customer, and every charge row and refund of theirs. */
+export async function listRevenueChats(db: Db, scope: RevenueScope): Promise<ChatInfo[]> {
+  const ids = scopedChatIds(db, scope);
+  const [rows, chargeRows, refunds] = await Promise.all([
+    db
+      .select({
+        id: chats.id,
+        room: rooms.name,
+        privateHandle: privateAgent.handle,
+        customerName: chats.customerName,
+        agentId: chats.agentId,
+        chargeableSeconds: chats.chargeableSeconds,
+        currency: chats.currency,
+        amountMinor: chats.amountMinor,
+      })
+      .from(chats)
+      .leftJoin(rooms, eq(rooms.id, chats.roomId))
+      .leftJoin(privateAgent, eq(privateAgent.id, chats.privateAgentId))
+      .where(and(eq(chats.companyId, scope.companyId), inArray(chats.id, ids))),
+    db
+      .select({ chatId: charges.chatId, status: charges.status, amountMinor: charges.amountMinor, currency: charges.currency, failureCode: charges.failureCode, at: charges.createdAt })
+      .from(charges)
+      .where(inArray(charges.chatId, ids)),
+    db
+      .select({ chatId: ledgerEntries.chatId, currency: ledgerEntries.currency, amountMinor: sql<number>`sum(${ledgerEntries.amountMinor})`.mapWith(Number) })
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.companyId, scope.companyId), eq(ledgerEntries.kind, "refund"), eq(ledgerEntries.account, "customer"), inArray(ledgerEntries.chatId, ids)))
+      .groupBy(ledgerEntries.chatId, ledgerEntries.currency),
+  ]);
+  const byChat = new Map<string, ChatInfo>(rows.map((chat) => [chat.id, { ...chat, charges: [], refundedMinor: {} }]));
+  for (const { chatId, ...charge } of chargeRows) byChat.get(chatId!)?.charges.push(charge);
+  for (const r of refunds) {
+    const chat = byChat.get(r.chatId!);
+    if (chat) chat.refundedMinor[r.currency] = r.amountMinor;
+  }
+  return [...byChat.values()];
+}
 
 export type CompanyPerson = { id: string; name: string; email: string; isAgent: boolean };
 

@@ -9,8 +9,11 @@ export type Merchant = {
   stripeAccount: string | null;
 };
 
+/** A card as a receipt names it: "visa", "4242". */
+export type CardLabel = { brand: string; last4: string };
+
 export type HoldResult =
-  | { status: "authorised"; paymentIntentId: string; amountMinor: number; paymentMethodId: string | null }
+  | { status: "authorised"; paymentIntentId: string; amountMinor: number; paymentMethodId: string | null; card: CardLabel | null }
   | { status: "needs_action"; paymentIntentId: string; redirectUrl: string | null; clientSecret: string | null }
   | { status: "failed"; paymentIntentId: string | null; code: string; message: string };
 
@@ -46,10 +49,14 @@ export async function createCustomer(stripe: Stripe, chatId: string, contact: { 
   return customer.id;
 }
 
+/** The hold calls expand the card, so that the receipt can name it. */
+const WITH_CARD = ["payment_method"];
+
 function holdResult(pi: Stripe.PaymentIntent): HoldResult {
   if (pi.status === "requires_capture") {
     const pm = typeof pi.payment_method === "string" ? pi.payment_method : (pi.payment_method?.id ?? null);
-    return { status: "authorised", paymentIntentId: pi.id, amountMinor: pi.amount_capturable, paymentMethodId: pm };
+    const card = typeof pi.payment_method === "object" ? pi.payment_method?.card : undefined;
+    return { status: "authorised", paymentIntentId: pi.id, amountMinor: pi.amount_capturable, paymentMethodId: pm, card: card ? { brand: card.brand, last4: card.last4 } : null };
   }
   if (pi.status === "requires_action") {
     const url = pi.next_action?.redirect_to_url?.url ?? null;
@@ -91,6 +98,7 @@ export async function placeHold(
         allowed_payment_method_types: ["card"],
         ...(p.offSession ? { off_session: true } : { setup_future_usage: "off_session", return_url: p.returnUrl }),
         metadata: { chat_id: p.chatId, hold: String(p.n) },
+        expand: WITH_CARD,
       },
       opts(`chat:${p.chatId}:hold:${p.n}`, p.merchant),
     );
@@ -149,7 +157,7 @@ export async function retryHold(
   try {
     const pi = await stripe.paymentIntents.confirm(
       p.paymentIntentId,
-      { payment_method: p.paymentMethod, return_url: p.returnUrl, setup_future_usage: "off_session" },
+      { payment_method: p.paymentMethod, return_url: p.returnUrl, setup_future_usage: "off_session", expand: WITH_CARD },
       opts(`chat:${p.chatId}:confirm:${p.paymentIntentId}:${p.attempt}`, p.merchant),
     );
     return holdResult(pi);
@@ -161,7 +169,7 @@ export async function retryHold(
 }
 
 export async function readHold(stripe: Stripe, paymentIntentId: string, merchant: Merchant): Promise<HoldResult> {
-  return holdResult(await stripe.paymentIntents.retrieve(paymentIntentId, {}, merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {}));
+  return holdResult(await stripe.paymentIntents.retrieve(paymentIntentId, { expand: WITH_CARD }, merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {}));
 }
 
 /** Captures part or all of a hold; Stripe releases the rest of it. */

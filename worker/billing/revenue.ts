@@ -1,10 +1,12 @@
 import * as z from "zod";
 import { minorDigits } from "./currency";
+import { hasMoney, standing, type ChargeFact, type PaymentState, type Standing } from "./payment-state";
 
 // The Business Revenue page's arithmetic (spec: Business Revenue Balance, Pricing): which period a
 // filter means, how the revenue ledger's lines add up per currency, agent, chat and charge, and
 // the CSV export. Pure: the route loads the lines, this module sums them, the view shows them.
-// Every figure is a sum of ledger lines, so the page reconciles with the ledger by construction.
+// Every money figure is a sum of ledger lines, so the page reconciles with the ledger by
+// construction; only what chats still owe (payment-state.ts) comes from their charge rows.
 
 export const PERIODS = ["today", "7d", "30d", "month", "all", "custom"] as const;
 export type Period = (typeof PERIODS)[number];
@@ -252,15 +254,6 @@ export function totalsByCharge(lines: LedgerLine[]): ChargeTotal[] {
     .sort((a, b) => a.at - b.at || a.chargeId.localeCompare(b.chargeId));
 }
 
-export type ChatStatus = "paid" | "part_paid" | "refunded" | "part_refunded";
-export const CHAT_STATUS_LABELS: Record<ChatStatus, string> = { paid: "Paid", part_paid: "Part paid", refunded: "Refunded", part_refunded: "Part refunded" };
-
-/** What happened to a chat's money: refunds first, then whether the card covered the meter. */
-export function chatStatus(total: Breakdown, owedMinor: number, paidMinor: number): ChatStatus {
-  if (total.refundedMinor > 0) return total.refundedMinor >= total.grossMinor ? "refunded" : "part_refunded";
-  return owedMinor > paidMinor ? "part_paid" : "paid";
-}
-
 /** 330 → "5:30", 3725 → "62:05": chargeable time as the meter shows it. */
 export function minutesSeconds(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
@@ -272,27 +265,63 @@ export const utcDateTime = (t: number) => new Date(t).toISOString().slice(0, 16)
 
 // ── The report ──────────────────────────────────────────────────────────────────────────────
 
-/** A chat as the report names it. */
+/** A chat as the report names it, with what its money standing is derived from. */
 export type ChatInfo = {
   id: string;
   room: string | null;
   /** Handle of the agent whose private room the chat came through. */
   privateHandle: string | null;
   customerName: string | null;
+  agentId: string | null;
   chargeableSeconds: number;
+  /** The currency the chat is priced in, and what it costs (chats.amount_minor); null: never priced. */
+  currency: string | null;
   amountMinor: number;
-  paidMinor: number;
+  /** Every charge row of the chat, whatever its date. */
+  charges: (ChargeFact & { currency: string; at: number })[];
+  /** What was given back to the customer, by currency, whatever its date. */
+  refundedMinor: Record<string, number>;
 };
+
+/**
+ * Where a chat's money stands in one currency. A chat is priced in one currency; an invoice it
+ * was paid in another costs what was paid for it.
+ */
+export function chatStanding(chat: ChatInfo, currency: string): Standing {
+  return standing({
+    amountMinor: chat.currency === currency ? chat.amountMinor : 0,
+    charges: chat.charges.filter((c) => c.currency === currency),
+    refundedMinor: chat.refundedMinor[currency] ?? 0,
+  });
+}
+
+/** Ledger lines whose chat record is gone: only what the ledger says was paid and refunded. */
+const ledgerStanding = (t: Breakdown): Standing =>
+  standing({ amountMinor: t.grossMinor, charges: [{ status: "succeeded", amountMinor: t.grossMinor, failureCode: null }], refundedMinor: t.refundedMinor });
+
+/**
+ * The chats of the scope that moved no money in it (payment needed, abandoned, nothing paid yet)
+ * but owe some: rows of their own, dated by their last charge row, beside the ledger's.
+ */
+function unpaidChats(lines: LedgerLine[], chats: ChatInfo[]): ChatTotal[] {
+  const inLedger = new Set(lines.map((l) => `${l.chatId} ${l.currency}`));
+  return chats
+    .filter((c) => c.currency !== null && !inLedger.has(`${c.id} ${c.currency}`) && hasMoney(chatStanding(c, c.currency)))
+    .map((c) => ({ ...emptyBreakdown(c.currency!), chatId: c.id, agentId: c.agentId, at: Math.max(0, ...c.charges.map((ch) => ch.at)) }));
+}
 
 export type PersonInfo = { id: string; name: string; email: string };
 
-export type ChatRow = ChatTotal & { room: string; customer: string | null; agentName: string; chargeableSeconds: number; status: ChatStatus };
+export type ChatRow = ChatTotal & { room: string; customer: string | null; agentName: string; chargeableSeconds: number; standing: Standing };
 export type AgentRow = AgentTotal & { name: string; email: string | null };
+
+/** A currency's totals on the page: the ledger's sums, and what chats still owe in it. */
+export type ReportTotal = CurrencyTotal & { outstandingMinor: number; owingChats: number };
 
 export type RevenueReport = {
   generatedAt: number;
   rangeLabel: string;
-  totals: CurrencyTotal[];
+  totals: ReportTotal[];
   /** Null when the reader sees only their own chats. */
   agents: AgentRow[] | null;
   chats: ChatRow[];
@@ -301,6 +330,28 @@ export type RevenueReport = {
 };
 
 const roomLabel = (chat: ChatInfo | undefined) => (chat ? (chat.privateHandle ? `~${chat.privateHandle}` : (chat.room ?? "")) : "");
+
+/** Every chat of the scope, paid or not, with its standing, the most recent first. */
+function chatsWithStanding(lines: LedgerLine[], chats: ChatInfo[]): (ChatTotal & { standing: Standing })[] {
+  const chatById = new Map(chats.map((c) => [c.id, c]));
+  return [...totalsByChat(lines), ...unpaidChats(lines, chats)]
+    .map((t) => {
+      const chat = chatById.get(t.chatId);
+      return { ...t, standing: chat ? chatStanding(chat, t.currency) : ledgerStanding(t) };
+    })
+    .sort((a, b) => b.at - a.at || a.chatId.localeCompare(b.chatId));
+}
+
+/** Adds what the chats owe to the ledger's totals; a currency only owed in gets a total of its own. */
+function withOutstanding(totals: CurrencyTotal[], chats: { currency: string; standing: Standing }[]): ReportTotal[] {
+  const byCurrency = new Map<string, ReportTotal>(totals.map((t) => [t.currency, { ...t, outstandingMinor: 0, owingChats: 0 }]));
+  for (const c of chats) {
+    if (c.standing.outstandingMinor === 0) continue;
+    const t = byCurrency.get(c.currency) ?? { ...emptyBreakdown(c.currency), chats: 0, outstandingMinor: 0, owingChats: 0 };
+    byCurrency.set(c.currency, { ...t, outstandingMinor: t.outstandingMinor + c.standing.outstandingMinor, owingChats: t.owingChats + 1 });
+  }
+  return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}
 
 export function revenueReport(
   lines: LedgerLine[],
@@ -311,35 +362,42 @@ export function revenueReport(
   const chatById = new Map(chats.map((c) => [c.id, c]));
   const personById = new Map(people.map((p) => [p.id, p]));
   const nameOf = (agentId: string | null) => (agentId ? (personById.get(agentId)?.name ?? "Former agent") : "No agent");
-  const allChats = totalsByChat(lines);
+  const allChats = chatsWithStanding(lines, chats);
   return {
     generatedAt: options.generatedAt,
     rangeLabel: describeRange(options.range),
-    totals: totalsByCurrency(lines),
+    totals: withOutstanding(totalsByCurrency(lines), allChats),
     agents: options.showAgents ? totalsByAgent(lines).map((a) => ({ ...a, name: nameOf(a.agentId), email: a.agentId ? (personById.get(a.agentId)?.email ?? null) : null })) : null,
     chats: allChats.slice(0, options.chatLimit).map((t) => {
       const chat = chatById.get(t.chatId);
-      return {
-        ...t,
-        room: roomLabel(chat),
-        customer: chat?.customerName ?? null,
-        agentName: nameOf(t.agentId),
-        chargeableSeconds: chat?.chargeableSeconds ?? 0,
-        status: chatStatus(t, chat?.amountMinor ?? 0, chat?.paidMinor ?? 0),
-      };
+      return { ...t, room: roomLabel(chat), customer: chat?.customerName ?? null, agentName: nameOf(t.agentId), chargeableSeconds: chat?.chargeableSeconds ?? 0 };
     }),
     chatCount: allChats.length,
   };
 }
 
-/** The export's rows: every charge of the scope with its chat's room and customer and its agent's email. */
-export function csvCharges(lines: LedgerLine[], chats: ChatInfo[], people: PersonInfo[]): CsvCharge[] {
+/**
+ * The export's rows: every charge of the scope, and a row without money for each chat that owes
+ * but paid nothing in it, each with its chat's room, customer, agent's email and standing.
+ */
+export function csvRows(lines: LedgerLine[], chats: ChatInfo[], people: PersonInfo[]): CsvRow[] {
   const chatById = new Map(chats.map((c) => [c.id, c]));
   const emailOf = new Map(people.map((p) => [p.id, p.email]));
-  return totalsByCharge(lines).map((t) => {
-    const chat = t.chatId ? chatById.get(t.chatId) : undefined;
-    return { ...t, room: roomLabel(chat), agentEmail: t.agentId ? (emailOf.get(t.agentId) ?? null) : null, customer: chat?.customerName ?? null };
-  });
+  const rows: (Breakdown & { chatId: string | null; agentId: string | null; at: number })[] = [...totalsByCharge(lines), ...unpaidChats(lines, chats)];
+  return rows
+    .sort((a, b) => a.at - b.at)
+    .map((t) => {
+      const chat = t.chatId ? chatById.get(t.chatId) : undefined;
+      const money = chat ? chatStanding(chat, t.currency) : ledgerStanding(t);
+      return {
+        ...t,
+        room: roomLabel(chat),
+        agentEmail: t.agentId ? (emailOf.get(t.agentId) ?? null) : null,
+        customer: chat?.customerName ?? null,
+        state: money.state,
+        outstandingMinor: money.outstandingMinor,
+      };
+    });
 }
 
 // ── CSV ─────────────────────────────────────────────────────────────────────────────────────
@@ -365,16 +423,41 @@ export function csvText(value: string | null): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export const CSV_COLUMNS = ["date_utc", "chat_id", "room", "agent_email", "customer", "currency", "amount_minor", "amount", "platform_fee", "processing_fee", "net"] as const;
+export const CSV_COLUMNS = [
+  "date_utc",
+  "chat_id",
+  "room",
+  "agent_email",
+  "customer",
+  "currency",
+  "amount_minor",
+  "amount",
+  "platform_fee",
+  "processing_fee",
+  "net",
+  "chat_state",
+  "chat_outstanding",
+] as const;
 
-export type CsvCharge = ChargeTotal & { room: string | null; agentEmail: string | null; customer: string | null };
+export type CsvRow = Breakdown & {
+  chatId: string | null;
+  at: number;
+  room: string | null;
+  agentEmail: string | null;
+  customer: string | null;
+  /** The chat's, on each of its rows. */
+  state: PaymentState;
+  outstandingMinor: number;
+};
 
 /**
- * The export: one row per charge. `amount_minor` is the customer's payment in minor units; the
- * other money columns are decimals in the currency's major unit (11.00), so a spreadsheet can sum
- * them. Lines end in CRLF, as RFC 4180 says.
+ * The export: one row per charge, and one without money for a chat that paid nothing in the
+ * period but owes (payment needed, abandoned). `amount_minor` is the customer's payment in minor
+ * units; the other money columns are decimals in the currency's major unit (11.00), so a
+ * spreadsheet can sum them. `chat_state` and `chat_outstanding` are the chat's as the page shows
+ * them, repeated on each of its rows. Lines end in CRLF, as RFC 4180 says.
  */
-export function revenueCsv(rows: CsvCharge[]): string {
+export function revenueCsv(rows: CsvRow[]): string {
   const lines = [CSV_COLUMNS.join(",")];
   for (const r of rows) {
     lines.push(
@@ -390,6 +473,8 @@ export function revenueCsv(rows: CsvCharge[]): string {
         minorToDecimal(r.platformFeeMinor, r.currency),
         minorToDecimal(r.processingFeeMinor, r.currency),
         minorToDecimal(r.netMinor, r.currency),
+        r.state,
+        minorToDecimal(r.outstandingMinor, r.currency),
       ].join(","),
     );
   }

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { stripeClient } from "../adapters/stripe";
 import { minimumChargeMinor } from "../billing/currency";
@@ -14,11 +14,13 @@ import {
   readHold,
   releaseHold,
   retryHold,
+  type CardLabel,
   type HoldIntent,
   type HoldResult,
   type Merchant,
 } from "../billing/payments";
 import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../billing/taximeter";
+import { BELOW_MINIMUM, standing, type Standing } from "../billing/payment-state";
 import { charges, chats } from "../db/schema";
 import { paidChargeStatements } from "./revenue-records";
 
@@ -51,12 +53,17 @@ export type BillingPhase =
   /** The agent hung up anyway: the unpaid fee is recorded as abandoned. */
   | "abandoned";
 
+/** A charge taken from the customer's card: the split bills and the final charge, in order. */
+export type ChargeTaken = { n: number; amountMinor: number; at: number };
+
 export type Billing = {
   config: BillingConfig;
   phase: BillingPhase;
   customerId: string | null;
   /** The card saved for off-session holds: the last one the customer authorised. */
   cardId: string | null;
+  /** That card as the receipt names it (absent: chats stored before it was kept, or Stripe did not say). */
+  card?: CardLabel | null;
   /** The current hold: authorised, or waiting for the customer's card. */
   hold: Hold | null;
   nextHoldN: number;
@@ -65,9 +72,11 @@ export type Billing = {
   lastError: string | null;
   failureCode: string | null;
   meter: Taximeter | null;
-  /** Fixed when the chat ends (or the agent gives up the fee), before anything is captured. */
-  final: { amountMinor: number; seconds: number } | null;
+  /** Fixed when the chat ends (or the agent gives up the fee), before anything is captured; `at` is absent in chats stored before it was kept. */
+  final: { amountMinor: number; seconds: number; at?: number } | null;
   chargedMinor: number;
+  /** What `chargedMinor` is made of (absent: chats stored before it was kept). */
+  charges?: ChargeTaken[];
   /** The agent pressed "Hang up anyway". */
   abandon: boolean;
   /** At the end: owed but not charged (below the minimum, or abandoned). */
@@ -90,9 +99,41 @@ export const newBilling = (config: BillingConfig): Billing => ({
   meter: null,
   final: null,
   chargedMinor: 0,
+  charges: [],
   abandon: false,
   uncollectedMinor: 0,
 });
+
+/** What both parties' end screens show once the chat's amount is fixed: the customer's receipt, the agent's summary. */
+export type Bill = {
+  seconds: number;
+  amountMinor: number;
+  charges: ChargeTaken[];
+  /** Where the money stands, by the Revenue page's rules. */
+  standing: Standing;
+  card: CardLabel | null;
+  /** When the amount was fixed, if known. */
+  at: number | null;
+};
+
+/**
+ * The bill of an ended chat, from the billing state alone: the charges taken, the hold the
+ * customer is asked to replace (payment needed), and what was left uncollected at the end.
+ */
+export function billOf(b: Billing): Bill | null {
+  if (!b.final) return null;
+  const taken = b.charges ?? (b.chargedMinor > 0 ? [{ n: 0, amountMinor: b.chargedMinor, at: b.final.at ?? 0 }] : []);
+  const facts = standing({
+    amountMinor: b.final.amountMinor,
+    charges: [
+      ...taken.map((c) => ({ status: "succeeded" as const, amountMinor: c.amountMinor, failureCode: null })),
+      ...(b.phase === "payment_needed" ? [{ status: "failed" as const, amountMinor: b.hold?.amountMinor ?? 0, failureCode: b.failureCode }] : []),
+      ...(b.uncollectedMinor > 0 ? [{ status: "abandoned" as const, amountMinor: b.uncollectedMinor, failureCode: b.abandon ? (b.failureCode ?? "abandoned") : BELOW_MINIMUM }] : []),
+    ],
+    refundedMinor: 0,
+  });
+  return { seconds: b.final.seconds, amountMinor: b.final.amountMinor, charges: taken, standing: facts, card: b.card ?? null, at: b.final.at ?? null };
+}
 
 type Store = { get(): Billing | undefined; put(b: Billing): void };
 
@@ -130,7 +171,7 @@ export class ChatBilling {
    */
   async authorise(card: string, contact: { name: string | null; email: string | null }, returnUrl: string): Promise<HoldResult> {
     let b = this.store.get()!;
-    if (!this.needsCard()) return { status: "authorised", paymentIntentId: b.hold?.paymentIntentId ?? "", amountMinor: b.hold?.amountMinor ?? 0, paymentMethodId: b.cardId };
+    if (!this.needsCard()) return { status: "authorised", paymentIntentId: b.hold?.paymentIntentId ?? "", amountMinor: b.hold?.amountMinor ?? 0, paymentMethodId: b.cardId, card: b.card ?? null };
     const paymentMethod = card === "saved" ? b.cardId : card;
     if (!paymentMethod) return { status: "failed", paymentIntentId: null, code: "no_saved_card", message: "There is no card on file." };
     const stripe = this.stripe();
@@ -142,12 +183,12 @@ export class ChatBilling {
     if (hold.paymentIntentId) {
       const attempts = hold.attempts + 1;
       this.store.put({ ...b, hold: { ...hold, attempts } });
-      return this.recordHold(
+      return await this.recordHold(
         await retryHold(stripe, { chatId: this.chatId, paymentIntentId: hold.paymentIntentId, attempt: attempts, paymentMethod, returnUrl, merchant: b.config.merchant }),
       );
     }
     this.store.put({ ...b, hold, nextHoldN: Math.max(b.nextHoldN, hold.n + 1) });
-    return this.recordHold(
+    return await this.recordHold(
       await placeHold(stripe, {
         chatId: this.chatId,
         n: hold.n,
@@ -196,10 +237,11 @@ export class ChatBilling {
   async refreshHold(): Promise<HoldResult | null> {
     const b = this.store.get()!;
     if (!b.hold?.paymentIntentId || !this.needsCard()) return null;
-    return this.recordHold(await readHold(this.stripe(), b.hold.paymentIntentId, b.config.merchant));
+    return await this.recordHold(await readHold(this.stripe(), b.hold.paymentIntentId, b.config.merchant));
   }
 
-  private recordHold(result: HoldResult): HoldResult {
+  /** The customer's card for a hold; while payment is needed, D1 learns whether it paid. */
+  private async recordHold(result: HoldResult): Promise<HoldResult> {
     const b = this.store.get()!;
     const hold = { ...b.hold!, paymentIntentId: result.paymentIntentId ?? b.hold!.paymentIntentId };
     if (result.status === "authorised") {
@@ -208,11 +250,14 @@ export class ChatBilling {
         phase: "authorised",
         hold: { ...hold, amountMinor: result.amountMinor, authorised: true },
         cardId: result.paymentMethodId ?? b.cardId,
+        card: result.card,
         lastError: null,
         failureCode: null,
       });
+      if (b.phase === "payment_needed") await this.recordCardAuthorised(hold.n);
     } else {
       this.store.put({ ...b, hold: { ...hold, authorised: false }, ...failure(result) });
+      if (b.phase === "payment_needed") await this.recordPaymentNeeded(Date.now());
     }
     return result;
   }
@@ -275,7 +320,7 @@ export class ChatBilling {
   }
 
   private finalAt(b: Billing, now: number): NonNullable<Billing["final"]> {
-    return b.meter ? { amountMinor: accruedMinor(b.meter, now), seconds: chargeableSeconds(b.meter, now) } : { amountMinor: 0, seconds: 0 };
+    return b.meter ? { amountMinor: accruedMinor(b.meter, now), seconds: chargeableSeconds(b.meter, now), at: now } : { amountMinor: 0, seconds: 0, at: now };
   }
 
   /**
@@ -313,7 +358,11 @@ export class ChatBilling {
           holdMinor: b.config.holdMinor,
           abandon: b.abandon,
         });
-        if (next.kind === "wait") return;
+        if (next.kind === "wait") {
+          // The chat ended waiting for the customer's card: D1 learns what the chat came to.
+          if (b.final && b.phase === "payment_needed") await this.recordPaymentNeeded(now);
+          return;
+        }
         if (next.kind === "done") return this.finish(next.uncollectedMinor);
         b = { ...b, step: next };
         this.store.put(b);
@@ -330,9 +379,15 @@ export class ChatBilling {
         const fee = config.merchant.stripeAccount ? platformFeeMinor(step.amountMinor, config.account, "service") : null;
         const captured = await captureHold(stripe, { chatId: this.chatId, n: step.n, paymentIntentId: step.paymentIntentId, amountMinor: step.amountMinor, applicationFeeMinor: fee, merchant: config.merchant });
         if (captured.ok) await this.recordCharge(record, step, now);
+        else await this.forgetCharge(step.n);
         const b = this.store.get()!;
         // Either way this hold is spent: a lapsed one is replaced by a new hold on the saved card.
-        this.store.put({ ...b, step: null, hold: null, chargedMinor: b.chargedMinor + (captured.ok ? step.amountMinor : 0) });
+        this.store.put({
+          ...b,
+          step: null,
+          hold: null,
+          ...(captured.ok ? { chargedMinor: b.chargedMinor + step.amountMinor, charges: [...(b.charges ?? []), { n: step.n, amountMinor: step.amountMinor, at: now }] } : {}),
+        });
         return;
       }
       case "hold": {
@@ -357,13 +412,15 @@ export class ChatBilling {
           step: null,
           hold,
           nextHoldN: step.n + 1,
-          ...(result.status === "authorised" ? { phase: "authorised", lastError: null, failureCode: null } : { phase: "payment_needed", ...failure(result) }),
+          ...(result.status === "authorised" ? { phase: "authorised", card: result.card ?? after.card ?? null, lastError: null, failureCode: null } : { phase: "payment_needed", ...failure(result) }),
         });
+        if (result.status !== "authorised") await this.recordPaymentNeeded(now);
         return;
       }
       case "release": {
         await releaseHold(stripe, { chatId: this.chatId, paymentIntentId: step.paymentIntentId, merchant: config.merchant });
         this.store.put({ ...this.store.get()!, step: null, hold: null });
+        await this.forgetCharge(step.n);
         return;
       }
     }
@@ -407,21 +464,63 @@ export class ChatBilling {
     await db.batch([
       db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor }).where(eq(chats.id, this.chatId)),
       ...paid,
+      // Charge n may have failed before (payment needed): its row says it is paid now.
+      db
+        .update(charges)
+        .set({ status: "succeeded", amountMinor, paymentIntentId: step.paymentIntentId, failureCode: null })
+        .where(and(eq(charges.id, chargeId), inArray(charges.status, ["failed", "pending"]))),
     ]);
+  }
+
+  /**
+   * Payment is needed: charge n, the one the failed hold was for, is recorded as failed with the
+   * reason, beside what the chat comes to so far (or in all, once ended), so that the Revenue page
+   * says so and what is outstanding until a card pays or the agent gives the fee up.
+   */
+  private async recordPaymentNeeded(now: number): Promise<void> {
+    const b = this.store.get()!;
+    if (!b.hold) return;
+    const { n, amountMinor, paymentIntentId } = b.hold;
+    const db = openDb(this.env.DB);
+    const currency = b.config.scheme.currency;
+    const so = b.final ?? this.finalAt(b, now);
+    const failureCode = b.failureCode ?? "payment_failed";
+    await db.batch([
+      db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor }).where(eq(chats.id, this.chatId)),
+      db
+        .insert(charges)
+        .values({ id: `${this.chatId}:${n}`, chatId: this.chatId, seq: n, amountMinor, currency, paymentIntentId, idempotencyKey: `chat:${this.chatId}:charge:${n}`, status: "failed", failureCode })
+        .onConflictDoUpdate({ target: charges.id, set: { status: "failed", failureCode, amountMinor, paymentIntentId }, setWhere: inArray(charges.status, ["failed", "pending"]) }),
+    ]);
+  }
+
+  /** The customer's new card holds what charge n failed to take: no longer failed, not yet paid. */
+  private async recordCardAuthorised(n: number): Promise<void> {
+    const db = openDb(this.env.DB);
+    await db
+      .update(charges)
+      .set({ status: "pending", failureCode: null })
+      .where(and(eq(charges.id, `${this.chatId}:${n}`), eq(charges.status, "failed")));
+  }
+
+  /** Hold n was let go or lapsed without paying: whatever its charge row said, it never became a charge. */
+  private async forgetCharge(n: number): Promise<void> {
+    const db = openDb(this.env.DB);
+    await db.delete(charges).where(and(eq(charges.id, `${this.chatId}:${n}`), inArray(charges.status, ["failed", "pending"])));
   }
 
   /**
    * The chat's final totals in D1 (owed, paid, time), and what was owed but not charged as a
    * charge row of its own: "abandoned" with the reason — below Stripe's minimum, or given up by
    * the agent after the card failed. The ledger holds only money that moved, so it has no lines
-   * for it; the chat's owed amount above its paid amount shows it as part paid.
+   * for it; the Revenue page reads the row (worker/billing/payment-state.ts).
    */
   private async recordTotals(uncollectedMinor: number): Promise<void> {
     const b = this.store.get()!;
     const db = openDb(this.env.DB);
     const currency = b.config.scheme.currency;
     const final = b.final ?? { amountMinor: 0, seconds: 0 };
-    const reason = b.abandon ? (b.failureCode ?? "abandoned") : "below_minimum";
+    const reason = b.abandon ? (b.failureCode ?? "abandoned") : BELOW_MINIMUM;
     await db.batch([
       db.update(chats).set({ currency, chargeableSeconds: final.seconds, amountMinor: final.amountMinor, paidMinor: b.chargedMinor }).where(eq(chats.id, this.chatId)),
       ...(uncollectedMinor > 0

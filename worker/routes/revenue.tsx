@@ -4,7 +4,7 @@ import { openDb, type Db } from "../adapters/db";
 import { getPayoutDestination, listPayouts } from "../adapters/payouts";
 import { listCompanyPeople, listLedgerLines, listRevenueChats, type RevenueScope } from "../adapters/revenue";
 import type { AppEnv } from "../app-env";
-import { csvCharges, csvFilename, parseRevenueFilters, periodRange, revenueCsv, revenueReport, type RevenueFilters } from "../billing/revenue";
+import { csvFilename, csvRows, parseRevenueFilters, periodRange, revenueCsv, revenueReport, type RevenueFilters } from "../billing/revenue";
 import { notFound } from "../http/errors";
 import { requireUser } from "../http/session";
 import { RevenuePage, RevenueResults, type RevenueViewer } from "../../views/RevenuePage";
@@ -72,7 +72,7 @@ export const revenueRoutes = new Hono<AppEnv>()
     const now = Date.now();
     const { scope, people } = await scopeFor(db, user, parsed.filters, now);
     const [lines, chats] = await Promise.all([listLedgerLines(db, scope), listRevenueChats(db, scope)]);
-    return c.body(revenueCsv(csvCharges(lines, chats, people)), 200, {
+    return c.body(revenueCsv(csvRows(lines, chats, people)), 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${csvFilename(now)}"`,
     });

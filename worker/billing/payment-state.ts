@@ -1,0 +1,80 @@
+// Where a chat's money stands: what the Revenue page, its CSV and the customer's receipt say about
+// a chat. Pure: derived from the chat's price (chats.amount_minor), its charge rows and its
+// refunds, so every screen that shows a chat's money says the same thing.
+
+export const PAYMENT_STATES = ["paid", "part_paid", "payment_needed", "abandoned", "refunded", "part_refunded"] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
+export const PAYMENT_STATE_LABELS: Record<PaymentState, string> = {
+  paid: "Paid",
+  part_paid: "Part paid",
+  payment_needed: "Payment needed",
+  abandoned: "Abandoned",
+  refunded: "Refunded",
+  part_refunded: "Part refunded",
+};
+
+/** The failure code of an uncollected rest that was below the card minimum, not given up. */
+export const BELOW_MINIMUM = "below_minimum";
+
+/** One charge row of a chat (D1 `charges`), as far as its money goes. */
+export type ChargeFact = {
+  /**
+   * succeeded/refunded: money taken (a refund does not undo the charge, it adds a refund).
+   * failed: the card refused it and nobody has paid it since. pending: a card is authorised for
+   * it, not yet captured. abandoned: never to be collected (below the minimum, or given up).
+   */
+  status: "pending" | "succeeded" | "failed" | "abandoned" | "refunded";
+  amountMinor: number;
+  failureCode: string | null;
+};
+
+export type PaymentFacts = {
+  /** What the chat costs: the meter's amount (so far, or final), or its paid invoices. */
+  amountMinor: number;
+  charges: ChargeFact[];
+  /** Everything given back to the customer for this chat. */
+  refundedMinor: number;
+};
+
+export type Standing = {
+  state: PaymentState;
+  paidMinor: number;
+  /** Owed and still to be collected. */
+  outstandingMinor: number;
+  /** Owed, and given up by the agent ("Hang up anyway"). */
+  abandonedMinor: number;
+  /** Owed, but below the card's minimum charge: never asked for. */
+  notChargedMinor: number;
+  refundedMinor: number;
+  /** Why the card failed, while payment is needed. */
+  failureCode: string | null;
+};
+
+const sum = (charges: ChargeFact[]) => charges.reduce((t, c) => t + c.amountMinor, 0);
+
+/**
+ * A refund is the last word on a chat; then a fee the agent gave up; then a card that failed and
+ * has not been replaced; then money still to come; else everything owed is paid. A rest below the
+ * card minimum is not owed: a chat that paid all but that is paid.
+ */
+export function standing(facts: PaymentFacts): Standing {
+  const paidMinor = sum(facts.charges.filter((c) => c.status === "succeeded" || c.status === "refunded"));
+  const uncollected = facts.charges.filter((c) => c.status === "abandoned");
+  const notChargedMinor = sum(uncollected.filter((c) => c.failureCode === BELOW_MINIMUM));
+  const abandonedMinor = sum(uncollected.filter((c) => c.failureCode !== BELOW_MINIMUM));
+  const outstandingMinor = Math.max(0, facts.amountMinor - paidMinor - abandonedMinor - notChargedMinor);
+  const failed = facts.charges.find((c) => c.status === "failed");
+  const state = stateOf({ refundedMinor: facts.refundedMinor, paidMinor, abandonedMinor, failed: !!failed, outstandingMinor });
+  return { state, paidMinor, outstandingMinor, abandonedMinor, notChargedMinor, refundedMinor: facts.refundedMinor, failureCode: state === "payment_needed" ? (failed?.failureCode ?? null) : null };
+}
+
+function stateOf(s: { refundedMinor: number; paidMinor: number; abandonedMinor: number; failed: boolean; outstandingMinor: number }): PaymentState {
+  if (s.refundedMinor > 0) return s.refundedMinor >= s.paidMinor ? "refunded" : "part_refunded";
+  if (s.abandonedMinor > 0) return "abandoned";
+  if (s.failed) return "payment_needed";
+  return s.outstandingMinor > 0 ? "part_paid" : "paid";
+}
+
+/** Whether a chat has anything to show on the Revenue page: money paid, owed or given up, or a card to replace. */
+export const hasMoney = (s: Standing) => s.paidMinor > 0 || s.outstandingMinor > 0 || s.abandonedMinor > 0 || s.state === "payment_needed";
