@@ -16,17 +16,21 @@ export type ReconciliationView = {
 const longDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** What a day's count counts: a company's charges; a solo's charges and payouts. */
+const checked = (n: number, accountType: ReconciliationView["accountType"]) =>
+  accountType === "solo" ? `${n} ${n === 1 ? "charge or payout" : "charges and payouts"}` : plural(n, "charge", "charges");
 
 export function ReconciliationCard({ view }: { view: ReconciliationView }) {
   const [latest] = view.runs;
   const what = view.accountType === "solo" ? "charges, fees, refunds and payouts" : "charges, fees and refunds";
+  const { accountType } = view;
   return (
     <section class="card reconciliation" id="reconciliation" aria-labelledby="reconciliation-title">
       <div class="reconciliation-head">
         <div>
           <h2 id="reconciliation-title">Reconciliation with Stripe</h2>
           <p class="muted small">
-            Every night at 05:00 UTC Parley compares the day's {what} in this ledger with Stripe's balance transactions, after each fee was set to what Stripe charged.
+            Each night at 05:00 UTC, Parley checks the day's {what} in this ledger against Stripe's balance transactions. Anything that does not match is listed here.
           </p>
         </div>
         <form method="post" action="/revenue/reconcile" hx-post="/revenue/reconcile" hx-target="#reconciliation" hx-swap="outerHTML" hx-disabled-elt="find button">
@@ -36,14 +40,14 @@ export function ReconciliationCard({ view }: { view: ReconciliationView }) {
           </button>
         </form>
       </div>
-      {latest ? <Verdict run={latest} /> : <p class="reconciliation-verdict">Not checked yet: the first check runs tonight, or check today now.</p>}
-      {view.runs.length ? <Days runs={view.runs} /> : null}
+      {latest ? <Verdict run={latest} accountType={accountType} /> : <p class="reconciliation-verdict">Not checked yet: the first check runs tonight, or check today now.</p>}
+      {view.runs.length > 1 ? <Days runs={view.runs} accountType={accountType} /> : null}
       {view.differences.length ? <Differences rows={view.differences} /> : null}
     </section>
   );
 }
 
-function Verdict({ run }: { run: ReconciliationRow }) {
+function Verdict({ run, accountType }: { run: ReconciliationRow; accountType: ReconciliationView["accountType"] }) {
   const when = `${longDay(run.day)} · checked ${clock(run.checkedAt)} UTC`;
   if (run.error)
     return (
@@ -54,18 +58,18 @@ function Verdict({ run }: { run: ReconciliationRow }) {
   return (
     <p class="reconciliation-verdict" role="status">
       {run.differences ? <span class="badge badge-danger">{plural(run.differences, "difference", "differences")}</span> : <span class="badge badge-ok">Matches Stripe</span>} {when} ·{" "}
-      {plural(run.compared, "item", "items")} compared
+      {checked(run.compared, accountType)} checked
     </p>
   );
 }
 
-function Days({ runs }: { runs: ReconciliationRow[] }) {
+function Days({ runs, accountType }: { runs: ReconciliationRow[]; accountType: ReconciliationView["accountType"] }) {
   return (
     <ul class="reconciliation-days" aria-label="Days checked">
       {runs.map((r) => (
         <li data-day={r.day} class={r.error ? "is-unfinished" : r.differences ? "is-different" : "is-matching"}>
           <span class="reconciliation-day">{longDay(r.day)}</span>
-          <span class="muted small">{r.error ? "not finished" : r.differences ? plural(r.differences, "difference", "differences") : `${plural(r.compared, "item", "items")}, all match`}</span>
+          <span class="muted small">{r.error ? "not finished" : r.differences ? plural(r.differences, "difference", "differences") : `${checked(r.compared, accountType)}, all match`}</span>
         </li>
       ))}
     </ul>
@@ -107,6 +111,9 @@ function Differences({ rows }: { rows: DifferenceRow[] }) {
           ))}
         </tbody>
       </table>
+      {rows.some((d) => d.kind === "dispute") ? (
+        <p class="muted small reconciliation-legend">A dispute shows what Stripe took back: the disputed amount and its dispute fee, which the ledger does not book.</p>
+      ) : null}
     </div>
   );
 }
