@@ -2,6 +2,7 @@
 // migrations, starts the server, waits until it answers and seeds the demo. Used by `npm start`
 // and by the end-to-end tests, which give it a free port and a throw-away state directory.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -116,18 +117,29 @@ export async function startWrangler({ port, inspectorPort, persistTo, quiet = fa
 
 /**
  * Parley's local server: migrations applied, a fake Stripe unless .dev.vars has a key, the demo seeded.
+ * The fake Stripe sends its webhooks to the Worker, signed with a secret made for this run, so the
+ * local server takes Stripe's word the way production does (POST /webhooks/stripe).
  * `crash` kills the Worker's processes at once and `restart` starts them again on the same state
- * (the fake Stripe, in this process, lives on): the fault suite's power cut.
+ * (the fake Stripe, in this process, lives on, and redelivers what the dead server missed, as
+ * Stripe retries): the fault suite's power cut.
  * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, stripeAround?: Parameters<typeof startFakeStripe>[1]["around"] }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void>, crash: () => Promise<void>, restart: () => Promise<void>, seed: string, stripe: string }>}
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, crash: () => Promise<void>, restart: () => Promise<void>, seed: string, stripe: string, webhooks: string | null }>}
  */
 export async function startServer({ port, inspectorPort, persistTo, quiet = false, vars = {}, stripeAround }) {
   applyMigrations(persistTo, quiet);
+  // The port is chosen before wrangler starts, so the endpoint is known before the first event.
+  const webhook = { url: `http://127.0.0.1:${port}/webhooks/stripe`, secret: `whsec_local_${randomBytes(18).toString("hex")}` };
   // Without a Stripe key of your own (.dev.vars), payments go to the local fake Stripe.
-  const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0, { around: stripeAround });
+  const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0, { around: stripeAround, webhooks: [webhook] });
   // The fake also serves a stand-in of Stripe.js, so the Payment Element works offline.
   const stripeVars = fakeStripe
-    ? { STRIPE_SECRET_KEY: "sk_test_parley_local_fake", STRIPE_PUBLISHABLE_KEY: "pk_test_parley_local_fake", STRIPE_API_BASE: fakeStripe.url, STRIPE_JS_URL: `${fakeStripe.url}/v3/` }
+    ? {
+        STRIPE_SECRET_KEY: "sk_test_parley_local_fake",
+        STRIPE_PUBLISHABLE_KEY: "pk_test_parley_local_fake",
+        STRIPE_API_BASE: fakeStripe.url,
+        STRIPE_JS_URL: `${fakeStripe.url}/v3/`,
+        STRIPE_WEBHOOK_SECRET: webhook.secret,
+      }
     : {};
   const options = { port, inspectorPort, persistTo, quiet, vars: { ENVIRONMENT: "local", ...stripeVars, ...vars } };
   let wrangler;
@@ -144,12 +156,13 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
   const crash = () => wrangler.crash();
   const restart = async () => {
     wrangler = await startWrangler(options);
+    await fakeStripe?.fake.deliverTo(webhook.url, { secret: webhook.secret });
   };
   try {
     const res = await fetch(`${wrangler.url}/dev/seed`, { method: "POST" });
     if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
     const { result } = await res.json();
-    return { url: wrangler.url, stop, crash, restart, seed: result, stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)" };
+    return { url: wrangler.url, stop, crash, restart, seed: result, stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)", webhooks: fakeStripe ? webhook.url : null };
   } catch (err) {
     await stop();
     throw err;

@@ -2,7 +2,7 @@
 import { startServer } from "./dev-server.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
-const { url, stop, seed, stripe } = await startServer({ port });
+const { url, stop, seed, stripe, webhooks } = await startServer({ port });
 const base = url.replace("127.0.0.1", "localhost");
 console.log(`
   Parley is running (demo ${seed}).
@@ -15,6 +15,7 @@ console.log(`
                        ${base}/c/demo/CHARGE_DURATION_ON_DEMAND
 
   Payments ........... ${stripe} (test mode: pick a test card)
+  Stripe webhooks .... ${webhooks ? `${webhooks} (signed, from the fake Stripe)` : `forward them with the Stripe CLI: stripe listen --forward-to ${base}/webhooks/stripe`}
 
   Demo logins (local only), password "parley-demo":
     admin@demo.test   administrator

@@ -5,6 +5,7 @@ import { PERIODS, PERIOD_LABELS, filtersQuery, minutesSeconds, utcDateTime, type
 import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 import { Layout } from "./Layout";
 import { PayoutsCard } from "./Payouts";
+import { ReconciliationCard, type ReconciliationView } from "./Reconciliation";
 
 // Business Revenue (spec: Business Revenue Balance): totals per currency, per agent and per chat,
 // a Refresh that swaps #revenue-results in place, and the CSV export of the same filters.
@@ -19,6 +20,7 @@ export function RevenuePage({
   report,
   error,
   payouts,
+  reconciliation,
 }: {
   viewer: RevenueViewer;
   filters: RevenueFilters;
@@ -27,6 +29,8 @@ export function RevenuePage({
   error?: string;
   /** Solo accounts: where Parley pays out, and the payouts. */
   payouts?: { list: PayoutRow[]; destination: PayoutDestination; canEdit: boolean } | null;
+  /** Admins of a company paid through Stripe: the nightly check of the ledger against Stripe. */
+  reconciliation?: ReconciliationView | null;
 }) {
   const query = filtersQuery(filters);
   return (
@@ -68,6 +72,7 @@ export function RevenuePage({
         </div>
       ) : null}
       {report ? <RevenueResults report={report} viewer={viewer} filters={filters} /> : null}
+      {reconciliation ? <ReconciliationCard view={reconciliation} /> : null}
       {payouts ? <PayoutsCard payouts={payouts.list} destination={payouts.destination} canEdit={payouts.canEdit} /> : null}
     </Layout>
   );
@@ -186,7 +191,7 @@ function Totals({ total, viewer, several }: { total: ReportTotal; viewer: Revenu
       <div class="revenue-stats">
         <Stat label="Paid by customers" value={money(total.grossMinor)} note={`${total.chats} paid ${total.chats === 1 ? "chat" : "chats"}`} />
         <Stat label="Parley's fees" value={money(total.platformFeeMinor)} kind="fee" note={solo ? "20 % of each payment" : "10 % of services, 4 % of goods"} />
-        <Stat label="Processing fees" value={money(total.processingFeeMinor)} kind="fee" note={solo ? "Paid by Parley on a Solo account" : "Card processing (Stripe), estimated"} />
+        <Stat label="Processing fees" value={money(total.processingFeeMinor)} kind="fee" note={solo ? "Paid by Parley on a Solo account" : "Stripe's card processing"} />
         {total.refundedMinor ? <Stat label="Refunded" value={money(total.refundedMinor)} kind="fee" note="Returned to customers" /> : null}
         <Stat label="Net revenue" value={money(total.netMinor)} kind="net" note={total.paidOutMinor ? `${money(total.paidOutMinor)} paid out so far` : "Yours after fees"} />
         {total.outstandingMinor ? (

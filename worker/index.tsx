@@ -21,6 +21,7 @@ import { recordsRoutes } from "./routes/records";
 import { revenueRoutes } from "./routes/revenue";
 import { opsRoutes } from "./routes/ops";
 import { runPayouts } from "./jobs/payouts";
+import { RECONCILE_CRON, dayBefore, runReconciliation } from "./jobs/reconcile";
 import type { Bindings } from "./app-env";
 
 const app = new Hono<AppEnv>();
@@ -54,8 +55,14 @@ app.route("/", recordsRoutes); // /chat-view, /chat-records, /chats/{id}/recordi
 app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));
 
-// The cron trigger (wrangler.toml) runs the daily payout run.
+// The cron triggers (wrangler.toml): the nightly reconciliation with Stripe of the day before,
+// and the daily payout run.
 const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, ctx) => {
+  if (controller.cron === RECONCILE_CRON) {
+    const day = dayBefore(controller.scheduledTime);
+    ctx.waitUntil(runReconciliation(env, day, Date.now()).then((summary) => console.log("reconciliation", day, summary)));
+    return;
+  }
   ctx.waitUntil(runPayouts(env, controller.scheduledTime).then((summary) => console.log("payout run", summary)));
 };
 

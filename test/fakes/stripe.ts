@@ -13,6 +13,7 @@
 // test/fakes/stripe/README.md.
 import { cardByTestId, type Decline } from "./stripe/cards";
 import type { FakeStripeControls, Interruption, PaymentMethodOutcome } from "./stripe/controls";
+import { settleCharges } from "./stripe/resources/charges";
 import { completeOnboarding } from "./stripe/resources/connect";
 import { createDispute } from "./stripe/resources/disputes";
 import { completeAuthentication, expireAuthorization, failAuthentication } from "./stripe/resources/payment-intents";
@@ -117,6 +118,10 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripeCon
       else store.transferFailures.set(accountId, code);
     },
     createDispute: (id, opts) => createDispute(store, id, opts),
+    deferBalanceTransactions(defer) {
+      store.deferBalanceTransactions = defer;
+    },
+    settleCharges: () => settleCharges(store),
 
     setPaymentMethodOutcome(id: string, outcome: PaymentMethodOutcome | null) {
       const internals = store.paymentMethodInternals.get(id);

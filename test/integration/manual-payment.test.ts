@@ -266,7 +266,8 @@ describe("Pay Now", () => {
     await agentSocket.next(invoicePanel(chat.id, "New revenue: EUR 50.00"), "the payment the webhook reported");
     expect(await (await deliverWebhook(event)).json()).toEqual({ received: true, duplicate: true });
     expect(await rows("select status from charges where chat_id = ?", chat.id)).toEqual([{ status: "succeeded" }]);
-    expect(await rows("select id from ledger_entries where chat_id = ?", chat.id)).toHaveLength(6);
+    // The charge's six lines and the two that correct the estimated processing fee to Stripe's.
+    expect(await rows("select id from ledger_entries where chat_id = ?", chat.id)).toHaveLength(8);
   });
 
   it("is refused to anyone without this chat's cookie", async () => {

@@ -387,6 +387,69 @@ describe("fake Stripe: cancel, idempotency, refunds", () => {
   });
 });
 
+describe("fake Stripe: balance transactions", () => {
+  it("charges Stripe's EU card price on a euro payment: 1.5 % + 0.25, so 11.00 costs 0.42", async () => {
+    const { intent } = await holdCard();
+    await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 1100 });
+    const charge = await stripe.charges.retrieve(intent.latest_charge as string, { expand: ["balance_transaction"] });
+    const txn = charge.balance_transaction as Stripe.BalanceTransaction;
+    expect(txn).toMatchObject({ type: "payment", amount: 1100, fee: 42, net: 1058, source: charge.id });
+    expect(txn.fee_details).toEqual([expect.objectContaining({ type: "stripe_fee", amount: 42 })]);
+  });
+
+  it("lists an account's balance transactions newest first, by created time, type and source", async () => {
+    let now = Date.parse("2025-05-31T23:59:58Z");
+    const timed = createFakeStripe({ now: () => now });
+    const client = new Stripe("sk_test_fake", { httpClient: Stripe.createFetchHttpClient(timed.fetch), host: "localhost", port: 12111, protocol: "http", maxNetworkRetries: 0 });
+    const pay = (amount: number) =>
+      client.paymentIntents.create({ amount, currency: "eur", payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], confirm: true });
+    const may = await pay(1000);
+    now = Date.parse("2025-06-01T00:00:01Z");
+    const june = await pay(2000);
+    await client.refunds.create({ payment_intent: june.id, amount: 500 });
+
+    const day = { gte: Date.parse("2025-06-01T00:00:00Z") / 1000, lt: Date.parse("2025-06-02T00:00:00Z") / 1000 };
+    const listed = await client.balanceTransactions.list({ created: day, limit: 100 });
+    expect(listed.data.map((t) => [t.type, t.amount])).toEqual([
+      ["refund", -500],
+      ["payment", 2000],
+    ]);
+    const payments = await client.balanceTransactions.list({ type: "payment", limit: 100 });
+    expect(payments.data.map((t) => t.amount)).toEqual([2000, 1000]);
+    const ofMay = await client.balanceTransactions.list({ source: may.latest_charge as string });
+    expect(ofMay.data).toHaveLength(1);
+  });
+
+  it("can settle a capture later: balance_transaction null at first, then charge.updated with it", async () => {
+    fake.deferBalanceTransactions(true);
+    const { intent } = await holdCard();
+    await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 1100 });
+    expect((await stripe.charges.retrieve(intent.latest_charge as string)).balance_transaction).toBeNull();
+
+    expect(fake.settleCharges().map((c) => c.id)).toEqual([intent.latest_charge]);
+    const updated = fake.lastEvent("charge.updated")!;
+    expect(updated.data.previous_attributes).toEqual({ balance_transaction: null });
+    const txnId = (updated.data.object as { balance_transaction: string }).balance_transaction;
+    expect((await stripe.balanceTransactions.retrieve(txnId)).amount).toBe(1100);
+    expect(fake.settleCharges()).toEqual([]);
+  });
+
+  it("takes a disputed amount and the dispute fee off the balance in one adjustment", async () => {
+    const { intent } = await holdCard();
+    await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 1100 });
+    const dispute = fake.createDispute(intent.latest_charge as string);
+    expect(dispute.balance_transactions).toEqual([expect.objectContaining({ type: "adjustment", reporting_category: "dispute", amount: -1100, fee: 1500, net: -2600, source: dispute.id })]);
+  });
+
+  it("records a transfer as money leaving the platform's balance", async () => {
+    const account = await stripe.accounts.create({ type: "express", country: "DE", capabilities: { transfers: { requested: true } } });
+    fake.completeOnboarding(account.id);
+    const transfer = await stripe.transfers.create({ amount: 1500, currency: "eur", destination: account.id });
+    const txn = await stripe.balanceTransactions.retrieve(transfer.balance_transaction as string);
+    expect(txn).toMatchObject({ type: "transfer", amount: -1500, source: transfer.id });
+  });
+});
+
 describe("fake Stripe: Connect", () => {
   async function onboardedAccount() {
     const account = await stripe.accounts.create({

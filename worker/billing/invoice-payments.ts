@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { stripeChargeOf, type StripeCharge } from "./fee-correction";
 import type { InvoiceTerms } from "./invoice";
 import type { Merchant } from "./payments";
 
@@ -7,7 +8,7 @@ import type { Merchant } from "./payments";
 // one; each card the customer tries is a confirmation of it with a key of its own.
 
 export type InvoicePayment =
-  | { status: "paid"; paymentIntentId: string; amountMinor: number }
+  | { status: "paid"; paymentIntentId: string; amountMinor: number; stripeCharge: StripeCharge | null }
   | { status: "needs_action"; paymentIntentId: string; redirectUrl: string | null }
   | { status: "failed"; paymentIntentId: string; code: string; message: string };
 
@@ -48,8 +49,14 @@ export async function invoiceIntentOf(stripe: Stripe, paymentIntentId: string, m
   return { paymentIntentId: pi.id, clientSecret: pi.client_secret! };
 }
 
+/** Asked of every answer about the payment, so a paid one brings Stripe's fees for the ledger. */
+const WITH_FEES = ["latest_charge.balance_transaction"];
+
 function paymentResult(pi: Stripe.PaymentIntent): InvoicePayment {
-  if (pi.status === "succeeded") return { status: "paid", paymentIntentId: pi.id, amountMinor: pi.amount_received };
+  if (pi.status === "succeeded") {
+    const charge = typeof pi.latest_charge === "object" ? pi.latest_charge : null;
+    return { status: "paid", paymentIntentId: pi.id, amountMinor: pi.amount_received, stripeCharge: charge ? stripeChargeOf(charge) : null };
+  }
   if (pi.status === "requires_action") return { status: "needs_action", paymentIntentId: pi.id, redirectUrl: pi.next_action?.redirect_to_url?.url ?? null };
   const error = pi.last_payment_error;
   return {
@@ -68,7 +75,7 @@ export async function confirmInvoicePayment(
   try {
     const pi = await stripe.paymentIntents.confirm(
       p.paymentIntentId,
-      { payment_method: p.paymentMethod, return_url: p.returnUrl },
+      { payment_method: p.paymentMethod, return_url: p.returnUrl, expand: WITH_FEES },
       { idempotencyKey: `chat:${p.chatId}:invoice:${p.n}:confirm:${p.attempt}`, ...account(p.merchant) },
     );
     return paymentResult(pi);
@@ -81,7 +88,7 @@ export async function confirmInvoicePayment(
 
 /** What Stripe says now: after 3-D Secure, or when a webhook reports the payment. */
 export async function readInvoicePayment(stripe: Stripe, paymentIntentId: string, merchant: Merchant): Promise<InvoicePayment> {
-  return paymentResult(await stripe.paymentIntents.retrieve(paymentIntentId, {}, account(merchant)));
+  return paymentResult(await stripe.paymentIntents.retrieve(paymentIntentId, { expand: WITH_FEES }, account(merchant)));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { stripeChargeOf, type StripeCharge } from "./fee-correction";
 
 // The Stripe calls that move money for a chat. Each carries an idempotency key derived from our
 // own ids, so a retry after a crash or a replayed alarm repeats the call's first result instead of
@@ -172,19 +173,26 @@ export async function readHold(stripe: Stripe, paymentIntentId: string, merchant
   return holdResult(await stripe.paymentIntents.retrieve(paymentIntentId, { expand: WITH_CARD }, merchant.stripeAccount ? { stripeAccount: merchant.stripeAccount } : {}));
 }
 
-/** Captures part or all of a hold; Stripe releases the rest of it. */
+/**
+ * Captures part or all of a hold; Stripe releases the rest of it. The answer carries the charge
+ * with its balance transaction (expanded), so the ledger books Stripe's fees at once.
+ */
 export async function captureHold(
   stripe: Stripe,
   p: { chatId: string; n: number; paymentIntentId: string; amountMinor: number; applicationFeeMinor: number | null; merchant: Merchant },
-): Promise<{ ok: true; chargeId: string | null } | { ok: false; code: string; message: string }> {
+): Promise<{ ok: true; chargeId: string | null; stripeCharge: StripeCharge | null } | { ok: false; code: string; message: string }> {
   try {
     const pi = await stripe.paymentIntents.capture(
       p.paymentIntentId,
-      { amount_to_capture: p.amountMinor, ...(p.applicationFeeMinor !== null ? { application_fee_amount: p.applicationFeeMinor } : {}) },
+      {
+        amount_to_capture: p.amountMinor,
+        ...(p.applicationFeeMinor !== null ? { application_fee_amount: p.applicationFeeMinor } : {}),
+        expand: ["latest_charge.balance_transaction"],
+      },
       opts(`chat:${p.chatId}:charge:${p.n}`, p.merchant),
     );
-    const charge = typeof pi.latest_charge === "string" ? pi.latest_charge : (pi.latest_charge?.id ?? null);
-    return { ok: true, chargeId: charge };
+    const charge = typeof pi.latest_charge === "object" && pi.latest_charge ? pi.latest_charge : null;
+    return { ok: true, chargeId: charge?.id ?? (typeof pi.latest_charge === "string" ? pi.latest_charge : null), stripeCharge: charge ? stripeChargeOf(charge) : null };
   } catch (err) {
     if (unexpectedState(err)) return { ok: false, code: "hold_lapsed", message: "The hold on the card has lapsed." };
     const failure = cardFailure(err);

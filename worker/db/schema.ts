@@ -313,9 +313,12 @@ export const charges = sqliteTable(
       .notNull()
       .default("pending"),
     failureCode: text("failure_code"),
+    /** Stripe's charge (ch_…) and its balance transaction (txn_…): set once the ledger's fees were corrected to Stripe's. */
+    stripeChargeId: text("stripe_charge_id"),
+    balanceTransactionId: text("balance_transaction_id"),
     createdAt: createdAt(),
   },
-  (t) => [index("charges_chat").on(t.chatId)],
+  (t) => [index("charges_chat").on(t.chatId), index("charges_payment_intent").on(t.paymentIntentId)],
 );
 
 // Double-entry revenue ledger: the lines of one transaction sum to zero.
@@ -363,6 +366,52 @@ export const payouts = sqliteTable("payouts", {
   paidAt: integer("paid_at"),
   createdAt: createdAt(),
 });
+
+// The daily reconciliation with Stripe (worker/jobs/reconcile.ts): each company's UTC day of
+// ledger compared with Stripe's balance transactions. Checking a day again replaces its row and
+// its differences.
+export const reconciliations = sqliteTable(
+  "reconciliations",
+  {
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    /** The UTC day checked: 2025-05-31. */
+    day: text("day").notNull(),
+    checkedAt: integer("checked_at").notNull(),
+    /** Parley's charges and payouts compared. */
+    compared: integer("compared").notNull(),
+    differences: integer("differences").notNull(),
+    /** Why the check could not finish (Stripe unreachable); null when it did. */
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.day] })],
+);
+
+export const DIFFERENCE_KINDS = ["missing_at_stripe", "missing_in_ledger", "amount", "processing_fee", "platform_fee", "refunded", "dispute"] as const;
+
+export const reconciliationDifferences = sqliteTable(
+  "reconciliation_differences",
+  {
+    id: id(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    day: text("day").notNull(),
+    kind: text("kind", { enum: DIFFERENCE_KINDS }).notNull(),
+    /** The ledger transaction concerned (a charge's id, a payout's `{id}:paid`); null when the ledger has none. */
+    txnId: text("txn_id"),
+    chatId: text("chat_id"),
+    /** Stripe's object concerned (ch_…, tr_…, dp_…, or the pi_… Parley charged); null when Stripe has none. */
+    stripeObject: text("stripe_object"),
+    currency: text("currency").notNull(),
+    /** What the ledger says and what Stripe says, in minor units; null for the side that has nothing. */
+    ledgerMinor: integer("ledger_minor"),
+    stripeMinor: integer("stripe_minor"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("reconciliation_differences_company_day").on(t.companyId, t.day)],
+);
 
 // Applied once: a Stripe event id seen twice is ignored.
 export const stripeEvents = sqliteTable("stripe_events", {

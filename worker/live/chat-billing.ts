@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { stripeClient } from "../adapters/stripe";
 import { minimumChargeMinor } from "../billing/currency";
+import type { StripeCharge } from "../billing/fee-correction";
 import { platformFeeMinor } from "../billing/fees";
 import type { PricingScheme } from "../billing/meter";
 import { nextStep, type Hold, type Step } from "../billing/collection";
@@ -378,7 +379,7 @@ export class ChatBilling {
       case "capture": {
         const fee = config.merchant.stripeAccount ? platformFeeMinor(step.amountMinor, config.account, "service") : null;
         const captured = await captureHold(stripe, { chatId: this.chatId, n: step.n, paymentIntentId: step.paymentIntentId, amountMinor: step.amountMinor, applicationFeeMinor: fee, merchant: config.merchant });
-        if (captured.ok) await this.recordCharge(record, step, now);
+        if (captured.ok) await this.recordCharge(record, step, now, captured.stripeCharge);
         else await this.forgetCharge(step.n);
         const b = this.store.get()!;
         // Either way this hold is spent: a lapsed one is replaced by a new hold on the saved card.
@@ -434,7 +435,7 @@ export class ChatBilling {
   }
 
   /** Charge n, its ledger lines and the chat's totals in D1; ids derive from the chat, so a retry adds nothing. */
-  private async recordCharge(record: RevenueParties, step: Extract<Step, { kind: "capture" }>, now: number): Promise<void> {
+  private async recordCharge(record: RevenueParties, step: Extract<Step, { kind: "capture" }>, now: number, stripeCharge: StripeCharge | null): Promise<void> {
     const b = this.store.get()!;
     const db = openDb(this.env.DB);
     const chargeId = `${this.chatId}:${step.n}`;
@@ -460,6 +461,7 @@ export class ChatBilling {
       paidAt: now,
       receiptFor: `${time} (chat ${this.chatId})`,
       revenueNote: (amount) => `Your chat ${this.chatId} was charged ${amount} for ${time}.`,
+      stripeCharge,
     });
     await db.batch([
       db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor }).where(eq(chats.id, this.chatId)),

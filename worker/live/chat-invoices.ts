@@ -15,6 +15,7 @@ import {
   type InvoiceValues,
   type ServiceClock,
 } from "../billing/invoice";
+import type { StripeCharge } from "../billing/fee-correction";
 import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../billing/invoice-payments";
 import type { Merchant } from "../billing/payments";
 import { invoicePanel } from "../../views/live/InvoiceFragments";
@@ -361,7 +362,7 @@ export class ChatInvoices {
           clock: readyClock(invoice.terms.durationSeconds ?? 0),
         });
       }
-      if (!invoice.recorded) await this.record(n);
+      if (!invoice.recorded) await this.record(n, result.stripeCharge);
       this.broadcast(now);
       return { status: "paid", html: this.panel("customer", now), message: null };
     }
@@ -376,8 +377,11 @@ export class ChatInvoices {
     return { status: "failed", html: this.panel("customer", now), message: result.message };
   }
 
-  /** Writes a paid invoice to D1; a deadline set first lets the alarm finish it if this fails. */
-  private async record(n: number): Promise<void> {
+  /**
+   * Writes a paid invoice to D1; a deadline set first lets the alarm finish it if this fails
+   * (then without Stripe's charge: a webhook or the nightly reconciliation corrects its fees).
+   */
+  private async record(n: number, stripeCharge: StripeCharge | null = null): Promise<void> {
     await this.host.setDeadline(recordDeadline(n), Date.now() + RECORD_RETRY_MS);
     const s = this.state();
     const invoice = this.find(n)!;
@@ -397,6 +401,7 @@ export class ChatInvoices {
         paymentIntentId: invoice.paymentIntentId!,
         paidAt: invoice.paidAt!,
         chatPaidMinor,
+        stripeCharge,
       });
     } catch (err) {
       console.error("recording a paid invoice failed; the alarm retries", this.chatId, n, err);

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { openDb, prepared } from "../adapters/db";
 import { merchantFor } from "../billing/connect";
+import type { StripeCharge } from "../billing/fee-correction";
 import type { AccountType } from "../billing/fees";
 import { INVOICE_KINDS, durationText, type InvoiceTerms } from "../billing/invoice";
 import type { Merchant } from "../billing/payments";
@@ -84,6 +85,8 @@ export type PaidInvoice = {
   paidAt: number;
   /** What this chat's paid invoices in this currency add up to, this one included. */
   chatPaidMinor: number;
+  /** Stripe's charge, when the payment's answer brought it: its fees correct the estimate at once. */
+  stripeCharge?: StripeCharge | null;
 };
 
 /**
@@ -113,6 +116,7 @@ export async function recordInvoicePaid(d1: D1Database, p: PaidInvoice): Promise
     paidAt: p.paidAt,
     receiptFor: `${what} (chat ${p.chatId})`,
     revenueNote: (amount) => `${p.customerName ?? "Your customer"} paid ${amount} for ${what} in chat ${p.chatId}.`,
+    stripeCharge: p.stripeCharge,
   });
   await db.batch([
     db.update(invoices).set({ status: "paid", paymentIntentId: p.paymentIntentId, paidAt: p.paidAt }).where(eq(invoices.id, invoiceId(p.chatId, p.n))),

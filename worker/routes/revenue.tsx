@@ -2,11 +2,17 @@ import { Hono, type Context } from "hono";
 import type { SessionUser } from "../accounts/sessions";
 import { openDb, type Db } from "../adapters/db";
 import { getPayoutDestination, listPayouts } from "../adapters/payouts";
+import { recentReconciliations } from "../adapters/reconciliations";
 import { listCompanyPeople, listLedgerLines, listRevenueChats, type RevenueScope } from "../adapters/revenue";
+import { stripeClient } from "../adapters/stripe";
 import type { AppEnv } from "../app-env";
-import { csvFilename, csvRows, parseRevenueFilters, periodRange, revenueCsv, revenueReport, type RevenueFilters } from "../billing/revenue";
-import { notFound } from "../http/errors";
-import { requireUser } from "../http/session";
+import { csvFilename, csvRows, isoDay, parseRevenueFilters, periodRange, revenueCsv, revenueReport, type RevenueFilters } from "../billing/revenue";
+import { AppError, notFound } from "../http/errors";
+import { fragment } from "../http/fragment";
+import { requireAdmin, requireUser } from "../http/session";
+import { reconcileCompany } from "../jobs/reconcile";
+import { getCompany } from "../rooms/queries";
+import { ReconciliationCard, type ReconciliationView } from "../../views/Reconciliation";
 import { RevenuePage, RevenueResults, type RevenueViewer } from "../../views/RevenuePage";
 
 // Business Revenue: an admin sees the whole company, anyone else only the chats they served
@@ -33,6 +39,17 @@ async function scopeFor(db: Db, user: SessionUser, filters: RevenueFilters, now:
 
 // Revenue is private and changes with every paid chat: never from a cache.
 const PRIVATE = "private, no-store";
+
+/**
+ * The admin's reconciliation card, for a company whose payments go through Stripe: its own
+ * connected account, or Parley's for a solo. Null for anyone else, or without Stripe.
+ */
+async function reconciliationFor(c: Context<AppEnv>, db: Db, user: SessionUser): Promise<ReconciliationView | null> {
+  if (!user.isAdmin || !stripeClient(c.env)) return null;
+  const company = await getCompany(db, user.companyId);
+  if (!company || (company.accountType === "company" && !company.stripeAccountId)) return null;
+  return { ...(await recentReconciliations(db, company.id)), accountType: company.accountType };
+}
 
 export const revenueRoutes = new Hono<AppEnv>()
   .get("/revenue", requireUser, async (c) => {
@@ -61,7 +78,23 @@ export const revenueRoutes = new Hono<AppEnv>()
       user.accountType === "solo"
         ? { list: await listPayouts(db, user.companyId, user.isAdmin ? null : user.id), destination: await getPayoutDestination(db, user.id), canEdit: user.isAdmin }
         : null;
-    return c.render(<RevenuePage viewer={viewer} filters={filters} agents={choices} report={report} payouts={payouts} />);
+    const reconciliation = await reconciliationFor(c, db, user);
+    return c.render(<RevenuePage viewer={viewer} filters={filters} agents={choices} report={report} payouts={payouts} reconciliation={reconciliation} />);
+  })
+  // "Check today now": today's ledger so far against Stripe, without waiting for the night.
+  .post("/revenue/reconcile", requireUser, requireAdmin, async (c) => {
+    const user = me(c);
+    const db = openDb(c.env.DB);
+    const stripe = stripeClient(c.env);
+    const company = await getCompany(db, user.companyId);
+    if (!stripe) throw new AppError("unavailable", "Stripe is not configured on this server, so there is nothing to reconcile with.");
+    if (!company || (company.accountType === "company" && !company.stripeAccountId))
+      throw new AppError("bad_request", "Connect your Stripe account on the Payments page first: there is nothing to reconcile yet.");
+    const now = Date.now();
+    await reconcileCompany(db, stripe, company, isoDay(now), now);
+    c.header("Cache-Control", PRIVATE);
+    if (!c.req.header("hx-request")) return c.redirect("/revenue#reconciliation", 303);
+    return fragment(c, <ReconciliationCard view={(await reconciliationFor(c, db, user))!} />);
   })
   .get("/revenue.csv", requireUser, async (c) => {
     const user = me(c);

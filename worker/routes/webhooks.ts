@@ -4,9 +4,11 @@ import { stripeClient, webhookCrypto } from "../adapters/stripe";
 import type { AppEnv } from "../app-env";
 import { applyStripeEvent } from "../billing/webhooks";
 import { AppError } from "../http/errors";
+import { correctFeesOnChargeEvent } from "../jobs/fee-corrections";
 
 // Stripe's webhooks: the raw body is verified with the endpoint secret (SubtleCrypto), then the
-// event is applied once. A bad signature is refused with 400 and changes nothing.
+// event is applied once; a charge's settled fees correct the ledger (idempotent, so also on a
+// repeat). A bad signature is refused with 400 and changes nothing.
 export const webhookRoutes = new Hono<AppEnv>().post("/stripe", async (c) => {
   const stripe = stripeClient(c.env);
   const secret = c.env.STRIPE_WEBHOOK_SECRET;
@@ -20,7 +22,10 @@ export const webhookRoutes = new Hono<AppEnv>().post("/stripe", async (c) => {
   } catch {
     throw new AppError("bad_request", "The webhook signature does not match.");
   }
-  const applied = await applyStripeEvent(openDb(c.env.DB), event);
+  const db = openDb(c.env.DB);
+  // Before the event is marked seen, so that a failure here has Stripe deliver it again.
+  await correctFeesOnChargeEvent(db, stripe, event);
+  const applied = await applyStripeEvent(db, event);
   // A paid invoice the chat has not heard of (the customer left during 3-D Secure): the chat
   // asks Stripe and records it, once, under the invoice's own ids.
   if (applied && event.type === "payment_intent.succeeded") {

@@ -2,7 +2,7 @@
 // /_fake/ routes can use it without an import cycle.
 import type { Decline } from "./cards";
 import type { FakeStripeState, Store } from "./store";
-import type { Account, DeliveryRecord, Dispute, PaymentIntent, StripeEvent } from "./types";
+import type { Account, Charge, DeliveryRecord, Dispute, PaymentIntent, StripeEvent } from "./types";
 import type { FetchLike, SignedWebhook, WebhookEndpoint } from "./webhooks";
 
 /**
@@ -46,8 +46,15 @@ export interface FakeStripeControls {
   /** Drops the connection for matching requests (as if the caller crashed or the network failed) until cleared. */
   interrupt(rule: { method?: string; path: string; when: "before" | "after" }): void;
   clearInterruptions(): void;
-  /** The card holder disputes a captured charge: charge.dispute.created. */
+  /** The card holder disputes a captured charge: the amount and a dispute fee leave the balance, charge.dispute.created. */
   createDispute(chargeId: string, options?: { reason?: string; amount?: number }): Dispute;
+  /**
+   * From now on (true) captures leave `balance_transaction` null until `settleCharges()`, as
+   * Stripe does when it settles a charge after answering; false makes them at once again.
+   */
+  deferBalanceTransactions(defer: boolean): void;
+  /** Gives every captured charge without one its balance transaction and sends charge.updated. */
+  settleCharges(): Charge[];
 
   /** Events so far, oldest first, optionally of one type. */
   events(type?: string): StripeEvent[];

@@ -61,12 +61,19 @@ export function checkChargeAmount(amount: number, currency: string, param = "amo
 }
 
 /**
- * The fake's stand-in for Stripe's processing fee (the real one depends on the card's country,
- * the account's pricing and currency conversion): 2.9 % plus a fixed part; 3.6 % for
- * zero-decimal currencies. Exposed through balance transactions (`fee`, `fee_details`).
+ * Stripe's processing fee as the fake charges it: Stripe's standard price for a domestic card in
+ * each currency's home market — EUR 1.5 % + 0.25 (standard EEA cards), GBP 1.5 % + 0.20 (UK
+ * cards), USD 2.9 % + 0.30 — otherwise 2.9 % + 30 minor units, and 3.6 % for zero-decimal
+ * currencies. Real fees also depend on the card's country and brand and on the account's pricing;
+ * Parley only estimates them and books what the balance transaction (`fee`, `fee_details`) says.
  */
-export function estimateProcessingFee(amount: number, currency: string): number {
+export function processingFee(amount: number, currency: string): number {
   if (ZERO_DECIMAL.has(currency)) return Math.round(amount * 0.036);
-  const fixed: Record<string, number> = { usd: 30, eur: 25, gbp: 20 };
-  return Math.round(amount * 0.029) + (fixed[currency] ?? 30);
+  const price: Record<string, { permille: number; fixed: number }> = {
+    eur: { permille: 15, fixed: 25 },
+    gbp: { permille: 15, fixed: 20 },
+    usd: { permille: 29, fixed: 30 },
+  };
+  const { permille, fixed } = price[currency] ?? { permille: 29, fixed: 30 };
+  return Math.round((amount * permille) / 1000) + fixed;
 }

@@ -7,6 +7,7 @@ import { invalidRequest, StripeFault, type StripeErrorBody } from "./errors";
 import { canonical, decodeForm, list, type FormHash } from "./form";
 import { randomToken } from "./ids";
 import * as accounts from "./resources/connect";
+import * as balance from "./resources/balance-transactions";
 import * as charges from "./resources/charges";
 import * as customers from "./resources/customers";
 import * as events from "./resources/events";
@@ -66,7 +67,8 @@ function routes(options: RouterOptions): Route[] {
 
     r("GET", "/v1/charges", charges.listCharges),
     r("GET", "/v1/charges/:id", charges.retrieveCharge),
-    r("GET", "/v1/balance_transactions/:id", charges.retrieveBalanceTransaction),
+    r("GET", "/v1/balance_transactions", balance.listBalanceTransactions),
+    r("GET", "/v1/balance_transactions/:id", balance.retrieveBalanceTransaction),
     r("GET", "/v1/application_fees/:id", charges.retrieveApplicationFee),
 
     r("POST", "/v1/refunds", refunds.createRefund),

@@ -6,7 +6,7 @@
 // account (`null` = the platform).
 import type { CardProfile, Decline } from "./cards";
 import { invalidRequest, noSuch } from "./errors";
-import { allowOnly, int, str, type FormHash } from "./form";
+import { allowOnly, hash, int, str, type FormHash } from "./form";
 import { newId } from "./ids";
 import type {
   Account,
@@ -125,6 +125,8 @@ export class Store {
   readonly accountLinks = new Map<string, AccountLinkRecord>();
   /** A test's refusal of transfers to an account: destination → error code (see fake.failTransfers). */
   readonly transferFailures = new Map<string, string>();
+  /** Captures leave the balance transaction for later (see fake.deferBalanceTransactions). */
+  deferBalanceTransactions = false;
   /** The request being answered, for the `request` field of the events it causes. */
   currentRequest: { id: string; idempotencyKey: string | null } | null = null;
   /** The fake's own origin, for URLs it hands out (3-D Secure page, onboarding, receipts). */
@@ -156,6 +158,7 @@ export class Store {
     this.idempotency.clear();
     this.accountLinks.clear();
     this.transferFailures.clear();
+    this.deferBalanceTransactions = false;
   }
 
   put<K extends CollectionName>(name: K, object: Collections[K], account: string | null): Collections[K] {
@@ -245,12 +248,15 @@ export class Store {
     else this.expandPath(value, rest, path);
   }
 
-  /** Stripe's list envelope: newest first, `limit` (1–100, default 10), cursors by id. */
+  /**
+   * Stripe's list envelope: newest first, `limit` (1–100, default 10), cursors by id, and
+   * `created` (Unix seconds: exact, or `created[gt|gte|lt|lte]`) on objects that have it.
+   */
   list<T extends { id: string }>(items: T[], params: FormHash, url: string, extraParams: readonly string[] = []) {
     allowOnly(params, ["limit", "starting_after", "ending_before", "expand", "created", ...extraParams]);
     const limit = int(params, "limit", { min: 1 }) ?? 10;
     if (limit > 100) throw invalidRequest("This value must be less than or equal to 100.", { param: "limit" });
-    const newestFirst = [...items].reverse();
+    const newestFirst = [...items].filter(createdFilter(params)).reverse();
     const after = str(params, "starting_after");
     const before = str(params, "ending_before");
     let page: T[];
@@ -274,4 +280,17 @@ export class Store {
   on<K extends CollectionName>(name: K, account: string | null): Collections[K][] {
     return [...(this.state[name] as Map<string, Collections[K]>).values()].filter((o) => this.owner.get(o.id) === account);
   }
+}
+
+/** `created=<t>` or `created[gt|gte|lt|lte]=<t>` as a test on an object's `created`. */
+function createdFilter(params: FormHash): (item: object) => boolean {
+  if (params.created === undefined) return () => true;
+  const bounds: FormHash = typeof params.created === "string" ? { eq: params.created } : (hash(params, "created") ?? {});
+  allowOnly(bounds, ["eq", "gt", "gte", "lt", "lte"]);
+  const [eq, gt, gte, lt, lte] = ["eq", "gt", "gte", "lt", "lte"].map((name) => int(bounds, name));
+  return (item) => {
+    const created = (item as { created?: unknown }).created;
+    if (typeof created !== "number") return true;
+    return (eq === undefined || created === eq) && (gt === undefined || created > gt) && (gte === undefined || created >= gte) && (lt === undefined || created < lt) && (lte === undefined || created <= lte);
+  };
 }

@@ -105,6 +105,11 @@ export async function handleTestRoute(request: Request, controls: FakeStripeCont
     }
     if ((m = path.match(/^\/_fake\/charges\/(ch_\w+)\/dispute$/)) && request.method === "POST")
       return json(controls.createDispute(m[1] ?? "", { reason: form.get("reason") ?? undefined }));
+    if (path === "/_fake/balance_transactions/defer" && request.method === "POST") {
+      controls.deferBalanceTransactions(form.get("defer") !== "false");
+      return json({ ok: true });
+    }
+    if (path === "/_fake/charges/settle" && request.method === "POST") return json(controls.settleCharges().map((c) => c.id));
 
     // Connect onboarding (AccountLink.url): one use, five minutes, then back to refresh_url.
     if ((m = path.match(/^\/_fake\/connect\/onboarding\/(\w+)$/))) {

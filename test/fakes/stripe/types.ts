@@ -299,6 +299,8 @@ export interface Dispute {
   id: string;
   object: "dispute";
   amount: number;
+  /** The withdrawal of the disputed amount and Stripe's dispute fee (and a reinstatement if won). */
+  balance_transactions: BalanceTransaction[];
   charge: string;
   created: number;
   currency: string;

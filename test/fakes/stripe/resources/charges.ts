@@ -4,11 +4,12 @@
 import type { Decline } from "../cards";
 import type { Ctx } from "../context";
 import { id } from "../context";
-import { estimateProcessingFee } from "../currency";
+import { processingFee } from "../currency";
 import { str } from "../form";
 import { newId } from "../ids";
 import type { Store } from "../store";
 import type { ApplicationFee, BalanceTransaction, Charge, PaymentIntent, PaymentMethod } from "../types";
+import { balanceTransaction } from "./balance-transactions";
 import { makeTransfer } from "./connect";
 
 const SEVEN_DAYS = 7 * 24 * 3600;
@@ -88,39 +89,10 @@ export function newCharge(
   return store.put("charges", charge, store.owner.get(pi.id) ?? null);
 }
 
-export function balanceTransaction(
-  store: Store,
-  account: string | null,
-  fields: Pick<BalanceTransaction, "amount" | "currency" | "source" | "type" | "reporting_category" | "description"> & {
-    fee_details?: BalanceTransaction["fee_details"];
-  },
-): BalanceTransaction {
-  const feeDetails = fields.fee_details ?? [];
-  const fee = feeDetails.reduce((sum, f) => sum + f.amount, 0);
-  const created = store.now();
-  const txn: BalanceTransaction = {
-    id: newId("txn"),
-    object: "balance_transaction",
-    amount: fields.amount,
-    available_on: created + 2 * 24 * 3600,
-    created,
-    currency: fields.currency,
-    description: fields.description,
-    exchange_rate: null,
-    fee,
-    fee_details: feeDetails,
-    net: fields.amount - fee,
-    reporting_category: fields.reporting_category,
-    source: fields.source,
-    status: "pending",
-    type: fields.type,
-  };
-  return store.put("balanceTransactions", txn, account);
-}
-
 /**
  * Captures `amount` of an authorised charge. A partial capture releases the rest: Stripe shows
- * the released part in `amount_refunded` of the charge.
+ * the released part in `amount_refunded` of the charge. The balance transaction is made at once,
+ * unless the store defers them (`fake.deferBalanceTransactions`): then `settleCharges` makes it.
  */
 export function captureCharge(store: Store, charge: Charge, amount: number, applicationFeeAmount: number | null): void {
   const account = store.owner.get(charge.id) ?? null;
@@ -128,26 +100,7 @@ export function captureCharge(store: Store, charge: Charge, amount: number, appl
   charge.amount_captured = amount;
   charge.amount_refunded = charge.amount - amount;
   charge.application_fee_amount = applicationFeeAmount;
-
-  // Who pays Stripe's fee: the account the charge lives on (the connected account for a direct
-  // charge, the platform for a destination charge). A direct charge's application fee is
-  // deducted from the connected account's balance as well.
-  const stripeFee = estimateProcessingFee(amount, charge.currency);
-  const feeDetails: BalanceTransaction["fee_details"] = [
-    { amount: stripeFee, application: null, currency: charge.currency, description: "Stripe processing fees", type: "stripe_fee" },
-  ];
-  if (account && applicationFeeAmount)
-    feeDetails.push({ amount: applicationFeeAmount, application: "ca_fake_parley", currency: charge.currency, description: "Application fee", type: "application_fee" });
-  const txn = balanceTransaction(store, account, {
-    amount,
-    currency: charge.currency,
-    source: charge.id,
-    type: "payment",
-    reporting_category: "charge",
-    description: charge.description,
-    fee_details: feeDetails,
-  });
-  charge.balance_transaction = txn.id;
+  if (!store.deferBalanceTransactions) charge.balance_transaction = paymentTransaction(store, charge).id;
 
   const feeAccount = account ?? charge.transfer_data?.destination ?? null;
   if (applicationFeeAmount && feeAccount) {
@@ -195,6 +148,44 @@ export function captureCharge(store: Store, charge: Charge, amount: number, appl
   }
 }
 
+/**
+ * The balance transaction of a captured charge. Who pays Stripe's fee: the account the charge
+ * lives on (the connected account for a direct charge, the platform for a destination charge).
+ * A direct charge's application fee is deducted from the connected account's balance as well.
+ */
+function paymentTransaction(store: Store, charge: Charge): BalanceTransaction {
+  const account = store.owner.get(charge.id) ?? null;
+  const feeDetails: BalanceTransaction["fee_details"] = [
+    { amount: processingFee(charge.amount_captured, charge.currency), application: null, currency: charge.currency, description: "Stripe processing fees", type: "stripe_fee" },
+  ];
+  if (account && charge.application_fee_amount)
+    feeDetails.push({ amount: charge.application_fee_amount, application: "ca_fake_parley", currency: charge.currency, description: "Application fee", type: "application_fee" });
+  return balanceTransaction(store, account, {
+    amount: charge.amount_captured,
+    currency: charge.currency,
+    source: charge.id,
+    type: "payment",
+    reporting_category: "charge",
+    description: charge.description,
+    fee_details: feeDetails,
+  });
+}
+
+/**
+ * Makes the balance transactions that captures left for later, as Stripe does when it settles a
+ * charge after the capture's answer: each charge gets its own and `charge.updated` is sent.
+ */
+export function settleCharges(store: Store): Charge[] {
+  const settled: Charge[] = [];
+  for (const charge of store.state.charges.values()) {
+    if (!charge.captured || charge.balance_transaction) continue;
+    charge.balance_transaction = paymentTransaction(store, charge).id;
+    store.emit("charge.updated", charge, { previous: { balance_transaction: null } });
+    settled.push(charge);
+  }
+  return settled;
+}
+
 export function retrieveCharge(ctx: Ctx): Charge {
   return ctx.store.need("charges", id(ctx), ctx.account, "charge");
 }
@@ -206,10 +197,6 @@ export function listCharges(ctx: Ctx): unknown {
     .on("charges", ctx.account)
     .filter((c) => (!paymentIntent || c.payment_intent === paymentIntent) && (!customer || c.customer === customer));
   return ctx.store.list(items, ctx.params, "/v1/charges", ["payment_intent", "customer"]);
-}
-
-export function retrieveBalanceTransaction(ctx: Ctx): BalanceTransaction {
-  return ctx.store.need("balanceTransactions", id(ctx), ctx.account, "balance transaction");
 }
 
 export function retrieveApplicationFee(ctx: Ctx): ApplicationFee {

@@ -10,6 +10,7 @@ import { allowOnly, applyMetadata, hash, int, oneOf, str, type Metadata } from "
 import { newId, randomToken } from "../ids";
 import type { Store } from "../store";
 import type { Account, AccountLink, CapabilityStatus, Transfer } from "../types";
+import { balanceTransaction } from "./balance-transactions";
 import { refundedTotal } from "./refunds";
 
 const DEFAULT_CURRENCY: Record<string, string> = {
@@ -190,6 +191,14 @@ export function makeTransfer(
     source_type: "card",
     transfer_group: fields.transferGroup,
   };
+  transfer.balance_transaction = balanceTransaction(store, null, {
+    amount: -fields.amount,
+    currency: fields.currency,
+    source: transfer.id,
+    type: "transfer",
+    reporting_category: "transfer",
+    description: fields.description,
+  }).id;
   store.put("transfers", transfer, null);
   store.emit("transfer.created", transfer);
   return transfer;

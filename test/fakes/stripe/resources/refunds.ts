@@ -9,7 +9,7 @@ import { allowOnly, applyMetadata, bool, int, oneOf, str } from "../form";
 import { newId } from "../ids";
 import type { Store } from "../store";
 import type { Charge, Refund } from "../types";
-import { balanceTransaction } from "./charges";
+import { balanceTransaction } from "./balance-transactions";
 
 export function refundedTotal(store: Store, chargeId: string): number {
   let total = 0;

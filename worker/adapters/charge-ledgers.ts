@@ -1,0 +1,85 @@
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./db";
+import { feeCorrectionLineId, feeCorrectionLines, feeCorrectionTxnId, type StripeCharge } from "../billing/fee-correction";
+import type { AccountType } from "../billing/fees";
+import type { LedgerCharge } from "../billing/reconciliation";
+import { charges, companies, ledgerEntries } from "../db/schema";
+
+// Each charge with what the ledger holds for it (its lines summed), and the one correction of its
+// fees to Stripe's balance transaction. Shared by the webhook that learns of a settled charge and
+// by the nightly reconciliation.
+
+export type ChargeLedger = LedgerCharge & {
+  companyId: string;
+  agentId: string | null;
+  account: AccountType;
+  /** Set once the fees were corrected to this balance transaction. */
+  balanceTransactionId: string | null;
+};
+
+/** D1 binds at most 100 values per statement: long lists of ids are asked in slices. */
+const SLICE = 90;
+
+// Constants of this module, written into the SQL so that every bound value is left for the ids.
+const sumOf = (account: "customer" | "processor" | "platform", kind: "charge" | "refund" | "processing_fee" | "platform_fee", sign: 1 | -1 = 1) =>
+  sql<number>`coalesce(sum(case when ${ledgerEntries.account} = ${sql.raw(`'${account}'`)} and ${ledgerEntries.kind} = ${sql.raw(`'${kind}'`)} then ${ledgerEntries.amountMinor} else 0 end), 0) * ${sql.raw(String(sign))}`.mapWith(Number);
+
+function select(db: Db, where: SQL) {
+  return db
+    .select({
+      chargeId: charges.id,
+      chatId: charges.chatId,
+      paymentIntentId: charges.paymentIntentId,
+      currency: charges.currency,
+      balanceTransactionId: charges.balanceTransactionId,
+      companyId: ledgerEntries.companyId,
+      agentId: sql<string | null>`max(${ledgerEntries.agentId})`,
+      account: companies.accountType,
+      grossMinor: sumOf("customer", "charge", -1),
+      refundedMinor: sumOf("customer", "refund"),
+      processingFeeMinor: sumOf("processor", "processing_fee"),
+      platformFeeMinor: sumOf("platform", "platform_fee"),
+    })
+    .from(charges)
+    .innerJoin(ledgerEntries, eq(ledgerEntries.chargeId, charges.id))
+    .innerJoin(companies, eq(companies.id, ledgerEntries.companyId))
+    .where(where)
+    .groupBy(charges.id);
+}
+
+/** The company's charges with these ids or PaymentIntents that the ledger holds (charges without lines, such as an uncollected rest, are left out). */
+export async function listChargeLedgers(db: Db, companyId: string, ids: { chargeIds?: string[]; paymentIntentIds?: string[] }): Promise<ChargeLedger[]> {
+  const out: ChargeLedger[] = [];
+  const ask = async (values: string[], column: typeof charges.id | typeof charges.paymentIntentId) => {
+    for (let i = 0; i < values.length; i += SLICE) out.push(...(await select(db, and(eq(ledgerEntries.companyId, companyId), inArray(column, values.slice(i, i + SLICE)))!)));
+  };
+  await ask(ids.chargeIds ?? [], charges.id);
+  await ask(ids.paymentIntentIds ?? [], charges.paymentIntentId);
+  return [...new Map(out.map((c) => [c.chargeId, c])).values()];
+}
+
+/** The charge Parley recorded for a PaymentIntent, whichever company's it is; undefined when none. */
+export async function chargeLedgerOfIntent(db: Db, paymentIntentId: string): Promise<ChargeLedger | undefined> {
+  const [found] = await select(db, eq(charges.paymentIntentId, paymentIntentId));
+  return found;
+}
+
+/**
+ * Corrects a charge's fees to Stripe's, once: a charge already corrected, or whose balance
+ * transaction Stripe has not made yet, is left as it is. The correcting lines' ids derive from the
+ * charge, so the capture, a webhook and the nightly check can race and still write them once.
+ * Returns whether the charge is now marked corrected.
+ */
+export async function correctFees(db: Db, ledger: ChargeLedger, stripe: StripeCharge): Promise<boolean> {
+  if (ledger.balanceTransactionId || !stripe.balanceTransactionId) return false;
+  const lines = feeCorrectionLines(ledger, stripe, ledger.account);
+  const entry = { txnId: feeCorrectionTxnId(ledger.chargeId), companyId: ledger.companyId, chatId: ledger.chatId, agentId: ledger.agentId, chargeId: ledger.chargeId, currency: ledger.currency };
+  await db.batch([
+    db
+      .update(charges)
+      .set({ stripeChargeId: stripe.id, balanceTransactionId: stripe.balanceTransactionId })
+      .where(and(eq(charges.id, ledger.chargeId), isNull(charges.balanceTransactionId))),
+    ...lines.map((line) => db.insert(ledgerEntries).values({ id: feeCorrectionLineId(ledger.chargeId, line), ...entry, ...line }).onConflictDoNothing()),
+  ]);
+  return true;
+}
