@@ -3,7 +3,7 @@
 // and by the end-to-end tests, which give it a free port and a throw-away state directory.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -129,8 +129,13 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
   applyMigrations(persistTo, quiet);
   // The port is chosen before wrangler starts, so the endpoint is known before the first event.
   const webhook = { url: `http://127.0.0.1:${port}/webhooks/stripe`, secret: `whsec_local_${randomBytes(18).toString("hex")}` };
-  // Without a Stripe key of your own (.dev.vars), payments go to the local fake Stripe.
-  const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0, { around: stripeAround, webhooks: [webhook] });
+  // Without a Stripe key of your own (.dev.vars), payments go to the local fake Stripe. On the
+  // demo's own state (npm start) it remembers, beside the local D1, what it held in earlier runs,
+  // so that the ledger and its Stripe still agree after a restart; tests and benchmarks, on
+  // throw-away state, start with an empty one.
+  const stateFile = persistTo ? undefined : join(root, ".wrangler", "state", "fake-stripe.json");
+  if (stateFile) mkdirSync(dirname(stateFile), { recursive: true });
+  const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0, { around: stripeAround, webhooks: [webhook], stateFile });
   // The fake also serves a stand-in of Stripe.js, so the Payment Element works offline.
   const stripeVars = fakeStripe
     ? {

@@ -7,8 +7,10 @@
 //
 //   import { startFakeStripe } from "./fake-stripe.mjs";
 //   const { url, close, fake } = await startFakeStripe(0);   // 0 = any free port
+//   await startFakeStripe(0, { stateFile: ".wrangler/state/fake-stripe.json" })   // remembers across runs
 //
 // Needs Node 22.18+ (TypeScript type stripping; `npm start` runs node_modules/.bin/node).
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { register } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -32,16 +34,25 @@ if (!globalThis.__parleyTsResolveHook) {
 }
 
 const { createFakeStripe } = await import("../test/fakes/stripe.ts");
+const { dumpStore, loadStore } = await import("../test/fakes/stripe/persistence.ts");
 
 /**
  * @param {number} [port] 0 for any free port
  * `around` sees every API request and answers it, usually through `answer` (the fault suite
- * holds a capture there while it kills the server).
- * @param {import("../test/fakes/stripe.ts").FakeStripeOptions & { host?: string, around?: (request: Request, answer: (request: Request) => Promise<Response>) => Promise<Response> }} [options]
+ * holds a capture there while it kills the server). `stateFile`: where the fake keeps its memory
+ * between runs (read at start, written after each request), as the local demo's D1 does.
+ * @param {import("../test/fakes/stripe.ts").FakeStripeOptions & { host?: string, stateFile?: string, around?: (request: Request, answer: (request: Request) => Promise<Response>) => Promise<Response> }} [options]
  */
 export async function startFakeStripe(port = 12111, options = {}) {
-  const { host = "127.0.0.1", around, ...fakeOptions } = options;
+  const { host = "127.0.0.1", around, stateFile, ...fakeOptions } = options;
   const fake = createFakeStripe(fakeOptions);
+  if (stateFile && existsSync(stateFile)) loadStore(fake.store, readFileSync(stateFile, "utf8"));
+  // Written whole and renamed into place, so a run killed mid-write leaves the last good file.
+  const save = () => {
+    if (!stateFile) return;
+    writeFileSync(`${stateFile}.tmp`, dumpStore(fake.store));
+    renameSync(`${stateFile}.tmp`, stateFile);
+  };
   const server = createServer(async (req, res) => {
     try {
       const chunks = [];
@@ -59,6 +70,7 @@ export async function startFakeStripe(port = 12111, options = {}) {
         body: hasBody ? body : undefined,
       });
       const response = around ? await around(request, (r) => fake.fetch(r)) : await fake.fetch(request);
+      if (hasBody) save();
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (err) {

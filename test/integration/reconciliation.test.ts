@@ -21,6 +21,7 @@ afterEach(async () => {
   await closeAllSockets();
   vi.useRealTimers();
   await stripeApi("/_fake/balance_transactions/defer", { method: "POST", body: "defer=false" });
+  await stripeApi("/_fake/interrupt/clear", { method: "POST" });
 });
 
 /**
@@ -231,6 +232,19 @@ describe("the nightly reconciliation", () => {
     await nightlyRun(day);
     expect(await differencesOf(company.id, day)).toEqual([{ kind: "missing_at_stripe", txn_id: "po-ghost:paid", chat_id: null, stripe_object: "tr_ghost", ledger_minor: 500, stripe_minor: null }]);
   });
+
+  it("keeps a check Stripe could not answer as unfinished, says so, and finishes it the next night", async () => {
+    const { company, day } = await chargedChat("rec-down");
+    await stripeApi("/_fake/interrupt", { method: "POST", body: new URLSearchParams({ method: "GET", path: "^/v1/balance_transactions$", when: "before" }) });
+    await nightlyRun(day);
+    await stripeApi("/_fake/interrupt/clear", { method: "POST" });
+    expect(await run(company.id, day)).toMatchObject({ error: expect.stringMatching(/^Stripe could not be asked/) });
+    expect(await (await (await signedIn("boss@rec-down.test")).get("/revenue")).text()).toContain('<span class="badge badge-warn">Not finished</span>');
+
+    await nightlyRun(new Date(Date.parse(day) + DAY).toISOString().slice(0, 10));
+    expect(await run(company.id, day)).toEqual({ compared: 1, differences: 0, error: null });
+    // Every company of this file is checked, and Stripe's client retries each refused request.
+  }, 30_000);
 
   it("lets the admin check today from the Revenue page, and no one else", async () => {
     const { company } = await chargedChat("rec-now");

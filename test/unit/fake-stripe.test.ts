@@ -1,6 +1,9 @@
 // The fake Stripe API (test/fakes/stripe.ts) driven through the real `stripe` client, so what
 // these tests prove is what Parley's Stripe adapter will see: the same requests on the wire, the
 // same objects and the same error classes back.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Stripe from "stripe";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createFakeStripe, type StripeEvent } from "../fakes/stripe";
@@ -685,6 +688,36 @@ describe("fake Stripe: validation, authentication and webhooks", () => {
     await auto.flushWebhooks();
     expect(seen).toEqual(["payment_intent.created", "charge.succeeded", "payment_intent.succeeded"]);
     expect(auto.state.deliveries.every((d) => d.status === 200)).toBe(true);
+  });
+
+  it("remembers its accounts and payments across a restart when given a state file, as the local demo's D1 does", async () => {
+    const { startFakeStripe } = await import("../../scripts/fake-stripe.mjs");
+    const stateFile = join(mkdtempSync(join(tmpdir(), "fake-stripe-")), "state.json");
+    const clientOf = (url: string) => new Stripe("sk_test_http", { host: new URL(url).hostname, port: Number(new URL(url).port), protocol: "http", maxNetworkRetries: 0 });
+    const first = await startFakeStripe(0, { stateFile });
+    const account = await clientOf(first.url).accounts.create({ type: "standard" });
+    await fetch(`${first.url}/_fake/accounts/${account.id}/complete_onboarding`, { method: "POST" });
+    const paid = await clientOf(first.url).paymentIntents.create(
+      { amount: 1100, currency: "eur", payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], confirm: true },
+      { stripeAccount: account.id, idempotencyKey: "pay-1" },
+    );
+    await first.close();
+
+    const again = await startFakeStripe(0, { stateFile });
+    try {
+      const client = clientOf(again.url);
+      const known = await client.paymentIntents.retrieve(paid.id, { expand: ["latest_charge.balance_transaction"] }, { stripeAccount: account.id });
+      expect((known.latest_charge as Stripe.Charge).balance_transaction).toMatchObject({ amount: 1100, fee: 42 });
+      // The same key still answers the first request's result: nothing is charged twice.
+      const replay = await client.paymentIntents.create(
+        { amount: 1100, currency: "eur", payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], confirm: true },
+        { stripeAccount: account.id, idempotencyKey: "pay-1" },
+      );
+      expect(replay.id).toBe(paid.id);
+      expect((await client.balanceTransactions.list({}, { stripeAccount: account.id })).data).toHaveLength(1);
+    } finally {
+      await again.close();
+    }
   });
 
   it("runs over HTTP as a separate server (scripts/fake-stripe.mjs)", async () => {

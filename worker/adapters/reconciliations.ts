@@ -22,6 +22,14 @@ export async function companiesToReconcile(db: Db, range: Range): Promise<Reconc
   return db.select({ id: companies.id, accountType: companies.accountType, stripeAccountId: companies.stripeAccountId }).from(companies).where(inArray(companies.id, active));
 }
 
+/** Checks that could not finish (Stripe unreachable) since a day, to try again with the company. */
+export const unfinishedReconciliations = (db: Db, sinceDay: string): Promise<(ReconciledCompany & { day: string })[]> =>
+  db
+    .select({ id: companies.id, accountType: companies.accountType, stripeAccountId: companies.stripeAccountId, day: reconciliations.day })
+    .from(reconciliations)
+    .innerJoin(companies, eq(companies.id, reconciliations.companyId))
+    .where(and(isNotNull(reconciliations.error), gte(reconciliations.day, sinceDay)));
+
 /** The charges the company's ledger charged or refunded that day. */
 export async function chargeIdsOfDay(db: Db, companyId: string, range: Range): Promise<string[]> {
   const rows = await db

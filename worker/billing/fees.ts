@@ -15,7 +15,8 @@ export const platformFeeMinor = (amountMinor: number, account: AccountType, kind
 
 /**
  * Stripe's card processing fee as an estimate (2.9 % + 30 minor units; 40 for zero-decimal
- * currencies). The ledger is corrected with Stripe's real fee when its balance transaction is known.
+ * currencies). The ledger is corrected with Stripe's real fee when its balance transaction is
+ * known (fee-correction.ts): at once from the capture's answer, else by webhook or the nightly check.
  */
 export function processingFeeEstimateMinor(amountMinor: number, currency: string): number {
   const fixed = currency.toUpperCase() === "JPY" ? 40 : 30;

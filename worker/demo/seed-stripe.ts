@@ -8,9 +8,10 @@ import { DEMO } from "./seed";
 
 /**
  * Connects the demo company to the local fake Stripe, so its paid rooms work as soon as
- * `npm start` is up. The fake forgets everything when it stops, so this runs at every start and
- * makes a new account when the stored one is gone. With a Stripe key of your own (no
- * STRIPE_API_BASE) nothing happens: the admin connects through the Payments page, as in production.
+ * `npm start` is up. The fake keeps its memory between runs on the demo's own state, but not on
+ * a fresh or throw-away one, so this runs at every start and makes a new account when the stored
+ * one is gone. With a Stripe key of your own (no STRIPE_API_BASE) nothing happens: the admin
+ * connects through the Payments page, as in production.
  */
 export async function connectDemoStripe(db: Db, env: StripeEnv): Promise<"connected" | "already connected" | "skipped"> {
   const stripe = stripeClient(env);

@@ -9,6 +9,7 @@ import {
   paidPayouts,
   saveReconciliation,
   saveReconciliationError,
+  unfinishedReconciliations,
   type Range,
   type ReconciledCompany,
 } from "../adapters/reconciliations";
@@ -45,19 +46,27 @@ export function dayRange(day: string): Range {
 /** The UTC day the nightly run checks: the one before `now`. */
 export const dayBefore = (now: number) => isoDay(now - DAY_MS);
 
+/** How far back a check that could not finish is tried again, night after night. */
+const RETRY_DAYS = 7;
+
+/** The nightly run: every company's `day`, then the days of the week before whose check did not finish. */
 export async function runReconciliation(env: StripeEnv & { DB: D1Database }, day: string, now: number): Promise<ReconcileSummary> {
   const db = openDb(env.DB);
   const stripe = stripeClient(env);
   const summary: ReconcileSummary = { companies: 0, differences: 0, failed: 0 };
   if (!stripe) return summary;
-  const cache: BalanceCache = new Map();
-  for (const company of await companiesToReconcile(db, dayRange(day))) {
-    const result = await reconcileCompany(db, stripe, company, day, now, cache);
-    if (!result) continue;
+  const caches = new Map<string, BalanceCache>();
+  const check = async (company: ReconciledCompany, which: string) => {
+    if (!caches.has(which)) caches.set(which, new Map());
+    const result = await reconcileCompany(db, stripe, company, which, now, caches.get(which));
+    if (!result) return;
     summary.companies++;
     if ("error" in result) summary.failed++;
     else summary.differences += result.differences.length;
-  }
+  };
+  for (const company of await companiesToReconcile(db, dayRange(day))) await check(company, day);
+  for (const unfinished of await unfinishedReconciliations(db, isoDay(dayRange(day).from - RETRY_DAYS * DAY_MS)))
+    if (unfinished.day !== day) await check(unfinished, unfinished.day);
   return summary;
 }
 
