@@ -112,7 +112,7 @@ function Differences({ rows }: { rows: DifferenceRow[] }) {
         </tbody>
       </table>
       {rows.some((d) => d.kind === "dispute") ? (
-        <p class="muted small reconciliation-legend">A dispute shows what Stripe took back: the disputed amount and its dispute fee, which the ledger does not book.</p>
+        <p class="muted small reconciliation-legend">A dispute shows what Stripe took back (the disputed amount and its dispute fee) against what the ledger booked for it.</p>
       ) : null}
     </div>
   );

@@ -193,6 +193,7 @@ function Totals({ total, viewer, several }: { total: ReportTotal; viewer: Revenu
         <Stat label="Parley's fees" value={money(total.platformFeeMinor)} kind="fee" note={solo ? "20 % of each payment" : "10 % of services, 4 % of goods"} />
         <Stat label="Processing fees" value={money(total.processingFeeMinor)} kind="fee" note={solo ? "Paid by Parley on a Solo account" : "Stripe's card processing"} />
         {total.refundedMinor ? <Stat label="Refunded" value={money(total.refundedMinor)} kind="fee" note="Returned to customers" /> : null}
+        {total.disputedMinor ? <Stat label="Disputed" value={money(total.disputedMinor)} kind="fee" note={`Taken back by card holders' banks, with ${money(total.disputeFeeMinor)} in dispute fees`} /> : null}
         <Stat label="Net revenue" value={money(total.netMinor)} kind="net" note={total.paidOutMinor ? `${money(total.paidOutMinor)} paid out so far` : "Yours after fees"} />
         {total.outstandingMinor ? (
           <Stat label="Outstanding" value={money(total.outstandingMinor)} kind="owed" note={`Owed by ${total.owingChats} ${total.owingChats === 1 ? "chat" : "chats"}, not paid yet`} />
@@ -253,6 +254,7 @@ const STATE_BADGE: Record<PaymentState, string> = {
   abandoned: "badge badge-danger",
   refunded: "badge badge-muted",
   part_refunded: "badge badge-warn",
+  disputed: "badge badge-danger",
 };
 
 /** The chat's state, and the money that is not (or no longer) paid beside it. */

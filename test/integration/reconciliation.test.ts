@@ -205,11 +205,25 @@ describe("the nightly reconciliation", () => {
     expect(await differencesOf(company.id, day)).toEqual([expect.objectContaining({ kind: "refunded", txn_id: charge.id, ledger_minor: 400, stripe_minor: 700 })]);
   });
 
-  it("reports a dispute with what Stripe took back: the amount and its dispute fee", async () => {
-    const { company, charge, day } = await chargedChat("rec-dispute");
-    expect((await stripeApi(`/_fake/charges/${charge.stripe_charge_id}/dispute`, { method: "POST" })).status).toBe(200);
+  it("books a dispute from Stripe's webhook (the amount and its fee), and reports one whose webhook never came", async () => {
+    const { company, chat, charge, account, day } = await chargedChat("rec-dispute");
+    const opened = await stripeApi(`/_fake/charges/${charge.stripe_charge_id}/dispute`, { method: "POST" });
+    expect(opened.status).toBe(200);
+    const dispute = (await opened.json()) as { id: string };
     await nightlyRun(day);
-    expect(await differencesOf(company.id, day)).toEqual([expect.objectContaining({ kind: "dispute", txn_id: charge.id, stripe_minor: 1100 + 1500 })]);
+    expect(await differencesOf(company.id, day)).toEqual([expect.objectContaining({ kind: "dispute", txn_id: charge.id, ledger_minor: null, stripe_minor: 1100 + 1500 })]);
+
+    // The webhook arrives (twice, as Stripe may send it): booked once, the merchant bears both.
+    const before = await sums(chat.id);
+    for (let i = 0; i < 2; i++) expect((await deliverLatest("charge.dispute.created", dispute.id, account)).status).toBe(200);
+    expect(await sums(chat.id)).toEqual({ ...before, merchantNet: before.merchantNet - 1100 - 1500, all: 0 });
+    expect(await env.DB.prepare("select status from charges where id = ?").bind(charge.id).first("status")).toBe("disputed");
+    await nightlyRun(day);
+    expect(await run(company.id, day)).toMatchObject({ differences: 0 });
+
+    const page = await (await (await signedIn("boss@rec-dispute.test")).get("/revenue?period=all")).text();
+    expect(page).toContain("Disputed");
+    expect(page).toMatch(/Disputed[\s\S]*EUR\s*11\.00/);
   });
 
   it("checks a solo's charges on Parley's own account and the transfers of their payouts", async () => {

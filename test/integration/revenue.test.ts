@@ -13,7 +13,7 @@ import { connectStripe } from "./stripe";
 const ROOM = "PAID";
 const FORMULA = '=HYPERLINK("http://evil.test","x")';
 const OLD_DAY = Date.parse("2024-03-15T12:00:00Z");
-const CSV_HEADER = "date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding";
+const CSV_HEADER = "date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding,refunded,disputed";
 
 async function paidRoom(slug: string, names: readonly string[]) {
   const { company, agents } = await team(slug, names, { rooms: [ROOM] });

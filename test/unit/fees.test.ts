@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chargeLines, payoutDue, platformFeeMinor, processingFeeEstimateMinor, refundLines, soloPayoutMinor } from "../../worker/billing/fees";
+import { chargeLines, disputeLines, payoutDue, platformFeeMinor, processingFeeEstimateMinor, refundLines, soloPayoutMinor } from "../../worker/billing/fees";
 
 const sum = (lines: { amountMinor: number }[]) => lines.reduce((t, l) => t + l.amountMinor, 0);
 const balance = (lines: { account: string; amountMinor: number }[], account: string) =>
@@ -46,6 +46,19 @@ describe("the revenue ledger lines of a charge", () => {
     const lines = chargeLines(1100, "EUR", "solo", "service");
     expect(balance(lines, "merchant")).toBe(880);
     expect(balance(lines, "platform")).toBe(220 - 62);
+  });
+});
+
+describe("disputeLines", () => {
+  it("take the disputed amount from the merchant and the fee from whoever bears processing, and sum to zero", () => {
+    const company = disputeLines(1100, 1500, "company");
+    expect(balance(company, "merchant")).toBe(-1100 - 1500);
+    expect(balance(company, "customer")).toBe(1100);
+    expect(balance(company, "processor")).toBe(1500);
+    expect(company.reduce((t, l) => t + l.amountMinor, 0)).toBe(0);
+    const solo = disputeLines(1100, 1500, "solo");
+    expect(balance(solo, "merchant")).toBe(-1100);
+    expect(balance(solo, "platform")).toBe(-1500);
   });
 });
 

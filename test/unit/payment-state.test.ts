@@ -9,6 +9,11 @@ const failed = (amountMinor: number, failureCode = "insufficient_funds"): Charge
 const uncollected = (amountMinor: number, failureCode: string): ChargeFact => ({ status: "abandoned", amountMinor, failureCode });
 
 describe("a chat's payment state", () => {
+  it("is disputed once a card holder's bank took a charge back, whatever else happened", () => {
+    const disputed: ChargeFact = { status: "disputed", amountMinor: 1000, failureCode: null };
+    expect(standing({ amountMinor: 1750, charges: [disputed, paid(750)], refundedMinor: 300 })).toMatchObject({ state: "disputed", paidMinor: 1750, outstandingMinor: 0 });
+  });
+
   it("is paid when its charges cover what it costs", () => {
     expect(standing({ amountMinor: 1100, charges: [paid(1100)], refundedMinor: 0 })).toEqual({
       state: "paid",

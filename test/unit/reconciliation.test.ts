@@ -11,6 +11,7 @@ const ledgerCharge = (over: Partial<LedgerCharge> = {}): LedgerCharge => ({
   refundedMinor: 0,
   processingFeeMinor: 42,
   platformFeeMinor: 110,
+  disputedMinor: {},
   ...over,
 });
 
@@ -91,11 +92,17 @@ describe("reconciling a day of the ledger with Stripe", () => {
     expect(reconcileDay(solo)).toEqual([]);
   });
 
-  it("reports a dispute on one of the ledger's charges with what Stripe withdrew: the amount and its fee", () => {
+  it("reports a dispute the ledger did not book with what Stripe withdrew: the amount and its fee", () => {
     const dispute = payment({ id: "txn_9", type: "dispute", sourceId: "dp_1", amountMinor: -1100, feeMinor: 1500, chatId: null });
     expect(reconcileDay(day({ balance: [payment(), dispute] }))).toEqual([
       { kind: "dispute", txnId: "chat-1:0", chatId: "chat-1", stripeObject: "dp_1", currency: "EUR", ledgerMinor: null, stripeMinor: 2600 },
     ]);
+  });
+
+  it("finds nothing to say about a dispute the ledger booked as Stripe withdrew it, and reports one booked short", () => {
+    const dispute = payment({ id: "txn_9", type: "dispute", sourceId: "dp_1", amountMinor: -1100, feeMinor: 1500, chatId: null });
+    expect(reconcileDay(day({ charges: [ledgerCharge({ disputedMinor: { dp_1: 2600 } })], balance: [payment(), dispute] }))).toEqual([]);
+    expect(reconcileDay(day({ charges: [ledgerCharge({ disputedMinor: { dp_1: 1100 } })], balance: [payment(), dispute] })).map((d) => [d.kind, d.ledgerMinor, d.stripeMinor])).toEqual([["dispute", 1100, 2600]]);
   });
 
   it("compares a solo's payouts with Stripe's transfers, both ways", () => {

@@ -274,9 +274,9 @@ describe("the CSV export", () => {
       { id: "b", name: "Bob", email: "bob@x.test" },
     ];
     expect(revenueCsv(csvRows(lines, chats, people))).toBe(
-      "date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding\r\n" +
-        '2025-05-14T10:00:05Z,chat1,PAID,alice@x.test,"Doe, John",EUR,1100,11.00,1.10,0.62,9.28,paid,0.00\r\n' +
-        "2025-05-14T11:00:00Z,chat2,~bob,bob@x.test,'=1+1,JPY,3150,3150,630,0,2520,paid,0\r\n",
+      "date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding,refunded,disputed\r\n" +
+        '2025-05-14T10:00:05Z,chat1,PAID,alice@x.test,"Doe, John",EUR,1100,11.00,1.10,0.62,9.28,paid,0.00,0.00,0.00\r\n' +
+        "2025-05-14T11:00:00Z,chat2,~bob,bob@x.test,'=1+1,JPY,3150,3150,630,0,2520,paid,0,0,0\r\n",
     );
   });
 
@@ -294,13 +294,13 @@ describe("the CSV export", () => {
     ];
     const rows = revenueCsv(csvRows(lines, chats, [])).trimEnd().split("\r\n").slice(1);
     expect(rows).toEqual([
-      "2025-05-14T10:00:00Z,split,GENERAL,,,EUR,1000,10.00,1.00,0.59,8.41,payment_needed,7.50",
-      "2025-05-14T12:00:00Z,given-up,GENERAL,,,EUR,0,0.00,0.00,0.00,0.00,abandoned,0.00",
+      "2025-05-14T10:00:00Z,split,GENERAL,,,EUR,1000,10.00,1.00,0.59,8.41,payment_needed,7.50,0.00,0.00",
+      "2025-05-14T12:00:00Z,given-up,GENERAL,,,EUR,0,0.00,0.00,0.00,0.00,abandoned,0.00,0.00,0.00",
     ]);
   });
 
   it("is only a header when there is nothing to export", () => {
-    expect(revenueCsv([])).toBe("date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding\r\n");
+    expect(revenueCsv([])).toBe("date_utc,chat_id,room,agent_email,customer,currency,amount_minor,amount,platform_fee,processing_fee,net,chat_state,chat_outstanding,refunded,disputed\r\n");
   });
 
   it("is named for the day it was exported", () => {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./db";
 import { feeCorrectionLineId, feeCorrectionLines, feeCorrectionTxnId, type StripeCharge } from "../billing/fee-correction";
 import type { AccountType } from "../billing/fees";
@@ -24,7 +24,7 @@ const SLICE = 90;
 const sumOf = (account: "customer" | "processor" | "platform", kind: "charge" | "refund" | "processing_fee" | "platform_fee", sign: 1 | -1 = 1) =>
   sql<number>`coalesce(sum(case when ${ledgerEntries.account} = ${sql.raw(`'${account}'`)} and ${ledgerEntries.kind} = ${sql.raw(`'${kind}'`)} then ${ledgerEntries.amountMinor} else 0 end), 0) * ${sql.raw(String(sign))}`.mapWith(Number);
 
-function select(db: Db, where: SQL) {
+function selectSums(db: Db, where: SQL) {
   return db
     .select({
       chargeId: charges.id,
@@ -47,20 +47,37 @@ function select(db: Db, where: SQL) {
     .groupBy(charges.id);
 }
 
+/** Adds what the ledger booked for each dispute of the charges: the customer's money taken back and Stripe's fee, by dispute. */
+async function withDisputes(db: Db, found: Omit<ChargeLedger, "disputedMinor">[]): Promise<ChargeLedger[]> {
+  const out = found.map((c) => ({ ...c, disputedMinor: {} as Record<string, number> }));
+  const byId = new Map(out.map((c) => [c.chargeId, c]));
+  const withdrawn = or(and(eq(ledgerEntries.kind, "dispute"), eq(ledgerEntries.account, "customer")), and(eq(ledgerEntries.kind, "dispute_fee"), eq(ledgerEntries.account, "processor")));
+  const ids = [...byId.keys()];
+  for (let i = 0; i < ids.length; i += SLICE) {
+    const rows = await db
+      .select({ chargeId: ledgerEntries.chargeId, disputeId: ledgerEntries.txnId, amountMinor: sql<number>`sum(${ledgerEntries.amountMinor})`.mapWith(Number) })
+      .from(ledgerEntries)
+      .where(and(inArray(ledgerEntries.chargeId, ids.slice(i, i + SLICE)), withdrawn))
+      .groupBy(ledgerEntries.chargeId, ledgerEntries.txnId);
+    for (const r of rows) byId.get(r.chargeId!)!.disputedMinor[r.disputeId] = r.amountMinor;
+  }
+  return out;
+}
+
 /** The company's charges with these ids or PaymentIntents that the ledger holds (charges without lines, such as an uncollected rest, are left out). */
 export async function listChargeLedgers(db: Db, companyId: string, ids: { chargeIds?: string[]; paymentIntentIds?: string[] }): Promise<ChargeLedger[]> {
-  const out: ChargeLedger[] = [];
+  const out: Omit<ChargeLedger, "disputedMinor">[] = [];
   const ask = async (values: string[], column: typeof charges.id | typeof charges.paymentIntentId) => {
-    for (let i = 0; i < values.length; i += SLICE) out.push(...(await select(db, and(eq(ledgerEntries.companyId, companyId), inArray(column, values.slice(i, i + SLICE)))!)));
+    for (let i = 0; i < values.length; i += SLICE) out.push(...(await selectSums(db, and(eq(ledgerEntries.companyId, companyId), inArray(column, values.slice(i, i + SLICE)))!)));
   };
   await ask(ids.chargeIds ?? [], charges.id);
   await ask(ids.paymentIntentIds ?? [], charges.paymentIntentId);
-  return [...new Map(out.map((c) => [c.chargeId, c])).values()];
+  return withDisputes(db, [...new Map(out.map((c) => [c.chargeId, c])).values()]);
 }
 
 /** The charge Parley recorded for a PaymentIntent, whichever company's it is; undefined when none. */
 export async function chargeLedgerOfIntent(db: Db, paymentIntentId: string): Promise<ChargeLedger | undefined> {
-  const [found] = await select(db, eq(charges.paymentIntentId, paymentIntentId));
+  const [found] = await withDisputes(db, await selectSums(db, eq(charges.paymentIntentId, paymentIntentId)));
   return found;
 }
 

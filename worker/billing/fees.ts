@@ -23,11 +23,14 @@ export function processingFeeEstimateMinor(amountMinor: number, currency: string
   return Math.floor((amountMinor * 29 + 500) / 1000) + fixed;
 }
 
-export type LedgerLine = {
-  kind: "charge" | "platform_fee" | "processing_fee" | "refund" | "payout";
-  account: "customer" | "merchant" | "platform" | "processor" | "payout";
-  amountMinor: number;
-};
+/** What a ledger line is for; `dispute` and `dispute_fee` are what a card holder's dispute took back. */
+export const LEDGER_KINDS = ["charge", "platform_fee", "processing_fee", "refund", "dispute", "dispute_fee", "payout"] as const;
+/** Whose money a line moves: the customer's card, the merchant (company or solo), Parley, Stripe, the solo's bank. */
+export const LEDGER_ACCOUNTS = ["customer", "merchant", "platform", "processor", "payout"] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
+
+export type LedgerLine = { kind: LedgerKind; account: LedgerAccount; amountMinor: number };
 
 /**
  * The double-entry lines of one successful charge; they sum to zero. The customer pays; the
@@ -53,6 +56,19 @@ export function refundLines(amountMinor: number): LedgerLine[] {
   return [
     { kind: "refund", account: "merchant", amountMinor: -amountMinor },
     { kind: "refund", account: "customer", amountMinor: amountMinor },
+  ];
+}
+
+/**
+ * A dispute: Stripe takes the disputed amount back out of the merchant's share and charges its
+ * dispute fee, borne by whoever bears processing (the company; Parley for a solo).
+ */
+export function disputeLines(amountMinor: number, feeMinor: number, account: AccountType): LedgerLine[] {
+  return [
+    { kind: "dispute", account: "merchant", amountMinor: -amountMinor },
+    { kind: "dispute", account: "customer", amountMinor: amountMinor },
+    { kind: "dispute_fee", account: account === "company" ? "merchant" : "platform", amountMinor: -feeMinor },
+    { kind: "dispute_fee", account: "processor", amountMinor: feeMinor },
   ];
 }
 

@@ -2,7 +2,7 @@
 // a chat. Pure: derived from the chat's price (chats.amount_minor), its charge rows and its
 // refunds, so every screen that shows a chat's money says the same thing.
 
-export const PAYMENT_STATES = ["paid", "part_paid", "payment_needed", "abandoned", "refunded", "part_refunded"] as const;
+export const PAYMENT_STATES = ["paid", "part_paid", "payment_needed", "abandoned", "refunded", "part_refunded", "disputed"] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
 
 export const PAYMENT_STATE_LABELS: Record<PaymentState, string> = {
@@ -12,19 +12,24 @@ export const PAYMENT_STATE_LABELS: Record<PaymentState, string> = {
   abandoned: "Abandoned",
   refunded: "Refunded",
   part_refunded: "Part refunded",
+  disputed: "Disputed",
 };
+
+/**
+ * A charge row's state. succeeded/refunded/disputed: money taken (a refund or a dispute does not
+ * undo the charge, it adds lines that take money back). failed: the card refused it and nobody
+ * has paid it since. pending: a card is authorised for it, not yet captured. abandoned: never to
+ * be collected (below the minimum, or given up).
+ */
+export const CHARGE_STATUSES = ["pending", "succeeded", "failed", "abandoned", "refunded", "disputed"] as const;
+export type ChargeStatus = (typeof CHARGE_STATUSES)[number];
 
 /** The failure code of an uncollected rest that was below the card minimum, not given up. */
 export const BELOW_MINIMUM = "below_minimum";
 
 /** One charge row of a chat (D1 `charges`), as far as its money goes. */
 export type ChargeFact = {
-  /**
-   * succeeded/refunded: money taken (a refund does not undo the charge, it adds a refund).
-   * failed: the card refused it and nobody has paid it since. pending: a card is authorised for
-   * it, not yet captured. abandoned: never to be collected (below the minimum, or given up).
-   */
-  status: "pending" | "succeeded" | "failed" | "abandoned" | "refunded";
+  status: ChargeStatus;
   amountMinor: number;
   failureCode: string | null;
 };
@@ -52,24 +57,28 @@ export type Standing = {
 };
 
 const sum = (charges: ChargeFact[]) => charges.reduce((t, c) => t + c.amountMinor, 0);
+const TAKEN: ChargeStatus[] = ["succeeded", "refunded", "disputed"];
 
 /**
- * A refund is the last word on a chat; then a fee the agent gave up; then a card that failed and
- * has not been replaced; then money still to come; else everything owed is paid. A rest below the
- * card minimum is not owed: a chat that paid all but that is paid.
+ * A card holder's dispute is the last word on a chat (their bank took the money back); then a
+ * refund; then a fee the agent gave up; then a card that failed and has not been replaced; then
+ * money still to come; else everything owed is paid. A rest below the card minimum is not owed: a
+ * chat that paid all but that is paid.
  */
 export function standing(facts: PaymentFacts): Standing {
-  const paidMinor = sum(facts.charges.filter((c) => c.status === "succeeded" || c.status === "refunded"));
+  const paidMinor = sum(facts.charges.filter((c) => TAKEN.includes(c.status)));
   const uncollected = facts.charges.filter((c) => c.status === "abandoned");
   const notChargedMinor = sum(uncollected.filter((c) => c.failureCode === BELOW_MINIMUM));
   const abandonedMinor = sum(uncollected.filter((c) => c.failureCode !== BELOW_MINIMUM));
   const outstandingMinor = Math.max(0, facts.amountMinor - paidMinor - abandonedMinor - notChargedMinor);
   const failed = facts.charges.find((c) => c.status === "failed");
-  const state = stateOf({ refundedMinor: facts.refundedMinor, paidMinor, abandonedMinor, failed: !!failed, outstandingMinor });
+  const disputed = facts.charges.some((c) => c.status === "disputed");
+  const state = stateOf({ disputed, refundedMinor: facts.refundedMinor, paidMinor, abandonedMinor, failed: !!failed, outstandingMinor });
   return { state, paidMinor, outstandingMinor, abandonedMinor, notChargedMinor, refundedMinor: facts.refundedMinor, failureCode: state === "payment_needed" ? (failed?.failureCode ?? null) : null };
 }
 
-function stateOf(s: { refundedMinor: number; paidMinor: number; abandonedMinor: number; failed: boolean; outstandingMinor: number }): PaymentState {
+function stateOf(s: { disputed: boolean; refundedMinor: number; paidMinor: number; abandonedMinor: number; failed: boolean; outstandingMinor: number }): PaymentState {
+  if (s.disputed) return "disputed";
   if (s.refundedMinor > 0) return s.refundedMinor >= s.paidMinor ? "refunded" : "part_refunded";
   if (s.abandonedMinor > 0) return "abandoned";
   if (s.failed) return "payment_needed";

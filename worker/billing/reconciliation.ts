@@ -14,7 +14,8 @@ import type { AccountType } from "./fees";
 // - processing_fee: the ledger's processing fee differs from Stripe's fee, or Stripe has no
 //   balance transaction for the charge yet;
 // - platform_fee: on a company account, Parley's fee differs from the application fee Stripe took;
-// - dispute: Stripe took a disputed amount and its fee back, which the ledger does not book.
+// - dispute: what Stripe withdrew for a dispute (the amount and its fee) differs from what the
+//   ledger booked for it (nothing, when its webhook never came).
 
 export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];
 
@@ -25,7 +26,7 @@ export const DIFFERENCE_LABELS: Record<DifferenceKind, string> = {
   processing_fee: "Processing fee differs",
   platform_fee: "Parley's fee differs",
   refunded: "Refunds differ",
-  dispute: "Disputed at Stripe",
+  dispute: "Dispute differs",
 };
 
 export type Difference = {
@@ -51,6 +52,8 @@ export type LedgerCharge = {
   refundedMinor: number;
   processingFeeMinor: number;
   platformFeeMinor: number;
+  /** What the ledger booked as withdrawn for each dispute (dp_…) of the charge: the amount and its fee. */
+  disputedMinor: Record<string, number>;
 };
 
 /** A solo professional's payout as the ledger holds it: paid by a Stripe transfer. */
@@ -122,8 +125,10 @@ export function reconcileDay(day: DayInput): Difference[] {
     if (entry.type === "payment" && entry.chatId && !ours)
       out.push({ kind: "missing_in_ledger", txnId: null, chatId: entry.chatId, stripeObject: entry.sourceId, currency: entry.currency, ledgerMinor: null, stripeMinor: entry.amountMinor });
     // What Stripe withdrew in all: the disputed amount and its fee.
-    if (entry.type === "dispute" && ours)
-      out.push({ kind: "dispute", txnId: ours.chargeId, chatId: ours.chatId, stripeObject: entry.sourceId, currency: entry.currency, ledgerMinor: null, stripeMinor: entry.feeMinor - entry.amountMinor });
+    const withdrawn = entry.feeMinor - entry.amountMinor;
+    const booked = ours?.disputedMinor[entry.sourceId] ?? null;
+    if (entry.type === "dispute" && ours && booked !== withdrawn)
+      out.push({ kind: "dispute", txnId: ours.chargeId, chatId: ours.chatId, stripeObject: entry.sourceId, currency: entry.currency, ledgerMinor: booked, stripeMinor: withdrawn });
   }
 
   for (const p of day.payouts) {

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { minorDigits } from "./currency";
+import type { LedgerAccount, LedgerKind } from "./fees";
 import { hasMoney, standing, type ChargeFact, type PaymentState, type Standing } from "./payment-state";
 
 // The Business Revenue page's arithmetic (spec: Business Revenue Balance, Pricing): which period a
@@ -138,8 +139,8 @@ export type LedgerLine = {
   chatId: string | null;
   agentId: string | null;
   currency: string;
-  kind: "charge" | "platform_fee" | "processing_fee" | "refund" | "payout";
-  account: "customer" | "merchant" | "platform" | "processor" | "payout";
+  kind: LedgerKind;
+  account: LedgerAccount;
   amountMinor: number;
   /** When the line was written (the latest, for a sum of several). */
   at: number;
@@ -147,14 +148,17 @@ export type LedgerLine = {
 
 /**
  * What a set of ledger lines means to the merchant, in one currency. The merchant's account
- * decides: net = gross − refunded − Parley's fee − the processing the merchant bears (nothing on
- * a solo account, where Parley bears it). `unbalancedMinor` is the sum of every line: 0 always,
+ * decides: net = gross − refunded − disputed − Parley's fee − the processing (and dispute fees)
+ * the merchant bears (nothing on a solo account, where Parley bears them). `unbalancedMinor` is the sum of every line: 0 always,
  * unless the ledger is broken.
  */
 export type Breakdown = {
   currency: string;
   grossMinor: number;
   refundedMinor: number;
+  /** Taken back by a card holder's bank, and Stripe's fee for each dispute (whoever bears it). */
+  disputedMinor: number;
+  disputeFeeMinor: number;
   platformFeeMinor: number;
   processingFeeMinor: number;
   netMinor: number;
@@ -166,6 +170,8 @@ export const emptyBreakdown = (currency: string): Breakdown => ({
   currency,
   grossMinor: 0,
   refundedMinor: 0,
+  disputedMinor: 0,
+  disputeFeeMinor: 0,
   platformFeeMinor: 0,
   processingFeeMinor: 0,
   netMinor: 0,
@@ -178,7 +184,9 @@ export function addLine(b: Breakdown, line: LedgerLine): Breakdown {
   if (line.account === "customer") {
     if (line.kind === "charge") out.grossMinor -= line.amountMinor;
     if (line.kind === "refund") out.refundedMinor += line.amountMinor;
+    if (line.kind === "dispute") out.disputedMinor += line.amountMinor;
   }
+  if (line.account === "processor" && line.kind === "dispute_fee") out.disputeFeeMinor += line.amountMinor;
   if (line.account === "merchant") {
     if (line.kind === "payout") out.paidOutMinor -= line.amountMinor;
     else out.netMinor += line.amountMinor;
@@ -437,6 +445,8 @@ export const CSV_COLUMNS = [
   "net",
   "chat_state",
   "chat_outstanding",
+  "refunded",
+  "disputed",
 ] as const;
 
 export type CsvRow = Breakdown & {
@@ -455,7 +465,8 @@ export type CsvRow = Breakdown & {
  * period but owes (payment needed, abandoned). `amount_minor` is the customer's payment in minor
  * units; the other money columns are decimals in the currency's major unit (11.00), so a
  * spreadsheet can sum them. `chat_state` and `chat_outstanding` are the chat's as the page shows
- * them, repeated on each of its rows. Lines end in CRLF, as RFC 4180 says.
+ * them, repeated on each of its rows; `refunded` and `disputed` are what was taken back of the
+ * row's charge (net already counts them). Lines end in CRLF, as RFC 4180 says.
  */
 export function revenueCsv(rows: CsvRow[]): string {
   const lines = [CSV_COLUMNS.join(",")];
@@ -475,6 +486,8 @@ export function revenueCsv(rows: CsvRow[]): string {
         minorToDecimal(r.netMinor, r.currency),
         r.state,
         minorToDecimal(r.outstandingMinor, r.currency),
+        minorToDecimal(r.refundedMinor, r.currency),
+        minorToDecimal(r.disputedMinor, r.currency),
       ].join(","),
     );
   }

@@ -4,7 +4,7 @@ import type { Db } from "../adapters/db";
 import { auditInsert } from "../accounts/audit";
 import { charges, companies, ledgerEntries, stripeEvents } from "../db/schema";
 import { accountReady } from "./connect";
-import { refundLines } from "./fees";
+import { disputeLines, refundLines } from "./fees";
 
 /**
  * Applies one verified Stripe event to our records, exactly once: the event id is stored in the
@@ -59,8 +59,31 @@ export async function applyStripeEvent(db: Db, event: Stripe.Event): Promise<boo
       return true;
     }
     case "charge.dispute.created": {
+      // Stripe withdraws the disputed amount and its fee at once: the ledger books both, and the
+      // chat shows as disputed, whatever the outcome later.
       const dispute = event.data.object;
-      await db.batch([seen, auditInsert(db, { companyId: null, userId: null, action: "stripe.dispute.created", subject: dispute.id, detail: { charge: dispute.charge, amount: dispute.amount, reason: dispute.reason } })]);
+      const audit = auditInsert(db, { companyId: null, userId: null, action: "stripe.dispute.created", subject: dispute.id, detail: { charge: dispute.charge, amount: dispute.amount, reason: dispute.reason } });
+      const pi = typeof dispute.payment_intent === "string" ? dispute.payment_intent : dispute.payment_intent?.id;
+      const ours = pi ? await db.select().from(charges).where(eq(charges.paymentIntentId, pi)).get() : undefined;
+      const owner = ours
+        ? await db.select({ companyId: ledgerEntries.companyId, agentId: ledgerEntries.agentId, account: companies.accountType }).from(ledgerEntries).innerJoin(companies, eq(companies.id, ledgerEntries.companyId)).where(eq(ledgerEntries.chargeId, ours.id)).get()
+        : undefined;
+      if (!ours || !owner) {
+        await db.batch([seen, audit]);
+        return true;
+      }
+      const feeMinor = dispute.balance_transactions.reduce((t, bt) => t + bt.fee, 0);
+      await db.batch([
+        seen,
+        audit,
+        ...disputeLines(dispute.amount, feeMinor, owner.account).map((line, i) =>
+          db
+            .insert(ledgerEntries)
+            .values({ id: `${dispute.id}:${i}`, txnId: dispute.id, companyId: owner.companyId, chatId: ours.chatId, agentId: owner.agentId, chargeId: ours.id, ...line, currency: ours.currency })
+            .onConflictDoNothing(),
+        ),
+        db.update(charges).set({ status: "disputed" }).where(eq(charges.id, ours.id)),
+      ]);
       return true;
     }
     case "account.updated": {

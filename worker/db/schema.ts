@@ -3,6 +3,8 @@
 // Money is integer minor units beside an ISO 4217 currency; times are UTC epoch milliseconds.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { LEDGER_ACCOUNTS, LEDGER_KINDS } from "../billing/fees";
+import { CHARGE_STATUSES } from "../billing/payment-state";
 
 const id = () => text("id").primaryKey();
 const createdAt = () =>
@@ -309,7 +311,7 @@ export const charges = sqliteTable(
     currency: text("currency").notNull(),
     paymentIntentId: text("payment_intent_id"),
     idempotencyKey: text("idempotency_key").notNull().unique(),
-    status: text("status", { enum: ["pending", "succeeded", "failed", "abandoned", "refunded"] })
+    status: text("status", { enum: CHARGE_STATUSES })
       .notNull()
       .default("pending"),
     failureCode: text("failure_code"),
@@ -333,8 +335,8 @@ export const ledgerEntries = sqliteTable(
     chatId: text("chat_id"),
     agentId: text("agent_id"),
     chargeId: text("charge_id"),
-    kind: text("kind", { enum: ["charge", "platform_fee", "processing_fee", "refund", "payout"] }).notNull(),
-    account: text("account", { enum: ["customer", "merchant", "platform", "processor", "payout"] }).notNull(),
+    kind: text("kind", { enum: LEDGER_KINDS }).notNull(),
+    account: text("account", { enum: LEDGER_ACCOUNTS }).notNull(),
     amountMinor: integer("amount_minor").notNull(),
     currency: text("currency").notNull(),
     createdAt: createdAt(),
