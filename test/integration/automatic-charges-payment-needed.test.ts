@@ -68,15 +68,25 @@ describe("payment needed during the chat", () => {
     later(360); // 9:50 → EUR 20.00: the next split comes from the new card, the hold after it too
     await runAlarm(chat.id);
     await agentSocket.next(paidShown(chat.id, "EUR 20.00"), "the second threshold charged");
+    later(300); // 14:50 → EUR 30.00: the third, off-session on the card given in the form
+    await runAlarm(chat.id);
+    await agentSocket.next(paidShown(chat.id, "EUR 30.00"), "the third threshold charged");
+    later(20);
     agentSocket.send({ type: "hangup" });
-    await customerSocket.next(meter(chat.id, "Paid: EUR 20.00 charged to the card."), "the final amount");
-    expect((await holdsOf(chat.id)).map((h) => [h.status, h.amount_received])).toEqual([
+    await customerSocket.next(meter(chat.id, "Paid: EUR 31.00 charged to the card."), "the final amount");
+    const holds = await holdsOf(chat.id);
+    expect(holds.map((h) => [h.status, h.amount_received])).toEqual([
       ["succeeded", 1000],
       ["succeeded", 1000],
-      ["canceled", 0],
+      ["succeeded", 1000],
+      ["succeeded", 100],
     ]);
+    // Every charge after the decline came from the card given in the form, saved for off-session use.
+    expect(new Set(holds.slice(1).map((h) => h.payment_method)).size).toBe(1);
+    expect(holds[1]!.payment_method).not.toBe(holds[0]!.payment_method);
+    expect(agentSocket.saw((f) => f.includes("cannot be used for this payment") || f.includes("Stripe refused"))).toBe(false);
     // The meter counted through the time payment was needed.
-    expect(await totalsOf(chat.id)).toEqual({ amount_minor: 2000, paid_minor: 2000, chargeable_seconds: 590 });
+    expect(await totalsOf(chat.id)).toEqual({ amount_minor: 3100, paid_minor: 3100, chargeable_seconds: 910 });
   });
 
   it("says so when Stripe refuses the next hold as a request, not as a decline (a card no longer on file), and tries no more until another card is given", async () => {
