@@ -1,32 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import { CachedKv } from "./cached-kv";
-import { stubsByName } from "./stubs";
+import { chatObject, stubsByName } from "../worker/live/stubs";
 import { assertNever, type ConsoleMessage } from "../worker/live/socket-messages";
-import type { AgentIdentity, AnswerResult } from "../worker/live/types";
+import { CUSTOMER_LEFT, type AgentIdentity, type AnswerResult, type ConsoleCounts, type ConsoleReply } from "../worker/live/contracts";
 import { CHOOSABLE, DEVICES, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
 import { chatOpened, ringGone, socketError, statusBar } from "../views/live/ConsoleFragments";
-import { CUSTOMER_LEFT } from "./RoomDO";
-import type { ChatDO } from "./ChatDO";
 import { inviteGone, inviteOffer, type ConferenceInvite } from "../views/live/ConferenceFragments";
 
-/** How many consoles of each device the agent has open (the company's ConsolesDO counts them). */
-export type ConsoleCounts = Record<Device, number>;
-/**
- * What a console's frame gets back: `html` for that console alone, `device` for every console of
- * the agent on its device (sent after the agent's earlier frames); `taken`: an answer that took
- * its chat. Replying spares a second call back to the ConsolesDO for the agent's own actions.
- */
-/**
- * `unrung`: the answer was refused and the chat's ring card taken down on this agent's consoles,
- * so the chat may ring them again (when they are free).
- */
-export type ConsoleReply = { html?: string; device?: string; taken?: boolean; unrung?: boolean };
 /** What a console that has just connected shows besides its rings. */
 export type ConsoleState = { status: AgentStatus; chatIds: string[]; ringtone: string; notify: boolean; invites: ConferenceInvite[] };
 type Statuses = Record<Device, AgentStatus>;
 type ActiveChat = { chatId: string; roomKey: string; device: Device };
-
-const chat = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
 
 /**
  * One per agent: the state of the agent's consoles (browser and mobile, each its own) and the
@@ -157,7 +141,7 @@ export class AgentDO extends DurableObject<Env> {
     // Stored before the chat is told, so that its end (which may follow at once) finds it here.
     if (result.ok) this.serve(device, { chatId, roomKey });
     // The customer may leave while the room hands the chat over: only the chat knows.
-    if (result.ok && !(await chat(this.env, chatId).assign({ agentId: identity.agentId, name: identity.name, greeting: identity.greeting, photoUrl: identity.photoUrl }))) {
+    if (result.ok && !(await chatObject(this.env, chatId).assign({ agentId: identity.agentId, name: identity.name, greeting: identity.greeting, photoUrl: identity.photoUrl }))) {
       result = { ok: false, reason: CUSTOMER_LEFT };
       this.release(chatId, device);
     }
@@ -241,7 +225,7 @@ export class AgentDO extends DurableObject<Env> {
     if (join) this.serve(device, invite);
     let result: AnswerResult;
     try {
-      result = await chat(this.env, chatId).answerInvite(this.identity()!.agentId, join);
+      result = await chatObject(this.env, chatId).answerInvite(this.identity()!.agentId, join);
     } catch (err) {
       console.error("conference answer failed", chatId, err);
       result = { ok: false, reason: "The chat could not be joined. Please try again." };

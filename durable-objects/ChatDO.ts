@@ -7,7 +7,8 @@ import { ChatRecording } from "../worker/live/chat-recording";
 import { ChatRemoteControl } from "../worker/live/chat-remote-control";
 import { TEXT_OFF, textAllowed, type CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
-import type { AgentCard, AnswerResult, ChatInit, EnqueueRequest } from "../worker/live/types";
+import { PARTIES, otherParty, type AgentCard, type AnswerResult, type ChatInit, type EnqueueRequest, type Party } from "../worker/live/contracts";
+import { agentObject, roomObject } from "../worker/live/stubs";
 import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type Invoice, type PayOutcome } from "../worker/live/chat-invoices";
 import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../worker/live/chat-billing";
 import type { HoldIntent, HoldResult } from "../worker/billing/payments";
@@ -17,10 +18,7 @@ import { finishChatRecord, markChatConnected, type TranscriptLine } from "../wor
 import { ChatConference } from "../worker/live/chat-conference";
 import { guestOf, guestSender, joinedGuests, type Conference, type Guest } from "../worker/live/conference-rules";
 import { guestSnapshot, type ConferenceViewer } from "../views/live/ConferenceFragments";
-import type { AgentDO } from "./AgentDO";
-import type { RoomDO } from "./RoomDO";
 
-export type Party = "customer" | "agent";
 /** Who holds a socket: the two parties, or an agent the host added to a conference. */
 type Attachment = { party: Party | "guest"; userId: string | null };
 /**
@@ -191,7 +189,7 @@ export class ChatDO extends DurableObject<Env> {
     const status = this.status();
     if (status === "waiting") return this.release();
     const billing = this.kv.get<Billing>("billing")!;
-    for (const party of ["customer", "agent"] as const) this.send(party, () => paymentNotice(this.init()!, party, billing));
+    for (const party of PARTIES) this.send(party, () => paymentNotice(this.init()!, party, billing));
     if (status === "ended") await this.settle();
     else await this.collect();
   }
@@ -313,7 +311,7 @@ export class ChatDO extends DurableObject<Env> {
       case "signal": {
         const result = status === "connected" ? this.media().signal(party, message) : { error: "A call can start once you are connected." };
         if ("error" in result) return ws.send(callError(this.init()!.chatId, result.error));
-        this.send(party === "customer" ? "agent" : "customer", result.relay);
+        this.send(otherParty(party), result.relay);
         return;
       }
       case "recording":
@@ -362,7 +360,7 @@ export class ChatDO extends DurableObject<Env> {
     const init = this.init()!;
     if (this.status() !== "connected" || init.hidePreviewTyping || !textAllowed(init)) return;
     const html = typingPreview(init.chatId, text, this.senderName(sender));
-    for (const party of ["customer", "agent"] as const) if (party !== sender) this.send(party, html);
+    for (const party of PARTIES) if (party !== sender) this.send(party, html);
     for (const guest of this.guests()) if (guestSender(guest.agentId) !== sender) this.sendGuest(guest.agentId, html);
   }
   override async webSocketClose(ws: WebSocket): Promise<void> {
@@ -387,7 +385,7 @@ export class ChatDO extends DurableObject<Env> {
       this.kv.put(`offline:${party}`, at);
       this.billing()?.presence(false, at);
       this.sendMeter();
-      this.send(party === "customer" ? "agent" : "customer", notice(this.init()!.chatId, `${this.nameOf(party)} is offline. Waiting for them to come back…`, "warn"));
+      this.send(otherParty(party), notice(this.init()!.chatId, `${this.nameOf(party)} is offline. Waiting for them to come back…`, "warn"));
       await this.setDeadline(`timeout:${party}`, at + OFFLINE_TIMEOUT_MS);
     }
   }
@@ -399,7 +397,7 @@ export class ChatDO extends DurableObject<Env> {
   private witness(now: number, force = false): void {
     const seen = this.kv.get<Partial<Record<Party, number>>>("seen") ?? {};
     const next = { ...seen };
-    for (const party of ["customer", "agent"] as const) {
+    for (const party of PARTIES) {
       if (this.present(party) && (force || now - (seen[party] ?? 0) >= EVIDENCE_REFRESH_MS)) next[party] = now;
     }
     if (next.customer !== seen.customer || next.agent !== seen.agent) this.kv.put("seen", next);
@@ -415,7 +413,7 @@ export class ChatDO extends DurableObject<Env> {
     if (!this.init() || status === "ended") return;
     this.closeSilent(now);
     const seen = this.kv.get<Partial<Record<Party, number>>>("seen") ?? {};
-    for (const party of ["customer", "agent"] as const) {
+    for (const party of PARTIES) {
       const at = seen[party];
       if (at === undefined || this.present(party)) continue;
       if (status === "waiting" && (party === "agent" || this.deadlines().leave !== undefined)) continue;
@@ -440,7 +438,7 @@ export class ChatDO extends DurableObject<Env> {
     }
     const seen = this.kv.get<Partial<Record<Party, number>>>("seen") ?? {};
     const next = { ...seen };
-    for (const party of ["customer", "agent"] as const) {
+    for (const party of PARTIES) {
       const pinged = lastPing[party];
       if (pinged !== undefined && !this.present(party) && (seen[party] ?? 0) > pinged) next[party] = pinged;
     }
@@ -463,12 +461,12 @@ export class ChatDO extends DurableObject<Env> {
     if (status !== "connected" || since === undefined) return;
     this.kv.delete(`offline:${party}`);
     this.clearDeadline(`timeout:${party}`);
-    const bothBack = !this.kv.get(`offline:${party === "customer" ? "agent" : "customer"}`);
+    const bothBack = !this.kv.get(`offline:${otherParty(party)}`);
     if (bothBack) {
       this.billing()?.presence(true, Date.now());
       this.sendMeter();
     }
-    const other: Party = party === "customer" ? "agent" : "customer";
+    const other: Party = otherParty(party);
     this.send(other, notice(this.init()!.chatId, `${this.nameOf(party)} is back online.`, "ok"));
   }
 
@@ -553,7 +551,7 @@ export class ChatDO extends DurableObject<Env> {
       case "record":
         return finishChatRecord(this.env.DB, init, from === "waiting" ? "missed" : "ended", by, this.messages(), agent?.agentId ?? null, at);
       case "free": {
-        for (const party of ["customer", "agent"] as const) this.send(party, () => this.snapshot(party));
+        for (const party of PARTIES) this.send(party, () => this.snapshot(party));
         for (const guest of this.conference().joined()) this.sendGuest(guest.agentId, this.guestView(guest.agentId));
         if (from === "waiting") return this.room().cancel(init.chatId);
         if (agent) return this.agentStub(agent.agentId).chatEnded(init.chatId, by, init.wrapUpSeconds);
@@ -625,7 +623,7 @@ export class ChatDO extends DurableObject<Env> {
     }
     const after = billing.state!;
     if (after.phase === "payment_needed" && before !== "payment_needed") {
-      for (const party of ["customer", "agent"] as const) this.send(party, () => paymentNotice(this.init()!, party, after));
+      for (const party of PARTIES) this.send(party, () => paymentNotice(this.init()!, party, after));
     }
     this.sendMeter();
     return done;
@@ -641,7 +639,7 @@ export class ChatDO extends DurableObject<Env> {
     const meter = this.billing()?.view(Date.now());
     if (!meter) return;
     const init = this.init()!;
-    for (const party of ["customer", "agent"] as const) this.send(party, () => meterPanel(init, party, meter, this.kv.get<Billing>("billing")!));
+    for (const party of PARTIES) this.send(party, () => meterPanel(init, party, meter, this.kv.get<Billing>("billing")!));
   }
 
   private deadlines(): Record<string, number> {
@@ -673,8 +671,8 @@ export class ChatDO extends DurableObject<Env> {
 
   private sendCallState(): void {
     const chatId = this.init()!.chatId;
-    for (const party of ["customer", "agent"] as const) {
-      this.send(party, () => callState(chatId, this.media().view(party), this.nameOf(party === "customer" ? "agent" : "customer")));
+    for (const party of PARTIES) {
+      this.send(party, () => callState(chatId, this.media().view(party), this.nameOf(otherParty(party))));
     }
   }
 
@@ -774,7 +772,7 @@ export class ChatDO extends DurableObject<Env> {
     const name = this.senderName(message.sender);
     const cleared = typingPreview(init.chatId, "", "");
     const html = messageItem(init.chatId, message, name) + cleared;
-    for (const party of ["customer", "agent"] as const) this.send(party, html);
+    for (const party of PARTIES) this.send(party, html);
     const author = guestOf(message.sender);
     for (const guest of this.guests()) {
       this.sendGuest(guest.agentId, guest.agentId === author ? messageItem(init.chatId, message, name, true) + cleared : html);
@@ -869,11 +867,10 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   private room() {
-    const init = this.init()!;
-    return this.env.ROOM.get(this.env.ROOM.idFromName(init.roomKey)) as DurableObjectStub<RoomDO>;
+    return roomObject(this.env, this.init()!.roomKey);
   }
 
   private agentStub(agentId: string) {
-    return this.env.AGENT.get(this.env.AGENT.idFromName(agentId)) as DurableObjectStub<AgentDO>;
+    return agentObject(this.env, agentId);
   }
 }

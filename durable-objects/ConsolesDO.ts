@@ -1,17 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { answerClose, consoleMessage, parseFrame, type ConsoleMessage } from "../worker/live/socket-messages";
-import type { AgentIdentity, RingInfo } from "../worker/live/types";
+import { ANSWERED_FIRST, type AgentIdentity, type ConsoleCounts, type ConsoleReply, type RingInfo, type RingOffer, type RingTarget } from "../worker/live/contracts";
 import type { Device } from "../worker/routing/presence";
 import { consoleSnapshot, ringGone, socketError } from "../views/live/ConsoleFragments";
 import { inviteOffer } from "../views/live/ConferenceFragments";
-import type { ConsoleCounts, ConsoleReply } from "./AgentDO";
-import { ANSWERED_FIRST } from "./RoomDO";
-import { stubsByName } from "./stubs";
+import { stubsByName } from "../worker/live/stubs";
 
-/** A chat ringing agents, with its ring card rendered once by the room for every agent rung. */
-export type RingOffer = { ring: RingInfo; html: string };
-/** Agents a room rings, each on the devices the routing rules chose, for some of the chats offered. */
-export type RingTarget = { agentId: string; devices: Device[]; chatIds: string[] };
 type Attachment = { agentId: string; device: Device };
 type Answer = Extract<ConsoleMessage, { type: "answer" }>;
 

@@ -1,13 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import type { AgentPresence, AnswerResult, EnqueueRequest, RingInfo } from "../worker/live/types";
+import { ANSWERED_FIRST, CUSTOMER_LEFT, type AgentPresence, type AnswerResult, type EnqueueRequest, type RingInfo, type RingOffer, type RingTarget } from "../worker/live/contracts";
 import { chooseRings, type RoutingRules } from "../worker/routing/distribute";
 import { isLoggedOn, type Location } from "../worker/routing/presence";
 import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsapp";
 import { roomStats, type RoomStats } from "../worker/routing/stats";
 import { ringOffer } from "../views/live/ConsoleFragments";
-import type { ChatDO } from "./ChatDO";
-import type { RingOffer, RingTarget } from "./ConsolesDO";
-import { stubsByName } from "./stubs";
+import { chatObject, stubsByName } from "../worker/live/stubs";
 
 type Waiting = {
   ring: RingInfo;
@@ -17,13 +15,8 @@ type Waiting = {
   askAll: boolean;
 };
 
-/** Why an answer or a ring is withdrawn, as the agent reads it (the ConsolesDO and AgentDO say the same). */
-export const ANSWERED_FIRST = "Another agent answered this chat first.";
-export const CUSTOMER_LEFT = "The customer left before you answered.";
 /** Queue places are sent at most this often. */
 const POSITIONS_PAUSE_MS = 100;
-
-const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
 
 /**
  * One per room: which of its agents are logged on and how, the customers waiting in arrival
@@ -297,7 +290,7 @@ export class RoomDO extends DurableObject<Env> {
     const told = `${position}:${agentFree}`;
     if (this.#told.get(entry.ring.chatId) === told) return;
     this.#told.set(entry.ring.chatId, told);
-    await chatStub(this.env, entry.ring.chatId)
+    await chatObject(this.env, entry.ring.chatId)
       .queuePosition(position, agentFree)
       .catch((err: unknown) => console.error("queue position failed", entry.ring.chatId, err));
   }

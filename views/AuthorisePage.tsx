@@ -2,7 +2,7 @@ import { describeScheme } from "../worker/billing/describe";
 import { formatMoney } from "../worker/billing/currency";
 import { accruedMinor } from "../worker/billing/taximeter";
 import type { Billing } from "../worker/live/chat-billing";
-import type { ChatInit } from "../worker/live/types";
+import type { ChatInit } from "../worker/live/contracts";
 import { FormAlert } from "./Form";
 import { cardFailureText } from "./live/ChatFragments";
 import { CsrfField, Layout } from "./Layout";

@@ -1,4 +1,4 @@
-import type { ChatInit } from "../worker/live/types";
+import type { ChatInit } from "../worker/live/contracts";
 import { CsrfField, Layout, PoweredBy } from "./Layout";
 import type { Errors } from "./Form";
 

@@ -1,6 +1,6 @@
 import { formatMoney } from "../worker/billing/currency";
 import type { Invoice } from "../worker/live/chat-invoices";
-import type { ChatInit } from "../worker/live/types";
+import type { ChatInit } from "../worker/live/contracts";
 import { FormAlert } from "./Form";
 import { Layout } from "./Layout";
 import { Terms } from "./live/InvoiceFragments";

@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import type { ChatDO } from "../../durable-objects/ChatDO";
-import type { ChatInit } from "../../worker/live/types";
+import type { ChatInit } from "../../worker/live/contracts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, chatRow, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";

@@ -1,5 +1,5 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { ANSWERED_FIRST } from "../../durable-objects/RoomDO";
+import { ANSWERED_FIRST } from "../../worker/live/contracts";
 import type { ConsolesDO } from "../../durable-objects/ConsolesDO";
 import { ringOffer } from "../../views/live/ConsoleFragments";
 import { afterEach, describe, expect, it } from "vitest";

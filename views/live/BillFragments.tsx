@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { formatMoney } from "../../worker/billing/currency";
 import type { CardLabel } from "../../worker/billing/payments";
 import type { Bill } from "../../worker/live/chat-billing";
-import type { ChatInit } from "../../worker/live/types";
+import type { ChatInit } from "../../worker/live/contracts";
 
 // The end of a paid chat (spec: "Summary of charges and payment at the end of chat"): the
 // figures both parties see, and the customer's receipt once the card is done with. Both show the

@@ -1,5 +1,5 @@
 import type { TranscriptLine } from "../../worker/live/chat-records";
-import type { AgentCard, ChatInit } from "../../worker/live/types";
+import type { AgentCard, ChatInit } from "../../worker/live/contracts";
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
 import { CARD_NOT_USABLE } from "../../worker/billing/payments";

@@ -1,6 +1,6 @@
 import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { Guest } from "../../worker/live/conference-rules";
-import type { ChatInit } from "../../worker/live/types";
+import type { ChatInit } from "../../worker/live/contracts";
 import { Avatar, Composer, Line, Notice } from "./ChatFragments";
 import { toHtml } from "./render";
 

@@ -1,4 +1,4 @@
-import type { RingInfo } from "../../worker/live/types";
+import type { RingInfo } from "../../worker/live/contracts";
 import type { AgentStatus } from "../../worker/routing/presence";
 import { toHtml } from "./render";
 

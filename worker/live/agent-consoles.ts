@@ -1,5 +1,5 @@
 import { sha256Hex } from "../accounts/tokens";
-import type { ConsolesDO } from "../../durable-objects/ConsolesDO";
+import { consolesObject } from "./stubs";
 
 /** Names a sign-in session on the consoles it opened, without the secret token itself. */
 export const consoleSession = async (sessionToken: string) => (await sha256Hex(`console:${sessionToken}`)).slice(0, 32);
@@ -14,6 +14,5 @@ export async function closeAgentConsoles(
   session: string | null,
   why: "signed-out" | "rooms-changed",
 ): Promise<void> {
-  const consoles = env.CONSOLES.get(env.CONSOLES.idFromName(agent.companyId)) as DurableObjectStub<ConsolesDO>;
-  await consoles.closeConsoles(agent.agentId, session, why);
+  await consolesObject(env, agent.companyId).closeConsoles(agent.agentId, session, why);
 }

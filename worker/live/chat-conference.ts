@@ -5,7 +5,7 @@ import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatFragments";
 import { conferenceBar, type ConferenceInvite, type ConferenceView, type ConferenceViewer } from "../../views/live/ConferenceFragments";
 import { answerStep, inviteStep, invitedGuests, joinedGuests, leaveStep, type Conference, type ConferenceContext, type Guest, type Invitee } from "./conference-rules";
-import type { AgentCard, AnswerResult, ChatInit } from "./types";
+import type { AgentCard, AnswerResult, ChatInit } from "./contracts";
 
 // A chat's conference, kept in the ChatDO's storage under one key: the host invites colleagues,
 // each invited agent's console offers Join / Decline, a guest may leave. Every change is written

@@ -22,7 +22,7 @@ import { invoicePanel } from "../../views/live/InvoiceFragments";
 import { socketError } from "../../views/live/ConsoleFragments";
 import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "./invoice-records";
 import type { ChatMessage } from "./socket-messages";
-import type { ChatInit } from "./types";
+import type { ChatInit } from "./contracts";
 
 // Manual payment requests of one chat (spec: Business Revenue — Manual Payment Request), kept in
 // the ChatDO's storage: the agent's invoices, the customer's payments, and the countdown of the

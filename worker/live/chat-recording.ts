@@ -5,7 +5,7 @@ import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatFragments";
 import { recordingPanel } from "../../views/live/RecordingFragments";
 import { recordingStep, type RecordingAction, type RecordingState } from "./recording-rules";
-import type { ChatInit } from "./types";
+import type { ChatInit } from "./contracts";
 
 // A chat's recording consent and recorder state, kept in the ChatDO's storage under one key.
 // The customer's answer is written there and to D1 (with an audit event) before either party

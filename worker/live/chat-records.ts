@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { chats, companies, messages } from "../db/schema";
 import { guestOf } from "./conference-rules";
-import type { ChatInit } from "./types";
+import type { ChatInit } from "./contracts";
 
 export type TranscriptLine = { seq: number; sender: string; body: string; at: number };
 

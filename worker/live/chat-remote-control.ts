@@ -2,7 +2,7 @@ import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatFragments";
 import { remoteControlState } from "../../views/live/RemoteControlFragments";
 import { activeGrant, badPoints, inkStep, NO_REMOTE, remoteRefusal, type RemoteContext, type RemoteMessage, type RemoteState, type Stroke } from "../calls/remote-control";
-import type { ChatInit } from "./types";
+import type { ChatInit } from "./contracts";
 
 // A chat's remote control, kept in the ChatDO's storage: the customer's grant (for the screen
 // track they share), the customer's screen as last seen, and the agent's strokes, one key each so

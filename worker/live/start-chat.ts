@@ -12,7 +12,8 @@ import { chatScheme } from "../billing/scheme";
 import { agentProfiles } from "../db/schema";
 import type { BillingConfig } from "./chat-billing";
 import { mediaPath, type CallsEnv } from "../adapters/calls";
-import { roomKey, type ChatInit, type EnqueueRequest } from "./types";
+import { roomKey, type ChatInit, type EnqueueRequest } from "./contracts";
+import { chatObject, roomObject } from "./stubs";
 
 export type ChatRequest = {
   company: Company;
@@ -100,8 +101,8 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
     })
     .run();
   // With automatic charges the chat's object keeps the request and enqueues once the card is authorised.
-  const started = env.CHAT.get(env.CHAT.idFromName(chatId)).start(init, billing ? enqueue : null);
-  const roomStub = env.ROOM.get(env.ROOM.idFromName(key));
+  const started = chatObject(env, chatId).start(init, billing ? enqueue : null);
+  const roomStub = roomObject(env, key);
   const queued = billing ? null : roomStub.enqueue(enqueue);
   const failed = (await Promise.allSettled([record, started, queued])).find((r) => r.status === "rejected");
   if (failed) {

@@ -14,7 +14,7 @@ import { sameSiteSocket } from "../http/csrf";
 import { notFound } from "../http/errors";
 import { relaySocket } from "../http/socket";
 import { requireAgent, requireUser } from "../http/session";
-import { roomKey, type AgentIdentity } from "../live/types";
+import { roomKey, type AgentIdentity } from "../live/contracts";
 import { isRoomUsable } from "../rooms/presets";
 import { FormError } from "../accounts/form-error";
 import { ownPricingValues, ownPricingValuesFromForm, parseProfile, previewOwnPricing, saveProfile, type OwnPricingValues } from "../agents/profile";
@@ -22,6 +22,7 @@ import { listRooms, type Room } from "../rooms/queries";
 import { AgentConsole, AgentChatPanel } from "../../views/AgentConsole";
 import { AgentProfilePage, OwnPricingPreview, type OwnPricingSection, type ProfileValues } from "../../views/AgentProfile";
 import { previewOf } from "../../views/PricingFields";
+import { agentObject, consolesObject } from "../live/stubs";
 
 const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
 
@@ -78,7 +79,7 @@ export const agentRoutes = new Hono<AppEnv>()
     const device = c.req.query("device") === "mobile" ? "mobile" : "browser";
     const url = new URL(c.req.url);
     url.search = `?device=${device}`;
-    const stub = c.env.CONSOLES.get(c.env.CONSOLES.idFromName(user.companyId));
+    const stub = consolesObject(c.env, user.companyId);
     // The session's name lets signing out close the consoles it opened (worker/live/agent-consoles.ts).
     const session = await consoleSession(getCookie(c, SESSION_COOKIE) ?? "");
     return relaySocket(
@@ -161,7 +162,7 @@ export const agentRoutes = new Hono<AppEnv>()
       if (err instanceof FormError) return again(err.fields);
       throw err;
     }
-    await c.env.AGENT.get(c.env.AGENT.idFromName(user.id)).updateProfile({
+    await agentObject(c.env, user.id).updateProfile({
       greeting: parsed.profile.greeting,
       photoUrl: parsed.profile.photoUrl || null,
       ringtone: parsed.profile.ringtone,
@@ -192,7 +193,7 @@ async function colleagues(env: Env, user: SessionUser): Promise<Colleague[]> {
     .limit(MAX_COLLEAGUES);
   return Promise.all(
     agents.map(async (a) => {
-      const presence = await env.AGENT.get(env.AGENT.idFromName(a.id)).presence();
+      const presence = await agentObject(env, a.id).presence();
       const states = [presence?.browser, presence?.mobile].filter((s) => s != null);
       const free = states.filter((s) => s !== "SERVING_CUSTOMER");
       const shown = free[0] ?? states[0];

@@ -7,6 +7,7 @@ import { refusedCallsTracks, TRACK_NAME } from "../calls/media";
 import { AppError, notFound } from "../http/errors";
 import { wellFormed } from "../http/well-formed";
 import { CHAT_COOKIE } from "./customer";
+import { chatObject } from "../live/stubs";
 
 // The browser's way to Cloudflare Calls: the same paths as the Calls app API, under the chat.
 // Only a party of the connected chat gets through, only to its own Calls session, and it pushes
@@ -37,8 +38,6 @@ const tracksClose = z.object({
   force: z.boolean().optional(),
 });
 
-const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
-
 /** The party behind this request and what it may touch; refuses anyone else. */
 async function caller(c: Context<AppEnv>) {
   if (mediaPath(c.env) !== "calls") throw new AppError("not_found", "Cloudflare Calls is not configured on this server: calls connect peer to peer.");
@@ -47,7 +46,7 @@ async function caller(c: Context<AppEnv>) {
   const token = getCookie(c, CHAT_COOKIE);
   const user = c.get("user");
   const proof = token ? { customerToken: token } : user?.isAgent ? { agentId: user.id } : null;
-  const found = proof ? await chatStub(c.env, id.data).callsAccess(proof) : null;
+  const found = proof ? await chatObject(c.env, id.data).callsAccess(proof) : null;
   if (!found) throw notFound("chat");
   return { chatId: id.data, ...found };
 }
@@ -79,7 +78,7 @@ export const callsRoutes = new Hono<AppEnv>()
     const token = getCookie(c, CHAT_COOKIE);
     const user = c.get("user");
     const proof = token ? { customerToken: token } : user?.isAgent ? { agentId: user.id } : null;
-    if (!id.success || !proof || !(await chatStub(c.env, id.data).callsAccess(proof))) throw notFound("chat");
+    if (!id.success || !proof || !(await chatObject(c.env, id.data).callsAccess(proof))) throw notFound("chat");
     return c.json({ iceServers: await iceServers(c.env) });
   })
   .post("/:chatId/calls/sessions/new", async (c) => {
@@ -87,7 +86,7 @@ export const callsRoutes = new Hono<AppEnv>()
     const res = await callsApi(c.env, "POST", "sessions/new");
     if (!res.ok) return relay(res);
     const session = await res.json<{ sessionId: string }>();
-    await chatStub(c.env, chatId).callsSessionOpened(party, session.sessionId);
+    await chatObject(c.env, chatId).callsSessionOpened(party, session.sessionId);
     return c.json(session, 201);
   })
   .post("/:chatId/calls/sessions/:sessionId/tracks/new", async (c) => {

@@ -14,11 +14,12 @@ import { AuthorisePage, SAVED_CARD, TEST_CARDS } from "../../views/AuthorisePage
 import type { CardElement } from "../../views/PaymentElementForm";
 import { InvoicePayPage } from "../../views/InvoicePayPage";
 import { relaySocket } from "../http/socket";
-import type { ChatInit } from "../live/types";
+import type { ChatInit } from "../live/contracts";
 import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved, type RequestKind } from "../../views/CustomerChat";
 import { fragment } from "../http/fragment";
 import { INVOICE_TEST_CARDS } from "../../views/live/InvoiceFragments";
+import { chatObject } from "../live/stubs";
 
 const chatIdParam = z.uuid();
 const requestKind = z.enum(["message", "alert"]);
@@ -43,14 +44,12 @@ const payForm = z.object({
   paymentMethod: z.enum(INVOICE_TEST_CARDS.map((card) => card.id) as [string, ...string[]], { error: "Choose a card." }),
 });
 
-const chatStub = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
-
 /** The chat's id from the URL, and the customer's view of it if this browser holds its token. */
 async function customerChat(c: Context<AppEnv>) {
   const id = chatIdParam.safeParse(c.req.param("chatId"));
   if (!id.success) throw notFound("chat");
   const token = getCookie(c, CHAT_COOKIE);
-  const view = token ? await chatStub(c.env, id.data).customerView(token) : null;
+  const view = token ? await chatObject(c.env, id.data).customerView(token) : null;
   return { chatId: id.data, token, view };
 }
 
@@ -61,7 +60,7 @@ async function customerChat(c: Context<AppEnv>) {
 async function cardElement(c: Context<AppEnv>, chatId: string, token: string | undefined, stripeAccount: string | null, create = false): Promise<CardElement | null> {
   const config = paymentElementConfig(c.env);
   if (!config || !token) return null;
-  const intent = await chatStub(c.env, chatId).holdIntent(token, create);
+  const intent = await chatObject(c.env, chatId).holdIntent(token, create);
   return { ...config, clientSecret: intent?.clientSecret ?? null, stripeAccount, returnUrl: `${new URL(c.req.url).origin}/chats/${chatId}/authenticated` };
 }
 
@@ -72,7 +71,7 @@ async function cardElement(c: Context<AppEnv>, chatId: string, token: string | u
 async function invoicePayPage(c: Context<AppEnv>, chatId: string, token: string, init: ChatInit, n: number, error: string | null = null) {
   const config = paymentElementConfig(c.env);
   if (!config) return null;
-  const intent = await chatStub(c.env, chatId).invoiceIntent(token, n);
+  const intent = await chatObject(c.env, chatId).invoiceIntent(token, n);
   if (!intent) return null;
   const returnUrl = `${new URL(c.req.url).origin}/chats/${chatId}/invoices/${n}/authenticated`;
   const element: CardElement = { ...config, clientSecret: intent.clientSecret, stripeAccount: intent.invoice.merchant.stripeAccount, returnUrl };
@@ -127,7 +126,7 @@ export const chatRoutes = new Hono<AppEnv>()
     if (!stripeTestMode(c.env)) throw new AppError("bad_request", "Cards are taken with Stripe's Payment Element, which is not available on this server.");
     if (!form.success) return again(form.error.issues[0]!.message);
     const origin = new URL(c.req.url).origin;
-    const result = await chatStub(c.env, chatId).authorise(token, form.data.paymentMethod, `${origin}/chats/${chatId}/authenticated`);
+    const result = await chatObject(c.env, chatId).authorise(token, form.data.paymentMethod, `${origin}/chats/${chatId}/authenticated`);
     if (!result) return c.redirect(`/chats/${chatId}`, 303);
     if (result.status === "authorised") return c.redirect(`/chats/${chatId}`, 303);
     if (result.status === "needs_action" && result.redirectUrl) return c.redirect(result.redirectUrl, 303);
@@ -137,7 +136,7 @@ export const chatRoutes = new Hono<AppEnv>()
   .get("/:chatId/authenticated", async (c) => {
     const { chatId, token, view } = await customerChat(c);
     if (!view || !token) throw notFound("chat");
-    const result = await chatStub(c.env, chatId).authenticated(token);
+    const result = await chatObject(c.env, chatId).authenticated(token);
     if (!result || result.status === "authorised") return c.redirect(`/chats/${chatId}`, 303);
     const fresh = (await customerChat(c)).view!;
     c.status(422);
@@ -162,7 +161,7 @@ export const chatRoutes = new Hono<AppEnv>()
     const form = payForm.safeParse(await c.req.parseBody());
     if (!form.success) throw new AppError("bad_request", form.error.issues[0]!.message);
     const origin = new URL(c.req.url).origin;
-    const outcome = await chatStub(c.env, chatId).payInvoice(token, n.data, form.data.paymentMethod, `${origin}/chats/${chatId}/invoices/${n.data}/authenticated`);
+    const outcome = await chatObject(c.env, chatId).payInvoice(token, n.data, form.data.paymentMethod, `${origin}/chats/${chatId}/invoices/${n.data}/authenticated`);
     if (!outcome) throw notFound("payment request");
     if (outcome.status === "refused") throw new AppError("conflict", outcome.message ?? "This payment request cannot be paid now.");
     if (outcome.status === "needs_action" && outcome.redirectUrl) {
@@ -188,7 +187,7 @@ export const chatRoutes = new Hono<AppEnv>()
     const { chatId, token, view } = await customerChat(c);
     const n = invoiceParam.safeParse(c.req.param("n"));
     if (!view || !token || !n.success) throw notFound("payment request");
-    const outcome = await chatStub(c.env, chatId).invoicePaymentChanged(token, n.data);
+    const outcome = await chatObject(c.env, chatId).invoicePaymentChanged(token, n.data);
     if (outcome && outcome.status !== "paid" && paymentElementConfig(c.env)) {
       const message = outcome.status === "needs_action" ? "Your bank has not confirmed the payment yet. Please try again." : `${outcome.message ?? "The payment was not completed."} Please try again or use another card.`;
       c.status(422);
@@ -212,7 +211,7 @@ export const chatRoutes = new Hono<AppEnv>()
     } else {
       throw notFound("chat");
     }
-    const res = await chatStub(c.env, id.data).fetch(new Request(c.req.url, { headers }));
+    const res = await chatObject(c.env, id.data).fetch(new Request(c.req.url, { headers }));
     if (!token && res.status !== 101) throw notFound("chat");
     return relaySocket(res);
   })

@@ -7,7 +7,7 @@ import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { agentProfiles, customerRequests, roomAgents, users } from "../db/schema";
-import { roomKey } from "../live/types";
+import { roomKey } from "../live/contracts";
 import { AppError, notFound } from "../http/errors";
 import { POLICIES } from "../http/rate-limit";
 import { secure } from "../http/session";
@@ -18,6 +18,7 @@ import { getCompanyRoom, getUsablePrivateRoom } from "../rooms/queries";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
 import { MessageSent } from "../../views/CustomerChat";
 import { newId } from "../accounts/tokens";
+import { roomObject } from "../live/stubs";
 
 const MODES = new Set<ContactMode>(["chat", "voice", "video"]);
 const modeOf = (q: string | undefined) => (MODES.has(q as ContactMode) ? (q as ContactMode) : undefined);
@@ -84,7 +85,7 @@ export const customerRoutes = new Hono<AppEnv>()
         ),
       );
     const key = roomKey(company.id, privateAgent ? `~${privateAgent.handle}` : room.name);
-    const number = await c.env.ROOM.get(c.env.ROOM.idFromName(key)).whatsappAgent(
+    const number = await roomObject(c.env, key).whatsappAgent(
       rows.map((r) => ({ agentId: r.agentId, number: r.number! })),
       { online: room.whatsappOnlineAgents, offline: room.whatsappOfflineAgents },
     );

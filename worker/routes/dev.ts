@@ -5,6 +5,7 @@ import { seedDemo } from "../demo/seed";
 import { connectDemoStripe } from "../demo/seed-stripe";
 import { BENCH, seedBench } from "../demo/seed-bench";
 import { AppError, notFound } from "../http/errors";
+import { chatObject, roomObject } from "../live/stubs";
 
 // Local-only helpers: `npm start` runs wrangler dev with ENVIRONMENT=local; anywhere else these
 // routes do not exist.
@@ -32,11 +33,11 @@ export const devRoutes = new Hono<AppEnv>()
     const n = Number(c.req.query("n") ?? 500);
     if (!Number.isInteger(n) || n < 1 || n > 5000) throw new AppError("bad_request", "n must be a whole number from 1 to 5000.");
     const run = crypto.randomUUID();
-    const room = c.env.ROOM.get(c.env.ROOM.idFromName(`costs:${run}`));
+    const room = roomObject(c.env, `costs:${run}`);
     const probes: Record<string, (i: number) => Promise<unknown>> = {
       "Durable Object call (a room's statistics)": () => room.stats(false),
       "D1 query (select 1)": () => c.env.DB.prepare("select 1 as one").first(),
-      "new chat object (its first call)": (i) => c.env.CHAT.get(c.env.CHAT.idFromName(`costs:${run}:${i}`)).customerView(""),
+      "new chat object (its first call)": (i) => chatObject(c.env, `costs:${run}:${i}`).customerView(""),
     };
     const msPerCall: Record<string, number> = {};
     for (const [name, probe] of Object.entries(probes)) {

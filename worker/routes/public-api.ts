@@ -6,8 +6,9 @@ import type { AppEnv } from "../app-env";
 import { meterAmount } from "../billing/meter";
 import { chatScheme, roomScheme } from "../billing/scheme";
 import { AppError, notFound } from "../http/errors";
-import { roomKey } from "../live/types";
+import { roomKey } from "../live/contracts";
 import { getCompanyBySlug, getCompanyRoom, getPrivateRoom, getRoomByName, getUsablePrivateRoom } from "../rooms/queries";
+import { roomObject } from "../live/stubs";
 
 // The cap keeps every amount an exact integer; no chat lasts 31 years.
 const MAX_SECONDS = 999_999_999;
@@ -24,7 +25,7 @@ async function roomStatsResponse(c: Context<AppEnv, "/stats/:company/:room">, de
   const name = c.req.param("room");
   const exists = company && (name.startsWith("~") ? await getPrivateRoom(db, company.id, name.slice(1)) : await getRoomByName(db, company.id, name));
   if (!company || !exists) throw new AppError("not_found", "No such chat room.");
-  const stats = await c.env.ROOM.get(c.env.ROOM.idFromName(roomKey(company.id, name))).stats(details);
+  const stats = await roomObject(c.env, roomKey(company.id, name)).stats(details);
   return c.json({ ...stats, chatRoom: name });
 }
 

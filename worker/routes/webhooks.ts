@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env";
 import { applyStripeEvent } from "../billing/webhooks";
 import { AppError } from "../http/errors";
 import { correctFeesOnChargeEvent } from "../jobs/fee-corrections";
+import { chatObject } from "../live/stubs";
 
 // Stripe's webhooks: the raw body is verified with the endpoint secret (SubtleCrypto), then the
 // event is applied once; a charge's settled fees correct the ledger (idempotent, so also on a
@@ -30,7 +31,7 @@ export const webhookRoutes = new Hono<AppEnv>().post("/stripe", async (c) => {
   // asks Stripe and records it, once, under the invoice's own ids.
   if (applied && event.type === "payment_intent.succeeded") {
     const { chat_id: chatId, invoice } = event.data.object.metadata ?? {};
-    if (chatId && invoice) await c.env.CHAT.get(c.env.CHAT.idFromName(chatId)).invoicePaymentChanged(null, Number(invoice));
+    if (chatId && invoice) await chatObject(c.env, chatId).invoicePaymentChanged(null, Number(invoice));
   }
   return c.json({ received: true, duplicate: !applied });
 });

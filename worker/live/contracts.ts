@@ -3,8 +3,10 @@ import type { BillingConfig } from "./chat-billing";
 import type { AgentPresence, Device, Location } from "../routing/presence";
 import type { MediaPath, PhoneButtons } from "../calls/media";
 
-// What the Worker and the Durable Objects tell each other. A room is addressed by its key,
-// `{companyId}:{roomName}`, where an agent's private room is named `~{handle}`.
+// What the Worker and the Durable Objects tell each other: the arguments and replies of their
+// calls, and the words of their refusals. The objects import this module, never each other. A
+// room is addressed by its key, `{companyId}:{roomName}`, where an agent's private room is named
+// `~{handle}`.
 
 export const roomKey = (companyId: string, roomName: string) => `${companyId}:${roomName}`;
 
@@ -74,5 +76,30 @@ export type EnqueueRequest = {
 export type AgentCard = { agentId: string; name: string; greeting: string; photoUrl: string | null };
 
 export type AnswerResult = { ok: true } | { ok: false; reason: string };
+
+/** The two sides of a chat (a conference guest is neither). */
+export type Party = "customer" | "agent";
+export const PARTIES: readonly Party[] = ["customer", "agent"];
+export const otherParty = (party: Party): Party => (party === "customer" ? "agent" : "customer");
+
+/** Why an answer or a ring is withdrawn, as the agent reads it (the RoomDO, ConsolesDO and AgentDO say the same). */
+export const ANSWERED_FIRST = "Another agent answered this chat first.";
+export const CUSTOMER_LEFT = "The customer left before you answered.";
+
+/** How many consoles of each device the agent has open (the company's ConsolesDO counts them). */
+export type ConsoleCounts = Record<Device, number>;
+/**
+ * What a console's frame gets back from the AgentDO: `html` for that console alone, `device` for
+ * every console of the agent on its device (sent after the agent's earlier frames); `taken`: an
+ * answer that took its chat; `unrung`: the answer was refused and the chat's ring card taken down
+ * on this agent's consoles, so the chat may ring them again (when they are free). Replying spares
+ * a second call back to the ConsolesDO for the agent's own actions.
+ */
+export type ConsoleReply = { html?: string; device?: string; taken?: boolean; unrung?: boolean };
+
+/** A chat ringing agents, with its ring card rendered once by the room for every agent rung. */
+export type RingOffer = { ring: RingInfo; html: string };
+/** Agents a room rings, each on the devices the routing rules chose, for some of the chats offered. */
+export type RingTarget = { agentId: string; devices: Device[]; chatIds: string[] };
 
 export type { AgentPresence, Device, WaitingCustomer };

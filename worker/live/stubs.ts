@@ -12,3 +12,10 @@ export function stubsByName<T extends Rpc.DurableObjectBranded | undefined>(name
     return stub;
   };
 }
+
+// The objects by their names: a chat by its id, a room by its key, an agent by their user id, a
+// company's consoles by the company's id. Typed by the bindings (worker-configuration.d.ts).
+export const chatObject = (env: Env, chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
+export const roomObject = (env: Env, roomKey: string) => env.ROOM.get(env.ROOM.idFromName(roomKey));
+export const agentObject = (env: Env, agentId: string) => env.AGENT.get(env.AGENT.idFromName(agentId));
+export const consolesObject = (env: Env, companyId: string) => env.CONSOLES.get(env.CONSOLES.idFromName(companyId));
