@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import type { agentProfiles } from "../worker/db/schema";
 import { RINGTONES, type OwnPricingValues } from "../worker/agents/profile";
 import type { Room } from "../worker/rooms/queries";
-import { Avatar } from "./live/ChatFragments";
+import { Avatar } from "./live/ChatParts";
 import { Field, FormAlert, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
 import { LivePricing, PricingPreview, SchemeFields, type PreviewModel } from "./PricingFields";

@@ -13,6 +13,7 @@ import { TEXT_OFF, textAllowed } from "../../worker/calls/media";
 import { ConferenceBar, type ConferenceView } from "./ConferenceFragments";
 import { guestSender, type Guest } from "../../worker/live/conference-rules";
 import { BillLines, Receipt } from "./BillFragments";
+import { Avatar, Composer, Line, Notice, notice } from "./ChatParts";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -39,25 +40,9 @@ export type ChatView = {
 
 type Party = "customer" | "agent";
 
-export const initials = (name: string) =>
-  name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0]!.toUpperCase())
-    .join("") || "?";
 
 const article = (role: string) => (/^[aeiou]/i.test(role) ? "an" : "a");
 
-export function Avatar({ name, photoUrl, size = 48 }: { name: string; photoUrl: string | null; size?: number }) {
-  return photoUrl ? (
-    <img class="avatar" src={photoUrl} alt="" width={size} height={size} />
-  ) : (
-    <span class="avatar avatar-initials" style={`width:${size}px;height:${size}px;font-size:${Math.round(size * 0.4)}px`} aria-hidden="true">
-      {initials(name)}
-    </span>
-  );
-}
 
 function Waiting({ init, position, agentFree }: { init: ChatInit; position: number | null; agentFree: boolean }) {
   const id = init.chatId;
@@ -141,14 +126,6 @@ function Head({ view, party }: { view: ChatView; party: Party }) {
  * is on this screen follows from the sender and the transcript's viewer, in the style sheet. A
  * conference guest's own lines are marked `own` (guests are few, their copy is rendered apart).
  */
-/**
- * One line of the transcript. A template (whose values `html` escapes) rather than JSX: every
- * relayed text renders one, and JSX cost several times more per line.
- */
-export function Line({ message, name, own = false }: { message: TranscriptLine; name: string; own?: boolean }) {
-  const at = new Date(message.at).toISOString();
-  return html`<div class="${own ? "line own" : "line"}" data-sender="${message.sender}" data-seq="${message.seq}"><div class="bubble"><span class="who">${name}</span><p>${message.body}</p><time datetime="${at}">${at.slice(11, 16)} UTC</time></div></div>`;
-}
 
 function Greeting({ agent }: { agent: AgentCard }) {
   return (
@@ -161,28 +138,6 @@ function Greeting({ agent }: { agent: AgentCard }) {
   );
 }
 
-export function Composer({ chatId }: { chatId: string }) {
-  return (
-    <form id={`composer-${chatId}`} class="composer" ws-send data-controller="composer" data-action="htmx:wsAfterSend->composer#clear">
-      <input type="hidden" name="type" value="text" />
-      <textarea
-        name="text"
-        rows={1}
-        maxlength={4000}
-        placeholder="Type a message…"
-        aria-label="Message"
-        ws-send
-        hx-trigger="input changed delay:120ms"
-        hx-vals='{"type":"typing"}'
-        data-composer-target="input"
-        data-action="keydown->composer#sendOnEnter"
-      ></textarea>
-      <button type="submit" class="btn btn-primary">
-        Send
-      </button>
-    </form>
-  );
-}
 
 function Controls({ view, party }: { view: ChatView; party: Party }) {
   const id = view.init.chatId;
@@ -267,16 +222,7 @@ export const messageItem = (chatId: string, message: TranscriptLine, name: strin
 export const typingPreview = (chatId: string, text: string, name: string) =>
   html`<div id="typing-${chatId}" class="typing">${text.trim() ? html`<span class="who">${name} is typing:</span> <span class="preview">${text}</span>` : ""}</div>`.toString();
 
-export function Notice({ text, tone }: { text: string; tone: "info" | "warn" | "ok" }) {
-  return <p class={`notice notice-${tone}`}>{text}</p>;
-}
 
-export const notice = (chatId: string, text: string, tone: "info" | "warn" | "ok") =>
-  toHtml(
-    <div hx-swap-oob={`beforeend:#transcript-${chatId}`}>
-      <Notice text={text} tone={tone} />
-    </div>,
-  );
 
 export const queueInfo = (init: ChatInit, position: number, agentFree: boolean) => toHtml(<Waiting init={init} position={position} agentFree={agentFree} />);
 

@@ -1,7 +1,7 @@
 import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { Guest } from "../../worker/live/conference-rules";
 import type { ChatInit } from "../../worker/live/contracts";
-import { Avatar, Composer, Line, Notice } from "./ChatFragments";
+import { Avatar, Composer, Line, Notice } from "./ChatParts";
 import { toHtml } from "./render";
 
 // Conference chat: the host's "Add agent" bar and colleague list, the invitation on the invited

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { openDb } from "../adapters/db";
 import { chatGuests, users } from "../db/schema";
 import { socketError } from "../../views/live/ConsoleFragments";
-import { notice } from "../../views/live/ChatFragments";
+import { notice } from "../../views/live/ChatParts";
 import { conferenceBar, type ConferenceInvite, type ConferenceView, type ConferenceViewer } from "../../views/live/ConferenceFragments";
 import { answerStep, inviteStep, invitedGuests, joinedGuests, leaveStep, type Conference, type ConferenceContext, type Guest, type Invitee } from "./conference-rules";
 import type { AgentCard, AnswerResult, ChatInit } from "./contracts";

@@ -2,7 +2,7 @@ import { auditInsert } from "../accounts/audit";
 import { openDb } from "../adapters/db";
 import { recordingConsents } from "../db/schema";
 import { socketError } from "../../views/live/ConsoleFragments";
-import { notice } from "../../views/live/ChatFragments";
+import { notice } from "../../views/live/ChatParts";
 import { recordingPanel } from "../../views/live/RecordingFragments";
 import { recordingStep, type RecordingAction, type RecordingState } from "./recording-rules";
 import type { ChatInit } from "./contracts";

@@ -1,5 +1,5 @@
 import { socketError } from "../../views/live/ConsoleFragments";
-import { notice } from "../../views/live/ChatFragments";
+import { notice } from "../../views/live/ChatParts";
 import { remoteControlState } from "../../views/live/RemoteControlFragments";
 import { activeGrant, badPoints, inkStep, NO_REMOTE, remoteRefusal, type RemoteContext, type RemoteMessage, type RemoteState, type Stroke } from "../calls/remote-control";
 import type { ChatInit } from "./contracts";
