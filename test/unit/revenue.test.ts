@@ -8,7 +8,6 @@ import {
   describeRange,
   filtersQuery,
   minorToDecimal,
-  minutesSeconds,
   parseRevenueFilters,
   periodRange,
   revenueCsv,
@@ -229,12 +228,6 @@ describe("the report", () => {
 });
 
 describe("time and money as text", () => {
-  it("shows chargeable time as minutes:seconds", () => {
-    expect(minutesSeconds(0)).toBe("0:00");
-    expect(minutesSeconds(330)).toBe("5:30");
-    expect(minutesSeconds(3725)).toBe("62:05");
-  });
-
   it("writes minor units as exact decimals, zero-decimal currencies included", () => {
     expect(minorToDecimal(1100, "EUR")).toBe("11.00");
     expect(minorToDecimal(5, "EUR")).toBe("0.05");

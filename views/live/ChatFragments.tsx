@@ -3,6 +3,7 @@ import type { AgentCard, ChatInit } from "../../worker/live/types";
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
 import { CARD_NOT_USABLE } from "../../worker/billing/payments";
+import { minutesSeconds } from "../../worker/format/clock";
 import { html } from "hono/html";
 import { toHtml } from "./render";
 import { InvoicePanel } from "./InvoiceFragments";
@@ -292,8 +293,6 @@ function EndedControls({ init, viewer }: { init: ChatInit; viewer: Party }) {
   );
 }
 
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-
 function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Party; meter: MeterView; billing: Billing }) {
   const money = (minor: number) => formatMoney(minor, meter.currency);
   const config = billing.config;
@@ -304,7 +303,7 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
       <dl>
         <div>
           <dt>Chargeable time</dt>
-          <dd class="meter-time">{clock(meter.chargeableSeconds)}</dd>
+          <dd class="meter-time">{minutesSeconds(meter.chargeableSeconds)}</dd>
         </div>
         <div>
           <dt>Charges</dt>

@@ -1,5 +1,6 @@
 import { formatMoney } from "../../worker/billing/currency";
-import { INVOICE_CURRENCIES, INVOICE_KINDS, MAX_DESCRIPTION, MAX_SERVICE_MINUTES, clockText, durationText, type InvoiceErrors, type InvoiceValues } from "../../worker/billing/invoice";
+import { INVOICE_CURRENCIES, INVOICE_KINDS, MAX_DESCRIPTION, MAX_SERVICE_MINUTES, durationText, type InvoiceErrors, type InvoiceValues } from "../../worker/billing/invoice";
+import { hoursMinutesSeconds } from "../../worker/format/clock";
 import type { Invoice, InvoicesView } from "../../worker/live/chat-invoices";
 import { TEST_CARDS } from "../AuthorisePage";
 import { toHtml } from "./render";
@@ -128,7 +129,7 @@ function Countdown({ seconds, running }: { seconds: number; running: boolean }) 
     <p class={running ? "service-clock running" : "service-clock"}>
       <span class="service-clock-label">{running ? "Time left" : "Session time"}</span>
       <span class="service-clock-time" data-controller={running ? "countdown" : undefined} data-countdown-seconds-value={running ? String(seconds) : undefined}>
-        {clockText(seconds)}
+        {hoursMinutesSeconds(seconds)}
       </span>
     </p>
   );
