@@ -113,7 +113,7 @@ describe("revenue sums", () => {
   it("split a company's EUR 11.00 into Parley's 10 %, the processing estimate, and the rest", () => {
     const [eur] = totalsByCurrency(charge({ chargeId: "c1" }));
     // 11.00 − 1.10 fee − (2.9 % of 11.00 = 0.32 + 0.30) processing = 9.28
-    expect(eur).toEqual({ currency: "EUR", chats: 1, grossMinor: 1100, platformFeeMinor: 110, processingFeeMinor: 62, refundedMinor: 0, netMinor: 928, paidOutMinor: 0, unbalancedMinor: 0 });
+    expect(eur).toEqual({ currency: "EUR", chats: 1, grossMinor: 1100, platformFeeMinor: 110, processingFeeMinor: 62, refundedMinor: 0, disputedMinor: 0, disputeFeeMinor: 0, netMinor: 928, paidOutMinor: 0, unbalancedMinor: 0 });
   });
 
   it("on a solo account take 20 % and leave the processing to Parley", () => {
