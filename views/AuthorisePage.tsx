@@ -1,24 +1,13 @@
+import { cardFailureText } from "../worker/billing/card-failures";
 import { describeScheme } from "../worker/billing/describe";
 import { formatMoney } from "../worker/billing/currency";
 import { accruedMinor } from "../worker/billing/taximeter";
+import { SAVED_CARD, TEST_CARDS } from "../worker/billing/test-cards";
 import type { Billing } from "../worker/live/chat-billing";
 import type { ChatInit } from "../worker/live/contracts";
 import { FormAlert } from "./Form";
-import { cardFailureText } from "./live/ChatFragments";
 import { CsrfField, Layout } from "./Layout";
 import { PaymentElementForm, StayInChat, type CardElement } from "./PaymentElementForm";
-
-/** Stripe's test payment methods the customer may pick while Parley runs against test Stripe. */
-export const TEST_CARDS = [
-  { id: "pm_card_visa", label: "Visa •••• 4242", hint: "authorises and pays" },
-  { id: "pm_card_mastercard", label: "Mastercard •••• 4444", hint: "authorises and pays" },
-  { id: "pm_card_authenticationRequiredOnSetup", label: "Visa •••• 3184", hint: "asks for 3-D Secure first" },
-  { id: "pm_card_chargeDeclinedInsufficientFunds", label: "Visa •••• 9995", hint: "declined: insufficient funds" },
-  { id: "pm_card_fake_insufficientFundsAfterFirstCharge", label: "Visa •••• 0341", hint: "authorises, later charges fail" },
-] as const;
-
-/** The card on file, offered again when the bank asks the customer to confirm a payment with it. */
-export const SAVED_CARD = "saved";
 
 type Props = { init: ChatInit; billing: Billing; testMode: boolean; element?: CardElement | null; error?: string | null };
 

@@ -1,4 +1,5 @@
 import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/adapters/chat-records";
+import { minutesSeconds } from "../worker/format/clock";
 import { guestSender } from "../worker/live/conference-rules";
 import { Layout } from "./Layout";
 
@@ -16,10 +17,7 @@ export type ChatRecordsPage = { chats: ChatRecord[]; details: RecordDetails; pag
 
 const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-const clock = (ms: number) => {
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-};
+const clock = (ms: number) => minutesSeconds(Math.round(ms / 1000));
 
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 

@@ -1,3 +1,4 @@
+import { tryAnotherCard } from "../worker/billing/card-failures";
 import { formatMoney } from "../worker/billing/currency";
 import type { Invoice } from "../worker/live/chat-invoices";
 import type { ChatInit } from "../worker/live/contracts";
@@ -30,7 +31,7 @@ export function InvoicePayPage({ init, invoice, element, clientSecret, testMode,
           <div class="invoice-card open">
             <Terms invoice={invoice} />
           </div>
-          <FormAlert message={error ?? (invoice.lastError ? `${invoice.lastError} Please try another card.` : null)} />
+          <FormAlert message={error ?? (invoice.lastError ? tryAnotherCard(invoice.lastError) : null)} />
           <PaymentElementForm element={element} clientSecret={clientSecret} label={`Pay Now · ${amount}`} />
           <p class="muted small">Your card details go to Stripe, never to {init.companyName} or Parley.</p>
           <p class="center">

@@ -1,8 +1,9 @@
 import type { Child } from "hono/jsx";
 import { formatMoney } from "../worker/billing/currency";
 import { PAYMENT_STATE_LABELS, type PaymentState, type Standing } from "../worker/billing/payment-state";
-import { PERIODS, PERIOD_LABELS, filtersQuery, minutesSeconds, utcDateTime, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
+import { PERIODS, PERIOD_LABELS, filtersQuery, utcDateTime, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
 import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
+import { minutesSeconds } from "../worker/format/clock";
 import { Layout } from "./Layout";
 import { PayoutsCard } from "./Payouts";
 import { ReconciliationCard, type ReconciliationView } from "./Reconciliation";

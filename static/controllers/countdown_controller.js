@@ -1,4 +1,5 @@
 import { Controller } from "@hotwired/stimulus";
+import { hoursMinutesSeconds } from "../format/clock.js";
 
 // Counts a paid session's time down on screen, second by second, from the seconds the server
 // said were left when it sent the panel (the browser's clock need not agree with the server's).
@@ -17,10 +18,7 @@ export default class extends Controller {
 
   show() {
     const left = Math.max(0, Math.ceil((this.endsAt - performance.now()) / 1000));
-    const h = Math.floor(left / 3600);
-    const m = Math.floor((left % 3600) / 60);
-    const s = String(left % 60).padStart(2, "0");
-    this.element.textContent = h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+    this.element.textContent = hoursMinutesSeconds(left);
     if (left === 0) clearInterval(this.timer);
   }
 }

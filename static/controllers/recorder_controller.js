@@ -1,4 +1,5 @@
 import { Controller } from "@hotwired/stimulus";
+import { minutesSeconds } from "../format/clock.js";
 import { canRecord, captureScreen, SegmentRecorder } from "../media/recorder.js";
 import { markUploaded, partsOf, savePart } from "../media/recording-store.js";
 import { partItem } from "../media/recording-list.js";
@@ -127,10 +128,7 @@ export default class extends Controller {
   #render() {
     const state = this.element.dataset.state;
     if (this.hasStatusTarget) this.statusTarget.textContent = state === "recording" ? "Recording" : state === "paused" ? "Paused" : "Ready to record";
-    if (this.hasClockTarget) {
-      const s = Math.floor((this.#segment?.elapsedMs ?? 0) / 1000);
-      this.clockTarget.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-    }
+    if (this.hasClockTarget) this.clockTarget.textContent = minutesSeconds((this.#segment?.elapsedMs ?? 0) / 1000);
   }
 
   #hint(text) {

@@ -1,10 +1,8 @@
 // One recorded part as the agent's pages list it: its number, length, size, a download link to the
 // file in this browser, and where it is kept.
+import { minutesSeconds } from "../format/clock.js";
 
-const clock = (ms) => {
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-};
+const clock = (ms) => minutesSeconds(Math.round(ms / 1000));
 
 const size = (bytes) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 

@@ -1,14 +1,13 @@
 import type { Child } from "hono/jsx";
 import { formatMoney } from "../../worker/billing/currency";
 import type { CardLabel } from "../../worker/billing/payments";
+import { minutesSeconds } from "../../worker/format/clock";
 import type { Bill } from "../../worker/live/chat-billing";
 import type { ChatInit } from "../../worker/live/contracts";
 
 // The end of a paid chat (spec: "Summary of charges and payment at the end of chat"): the
 // figures both parties see, and the customer's receipt once the card is done with. Both show the
 // bill worked out by billOf, with the Revenue page's rules, so no screen says more than another.
-
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 
 /** "14:02 UTC": the time of a charge (the customer's own time zone is not known here). */
 const utcTime = (t: number) => `${new Date(t).toISOString().slice(11, 16)} UTC`;
@@ -36,7 +35,7 @@ export function BillLines({ bill, currency }: { bill: Bill; currency: string }) 
   const s = bill.standing;
   return (
     <dl class="bill-lines">
-      <Line label="Chargeable time" value={clock(bill.seconds)} valueClass="meter-time" />
+      <Line label="Chargeable time" value={minutesSeconds(bill.seconds)} valueClass="meter-time" />
       <Line label="Charges" value={money(bill.amountMinor)} valueClass="meter-charges" />
       {bill.charges.map((c, i) => (
         <Line

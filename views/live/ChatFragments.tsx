@@ -2,7 +2,8 @@ import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { AgentCard, ChatInit } from "../../worker/live/contracts";
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
-import { CARD_NOT_USABLE } from "../../worker/billing/payments";
+import { cardFailureText, failedBecause } from "../../worker/billing/card-failures";
+import { minutesSeconds } from "../../worker/format/clock";
 import { html } from "hono/html";
 import { toHtml } from "./render";
 import { InvoicePanel } from "./InvoiceFragments";
@@ -238,8 +239,6 @@ function EndedControls({ init, viewer }: { init: ChatInit; viewer: Party }) {
   );
 }
 
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-
 function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Party; meter: MeterView; billing: Billing }) {
   const money = (minor: number) => formatMoney(minor, meter.currency);
   const config = billing.config;
@@ -250,7 +249,7 @@ function MeterPanel({ init, party, meter, billing }: { init: ChatInit; party: Pa
       <dl>
         <div>
           <dt>Chargeable time</dt>
-          <dd class="meter-time">{clock(meter.chargeableSeconds)}</dd>
+          <dd class="meter-time">{minutesSeconds(meter.chargeableSeconds)}</dd>
         </div>
         <div>
           <dt>Charges</dt>
@@ -312,27 +311,6 @@ function meterNote(init: ChatInit, party: Party, meter: MeterView): string {
   }
   if (meter.running) return "The meter is running; it updates every 30 seconds.";
   return party === "agent" ? "The meter is stopped." : "The meter is stopped: you are not being charged.";
-}
-
-/** Why a card failed, for the usual Stripe codes: in the agent's words, and to the customer. */
-const CARD_FAILURES = new Map<string, { agent: string; customer: string }>([
-  ["insufficient_funds", { agent: "insufficient funds", customer: "there are not enough funds" }],
-  ["authentication_required", { agent: "the bank asks the customer to confirm the payment (3-D Secure)", customer: "your bank asks you to confirm the payment" }],
-  ["expired_card", { agent: "the card has expired", customer: "the card has expired" }],
-  [CARD_NOT_USABLE, { agent: "Stripe refused the card for this payment", customer: "it cannot be used for this payment" }],
-]);
-const cardFailure = (code: string | null) => (code ? CARD_FAILURES.get(code) : undefined);
-
-const failedBecause = (code: string | null) => cardFailure(code)?.agent ?? "the card was declined";
-
-/**
- * Why the customer's card failed, said to the customer: the reason in our words for the usual
- * codes, else Stripe's own sentence after ours (it starts "Your card…" itself).
- */
-export function cardFailureText(billing: Pick<Billing, "failureCode" | "lastError">): string {
-  const reason = cardFailure(billing.failureCode)?.customer;
-  if (reason) return `Your card could not be charged: ${reason}.`;
-  return billing.lastError ? `Your card could not be charged. ${billing.lastError}` : "Your card could not be charged: it was declined.";
 }
 
 /** A hold failed: the agent is told and may give up the fee; the customer is asked for another card. */

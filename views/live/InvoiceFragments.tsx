@@ -1,15 +1,14 @@
+import { tryAnotherCard } from "../../worker/billing/card-failures";
 import { formatMoney } from "../../worker/billing/currency";
-import { INVOICE_CURRENCIES, INVOICE_KINDS, MAX_DESCRIPTION, MAX_SERVICE_MINUTES, clockText, durationText, type InvoiceErrors, type InvoiceValues } from "../../worker/billing/invoice";
+import { INVOICE_CURRENCIES, INVOICE_KINDS, MAX_DESCRIPTION, MAX_SERVICE_MINUTES, durationText, type InvoiceErrors, type InvoiceValues } from "../../worker/billing/invoice";
+import { hoursMinutesSeconds } from "../../worker/format/clock";
 import type { Invoice, InvoicesView } from "../../worker/live/chat-invoices";
-import { TEST_CARDS } from "../AuthorisePage";
+import { INVOICE_TEST_CARDS } from "../../worker/billing/test-cards";
 import { toHtml } from "./render";
 
 // Manual payment requests in a chat (spec: Business Revenue — Manual Payment Request): the agent's
 // credit-card button and invoice form, the customer's invoice with Pay Now, the receipt, and the
 // countdown of the service time bought. The ChatDO renders one panel per party and sends it.
-
-/** The test cards an invoice may be paid with (the one that only fails on a later charge is no use here). */
-export const INVOICE_TEST_CARDS = TEST_CARDS.filter((card) => card.id !== "pm_card_fake_insufficientFundsAfterFirstCharge");
 
 const money = (i: Invoice) => formatMoney(i.terms.amountMinor, i.terms.currency);
 
@@ -128,7 +127,7 @@ function Countdown({ seconds, running }: { seconds: number; running: boolean }) 
     <p class={running ? "service-clock running" : "service-clock"}>
       <span class="service-clock-label">{running ? "Time left" : "Session time"}</span>
       <span class="service-clock-time" data-controller={running ? "countdown" : undefined} data-countdown-seconds-value={running ? String(seconds) : undefined}>
-        {clockText(seconds)}
+        {hoursMinutesSeconds(seconds)}
       </span>
     </p>
   );
@@ -202,7 +201,7 @@ function OpenInvoice({ view, invoice }: { view: InvoicesView; invoice: Invoice }
       <Terms invoice={invoice} />
       {invoice.lastError ? (
         <p class="alert alert-error" role="alert">
-          {invoice.lastError} Please try another card.
+          {tryAnotherCard(invoice.lastError)}
         </p>
       ) : null}
       {view.cardEntry === "payment_element" ? (

@@ -91,15 +91,6 @@ export function remainingSeconds(clock: ServiceClock, now: number): number {
   return clock.durationSeconds;
 }
 
-/** "29:59", "1:00:00". */
-export function clockText(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const ss = String(s).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
-}
-
 /** "30 minutes", "1 minute", "1 hour 30 minutes". */
 export function durationText(seconds: number): string {
   const minutes = Math.round(seconds / 60);

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { CARD_NOT_USABLE } from "./card-failures";
 import { stripeChargeOf, type StripeCharge } from "./fee-correction";
 
 // The Stripe calls that move money for a chat. Each carries an idempotency key derived from our
@@ -25,9 +26,6 @@ const opts = (key: string, merchant: Merchant): Stripe.RequestOptions => ({
 
 /** Stripe refused because the PaymentIntent is no longer in a state for this call (a lapsed or finished hold). */
 const unexpectedState = (err: unknown) => (err as { type?: string; code?: string })?.type === "StripeInvalidRequestError" && (err as { code?: string }).code === "payment_intent_unexpected_state";
-
-/** What a card that Stripe refuses as a request (not as a decline) is called in CARD_FAILURES. */
-export const CARD_NOT_USABLE = "card_not_usable";
 
 /**
  * A refusal, returned as a value: the card's (a decline), or a request Stripe will never accept

@@ -262,12 +262,6 @@ export function totalsByCharge(lines: LedgerLine[]): ChargeTotal[] {
     .sort((a, b) => a.at - b.at || a.chargeId.localeCompare(b.chargeId));
 }
 
-/** 330 → "5:30", 3725 → "62:05": chargeable time as the meter shows it. */
-export function minutesSeconds(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-
 /** "2025-05-31 14:05" (UTC). */
 export const utcDateTime = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
 

@@ -23,6 +23,7 @@ import {
 import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../billing/taximeter";
 import { BELOW_MINIMUM, standing, type Standing } from "../billing/payment-state";
 import { charges, chats } from "../db/schema";
+import { minutesSeconds } from "../format/clock";
 import { paidChargeStatements } from "./revenue-records";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
@@ -443,7 +444,7 @@ export class ChatBilling {
     const currency = b.config.scheme.currency;
     const so = b.final ?? this.finalAt(b, now);
     // A split bill pays for the chat so far; the last charge for all of it.
-    const time = `${clock(so.seconds)} of service${b.final ? "" : " so far"}`;
+    const time = `${minutesSeconds(so.seconds)} of service${b.final ? "" : " so far"}`;
     const paid = await paidChargeStatements(db, {
       id: chargeId,
       chatId: this.chatId,
@@ -552,5 +553,3 @@ function failure(result: HoldResult): Pick<Billing, "lastError" | "failureCode">
   if (result.status === "needs_action") return { lastError: "Your bank asks you to confirm this payment (3-D Secure).", failureCode: "authentication_required" };
   return { lastError: null, failureCode: null };
 }
-
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;

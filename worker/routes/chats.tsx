@@ -6,11 +6,13 @@ import { openDb } from "../adapters/db";
 import { newId } from "../accounts/tokens";
 import { emailField, fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
+import { tryAnotherCard } from "../billing/card-failures";
+import { INVOICE_TEST_CARDS, SAVED_CARD, TEST_CARDS } from "../billing/test-cards";
 import { chats, customerRequests } from "../db/schema";
 import { sameSiteSocket } from "../http/csrf";
 import { AppError, notFound } from "../http/errors";
 import { paymentElementConfig, stripeTestMode } from "../adapters/stripe";
-import { AuthorisePage, SAVED_CARD, TEST_CARDS } from "../../views/AuthorisePage";
+import { AuthorisePage } from "../../views/AuthorisePage";
 import type { CardElement } from "../../views/PaymentElementForm";
 import { InvoicePayPage } from "../../views/InvoicePayPage";
 import { relaySocket } from "../http/socket";
@@ -18,7 +20,6 @@ import type { ChatInit } from "../live/contracts";
 import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved, type RequestKind } from "../../views/CustomerChat";
 import { fragment } from "../http/fragment";
-import { INVOICE_TEST_CARDS } from "../../views/live/InvoiceFragments";
 import { chatObject } from "../live/stubs";
 
 const chatIdParam = z.uuid();
@@ -130,7 +131,7 @@ export const chatRoutes = new Hono<AppEnv>()
     if (!result) return c.redirect(`/chats/${chatId}`, 303);
     if (result.status === "authorised") return c.redirect(`/chats/${chatId}`, 303);
     if (result.status === "needs_action" && result.redirectUrl) return c.redirect(result.redirectUrl, 303);
-    return again(result.status === "failed" ? `${result.message} Please try another card.` : "Your bank needs you to confirm this payment.");
+    return again(result.status === "failed" ? tryAnotherCard(result.message) : "Your bank needs you to confirm this payment.");
   })
   // Back from 3-D Secure.
   .get("/:chatId/authenticated", async (c) => {
