@@ -9,6 +9,7 @@ import { TEXT_OFF, textAllowed, type CallsAccess } from "../worker/calls/media";
 import { callError, callState } from "../views/live/CallFragments";
 import { PARTIES, otherParty, type AgentCard, type AnswerResult, type ChatInit, type EnqueueRequest, type Party } from "../worker/live/contracts";
 import { agentObject, roomObject } from "../worker/live/stubs";
+import { messageFrame, sendFrame, type Frame } from "../worker/live/socket-frames";
 import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type Invoice, type PayOutcome } from "../worker/live/chat-invoices";
 import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../worker/live/chat-billing";
 import type { HoldIntent, HoldResult } from "../worker/billing/payments";
@@ -312,7 +313,7 @@ export class ChatDO extends DurableObject<Env> {
       case "signal": {
         const result = status === "connected" ? this.media().signal(party, message) : { error: "A call can start once you are connected." };
         if ("error" in result) return ws.send(callError(this.init()!.chatId, result.error));
-        this.send(otherParty(party), result.relay);
+        this.send(otherParty(party), messageFrame(result.relay));
         return;
       }
       case "recording":
@@ -829,42 +830,20 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   private sendGuest(agentId: string, html: string): void {
-    for (const ws of this.ctx.getWebSockets(guestTag(agentId))) {
-      try {
-        ws.send(html);
-      } catch {
-        // a closing socket
-      }
-    }
+    sendFrame(this.ctx.getWebSockets(guestTag(agentId)), html);
   }
 
   private sendAll(render: (viewer: ConferenceViewer) => string): void {
     this.send("customer", () => render("customer"));
     this.send("agent", () => render("agent"));
     const guests = this.ctx.getWebSockets(GUEST);
-    if (!guests.length) return;
-    const html = render("guest");
-    for (const ws of guests) {
-      try {
-        ws.send(html);
-      } catch {
-        // a closing socket
-      }
-    }
+    if (guests.length) sendFrame(guests, render("guest"));
   }
 
   /** A frame for a party's sockets; one given as a render function is rendered only when someone is there to see it. */
-  private send(party: Party, html: string | (() => string)): void {
+  private send(party: Party, frame: Frame | (() => Frame)): void {
     const sockets = this.sockets(party);
-    if (!sockets.length) return;
-    if (typeof html === "function") html = html();
-    for (const ws of sockets) {
-      try {
-        ws.send(html);
-      } catch {
-        // a closing socket; its close handler does the bookkeeping
-      }
-    }
+    if (sockets.length) sendFrame(sockets, typeof frame === "function" ? frame() : frame);
   }
 
   private room() {

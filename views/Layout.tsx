@@ -15,6 +15,8 @@ const HTMX_CONFIG = JSON.stringify({
   // The CSP allows no inline styles and no eval (htmx's hx-on and trigger filters need it).
   includeIndicatorStyles: false,
   allowEval: false,
+  // Binary socket frames are messages for controllers, read at once (static/controllers/socket-messages.js).
+  wsBinaryType: "arraybuffer",
 });
 
 export type LayoutProps = { title: string; children?: Child; bare?: boolean };

@@ -24,7 +24,7 @@ export default class extends Controller {
     this.remote = {}; // camera, screen, audio: MediaStream
     this.onMessage = (event) => this.message(event);
     this.onOpen = (event) => (this.socket = event.detail.socketWrapper);
-    this.element.addEventListener("htmx:wsBeforeMessage", this.onMessage);
+    this.element.addEventListener("parley:message", this.onMessage);
     this.element.addEventListener("htmx:wsOpen", this.onOpen);
     this.element.parleyCall = this; // for the end-to-end tests' getStats
     calls.add(this);
@@ -32,7 +32,7 @@ export default class extends Controller {
 
   disconnect() {
     calls.delete(this);
-    this.element.removeEventListener("htmx:wsBeforeMessage", this.onMessage);
+    this.element.removeEventListener("parley:message", this.onMessage);
     this.element.removeEventListener("htmx:wsOpen", this.onOpen);
     for (const track of this.localTracks()) track.stop();
     this.link?.close();
@@ -40,14 +40,12 @@ export default class extends Controller {
 
   // ---- what the ChatDO says
 
-  /** Call frames are JSON for this controller; everything else is htmx's to swap. */
+  /** The other party's offers, answers and ICE candidates (socket-messages.js). */
   message(event) {
-    this.socket = event.detail.socketWrapper;
-    const text = event.detail.message;
-    if (typeof text !== "string" || !text.startsWith('{"call":')) return;
-    event.preventDefault();
+    const { message: signal, socket } = event.detail;
+    if (signal.type !== "call.signal") return;
+    this.socket = socket;
     // One at a time: an ICE candidate that comes while the first offer builds the link must not build a second one.
-    const signal = JSON.parse(text);
     this.signalling = (this.signalling ?? Promise.resolve()).then(() => this.signal(signal)).catch((error) => console.error("call signal", error));
   }
 

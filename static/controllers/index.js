@@ -17,6 +17,7 @@ import RingController from "./ring_controller.js";
 import ScrollController from "./scroll_controller.js";
 import ToastController from "./toast_controller.js";
 import "./heartbeat.js";
+import "./socket-messages.js";
 
 const application = Application.start();
 application.register("call", CallController);

@@ -34,7 +34,7 @@ export default class extends Controller {
     this.socketElement = this.element.closest("[ws-connect]");
     const call = this.socketElement && this.application.getControllerForElementAndIdentifier(this.socketElement, "call");
     this.screens = call?.screens ?? {};
-    this.socketElement?.addEventListener("htmx:wsBeforeMessage", this.onMessage);
+    this.socketElement?.addEventListener("parley:message", this.onMessage);
     this.socketElement?.addEventListener("call:screens", this.onScreens);
     this.resizer = new ResizeObserver(() => this.place());
     this.resizer.observe(this.boardTarget);
@@ -42,7 +42,7 @@ export default class extends Controller {
   }
 
   disconnect() {
-    this.socketElement?.removeEventListener("htmx:wsBeforeMessage", this.onMessage);
+    this.socketElement?.removeEventListener("parley:message", this.onMessage);
     this.socketElement?.removeEventListener("call:screens", this.onScreens);
     this.watched?.removeEventListener("resize", this.onVideoSize);
     this.resizer?.disconnect();
@@ -61,14 +61,11 @@ export default class extends Controller {
     this.render();
   }
 
-  /** Remote-control frames are JSON for this controller; everything else is htmx's to swap. */
+  /** The agent's pointer and ink (socket-messages.js). */
   message(event) {
-    const text = event.detail.message;
-    if (typeof text !== "string" || !text.startsWith('{"remote":')) return;
-    event.preventDefault();
-    const frame = JSON.parse(text);
-    if (frame.remote === "pointer") this.showPointer(frame.point);
-    if (frame.remote === "ink") {
+    const frame = event.detail.message;
+    if (frame.type === "remote.pointer") this.showPointer(frame.point);
+    if (frame.type === "remote.ink") {
       const line = this.lines[frame.index];
       if (line) extendLine(line, frame.points);
       else this.lines[frame.index] = addLine(this.inkTarget, frame.color, frame.points);

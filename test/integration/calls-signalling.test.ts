@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { connectedChat, Customer, setRoom, team } from "./live";
-import { closeAllSockets, type LiveSocket, type Match } from "./sockets";
+import { closeAllSockets, frames, messageOf, type LiveSocket, type Match } from "./sockets";
 
 // Peer to peer (no Calls app configured, as in the tests and the local demo): the ChatDO relays
 // offers, answers and ICE candidates between the two parties of a connected chat, keeps what
@@ -16,7 +16,7 @@ const sdpSending = (...trackIds: string[]) =>
     ...trackIds.flatMap((id, i) => [id.startsWith("mic") ? "m=audio 9 UDP/TLS/RTP/SAVPF 111" : "m=video 9 UDP/TLS/RTP/SAVPF 96", `a=mid:${i}`, "a=sendrecv", `a=msid:stream-1 ${id}`]),
   ].join("\r\n") + "\r\n";
 
-const relayed: Match = (f) => f.startsWith('{"call":"signal"');
+const relayed: Match = frames.serverMessage("call.signal");
 const callState = (text: string): Match => (f) => f.includes('id="call-state-') && f.includes(text);
 const callError = (text: string): Match => (f) => f.includes('id="call-message-') && f.includes(text);
 
@@ -40,16 +40,16 @@ describe("call signalling through the chat's Durable Object", () => {
     await customerSocket.next(callState(""), "the call state on the customer's own page");
 
     customerSocket.send({ type: "signal", clientId: "customer-page-1", description: { type: "offer", sdp: sdpSending("cam-1", "mic-1") } });
-    const offer = JSON.parse(await agentSocket.next(relayed, "the offer"));
-    expect(offer).toEqual({ call: "signal", from: "customer-page-1", description: { type: "offer", sdp: sdpSending("cam-1", "mic-1") } });
+    const offer = messageOf(await agentSocket.next(relayed, "the offer"));
+    expect(offer).toEqual({ type: "call.signal", from: "customer-page-1", description: { type: "offer", sdp: sdpSending("cam-1", "mic-1") } });
 
     declare(agentSocket, "agent-page-1", [{ name: "cam-a", kind: "camera" }]);
     agentSocket.send({ type: "signal", clientId: "agent-page-1", description: { type: "answer", sdp: sdpSending("cam-a") } });
-    expect(JSON.parse(await customerSocket.next(relayed, "the answer")).description.type).toBe("answer");
+    expect(messageOf(await customerSocket.next(relayed, "the answer")).description.type).toBe("answer");
 
     const candidate = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host", sdpMid: "0", sdpMLineIndex: 0 };
     agentSocket.send({ type: "signal", clientId: "agent-page-1", candidate });
-    expect(JSON.parse(await customerSocket.next(relayed, "the ICE candidate")).candidate).toEqual(candidate);
+    expect(messageOf(await customerSocket.next(relayed, "the ICE candidate")).candidate).toEqual(candidate);
   });
 
   it("shows mute states and screen sharing to the other party", async () => {
@@ -82,7 +82,7 @@ describe("call signalling through the chat's Durable Object", () => {
     declare(agentSocket, "agent-page-7", [{ name: "mic-7", kind: "mic" }, { name: "cam-7", kind: "camera" }]);
     await customerSocket.next(callState("camera on · microphone on"), "the agent's call state");
     agentSocket.send({ type: "signal", clientId: "agent-page-7", description: { type: "offer", sdp: sdpSending("f3a1-sender-of-transceiver-0", "mic-7") } });
-    expect(JSON.parse(await customerSocket.next(relayed, "the offer")).from).toBe("agent-page-7");
+    expect(messageOf(await customerSocket.next(relayed, "the offer")).from).toBe("agent-page-7");
   });
 
   it("refuses screen sharing in a room without the Screen Sharing button, and video without the Video Chat button", async () => {

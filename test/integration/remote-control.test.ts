@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { connectedChat, setRoom, team } from "./live";
-import { closeAllSockets, frames, type LiveSocket, type Match } from "./sockets";
+import { closeAllSockets, frames, messageOf, type LiveSocket, type Match } from "./sockets";
 
 // Remote control: while the customer shares a screen, the customer (and only the customer) lets
 // the agent point and draw over it, and takes that back. The ChatDO relays the agent's pointer
@@ -8,8 +8,8 @@ import { closeAllSockets, frames, type LiveSocket, type Match } from "./sockets"
 // the drawing for a refreshed page.
 
 const remoteState = (text: string): Match => (f) => f.includes('id="remote-control-') && f.includes(text);
-const pointer: Match = (f) => f.startsWith('{"remote":"pointer"');
-const ink: Match = (f) => f.startsWith('{"remote":"ink"');
+const pointer: Match = frames.serverMessage("remote.pointer");
+const ink: Match = frames.serverMessage("remote.ink");
 const relayed: Match = (f) => pointer(f) || ink(f);
 const NOT_GRANTED = "The customer has not let you point and draw on their screen.";
 
@@ -60,16 +60,16 @@ describe("remote control through the chat's Durable Object", () => {
     const { customerSocket, agentSocket } = await grantedChat("remote-relay-co");
 
     agentSocket.send({ type: "pointer", point: [0.25, 0.75] });
-    expect(JSON.parse(await customerSocket.next(pointer, "the agent's pointer"))).toEqual({ remote: "pointer", point: [0.25, 0.75] });
+    expect(messageOf(await customerSocket.next(pointer, "the agent's pointer"))).toEqual({ type: "remote.pointer", point: [0.25, 0.75] });
     agentSocket.send({ type: "pointer", point: null });
-    expect(JSON.parse(await customerSocket.next(pointer, "the pointer leaving"))).toEqual({ remote: "pointer", point: null });
+    expect(messageOf(await customerSocket.next(pointer, "the pointer leaving"))).toEqual({ type: "remote.pointer", point: null });
 
     agentSocket.send({ type: "ink", stroke: "line-1", color: "blue", points: [0.1, 0.1, 0.2, 0.2] });
-    expect(JSON.parse(await customerSocket.next(ink, "the first ink"))).toEqual({ remote: "ink", index: 0, color: "blue", points: [0.1, 0.1, 0.2, 0.2] });
+    expect(messageOf(await customerSocket.next(ink, "the first ink"))).toEqual({ type: "remote.ink", index: 0, color: "blue", points: [0.1, 0.1, 0.2, 0.2] });
     agentSocket.send({ type: "ink", stroke: "line-1", color: "blue", points: [0.3, 0.3] });
-    expect(JSON.parse(await customerSocket.next(ink, "more of the same line"))).toMatchObject({ index: 0, points: [0.3, 0.3] });
+    expect(messageOf(await customerSocket.next(ink, "more of the same line"))).toMatchObject({ index: 0, points: [0.3, 0.3] });
     agentSocket.send({ type: "ink", stroke: "line-2", color: "red", points: [0.9, 0.1] });
-    expect(JSON.parse(await customerSocket.next(ink, "a second line"))).toMatchObject({ index: 1, color: "red" });
+    expect(messageOf(await customerSocket.next(ink, "a second line"))).toMatchObject({ index: 1, color: "red" });
 
     agentSocket.send({ type: "pointer", point: [1.5, 0] });
     await agentSocket.next(frames.error("Points must lie on the shared screen (0 to 1)."), "the off-screen pointer");

@@ -43,7 +43,7 @@ async function csvRows(admin: Browser, chatId: string) {
     .filter((l) => l.split(",")[1] === chatId)
     .map((l) => {
       const cols = l.split(",");
-      return { amount: cols.at(-7), state: cols.at(-2), outstanding: cols.at(-1) };
+      return { amount: cols.at(-9), state: cols.at(-4), outstanding: cols.at(-3) };
     });
 }
 

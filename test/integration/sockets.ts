@@ -7,6 +7,18 @@ import { expect } from "vitest";
 
 export type Match = (frame: string) => boolean;
 
+/**
+ * Binary frames are JSON messages for the page's controllers (worker/live/socket-frames.ts), text
+ * frames HTML for htmx; the log keeps a binary frame as `message:` and its JSON, so a test can
+ * tell which kind of frame came.
+ */
+const MESSAGE = "message:";
+/** The message a binary frame carried; an HTML frame fails the test. */
+export const messageOf = (frame: string): { type: string } & Record<string, any> => {
+  if (!frame.startsWith(MESSAGE)) throw new Error(`not a message frame: ${frame.slice(0, 100)}`);
+  return JSON.parse(frame.slice(MESSAGE.length));
+};
+
 const open = new Set<LiveSocket>();
 
 /** Frames are waited for this long before a test fails with the frames that did arrive. */
@@ -27,9 +39,11 @@ export class LiveSocket {
     readonly ws: WebSocket,
     readonly label: string,
   ) {
+    // Binary frames read at once, in order with the text frames, as the pages read them.
+    ws.binaryType = "arraybuffer";
     ws.accept();
     ws.addEventListener("message", (event) => {
-      const frame = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
+      const frame = typeof event.data === "string" ? event.data : MESSAGE + new TextDecoder().decode(event.data as ArrayBuffer);
       this.log.push(frame);
       const i = this.waiters.findIndex((w) => w.match(frame));
       if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(frame);
@@ -144,6 +158,8 @@ export async function closeAllSockets({ kept = false } = {}): Promise<void> {
 
 // What the server's frames mean, by the ids and attributes the views give them.
 export const frames = {
+  /** A JSON message (a binary frame) of this type. */
+  serverMessage: (type: string): Match => (f) => f.startsWith(MESSAGE) && messageOf(f).type === type,
   /** A ring card for this chat, offered live or inside a console snapshot. */
   ring: (chatId: string): Match => (f) => f.includes(`<article id="ring-${chatId}"`),
   /** The ring card of this chat is removed from the console. */

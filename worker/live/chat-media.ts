@@ -1,5 +1,6 @@
 import { DEFAULT_PHONE_BUTTONS, refusedSdp, refusedTracks, type CallsAccess, type MediaPath, type PartyMedia, type PhoneButtons, type TrackKind } from "../calls/media";
 import type { ChatMessage } from "./socket-messages";
+import type { ServerMessage } from "./socket-frames";
 
 // A chat's call, kept in the ChatDO's storage: what each party's page sends (track names, mute
 // states, screen sharing), the Cloudflare Calls session that belongs to each party, and, peer to
@@ -64,12 +65,12 @@ export class ChatMedia {
    * Peer to peer: the frame to relay to the other party, or why not. An offer or answer may send
    * only tracks this party declared, which the room's buttons allowed.
    */
-  signal(party: Party, message: SignalMessage): { relay: string } | { error: string } {
+  signal(party: Party, message: SignalMessage): { relay: ServerMessage } | { error: string } {
     if (this.path !== "p2p") return { error: "This chat's calls go through Cloudflare Calls, not peer to peer." };
     if (message.description && refusedSdp(message.description.sdp, this.known(party))) {
       return { error: refusedSdp(message.description.sdp, this.known(party))! };
     }
-    return { relay: JSON.stringify({ call: "signal", from: message.clientId, description: message.description, candidate: message.candidate }) };
+    return { relay: { type: "call.signal", from: message.clientId, description: message.description, candidate: message.candidate } };
   }
 
   /** The Calls session a party's page opened; a new page's session replaces the old one. */

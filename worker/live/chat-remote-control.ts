@@ -3,6 +3,7 @@ import { notice } from "../../views/live/ChatParts";
 import { remoteControlState } from "../../views/live/RemoteControlFragments";
 import { activeGrant, badPoints, inkStep, NO_REMOTE, remoteRefusal, type RemoteContext, type RemoteMessage, type RemoteState, type Stroke } from "../calls/remote-control";
 import type { ChatInit } from "./contracts";
+import { messageFrame, type Frame } from "./socket-frames";
 
 // A chat's remote control, kept in the ChatDO's storage: the customer's grant (for the screen
 // track they share), the customer's screen as last seen, and the agent's strokes, one key each so
@@ -20,7 +21,7 @@ export type RemoteControlDeps = {
   customerScreen: () => string | null;
   /** How each party is named on the other's screen. */
   names: () => Record<Party, string>;
-  send: (party: Party, frame: string) => void;
+  send: (party: Party, frame: Frame) => void;
 };
 
 const STATE = "remote";
@@ -60,7 +61,7 @@ export class ChatRemoteControl {
       case "pointer": {
         const bad = message.point && badPoints(message.point);
         if (bad) return refuse(bad);
-        this.deps.send("customer", JSON.stringify({ remote: "pointer", point: message.point }));
+        this.deps.send("customer", messageFrame({ type: "remote.pointer", point: message.point }));
         return;
       }
       case "ink": {
@@ -74,7 +75,7 @@ export class ChatRemoteControl {
         }
         this.deps.kv.put(strokeKey(step.index), step.stroke);
         if (step.index === state.strokes) this.deps.kv.put(STATE, { ...state, strokes: state.strokes + 1 });
-        this.deps.send("customer", JSON.stringify({ remote: "ink", index: step.index, color: step.stroke.color, points: message.points }));
+        this.deps.send("customer", messageFrame({ type: "remote.ink", index: step.index, color: step.stroke.color, points: message.points }));
         return;
       }
       case "remote":
