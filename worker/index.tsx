@@ -70,5 +70,5 @@ export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Binding
 
 export { AgentDO } from "../durable-objects/AgentDO";
 export { ConsolesDO } from "../durable-objects/ConsolesDO";
-export { ChatDO } from "../durable-objects/ChatDO";
+export { ChatDO } from "../durable-objects/chat/ChatDO";
 export { RoomDO } from "../durable-objects/RoomDO";

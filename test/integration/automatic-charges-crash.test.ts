@@ -1,6 +1,6 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ChatDO } from "../../durable-objects/ChatDO";
+import type { ChatDO } from "../../durable-objects/chat/ChatDO";
 import { later } from "./live";
 import {
   chargesOf,

@@ -1,5 +1,5 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import type { ChatDO } from "../../durable-objects/ChatDO";
+import type { ChatDO } from "../../durable-objects/chat/ChatDO";
 import type { ChatInit } from "../../worker/live/contracts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, chatRow, team, untilDevice, untilState } from "./live";

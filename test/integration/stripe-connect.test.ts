@@ -266,7 +266,7 @@ describe("a solo professional's payouts", () => {
       a: "solo_pay_wx",
     });
 
-    // Two payouts as paid chats schedule them (chat-billing.ts): one still due, one paid.
+    // Two payouts as paid chats schedule them (durable-objects/chat/billing.ts): one still due, one paid.
     await env.DB.prepare(
       `insert into payouts (id, company_id, user_id, method, amount_minor, currency, state, due_at)
        select 'po-1', c.id, u.id, 'wechat_pay', 880, 'EUR', 'scheduled', 1767225600000 from companies c join users u on u.company_id = c.id where c.slug = 'solo-pay'`,

@@ -80,7 +80,7 @@ export const schemeShape = (currency: PricingCurrency | null) => ({
 export type SchemeFields = z.output<z.ZodObject<ReturnType<typeof schemeShape>>>;
 
 // The card hold must cover the first block: more than the hold cannot be captured from it
-// (worker/live/chat-billing.ts caps every capture at the hold).
+// (durable-objects/chat/billing.ts caps every capture at the hold).
 export const holdTooSmall = (what: string, s: SchemeFields) =>
   `Set the ${what} to at least the price per block (${formatMoney(s.pricingBlockPrice, s.pricingCurrency)}): the customer's card is held for this amount, and a smaller hold cannot pay for the first block.`;
 

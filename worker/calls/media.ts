@@ -1,6 +1,6 @@
 // The rules of a chat's call, kept pure: which tracks a party may send (the room's phone buttons),
 // what a party may ask of Cloudflare Calls, and what an SDP says it sends. The ChatDO stores the
-// state (worker/live/chat-media.ts); the Worker's Calls proxy asks it before every call.
+// state (durable-objects/chat/media.ts); the Worker's Calls proxy asks it before every call.
 
 /** What a track carries. A microphone goes with voice and video chats; a camera only with video. */
 export type TrackKind = "mic" | "camera" | "screen";

@@ -4,7 +4,7 @@ import * as z from "zod";
 // point and draw over it, and take that back. A web page cannot move another computer's mouse or
 // type on it (see the README), so "control" here is a pointer and ink both parties see over the
 // shared screen. A grant belongs to one shared screen track: it ends when that share stops. The
-// ChatDO keeps the grant and the strokes (worker/live/chat-remote-control.ts); pointer moves are
+// ChatDO keeps the grant and the strokes (durable-objects/chat/remote-control.ts); pointer moves are
 // only relayed.
 
 export const INK_COLORS = ["red", "blue"] as const;

@@ -49,7 +49,7 @@ export const chatMessage = z.discriminatedUnion("type", [
   // Automatic charges: the agent gives up a fee the customer's cards could not pay.
   z.object({ type: z.literal("hangUpAnyway"), ...headers }),
   // Recording: the agent asks, the customer allows or refuses, and the agent's recorder says what
-  // it does so that the customer sees it (worker/live/chat-recording.ts).
+  // it does so that the customer sees it (durable-objects/chat/recording.ts).
   z.object({ type: z.literal("recording"), action: z.enum(["ask", "allow", "refuse", "start", "pause", "resume", "stop"]), ...headers }),
   // Conference chat: the host invites another agent of the company (checked against D1).
   z.object({ type: z.literal("invite"), agentId: z.string().min(1).max(64), ...headers }),

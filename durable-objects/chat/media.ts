@@ -1,6 +1,6 @@
-import { DEFAULT_PHONE_BUTTONS, refusedSdp, refusedTracks, type CallsAccess, type MediaPath, type PartyMedia, type PhoneButtons, type TrackKind } from "../calls/media";
-import type { ChatMessage } from "./socket-messages";
-import type { ServerMessage } from "./socket-frames";
+import { DEFAULT_PHONE_BUTTONS, refusedSdp, refusedTracks, type CallsAccess, type MediaPath, type PartyMedia, type PhoneButtons, type TrackKind } from "../../worker/calls/media";
+import type { ChatMessage } from "../../worker/live/socket-messages";
+import type { ServerMessage } from "../../worker/live/socket-frames";
 
 // A chat's call, kept in the ChatDO's storage: what each party's page sends (track names, mute
 // states, screen sharing), the Cloudflare Calls session that belongs to each party, and, peer to

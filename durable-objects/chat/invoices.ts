@@ -1,6 +1,6 @@
-import { cardEntry, stripeClient, stripeTestMode, type CardEntry, type PaymentElementEnv } from "../adapters/stripe";
-import { formatMoney } from "../billing/currency";
-import type { AccountType } from "../billing/fees";
+import { cardEntry, stripeClient, stripeTestMode, type CardEntry, type PaymentElementEnv } from "../../worker/adapters/stripe";
+import { formatMoney } from "../../worker/billing/currency";
+import type { AccountType } from "../../worker/billing/fees";
 import {
   applicationFeeMinor,
   expireClock,
@@ -14,15 +14,15 @@ import {
   type InvoiceTerms,
   type InvoiceValues,
   type ServiceClock,
-} from "../billing/invoice";
-import type { StripeCharge } from "../billing/fee-correction";
-import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../billing/invoice-payments";
-import type { Merchant } from "../billing/payments";
+} from "../../worker/billing/invoice";
+import type { StripeCharge } from "../../worker/billing/fee-correction";
+import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../../worker/billing/invoice-payments";
+import type { Merchant } from "../../worker/billing/payments";
 import { invoicePanel } from "../../views/live/InvoiceFragments";
 import { socketError } from "../../views/live/ConsoleFragments";
-import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "./invoice-records";
-import type { ChatMessage } from "./socket-messages";
-import type { ChatInit } from "./contracts";
+import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../../worker/live/invoice-records";
+import type { ChatMessage } from "../../worker/live/socket-messages";
+import type { ChatInit } from "../../worker/live/contracts";
 
 // Manual payment requests of one chat (spec: Business Revenue — Manual Payment Request), kept in
 // the ChatDO's storage: the agent's invoices, the customer's payments, and the countdown of the

@@ -1,11 +1,11 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { openDb } from "../adapters/db";
-import { stripeClient } from "../adapters/stripe";
-import { minimumChargeMinor } from "../billing/currency";
-import type { StripeCharge } from "../billing/fee-correction";
-import { platformFeeMinor } from "../billing/fees";
-import type { PricingScheme } from "../billing/meter";
-import { nextStep, type Hold, type Step } from "../billing/collection";
+import { openDb } from "../../worker/adapters/db";
+import { stripeClient } from "../../worker/adapters/stripe";
+import { minimumChargeMinor } from "../../worker/billing/currency";
+import type { StripeCharge } from "../../worker/billing/fee-correction";
+import { platformFeeMinor } from "../../worker/billing/fees";
+import type { PricingScheme } from "../../worker/billing/meter";
+import { nextStep, type Hold, type Step } from "../../worker/billing/collection";
 import {
   captureHold,
   createCustomer,
@@ -19,12 +19,12 @@ import {
   type HoldIntent,
   type HoldResult,
   type Merchant,
-} from "../billing/payments";
-import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../billing/taximeter";
-import { BELOW_MINIMUM, standing, type Standing } from "../billing/payment-state";
-import { charges, chats } from "../db/schema";
-import { minutesSeconds } from "../format/clock";
-import { paidChargeStatements } from "./revenue-records";
+} from "../../worker/billing/payments";
+import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../../worker/billing/taximeter";
+import { BELOW_MINIMUM, standing, type Standing } from "../../worker/billing/payment-state";
+import { charges, chats } from "../../worker/db/schema";
+import { minutesSeconds } from "../../worker/format/clock";
+import { paidChargeStatements } from "../../worker/live/revenue-records";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
 // storage. Every step is written before the Stripe call it leads to, and every call has a key

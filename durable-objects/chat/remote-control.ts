@@ -1,9 +1,9 @@
 import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatParts";
 import { remoteControlState } from "../../views/live/RemoteControlFragments";
-import { activeGrant, badPoints, inkStep, NO_REMOTE, remoteRefusal, type RemoteContext, type RemoteMessage, type RemoteState, type Stroke } from "../calls/remote-control";
-import type { ChatInit } from "./contracts";
-import { messageFrame, type Frame } from "./socket-frames";
+import { activeGrant, badPoints, inkStep, NO_REMOTE, remoteRefusal, type RemoteContext, type RemoteMessage, type RemoteState, type Stroke } from "../../worker/calls/remote-control";
+import type { ChatInit } from "../../worker/live/contracts";
+import { messageFrame, type Frame } from "../../worker/live/socket-frames";
 
 // A chat's remote control, kept in the ChatDO's storage: the customer's grant (for the screen
 // track they share), the customer's screen as last seen, and the agent's strokes, one key each so

@@ -1,11 +1,11 @@
-import { auditInsert } from "../accounts/audit";
-import { openDb } from "../adapters/db";
-import { recordingConsents } from "../db/schema";
+import { auditInsert } from "../../worker/accounts/audit";
+import { openDb } from "../../worker/adapters/db";
+import { recordingConsents } from "../../worker/db/schema";
 import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatParts";
 import { recordingPanel } from "../../views/live/RecordingFragments";
-import { recordingStep, type RecordingAction, type RecordingState } from "./recording-rules";
-import type { ChatInit } from "./contracts";
+import { recordingStep, type RecordingAction, type RecordingState } from "../../worker/live/recording-rules";
+import type { ChatInit } from "../../worker/live/contracts";
 
 // A chat's recording consent and recorder state, kept in the ChatDO's storage under one key.
 // The customer's answer is written there and to D1 (with an audit event) before either party

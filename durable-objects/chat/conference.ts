@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
-import { openDb } from "../adapters/db";
-import { chatGuests, users } from "../db/schema";
+import { openDb } from "../../worker/adapters/db";
+import { chatGuests, users } from "../../worker/db/schema";
 import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatParts";
 import { conferenceBar, type ConferenceInvite, type ConferenceView, type ConferenceViewer } from "../../views/live/ConferenceFragments";
-import { answerStep, inviteStep, invitedGuests, joinedGuests, leaveStep, type Conference, type ConferenceContext, type Guest, type Invitee } from "./conference-rules";
-import type { AgentCard, AnswerResult, ChatInit } from "./contracts";
+import { answerStep, inviteStep, invitedGuests, joinedGuests, leaveStep, type Conference, type ConferenceContext, type Guest, type Invitee } from "../../worker/live/conference-rules";
+import type { AgentCard, AnswerResult, ChatInit } from "../../worker/live/contracts";
 
 // A chat's conference, kept in the ChatDO's storage under one key: the host invites colleagues,
 // each invited agent's console offers Join / Decline, a guest may leave. Every change is written
