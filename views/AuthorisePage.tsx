@@ -3,7 +3,7 @@ import { describeScheme } from "../worker/billing/describe";
 import { formatMoney } from "../worker/billing/currency";
 import { accruedMinor } from "../worker/billing/taximeter";
 import { SAVED_CARD, TEST_CARDS } from "../worker/billing/test-cards";
-import type { Billing } from "../durable-objects/chat/billing";
+import type { Billing } from "../worker/live/chat-bill";
 import type { ChatInit } from "../worker/live/contracts";
 import { FormAlert } from "./Form";
 import { CsrfField, Layout } from "./Layout";

@@ -1,6 +1,6 @@
 import { tryAnotherCard } from "../worker/billing/card-failures";
 import { formatMoney } from "../worker/billing/currency";
-import type { Invoice } from "../durable-objects/chat/invoices";
+import type { Invoice } from "../worker/live/chat-views";
 import type { ChatInit } from "../worker/live/contracts";
 import { FormAlert } from "./Form";
 import { Layout } from "./Layout";

@@ -10,8 +10,10 @@ import { callError, callState } from "../../views/live/CallFragments";
 import { PARTIES, otherParty, type AgentCard, type AnswerResult, type ChatInit, type EnqueueRequest, type Party } from "../../worker/live/contracts";
 import { agentObject, roomObject } from "../../worker/live/stubs";
 import { messageFrame, sendFrame, type Frame } from "../../worker/live/socket-frames";
-import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type Invoice, type PayOutcome } from "./invoices";
-import { ChatBilling, newBilling, type Billing, type RevenueParties } from "./billing";
+import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } from "./invoices";
+import type { Invoice } from "../../worker/live/chat-views";
+import { ChatBilling } from "./billing";
+import { newBilling, type Billing, type RevenueParties } from "../../worker/live/chat-bill";
 import type { HoldIntent, HoldResult } from "../../worker/billing/payments";
 import { chatSnapshot, messageItem, meterPanel, partyNames, paymentNotice, queueInfo, senderNames, typingPreview, type ChatView } from "../../views/live/ChatFragments";
 import { socketError } from "../../views/live/ConsoleFragments";
@@ -20,6 +22,10 @@ import { finishChatRecord, markChatConnected, type TranscriptLine } from "../../
 import { ChatConference } from "./conference";
 import { guestOf, guestSender, joinedGuests, type Conference, type Guest } from "../../worker/live/conference-rules";
 import { guestSnapshot, type ConferenceViewer } from "../../views/live/ConferenceFragments";
+import type { ChatHost } from "./host";
+import { renderFrame } from "./frames";
+import { recordingPanel } from "../../views/live/RecordingFragments";
+import { remoteControlState } from "../../views/live/RemoteControlFragments";
 
 /** Who holds a socket: the two parties, or an agent the host added to a conference. */
 type Attachment = { party: Party | "guest"; userId: string | null };
@@ -155,7 +161,7 @@ export class ChatDO extends DurableObject<Env> {
   private billing(): ChatBilling | null {
     const init = this.init();
     if (!init?.billing) return null;
-    return new ChatBilling({ get: () => this.kv.get<Billing>("billing"), put: (b) => this.kv.put("billing", b) }, this.env, init.chatId);
+    return new ChatBilling(this.host);
   }
 
   /** The customer's card: before the chat (the price agreed), or another one after a hold failed ("payment needed"). */
@@ -667,8 +673,7 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   private media(): ChatMedia {
-    const call = this.init()!.call;
-    return new ChatMedia(this.kv, call?.path ?? "p2p", call?.buttons);
+    return new ChatMedia(this.host);
   }
 
   private sendCallState(): void {
@@ -703,17 +708,7 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   private invoices(): ChatInvoices {
-    return new ChatInvoices({
-      env: this.env,
-      init: this.init()!,
-      get: () => this.kv.get("invoicing"),
-      put: (state) => this.kv.put("invoicing", state),
-      connected: () => this.status() === "connected",
-      agentId: () => this.agent()?.agentId ?? null,
-      send: (party, html) => this.send(party, html),
-      setDeadline: (name, at) => this.setDeadline(name, at),
-      clearDeadline: (name) => this.clearDeadline(name),
-    });
+    return new ChatInvoices(this.host);
   }
 
   /** True once the transcript was read empty and nothing was written since: most renders are before the first text. */
@@ -741,31 +736,16 @@ export class ChatDO extends DurableObject<Env> {
       call: this.media().view(party),
       conference: this.conference().view(),
     };
-    return chatSnapshot(view, party, lines) + this.recording().panel(party) + this.remoteControl().panel(party);
+    const remote = this.remoteControl().panel(party);
+    return chatSnapshot(view, party, lines) + recordingPanel(this.recording().panel(party)) + (remote ? remoteControlState(remote) : "");
   }
 
   private remoteControl(): ChatRemoteControl {
-    return new ChatRemoteControl({
-      kv: this.kv,
-      init: this.init()!,
-      status: () => this.status(),
-      customerScreen: () => this.media().party("customer")?.tracks.find((t) => t.kind === "screen")?.name ?? null,
-      names: () => partyNames(this.init()!, this.agent() ?? null),
-      send: (party, frame) => this.send(party, frame),
-    });
+    return new ChatRemoteControl(this.host);
   }
 
   private recording(): ChatRecording {
-    return new ChatRecording({
-      d1: this.env.DB,
-      init: this.init()!,
-      get: () => this.kv.get("recording"),
-      put: (state) => this.kv.put("recording", state),
-      status: () => this.status(),
-      agentId: () => this.agent()?.agentId ?? null,
-      names: () => partyNames(this.init()!, this.agent() ?? null),
-      send: (party, html) => this.send(party, html),
-    });
+    return new ChatRecording(this.host);
   }
 
   /** One frame for both parties (and a guest's own copy): the line, and the sender's typing preview cleared. */
@@ -802,17 +782,7 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   private conference(): ChatConference {
-    return new ChatConference({
-      d1: this.env.DB,
-      init: this.init()!,
-      get: () => this.conferenceState(),
-      put: (conference) => this.kv.put("conference", conference),
-      connected: () => this.status() === "connected",
-      host: () => this.agent() ?? null,
-      sendAll: (render) => this.sendAll(render),
-      sendHost: (html) => this.send("agent", html),
-      console: (agentId) => this.agentStub(agentId),
-    });
+    return new ChatConference(this.host);
   }
 
   /** The invited agent joins or declines (from their console's Durable Object). */
@@ -833,12 +803,29 @@ export class ChatDO extends DurableObject<Env> {
     sendFrame(this.ctx.getWebSockets(guestTag(agentId)), html);
   }
 
-  private sendAll(render: (viewer: ConferenceViewer) => string): void {
-    this.send("customer", () => render("customer"));
-    this.send("agent", () => render("agent"));
-    const guests = this.ctx.getWebSockets(GUEST);
-    if (guests.length) sendFrame(guests, render("guest"));
-  }
+  /**
+   * What the ChatDO lends its slices (host.ts): made once per instance, every method reads the
+   * storage afresh. A slice's frames are rendered here (frames.ts), only when someone will see them.
+   */
+  private readonly host: ChatHost = {
+    env: this.env,
+    kv: this.kv,
+    init: () => this.init()!,
+    status: () => this.status(),
+    agent: () => this.agent() ?? null,
+    names: () => partyNames(this.init()!, this.agent() ?? null),
+    send: (party, frame) => this.send(party, () => renderFrame(this.init()!.chatId, frame)),
+    sendAll: (frame) => {
+      const chatId = this.init()!.chatId;
+      this.send("customer", () => renderFrame(chatId, frame("customer")));
+      this.send("agent", () => renderFrame(chatId, frame("agent")));
+      const guests = this.ctx.getWebSockets(GUEST);
+      if (guests.length) sendFrame(guests, renderFrame(chatId, frame("guest")));
+    },
+    reply: (ws, frame) => sendFrame([ws], renderFrame(this.init()!.chatId, frame)),
+    setDeadline: (name, at) => this.setDeadline(name, at),
+    clearDeadline: (name) => this.clearDeadline(name),
+  };
 
   /** A frame for a party's sockets; one given as a render function is rendered only when someone is there to see it. */
   private send(party: Party, frame: Frame | (() => Frame)): void {

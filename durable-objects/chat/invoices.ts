@@ -18,80 +18,33 @@ import {
 import type { StripeCharge } from "../../worker/billing/fee-correction";
 import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../../worker/billing/invoice-payments";
 import type { Merchant } from "../../worker/billing/payments";
-import { invoicePanel } from "../../views/live/InvoiceFragments";
-import { socketError } from "../../views/live/ConsoleFragments";
 import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../../worker/live/invoice-records";
 import type { ChatMessage } from "../../worker/live/socket-messages";
-import type { ChatInit } from "../../worker/live/contracts";
+import { PARTIES, type Party } from "../../worker/live/contracts";
+import type { ChatHost } from "./host";
+import type { Invoice, InvoicesView } from "../../worker/live/chat-views";
 
 // Manual payment requests of one chat (spec: Business Revenue — Manual Payment Request), kept in
 // the ChatDO's storage: the agent's invoices, the customer's payments, and the countdown of the
 // service time bought. Each step is written before the Stripe call or the frame it leads to; the
 // Stripe calls have keys derived from the chat and the invoice, so a retry never pays twice.
 
-type Party = "customer" | "agent";
-
-export type Invoice = {
-  n: number;
-  terms: InvoiceTerms;
-  account: AccountType;
-  merchant: Merchant;
-  status: "open" | "paid" | "withdrawn";
-  paymentIntentId: string | null;
-  /** Cards tried: each confirmation has its own idempotency key. */
-  attempts: number;
-  authenticating: boolean;
-  lastError: string | null;
-  paidAt: number | null;
-  /** Written to D1 (charge, ledger, receipt); until then an alarm retries. */
-  recorded: boolean;
-  /** Once paid: the service time (goods have none, only Service Finished). */
-  clock: ServiceClock | null;
-  /** The customer's "Buy another session" of this earlier invoice. */
-  repeatOf: number | null;
-};
 
 type Invoicing = { allowed: boolean; invoices: Invoice[] };
 
-export type InvoicesView = {
-  chatId: string;
-  party: Party;
-  /** The chat is connected: buttons work. */
-  live: boolean;
-  testMode: boolean;
-  /** How the customer enters a card: Stripe's Payment Element, test cards (test mode without a publishable key), or not at all. */
-  cardEntry: CardEntry;
-  customerName: string;
-  customerEmail: string | null;
-  latest: Invoice | null;
-  remainingSeconds: number | null;
-  paidTotals: string[];
-  /** The agent's invoice form (only for an agent who may send one). */
-  form: { values: InvoiceValues; errors: InvoiceErrors; open: boolean } | null;
-};
 
 export type PayOutcome =
-  | { status: "paid" | "failed" | "refused"; html: string; message: string | null }
-  | { status: "needs_action"; html: string; redirectUrl: string | null; message: null };
+  | { status: "paid" | "failed" | "refused"; view: InvoicesView | null; message: string | null }
+  | { status: "needs_action"; view: InvoicesView | null; redirectUrl: string | null; message: null };
 
 type InvoiceMessage = Extract<ChatMessage, { type: "invoice" | "service" | "buyAgain" }>;
 
-/** What the ChatDO lends this module: its storage, its parties and its alarm. */
-export type InvoiceHost = {
-  env: Env & PaymentElementEnv;
-  init: ChatInit;
-  get(): Invoicing | undefined;
-  put(state: Invoicing): void;
-  connected(): boolean;
-  agentId(): string | null;
-  send(party: Party, html: string): void;
-  setDeadline(name: string, at: number): Promise<void>;
-  clearDeadline(name: string): void;
-};
 
 /** If writing a payment to D1 fails, the alarm tries again after this long. */
 export const RECORD_RETRY_MS = 20_000;
 export const DEADLINE_PREFIX = "invoice:";
+/** Kept in the ChatDO's storage under this key. */
+const STATE = "invoicing";
 const clockDeadline = (n: number) => `${DEADLINE_PREFIX}clock:${n}`;
 const recordDeadline = (n: number) => `${DEADLINE_PREFIX}record:${n}`;
 
@@ -99,20 +52,32 @@ const recordDeadline = (n: number) => `${DEADLINE_PREFIX}record:${n}`;
 const paying = new Map<string, Promise<PayOutcome>>();
 
 export class ChatInvoices {
-  constructor(private readonly host: InvoiceHost) {}
+  constructor(private readonly host: ChatHost) {}
 
   private get chatId() {
-    return this.host.init.chatId;
+    return this.host.init().chatId;
   }
 
   private state(): Invoicing {
-    return this.host.get() ?? { allowed: false, invoices: [] };
+    return this.host.kv.get<Invoicing>(STATE) ?? { allowed: false, invoices: [] };
+  }
+
+  private put(state: Invoicing): void {
+    this.host.kv.put(STATE, state);
+  }
+
+  private connected(): boolean {
+    return this.host.status() === "connected";
+  }
+
+  private agentId(): string | null {
+    return this.host.agent()?.agentId ?? null;
   }
 
   private update(n: number, change: Partial<Invoice>): Invoice {
     const s = this.state();
     const invoices = s.invoices.map((i) => (i.n === n ? { ...i, ...change } : i));
-    this.host.put({ ...s, invoices });
+    this.put({ ...s, invoices });
     return invoices.find((i) => i.n === n)!;
   }
 
@@ -129,21 +94,21 @@ export class ChatInvoices {
    * Never in a room without manual payment requests, which is known without asking D1.
    */
   async permit(agentId: string): Promise<void> {
-    const { allowed } = this.host.init.manualPayments === false ? { allowed: false } : await invoicingRights(this.host.env.DB, this.chatId, agentId);
+    const { allowed } = this.host.init().manualPayments === false ? { allowed: false } : await invoicingRights(this.host.env.DB, this.chatId, agentId);
     const s = this.state();
-    if (s.allowed !== allowed) this.host.put({ ...s, allowed });
+    if (s.allowed !== allowed) this.put({ ...s, allowed });
   }
 
   /** What `party` sees; null when this chat has no payment requests and none can be sent. */
   view(party: Party, now: number, form?: { values: InvoiceValues; errors: InvoiceErrors }): InvoicesView | null {
     const s = this.state();
     const latest = this.latest();
-    const live = this.host.connected();
+    const live = this.connected();
     const canIssue = party === "agent" && s.allowed && live;
     if (!latest && !canIssue) return null;
     const totals = new Map<string, number>();
     for (const i of s.invoices) if (i.status === "paid") totals.set(i.terms.currency, (totals.get(i.terms.currency) ?? 0) + i.terms.amountMinor);
-    const customer = this.host.init.customer;
+    const customer = this.host.init().customer;
     const defaults: InvoiceValues = latest ? invoiceValues(latest.terms) : { kind: "service", description: "", amount: "", currency: "EUR", minutes: "" };
     return {
       chatId: this.chatId,
@@ -160,23 +125,19 @@ export class ChatInvoices {
     };
   }
 
-  private panel(party: Party, now: number): string {
-    return invoicePanel(this.chatId, this.view(party, now));
-  }
-
   private broadcast(now: number): void {
-    for (const party of ["customer", "agent"] as const) this.host.send(party, this.panel(party, now));
+    for (const party of PARTIES) this.host.send(party, { type: "invoices", view: this.view(party, now) });
   }
 
   /** The agent's invoice, Service Starts / Finished, and the customer's Buy another session. */
   async handle(ws: WebSocket, party: Party, message: InvoiceMessage, now: number): Promise<void> {
-    const refuse = (text: string) => ws.send(socketError(text));
-    if (!this.host.connected()) return refuse("This chat is not connected.");
+    const refuse = (text: string) => this.host.reply(ws, { type: "error", text });
+    if (!this.connected()) return refuse("This chat is not connected.");
     switch (message.type) {
       case "invoice": {
         if (party !== "agent") return refuse("Only the agent can send a payment request.");
         const values: InvoiceValues = { kind: message.kind, description: message.description, amount: message.amount, currency: message.currency, minutes: message.minutes };
-        const form = (errors: InvoiceErrors) => ws.send(invoicePanel(this.chatId, this.view("agent", now, { values, errors })));
+        const form = (errors: InvoiceErrors) => this.host.reply(ws, { type: "invoices", view: this.view("agent", now, { values, errors }) });
         const rights = await this.rights();
         if (!rights?.allowed) return refuse("Payment requests are not enabled for you in this room.");
         if (!stripeClient(this.host.env)) return form({ amount: "Card payments are not set up on this server." });
@@ -221,12 +182,12 @@ export class ChatInvoices {
   }
 
   private async rights() {
-    const agentId = this.host.agentId();
+    const agentId = this.agentId();
     if (!agentId) return null;
     const rights = await invoicingRights(this.host.env.DB, this.chatId, agentId);
     const s = this.state();
     if (s.allowed !== rights.allowed) {
-      this.host.put({ ...s, allowed: rights.allowed });
+      this.put({ ...s, allowed: rights.allowed });
       this.broadcast(Date.now());
     }
     return rights;
@@ -252,8 +213,8 @@ export class ChatInvoices {
       clock: null,
       repeatOf,
     };
-    this.host.put({ ...s, invoices: [...s.invoices.map((i) => (withdrawn.includes(i.n) ? { ...i, status: "withdrawn" as const } : i)), invoice] });
-    await saveInvoiceIssued(this.host.env.DB, this.chatId, this.host.agentId()!, n, terms);
+    this.put({ ...s, invoices: [...s.invoices.map((i) => (withdrawn.includes(i.n) ? { ...i, status: "withdrawn" as const } : i)), invoice] });
+    await saveInvoiceIssued(this.host.env.DB, this.chatId, this.agentId()!, n, terms);
     await saveInvoicesWithdrawn(this.host.env.DB, this.chatId, withdrawn);
     this.broadcast(now);
     await this.cancelPayments(withdrawn);
@@ -291,10 +252,10 @@ export class ChatInvoices {
   private async payOnce(n: number, paymentMethod: string, returnUrl: string): Promise<PayOutcome> {
     const now = Date.now();
     let invoice = this.find(n);
-    const refused = (message: string): PayOutcome => ({ status: "refused", html: this.panel("customer", now), message });
-    if (invoice?.status === "paid") return { status: "paid", html: this.panel("customer", now), message: null };
+    const refused = (message: string): PayOutcome => ({ status: "refused", view: this.view("customer", now), message });
+    if (invoice?.status === "paid") return { status: "paid", view: this.view("customer", now), message: null };
     if (!invoice || invoice.status !== "open") return refused("This payment request is no longer open.");
-    if (!this.host.connected()) return refused("This chat has ended.");
+    if (!this.connected()) return refused("This chat has ended.");
     const stripe = stripeClient(this.host.env);
     if (!stripe) return refused("Card payments are not set up on this server.");
     invoice = this.update(n, { attempts: invoice.attempts + 1, lastError: null });
@@ -318,7 +279,7 @@ export class ChatInvoices {
       console.error("paying an invoice failed", this.chatId, n, err);
       this.update(n, { lastError: "The payment could not be processed just now." });
       this.broadcast(Date.now());
-      return { status: "failed", html: this.panel("customer", Date.now()), message: "The payment could not be processed just now." };
+      return { status: "failed", view: this.view("customer", Date.now()), message: "The payment could not be processed just now." };
     }
     return this.apply(n, result);
   }
@@ -332,7 +293,7 @@ export class ChatInvoices {
   async intent(n: number): Promise<{ invoice: Invoice; clientSecret: string } | null> {
     let invoice = this.find(n);
     const stripe = stripeClient(this.host.env);
-    if (!invoice || invoice.status !== "open" || !this.host.connected() || !stripe) return null;
+    if (!invoice || invoice.status !== "open" || !this.connected() || !stripe) return null;
     if (invoice.paymentIntentId) return { invoice, clientSecret: (await invoiceIntentOf(stripe, invoice.paymentIntentId, invoice.merchant)).clientSecret };
     const fee = applicationFeeMinor(invoice.terms, invoice.account, !!invoice.merchant.stripeAccount);
     const created = await createInvoicePayment(stripe, { chatId: this.chatId, n, terms: invoice.terms, applicationFeeMinor: fee, merchant: invoice.merchant });
@@ -345,7 +306,7 @@ export class ChatInvoices {
     const invoice = this.find(n);
     const stripe = stripeClient(this.host.env);
     if (!invoice?.paymentIntentId || !stripe) return null;
-    if (invoice.status === "paid" && invoice.recorded) return { status: "paid", html: this.panel("customer", Date.now()), message: null };
+    if (invoice.status === "paid" && invoice.recorded) return { status: "paid", view: this.view("customer", Date.now()), message: null };
     return this.apply(n, await readInvoicePayment(stripe, invoice.paymentIntentId, invoice.merchant));
   }
 
@@ -364,17 +325,17 @@ export class ChatInvoices {
       }
       if (!invoice.recorded) await this.record(n, result.stripeCharge);
       this.broadcast(now);
-      return { status: "paid", html: this.panel("customer", now), message: null };
+      return { status: "paid", view: this.view("customer", now), message: null };
     }
-    if (invoice.status === "paid") return { status: "paid", html: this.panel("customer", now), message: null };
+    if (invoice.status === "paid") return { status: "paid", view: this.view("customer", now), message: null };
     if (result.status === "needs_action") {
       this.update(n, { authenticating: true, lastError: null });
       this.broadcast(now);
-      return { status: "needs_action", html: this.panel("customer", now), redirectUrl: result.redirectUrl, message: null };
+      return { status: "needs_action", view: this.view("customer", now), redirectUrl: result.redirectUrl, message: null };
     }
     this.update(n, { authenticating: false, lastError: result.message });
     this.broadcast(now);
-    return { status: "failed", html: this.panel("customer", now), message: result.message };
+    return { status: "failed", view: this.view("customer", now), message: result.message };
   }
 
   /**
@@ -385,14 +346,14 @@ export class ChatInvoices {
     await this.host.setDeadline(recordDeadline(n), Date.now() + RECORD_RETRY_MS);
     const s = this.state();
     const invoice = this.find(n)!;
-    const init = this.host.init;
+    const init = this.host.init();
     const chatPaidMinor = s.invoices.filter((i) => i.status === "paid" && i.terms.currency === invoice.terms.currency).reduce((t, i) => t + i.terms.amountMinor, 0);
     try {
       await recordInvoicePaid(this.host.env.DB, {
         chatId: this.chatId,
         companyId: init.companyId,
         companyName: init.companyName,
-        agentId: this.host.agentId()!,
+        agentId: this.agentId()!,
         customerName: init.customer.name,
         customerEmail: init.customer.email,
         n,
@@ -427,10 +388,10 @@ export class ChatInvoices {
 
   /** The chat ended: unpaid requests are withdrawn and a running session stops. A payment already under way is still recorded when Stripe reports it. */
   async chatEnded(): Promise<void> {
-    const s = this.host.get();
+    const s = this.state();
     if (!s) return;
     const withdrawn = s.invoices.filter((i) => i.status === "open").map((i) => i.n);
-    this.host.put({
+    this.put({
       ...s,
       invoices: s.invoices.map((i) =>
         i.status === "open" ? { ...i, status: "withdrawn" as const } : i.clock && (i.clock.state === "running" || i.clock.state === "ready") ? { ...i, clock: finishClock(i.clock) } : i,

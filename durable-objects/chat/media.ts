@@ -1,13 +1,14 @@
 import { DEFAULT_PHONE_BUTTONS, refusedSdp, refusedTracks, type CallsAccess, type MediaPath, type PartyMedia, type PhoneButtons, type TrackKind } from "../../worker/calls/media";
 import type { ChatMessage } from "../../worker/live/socket-messages";
 import type { ServerMessage } from "../../worker/live/socket-frames";
+import { otherParty, type Party } from "../../worker/live/contracts";
+import type { CachedKv } from "../cached-kv";
+import type { ChatHost } from "./host";
 
 // A chat's call, kept in the ChatDO's storage: what each party's page sends (track names, mute
 // states, screen sharing), the Cloudflare Calls session that belongs to each party, and, peer to
 // peer, the relay of offers, answers and ICE candidates. A refreshed page reads it all back from
 // the chat's snapshot and negotiates again.
-
-export type Party = "customer" | "agent";
 
 /** What one party's page is told about the call. */
 export type CallView = {
@@ -21,21 +22,24 @@ export type CallView = {
   peerSessionId: string | null;
 };
 
-type Kv = DurableObjectStorage["kv"];
 type MediaMessage = Extract<ChatMessage, { type: "media" }>;
 type SignalMessage = Extract<ChatMessage, { type: "signal" }>;
 
 /** Tracks a party declared over the chat, remembered so a late offer is still recognised. */
 const MAX_KNOWN = 32;
 
-const other = (party: Party): Party => (party === "customer" ? "agent" : "customer");
 
 export class ChatMedia {
-  constructor(
-    private readonly kv: Kv,
-    private readonly path: MediaPath,
-    private readonly buttons: PhoneButtons = DEFAULT_PHONE_BUTTONS,
-  ) {}
+  private readonly kv: CachedKv;
+  private readonly path: MediaPath;
+  private readonly buttons: PhoneButtons;
+
+  constructor(host: ChatHost) {
+    const call = host.init().call;
+    this.kv = host.kv;
+    this.path = call?.path ?? "p2p";
+    this.buttons = call?.buttons ?? DEFAULT_PHONE_BUTTONS;
+  }
 
   party(party: Party): PartyMedia | null {
     return this.kv.get<PartyMedia>(`media:${party}`) ?? null;
@@ -86,8 +90,8 @@ export class ChatMedia {
     return {
       ownSessionId: this.callsSession(party),
       ownKnown: this.known(party),
-      peerSessionId: this.callsSession(other(party)),
-      peerTracks: this.party(other(party))?.tracks ?? [],
+      peerSessionId: this.callsSession(otherParty(party)),
+      peerTracks: this.party(otherParty(party))?.tracks ?? [],
     };
   }
 
@@ -97,8 +101,8 @@ export class ChatMedia {
       path: this.path,
       buttons: this.buttons,
       me: this.party(party),
-      peer: this.party(other(party)),
-      peerSessionId: this.path === "calls" ? this.callsSession(other(party)) : null,
+      peer: this.party(otherParty(party)),
+      peerSessionId: this.path === "calls" ? this.callsSession(otherParty(party)) : null,
     };
   }
 }

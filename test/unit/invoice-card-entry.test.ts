@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cardEntry, stripeTestMode } from "../../worker/adapters/stripe";
-import type { Invoice, InvoicesView } from "../../durable-objects/chat/invoices";
+import type { Invoice, InvoicesView } from "../../worker/live/chat-views";
 import { invoicePanel } from "../../views/live/InvoiceFragments";
 
 // How the customer enters a card for Pay Now, by what the server is configured with.

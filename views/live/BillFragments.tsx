@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { formatMoney } from "../../worker/billing/currency";
 import type { CardLabel } from "../../worker/billing/payments";
 import { minutesSeconds } from "../../worker/format/clock";
-import type { Bill } from "../../durable-objects/chat/billing";
+import type { Bill } from "../../worker/live/chat-bill";
 import type { ChatInit } from "../../worker/live/contracts";
 
 // The end of a paid chat (spec: "Summary of charges and payment at the end of chat"): the

@@ -1,13 +1,13 @@
 import type { TranscriptLine } from "../../worker/live/chat-records";
 import type { AgentCard, ChatInit } from "../../worker/live/contracts";
-import { billOf, type Bill, type Billing, type MeterView } from "../../durable-objects/chat/billing";
+import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-bill";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
 import { cardFailureText, failedBecause } from "../../worker/billing/card-failures";
 import { minutesSeconds } from "../../worker/format/clock";
 import { html } from "hono/html";
 import { toHtml } from "./render";
 import { InvoicePanel } from "./InvoiceFragments";
-import type { InvoicesView } from "../../durable-objects/chat/invoices";
+import type { InvoicesView } from "../../worker/live/chat-views";
 import type { CallView } from "../../durable-objects/chat/media";
 import { CallPanel } from "./CallFragments";
 import { TEXT_OFF, textAllowed } from "../../worker/calls/media";

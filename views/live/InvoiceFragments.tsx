@@ -2,7 +2,7 @@ import { tryAnotherCard } from "../../worker/billing/card-failures";
 import { formatMoney } from "../../worker/billing/currency";
 import { INVOICE_CURRENCIES, INVOICE_KINDS, MAX_DESCRIPTION, MAX_SERVICE_MINUTES, durationText, type InvoiceErrors, type InvoiceValues } from "../../worker/billing/invoice";
 import { hoursMinutesSeconds } from "../../worker/format/clock";
-import type { Invoice, InvoicesView } from "../../durable-objects/chat/invoices";
+import type { Invoice, InvoicesView } from "../../worker/live/chat-views";
 import { INVOICE_TEST_CARDS } from "../../worker/billing/test-cards";
 import { toHtml } from "./render";
 

@@ -1,5 +1,5 @@
 import type { RoutingRules, WaitingCustomer } from "../routing/distribute";
-import type { BillingConfig } from "../../durable-objects/chat/billing";
+import type { BillingConfig } from "./chat-bill";
 import type { AgentPresence, Device, Location } from "../routing/presence";
 import type { MediaPath, PhoneButtons } from "../calls/media";
 

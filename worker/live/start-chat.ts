@@ -10,7 +10,7 @@ import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { merchantFor } from "../billing/connect";
 import { chatScheme } from "../billing/scheme";
 import { agentProfiles } from "../db/schema";
-import type { BillingConfig } from "../../durable-objects/chat/billing";
+import type { BillingConfig } from "./chat-bill";
 import { mediaPath, type CallsEnv } from "../adapters/calls";
 import { roomKey, type ChatInit, type EnqueueRequest } from "./contracts";
 import { chatObject, roomObject } from "./stubs";

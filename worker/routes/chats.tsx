@@ -21,6 +21,7 @@ import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved, type RequestKind } from "../../views/CustomerChat";
 import { fragment } from "../http/fragment";
 import { chatObject } from "../live/stubs";
+import { invoicePanel } from "../../views/live/InvoiceFragments";
 
 const chatIdParam = z.uuid();
 const requestKind = z.enum(["message", "alert"]);
@@ -172,7 +173,7 @@ export const chatRoutes = new Hono<AppEnv>()
       return c.body(null, 204);
     }
     if (outcome.status === "failed") c.status(422);
-    return c.html(outcome.html);
+    return c.html(invoicePanel(chatId, outcome.view));
   })
   // Manual payment request with Stripe's Payment Element: the page where the customer pays the invoice.
   .get("/:chatId/invoices/:n/pay", async (c) => {

@@ -1,0 +1,45 @@
+import type { CardEntry } from "../adapters/stripe";
+import type { AccountType } from "../billing/fees";
+import type { InvoiceErrors, InvoiceTerms, InvoiceValues, ServiceClock } from "../billing/invoice";
+import type { Merchant } from "../billing/payments";
+import type { Party } from "./contracts";
+
+// What a chat's pages are shown of its payment requests, as data: the ChatDO's invoices slice
+// (durable-objects/chat/invoices.ts) keeps and builds it, the views under views/live/ render it.
+
+export type Invoice = {
+  n: number;
+  terms: InvoiceTerms;
+  account: AccountType;
+  merchant: Merchant;
+  status: "open" | "paid" | "withdrawn";
+  paymentIntentId: string | null;
+  /** Cards tried: each confirmation has its own idempotency key. */
+  attempts: number;
+  authenticating: boolean;
+  lastError: string | null;
+  paidAt: number | null;
+  /** Written to D1 (charge, ledger, receipt); until then an alarm retries. */
+  recorded: boolean;
+  /** Once paid: the service time (goods have none, only Service Finished). */
+  clock: ServiceClock | null;
+  /** The customer's "Buy another session" of this earlier invoice. */
+  repeatOf: number | null;
+};
+
+export type InvoicesView = {
+  chatId: string;
+  party: Party;
+  /** The chat is connected: buttons work. */
+  live: boolean;
+  testMode: boolean;
+  /** How the customer enters a card: Stripe's Payment Element, test cards (test mode without a publishable key), or not at all. */
+  cardEntry: CardEntry;
+  customerName: string;
+  customerEmail: string | null;
+  latest: Invoice | null;
+  remainingSeconds: number | null;
+  paidTotals: string[];
+  /** The agent's invoice form (only for an agent who may send one). */
+  form: { values: InvoiceValues; errors: InvoiceErrors; open: boolean } | null;
+};
