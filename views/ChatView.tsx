@@ -1,5 +1,6 @@
 import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/adapters/chat-records";
 import { minutesSeconds } from "../worker/format/clock";
+import { utcDateTime, utcTime } from "../worker/format/utc";
 import { guestSender } from "../worker/live/conference-rules";
 import { Layout } from "./Layout";
 
@@ -14,8 +15,6 @@ export type RecordDetails = {
 };
 
 export type ChatRecordsPage = { chats: ChatRecord[]; details: RecordDetails; page: number; hasMore: boolean };
-
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 const clock = (ms: number) => minutesSeconds(Math.round(ms / 1000));
 
@@ -85,7 +84,7 @@ export function ChatRecordBody({ chat, details, viewerId }: { chat: ChatRecord; 
                 <div class="bubble">
                   <span class="who">{nameOf(line)}</span>
                   <p>{line.body}</p>
-                  <time datetime={new Date(line.createdAt).toISOString()}>{utc(line.createdAt).slice(11)}</time>
+                  <time datetime={new Date(line.createdAt).toISOString()}>{utcTime(line.createdAt)} UTC</time>
                 </div>
               </div>
             ))}
@@ -135,7 +134,7 @@ export function ChatHeading({ chat }: { chat: ChatRecord }) {
       <dl class="record-facts">
         <div>
           <dt>Started</dt>
-          <dd>{utc(chat.createdAt)}</dd>
+          <dd>{utcDateTime(chat.createdAt)} UTC</dd>
         </div>
         <div>
           <dt>Length</dt>

@@ -1,9 +1,10 @@
 import type { Child } from "hono/jsx";
 import { formatMoney } from "../worker/billing/currency";
 import { PAYMENT_STATE_LABELS, type PaymentState, type Standing } from "../worker/billing/payment-state";
-import { PERIODS, PERIOD_LABELS, filtersQuery, utcDateTime, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
+import { PERIODS, PERIOD_LABELS, filtersQuery, isoDay, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
 import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 import { minutesSeconds } from "../worker/format/clock";
+import { utcTime } from "../worker/format/utc";
 import { Layout } from "./Layout";
 import { PayoutsCard } from "./Payouts";
 import { ReconciliationCard, type ReconciliationView } from "./Reconciliation";
@@ -307,8 +308,8 @@ function ChatTable({ report, viewer }: { report: RevenueReport; viewer: RevenueV
               <tr data-chat={c.chatId}>
                 <td class="nowrap">
                   <time datetime={new Date(c.at).toISOString()} class="revenue-when">
-                    <span>{utcDateTime(c.at).slice(0, 10)}</span>
-                    <span class="muted small">{utcDateTime(c.at).slice(11)}</span>
+                    <span>{isoDay(c.at)}</span>
+                    <span class="muted small">{utcTime(c.at)}</span>
                   </time>
                 </td>
                 <td data-label="Room">
