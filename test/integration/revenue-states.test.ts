@@ -34,7 +34,7 @@ async function pageRow(admin: Browser, chatId: string) {
   return { state: row.match(/data-state="([^"]+)"/)?.[1], paid: cell("Paid"), status: cell("Status"), html };
 }
 
-/** The chat's rows of the CSV export: state and outstanding are the last two columns. */
+/** The chat's rows of the CSV export: state and outstanding come before the last two columns (refunded, disputed). */
 async function csvRows(admin: Browser, chatId: string) {
   const csv = await (await admin.get("/revenue.csv?period=all")).text();
   return csv
@@ -43,7 +43,7 @@ async function csvRows(admin: Browser, chatId: string) {
     .filter((l) => l.split(",")[1] === chatId)
     .map((l) => {
       const cols = l.split(",");
-      return { amount: cols.at(-7), state: cols.at(-2), outstanding: cols.at(-1) };
+      return { amount: cols.at(-9), state: cols.at(-4), outstanding: cols.at(-3) };
     });
 }
 
