@@ -1,4 +1,5 @@
 import { RECORD_SORTS, type RecordSort } from "../worker/adapters/chat-records";
+import { utcDateTime } from "../worker/format/utc";
 import { ChatRecordBody, Pager, chatDuration, statusLabel, type ChatRecordsPage } from "./ChatView";
 import { Layout } from "./Layout";
 
@@ -12,8 +13,6 @@ const SORT_LABELS: Record<RecordSort, string> = {
   room: "Chat room",
   agent: "Agent",
 };
-
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /** `viewerId`: the agent reading their own records, or null for an administrator reading the company's. */
 export function ChatRecordsPage({ list, sort, companyWide, viewerId }: { list: ChatRecordsPage; sort: RecordSort; companyWide: boolean; viewerId: string | null }) {
@@ -55,7 +54,7 @@ export function ChatRecordsPage({ list, sort, companyWide, viewerId }: { list: C
             return (
               <details class="record-row" id={`record-${chat.id}`}>
                 <summary class="records-row">
-                  <span>{utc(chat.createdAt)}</span>
+                  <span>{utcDateTime(chat.createdAt)} UTC</span>
                   <strong>{chat.customerName ?? "Customer"}</strong>
                   <span class="chip" title={chat.roomName}>
                     {chat.roomName}

@@ -1,5 +1,7 @@
 import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/adapters/chat-records";
 import { minutesSeconds } from "../worker/format/clock";
+import { fileSize, partFileName } from "../worker/format/recording-part";
+import { utcDateTime, utcTime } from "../worker/format/utc";
 import { guestSender } from "../worker/live/conference-rules";
 import { Layout } from "./Layout";
 
@@ -15,11 +17,7 @@ export type RecordDetails = {
 
 export type ChatRecordsPage = { chats: ChatRecord[]; details: RecordDetails; page: number; hasMore: boolean };
 
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-
 const clock = (ms: number) => minutesSeconds(Math.round(ms / 1000));
-
-const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 export const chatDuration = (chat: ChatRecord) => (chat.answeredAt && chat.endedAt ? clock(chat.endedAt - chat.answeredAt) : chat.status === "connected" ? "in progress" : "—");
 
@@ -27,7 +25,6 @@ const STATUS: Record<string, string> = { waiting: "Waiting", connected: "In prog
 export const statusLabel = (status: string) => STATUS[status] ?? status;
 
 export const recordingUrl = (chatId: string, segment: number) => `/chats/${chatId}/recordings/${segment}`;
-const fileName = (chatId: string, segment: number) => `chat-${chatId.slice(0, 8)}-part-${segment}.webm`;
 
 /**
  * A chat's transcript and recordings (the server's parts, then the ones only this browser holds).
@@ -57,9 +54,9 @@ export function ChatRecordBody({ chat, details, viewerId }: { chat: ChatRecord; 
                   <strong>Part {part.segment}</strong>
                   <span class="muted small">
                     {part.durationMs === null ? null : `${clock(part.durationMs)} · `}
-                    {size(part.bytes)}
+                    {fileSize(part.bytes)}
                   </span>
-                  <a class="btn btn-small btn-ghost" href={recordingUrl(chat.id, part.segment)} download={fileName(chat.id, part.segment)}>
+                  <a class="btn btn-small btn-ghost" href={recordingUrl(chat.id, part.segment)} download={partFileName(chat.id, part.segment)}>
                     Download
                   </a>
                 </div>
@@ -85,7 +82,7 @@ export function ChatRecordBody({ chat, details, viewerId }: { chat: ChatRecord; 
                 <div class="bubble">
                   <span class="who">{nameOf(line)}</span>
                   <p>{line.body}</p>
-                  <time datetime={new Date(line.createdAt).toISOString()}>{utc(line.createdAt).slice(11)}</time>
+                  <time datetime={new Date(line.createdAt).toISOString()}>{utcTime(line.createdAt)} UTC</time>
                 </div>
               </div>
             ))}
@@ -135,7 +132,7 @@ export function ChatHeading({ chat }: { chat: ChatRecord }) {
       <dl class="record-facts">
         <div>
           <dt>Started</dt>
-          <dd>{utc(chat.createdAt)}</dd>
+          <dd>{utcDateTime(chat.createdAt)} UTC</dd>
         </div>
         <div>
           <dt>Length</dt>

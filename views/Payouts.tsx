@@ -1,6 +1,7 @@
 import { formatMoney } from "../worker/billing/currency";
 import { PAYOUT_METHOD_LABELS } from "../worker/billing/payout-method";
 import { payoutNote } from "../worker/billing/payouts";
+import { isoDay } from "../worker/billing/revenue";
 import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 
 // A solo professional's payouts: where Parley sends the 80 % and the state of each one. Shown on
@@ -13,8 +14,6 @@ const STATE = {
   failed: { label: "Failed", badge: "badge badge-danger" },
   manual: { label: "Due — paid by hand", badge: "badge badge-warn" },
 } as const;
-
-const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 export function PayoutDestinationLine({ destination, canEdit }: { destination: PayoutDestination; canEdit: boolean }) {
   if (!destination)
@@ -54,7 +53,7 @@ export function PayoutTable({ payouts }: { payouts: PayoutRow[] }) {
         <tbody>
           {payouts.map((p) => (
             <tr data-payout={p.id}>
-              <td class="nowrap">{day(p.dueAt)}</td>
+              <td class="nowrap">{isoDay(p.dueAt)}</td>
               <td class="num nowrap">{formatMoney(p.amountMinor, p.currency)}</td>
               <td>{PAYOUT_METHOD_LABELS[p.method]}</td>
               <td class="nowrap">
@@ -62,7 +61,7 @@ export function PayoutTable({ payouts }: { payouts: PayoutRow[] }) {
               </td>
               <td class={p.state === "failed" ? "payout-note payout-failure" : "payout-note muted small"}>
                 {payoutNote(p)}
-                {p.paidAt ? <span class="muted small"> · {day(p.paidAt)}</span> : null}
+                {p.paidAt ? <span class="muted small"> · {isoDay(p.paidAt)}</span> : null}
               </td>
             </tr>
           ))}

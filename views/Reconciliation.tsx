@@ -1,6 +1,7 @@
 import type { DifferenceRow, ReconciliationRow } from "../worker/adapters/reconciliations";
 import { formatMoney } from "../worker/billing/currency";
 import { DIFFERENCE_LABELS } from "../worker/billing/reconciliation";
+import { utcTime } from "../worker/format/utc";
 import { CsrfField } from "./Layout";
 
 // The admin's view of the nightly reconciliation with Stripe on the Revenue page: the latest
@@ -14,7 +15,6 @@ export type ReconciliationView = {
 };
 
 const longDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 /** What a day's count counts: a company's charges; a solo's charges and payouts. */
 const checked = (n: number, accountType: ReconciliationView["accountType"]) =>
@@ -48,7 +48,7 @@ export function ReconciliationCard({ view }: { view: ReconciliationView }) {
 }
 
 function Verdict({ run, accountType }: { run: ReconciliationRow; accountType: ReconciliationView["accountType"] }) {
-  const when = `${longDay(run.day)} · checked ${clock(run.checkedAt)} UTC`;
+  const when = `${longDay(run.day)} · checked ${utcTime(run.checkedAt)} UTC`;
   if (run.error)
     return (
       <p class="reconciliation-verdict" role="status">

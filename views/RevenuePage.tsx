@@ -1,9 +1,11 @@
 import type { Child } from "hono/jsx";
 import { formatMoney } from "../worker/billing/currency";
 import { PAYMENT_STATE_LABELS, type PaymentState, type Standing } from "../worker/billing/payment-state";
-import { PERIODS, PERIOD_LABELS, filtersQuery, utcDateTime, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
+import { PERIODS, PERIOD_LABELS, filtersQuery, isoDay, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
 import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 import { minutesSeconds } from "../worker/format/clock";
+import { utcTime } from "../worker/format/utc";
+import { Icon } from "./Icon";
 import { Layout } from "./Layout";
 import { PayoutsCard } from "./Payouts";
 import { ReconciliationCard, type ReconciliationView } from "./Reconciliation";
@@ -56,11 +58,11 @@ export function RevenuePage({
               hx-indicator="#revenue-results"
               hx-disabled-elt="this"
             >
-              <Glyph d="M21 12a9 9 0 1 1-2.6-6.4M21 3v6h-6" />
+              <Icon name="refresh" size={16} />
               Refresh
             </button>
             <a class="btn btn-primary" href={`/revenue.csv?${query}`} download>
-              <Glyph d="M12 3v12m0 0-5-5m5 5 5-5M4 19h16" />
+              <Icon name="download" size={16} />
               Export CSV
             </a>
           </div>
@@ -76,14 +78,6 @@ export function RevenuePage({
       {reconciliation ? <ReconciliationCard view={reconciliation} /> : null}
       {payouts ? <PayoutsCard payouts={payouts.list} destination={payouts.destination} canEdit={payouts.canEdit} /> : null}
     </Layout>
-  );
-}
-
-function Glyph({ d }: { d: string }) {
-  return (
-    <svg class="icon" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
-      <path d={d} />
-    </svg>
   );
 }
 
@@ -307,8 +301,8 @@ function ChatTable({ report, viewer }: { report: RevenueReport; viewer: RevenueV
               <tr data-chat={c.chatId}>
                 <td class="nowrap">
                   <time datetime={new Date(c.at).toISOString()} class="revenue-when">
-                    <span>{utcDateTime(c.at).slice(0, 10)}</span>
-                    <span class="muted small">{utcDateTime(c.at).slice(11)}</span>
+                    <span>{isoDay(c.at)}</span>
+                    <span class="muted small">{utcTime(c.at)}</span>
                   </time>
                 </td>
                 <td data-label="Room">

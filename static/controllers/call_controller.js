@@ -26,7 +26,6 @@ export default class extends Controller {
     this.onOpen = (event) => (this.socket = event.detail.socketWrapper);
     this.element.addEventListener("parley:message", this.onMessage);
     this.element.addEventListener("htmx:wsOpen", this.onOpen);
-    this.element.parleyCall = this; // for the end-to-end tests' getStats
     calls.add(this);
   }
 

@@ -8,12 +8,25 @@ import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chro
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
 
-/** The call's peer connection on a page, read where the call controller keeps it. */
+/** The page's Stimulus application (static/controllers/index.js) and the call controller's link, as far as these tests read them. */
+type Stimulus = { getControllerForElementAndIdentifier(element: Element, identifier: string): { link?: { pc: RTCPeerConnection } } | null };
+
+/**
+ * The call's peer connection on a page, read where the call controller keeps it: its current
+ * link, found through the Stimulus application. (The controller's data-call-connection attribute
+ * is not enough: a link closed for a new one keeps the last state it reported.)
+ */
 const call = (page: Page) => ({
-  state: () => page.evaluate(() => (document.querySelector('[data-controller~="call"]') as HTMLElement & { parleyCall?: { link?: { pc: RTCPeerConnection } } }).parleyCall?.link?.pc.connectionState ?? "none"),
+  state: () =>
+    page.evaluate(() => {
+      const element = document.querySelector('[data-controller~="call"]');
+      const controller = element && (window as unknown as { Stimulus: Stimulus }).Stimulus.getControllerForElementAndIdentifier(element, "call");
+      return controller?.link?.pc.connectionState ?? "none";
+    }),
   videoBytes: () =>
     page.evaluate(async () => {
-      const pc = (document.querySelector('[data-controller~="call"]') as HTMLElement & { parleyCall?: { link?: { pc: RTCPeerConnection } } }).parleyCall?.link?.pc;
+      const element = document.querySelector('[data-controller~="call"]');
+      const pc = element ? (window as unknown as { Stimulus: Stimulus }).Stimulus.getControllerForElementAndIdentifier(element, "call")?.link?.pc : undefined;
       if (!pc) return 0;
       let bytes = 0;
       (await pc.getStats()).forEach((s) => {

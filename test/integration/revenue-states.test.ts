@@ -34,7 +34,7 @@ async function pageRow(admin: Browser, chatId: string) {
   return { state: row.match(/data-state="([^"]+)"/)?.[1], paid: cell("Paid"), status: cell("Status"), html };
 }
 
-/** The chat's rows of the CSV export: state and outstanding are the last two columns. */
+/** The chat's rows of the CSV export: state and outstanding come before the last two columns (refunded, disputed). */
 async function csvRows(admin: Browser, chatId: string) {
   const csv = await (await admin.get("/revenue.csv?period=all")).text();
   return csv

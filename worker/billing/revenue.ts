@@ -82,6 +82,7 @@ export function dayStart(date: string): number | null {
   return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d ? t : null;
 }
 
+/** "2025-05-31": the UTC day of an instant, as reconciliations are keyed and pages show days. */
 export const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** Half-open [from, to) in epoch ms; null means unbounded. Days are UTC days. */
@@ -261,9 +262,6 @@ export function totalsByCharge(lines: LedgerLine[]): ChargeTotal[] {
     }))
     .sort((a, b) => a.at - b.at || a.chargeId.localeCompare(b.chargeId));
 }
-
-/** "2025-05-31 14:05" (UTC). */
-export const utcDateTime = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
 
 // ── The report ──────────────────────────────────────────────────────────────────────────────
 

@@ -16,6 +16,7 @@ import {
 } from "../adapters/chat-records";
 import { openDb, type Db } from "../adapters/db";
 import type { AppEnv } from "../app-env";
+import { partFileName } from "../format/recording-part";
 import { AppError, notFound } from "../http/errors";
 import { requireAgent, requireUser } from "../http/session";
 import { ChatViewPage } from "../../views/ChatView";
@@ -102,7 +103,7 @@ export const recordsRoutes = new Hono<AppEnv>()
       headers: {
         "content-type": "video/webm",
         "content-length": String(object.size),
-        "content-disposition": `attachment; filename="chat-${chatId.slice(0, 8)}-part-${segment}.webm"`,
+        "content-disposition": `attachment; filename="${partFileName(chatId, segment)}"`,
         "cache-control": PRIVATE,
         "x-content-type-options": "nosniff",
       },

@@ -1,0 +1,7 @@
+// Instants as the pages write them: in UTC, since the server does not know the reader's time zone.
+
+/** "2025-05-31 14:05". */
+export const utcDateTime = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
+
+/** "14:05". */
+export const utcTime = (t: number) => new Date(t).toISOString().slice(11, 16);
