@@ -70,6 +70,18 @@ describe("a form body that cannot be read", () => {
     expect(errors.mock.calls.filter((call) => String(call[0]).includes("unhandled error"))).toEqual([]);
   });
 
+  it.each(unreadable)("%s, with the token in a header from a page already open: read first by the route's form validator, still 400", async (_, type, body) => {
+    const errors = vi.spyOn(console, "error");
+    for (const path of ["/login", "/signup"]) {
+      const browser = new Browser();
+      await browser.get(path);
+      const res = await send(browser, path, type, body, { "x-csrf-token": browser.cookie("parley_csrf")! });
+      expect(res.status, path).toBe(400);
+      expect(await res.text(), path).toContain(UNREADABLE);
+    }
+    expect(errors.mock.calls.filter((call) => String(call[0]).includes("unhandled error"))).toEqual([]);
+  });
+
   it("is told to htmx as plain text, shown in the page's error banner", async () => {
     const res = await send(customer.browser, `/chats/${chat.id}/requests`, "multipart/form-data; boundary=x", "garbage", {
       "hx-request": "true",

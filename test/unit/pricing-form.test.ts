@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrors } from "../../worker/accounts/validation";
-import { OWN_PRICING_NEEDS_THRESHOLD, ownPricingForm, parseProfile } from "../../worker/agents/profile";
+import { OWN_PRICING_NEEDS_THRESHOLD, agentProfileForm, ownPricingForm } from "../../worker/agents/profile";
 import { currencyOf, pricingSchemeForm, schemeValuesFromForm, schemeValuesFromRow, type SchemeColumns } from "../../worker/billing/pricing-form";
 
 // The pricing fields as a browser sends them: the DESIGN.md example, EUR 10 per 5 minutes.
@@ -153,9 +153,10 @@ describe("an agent's own pricing (the same scheme schema)", () => {
 
   it("is read only when a room offers it, and its errors join the profile's", () => {
     const profile = { photoUrl: "", greeting: "", ringtone: "classic", whatsappNumber: "", privateRoomId: "r1" };
-    const refused = parseProfile({ ...profile, ...own, pricingBlockPrice: "abc" }, true);
-    expect(refused.success ? [] : Object.keys(refused.errors).sort()).toEqual(["greeting", "pricingBlockPrice"]);
-    const ignored = parseProfile({ ...profile, greeting: "Hi", ...own, pricingBlockPrice: "abc" }, false);
-    expect(ignored).toMatchObject({ success: true, ownPricing: null });
+    const parse = (input: Record<string, unknown>, offered: boolean) => agentProfileForm(offered, currencyOf(input)).safeParse(input);
+    const refused = parse({ ...profile, ...own, pricingBlockPrice: "abc" }, true);
+    expect(refused.success ? [] : Object.keys(fieldErrors(refused.error)).sort()).toEqual(["greeting", "pricingBlockPrice"]);
+    const ignored = parse({ ...profile, greeting: "Hi", ...own, pricingBlockPrice: "abc" }, false);
+    expect(ignored).toMatchObject({ success: true, data: { ownPricing: null } });
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { fieldErrors } from "../../worker/accounts/validation";
+import { currencyOf } from "../../worker/billing/pricing-form";
 import {
   NEAREST_NEEDS_ENTERPRISE,
   changedSettings,
-  parseRoomSettings,
+  roomSettingsForm,
   settingsValuesFromForm,
   settingsValuesFromRoom,
   type RoomSettings,
@@ -19,17 +21,18 @@ const parse = (overrides: Record<string, string | undefined> = {}, plan: "free" 
     if (v === undefined) delete input[k];
     else input[k] = v;
   }
-  return parseRoomSettings(input, plan);
+  // As the route reads it: money in the currency chosen in the same form.
+  return roomSettingsForm(plan, currencyOf(input)).safeParse(input);
 };
 const data = (overrides: Record<string, string | undefined> = {}, plan?: "free" | "pro" | "enterprise") => {
   const result = parse(overrides, plan);
-  if (!result.success) throw new Error(JSON.stringify(result.errors));
+  if (!result.success) throw new Error(JSON.stringify(fieldErrors(result.error)));
   return result.data;
 };
 const errors = (overrides: Record<string, string | undefined>, plan?: "free" | "pro" | "enterprise") => {
   const result = parse(overrides, plan);
   if (result.success) throw new Error("expected the form to be refused");
-  return result.errors;
+  return fieldErrors(result.error);
 };
 
 describe("room settings form", () => {

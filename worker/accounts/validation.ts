@@ -66,7 +66,7 @@ export const signInForm = z.object({
 });
 
 /** Field name → first message, for re-rendering a form with its errors. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+export function fieldErrors(error: z.core.$ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = String(issue.path[0] ?? "form");

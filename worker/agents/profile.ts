@@ -87,23 +87,15 @@ export function ownPricingValuesFromForm(input: Record<string, unknown>, fallbac
   return { ...schemeValuesFromForm(input, fallback), ownPricingEnabled: input.ownPricingEnabled === "on" };
 }
 
-export type ParsedProfile =
-  | { success: true; profile: ProfileInput; ownPricing: OwnPricing | null }
-  | { success: false; errors: Record<string, string> };
-
 /**
  * The whole profile form. Own pricing is read only when a room of the company allows it
  * (`ownPricingOffered`); otherwise those fields are not on the page and anything sent is ignored.
+ * Both parts are checked, so their errors show together.
  */
-export function parseProfile(input: Record<string, unknown>, ownPricingOffered: boolean): ParsedProfile {
-  const profile = profileForm.safeParse(input);
-  const pricing = ownPricingOffered ? ownPricingForm(currencyOf(input)).safeParse(input) : null;
-  if (profile.success && (!pricing || pricing.success)) return { success: true, profile: profile.data, ownPricing: pricing?.data ?? null };
-  return {
-    success: false,
-    errors: { ...(profile.success ? {} : fieldErrors(profile.error)), ...(pricing && !pricing.success ? fieldErrors(pricing.error) : {}) },
-  };
-}
+export const agentProfileForm = (ownPricingOffered: boolean, currency: PricingCurrency | null) =>
+  ownPricingOffered
+    ? z.intersection(profileForm, ownPricingForm(currency).transform((ownPricing) => ({ ownPricing })))
+    : profileForm.transform((profile) => ({ ...profile, ownPricing: null }));
 
 /** The scheme the agent's pricing fields describe, as customers would see it once switched on. */
 export function previewOwnPricing(input: Record<string, unknown>): SchemePreview {

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../app-env";
 import { ErrorPage } from "../../views/ErrorPage";
 import { AppError } from "./errors";
@@ -23,11 +24,13 @@ const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded
 
 /**
  * Whether `err` is this request's form body failing to parse (a multipart body that breaks off or
- * lacks its boundary, a charset that is not UTF-8): the sender's fault, not ours. Hono keeps the
- * parse it tried, so asking again gives back that same failure without reading the body twice.
+ * lacks its boundary, a charset that is not UTF-8): the sender's fault, not ours. Hono's form
+ * validator says so with a 400 HTTPException; `parseBody` keeps the parse it tried, so asking
+ * again gives back that same failure without reading the body twice.
  */
 async function unreadableForm(c: Context<AppEnv>, err: unknown): Promise<boolean> {
   if (!c.req.raw.bodyUsed || !FORM_TYPES.test(c.req.header("content-type") ?? "")) return false;
+  if (err instanceof HTTPException && err.status === 400) return true;
   return c.req.parseBody().then(
     () => false,
     (failure: unknown) => failure === err,

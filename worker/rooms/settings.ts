@@ -221,13 +221,6 @@ export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =
 
 export type RoomSettings = z.output<ReturnType<typeof roomSettingsForm>>;
 
-export type ParsedSettings = { success: true; data: RoomSettings } | { success: false; errors: Record<string, string> };
-
-export function parseRoomSettings(input: Record<string, unknown>, plan: Plan): ParsedSettings {
-  const parsed = roomSettingsForm(plan, currencyOf(input)).safeParse(input);
-  return parsed.success ? { success: true, data: parsed.data } : { success: false, errors: fieldErrors(parsed.error) };
-}
-
 /** The form's values for a saved room. */
 export function settingsValuesFromRoom(room: Room): RoomSettingsValues {
   return {

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import { auditInsert } from "../accounts/audit";
 import type { SessionUser } from "../accounts/sessions";
-import { fieldErrors } from "../accounts/validation";
 import { openDb, type Db } from "../adapters/db";
 import { getPayoutDestination, listPayouts, savePayoutDestination } from "../adapters/payouts";
 import { stripeClient } from "../adapters/stripe";
@@ -12,6 +12,7 @@ import { connectState, type OnboardingOutcome } from "../billing/connect";
 import { payoutForm } from "../billing/payout-method";
 import { companies } from "../db/schema";
 import { AppError, notFound } from "../http/errors";
+import { formValidator, sentText, type FormPage } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
 import { runPayouts, type RunSummary } from "../jobs/payouts";
 import { getCompany, listRooms, type Company } from "../rooms/queries";
@@ -21,7 +22,7 @@ import { AdminPaymentsPage } from "../../views/AdminPayments";
 // Account Links) so customers' payments land there; a solo professional says where Parley pays
 // out their 80 %. Only the company's administrator may do either.
 
-const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
+const me = <E extends AppEnv>(c: Context<E>) => c.get("user") as SessionUser;
 
 async function companyOf(db: Db, user: SessionUser): Promise<Company> {
   const company = await getCompany(db, user.companyId);
@@ -38,7 +39,7 @@ function stripeOf(c: Context<AppEnv>) {
 
 const OUTCOMES = new Set<string>(["ready", "in_review", "incomplete"] satisfies OnboardingOutcome[]);
 
-async function renderPage(c: Context<AppEnv>, extra: { notice?: OnboardingOutcome | null; payoutValues?: Record<string, string>; errors?: Record<string, string>; saved?: boolean; run?: RunSummary | null } = {}) {
+async function renderPage<E extends AppEnv>(c: Context<E>, extra: { notice?: OnboardingOutcome | null; payoutValues?: Record<string, string>; errors?: Record<string, string>; saved?: boolean; run?: RunSummary | null } = {}) {
   const db = openDb(c.env.DB);
   const user = me(c);
   const company = await companyOf(db, user);
@@ -60,6 +61,19 @@ async function renderPage(c: Context<AppEnv>, extra: { notice?: OnboardingOutcom
     />,
   );
 }
+
+type SoloEnv = AppEnv & { Variables: { company: Company } };
+
+/** The admin's company, if a solo professional's: only theirs is paid out by Parley. */
+const soloCompany = createMiddleware<SoloEnv>(async (c, next) => {
+  const company = await companyOf(openDb(c.env.DB), me(c));
+  if (company.accountType !== "solo") throw new AppError("bad_request", "A company is paid straight into its own Stripe account: connect it on this page.");
+  c.set("company", company);
+  await next();
+});
+
+const payoutAgain: FormPage<SoloEnv> = (c, sent, errors) =>
+  renderPage(c, { payoutValues: { payoutMethod: sentText(sent, "payoutMethod") ?? "", payoutAccount: sentText(sent, "payoutAccount") ?? "" }, errors });
 
 export const adminPaymentsRoutes = new Hono<AppEnv>()
   .use(requireUser, requireAdmin)
@@ -109,21 +123,13 @@ export const adminPaymentsRoutes = new Hono<AppEnv>()
     await db.update(companies).set({ stripeAccountReady: outcome === "ready" }).where(eq(companies.id, company.id));
     return c.redirect(`/admin/payments?onboarding=${outcome}`, 303);
   })
-  .post("/payout", async (c) => {
+  .post("/payout", soloCompany, formValidator(payoutForm, payoutAgain), async (c) => {
     const db = openDb(c.env.DB);
     const user = me(c);
-    const company = await companyOf(db, user);
-    if (company.accountType !== "solo") throw new AppError("bad_request", "A company is paid straight into its own Stripe account: connect it on this page.");
-    const raw = await c.req.parseBody();
-    const parsed = payoutForm.safeParse(raw);
-    if (!parsed.success) {
-      c.status(422);
-      const text = (k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : "");
-      return renderPage(c, { payoutValues: { payoutMethod: text("payoutMethod"), payoutAccount: text("payoutAccount") }, errors: fieldErrors(parsed.error) });
-    }
+    const destination = c.req.valid("form");
     await db.batch([
-      savePayoutDestination(db, user.id, parsed.data),
-      auditInsert(db, { companyId: company.id, userId: user.id, action: "payout.destination.changed", subject: parsed.data.payoutMethod }),
+      savePayoutDestination(db, user.id, destination),
+      auditInsert(db, { companyId: c.var.company.id, userId: user.id, action: "payout.destination.changed", subject: destination.payoutMethod }),
     ]);
     return c.redirect("/admin/payments?saved=1", 303);
   })

@@ -1,44 +1,61 @@
 import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import { openDb } from "../adapters/db";
 import { agentFormFor, createAgent, getAgent, listAgents, updateAgent } from "../accounts/agents";
 import { FormError } from "../accounts/form-error";
 import type { SessionUser } from "../accounts/sessions";
-import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { merchantFor } from "../billing/connect";
 import { closeAgentConsoles } from "../live/agent-consoles";
 import { notFound } from "../http/errors";
+import { formValidator, refuseForm, sentText, type FormPage, type SentForm } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany, getRoom, listRooms, type Room } from "../rooms/queries";
 import { saveRoomSettings } from "../rooms/save-settings";
-import { parseRoomSettings, previewRoomPricing, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
+import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
+import { currencyOf } from "../billing/pricing-form";
 import { AdminHome } from "../../views/AdminHome";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
 import { previewOf } from "../../views/PricingFields";
 import { RoomPricingPreview, RoomSettingsPage } from "../../views/RoomSettings";
 
 // requireUser has run, so the user is there.
-const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
+const me = <E extends AppEnv>(c: Context<E>) => c.get("user") as SessionUser;
 
-async function formValues(c: Context<AppEnv>): Promise<{ raw: Record<string, unknown>; values: AgentFormValues }> {
-  const raw = await c.req.parseBody({ all: true });
-  const text = (k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : undefined);
-  const rooms = raw.roomIds;
+/** The agent form again, as sent: a new agent's, or an agent's being edited (`/agents/:id`). */
+const agentAgain: FormPage<AppEnv> = async (c, sent, errors) => {
+  const user = me(c);
+  const rooms = (await listRooms(openDb(c.env.DB), user.companyId)).map((r) => r.room);
+  return c.render(<AgentFormPage agentId={c.req.param("id")} values={agentValues(sent)} rooms={rooms} plan={user.plan} errors={errors} />);
+};
+
+function agentValues(sent: SentForm): AgentFormValues {
+  const rooms = sent.roomIds;
   return {
-    raw,
-    values: {
-      name: text("name"),
-      email: text("email"),
-      roomIds: Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === "string") : typeof rooms === "string" ? [rooms] : [],
-      disabled: raw.disabled === "on",
-      manualPaymentAllowed: raw.manualPaymentAllowed === "on",
-    },
+    name: sentText(sent, "name"),
+    email: sentText(sent, "email"),
+    roomIds: Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === "string") : typeof rooms === "string" ? [rooms] : [],
+    disabled: sent.disabled === "on",
+    manualPaymentAllowed: sent.manualPaymentAllowed === "on",
   };
 }
 
+// A password may not be built from the admin's company's names either.
+const agentForm = formValidator((c) => agentFormFor(me(c)), agentAgain);
+
+type RoomEnv = AppEnv & { Variables: { room: Room } };
+
+/** The room in the URL, if it is the admin's company's: another company's is not found. */
+const companyRoom = createMiddleware<RoomEnv, "/rooms/:roomId">(async (c, next) => {
+  const room = await getRoom(openDb(c.env.DB), me(c).companyId, c.req.param("roomId"));
+  if (!room) throw notFound("chat room");
+  c.set("room", room);
+  await next();
+});
+
 /** A room's settings page, as stored or as typed (with its errors). */
 async function settingsPage(
-  c: Context<AppEnv>,
+  c: Context<RoomEnv>,
   room: Room,
   values: ReturnType<typeof settingsValuesFromRoom>,
   extra: { saved?: boolean; errors?: Record<string, string> },
@@ -60,6 +77,11 @@ async function settingsPage(
   );
 }
 
+const settingsAgain: FormPage<RoomEnv> = (c, sent, errors) => {
+  const room = c.get("room");
+  return settingsPage(c, room, settingsValuesFromForm(sent, settingsValuesFromRoom(room)), { errors });
+};
+
 export const adminRoutes = new Hono<AppEnv>()
   .use(requireUser, requireAdmin)
   .get("/", async (c) => {
@@ -80,21 +102,12 @@ export const adminRoutes = new Hono<AppEnv>()
     const rooms = await listRooms(openDb(c.env.DB), user.companyId);
     return c.render(<AgentFormPage values={{}} rooms={rooms.map((r) => r.room)} plan={user.plan} />);
   })
-  .post("/agents", async (c) => {
-    const db = openDb(c.env.DB);
+  .post("/agents", agentForm, async (c) => {
     const user = me(c);
-    const { raw, values } = await formValues(c);
-    const parsed = await agentFormFor(user).safeParseAsync(raw);
-    const rooms = (await listRooms(db, user.companyId)).map((r) => r.room);
-    const again = (errors: Record<string, string>) => {
-      c.status(422);
-      return c.render(<AgentFormPage values={values} rooms={rooms} plan={user.plan} errors={errors} />);
-    };
-    if (!parsed.success) return again(fieldErrors(parsed.error));
     try {
-      await createAgent(db, user.companyId, user.id, parsed.data);
+      await createAgent(openDb(c.env.DB), user.companyId, user.id, c.req.valid("form"));
     } catch (err) {
-      if (err instanceof FormError) return again(err.fields);
+      if (err instanceof FormError) return refuseForm(c, agentAgain, err.fields);
       throw err;
     }
     return c.redirect("/admin/agents", 303);
@@ -112,51 +125,44 @@ export const adminRoutes = new Hono<AppEnv>()
       />,
     );
   })
-  .post("/agents/:id", async (c) => {
-    const db = openDb(c.env.DB);
-    const user = me(c);
-    const agentId = c.req.param("id");
-    await getAgent(db, user.companyId, agentId); // 404 before reading a form for someone else's agent
-    const { raw, values } = await formValues(c);
-    const parsed = await agentFormFor(user).safeParseAsync(raw);
-    const rooms = (await listRooms(db, user.companyId)).map((r) => r.room);
-    const again = (errors: Record<string, string>) => {
-      c.status(422);
-      return c.render(<AgentFormPage agentId={agentId} values={values} rooms={rooms} plan={user.plan} errors={errors} />);
-    };
-    if (!parsed.success) return again(fieldErrors(parsed.error));
-    try {
-      const changed = await updateAgent(db, user.companyId, user.id, agentId, parsed.data);
-      // A disabled agent's consoles close now; new rooms reach open consoles by reconnecting.
-      const why = parsed.data.disabled || (changed.includes("password") && agentId !== user.id) ? "signed-out" : changed.includes("rooms") ? "rooms-changed" : null;
-      if (why) await closeAgentConsoles(c.env, { companyId: user.companyId, agentId }, null, why);
-    } catch (err) {
-      if (err instanceof FormError) return again(err.fields);
-      throw err;
-    }
-    return c.redirect("/admin/agents", 303);
-  })
+  .post(
+    "/agents/:id",
+    async (c, next) => {
+      await getAgent(openDb(c.env.DB), me(c).companyId, c.req.param("id")); // 404 before reading a form for someone else's agent
+      await next();
+    },
+    agentForm,
+    async (c) => {
+      const user = me(c);
+      const agentId = c.req.param("id");
+      const form = c.req.valid("form");
+      try {
+        const changed = await updateAgent(openDb(c.env.DB), user.companyId, user.id, agentId, form);
+        // A disabled agent's consoles close now; new rooms reach open consoles by reconnecting.
+        const why = form.disabled || (changed.includes("password") && agentId !== user.id) ? "signed-out" : changed.includes("rooms") ? "rooms-changed" : null;
+        if (why) await closeAgentConsoles(c.env, { companyId: user.companyId, agentId }, null, why);
+      } catch (err) {
+        if (err instanceof FormError) return refuseForm(c, agentAgain, err.fields);
+        throw err;
+      }
+      return c.redirect("/admin/agents", 303);
+    },
+  )
   // The In-app purchase section's price in words, refreshed while the admin types (no I/O).
   .get("/pricing-preview", (c) => c.html(<RoomPricingPreview preview={previewOf(previewRoomPricing(c.req.query()))} />))
-  .get("/rooms/:roomId", async (c) => {
-    const db = openDb(c.env.DB);
-    const user = me(c);
-    const room = await getRoom(db, user.companyId, c.req.param("roomId"));
-    if (!room) throw notFound("chat room");
+  .get("/rooms/:roomId", companyRoom, (c) => {
+    const room = c.get("room");
     return settingsPage(c, room, settingsValuesFromRoom(room), { saved: c.req.query("saved") === "1" });
   })
-  .post("/rooms/:roomId", async (c) => {
-    const db = openDb(c.env.DB);
-    const user = me(c);
-    // Another company's room is not found, before its form is even read.
-    const room = await getRoom(db, user.companyId, c.req.param("roomId"));
-    if (!room) throw notFound("chat room");
-    const raw = await c.req.parseBody();
-    const parsed = parseRoomSettings(raw, user.plan);
-    if (!parsed.success) {
-      c.status(422);
-      return settingsPage(c, room, settingsValuesFromForm(raw, settingsValuesFromRoom(room)), { errors: parsed.errors });
-    }
-    await saveRoomSettings(db, user.id, room, parsed.data);
-    return c.redirect(`/admin/rooms/${room.id}?saved=1`, 303);
-  });
+  // Another company's room is not found, before its form is even read. The plan decides whether
+  // "nearest" may be chosen; money is read in the currency chosen in the form.
+  .post(
+    "/rooms/:roomId",
+    companyRoom,
+    formValidator((c, sent) => roomSettingsForm(me(c).plan, currencyOf(sent)), settingsAgain),
+    async (c) => {
+      const room = c.get("room");
+      await saveRoomSettings(openDb(c.env.DB), me(c).id, room, c.req.valid("form"));
+      return c.redirect(`/admin/rooms/${room.id}?saved=1`, 303);
+    },
+  );

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import { and, asc, eq, ne } from "drizzle-orm";
 import * as z from "zod";
 import { openDb } from "../adapters/db";
@@ -12,21 +13,23 @@ import { ColleagueList, type Colleague } from "../../views/live/ConferenceFragme
 import { STATUS_LABELS } from "../../views/live/ConsoleFragments";
 import { sameSiteSocket } from "../http/csrf";
 import { notFound } from "../http/errors";
+import { formValidator, refuseForm, sentText, type FormPage } from "../http/form-validation";
 import { relaySocket } from "../http/socket";
 import { requireAgent, requireUser } from "../http/session";
 import { roomKey, type AgentIdentity } from "../live/contracts";
 import { isRoomUsable } from "../rooms/presets";
 import { FormError } from "../accounts/form-error";
-import { ownPricingValues, ownPricingValuesFromForm, parseProfile, previewOwnPricing, saveProfile, type OwnPricingValues } from "../agents/profile";
+import { agentProfileForm, ownPricingValues, ownPricingValuesFromForm, previewOwnPricing, saveProfile, type OwnPricingValues } from "../agents/profile";
+import { currencyOf } from "../billing/pricing-form";
 import { listRooms, type Room } from "../rooms/queries";
 import { AgentConsole, AgentChatPanel } from "../../views/AgentConsole";
 import { AgentProfilePage, OwnPricingPreview, type OwnPricingSection, type ProfileValues } from "../../views/AgentProfile";
 import { previewOf } from "../../views/PricingFields";
 import { agentObject, consolesObject } from "../live/stubs";
 
-const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
+const me = <E extends AppEnv>(c: Context<E>) => c.get("user") as SessionUser;
 
-async function servedRooms(c: Context<AppEnv>) {
+async function servedRooms<E extends AppEnv>(c: Context<E>) {
   const user = me(c);
   const served = await openDb(c.env.DB)
     .select({ room: rooms })
@@ -47,6 +50,47 @@ const ownPricingOffered = (rooms: Room[]) => rooms.some((r) => r.allowAgentPrici
 
 const ownPricingSection = (rooms: Room[], values: OwnPricingValues): OwnPricingSection | undefined =>
   ownPricingOffered(rooms) ? { values, preview: previewOf(previewOwnPricing(values)) } : undefined;
+
+type ProfileEnv = AppEnv & { Variables: { profile: typeof agentProfiles.$inferSelect | undefined; rooms: Room[] } };
+
+/** The agent's saved profile and the company's rooms: the form offers own pricing by them. */
+const profileAndRooms = createMiddleware<ProfileEnv>(async (c, next) => {
+  const user = me(c);
+  const db = openDb(c.env.DB);
+  const [profile, all] = await Promise.all([db.select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get(), listRooms(db, user.companyId)]);
+  c.set("profile", profile);
+  c.set("rooms", all.map((r) => r.room));
+  await next();
+});
+
+const profileAgain: FormPage<ProfileEnv> = async (c, sent, errors) => {
+  const user = me(c);
+  const { profile, rooms } = c.var;
+  const text = (k: string) => sentText(sent, k) ?? "";
+  const values: ProfileValues = {
+    photoUrl: text("photoUrl"),
+    greeting: text("greeting"),
+    ringtone: text("ringtone"),
+    whatsappNumber: text("whatsappNumber"),
+    privateRoomId: text("privateRoomId"),
+    whatsappEnabled: sent.whatsappEnabled === "on",
+    notificationAlert: sent.notificationAlert === "on",
+    emailAlert: sent.emailAlert === "on",
+  };
+  const served = await servedRooms(c);
+  return c.render(
+    <AgentProfilePage
+      name={user.name}
+      privateRoomPath={privateRoomPath(user)}
+      values={values}
+      ownPricing={ownPricingSection(rooms, ownPricingValuesFromForm(sent, ownPricingValues(profile)))}
+      profile={profile}
+      rooms={rooms}
+      servedRoomNames={served.map((r) => r.name)}
+      errors={errors}
+    />,
+  );
+};
 
 export const agentRoutes = new Hono<AppEnv>()
   .use(requireUser, requireAgent)
@@ -120,53 +164,21 @@ export const agentRoutes = new Hono<AppEnv>()
   })
   // The own-pricing price in words, refreshed while the agent types (no I/O).
   .get("/profile/pricing-preview", (c) => c.html(<OwnPricingPreview preview={previewOf(previewOwnPricing(c.req.query()))} />))
-  .post("/profile", async (c) => {
+  // Manual payment request is the administrator's to grant: a field of that name is not read here.
+  .post("/profile", profileAndRooms, formValidator((c, sent) => agentProfileForm(ownPricingOffered(c.var.rooms), currencyOf(sent)), profileAgain), async (c) => {
     const user = me(c);
-    const db = openDb(c.env.DB);
-    const body = await c.req.parseBody();
-    const text = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
-    const values: ProfileValues = {
-      photoUrl: text("photoUrl"),
-      greeting: text("greeting"),
-      ringtone: text("ringtone"),
-      whatsappNumber: text("whatsappNumber"),
-      privateRoomId: text("privateRoomId"),
-      whatsappEnabled: body.whatsappEnabled === "on",
-      notificationAlert: body.notificationAlert === "on",
-      emailAlert: body.emailAlert === "on",
-    };
-    const [profile, all] = await Promise.all([db.select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get(), listRooms(db, user.companyId)]);
-    const rooms = all.map((r) => r.room);
-    const again = async (errors: Record<string, string>) => {
-      const served = await servedRooms(c);
-      c.status(422);
-      return c.render(
-        <AgentProfilePage
-          name={user.name}
-          privateRoomPath={privateRoomPath(user)}
-          values={values}
-          ownPricing={ownPricingSection(rooms, ownPricingValuesFromForm(body, ownPricingValues(profile)))}
-          profile={profile}
-          rooms={rooms}
-          servedRoomNames={served.map((r) => r.name)}
-          errors={errors}
-        />,
-      );
-    };
-    // Manual payment request is the administrator's to grant: a field of that name is not read here.
-    const parsed = parseProfile(body, ownPricingOffered(rooms));
-    if (!parsed.success) return again(parsed.errors);
+    const { ownPricing, ...profile } = c.req.valid("form");
     try {
-      await saveProfile(db, user, parsed.profile, parsed.ownPricing);
+      await saveProfile(openDb(c.env.DB), user, profile, ownPricing);
     } catch (err) {
-      if (err instanceof FormError) return again(err.fields);
+      if (err instanceof FormError) return refuseForm(c, profileAgain, err.fields);
       throw err;
     }
     await agentObject(c.env, user.id).updateProfile({
-      greeting: parsed.profile.greeting,
-      photoUrl: parsed.profile.photoUrl || null,
-      ringtone: parsed.profile.ringtone,
-      notify: parsed.profile.notificationAlert,
+      greeting: profile.greeting,
+      photoUrl: profile.photoUrl || null,
+      ringtone: profile.ringtone,
+      notify: profile.notificationAlert,
     });
     return c.redirect("/agent/profile?saved=1", 303);
   })

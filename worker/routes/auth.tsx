@@ -1,15 +1,17 @@
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import * as z from "zod";
 import { openDb } from "../adapters/db";
 import { SESSION_COOKIE, deleteSession } from "../accounts/sessions";
 import { closeAgentConsoles, consoleSession } from "../live/agent-consoles";
 import { SignInThrottled, signIn } from "../accounts/signin";
 import { signUp } from "../accounts/signup";
 import { FormError } from "../accounts/form-error";
-import { fieldErrors, signInForm, signUpForm } from "../accounts/validation";
+import { signInForm, signUpForm } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../http/errors";
 import { deviceToken, rememberDevice } from "../http/device";
+import { formValidator, refuseForm, sentText, type FormPage } from "../http/form-validation";
 import { endSessionCookie, startSession } from "../http/session";
 import { LoginPage, SignUpPage, type SignUpValues } from "../../views/AuthPages";
 
@@ -17,21 +19,25 @@ import { LoginPage, SignUpPage, type SignUpValues } from "../../views/AuthPages"
 const safeNext = (next: unknown) => (typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : null);
 const homeOf = (user: { isAdmin: boolean }) => (user.isAdmin ? "/admin" : "/agent");
 
+// The page to go back to after signing in comes with the form.
+const loginForm = signInForm.extend({ next: z.unknown().optional().transform(safeNext) });
+// A refused sign-in never says which part was wrong.
+const loginAgain: FormPage<AppEnv> = (c, sent) => c.render(<LoginPage error="Enter your email and password." next={safeNext(sent.next) ?? undefined} />);
+
+const signUpAgain: FormPage<AppEnv> = (c, sent, errors) => {
+  const values: SignUpValues = {};
+  for (const key of ["accountType", "companyName", "companySlug", "name", "email"] as const) values[key] = sentText(sent, key);
+  return c.render(<SignUpPage values={values} errors={errors} />);
+};
+
 export const authRoutes = new Hono<AppEnv>()
   .get("/login", (c) => {
     const user = c.get("user");
     if (user) return c.redirect(homeOf(user));
     return c.render(<LoginPage next={c.req.query("next")} />);
   })
-  .post("/login", async (c) => {
-    const body = await c.req.parseBody();
-    const parsed = signInForm.safeParse(body);
-    const next = safeNext(body.next);
-    if (!parsed.success) {
-      c.status(422);
-      return c.render(<LoginPage error="Enter your email and password." next={next ?? undefined} />);
-    }
-    const { email, password } = parsed.data;
+  .post("/login", formValidator(loginForm, loginAgain), async (c) => {
+    const { email, password, next } = c.req.valid("form");
     try {
       const client = { ip: c.req.header("cf-connecting-ip") ?? "local", deviceToken: deviceToken(c) };
       const userId = await signIn(openDb(c.env.DB), email, password, client);
@@ -65,25 +71,14 @@ export const authRoutes = new Hono<AppEnv>()
     return c.redirect(user ? homeOf(user) : "/login");
   })
   .get("/signup", (c) => c.render(<SignUpPage />))
-  .post("/signup", async (c) => {
-    const body = await c.req.parseBody();
-    const values: SignUpValues = {};
-    for (const key of ["accountType", "companyName", "companySlug", "name", "email"] as const) {
-      if (typeof body[key] === "string") values[key] = body[key];
-    }
-    const parsed = await signUpForm.safeParseAsync(body);
-    if (!parsed.success) {
-      c.status(422);
-      return c.render(<SignUpPage values={values} errors={fieldErrors(parsed.error)} />);
-    }
+  .post("/signup", formValidator(signUpForm, signUpAgain), async (c) => {
     try {
-      const account = await signUp(openDb(c.env.DB), parsed.data);
+      const account = await signUp(openDb(c.env.DB), c.req.valid("form"));
       await startSession(c, account.userId);
       await rememberDevice(c, account.userId);
       return c.redirect("/admin", 303);
     } catch (err) {
       if (!(err instanceof FormError)) throw err;
-      c.status(422);
-      return c.render(<SignUpPage values={values} errors={err.fields} />);
+      return refuseForm(c, signUpAgain, err.fields);
     }
   });

@@ -1,16 +1,18 @@
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
 import { and, eq } from "drizzle-orm";
 import * as z from "zod";
 import { openDb } from "../adapters/db";
 import { newId } from "../accounts/tokens";
-import { emailField, fieldErrors } from "../accounts/validation";
-import type { AppEnv } from "../app-env";
+import { emailField } from "../accounts/validation";
+import type { AppEnv, Bindings } from "../app-env";
 import { tryAnotherCard } from "../billing/card-failures";
 import { INVOICE_TEST_CARDS, SAVED_CARD, TEST_CARDS } from "../billing/test-cards";
 import { chats, customerRequests } from "../db/schema";
 import { sameSiteSocket } from "../http/csrf";
 import { AppError, notFound } from "../http/errors";
+import { formValidator, refuseForm, sentForm, sentText, type FormPage } from "../http/form-validation";
 import { paymentElementConfig, stripeTestMode } from "../adapters/stripe";
 import { AuthorisePage } from "../../views/AuthorisePage";
 import type { CardElement } from "../../views/PaymentElementForm";
@@ -36,10 +38,13 @@ const requestForms = {
   alert: z.object({ email: requestEmail, body: z.unknown().optional().transform(() => null) }),
 } satisfies Record<RequestKind, z.ZodType>;
 
+const agreed = z.literal("on", { error: "Please agree to the price first." });
 const cardChoice = z.enum([SAVED_CARD, ...TEST_CARDS.map((card) => card.id)] as [string, ...string[]], { error: "Choose a card." });
 // The price is agreed once, before the chat; a card given after a failed hold needs only the card.
-const authoriseForm = z.object({ agree: z.literal("on", { error: "Please agree to the price first." }), paymentMethod: cardChoice });
+const authoriseForm = z.object({ agree: agreed, paymentMethod: cardChoice });
 const cardForm = z.object({ paymentMethod: cardChoice });
+// With Stripe's Payment Element the price is agreed first, and the card given to Stripe.js.
+const holdForm = z.object({ agree: agreed });
 
 const invoiceParam = z.string().regex(/^\d{1,6}$/).transform(Number);
 const payForm = z.object({
@@ -47,7 +52,7 @@ const payForm = z.object({
 });
 
 /** The chat's id from the URL, and the customer's view of it if this browser holds its token. */
-async function customerChat(c: Context<AppEnv>) {
+async function customerChat<E extends AppEnv>(c: Context<E>) {
   const id = chatIdParam.safeParse(c.req.param("chatId"));
   if (!id.success) throw notFound("chat");
   const token = getCookie(c, CHAT_COOKIE);
@@ -59,7 +64,7 @@ async function customerChat(c: Context<AppEnv>) {
  * Stripe's Payment Element for the customer's card, when a publishable key is configured: the
  * hold's client secret (a new hold only once the price is agreed, `create`).
  */
-async function cardElement(c: Context<AppEnv>, chatId: string, token: string | undefined, stripeAccount: string | null, create = false): Promise<CardElement | null> {
+async function cardElement<E extends AppEnv>(c: Context<E>, chatId: string, token: string | undefined, stripeAccount: string | null, create = false): Promise<CardElement | null> {
   const config = paymentElementConfig(c.env);
   if (!config || !token) return null;
   const intent = await chatObject(c.env, chatId).holdIntent(token, create);
@@ -79,6 +84,55 @@ async function invoicePayPage(c: Context<AppEnv>, chatId: string, token: string,
   const element: CardElement = { ...config, clientSecret: intent.clientSecret, stripeAccount: intent.invoice.merchant.stripeAccount, returnUrl };
   return c.render(<InvoicePayPage init={init} invoice={intent.invoice} element={element} clientSecret={intent.clientSecret} testMode={stripeTestMode(c.env)} error={error} />);
 }
+
+type CustomerView = NonNullable<Awaited<ReturnType<typeof customerChat>>["view"]>;
+type BilledChatEnv = AppEnv & { Variables: { chat: { chatId: string; token: string; view: CustomerView; billing: NonNullable<CustomerView["billing"]> } } };
+
+/**
+ * The customer's chat with its price, for the card forms: not found without them. Refused (`why`)
+ * when this server does not take cards this way.
+ */
+const billedChat = (takesCards: (env: Bindings) => boolean, why: string) =>
+  createMiddleware<BilledChatEnv>(async (c, next) => {
+    const { chatId, token, view } = await customerChat(c);
+    if (!view || !token || !view.billing) throw notFound("chat");
+    if (!takesCards(c.env)) throw new AppError("bad_request", why);
+    c.set("chat", { chatId, token, view, billing: view.billing });
+    await next();
+  });
+
+/** The card page again with Stripe's Payment Element, the error above it. */
+const holdAgain: FormPage<BilledChatEnv> = async (c, _sent, errors) => {
+  const { chatId, token, view, billing } = c.var.chat;
+  const element = await cardElement(c, chatId, token, billing.config.merchant.stripeAccount);
+  return c.render(<AuthorisePage init={view.init} billing={billing} testMode={stripeTestMode(c.env)} element={element} error={Object.values(errors)[0]} />);
+};
+
+/** The card page again with the test cards, the error above them. */
+const authoriseAgain: FormPage<BilledChatEnv> = (c, _sent, errors) => {
+  const { view, billing } = c.var.chat;
+  return c.render(<AuthorisePage init={view.init} billing={billing} testMode={stripeTestMode(c.env)} error={Object.values(errors)[0]} />);
+};
+
+type RequestEnv = AppEnv & { Variables: { request: { chatId: string; view: CustomerView; kind: RequestKind } } };
+
+/** The waiting customer's chat, and which email form was sent: one the room offers. */
+const requestOf = createMiddleware<RequestEnv>(async (c, next) => {
+  const { chatId, view } = await customerChat(c);
+  if (!view) throw notFound("chat");
+  const known = requestKind.safeParse((await sentForm(c)).kind);
+  if (!known.success) throw new AppError("bad_request", "That form could not be read. Reload the page and try again.");
+  const kind = known.data;
+  if ((kind === "alert" && !view.init.allowEmailAlert) || (kind === "message" && !view.init.allowLeaveEmail)) throw notFound();
+  c.set("request", { chatId, view, kind });
+  await next();
+});
+
+const requestAgain: FormPage<RequestEnv> = (c, sent, errors) => {
+  const { chatId, kind } = c.var.request;
+  const typed = { email: sentText(sent, "email") ?? "", body: sentText(sent, "body") ?? "" };
+  return fragment(c, <RequestForm chatId={chatId} kind={kind} values={typed} errors={errors} />);
+};
 
 // A chat's page and socket. The customer proves who they are with the chat's secret cookie;
 // an agent with their session, and only for a chat they were given.
@@ -101,39 +155,32 @@ export const chatRoutes = new Hono<AppEnv>()
     return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} element={element} />);
   })
   // Payment Element: the customer agreed to the price; the hold is made for Stripe.js to confirm.
-  .post("/:chatId/hold", async (c) => {
-    const { chatId, token, view } = await customerChat(c);
-    if (!view || !token || !view.billing) throw notFound("chat");
-    if (!paymentElementConfig(c.env)) throw new AppError("bad_request", "Stripe's Payment Element is not configured on this server.");
-    const agreed = z.object({ agree: z.literal("on") }).safeParse(await c.req.parseBody());
-    if (!agreed.success) {
-      c.status(422);
-      const element = await cardElement(c, chatId, token, view.billing.config.merchant.stripeAccount);
-      return c.render(<AuthorisePage init={view.init} billing={view.billing} testMode={stripeTestMode(c.env)} element={element} error="Please agree to the price first." />);
-    }
-    await cardElement(c, chatId, token, view.billing.config.merchant.stripeAccount, true);
-    return c.redirect(`/chats/${chatId}`, 303);
-  })
+  .post(
+    "/:chatId/hold",
+    billedChat((env) => !!paymentElementConfig(env), "Stripe's Payment Element is not configured on this server."),
+    formValidator(holdForm, holdAgain),
+    async (c) => {
+      const { chatId, token, billing } = c.var.chat;
+      await cardElement(c, chatId, token, billing.config.merchant.stripeAccount, true);
+      return c.redirect(`/chats/${chatId}`, 303);
+    },
+  )
   // Automatic charges: the customer agrees and authorises a hold on a card (test cards in test
   // mode), before the chat or after a hold failed.
-  .post("/:chatId/authorise", async (c) => {
-    const { chatId, token, view } = await customerChat(c);
-    if (!view || !token) throw notFound("chat");
-    const form = (view.billing?.phase === "payment_needed" ? cardForm : authoriseForm).safeParse(await c.req.parseBody());
-    const again = (error: string) => {
-      c.status(422);
-      return c.render(<AuthorisePage init={view.init} billing={view.billing!} testMode={stripeTestMode(c.env)} error={error} />);
-    };
-    if (!view.billing) throw notFound("chat");
-    if (!stripeTestMode(c.env)) throw new AppError("bad_request", "Cards are taken with Stripe's Payment Element, which is not available on this server.");
-    if (!form.success) return again(form.error.issues[0]!.message);
-    const origin = new URL(c.req.url).origin;
-    const result = await chatObject(c.env, chatId).authorise(token, form.data.paymentMethod, `${origin}/chats/${chatId}/authenticated`);
-    if (!result) return c.redirect(`/chats/${chatId}`, 303);
-    if (result.status === "authorised") return c.redirect(`/chats/${chatId}`, 303);
-    if (result.status === "needs_action" && result.redirectUrl) return c.redirect(result.redirectUrl, 303);
-    return again(result.status === "failed" ? tryAnotherCard(result.message) : "Your bank needs you to confirm this payment.");
-  })
+  .post(
+    "/:chatId/authorise",
+    billedChat(stripeTestMode, "Cards are taken with Stripe's Payment Element, which is not available on this server."),
+    formValidator((c) => (c.var.chat.billing.phase === "payment_needed" ? cardForm : authoriseForm), authoriseAgain),
+    async (c) => {
+      const { chatId, token } = c.var.chat;
+      const origin = new URL(c.req.url).origin;
+      const result = await chatObject(c.env, chatId).authorise(token, c.req.valid("form").paymentMethod, `${origin}/chats/${chatId}/authenticated`);
+      if (!result) return c.redirect(`/chats/${chatId}`, 303);
+      if (result.status === "authorised") return c.redirect(`/chats/${chatId}`, 303);
+      if (result.status === "needs_action" && result.redirectUrl) return c.redirect(result.redirectUrl, 303);
+      return refuseForm(c, authoriseAgain, { form: result.status === "failed" ? tryAnotherCard(result.message) : "Your bank needs you to confirm this payment." });
+    },
+  )
   // Back from 3-D Secure.
   .get("/:chatId/authenticated", async (c) => {
     const { chatId, token, view } = await customerChat(c);
@@ -224,24 +271,13 @@ export const chatRoutes = new Hono<AppEnv>()
     if ((kind === "alert" && !view.init.allowEmailAlert) || (kind === "message" && !view.init.allowLeaveEmail)) throw notFound();
     return fragment(c, <RequestForm chatId={chatId} kind={kind} values={{ email: view.init.customer.email ?? "" }} />);
   })
-  .post("/:chatId/requests", async (c) => {
-    const { chatId, view } = await customerChat(c);
-    if (!view) throw notFound("chat");
-    const body = await c.req.parseBody();
-    const known = requestKind.safeParse(body.kind);
-    if (!known.success) throw new AppError("bad_request", "That form could not be read. Reload the page and try again.");
-    const kind = known.data;
-    if ((kind === "alert" && !view.init.allowEmailAlert) || (kind === "message" && !view.init.allowLeaveEmail)) throw notFound();
-    const parsed = requestForms[kind].safeParse(body);
-    if (!parsed.success) {
-      c.status(422);
-      const typed = { email: typeof body.email === "string" ? body.email : "", body: typeof body.body === "string" ? body.body : "" };
-      return fragment(c, <RequestForm chatId={chatId} kind={kind} values={typed} errors={fieldErrors(parsed.error)} />);
-    }
+  .post("/:chatId/requests", requestOf, formValidator((c) => requestForms[c.var.request.kind], requestAgain), async (c) => {
+    const { chatId, view, kind } = c.var.request;
+    const form = c.req.valid("form");
     const chat = await openDb(c.env.DB).select({ roomId: chats.roomId }).from(chats).where(eq(chats.id, chatId)).get();
     if (!chat) throw notFound("chat");
     await openDb(c.env.DB)
       .insert(customerRequests)
-      .values({ id: newId(), companyId: view.init.companyId, roomId: chat.roomId, kind, name: view.init.customer.name, email: parsed.data.email, body: parsed.data.body ?? null });
+      .values({ id: newId(), companyId: view.init.companyId, roomId: chat.roomId, kind, name: view.init.customer.name, email: form.email, body: form.body ?? null });
     return c.html(<RequestSaved kind={kind} />);
   });

@@ -1,14 +1,15 @@
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
 import { openDb, type Db } from "../adapters/db";
 import { countUnlessHeld } from "../adapters/rate-counters";
 import { randomToken } from "../accounts/tokens";
-import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { agentProfiles, customerRequests, roomAgents, users } from "../db/schema";
 import { roomKey } from "../live/contracts";
 import { AppError, notFound } from "../http/errors";
+import { formValidator, sentText, type FormPage } from "../http/form-validation";
 import { POLICIES } from "../http/rate-limit";
 import { secure } from "../http/session";
 import { startChat } from "../live/start-chat";
@@ -44,8 +45,30 @@ async function resolveRoom(db: Db, companySlug: string, name: string) {
   return { company, room, privateAgent: null };
 }
 
+type ContactEnv = AppEnv & { Variables: { reached: Awaited<ReturnType<typeof resolveRoom>> } };
+
+/**
+ * The room the contact form was sent to, and the sender's address counted against floods. Side
+ * by side, since each waits on D1: a new chat's ring waits for both.
+ */
+const contactedRoom = createMiddleware<ContactEnv, "/:company/:room">(async (c, next) => {
+  const db = openDb(c.env.DB);
+  const ipKey = { key: `contact-ip:${c.req.header("cf-connecting-ip") ?? "local"}`, policy: POLICIES.contactIp };
+  const [reached, held] = await Promise.all([resolveRoom(db, c.req.param("company"), c.req.param("room")), countUnlessHeld(db, ipKey)]);
+  if (held) throw new AppError("too_many_requests", `Too many requests from your network. Please try again in ${held.minutes} minutes.`);
+  c.set("reached", reached);
+  await next();
+});
+
+const contactAgain: FormPage<ContactEnv> = (c, sent, errors) => {
+  const { company, room, privateAgent } = c.var.reached;
+  const values: ContactValues = {};
+  for (const k of ["name", "email", "phone", "message"] as const) values[k] = sentText(sent, k);
+  return c.render(<ContactForm room={room} companyName={company.name} action={`/c/${company.slug}/${c.req.param("room")}`} agentName={privateAgent?.name} values={values} errors={errors} />);
+};
+
 /** The anonymous customer's long-lived id, for "same agent as last time". */
-function visitorId(c: Context<AppEnv>): string {
+function visitorId<E extends AppEnv>(c: Context<E>): string {
   const existing = getCookie(c, VISITOR_COOKIE);
   if (existing && /^[A-Za-z0-9_-]{20,64}$/.test(existing)) return existing;
   const id = randomToken(18);
@@ -53,7 +76,7 @@ function visitorId(c: Context<AppEnv>): string {
   return id;
 }
 
-const cfLocation = (c: Context<AppEnv>) => {
+const cfLocation = <E extends AppEnv>(c: Context<E>) => {
   const cf = c.req.raw.cf as { latitude?: string; longitude?: string } | undefined;
   const lat = Number(cf?.latitude);
   const lon = Number(cf?.longitude);
@@ -92,26 +115,10 @@ export const customerRoutes = new Hono<AppEnv>()
     if (!number) throw new AppError("unavailable", `No one at ${company.name} is taking WhatsApp chats right now. Please use the chat or email instead.`);
     return c.redirect(`https://wa.me/${number}`, 302);
   })
-  .post("/:company/:room", async (c) => {
+  .post("/:company/:room", contactedRoom, formValidator((c) => contactFormSchema(c.var.reached.room), contactAgain), async (c) => {
     const db = openDb(c.env.DB);
-    const ipKey = { key: `contact-ip:${c.req.header("cf-connecting-ip") ?? "local"}`, policy: POLICIES.contactIp };
-    // Side by side, since each waits on D1: a new chat's ring waits for all of them.
-    const [{ company, room, privateAgent }, held, body] = await Promise.all([
-      resolveRoom(db, c.req.param("company"), c.req.param("room")),
-      countUnlessHeld(db, ipKey),
-      c.req.parseBody(),
-    ]);
-    if (held) throw new AppError("too_many_requests", `Too many requests from your network. Please try again in ${held.minutes} minutes.`);
-
-    const values: ContactValues = {};
-    for (const k of ["name", "email", "phone", "message"] as const) if (typeof body[k] === "string") values[k] = body[k];
-    const parsed = contactFormSchema(room).safeParse(body);
-    const action = `/c/${company.slug}/${c.req.param("room")}`;
-    if (!parsed.success) {
-      c.status(422);
-      return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={privateAgent?.name} values={values} errors={fieldErrors(parsed.error)} />);
-    }
-    const contact = parsed.data;
+    const { company, room, privateAgent } = c.var.reached;
+    const contact = c.req.valid("form");
     if (contact.mode === "email") {
       await db.insert(customerRequests).values({ id: newId(), companyId: company.id, roomId: room.id, kind: "message", name: contact.name, email: contact.email!, body: contact.message });
       return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} kind="message" />);
