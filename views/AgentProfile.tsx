@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { agentProfiles } from "../worker/db/schema";
 import { RINGTONES, type OwnPricingValues } from "../worker/agents/profile";
-import type { Room } from "../worker/rooms/queries";
+import type { Room } from "../worker/rooms/room";
 import { Avatar } from "./live/ChatFragments";
 import { Field, FormAlert, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";

@@ -1,7 +1,8 @@
 import { openDb } from "../adapters/db";
 import { chats } from "../db/schema";
 import { randomToken, sha256Hex } from "../accounts/tokens";
-import type { Company, Room } from "../rooms/queries";
+import type { Company } from "../accounts/company";
+import type { Room } from "../rooms/room";
 import type { ContactInput } from "../rooms/contact-form";
 import type { Location } from "../routing/presence";
 import { AppError } from "../http/errors";

@@ -1,10 +1,13 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { prepared, type Db } from "../adapters/db";
+import type { Company } from "../accounts/company";
+import { prepared, type Checked, type Db, type SameColumns } from "../adapters/db";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 import { GENERAL, isRoomUsable } from "./presets";
+import type { Room } from "./room";
 
-export type Room = typeof rooms.$inferSelect;
-export type Company = typeof companies.$inferSelect;
+// The rows these queries return are the domain's Room and Company, column for column.
+type RoomRow = Checked<SameColumns<Room, typeof rooms.$inferSelect>>;
+type CompanyRow = Checked<SameColumns<Company, typeof companies.$inferSelect>>;
 
 export const getCompanyBySlug = (db: Db, slug: string) =>
   db.select().from(companies).where(eq(companies.slug, slug)).get();

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../adapters/db";
 import { auditInsert } from "../accounts/audit";
 import { rooms } from "../db/schema";
-import type { Room } from "./queries";
+import type { Room } from "./room";
 import { changedSettings, type RoomSettings } from "./settings";
 
 /** Saves a room's settings and notes who changed which ones; the company check is in the WHERE. */

@@ -14,7 +14,8 @@ import { companies } from "../db/schema";
 import { AppError, notFound } from "../http/errors";
 import { requireAdmin, requireUser } from "../http/session";
 import { runPayouts, type RunSummary } from "../jobs/payouts";
-import { getCompany, listRooms, type Company } from "../rooms/queries";
+import type { Company } from "../accounts/company";
+import { getCompany, listRooms } from "../rooms/queries";
 import { AdminPaymentsPage } from "../../views/AdminPayments";
 
 // The admin's Payments page. A company connects its own Stripe account (Connect onboarding with
