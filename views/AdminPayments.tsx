@@ -1,4 +1,4 @@
-import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
+import type { PayoutDestination, PayoutRow } from "../worker/stores/payouts";
 import type { ConnectState, OnboardingOutcome } from "../worker/billing/connect";
 import type { RunSummary } from "../worker/jobs/payouts";
 import { PAYOUT_ACCOUNT_HINTS, PAYOUT_METHOD_LABELS, PAYOUT_METHODS } from "../worker/billing/payout-method";

@@ -1,4 +1,4 @@
-import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/adapters/chat-records";
+import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/stores/chat-records";
 import { guestSender } from "../worker/live/conference-rules";
 import { Layout } from "./Layout";
 

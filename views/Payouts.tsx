@@ -1,7 +1,7 @@
 import { formatMoney } from "../worker/billing/currency";
 import { PAYOUT_METHOD_LABELS } from "../worker/billing/payout-method";
 import { payoutNote } from "../worker/billing/payouts";
-import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
+import type { PayoutDestination, PayoutRow } from "../worker/stores/payouts";
 
 // A solo professional's payouts: where Parley sends the 80 % and the state of each one. Shown on
 // the admin's Payments page and on the Business Revenue page.

@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { formatMoney } from "../worker/billing/currency";
 import { PAYMENT_STATE_LABELS, type PaymentState, type Standing } from "../worker/billing/payment-state";
 import { PERIODS, PERIOD_LABELS, filtersQuery, minutesSeconds, utcDateTime, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
-import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
+import type { PayoutDestination, PayoutRow } from "../worker/stores/payouts";
 import { Layout } from "./Layout";
 import { PayoutsCard } from "./Payouts";
 import { ReconciliationCard, type ReconciliationView } from "./Reconciliation";

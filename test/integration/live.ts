@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { expect, vi } from "vitest";
 import { createAgent } from "../../worker/accounts/agents";
 import { signUp } from "../../worker/accounts/signup";
-import { openDb } from "../../worker/adapters/db";
+import { openDb } from "../../worker/stores/db";
 import { Browser, PASSWORD } from "./client";
 import { addRoom, roomId, signedIn } from "./fixtures";
 import { accept, frames, handshake, type LiveSocket } from "./sockets";

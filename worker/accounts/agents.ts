@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import * as z from "zod";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
 import { GENERAL } from "../rooms/presets";
 import { AppError, notFound } from "../http/errors";

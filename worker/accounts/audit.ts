@@ -1,4 +1,4 @@
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { auditEvents } from "../db/schema";
 import { newId } from "./tokens";
 

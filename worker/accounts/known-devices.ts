@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { knownDevices } from "../db/schema";
 import { sha256Hex } from "./tokens";
 

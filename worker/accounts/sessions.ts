@@ -1,5 +1,5 @@
 import { and, eq, gt, sql } from "drizzle-orm";
-import { prepared, type Db } from "../adapters/db";
+import { prepared, type Db } from "../stores/db";
 import { companies, sessions, users } from "../db/schema";
 import { randomToken, sha256Hex } from "./tokens";
 

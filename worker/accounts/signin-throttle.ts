@@ -3,7 +3,7 @@
 // so guessing from one client slows only that client, and per account from every client the
 // account does not know, so guessing from many addresses slows too; a device the account has
 // signed in on before is never held back by others' failures. Pure; the counts live in D1
-// (adapters/signin-failures.ts).
+// (stores/signin-failures.ts).
 
 export type Failures = { failures: number; lastFailureAt: number };
 export type Throttle = {

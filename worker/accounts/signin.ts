@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../adapters/db";
-import { countEvents, heldKey, type Limited } from "../adapters/rate-counters";
-import { claimAttempt, countFailure, forgetFailures, waitFor, type Throttled } from "../adapters/signin-failures";
+import type { Db } from "../stores/db";
+import { countEvents, heldKey, type Limited } from "../stores/rate-counters";
+import { claimAttempt, countFailure, forgetFailures, waitFor, type Throttled } from "../stores/signin-failures";
 import { users } from "../db/schema";
 import { AppError } from "../http/errors";
 import { POLICIES } from "../http/rate-limit";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 import { presetRooms } from "../rooms/presets";
 import { auditInsert } from "./audit";

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import * as z from "zod";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { auditInsert } from "../accounts/audit";
 import { FormError } from "../accounts/form-error";
 import { newId } from "../accounts/tokens";

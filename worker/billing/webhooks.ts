@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { auditInsert } from "../accounts/audit";
 import { charges, companies, ledgerEntries, stripeEvents } from "../db/schema";
 import { accountReady } from "./connect";

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { createAgent } from "../accounts/agents";
 import { signUp } from "../accounts/signup";
 import { companies, rooms, users } from "../db/schema";

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { addKnownDevice } from "../accounts/known-devices";
 import { randomToken } from "../accounts/tokens";
 import type { AppEnv } from "../app-env";

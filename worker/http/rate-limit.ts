@@ -1,6 +1,6 @@
 // Fixed-window counters: after `limit` events for one key within `windowMs`, the key is held
 // until its window ends. Pure; the counters live in D1 (rate_counters), where the adapter
-// (adapters/rate-counters.ts) counts an event in one statement.
+// (stores/rate-counters.ts) counts an event in one statement.
 
 export type Policy = { limit: number; windowMs: number };
 export type Counter = { key: string; count: number; windowStart: number };

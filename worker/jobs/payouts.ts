@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
-import { openDb, type Db } from "../adapters/db";
-import { claimPayout, getPayoutDestination, markPayoutFailed, markPayoutManual, markPayoutPaid, payoutsToRun, type PayoutRow } from "../adapters/payouts";
+import { openDb, type Db } from "../stores/db";
+import { claimPayout, getPayoutDestination, markPayoutFailed, markPayoutManual, markPayoutPaid, payoutsToRun, type PayoutRow } from "../stores/payouts";
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { transferPayout } from "../adapters/stripe-connect";
 import { planPayout, transferFailure } from "../billing/payouts";

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { openDb, prepared } from "../adapters/db";
+import { openDb, prepared } from "../stores/db";
 import { chatGuests, chats } from "../db/schema";
 
 /** The chat's own agent, or an agent who joined it as a conference guest, may open it. */

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { stripeClient } from "../adapters/stripe";
 import { minimumChargeMinor } from "../billing/currency";
 import type { StripeCharge } from "../billing/fee-correction";

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { chatGuests, users } from "../db/schema";
 import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatFragments";

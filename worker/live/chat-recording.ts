@@ -1,5 +1,5 @@
 import { auditInsert } from "../accounts/audit";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { recordingConsents } from "../db/schema";
 import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatFragments";

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { chats, companies, messages } from "../db/schema";
 import { guestOf } from "./conference-rules";
 import type { ChatInit } from "./types";

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { openDb, prepared } from "../adapters/db";
+import { openDb, prepared } from "../stores/db";
 import { merchantFor } from "../billing/connect";
 import type { StripeCharge } from "../billing/fee-correction";
 import type { AccountType } from "../billing/fees";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { formatMoney } from "../billing/currency";
 import { bookedFeesOf, feeCorrectionLineId, feeCorrectionLines, feeCorrectionTxnId, type StripeCharge } from "../billing/fee-correction";
 import { chargeLines, payoutDue, soloPayoutMinor, type AccountType } from "../billing/fees";

@@ -1,4 +1,4 @@
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { chats } from "../db/schema";
 import { randomToken, sha256Hex } from "../accounts/tokens";
 import type { Company } from "../accounts/company";

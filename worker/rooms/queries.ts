@@ -1,6 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Company } from "../accounts/company";
-import { prepared, type Checked, type Db, type SameColumns } from "../adapters/db";
+import { prepared, type Checked, type Db, type SameColumns } from "../stores/db";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 import { GENERAL, isRoomUsable } from "./presets";
 import type { Room } from "./room";

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { auditInsert } from "../accounts/audit";
 import { rooms } from "../db/schema";
 import type { Room } from "./room";

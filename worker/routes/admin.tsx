@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { agentFormFor, createAgent, getAgent, listAgents, updateAgent } from "../accounts/agents";
 import { FormError } from "../accounts/form-error";
 import type { SessionUser } from "../accounts/sessions";

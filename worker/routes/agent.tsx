@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { and, asc, eq, ne } from "drizzle-orm";
 import * as z from "zod";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { SESSION_COOKIE, type SessionUser } from "../accounts/sessions";
 import { getCookie } from "hono/cookie";
 import { consoleSession } from "../live/agent-consoles";

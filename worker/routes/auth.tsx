@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { SESSION_COOKIE, deleteSession } from "../accounts/sessions";
 import { closeAgentConsoles, consoleSession } from "../live/agent-consoles";
 import { SignInThrottled, signIn } from "../accounts/signin";

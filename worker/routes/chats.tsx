@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { and, eq } from "drizzle-orm";
 import * as z from "zod";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { newId } from "../accounts/tokens";
 import { emailField, fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";

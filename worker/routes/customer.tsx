@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { openDb, type Db } from "../adapters/db";
-import { countUnlessHeld } from "../adapters/rate-counters";
+import { openDb, type Db } from "../stores/db";
+import { countUnlessHeld } from "../stores/rate-counters";
 import { randomToken } from "../accounts/tokens";
 import { fieldErrors } from "../accounts/validation";
 import type { AppEnv } from "../app-env";

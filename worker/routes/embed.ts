@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { embedScript } from "../embed/loader";
 import { notFound } from "../http/errors";

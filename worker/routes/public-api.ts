@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import * as z from "zod";
-import { openDb, type Db } from "../adapters/db";
+import { openDb, type Db } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { meterAmount } from "../billing/meter";
 import { chatScheme, roomScheme } from "../billing/scheme";

@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
 import type { SessionUser } from "../accounts/sessions";
-import { openDb, type Db } from "../adapters/db";
-import { getPayoutDestination, listPayouts } from "../adapters/payouts";
-import { recentReconciliations } from "../adapters/reconciliations";
-import { listCompanyPeople, listLedgerLines, listRevenueChats, type RevenueScope } from "../adapters/revenue";
+import { openDb, type Db } from "../stores/db";
+import { getPayoutDestination, listPayouts } from "../stores/payouts";
+import { recentReconciliations } from "../stores/reconciliations";
+import { listCompanyPeople, listLedgerLines, listRevenueChats, type RevenueScope } from "../stores/revenue";
 import { stripeClient } from "../adapters/stripe";
 import type { AppEnv } from "../app-env";
 import { csvFilename, csvRows, isoDay, parseRevenueFilters, periodRange, revenueCsv, revenueReport, type RevenueFilters } from "../billing/revenue";

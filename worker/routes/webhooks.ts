@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { stripeClient, webhookCrypto } from "../adapters/stripe";
 import type { AppEnv } from "../app-env";
 import { applyStripeEvent } from "../billing/webhooks";
