@@ -13,7 +13,7 @@ import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../w
 import type { HoldIntent, HoldResult } from "../worker/billing/payments";
 import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotice, queueInfo, senderNames, typingPreview, type ChatView } from "../views/live/ChatFragments";
 import { socketError } from "../views/live/ConsoleFragments";
-import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/live/chat-records";
+import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/stores/chats";
 import { ChatConference } from "../worker/live/chat-conference";
 import { guestOf, guestSender, joinedGuests, type Conference, type Guest } from "../worker/live/conference-rules";
 import { guestSnapshot, type ConferenceViewer } from "../views/live/ConferenceFragments";

@@ -1,4 +1,4 @@
-import type { TranscriptLine } from "../../worker/live/chat-records";
+import type { TranscriptLine } from "../../worker/stores/chats";
 import type { AgentCard, ChatInit } from "../../worker/live/types";
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";

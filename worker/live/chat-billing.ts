@@ -23,7 +23,7 @@ import {
 import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../billing/taximeter";
 import { BELOW_MINIMUM, standing, type Standing } from "../billing/payment-state";
 import { charges, chats } from "../db/schema";
-import { paidChargeStatements } from "./revenue-records";
+import { paidChargeStatements } from "../stores/charges";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
 // storage. Every step is written before the Stripe call it leads to, and every call has a key

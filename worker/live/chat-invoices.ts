@@ -20,7 +20,7 @@ import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invo
 import type { Merchant } from "../billing/payments";
 import { invoicePanel } from "../../views/live/InvoiceFragments";
 import { socketError } from "../../views/live/ConsoleFragments";
-import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "./invoice-records";
+import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../stores/invoices";
 import type { ChatMessage } from "./socket-messages";
 import type { ChatInit } from "./types";
 

@@ -7,7 +7,7 @@ import { getCookie } from "hono/cookie";
 import { consoleSession } from "../live/agent-consoles";
 import type { AppEnv } from "../app-env";
 import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
-import { agentMayOpenChat } from "../live/chat-access";
+import { agentMayOpenChat } from "../stores/chats";
 import { ColleagueList, type Colleague } from "../../views/live/ConferenceFragments";
 import { STATUS_LABELS } from "../../views/live/ConsoleFragments";
 import { sameSiteSocket } from "../http/csrf";

@@ -1,13 +1,98 @@
 import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./db";
-import { feeCorrectionLineId, feeCorrectionLines, feeCorrectionTxnId, type StripeCharge } from "../billing/fee-correction";
-import type { AccountType } from "../billing/fees";
+import { formatMoney } from "../billing/currency";
+import { bookedFeesOf, feeCorrectionLineId, feeCorrectionLines, feeCorrectionTxnId, type StripeCharge } from "../billing/fee-correction";
+import { chargeLines, payoutDue, soloPayoutMinor, type AccountType, type LedgerLine } from "../billing/fees";
 import type { LedgerCharge } from "../billing/reconciliation";
-import { charges, companies, ledgerEntries } from "../db/schema";
+import { agentProfiles, charges, companies, emailOutbox, ledgerEntries, payouts, users } from "../db/schema";
 
-// Each charge with what the ledger holds for it (its lines summed), and the one correction of its
-// fees to Stripe's balance transaction. Shared by the webhook that learns of a settled charge and
-// by the nightly reconciliation.
+// A charge and its ledger lines: what a paid charge writes, whether the meter or an invoice
+// collected it; each charge with what the ledger holds for it (its lines summed); and the one
+// correction of its fees to Stripe's balance transaction, which the capture, the webhook that
+// learns of a settled charge and the nightly reconciliation may each be first to write.
+
+export type PaidCharge = {
+  id: string;
+  chatId: string;
+  invoiceId?: string;
+  seq: number;
+  kind: "service" | "goods";
+  amountMinor: number;
+  currency: string;
+  paymentIntentId: string;
+  idempotencyKey: string;
+  companyId: string;
+  companyName: string;
+  agentId: string | null;
+  account: AccountType;
+  customerEmail: string | null;
+  paidAt: number;
+  /** Ends "You paid {amount} for …" on the receipt. */
+  receiptFor: string;
+  /** The agent's note, given the amount formatted. */
+  revenueNote: (paid: string) => string;
+  /** Stripe's charge as the payment's answer returned it; without its balance transaction the fees stay estimated until a webhook or the nightly reconciliation corrects them. */
+  stripeCharge?: StripeCharge | null;
+};
+
+/** What every line of one charge names besides its own amount. */
+type ChargeEntry = { companyId: string; chatId: string | null; agentId: string | null; chargeId: string; currency: string };
+
+/** The lines that correct a charge's fees; their ids derive from the charge, so whoever writes them first writes them once. */
+const feeCorrectionInserts = (db: Db, entry: ChargeEntry, lines: LedgerLine[]) =>
+  lines.map((line) => db.insert(ledgerEntries).values({ id: feeCorrectionLineId(entry.chargeId, line), txnId: feeCorrectionTxnId(entry.chargeId), ...entry, ...line }).onConflictDoNothing());
+
+/**
+ * The statements for one paid charge, to run in the caller's batch with its own updates: the
+ * charge, its ledger lines (with Stripe's fees when its answer carried the balance transaction),
+ * the customer's receipt, the agent's "new revenue" note and a solo agent's payout. Ids derive
+ * from the charge id, so writing the same payment twice adds nothing.
+ */
+export async function paidChargeStatements(db: Db, c: PaidCharge): Promise<BatchItem<"sqlite">[]> {
+  const agent = c.agentId
+    ? await db.select({ email: users.email, payoutMethod: agentProfiles.payoutMethod }).from(users).leftJoin(agentProfiles, eq(agentProfiles.userId, users.id)).where(eq(users.id, c.agentId)).get()
+    : undefined;
+  const paid = formatMoney(c.amountMinor, c.currency);
+  const mail = (id: string, to: string, subject: string, bodyText: string) =>
+    db.insert(emailOutbox).values({ id, companyId: c.companyId, toAddress: to, subject, bodyText }).onConflictDoNothing();
+  const lines = chargeLines(c.amountMinor, c.currency, c.account, c.kind);
+  const settled = c.stripeCharge?.balanceTransactionId ? c.stripeCharge : null;
+  const corrections = settled ? feeCorrectionLines(bookedFeesOf(lines), settled, c.account) : [];
+  const entry = { companyId: c.companyId, chatId: c.chatId, agentId: c.agentId, chargeId: c.id, currency: c.currency };
+  return [
+    db
+      .insert(charges)
+      .values({
+        id: c.id,
+        chatId: c.chatId,
+        invoiceId: c.invoiceId,
+        seq: c.seq,
+        kind: c.kind,
+        amountMinor: c.amountMinor,
+        currency: c.currency,
+        paymentIntentId: c.paymentIntentId,
+        idempotencyKey: c.idempotencyKey,
+        status: "succeeded",
+        stripeChargeId: c.stripeCharge?.id ?? null,
+        balanceTransactionId: settled?.balanceTransactionId ?? null,
+      })
+      .onConflictDoNothing(),
+    ...lines.map((line, i) => db.insert(ledgerEntries).values({ id: `${c.id}:${i}`, txnId: c.id, ...entry, ...line }).onConflictDoNothing()),
+    ...feeCorrectionInserts(db, entry, corrections),
+    ...(c.customerEmail ? [mail(`${c.id}:receipt`, c.customerEmail, `Your receipt from ${c.companyName}`, `You paid ${paid} for ${c.receiptFor}. Thank you.`)] : []),
+    ...(agent ? [mail(`${c.id}:revenue`, agent.email, `New revenue: ${paid}`, c.revenueNote(paid))] : []),
+    // A solo agent's 80 % is paid out within five business days.
+    ...(c.account === "solo" && c.agentId
+      ? [
+          db
+            .insert(payouts)
+            .values({ id: `${c.id}:payout`, companyId: c.companyId, userId: c.agentId, method: agent?.payoutMethod ?? "stripe", amountMinor: soloPayoutMinor(c.amountMinor), currency: c.currency, dueAt: payoutDue(c.paidAt) })
+            .onConflictDoNothing(),
+        ]
+      : []),
+  ];
+}
 
 export type ChargeLedger = LedgerCharge & {
   companyId: string;
@@ -89,14 +174,13 @@ export async function chargeLedgerOfIntent(db: Db, paymentIntentId: string): Pro
  */
 export async function correctFees(db: Db, ledger: ChargeLedger, stripe: StripeCharge): Promise<boolean> {
   if (ledger.balanceTransactionId || !stripe.balanceTransactionId) return false;
-  const lines = feeCorrectionLines(ledger, stripe, ledger.account);
-  const entry = { txnId: feeCorrectionTxnId(ledger.chargeId), companyId: ledger.companyId, chatId: ledger.chatId, agentId: ledger.agentId, chargeId: ledger.chargeId, currency: ledger.currency };
+  const entry = { companyId: ledger.companyId, chatId: ledger.chatId, agentId: ledger.agentId, chargeId: ledger.chargeId, currency: ledger.currency };
   await db.batch([
     db
       .update(charges)
       .set({ stripeChargeId: stripe.id, balanceTransactionId: stripe.balanceTransactionId })
       .where(and(eq(charges.id, ledger.chargeId), isNull(charges.balanceTransactionId))),
-    ...lines.map((line) => db.insert(ledgerEntries).values({ id: feeCorrectionLineId(ledger.chargeId, line), ...entry, ...line }).onConflictDoNothing()),
+    ...feeCorrectionInserts(db, entry, feeCorrectionLines(ledger, stripe, ledger.account)),
   ]);
   return true;
 }
