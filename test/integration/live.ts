@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { expect, vi } from "vitest";
-import { createAgent } from "../../worker/accounts/agents";
-import { signUp } from "../../worker/accounts/signup";
+import { createAgent } from "../../worker/stores/agents";
+import { signUp } from "../../worker/stores/companies";
 import { openDb } from "../../worker/stores/db";
 import { Browser, PASSWORD } from "./client";
 import { addRoom, roomId, signedIn } from "./fixtures";

@@ -15,6 +15,8 @@ export type Throttle = {
   /** A count this long after its last failure starts again from nothing. */
   forgetAfterMs: number;
 };
+/** A key counted under a throttle: `signin:{email}` under THROTTLES.perAccount, say. */
+export type Throttled = { key: string; throttle: Throttle };
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import * as z from "zod";
 import type { Db } from "../stores/db";
-import { auditInsert } from "../accounts/audit";
+import { auditInsert } from "../stores/audit";
 import { FormError } from "../accounts/form-error";
 import { newId } from "../accounts/tokens";
 import { fieldErrors, isWebUrl } from "../accounts/validation";

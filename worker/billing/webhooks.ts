@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "../stores/db";
-import { auditInsert } from "../accounts/audit";
+import { auditInsert } from "../stores/audit";
 import { charges, companies, ledgerEntries, stripeEvents } from "../db/schema";
 import { accountReady } from "./connect";
 import { disputeLines, refundLines } from "./fees";

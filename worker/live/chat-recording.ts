@@ -1,4 +1,4 @@
-import { auditInsert } from "../accounts/audit";
+import { auditInsert } from "../stores/audit";
 import { openDb } from "../stores/db";
 import { recordingConsents } from "../db/schema";
 import { socketError } from "../../views/live/ConsoleFragments";

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../stores/db";
-import { auditInsert } from "../accounts/audit";
+import { auditInsert } from "../stores/audit";
 import { rooms } from "../db/schema";
 import type { Room } from "./room";
 import { changedSettings, type RoomSettings } from "./settings";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
-import { auditInsert } from "../accounts/audit";
+import { auditInsert } from "../stores/audit";
 import type { SessionUser } from "../accounts/sessions";
 import { fieldErrors } from "../accounts/validation";
 import { openDb, type Db } from "../stores/db";

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { openDb } from "../stores/db";
-import { agentFormFor, createAgent, getAgent, listAgents, updateAgent } from "../accounts/agents";
+import { agentFormFor } from "../accounts/agents";
+import { createAgent, getAgent, listAgents, updateAgent } from "../stores/agents";
 import { FormError } from "../accounts/form-error";
 import type { SessionUser } from "../accounts/sessions";
 import { fieldErrors } from "../accounts/validation";

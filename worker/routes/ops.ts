@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import { auditInsert } from "../accounts/audit";
+import { auditInsert } from "../stores/audit";
 import { openDb } from "../stores/db";
 import { getPayout, markPayoutPaid } from "../stores/payouts";
 import type { AppEnv } from "../app-env";

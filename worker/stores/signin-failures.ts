@@ -1,9 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { signinFailures } from "../db/schema";
-import { waitMs, withFailure, type Throttle } from "../accounts/signin-throttle";
-
-export type Throttled = { key: string; throttle: Throttle };
+import { waitMs, withFailure, type Throttled } from "../accounts/signin-throttle";
 
 const read = (db: Db, key: string) => db.select().from(signinFailures).where(eq(signinFailures.key, key)).get();
 
