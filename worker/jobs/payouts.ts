@@ -4,7 +4,7 @@ import { claimPayout, getPayoutDestination, markPayoutFailed, markPayoutManual, 
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { transferPayout } from "../adapters/stripe-connect";
 import { planPayout, transferFailure } from "../billing/payouts";
-import { getCompany } from "../rooms/queries";
+import { getCompany } from "../stores/companies";
 
 // The payout run: the Worker's cron trigger (wrangler.toml) runs it for every company, and a
 // solo's "Pay out now" for theirs. Each payout's state is written before its Transfer is asked

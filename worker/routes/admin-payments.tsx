@@ -15,7 +15,8 @@ import { AppError, notFound } from "../http/errors";
 import { requireAdmin, requireUser } from "../http/session";
 import { runPayouts, type RunSummary } from "../jobs/payouts";
 import type { Company } from "../accounts/company";
-import { getCompany, listRooms } from "../rooms/queries";
+import { getCompany } from "../stores/companies";
+import { listRooms } from "../stores/rooms";
 import { AdminPaymentsPage } from "../../views/AdminPayments";
 
 // The admin's Payments page. A company connects its own Stripe account (Connect onboarding with

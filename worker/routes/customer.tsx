@@ -14,7 +14,7 @@ import { secure } from "../http/session";
 import { startChat } from "../live/start-chat";
 import { contactFormSchema } from "../rooms/contact-form";
 import { isRoomUsable } from "../rooms/presets";
-import { getCompanyRoom, getUsablePrivateRoom } from "../rooms/queries";
+import { getCompanyRoom, getUsablePrivateRoom } from "../stores/rooms";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
 import { MessageSent } from "../../views/CustomerChat";
 import { newId } from "../accounts/tokens";

@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env";
 import { embedScript } from "../embed/loader";
 import { notFound } from "../http/errors";
 import { isRoomUsable } from "../rooms/presets";
-import { getCompanyRoom } from "../rooms/queries";
+import { getCompanyRoom } from "../stores/rooms";
 
 // <script src="/embed/{company}/{room}.js" async></script> on any website.
 export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}", async (c) => {

@@ -7,7 +7,8 @@ import { meterAmount } from "../billing/meter";
 import { chatScheme, roomScheme } from "../billing/scheme";
 import { AppError, notFound } from "../http/errors";
 import { roomKey } from "../live/types";
-import { getCompanyBySlug, getCompanyRoom, getPrivateRoom, getRoomByName, getUsablePrivateRoom } from "../rooms/queries";
+import { getCompanyBySlug } from "../stores/companies";
+import { getCompanyRoom, getPrivateRoom, getRoomByName, getUsablePrivateRoom } from "../stores/rooms";
 
 // The cap keeps every amount an exact integer; no chat lasts 31 years.
 const MAX_SECONDS = 999_999_999;

@@ -11,7 +11,7 @@ import { AppError, notFound } from "../http/errors";
 import { fragment } from "../http/fragment";
 import { requireAdmin, requireUser } from "../http/session";
 import { reconcileCompany } from "../jobs/reconcile";
-import { getCompany } from "../rooms/queries";
+import { getCompany } from "../stores/companies";
 import { ReconciliationCard, type ReconciliationView } from "../../views/Reconciliation";
 import { RevenuePage, RevenueResults, type RevenueViewer } from "../../views/RevenuePage";
 

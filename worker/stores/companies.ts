@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Plan } from "../accounts/company";
+import type { Company, Plan } from "../accounts/company";
 import { FormError } from "../accounts/form-error";
 import { hashPassword } from "../accounts/password";
 import { newId } from "../accounts/tokens";
@@ -8,9 +8,16 @@ import { handleFrom, type SignUpInput } from "../accounts/validation";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 import { presetRooms } from "../rooms/presets";
 import { auditInsert } from "./audit";
-import type { Db } from "./db";
+import type { Checked, Db, SameColumns } from "./db";
 
 // Companies: created at sign-up with their first user, preset rooms and profile.
+
+// The rows these queries return are the domain's Company, column for column.
+type CompanyRow = Checked<SameColumns<Company, typeof companies.$inferSelect>>;
+
+export const getCompanyBySlug = (db: Db, slug: string) => db.select().from(companies).where(eq(companies.slug, slug)).get();
+
+export const getCompany = (db: Db, id: string) => db.select().from(companies).where(eq(companies.id, id)).get();
 
 export type NewAccount = { companyId: string; userId: string };
 
