@@ -10,7 +10,7 @@ import { callError, callState } from "../views/live/CallFragments";
 import type { AgentCard, AnswerResult, ChatInit, EnqueueRequest } from "../worker/live/types";
 import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type Invoice, type PayOutcome } from "../worker/live/chat-invoices";
 import { ChatBilling, newBilling, type Billing, type RevenueParties } from "../worker/live/chat-billing";
-import type { HoldIntent, HoldResult } from "../worker/billing/payments";
+import type { HoldIntent, HoldResult } from "../worker/adapters/stripe-holds";
 import { chatSnapshot, messageItem, meterPanel, notice, partyNames, paymentNotice, queueInfo, senderNames, typingPreview, type ChatView } from "../views/live/ChatFragments";
 import { socketError } from "../views/live/ConsoleFragments";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../worker/stores/chats";

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import { formatMoney } from "../../worker/billing/currency";
-import type { CardLabel } from "../../worker/billing/payments";
+import type { CardLabel } from "../../worker/billing/payment-state";
 import type { Bill } from "../../worker/live/chat-billing";
 import type { ChatInit } from "../../worker/live/types";
 

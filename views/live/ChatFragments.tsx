@@ -2,7 +2,7 @@ import type { TranscriptLine } from "../../worker/stores/chats";
 import type { AgentCard, ChatInit } from "../../worker/live/types";
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-billing";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
-import { CARD_NOT_USABLE } from "../../worker/billing/payments";
+import { CARD_NOT_USABLE } from "../../worker/billing/payment-state";
 import { html } from "hono/html";
 import { toHtml } from "./render";
 import { InvoicePanel } from "./InvoiceFragments";

@@ -15,13 +15,12 @@ import {
   readHold,
   releaseHold,
   retryHold,
-  type CardLabel,
   type HoldIntent,
   type HoldResult,
-  type Merchant,
-} from "../billing/payments";
+} from "../adapters/stripe-holds";
+import type { Merchant } from "../billing/connect";
 import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../billing/taximeter";
-import { BELOW_MINIMUM, standing, type Standing } from "../billing/payment-state";
+import { BELOW_MINIMUM, standing, type CardLabel, type Standing } from "../billing/payment-state";
 import { charges, chats } from "../db/schema";
 import { paidChargeStatements } from "../stores/charges";
 

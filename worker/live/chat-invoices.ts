@@ -16,8 +16,8 @@ import {
   type ServiceClock,
 } from "../billing/invoice";
 import type { StripeCharge } from "../billing/fee-correction";
-import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../billing/invoice-payments";
-import type { Merchant } from "../billing/payments";
+import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../adapters/stripe-invoice-payments";
+import type { Merchant } from "../billing/connect";
 import { invoicePanel } from "../../views/live/InvoiceFragments";
 import { socketError } from "../../views/live/ConsoleFragments";
 import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../stores/invoices";

@@ -1,9 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { merchantFor } from "../billing/connect";
+import { merchantFor, type Merchant } from "../billing/connect";
 import type { StripeCharge } from "../billing/fee-correction";
 import type { AccountType } from "../billing/fees";
 import { INVOICE_KINDS, durationText, type InvoiceTerms } from "../billing/invoice";
-import type { Merchant } from "../billing/payments";
 import { agentProfiles, chats, companies, invoices } from "../db/schema";
 import { paidChargeStatements } from "./charges";
 import { openDb, prepared } from "./db";

@@ -1,17 +1,13 @@
 import type Stripe from "stripe";
-import { stripeChargeOf, type StripeCharge } from "./fee-correction";
+import type { Merchant } from "../billing/connect";
+import type { StripeCharge } from "../billing/fee-correction";
+import { CARD_NOT_USABLE, type CardLabel } from "../billing/payment-state";
+import { stripeChargeOf } from "./stripe-balance";
 
-// The Stripe calls that move money for a chat. Each carries an idempotency key derived from our
-// own ids, so a retry after a crash or a replayed alarm repeats the call's first result instead of
-// charging twice. Card errors come back as values, not exceptions: the caller records them.
-
-export type Merchant = {
-  /** The company's connected account for direct charges; null: charges on Parley's account. */
-  stripeAccount: string | null;
-};
-
-/** A card as a receipt names it: "visa", "4242". */
-export type CardLabel = { brand: string; last4: string };
+// The Stripe calls of a chat's automatic charges: holds on the customer's card, their captures
+// and releases. Each carries an idempotency key derived from our own ids, so a retry after a
+// crash or a replayed alarm repeats the call's first result instead of charging twice. Card
+// errors come back as values, not exceptions: the caller records them.
 
 export type HoldResult =
   | { status: "authorised"; paymentIntentId: string; amountMinor: number; paymentMethodId: string | null; card: CardLabel | null }
@@ -25,9 +21,6 @@ const opts = (key: string, merchant: Merchant): Stripe.RequestOptions => ({
 
 /** Stripe refused because the PaymentIntent is no longer in a state for this call (a lapsed or finished hold). */
 const unexpectedState = (err: unknown) => (err as { type?: string; code?: string })?.type === "StripeInvalidRequestError" && (err as { code?: string }).code === "payment_intent_unexpected_state";
-
-/** What a card that Stripe refuses as a request (not as a decline) is called in CARD_FAILURES. */
-export const CARD_NOT_USABLE = "card_not_usable";
 
 /**
  * A refusal, returned as a value: the card's (a decline), or a request Stripe will never accept
