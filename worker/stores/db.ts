@@ -1,6 +1,8 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 
+// The D1 database as drizzle sees it, for every store of this folder.
+
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 
 /** True when a domain's plain type and a table's row have the same columns, of the same types. */

@@ -3,6 +3,9 @@ import type { Db } from "./db";
 import { signinFailures } from "../db/schema";
 import { waitMs, withFailure, type Throttled } from "../accounts/signin-throttle";
 
+// Failed sign-ins per key (accounts/signin-throttle.ts has the rules): per account and client,
+// and per account from clients it does not know.
+
 const read = (db: Db, key: string) => db.select().from(signinFailures).where(eq(signinFailures.key, key)).get();
 
 /** How long the next attempt under this key must wait, in ms; 0 when it may go ahead. */

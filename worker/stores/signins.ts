@@ -8,6 +8,9 @@ import { knownDevice } from "./known-devices";
 import { countEvents, heldKey } from "./rate-counters";
 import { claimAttempt, countFailure, forgetFailures, waitFor } from "./signin-failures";
 
+// A sign-in checked against D1: the account by its email, its known devices, the counts that slow
+// a guesser (accounts/signin.ts says which) and the audit line of a failure.
+
 /**
  * Checks a sign-in, slowing guessers without locking the owner out (signin-throttle.ts): failures
  * are counted per account and client, where the client is the device when it has signed in to
