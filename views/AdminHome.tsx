@@ -1,4 +1,5 @@
-import type { Company, Room } from "../worker/rooms/queries";
+import type { Company } from "../worker/accounts/company";
+import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { Layout } from "./Layout";
 

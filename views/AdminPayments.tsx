@@ -1,8 +1,8 @@
-import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
+import type { PayoutDestination, PayoutRow } from "../worker/stores/payouts";
 import type { ConnectState, OnboardingOutcome } from "../worker/billing/connect";
 import type { RunSummary } from "../worker/jobs/payouts";
 import { PAYOUT_ACCOUNT_HINTS, PAYOUT_METHOD_LABELS, PAYOUT_METHODS } from "../worker/billing/payout-method";
-import type { Company } from "../worker/rooms/queries";
+import type { Company } from "../worker/accounts/company";
 import { Field, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
 import { PayoutDestinationLine, PayoutTable } from "./Payouts";

@@ -1,5 +1,5 @@
 import type { SessionUser } from "../worker/accounts/sessions";
-import type { Room } from "../worker/rooms/queries";
+import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { Layout } from "./Layout";
 import { RecordingSlot } from "./live/RecordingFragments";

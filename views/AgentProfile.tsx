@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
-import type { agentProfiles } from "../worker/db/schema";
+import type { AgentProfileRow } from "../worker/stores/agent-profiles";
 import { RINGTONES, type OwnPricingValues } from "../worker/agents/profile";
-import type { Room } from "../worker/rooms/queries";
+import type { Room } from "../worker/rooms/room";
 import { Avatar } from "./live/ChatParts";
 import { Field, FormAlert, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
@@ -19,7 +19,7 @@ type Props = {
   privateRoomPath: string;
   values: ProfileValues;
   ownPricing?: OwnPricingSection;
-  profile: typeof agentProfiles.$inferSelect | undefined;
+  profile: AgentProfileRow | undefined;
   rooms: Room[];
   servedRoomNames: string[];
   errors?: Errors;

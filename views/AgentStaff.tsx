@@ -1,5 +1,5 @@
 import type { AgentRow } from "../worker/accounts/agents";
-import type { Room } from "../worker/rooms/queries";
+import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { CsrfField, Layout } from "./Layout";
 import { Field, FormAlert, type Errors } from "./Form";

@@ -1,4 +1,4 @@
-import { RECORD_SORTS, type RecordSort } from "../worker/adapters/chat-records";
+import { RECORD_SORTS, type RecordSort } from "../worker/stores/chat-records";
 import { utcDateTime } from "../worker/format/utc";
 import { ChatRecordBody, Pager, chatDuration, statusLabel, type ChatRecordsPage } from "./ChatView";
 import { Layout } from "./Layout";

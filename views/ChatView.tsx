@@ -1,4 +1,4 @@
-import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/adapters/chat-records";
+import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/stores/chat-records";
 import { minutesSeconds } from "../worker/format/clock";
 import { fileSize, partFileName } from "../worker/format/recording-part";
 import { utcDateTime, utcTime } from "../worker/format/utc";

@@ -1,5 +1,5 @@
 import { offersEmail } from "../worker/rooms/contact-form";
-import type { Room } from "../worker/rooms/queries";
+import type { Room } from "../worker/rooms/room";
 import { CsrfField, Layout, PoweredBy } from "./Layout";
 import { FormAlert, type Errors } from "./Form";
 import { Icon } from "./Icon";

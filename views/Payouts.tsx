@@ -1,8 +1,8 @@
 import { formatMoney } from "../worker/billing/currency";
 import { PAYOUT_METHOD_LABELS } from "../worker/billing/payout-method";
 import { payoutNote } from "../worker/billing/payouts";
+import type { PayoutDestination, PayoutRow } from "../worker/stores/payouts";
 import { isoDay } from "../worker/billing/revenue";
-import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
 
 // A solo professional's payouts: where Parley sends the 80 % and the state of each one. Shown on
 // the admin's Payments page and on the Business Revenue page.

@@ -1,4 +1,4 @@
-import type { DifferenceRow, ReconciliationRow } from "../worker/adapters/reconciliations";
+import type { DifferenceRow, ReconciliationRow } from "../worker/stores/reconciliations";
 import { formatMoney } from "../worker/billing/currency";
 import { DIFFERENCE_LABELS } from "../worker/billing/reconciliation";
 import { utcTime } from "../worker/format/utc";

@@ -1,14 +1,15 @@
 import type { Child } from "hono/jsx";
 import { formatMoney } from "../worker/billing/currency";
 import { PAYMENT_STATE_LABELS, type PaymentState, type Standing } from "../worker/billing/payment-state";
-import { PERIODS, PERIOD_LABELS, filtersQuery, isoDay, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
-import type { PayoutDestination, PayoutRow } from "../worker/adapters/payouts";
-import { minutesSeconds } from "../worker/format/clock";
+import { PERIODS, PERIOD_LABELS, filtersQuery, type ChatRow, type ReportTotal, type RevenueFilters, type RevenueReport } from "../worker/billing/revenue";
+import type { PayoutDestination, PayoutRow } from "../worker/stores/payouts";
+import { isoDay } from "../worker/billing/revenue";
 import { utcTime } from "../worker/format/utc";
 import { Icon } from "./Icon";
 import { Layout } from "./Layout";
 import { PayoutsCard } from "./Payouts";
 import { ReconciliationCard, type ReconciliationView } from "./Reconciliation";
+import { minutesSeconds } from "../worker/format/clock";
 
 // Business Revenue (spec: Business Revenue Balance): totals per currency, per agent and per chat,
 // a Refresh that swaps #revenue-results in place, and the CSV export of the same filters.

@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import type { Room } from "../worker/rooms/queries";
+import type { Room } from "../worker/rooms/room";
 import { minorDigits } from "../worker/billing/currency";
 import { isRoomUsable } from "../worker/rooms/presets";
 import {

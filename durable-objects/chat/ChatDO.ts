@@ -14,11 +14,11 @@ import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } fr
 import type { Invoice } from "../../worker/live/chat-views";
 import { ChatBilling } from "./billing";
 import { newBilling, type Billing, type RevenueParties } from "../../worker/live/chat-bill";
-import type { HoldIntent, HoldResult } from "../../worker/billing/payments";
+import type { HoldIntent, HoldResult } from "../../worker/adapters/stripe-holds";
 import { chatSnapshot, messageItem, meterPanel, partyNames, paymentNotice, queueInfo, senderNames, typingPreview, type ChatView } from "../../views/live/ChatFragments";
 import { socketError } from "../../views/live/ConsoleFragments";
 import { notice } from "../../views/live/ChatParts";
-import { finishChatRecord, markChatConnected, type TranscriptLine } from "../../worker/live/chat-records";
+import { finishChatRecord, markChatConnected, type TranscriptLine } from "../../worker/stores/chats";
 import { ChatConference } from "./conference";
 import { guestOf, guestSender, joinedGuests, type Conference, type Guest } from "../../worker/live/conference-rules";
 import { guestSnapshot, type ConferenceViewer } from "../../views/live/ConferenceFragments";

@@ -1,11 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { openDb } from "../../worker/adapters/db";
 import { stripeClient } from "../../worker/adapters/stripe";
-import { minimumChargeMinor } from "../../worker/billing/currency";
-import type { StripeCharge } from "../../worker/billing/fee-correction";
-import { platformFeeMinor } from "../../worker/billing/fees";
-import type { PricingScheme } from "../../worker/billing/meter";
-import { nextStep, type Hold, type Step } from "../../worker/billing/collection";
 import {
   captureHold,
   createCustomer,
@@ -15,18 +9,23 @@ import {
   readHold,
   releaseHold,
   retryHold,
-  type CardLabel,
   type HoldIntent,
   type HoldResult,
-  type Merchant,
-} from "../../worker/billing/payments";
+} from "../../worker/adapters/stripe-holds";
+import { minimumChargeMinor } from "../../worker/billing/currency";
+import type { StripeCharge } from "../../worker/billing/fee-correction";
+import { platformFeeMinor } from "../../worker/billing/fees";
+import type { PricingScheme } from "../../worker/billing/meter";
+import { nextStep, type Hold, type Step } from "../../worker/billing/collection";
+import type { Merchant } from "../../worker/billing/connect";
 import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../../worker/billing/taximeter";
-import { BELOW_MINIMUM, standing, type Standing } from "../../worker/billing/payment-state";
+import { BELOW_MINIMUM, standing, type CardLabel, type Standing } from "../../worker/billing/payment-state";
 import { charges, chats } from "../../worker/db/schema";
 import { minutesSeconds } from "../../worker/format/clock";
-import type { ChatHost } from "./host";
-import { paidChargeStatements } from "../../worker/live/revenue-records";
 import type { Billing, MeterView, RevenueParties } from "../../worker/live/chat-bill";
+import { paidChargeStatements } from "../../worker/stores/charges";
+import { openDb } from "../../worker/stores/db";
+import type { ChatHost } from "./host";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
 // storage. Every step is written before the Stripe call it leads to, and every call has a key

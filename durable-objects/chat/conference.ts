@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { openDb } from "../../worker/adapters/db";
+import { openDb } from "../../worker/stores/db";
 import { chatGuests, users } from "../../worker/db/schema";
 import type { ConferenceView } from "../../views/live/ConferenceFragments";
 import { answerStep, inviteStep, invitedGuests, joinedGuests, leaveStep, type Conference, type ConferenceContext, type Guest, type Invitee } from "../../worker/live/conference-rules";

@@ -1,6 +1,6 @@
-import { cardEntry, stripeClient, stripeTestMode, type CardEntry, type PaymentElementEnv } from "../../worker/adapters/stripe";
+import { cardEntry, stripeClient, stripeTestMode } from "../../worker/adapters/stripe";
+import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../../worker/adapters/stripe-invoice-payments";
 import { formatMoney } from "../../worker/billing/currency";
-import type { AccountType } from "../../worker/billing/fees";
 import {
   applicationFeeMinor,
   expireClock,
@@ -13,16 +13,15 @@ import {
   type InvoiceErrors,
   type InvoiceTerms,
   type InvoiceValues,
-  type ServiceClock,
 } from "../../worker/billing/invoice";
+import type { AccountType } from "../../worker/billing/fees";
 import type { StripeCharge } from "../../worker/billing/fee-correction";
-import { cancelInvoicePayment, confirmInvoicePayment, createInvoicePayment, invoiceIntentOf, readInvoicePayment, type InvoicePayment } from "../../worker/billing/invoice-payments";
-import type { Merchant } from "../../worker/billing/payments";
-import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../../worker/live/invoice-records";
-import type { ChatMessage } from "../../worker/live/socket-messages";
 import { PARTIES, type Party } from "../../worker/live/contracts";
-import type { ChatHost } from "./host";
 import type { Invoice, InvoicesView } from "../../worker/live/chat-views";
+import type { ChatMessage } from "../../worker/live/socket-messages";
+import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../../worker/stores/invoices";
+import type { ChatHost } from "./host";
+import type { Merchant } from "../../worker/billing/connect";
 
 // Manual payment requests of one chat (spec: Business Revenue — Manual Payment Request), kept in
 // the ChatDO's storage: the agent's invoices, the customer's payments, and the countdown of the

@@ -1,5 +1,5 @@
-import { auditInsert } from "../../worker/accounts/audit";
-import { openDb } from "../../worker/adapters/db";
+import { auditInsert } from "../../worker/stores/audit";
+import { openDb } from "../../worker/stores/db";
 import { recordingConsents } from "../../worker/db/schema";
 import type { RecordingPanelView } from "../../views/live/RecordingFragments";
 import { recordingStep, type RecordingAction, type RecordingState } from "../../worker/live/recording-rules";

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { expect, vi } from "vitest";
-import { createAgent } from "../../worker/accounts/agents";
-import { signUp } from "../../worker/accounts/signup";
-import { openDb } from "../../worker/adapters/db";
+import { createAgent } from "../../worker/stores/agents";
+import { signUp } from "../../worker/stores/companies";
+import { openDb } from "../../worker/stores/db";
 import { Browser, PASSWORD } from "./client";
 import { addRoom, roomId, signedIn } from "./fixtures";
 import { accept, frames, handshake, type LiveSocket } from "./sockets";

@@ -21,7 +21,7 @@ const DAY = 86_400_000;
 const payout = (id: string) =>
   env.DB.prepare("select state, attempt, reference, destination, failure_code, failure_reason, paid_at from payouts where id = ?").bind(id).first<PayoutRow>();
 
-/** A payout as a paid chat schedules it (revenue-records.ts), due `dueAt`. */
+/** A payout as a paid chat schedules it (stores/charges.ts), due `dueAt`. */
 async function schedulePayout(slug: string, id: string, amountMinor: number, dueAt: number, method = "stripe"): Promise<void> {
   await env.DB.prepare(
     `insert into payouts (id, company_id, user_id, method, amount_minor, currency, state, due_at)

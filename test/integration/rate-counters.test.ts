@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { openDb } from "../../worker/adapters/db";
-import { countEvents, countUnlessHeld, heldKey } from "../../worker/adapters/rate-counters";
+import { openDb } from "../../worker/stores/db";
+import { countEvents, countUnlessHeld, heldKey } from "../../worker/stores/rate-counters";
 import { POLICIES } from "../../worker/http/rate-limit";
 
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openDb } from "../../worker/adapters/db";
+import { openDb } from "../../worker/stores/db";
 import { seedDemo } from "../../worker/demo/seed";
 import { Browser } from "./client";
 import { count, signedIn, tableCounts } from "./fixtures";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { openDb } from "../../worker/adapters/db";
+import { openDb } from "../../worker/stores/db";
 import type { StripeEnv } from "../../worker/adapters/stripe";
 import { seedDemo } from "../../worker/demo/seed";
 import { connectDemoStripe } from "../../worker/demo/seed-stripe";

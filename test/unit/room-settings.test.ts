@@ -9,7 +9,7 @@ import {
   settingsValuesFromRoom,
   type RoomSettings,
 } from "../../worker/rooms/settings";
-import type { Room } from "../../worker/rooms/queries";
+import type { Room } from "../../worker/rooms/room";
 import { NEW_ROOM_SETTINGS_FORM } from "../forms/room-settings";
 
 // A new room's form, with the colour typed in capitals (it is stored in lower case).

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import { formatMoney } from "../../worker/billing/currency";
-import type { CardLabel } from "../../worker/billing/payments";
+import type { CardLabel } from "../../worker/billing/payment-state";
 import { minutesSeconds } from "../../worker/format/clock";
 import type { Bill } from "../../worker/live/chat-bill";
 import type { ChatInit } from "../../worker/live/contracts";

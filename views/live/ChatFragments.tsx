@@ -1,7 +1,8 @@
-import type { TranscriptLine } from "../../worker/live/chat-records";
+import type { TranscriptLine } from "../../worker/stores/chats";
+import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
+import { CARD_NOT_USABLE } from "../../worker/billing/payment-state";
 import type { AgentCard, ChatInit } from "../../worker/live/contracts";
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-bill";
-import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
 import { cardFailureText, failedBecause } from "../../worker/billing/card-failures";
 import { minutesSeconds } from "../../worker/format/clock";
 import { html } from "hono/html";

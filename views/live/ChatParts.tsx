@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { TranscriptLine } from "../../worker/live/chat-records";
+import type { TranscriptLine } from "../../worker/stores/chats";
 import { toHtml } from "./render";
 
 // The pieces of a chat page that the parties' and a conference guest's views share: faces, lines

@@ -1,4 +1,4 @@
-import type { TranscriptLine } from "../../worker/live/chat-records";
+import type { TranscriptLine } from "../../worker/stores/chats";
 import type { Guest } from "../../worker/live/conference-rules";
 import type { ChatInit } from "../../worker/live/contracts";
 import { Avatar, Composer, Line, Notice } from "./ChatParts";

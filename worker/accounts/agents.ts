@@ -1,16 +1,9 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import * as z from "zod";
-import type { Db } from "../adapters/db";
-import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
-import { GENERAL } from "../rooms/presets";
-import { AppError, notFound } from "../http/errors";
-import { auditInsert } from "./audit";
 import { FormError } from "./form-error";
-import { hashPassword } from "./password";
-import { deleteUserSessions } from "./sessions";
-import { newId } from "./tokens";
-import { emailField, handleFrom, passwordField, passwordNotFrom, personName } from "./validation";
+import { emailField, passwordField, passwordNotFrom, personName } from "./validation";
+
+// The admin's Agent Staff form and the rules of an edit; the agents themselves are kept in D1
+// (stores/agents.ts).
 
 // Checkbox lists arrive as a string (one box ticked), an array, or nothing; a hand-made form may
 // repeat an id, which must not become a duplicate row.
@@ -46,105 +39,17 @@ export type AgentRow = {
   roomIds: string[];
 };
 
-/** The company's agents with the rooms (hotlines) each serves. */
-export async function listAgents(db: Db, companyId: string): Promise<AgentRow[]> {
-  const people = await db
-    .select({ user: users, manualPaymentAllowed: agentProfiles.manualPaymentAllowed })
-    .from(users)
-    .leftJoin(agentProfiles, eq(agentProfiles.userId, users.id))
-    .where(and(eq(users.companyId, companyId), eq(users.isAgent, true)))
-    .orderBy(asc(users.name));
-  if (!people.length) return [];
-  const served = await db
-    .select()
-    .from(roomAgents)
-    .where(inArray(roomAgents.userId, people.map((p) => p.user.id)));
-  return people.map(({ user: p, manualPaymentAllowed }) => ({
-    id: p.id,
-    name: p.name,
-    email: p.email,
-    handle: p.handle,
-    isAdmin: p.isAdmin,
-    disabled: p.disabled,
-    manualPaymentAllowed: manualPaymentAllowed ?? false,
-    roomIds: served.filter((s) => s.userId === p.id).map((s) => s.roomId),
-  }));
+export const emailTaken = () => new FormError({ email: "Someone already uses this email address." });
+
+/** An admin may not disable their own account: nobody would be left to turn it back on. */
+export function refusedEdit(adminId: string, agentId: string, input: AgentInput): FormError | null {
+  return input.disabled && agentId === adminId ? new FormError({ disabled: "You cannot disable your own account." }) : null;
 }
 
-export async function getAgent(db: Db, companyId: string, agentId: string): Promise<AgentRow> {
-  const agent = (await listAgents(db, companyId)).find((a) => a.id === agentId);
-  if (!agent) throw notFound("agent");
-  return agent;
-}
-
-/** Refuses room ids that are not this company's: a forged form changes nothing. */
-async function checkRooms(db: Db, companyId: string, roomIds: string[]): Promise<void> {
-  if (!roomIds.length) return;
-  const own = await db
-    .select({ id: rooms.id })
-    .from(rooms)
-    .where(and(eq(rooms.companyId, companyId), inArray(rooms.id, roomIds)));
-  if (own.length !== new Set(roomIds).size) throw new AppError("forbidden", "One of those rooms does not belong to your company.");
-}
-
-// Handles stay fixed after creation: a private room's link must keep working after a rename.
-async function uniqueHandle(db: Db, companyId: string, name: string): Promise<string> {
-  const base = handleFrom(name);
-  const taken = new Set(
-    (await db.select({ handle: users.handle }).from(users).where(eq(users.companyId, companyId))).map((u) => u.handle),
-  );
-  let handle = base;
-  for (let n = 2; taken.has(handle); n++) handle = `${base}-${n}`;
-  return handle;
-}
-
-const emailTaken = () => new FormError({ email: "Someone already uses this email address." });
-
-export async function createAgent(db: Db, companyId: string, adminId: string, input: AgentInput): Promise<string> {
-  if (!input.password) throw new FormError({ password: "Set a first password for the agent." });
-  await checkRooms(db, companyId, input.roomIds);
-  if (await db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get()) throw emailTaken();
-  const general = await db
-    .select({ id: rooms.id })
-    .from(rooms)
-    .where(and(eq(rooms.companyId, companyId), eq(rooms.name, GENERAL)))
-    .get();
-  const id = newId();
-  const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
-    db.insert(users).values({
-      id,
-      companyId,
-      email: input.email,
-      name: input.name,
-      handle: await uniqueHandle(db, companyId, input.name),
-      passwordHash: await hashPassword(input.password),
-      isAgent: true,
-      disabled: input.disabled,
-    }),
-    db.insert(agentProfiles).values({ userId: id, privateRoomId: general?.id ?? null, manualPaymentAllowed: input.manualPaymentAllowed ?? false }),
-    auditInsert(db, { companyId, userId: adminId, action: "agent.created", subject: id, detail: { manualPaymentAllowed: input.manualPaymentAllowed ?? false } }),
-  ];
-  if (input.roomIds.length) statements.push(db.insert(roomAgents).values(input.roomIds.map((roomId) => ({ roomId, userId: id }))));
-  try {
-    await db.batch(statements);
-  } catch (err) {
-    if (String(err).includes("users.email")) throw emailTaken();
-    throw err;
-  }
-  return id;
-}
-
-/** Saves the admin's edit of an agent; returns what changed (as audited). */
-export async function updateAgent(db: Db, companyId: string, adminId: string, agentId: string, input: AgentInput): Promise<string[]> {
-  const current = await getAgent(db, companyId, agentId);
-  await checkRooms(db, companyId, input.roomIds);
-  if (input.email !== current.email && (await db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get())) {
-    throw emailTaken();
-  }
-  if (input.disabled && agentId === adminId) throw new FormError({ disabled: "You cannot disable your own account." });
-  const manualPaymentAllowed = input.manualPaymentAllowed ?? current.manualPaymentAllowed;
+/** The names of what an edit changes, as the audit trail records them; manual payment as it will be saved. */
+export function agentChanges(current: AgentRow, input: AgentInput, manualPaymentAllowed: boolean): string[] {
   const sameRooms = new Set(input.roomIds).size === current.roomIds.length && current.roomIds.every((r) => input.roomIds.includes(r));
-  const changed = [
+  return [
     input.name !== current.name && "name",
     input.email !== current.email && "email",
     !!input.password && "password",
@@ -152,33 +57,4 @@ export async function updateAgent(db: Db, companyId: string, adminId: string, ag
     input.disabled !== current.disabled && "disabled",
     manualPaymentAllowed !== current.manualPaymentAllowed && "manualPaymentAllowed",
   ].filter((k): k is string => !!k);
-  const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
-    db
-      .update(users)
-      .set({
-        name: input.name,
-        email: input.email,
-        disabled: input.disabled,
-        ...(input.password ? { passwordHash: await hashPassword(input.password) } : {}),
-      })
-      .where(and(eq(users.id, agentId), eq(users.companyId, companyId))),
-    db.delete(roomAgents).where(eq(roomAgents.userId, agentId)),
-    // An agent added before profiles existed may have no row yet.
-    db
-      .insert(agentProfiles)
-      .values({ userId: agentId, manualPaymentAllowed })
-      .onConflictDoUpdate({ target: agentProfiles.userId, set: { manualPaymentAllowed } }),
-    auditInsert(db, {
-      companyId,
-      userId: adminId,
-      action: input.disabled && !current.disabled ? "agent.disabled" : "agent.updated",
-      subject: agentId,
-      detail: { changed, ...(changed.includes("manualPaymentAllowed") ? { manualPaymentAllowed } : {}) },
-    }),
-  ];
-  if (input.roomIds.length) statements.push(db.insert(roomAgents).values(input.roomIds.map((roomId) => ({ roomId, userId: agentId }))));
-  await db.batch(statements);
-  // A disabled agent, or one whose password was reset, is signed out everywhere.
-  if (input.disabled || (input.password && agentId !== adminId)) await deleteUserSessions(db, agentId);
-  return changed;
 }

@@ -1,7 +1,5 @@
-import { and, eq, gt, sql } from "drizzle-orm";
-import { prepared, type Db } from "../adapters/db";
-import { companies, sessions, users } from "../db/schema";
-import { randomToken, sha256Hex } from "./tokens";
+// A signed-in browser holds a random session token in this cookie; D1 keeps only its hash
+// (stores/sessions.ts).
 
 export const SESSION_COOKIE = "parley_session";
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
@@ -19,48 +17,3 @@ export type SessionUser = {
   accountType: "solo" | "company";
   plan: "free" | "pro" | "enterprise";
 };
-
-export async function createSession(db: Db, userId: string, now = Date.now()): Promise<string> {
-  const token = randomToken();
-  await db.insert(sessions).values({ idHash: await sha256Hex(token), userId, expiresAt: now + SESSION_TTL_MS });
-  return token;
-}
-
-const sessionUserQuery = prepared((db) =>
-  db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      handle: users.handle,
-      isAdmin: users.isAdmin,
-      isAgent: users.isAgent,
-      disabled: users.disabled,
-      companyId: companies.id,
-      companySlug: companies.slug,
-      companyName: companies.name,
-      accountType: companies.accountType,
-      plan: companies.plan,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .innerJoin(companies, eq(companies.id, users.companyId))
-    .where(and(eq(sessions.idHash, sql.placeholder("idHash")), gt(sessions.expiresAt, sql.placeholder("now"))))
-    .prepare(),
-);
-
-export async function findSessionUser(db: Db, token: string, now = Date.now()): Promise<SessionUser | null> {
-  const row = await sessionUserQuery(db).get({ idHash: await sha256Hex(token), now });
-  if (!row || row.disabled) return null;
-  const { disabled: _disabled, ...user } = row;
-  return user;
-}
-
-export async function deleteSession(db: Db, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.idHash, await sha256Hex(token)));
-}
-
-/** Signs a disabled agent out everywhere at once. */
-export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
-}

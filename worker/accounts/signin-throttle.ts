@@ -3,7 +3,7 @@
 // so guessing from one client slows only that client, and per account from every client the
 // account does not know, so guessing from many addresses slows too; a device the account has
 // signed in on before is never held back by others' failures. Pure; the counts live in D1
-// (adapters/signin-failures.ts).
+// (stores/signin-failures.ts).
 
 export type Failures = { failures: number; lastFailureAt: number };
 export type Throttle = {
@@ -15,6 +15,8 @@ export type Throttle = {
   /** A count this long after its last failure starts again from nothing. */
   forgetAfterMs: number;
 };
+/** A key counted under a throttle: `signin:{email}` under THROTTLES.perAccount, say. */
+export type Throttled = { key: string; throttle: Throttle };
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -1,19 +1,14 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "../adapters/db";
-import { countEvents, heldKey, type Limited } from "../adapters/rate-counters";
-import { claimAttempt, countFailure, forgetFailures, waitFor, type Throttled } from "../adapters/signin-failures";
-import { users } from "../db/schema";
 import { AppError } from "../http/errors";
-import { POLICIES } from "../http/rate-limit";
-import { auditInsert } from "./audit";
-import { knownDevice } from "./known-devices";
-import { verifyPassword } from "./password";
-import { THROTTLES, tooManyAttempts } from "./signin-throttle";
+import { POLICIES, type Limited } from "../http/rate-limit";
+import { THROTTLES, tooManyAttempts, type Throttled } from "./signin-throttle";
+
+// The rules of signing in: which counts slow a guesser (signin-throttle.ts) and what a refused
+// sign-in is told. The check itself reads and counts in D1 (stores/signins.ts).
 
 const WRONG = "That email and password do not match an account.";
 
-// Verified against this when the email is unknown, so both failures take the same time.
-const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+/** Verified against this when the email is unknown, so both failures take the same time. */
+export const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 /** Who is signing in: the device cookie when the browser has one, and the address it comes from. */
 export type Client = { ip: string; deviceToken?: string };
@@ -26,33 +21,19 @@ export class SignInThrottled extends AppError {
 }
 
 /**
- * Checks a sign-in, slowing guessers without locking the owner out (signin-throttle.ts): failures
- * are counted per account and client, where the client is the device when it has signed in to
- * this account before and the IP address otherwise. Clients the account does not know also share
- * a per-account count and a per-IP one (across accounts); a known device skips both.
+ * The counts a sign-in is slowed by: per account and client, where the client is the device
+ * when it has signed in to this account before (`knownDeviceHash`) and the IP address otherwise;
+ * and, for clients the account does not know, a per-account count and a per-IP one (across
+ * accounts).
  */
-export async function signIn(db: Db, email: string, password: string, client: Client, now = Date.now()): Promise<string> {
-  const user = await db.select().from(users).where(eq(users.email, email)).get();
-  const device = user && client.deviceToken ? await knownDevice(db, user.id, client.deviceToken) : null;
-  const perClient: Throttled = { key: `signin:${email}:${device ? `device:${device}` : `ip:${client.ip}`}`, throttle: THROTTLES.perClient };
-  const perAccount: Throttled = { key: `signin:${email}`, throttle: THROTTLES.perAccount };
-  const perIp: Limited = { key: `signin-ip:${client.ip}`, policy: POLICIES.signinIp };
-
-  if (!device) {
-    const accountWait = await waitFor(db, perAccount, now);
-    if (accountWait) throw new SignInThrottled(accountWait);
-    const held = await heldKey(db, [perIp], now);
-    if (held) throw new SignInThrottled(held.minutes * 60_000);
-  }
-  const wait = await claimAttempt(db, perClient, now);
-  if (wait) throw new SignInThrottled(wait);
-
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !ok || user.disabled) {
-    if (!device) await Promise.all([countFailure(db, perAccount, now), countEvents(db, [perIp], now)]);
-    await auditInsert(db, { companyId: user?.companyId ?? null, userId: user?.id ?? null, action: "signin.failed", subject: email });
-    throw new AppError("unauthorised", user?.disabled && ok ? "This account has been disabled by your administrator." : WRONG);
-  }
-  await forgetFailures(db, perClient.key);
-  return user.id;
+export function signInLimits(email: string, client: Client, knownDeviceHash: string | null): { perClient: Throttled; perAccount: Throttled; perIp: Limited } {
+  return {
+    perClient: { key: `signin:${email}:${knownDeviceHash ? `device:${knownDeviceHash}` : `ip:${client.ip}`}`, throttle: THROTTLES.perClient },
+    perAccount: { key: `signin:${email}`, throttle: THROTTLES.perAccount },
+    perIp: { key: `signin-ip:${client.ip}`, policy: POLICIES.signinIp },
+  };
 }
+
+/** What a failed sign-in is told: that the account is disabled only once its password was right, else not which part was wrong. */
+export const refusedSignIn = (user: { disabled: boolean } | undefined, passwordOk: boolean) =>
+  new AppError("unauthorised", user?.disabled && passwordOk ? "This account has been disabled by your administrator." : WRONG);

@@ -1,9 +1,35 @@
 import type Stripe from "stripe";
-import { stripeChargeOf, type StripeCharge } from "../billing/fee-correction";
+import type { StripeCharge } from "../billing/fee-correction";
 import type { BalanceEntry, StripeTransfer } from "../billing/reconciliation";
 
-// Stripe's side of reconciliation: a charge with its balance transaction, a transfer, and an
-// account's balance transactions of a day. Reads only; `account` null is Parley's own account.
+// Stripe's side of the ledger: a charge with its balance transaction (the fees Stripe took), a
+// transfer, and an account's balance transactions of a day, read in Parley's terms. Reads only;
+// `account` null is Parley's own account.
+
+const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
+
+/**
+ * Reads a charge as the API returns it. The fees are known only when `balance_transaction` was
+ * expanded (`expand: ["balance_transaction"]`, or `latest_charge.balance_transaction` on its
+ * PaymentIntent); an id alone counts as not known yet.
+ */
+export function stripeChargeOf(charge: Stripe.Charge): StripeCharge {
+  const txn = typeof charge.balance_transaction === "object" ? charge.balance_transaction : null;
+  const feeOf = (type: string) => txn?.fee_details.filter((f) => f.type === type).reduce((t, f) => t + f.amount, 0) ?? 0;
+  const captured = charge.captured ? charge.amount_captured : 0;
+  return {
+    id: charge.id,
+    paymentIntentId: idOf(charge.payment_intent),
+    chatId: charge.metadata?.chat_id ?? null,
+    currency: charge.currency.toUpperCase(),
+    capturedMinor: captured,
+    // Stripe counts the released rest of a partial capture as refunded; it was never paid.
+    refundedMinor: charge.captured ? Math.max(0, charge.amount_refunded - (charge.amount - charge.amount_captured)) : 0,
+    balanceTransactionId: txn?.id ?? null,
+    stripeFeeMinor: txn ? feeOf("stripe_fee") : null,
+    applicationFeeMinor: txn ? feeOf("application_fee") : null,
+  };
+}
 
 const on = (account: string | null): Stripe.RequestOptions => (account ? { stripeAccount: account } : {});
 

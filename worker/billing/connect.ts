@@ -1,8 +1,12 @@
-import type { Merchant } from "./payments";
-
 // Stripe Connect for company accounts (spec: Business Revenue — How You Get Paid): a company's
 // customers pay into the company's own Stripe account (direct charges), never through Parley's.
 // A solo account is charged on Parley's account and paid out (fees.ts).
+
+/** Where a customer's payment goes. */
+export type Merchant = {
+  /** The company's connected account for direct charges; null: charges on Parley's account. */
+  stripeAccount: string | null;
+};
 
 /** What Stripe says about a connected account, as far as taking payments or transfers goes. */
 export type AccountStatus = { charges_enabled: boolean; details_submitted: boolean; capabilities?: { transfers?: string } | null };

@@ -1,4 +1,3 @@
-import type Stripe from "stripe";
 import type { AccountType, LedgerLine } from "./fees";
 
 // The ledger books a charge with Parley's estimate of Stripe's processing fee (fees.ts), because
@@ -25,31 +24,6 @@ export type StripeCharge = {
   /** The Connect application fee Stripe took for Parley (company accounts), from the balance transaction; null while there is none. */
   applicationFeeMinor: number | null;
 };
-
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
-
-/**
- * Reads a charge as the API returns it. The fees are known only when `balance_transaction` was
- * expanded (`expand: ["balance_transaction"]`, or `latest_charge.balance_transaction` on its
- * PaymentIntent); an id alone counts as not known yet.
- */
-export function stripeChargeOf(charge: Stripe.Charge): StripeCharge {
-  const txn = typeof charge.balance_transaction === "object" ? charge.balance_transaction : null;
-  const feeOf = (type: string) => txn?.fee_details.filter((f) => f.type === type).reduce((t, f) => t + f.amount, 0) ?? 0;
-  const captured = charge.captured ? charge.amount_captured : 0;
-  return {
-    id: charge.id,
-    paymentIntentId: idOf(charge.payment_intent),
-    chatId: charge.metadata?.chat_id ?? null,
-    currency: charge.currency.toUpperCase(),
-    capturedMinor: captured,
-    // Stripe counts the released rest of a partial capture as refunded; it was never paid.
-    refundedMinor: charge.captured ? Math.max(0, charge.amount_refunded - (charge.amount - charge.amount_captured)) : 0,
-    balanceTransactionId: txn?.id ?? null,
-    stripeFeeMinor: txn ? feeOf("stripe_fee") : null,
-    applicationFeeMinor: txn ? feeOf("application_fee") : null,
-  };
-}
 
 /** What the ledger holds for one charge's fees now: the processor's and Parley's sides. */
 export type BookedFees = { processingFeeMinor: number; platformFeeMinor: number };

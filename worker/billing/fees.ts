@@ -4,7 +4,9 @@
 // charges on Parley's account, Parley keeps 20 % and bears the processing fees, the solo's 80 %
 // is paid out within 5 business days.
 
-export type AccountType = "solo" | "company";
+/** Solo professional or company: who is charged on whose Stripe account, and who pays the fees. */
+export const ACCOUNT_TYPES = ["solo", "company"] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
 export type SaleKind = "service" | "goods";
 
 const PERCENT = { company: { service: 10, goods: 4 }, solo: { service: 20, goods: 20 } } as const;

@@ -27,6 +27,12 @@ export type ChargeStatus = (typeof CHARGE_STATUSES)[number];
 /** The failure code of an uncollected rest that was below the card minimum, not given up. */
 export const BELOW_MINIMUM = "below_minimum";
 
+/** The failure code of a card that Stripe refuses as a request (not as a decline): it cannot be used for this payment. */
+export const CARD_NOT_USABLE = "card_not_usable";
+
+/** A card as a receipt names it: "visa", "4242". */
+export type CardLabel = { brand: string; last4: string };
+
 /** One charge row of a chat (D1 `charges`), as far as its money goes. */
 export type ChargeFact = {
   status: ChargeStatus;

@@ -1,4 +1,3 @@
-import type { DIFFERENCE_KINDS } from "../db/schema";
 import type { StripeCharge } from "./fee-correction";
 import type { AccountType } from "./fees";
 
@@ -17,6 +16,8 @@ import type { AccountType } from "./fees";
 // - dispute: what Stripe withdrew for a dispute (the amount and its fee) differs from what the
 //   ledger booked for it (nothing, when its webhook never came).
 
+/** Also the `reconciliation_differences.kind` column's enum (worker/db/schema.ts takes it from here). */
+export const DIFFERENCE_KINDS = ["missing_at_stripe", "missing_in_ledger", "amount", "processing_fee", "platform_fee", "refunded", "dispute"] as const;
 export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];
 
 export const DIFFERENCE_LABELS: Record<DifferenceKind, string> = {

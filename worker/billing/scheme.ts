@@ -1,10 +1,13 @@
-import type { rooms } from "../db/schema";
 import type { PricingScheme } from "./meter";
 
-type PricedRow = Pick<
-  typeof rooms.$inferSelect,
-  "pricingCurrency" | "pricingFreeMinutes" | "pricingBlockPriceMinor" | "pricingBlockMinutes" | "pricingSplitThresholdMinor"
->;
+/** The pricing columns a room and an agent's own profile share. */
+type PricedRow = {
+  pricingCurrency: string;
+  pricingFreeMinutes: number;
+  pricingBlockPriceMinor: number;
+  pricingBlockMinutes: number;
+  pricingSplitThresholdMinor: number | null;
+};
 
 /** The pricing scheme stored on a room (or, with the same columns, an agent's own profile). */
 export const roomScheme = (row: PricedRow): PricingScheme => ({
@@ -20,7 +23,7 @@ export const roomScheme = (row: PricedRow): PricingScheme => ({
  * when the room allows agents' pricing and the agent switched theirs on.
  */
 export function chatScheme(
-  room: PricedRow & Pick<typeof rooms.$inferSelect, "allowAgentPricing">,
+  room: PricedRow & { allowAgentPricing: boolean },
   privateAgentProfile: (PricedRow & { ownPricingEnabled: boolean }) | null | undefined,
 ): PricingScheme {
   return room.allowAgentPricing && privateAgentProfile?.ownPricingEnabled ? roomScheme(privateAgentProfile) : roomScheme(room);

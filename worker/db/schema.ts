@@ -3,8 +3,12 @@
 // Money is integer minor units beside an ISO 4217 currency; times are UTC epoch milliseconds.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { LEDGER_ACCOUNTS, LEDGER_KINDS } from "../billing/fees";
+import { PLANS } from "../accounts/company";
+import { ACCOUNT_TYPES, LEDGER_ACCOUNTS, LEDGER_KINDS } from "../billing/fees";
 import { CHARGE_STATUSES } from "../billing/payment-state";
+import { PAYOUT_METHODS } from "../billing/payout-method";
+import { DIFFERENCE_KINDS } from "../billing/reconciliation";
+import { ASSIGNMENTS, CHARGING_MODES, EMBED_POSITIONS, FIELD_VISIBILITY } from "../rooms/room";
 
 const id = () => text("id").primaryKey();
 const createdAt = () =>
@@ -12,12 +16,6 @@ const createdAt = () =>
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`);
 const flag = (name: string, on: boolean) => integer(name, { mode: "boolean" }).notNull().default(on);
-
-export const ACCOUNT_TYPES = ["solo", "company"] as const;
-export const PLANS = ["free", "pro", "enterprise"] as const;
-export const FIELD_VISIBILITY = ["shown", "mandatory", "hidden"] as const;
-export const CHARGING_MODES = ["none", "manual", "automatic"] as const;
-export const ASSIGNMENTS = ["quickest", "nearest"] as const;
 
 export const companies = sqliteTable("companies", {
   id: id(),
@@ -76,7 +74,7 @@ export const agentProfiles = sqliteTable("agent_profiles", {
   emailAlert: flag("email_alert", true),
   // The public room whose settings the agent's private room uses.
   privateRoomId: text("private_room_id"),
-  payoutMethod: text("payout_method", { enum: ["stripe", "paypal", "alipay", "wechat_pay"] }),
+  payoutMethod: text("payout_method", { enum: PAYOUT_METHODS }),
   payoutAccount: text("payout_account"),
 });
 
@@ -144,7 +142,7 @@ export const rooms = sqliteTable(
     agentRole: text("agent_role").notNull().default("Agent"),
     wrapUpSeconds: integer("wrap_up_seconds"),
     // Embed: sticky button and pop-up contact form
-    embedPosition: text("embed_position", { enum: ["right", "left"] }).notNull().default("right"),
+    embedPosition: text("embed_position", { enum: EMBED_POSITIONS }).notNull().default("right"),
     embedPopup: flag("embed_popup", true),
     embedWhisperText: text("embed_whisper_text").notNull().default("Questions? We're online."),
     embedWhisperDelaySeconds: integer("embed_whisper_delay_seconds").notNull().default(20),
@@ -350,7 +348,7 @@ export const payouts = sqliteTable("payouts", {
     .notNull()
     .references(() => companies.id),
   userId: text("user_id").notNull(),
-  method: text("method", { enum: ["stripe", "paypal", "alipay", "wechat_pay"] }).notNull(),
+  method: text("method", { enum: PAYOUT_METHODS }).notNull(),
   amountMinor: integer("amount_minor").notNull(),
   currency: text("currency").notNull(),
   // scheduled → (due) sending → paid | failed (retried with the next attempt); a method Parley
@@ -389,8 +387,6 @@ export const reconciliations = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.companyId, t.day] })],
 );
-
-export const DIFFERENCE_KINDS = ["missing_at_stripe", "missing_in_ledger", "amount", "processing_fee", "platform_fee", "refunded", "dispute"] as const;
 
 export const reconciliationDifferences = sqliteTable(
   "reconciliation_differences",

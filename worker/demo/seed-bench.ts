@@ -1,8 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { hashPassword } from "../accounts/password";
-import { signUp } from "../accounts/signup";
+import { signUp } from "../stores/companies";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 import { GENERAL } from "../rooms/presets";
 import { newId } from "../accounts/tokens";

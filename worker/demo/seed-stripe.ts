@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../adapters/db";
+import type { Db } from "../stores/db";
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { createCompanyAccount } from "../adapters/stripe-connect";
 import { accountReady } from "../billing/connect";

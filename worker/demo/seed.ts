@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../adapters/db";
-import { createAgent } from "../accounts/agents";
-import { signUp } from "../accounts/signup";
+import type { Db } from "../stores/db";
+import { createAgent } from "../stores/agents";
+import { signUp } from "../stores/companies";
 import { companies, rooms, users } from "../db/schema";
 import { presetRooms } from "../rooms/presets";
 import { newId } from "../accounts/tokens";

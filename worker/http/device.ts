@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { openDb } from "../adapters/db";
-import { addKnownDevice } from "../accounts/known-devices";
+import { openDb } from "../stores/db";
+import { addKnownDevice } from "../stores/known-devices";
 import { randomToken } from "../accounts/tokens";
 import type { AppEnv } from "../app-env";
 import { secure } from "./session";

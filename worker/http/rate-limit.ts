@@ -1,9 +1,11 @@
 // Fixed-window counters: after `limit` events for one key within `windowMs`, the key is held
-// until its window ends. Pure; the counters live in D1 (rate_counters), where the adapter
-// (adapters/rate-counters.ts) counts an event in one statement.
+// until its window ends. Pure; the counters live in D1 (rate_counters), where their store
+// (stores/rate-counters.ts) counts an event in one statement.
 
 export type Policy = { limit: number; windowMs: number };
 export type Counter = { key: string; count: number; windowStart: number };
+/** A key counted under a policy: `signin-ip:{ip}` under POLICIES.signinIp, say. */
+export type Limited = { key: string; policy: Policy };
 
 const MINUTE = 60_000;
 

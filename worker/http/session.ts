@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { openDb } from "../adapters/db";
-import { SESSION_COOKIE, SESSION_TTL_MS, createSession, findSessionUser } from "../accounts/sessions";
+import { openDb } from "../stores/db";
+import { SESSION_COOKIE, SESSION_TTL_MS } from "../accounts/sessions";
+import { createSession, findSessionUser } from "../stores/sessions";
 import type { AppEnv } from "../app-env";
 import { AppError } from "./errors";
 

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
-import { chargeLedgerOfIntent, correctFees } from "../adapters/charge-ledgers";
-import type { Db } from "../adapters/db";
+import { chargeLedgerOfIntent, correctFees } from "../stores/charges";
+import type { Db } from "../stores/db";
 import { retrieveChargeFees } from "../adapters/stripe-balance";
 
 // A Stripe webhook about a charge may be the first word of its balance transaction: Stripe can

@@ -1,10 +1,10 @@
 import type Stripe from "stripe";
-import { openDb, type Db } from "../adapters/db";
-import { claimPayout, getPayoutDestination, markPayoutFailed, markPayoutManual, markPayoutPaid, payoutsToRun, type PayoutRow } from "../adapters/payouts";
+import { openDb, type Db } from "../stores/db";
+import { claimPayout, getPayoutDestination, markPayoutFailed, markPayoutManual, markPayoutPaid, payoutsToRun, type PayoutRow } from "../stores/payouts";
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { transferPayout } from "../adapters/stripe-connect";
 import { planPayout, transferFailure } from "../billing/payouts";
-import { getCompany } from "../rooms/queries";
+import { getCompany } from "../stores/companies";
 
 // The payout run: the Worker's cron trigger (wrangler.toml) runs it for every company, and a
 // solo's "Pay out now" for theirs. Each payout's state is written before its Transfer is asked

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
-import { correctFees, listChargeLedgers } from "../adapters/charge-ledgers";
-import { openDb, type Db } from "../adapters/db";
+import { correctFees, listChargeLedgers } from "../stores/charges";
+import { openDb, type Db } from "../stores/db";
 import {
   chargeIdsOfDay,
   companiesToReconcile,
@@ -12,7 +12,7 @@ import {
   unfinishedReconciliations,
   type Range,
   type ReconciledCompany,
-} from "../adapters/reconciliations";
+} from "../stores/reconciliations";
 import { listBalance, retrieveStripeCharge, retrieveStripeTransfer } from "../adapters/stripe-balance";
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import type { StripeCharge } from "../billing/fee-correction";

@@ -1,7 +1,8 @@
 import type { Hold, Step } from "../billing/collection";
 import type { PricingScheme } from "../billing/meter";
 import { BELOW_MINIMUM, standing, type Standing } from "../billing/payment-state";
-import type { CardLabel, Merchant } from "../billing/payments";
+import type { Merchant } from "../billing/connect";
+import type { CardLabel } from "../billing/payment-state";
 import type { Taximeter } from "../billing/taximeter";
 
 // A chat's automatic charges as its ChatDO keeps them (durable-objects/chat/billing.ts does the

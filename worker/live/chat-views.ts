@@ -1,7 +1,7 @@
 import type { CardEntry } from "../adapters/stripe";
 import type { AccountType } from "../billing/fees";
 import type { InvoiceErrors, InvoiceTerms, InvoiceValues, ServiceClock } from "../billing/invoice";
-import type { Merchant } from "../billing/payments";
+import type { Merchant } from "../billing/connect";
 import type { Party } from "./contracts";
 
 // What a chat's pages are shown of its payment requests, as data: the ChatDO's invoices slice

@@ -1,11 +1,12 @@
-import { openDb } from "../adapters/db";
-import { chats } from "../db/schema";
+import { getAgentProfile } from "../stores/agent-profiles";
+import { insertChat } from "../stores/chats";
+import { openDb } from "../stores/db";
 import { randomToken, sha256Hex } from "../accounts/tokens";
-import type { Company, Room } from "../rooms/queries";
+import type { Company } from "../accounts/company";
+import type { Room } from "../rooms/room";
 import type { ContactInput } from "../rooms/contact-form";
 import type { Location } from "../routing/presence";
 import { AppError } from "../http/errors";
-import { eq } from "drizzle-orm";
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { merchantFor } from "../billing/connect";
 import { chatScheme } from "../billing/scheme";
@@ -84,22 +85,19 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
   // out side by side with writing the D1 record and starting the chat's object, so it waits for
   // neither. The customer is answered only once all three are done; if one failed, the rings are
   // withdrawn. The chat's object lets an answer that comes before its start wait (ChatDO.hasStarted).
-  const record = openDb(env.DB)
-    .insert(chats)
-    .values({
-      id: chatId,
-      companyId: company.id,
-      roomId: room.id,
-      privateAgentId: privateAgent?.id ?? null,
-      visitorId: request.visitorId,
-      mode: contact.mode,
-      customerName: customer.name,
-      customerEmail: customer.email,
-      customerPhone: customer.phone,
-      customerMessage: customer.message,
-      chargingMode: room.chargingMode,
-    })
-    .run();
+  const record = insertChat(openDb(env.DB), {
+    id: chatId,
+    companyId: company.id,
+    roomId: room.id,
+    privateAgentId: privateAgent?.id ?? null,
+    visitorId: request.visitorId,
+    mode: contact.mode,
+    customerName: customer.name,
+    customerEmail: customer.email,
+    customerPhone: customer.phone,
+    customerMessage: customer.message,
+    chargingMode: room.chargingMode,
+  });
   // With automatic charges the chat's object keeps the request and enqueues once the card is authorised.
   const started = chatObject(env, chatId).start(init, billing ? enqueue : null);
   const roomStub = roomObject(env, key);
@@ -118,8 +116,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
  */
 async function billingConfig(env: Env & StripeEnv, { company, room, privateAgent }: ChatRequest): Promise<BillingConfig | null> {
   if (room.chargingMode !== "automatic") return null;
-  const profile =
-    privateAgent && room.allowAgentPricing ? await openDb(env.DB).select().from(agentProfiles).where(eq(agentProfiles.userId, privateAgent.id)).get() : null;
+  const profile = privateAgent && room.allowAgentPricing ? await getAgentProfile(openDb(env.DB), privateAgent.id) : null;
   const scheme = chatScheme(room, profile);
   return {
     scheme,

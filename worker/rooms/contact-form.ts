@@ -1,7 +1,7 @@
 import * as z from "zod";
-import type { rooms } from "../db/schema";
+import type { Room } from "./room";
 
-type FormSettings = Pick<typeof rooms.$inferSelect, "fieldName" | "fieldEmail" | "fieldPhone" | "fieldMessage" | "buttonChatHidden" | "buttonVoiceHidden" | "buttonVideoHidden" | "buttonEmailHidden">;
+type FormSettings = Pick<Room, "fieldName" | "fieldEmail" | "fieldPhone" | "fieldMessage" | "buttonChatHidden" | "buttonVoiceHidden" | "buttonVideoHidden" | "buttonEmailHidden">;
 
 const emailFormat = z.email();
 const isEmail = (v: string) => emailFormat.safeParse(v).success;

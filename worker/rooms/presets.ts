@@ -1,6 +1,7 @@
-import type { rooms } from "../db/schema";
+import type { Plan } from "../accounts/company";
+import type { Room } from "./room";
 
-type RoomPreset = Partial<typeof rooms.$inferInsert> & { name: string };
+type RoomPreset = Partial<Room> & { name: string };
 
 export const GENERAL = "GENERAL";
 
@@ -30,7 +31,7 @@ export function presetRooms(accountType: "solo" | "company"): RoomPreset[] {
 }
 
 /** Forever Free accounts may use GENERAL only; other rooms stay visible but locked. */
-export function isRoomUsable(plan: "free" | "pro" | "enterprise", roomName: string): boolean {
+export function isRoomUsable(plan: Plan, roomName: string): boolean {
   return plan !== "free" || roomName === GENERAL;
 }
 

@@ -1,6 +1,6 @@
+import type { Plan } from "../accounts/company";
 import { isWebUrl } from "../accounts/validation";
 import * as z from "zod";
-import { ASSIGNMENTS, CHARGING_MODES, FIELD_VISIBILITY, PLANS, type rooms } from "../db/schema";
 import { fieldErrors } from "../accounts/validation";
 import { moneyInput } from "../billing/money";
 import {
@@ -18,12 +18,10 @@ import {
   type SchemePreview,
   type SchemeValues,
 } from "../billing/pricing-form";
+import { ASSIGNMENTS, CHARGING_MODES, FIELD_VISIBILITY, type ChargingMode, type Room } from "./room";
 
 // The settings an admin edits on /admin/rooms/:roomId (spec: chat-room-customizations), named
 // as the `rooms` columns they are saved to. Pure: no env, no I/O.
-
-type Room = typeof rooms.$inferSelect;
-type Plan = (typeof PLANS)[number];
 
 export const CONTACT_FIELDS = [
   { key: "fieldName", label: "Name" },
@@ -65,7 +63,7 @@ export const TOGGLES = [
   "phoneTimerStop",
 ] as const;
 
-export const CHARGING_MODE_LABELS: Record<(typeof CHARGING_MODES)[number], string> = {
+export const CHARGING_MODE_LABELS: Record<ChargingMode, string> = {
   none: "No charges",
   manual: "Manual payment request",
   automatic: "Automatic charges",

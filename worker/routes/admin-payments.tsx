@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
-import { createMiddleware } from "hono/factory";
-import { auditInsert } from "../accounts/audit";
+import { auditInsert } from "../stores/audit";
 import type { SessionUser } from "../accounts/sessions";
-import { openDb, type Db } from "../adapters/db";
-import { getPayoutDestination, listPayouts, savePayoutDestination } from "../adapters/payouts";
+import { fieldErrors } from "../accounts/validation";
+import { openDb, type Db } from "../stores/db";
+import { getPayoutDestination, listPayouts, savePayoutDestination } from "../stores/payouts";
+import { createMiddleware } from "hono/factory";
 import { stripeClient } from "../adapters/stripe";
 import { accountOnboarding, createCompanyAccount, onboardingLink } from "../adapters/stripe-connect";
 import type { AppEnv } from "../app-env";
@@ -15,7 +16,9 @@ import { AppError, notFound } from "../http/errors";
 import { formValidator, sentText, type FormPage } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
 import { runPayouts, type RunSummary } from "../jobs/payouts";
-import { getCompany, listRooms, type Company } from "../rooms/queries";
+import type { Company } from "../accounts/company";
+import { getCompany } from "../stores/companies";
+import { listRooms } from "../stores/rooms";
 import { AdminPaymentsPage } from "../../views/AdminPayments";
 
 // The admin's Payments page. A company connects its own Stripe account (Connect onboarding with

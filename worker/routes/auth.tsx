@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import { openDb } from "../stores/db";
+import { SESSION_COOKIE } from "../accounts/sessions";
+import { deleteSession } from "../stores/sessions";
 import * as z from "zod";
-import { openDb } from "../adapters/db";
-import { SESSION_COOKIE, deleteSession } from "../accounts/sessions";
 import { closeAgentConsoles, consoleSession } from "../live/agent-consoles";
-import { SignInThrottled, signIn } from "../accounts/signin";
-import { signUp } from "../accounts/signup";
+import { SignInThrottled } from "../accounts/signin";
+import { signIn } from "../stores/signins";
+import { signUp } from "../stores/companies";
 import { FormError } from "../accounts/form-error";
 import { signInForm, signUpForm } from "../accounts/validation";
 import type { AppEnv } from "../app-env";

@@ -3,7 +3,7 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { and, eq } from "drizzle-orm";
 import * as z from "zod";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { newId } from "../accounts/tokens";
 import { emailField } from "../accounts/validation";
 import type { AppEnv, Bindings } from "../app-env";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { seedDemo } from "../demo/seed";
 import { connectDemoStripe } from "../demo/seed-stripe";

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { embedScript } from "../embed/loader";
 import { notFound } from "../http/errors";
 import { isRoomUsable } from "../rooms/presets";
-import { getCompanyRoom } from "../rooms/queries";
+import { getCompanyRoom } from "../stores/rooms";
 
 // <script src="/embed/{company}/{room}.js" async></script> on any website.
 export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}", async (c) => {

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import { auditInsert } from "../accounts/audit";
-import { openDb } from "../adapters/db";
-import { getPayout, markPayoutPaid } from "../adapters/payouts";
+import { auditInsert } from "../stores/audit";
+import { openDb } from "../stores/db";
+import { getPayout, markPayoutPaid } from "../stores/payouts";
 import type { AppEnv } from "../app-env";
 import { AppError, notFound } from "../http/errors";
 

@@ -1,13 +1,14 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import * as z from "zod";
-import { openDb, type Db } from "../adapters/db";
+import { openDb, type Db } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { meterAmount } from "../billing/meter";
 import { chatScheme, roomScheme } from "../billing/scheme";
 import { AppError, notFound } from "../http/errors";
+import { getCompanyBySlug } from "../stores/companies";
+import { getCompanyRoom, getPrivateRoom, getRoomByName, getUsablePrivateRoom } from "../stores/rooms";
 import { roomKey } from "../live/contracts";
-import { getCompanyBySlug, getCompanyRoom, getPrivateRoom, getRoomByName, getUsablePrivateRoom } from "../rooms/queries";
 import { roomObject } from "../live/stubs";
 
 // The cap keeps every amount an exact integer; no chat lasts 31 years.

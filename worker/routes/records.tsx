@@ -13,8 +13,8 @@ import {
   saveRecording,
   type RecordScope,
   type RecordSort,
-} from "../adapters/chat-records";
-import { openDb, type Db } from "../adapters/db";
+} from "../stores/chat-records";
+import { openDb, type Db } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { partFileName } from "../format/recording-part";
 import { AppError, notFound } from "../http/errors";

@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
 import type { SessionUser } from "../accounts/sessions";
-import { openDb, type Db } from "../adapters/db";
-import { getPayoutDestination, listPayouts } from "../adapters/payouts";
-import { recentReconciliations } from "../adapters/reconciliations";
-import { listCompanyPeople, listLedgerLines, listRevenueChats, type RevenueScope } from "../adapters/revenue";
+import { openDb, type Db } from "../stores/db";
+import { getPayoutDestination, listPayouts } from "../stores/payouts";
+import { recentReconciliations } from "../stores/reconciliations";
+import { listCompanyPeople, listLedgerLines, listRevenueChats, type RevenueScope } from "../stores/revenue";
 import { stripeClient } from "../adapters/stripe";
 import type { AppEnv } from "../app-env";
 import { csvFilename, csvRows, isoDay, parseRevenueFilters, periodRange, revenueCsv, revenueReport, type RevenueFilters } from "../billing/revenue";
@@ -11,7 +11,7 @@ import { AppError, notFound } from "../http/errors";
 import { fragment } from "../http/fragment";
 import { requireAdmin, requireUser } from "../http/session";
 import { reconcileCompany } from "../jobs/reconcile";
-import { getCompany } from "../rooms/queries";
+import { getCompany } from "../stores/companies";
 import { ReconciliationCard, type ReconciliationView } from "../../views/Reconciliation";
 import { RevenuePage, RevenueResults, type RevenueViewer } from "../../views/RevenuePage";
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { openDb } from "../adapters/db";
+import { openDb } from "../stores/db";
 import { stripeClient, webhookCrypto } from "../adapters/stripe";
 import type { AppEnv } from "../app-env";
-import { applyStripeEvent } from "../billing/webhooks";
+import { applyStripeEvent } from "../stores/stripe-events";
 import { AppError } from "../http/errors";
 import { correctFeesOnChargeEvent } from "../jobs/fee-corrections";
 import { chatObject } from "../live/stubs";

@@ -1,7 +1,8 @@
 import type Stripe from "stripe";
-import { stripeChargeOf, type StripeCharge } from "./fee-correction";
-import type { InvoiceTerms } from "./invoice";
-import type { Merchant } from "./payments";
+import type { Merchant } from "../billing/connect";
+import type { StripeCharge } from "../billing/fee-correction";
+import type { InvoiceTerms } from "../billing/invoice";
+import { stripeChargeOf } from "./stripe-balance";
 
 // The Stripe calls of a manual payment request. The PaymentIntent is created once per invoice
 // with the fixed terms (key `chat:{id}:invoice:{n}`), so a repeat after a crash returns the same

@@ -1,6 +1,8 @@
-import type { Db } from "../adapters/db";
+import { newId } from "../accounts/tokens";
 import { auditEvents } from "../db/schema";
-import { newId } from "./tokens";
+import type { Db } from "./db";
+
+// The audit trail: who did what to which subject, and when.
 
 export type AuditEvent = {
   companyId: string | null;
@@ -10,6 +12,7 @@ export type AuditEvent = {
   detail?: Record<string, unknown>;
 };
 
+/** One audit line, as a statement to run alone or in the caller's batch. */
 export const auditInsert = (db: Db, e: AuditEvent) =>
   db.insert(auditEvents).values({
     id: newId(),

@@ -1,9 +1,11 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { rateCounters } from "../db/schema";
-import { isHeld, minutesUntilFree, type Counter, type Policy } from "../http/rate-limit";
+import { isHeld, minutesUntilFree, type Counter, type Limited, type Policy } from "../http/rate-limit";
 
-export type Limited = { key: string; policy: Policy };
+// Fixed-window counts of events per key (http/rate-limit.ts has the rules): failed sign-ins and
+// contact forms per IP address.
+
 type Held = { key: string; minutes: number };
 
 /** The first of these keys that is held, with the minutes until it is free; null when none is. */

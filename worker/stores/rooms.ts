@@ -1,15 +1,16 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { prepared, type Db } from "../adapters/db";
+import type { Company } from "../accounts/company";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
-import { GENERAL, isRoomUsable } from "./presets";
+import { GENERAL, isRoomUsable } from "../rooms/presets";
+import type { Room } from "../rooms/room";
+import { changedSettings, type RoomSettings } from "../rooms/settings";
+import { auditInsert } from "./audit";
+import { prepared, type Checked, type Db, type SameColumns } from "./db";
 
-export type Room = typeof rooms.$inferSelect;
-export type Company = typeof companies.$inferSelect;
+// A company's rooms (hotlines), with their settings and the agents who serve them.
 
-export const getCompanyBySlug = (db: Db, slug: string) =>
-  db.select().from(companies).where(eq(companies.slug, slug)).get();
-
-export const getCompany = (db: Db, id: string) => db.select().from(companies).where(eq(companies.id, id)).get();
+// The rows these queries return are the domain's Room, column for column.
+type RoomRow = Checked<SameColumns<Room, typeof rooms.$inferSelect>>;
 
 /** A company and, when it has one by that name, its room: one query, for the pages a customer opens. */
 const companyRoomQuery = prepared((db) =>
@@ -79,4 +80,17 @@ export async function getUsablePrivateRoom(db: Db, company: Pick<Company, "id" |
   if (!found || isRoomUsable(company.plan, found.room.name)) return found;
   const general = await getRoomByName(db, company.id, GENERAL);
   return general ? { ...found, room: general } : undefined;
+}
+
+/** Saves a room's settings and notes who changed which ones; the company check is in the WHERE. */
+export async function saveRoomSettings(db: Db, adminId: string, room: Room, settings: RoomSettings): Promise<void> {
+  const changed = changedSettings(room, settings);
+  if (!changed.length) return;
+  await db.batch([
+    db
+      .update(rooms)
+      .set(settings)
+      .where(and(eq(rooms.id, room.id), eq(rooms.companyId, room.companyId))),
+    auditInsert(db, { companyId: room.companyId, userId: adminId, action: "room.settings_updated", subject: room.id, detail: { changed } }),
+  ]);
 }

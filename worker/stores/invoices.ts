@@ -1,12 +1,11 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { openDb, prepared } from "../adapters/db";
-import { merchantFor } from "../billing/connect";
+import { merchantFor, type Merchant } from "../billing/connect";
 import type { StripeCharge } from "../billing/fee-correction";
 import type { AccountType } from "../billing/fees";
 import { INVOICE_KINDS, durationText, type InvoiceTerms } from "../billing/invoice";
-import type { Merchant } from "../billing/payments";
 import { agentProfiles, chats, companies, invoices } from "../db/schema";
-import { paidChargeStatements } from "./revenue-records";
+import { paidChargeStatements } from "./charges";
+import { openDb, prepared } from "./db";
 
 // D1 records of manual payment requests. Every id derives from the chat and the invoice number,
 // so writing the same payment twice (a retry, a webhook after the page) adds nothing.

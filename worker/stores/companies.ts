@@ -1,13 +1,23 @@
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../adapters/db";
+import type { Company, Plan } from "../accounts/company";
+import { FormError } from "../accounts/form-error";
+import { hashPassword } from "../accounts/password";
+import { newId } from "../accounts/tokens";
+import { handleFrom, type SignUpInput } from "../accounts/validation";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 import { presetRooms } from "../rooms/presets";
 import { auditInsert } from "./audit";
-import { FormError } from "./form-error";
-import { hashPassword } from "./password";
-import { newId } from "./tokens";
-import { handleFrom, type SignUpInput } from "./validation";
+import type { Checked, Db, SameColumns } from "./db";
+
+// Companies: created at sign-up with their first user, preset rooms and profile.
+
+// The rows these queries return are the domain's Company, column for column.
+type CompanyRow = Checked<SameColumns<Company, typeof companies.$inferSelect>>;
+
+export const getCompanyBySlug = (db: Db, slug: string) => db.select().from(companies).where(eq(companies.slug, slug)).get();
+
+export const getCompany = (db: Db, id: string) => db.select().from(companies).where(eq(companies.id, id)).get();
 
 export type NewAccount = { companyId: string; userId: string };
 
@@ -16,7 +26,7 @@ export type NewAccount = { companyId: string; userId: string };
  * nothing behind. A Solo User is admin and agent at once and serves every preset room; a Company's
  * first user is its admin, who adds agents on the Agent Staff Admin page.
  */
-export async function signUp(db: Db, input: SignUpInput, plan: "free" | "pro" | "enterprise" = "free"): Promise<NewAccount> {
+export async function signUp(db: Db, input: SignUpInput, plan: Plan = "free"): Promise<NewAccount> {
   const [slugTaken, emailTaken] = await Promise.all([
     db.select({ id: companies.id }).from(companies).where(eq(companies.slug, input.companySlug)).get(),
     db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get(),

@@ -1,18 +1,13 @@
 import type Stripe from "stripe";
-import { CARD_NOT_USABLE } from "./card-failures";
-import { stripeChargeOf, type StripeCharge } from "./fee-correction";
+import type { Merchant } from "../billing/connect";
+import type { StripeCharge } from "../billing/fee-correction";
+import { CARD_NOT_USABLE, type CardLabel } from "../billing/payment-state";
+import { stripeChargeOf } from "./stripe-balance";
 
-// The Stripe calls that move money for a chat. Each carries an idempotency key derived from our
-// own ids, so a retry after a crash or a replayed alarm repeats the call's first result instead of
-// charging twice. Card errors come back as values, not exceptions: the caller records them.
-
-export type Merchant = {
-  /** The company's connected account for direct charges; null: charges on Parley's account. */
-  stripeAccount: string | null;
-};
-
-/** A card as a receipt names it: "visa", "4242". */
-export type CardLabel = { brand: string; last4: string };
+// The Stripe calls of a chat's automatic charges: holds on the customer's card, their captures
+// and releases. Each carries an idempotency key derived from our own ids, so a retry after a
+// crash or a replayed alarm repeats the call's first result instead of charging twice. Card
+// errors come back as values, not exceptions: the caller records them.
 
 export type HoldResult =
   | { status: "authorised"; paymentIntentId: string; amountMinor: number; paymentMethodId: string | null; card: CardLabel | null }

@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { signinFailures } from "../db/schema";
-import { waitMs, withFailure, type Throttle } from "../accounts/signin-throttle";
+import { waitMs, withFailure, type Throttled } from "../accounts/signin-throttle";
 
-export type Throttled = { key: string; throttle: Throttle };
+// Failed sign-ins per key (accounts/signin-throttle.ts has the rules): per account and client,
+// and per account from clients it does not know.
 
 const read = (db: Db, key: string) => db.select().from(signinFailures).where(eq(signinFailures.key, key)).get();
 

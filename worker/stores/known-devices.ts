@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../adapters/db";
+import { sha256Hex } from "../accounts/tokens";
 import { knownDevices } from "../db/schema";
-import { sha256Hex } from "./tokens";
+import type { Db } from "./db";
 
 // A device is a browser holding a device cookie (http/device.ts); it becomes known to an account
 // when it signs in to it. Only the cookie's hash is stored, like sessions'.

@@ -1,7 +1,14 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 
+// The D1 database as drizzle sees it, for every store of this folder.
+
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
+
+/** True when a domain's plain type and a table's row have the same columns, of the same types. */
+export type SameColumns<Plain, Row> = [Plain] extends [Row] ? ([Row] extends [Plain] ? true : false) : false;
+/** Compiles only when given true: `type RoomRow = Checked<SameColumns<Room, typeof rooms.$inferSelect>>`. */
+export type Checked<T extends true> = T;
 
 /** `build`, run once per key (a binding or a database) and then remembered while the key lives. */
 function oncePer<K extends object, V>(build: (key: K) => V): (key: K) => V {

@@ -1,13 +1,20 @@
-import { eq, sql } from "drizzle-orm";
-import { openDb } from "../adapters/db";
-import { chats, companies, messages } from "../db/schema";
-import { guestOf } from "./conference-rules";
-import type { ChatInit } from "./contracts";
+import { and, eq, sql } from "drizzle-orm";
+import { chatGuests, chats, companies, messages } from "../db/schema";
+import { guestOf } from "../live/conference-rules";
+import { openDb, prepared, type Db } from "./db";
+
+// A chat's D1 record as the chat goes: written when the customer asks, connected when an agent
+// answers, finished with its transcript; and who may open it.
 
 export type TranscriptLine = { seq: number; sender: string; body: string; at: number };
 
+export type NewChat = typeof chats.$inferInsert;
+
+/** The record of a chat the customer just asked for (it waits for an agent). */
+export const insertChat = (db: Db, chat: NewChat) => db.insert(chats).values(chat).run();
+
 /** The chat is connected: it counts against the company's entitlement from now on. */
-export async function markChatConnected(d1: D1Database, init: ChatInit, agentId: string, now = Date.now()): Promise<void> {
+export async function markChatConnected(d1: D1Database, init: { chatId: string; companyId: string }, agentId: string, now = Date.now()): Promise<void> {
   const db = openDb(d1);
   await db.batch([
     db.update(chats).set({ status: "connected", agentId, answeredAt: now }).where(eq(chats.id, init.chatId)),
@@ -31,7 +38,7 @@ const author = (sender: string, hostId: string | null) => {
  */
 export async function finishChatRecord(
   d1: D1Database,
-  init: ChatInit,
+  init: { chatId: string },
   status: "ended" | "missed",
   endedBy: "customer" | "agent" | "timeout" | "system",
   transcript: TranscriptLine[],
@@ -54,4 +61,21 @@ export async function finishChatRecord(
         .onConflictDoNothing(),
     ),
   ]);
+}
+
+/** The chat's own agent, or an agent who joined it as a conference guest, may open it. */
+const chatAccessQuery = prepared((db) =>
+  db
+    .select({ agentId: chats.agentId, joinedAt: chatGuests.joinedAt })
+    .from(chats)
+    .leftJoin(chatGuests, and(eq(chatGuests.chatId, chats.id), eq(chatGuests.userId, sql.placeholder("agentId"))))
+    .where(and(eq(chats.id, sql.placeholder("chatId")), eq(chats.companyId, sql.placeholder("companyId"))))
+    .prepare(),
+);
+
+export async function agentMayOpenChat(d1: D1Database, agent: { id: string; companyId: string }, chatId: string): Promise<{ host: boolean } | null> {
+  const row = await chatAccessQuery(openDb(d1)).get({ agentId: agent.id, chatId, companyId: agent.companyId });
+  if (!row) return null;
+  if (row.agentId === agent.id) return { host: true };
+  return row.joinedAt !== null ? { host: false } : null;
 }

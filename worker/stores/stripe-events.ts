@@ -1,10 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Db } from "../adapters/db";
-import { auditInsert } from "../accounts/audit";
+import { accountReady } from "../billing/connect";
+import { disputeLines, refundLines } from "../billing/fees";
 import { charges, companies, ledgerEntries, stripeEvents } from "../db/schema";
-import { accountReady } from "./connect";
-import { disputeLines, refundLines } from "./fees";
+import { auditInsert } from "./audit";
+import type { Db } from "./db";
+
+// What Stripe's webhook events change in D1: a charge's status, the ledger's refund and dispute
+// lines, a connected account's readiness. worker/routes/webhooks.ts verifies each event first.
 
 /**
  * Applies one verified Stripe event to our records, exactly once: the event id is stored in the

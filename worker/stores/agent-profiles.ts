@@ -1,0 +1,66 @@
+import { and, eq } from "drizzle-orm";
+import { FormError } from "../accounts/form-error";
+import { newId } from "../accounts/tokens";
+import type { OwnPricing, ProfileInput } from "../agents/profile";
+import { agentProfiles, emailOutbox, rooms, users } from "../db/schema";
+import { auditInsert } from "./audit";
+import type { Db } from "./db";
+
+// An agent's private profile (spec/agent-private-profile.txt): greeting, alerts, own pricing.
+
+export type AgentProfileRow = typeof agentProfiles.$inferSelect;
+
+/** The agent's profile; undefined for an agent who never saved one. */
+export const getAgentProfile = (db: Db, userId: string): Promise<AgentProfileRow | undefined> =>
+  db.select().from(agentProfiles).where(eq(agentProfiles.userId, userId)).get();
+
+/**
+ * Saves the agent's private profile and, as the spec asks, emails the company's administrators
+ * that it changed (through the outbox).
+ */
+export async function saveProfile(
+  db: Db,
+  user: { id: string; companyId: string; name: string; email: string },
+  input: ProfileInput,
+  ownPricing: OwnPricing | null = null,
+): Promise<void> {
+  const room = await db
+    .select({ id: rooms.id })
+    .from(rooms)
+    .where(and(eq(rooms.id, input.privateRoomId), eq(rooms.companyId, user.companyId)))
+    .get();
+  if (!room) throw new FormError({ privateRoomId: "Choose one of your company's rooms." });
+  const admins = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(eq(users.companyId, user.companyId), eq(users.isAdmin, true), eq(users.disabled, false)));
+  const values = {
+    photoUrl: input.photoUrl || null,
+    greeting: input.greeting,
+    ringtone: input.ringtone,
+    whatsappEnabled: input.whatsappEnabled,
+    whatsappNumber: input.whatsappNumber || null,
+    notificationAlert: input.notificationAlert,
+    emailAlert: input.emailAlert,
+    privateRoomId: room.id,
+    ...ownPricing,
+  };
+  await db.batch([
+    db
+      .insert(agentProfiles)
+      .values({ userId: user.id, ...values })
+      .onConflictDoUpdate({ target: agentProfiles.userId, set: values }),
+    auditInsert(db, { companyId: user.companyId, userId: user.id, action: "profile.updated", subject: user.id, ...(ownPricing ? { detail: { ownPricing } } : {}) }),
+    ...admins
+      .filter((a) => a.email !== user.email)
+      .map((a) =>
+        db.insert(emailOutbox).values({
+          id: newId(),
+          companyId: user.companyId,
+          toAddress: a.email,
+          subject: `${user.name} updated their private profile`,
+          bodyText: `${user.name} changed their agent profile in Parley (greeting, photo, ringtone, WhatsApp, alerts or own pricing).`,
+        }),
+      ),
+  ]);
+}
