@@ -16,6 +16,7 @@ import { ConferenceBar, type ConferenceView } from "./ConferenceFragments";
 import { guestSender, type Guest } from "../../worker/live/conference-rules";
 import { BillLines, Receipt } from "./BillFragments";
 import { Avatar, Composer, Line, Notice, notice } from "./ChatParts";
+import type { Party } from "../../worker/live/contracts";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -39,8 +40,6 @@ export type ChatView = {
   call: CallView | null;
   conference: ConferenceView;
 };
-
-type Party = "customer" | "agent";
 
 
 const article = (role: string) => (/^[aeiou]/i.test(role) ? "an" : "a");

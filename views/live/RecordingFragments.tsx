@@ -1,13 +1,12 @@
 import type { RecordingState } from "../../worker/live/recording-rules";
 import { SocketAction } from "./SocketAction";
 import { toHtml } from "./render";
+import type { Party } from "../../worker/live/contracts";
 
 // Recording of a chat: the customer's consent prompt and the agent's recorder. The agent's
 // recorder controller (static/controllers/recorder_controller.js) sits on a wrapper that is never
 // swapped, so a new panel from the server does not interrupt a recording; which of its buttons
 // show follows the wrapper's data-state (idle, recording, paused), set by the controller.
-
-type Party = "customer" | "agent";
 
 export type RecordingPanelView = {
   chatId: string;

@@ -1,14 +1,13 @@
 import { INK_COLORS, type Stroke } from "../../worker/calls/remote-control";
 import { SocketAction } from "./SocketAction";
 import { toHtml } from "./render";
+import type { Party } from "../../worker/live/contracts";
 
 // Remote control in the call area: the customer lets the agent point and draw over the customer's
 // shared screen, and takes it back. The slot (in the call panel) holds what the browser draws:
 // the agent's layer over the shared-screen video of the call stage, the customer's preview of
 // their own shared screen with the same marks. The ChatDO swaps only the state inside it. The
 // remote-control controller (static/controllers/remote_control_controller.js) draws the marks.
-
-type Party = "customer" | "agent";
 
 const COLOR_LABELS: Record<(typeof INK_COLORS)[number], string> = { red: "Red", blue: "Blue" };
 
