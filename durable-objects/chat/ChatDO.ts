@@ -6,26 +6,21 @@ import { ChatMedia } from "./media";
 import { ChatRecording } from "./recording";
 import { ChatRemoteControl } from "./remote-control";
 import { TEXT_OFF, textAllowed, type CallsAccess } from "../../worker/calls/media";
-import { callError, callState } from "../../views/live/CallFragments";
 import { PARTIES, otherParty, type AgentCard, type AnswerResult, type ChatInit, type EnqueueRequest, type Party } from "../../worker/live/contracts";
 import { agentObject, roomObject } from "../../worker/live/stubs";
-import { messageFrame, sendFrame, type Frame } from "../../worker/live/socket-frames";
+import { sendFrame, type Frame } from "../../worker/live/socket-frames";
 import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } from "./invoices";
 import type { Invoice } from "../../worker/live/chat-views";
 import { ChatBilling } from "./billing";
 import { newBilling, type Billing, type RevenueParties } from "../../worker/live/chat-bill";
 import type { HoldIntent, HoldResult } from "../../worker/adapters/stripe-holds";
-import { chatSnapshot, messageItem, meterPanel, partyNames, paymentNotice, queueInfo, senderNames, typingPreview, type ChatView } from "../../views/live/ChatFragments";
-import { socketError } from "../../views/live/ConsoleFragments";
-import { notice } from "../../views/live/ChatParts";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../../worker/stores/chats";
 import { ChatConference } from "./conference";
 import { guestOf, guestSender, joinedGuests, type Conference, type Guest } from "../../worker/live/conference-rules";
-import { guestSnapshot, type ConferenceViewer } from "../../views/live/ConferenceFragments";
 import type { ChatHost } from "./host";
-import { renderFrame } from "./frames";
-import { recordingPanel } from "../../views/live/RecordingFragments";
-import { remoteControlState } from "../../views/live/RemoteControlFragments";
+import { renderFrame, type ChatFrame } from "./frames";
+import { partyNames, senderNames } from "../../worker/live/names";
+import type { ChatView } from "../../views/live/ChatFragments";
 
 /** Who holds a socket: the two parties, or an agent the host added to a conference. */
 type Attachment = { party: Party | "guest"; userId: string | null };
@@ -197,7 +192,7 @@ export class ChatDO extends DurableObject<Env> {
     const status = this.status();
     if (status === "waiting") return this.release();
     const billing = this.kv.get<Billing>("billing")!;
-    for (const party of PARTIES) this.send(party, () => paymentNotice(this.init()!, party, billing));
+    for (const party of PARTIES) this.send(party, { type: "payment", party, billing });
     if (status === "ended") await this.settle();
     else await this.collect();
   }
@@ -251,7 +246,7 @@ export class ChatDO extends DurableObject<Env> {
       const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
       this.ctx.acceptWebSocket(server, [GUEST, guestTag(agentId)]);
       server.serializeAttachment({ party: GUEST, userId: agentId } satisfies Attachment);
-      server.send(this.guestView(agentId));
+      sendFrame([server], this.render(this.guestView(agentId)));
       return new Response(null, { status: 101, webSocket: client });
     } else {
       const token = request.headers.get("x-parley-customer-token") ?? "";
@@ -265,7 +260,7 @@ export class ChatDO extends DurableObject<Env> {
     server.serializeAttachment(attachment);
     // Back first, so that the snapshot shows the meter and the other party as they are now.
     if (wasOffline) this.partyBack(attachment.party);
-    if (!away) server.send(this.snapshot(attachment.party));
+    if (!away) sendFrame([server], this.render(this.snapshot(attachment.party)));
     this.witness(Date.now(), true);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -273,15 +268,15 @@ export class ChatDO extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
     const { party, userId } = ws.deserializeAttachment() as Attachment;
     const parsed = parseFrame(chatMessage, frame, chatFrameLimit(frame));
-    if (!parsed.ok) return ws.send(socketError(parsed.error));
+    if (!parsed.ok) return this.reply(ws, { type: "error", text: parsed.error });
     const message = parsed.message;
     if (party === GUEST) return this.guestMessage(ws, userId!, message);
     this.witness(Date.now(), message.type === "timer");
     const status = this.status();
     switch (message.type) {
       case "text": {
-        if (status !== "connected") return ws.send(socketError(status === "ended" ? "This chat has ended." : "Please wait until you are connected."));
-        if (!textAllowed(this.init()!)) return ws.send(socketError(TEXT_OFF));
+        if (status !== "connected") return this.reply(ws, { type: "error", text: status === "ended" ? "This chat has ended." : "Please wait until you are connected." });
+        if (!textAllowed(this.init()!)) return this.reply(ws, { type: "error", text: TEXT_OFF });
         // Written before it is relayed: the output gate holds the sends until the row is durable.
         this.store(party, message.text);
         return;
@@ -295,7 +290,7 @@ export class ChatDO extends DurableObject<Env> {
         return;
       case "hangUpAnyway": {
         // The agent gives up a fee the customer's cards could not pay (spec: HANG UP ANYWAY).
-        if (party !== "agent" || !this.billing()?.abandon(Date.now())) return ws.send(socketError("There is no unpaid bill to give up."));
+        if (party !== "agent" || !this.billing()?.abandon(Date.now())) return this.reply(ws, { type: "error", text: "There is no unpaid bill to give up." });
         if (status === "ended") await this.settle();
         else await this.end("agent");
         return;
@@ -304,22 +299,22 @@ export class ChatDO extends DurableObject<Env> {
         const billing = this.billing();
         // Refused on the server too when the room does not give the agent this button.
         if (party !== "agent" || status !== "connected" || !billing?.timer(message.running, Date.now())) {
-          return ws.send(socketError("The charges timer cannot be changed here."));
+          return this.reply(ws, { type: "error", text: "The charges timer cannot be changed here." });
         }
         this.sendMeter();
         return;
       }
       case "media": {
         const error = status === "connected" ? this.media().declare(party, message) : "A call can start once you are connected.";
-        if (error) return ws.send(callError(this.init()!.chatId, error));
+        if (error) return this.reply(ws, { type: "callError", text: error });
         this.sendCallState();
         if (party === "customer") this.remoteControl().screenChanged();
         return;
       }
       case "signal": {
         const result = status === "connected" ? this.media().signal(party, message) : { error: "A call can start once you are connected." };
-        if ("error" in result) return ws.send(callError(this.init()!.chatId, result.error));
-        this.send(otherParty(party), messageFrame(result.relay));
+        if ("error" in result) return this.reply(ws, { type: "callError", text: result.error });
+        this.send(otherParty(party), { type: "message", message: result.relay });
         return;
       }
       case "recording":
@@ -333,7 +328,7 @@ export class ChatDO extends DurableObject<Env> {
       case "buyAgain":
         return this.invoices().handle(ws, party, message, Date.now());
       case "invite":
-        if (party !== "agent") return ws.send(socketError("Only the chat's agent can add agents."));
+        if (party !== "agent") return this.reply(ws, { type: "error", text: "Only the chat's agent can add agents." });
         return this.conference().invite(ws, message.agentId, Date.now());
       default:
         assertNever(message);
@@ -345,12 +340,12 @@ export class ChatDO extends DurableObject<Env> {
     const status = this.status();
     const present = this.conference().guest(agentId)?.state === "joined";
     if (message.type === "hangup") {
-      if (status === "connected" && (await this.conference().leave(ws, agentId, Date.now()))) this.sendGuest(agentId, this.guestView(agentId));
+      if (status === "connected" && (await this.conference().leave(ws, agentId, Date.now()))) this.sendGuest(agentId, this.render(this.guestView(agentId)));
       return;
     }
-    if (message.type !== "text" && message.type !== "typing") return ws.send(socketError("Only the chat's agent can do that."));
-    if (status !== "connected" || !present) return message.type === "text" ? ws.send(socketError("You are no longer in this chat.")) : undefined;
-    if (!textAllowed(this.init()!)) return message.type === "text" ? ws.send(socketError(TEXT_OFF)) : undefined;
+    if (message.type !== "text" && message.type !== "typing") return this.reply(ws, { type: "error", text: "Only the chat's agent can do that." });
+    if (status !== "connected" || !present) return message.type === "text" ? this.reply(ws, { type: "error", text: "You are no longer in this chat." }) : undefined;
+    if (!textAllowed(this.init()!)) return message.type === "text" ? this.reply(ws, { type: "error", text: TEXT_OFF }) : undefined;
     if (message.type === "text") this.store(guestSender(agentId), message.text);
     else this.typing(guestSender(agentId), message.text);
   }
@@ -367,8 +362,8 @@ export class ChatDO extends DurableObject<Env> {
   private typing(sender: string, text: string): void {
     const init = this.init()!;
     if (this.status() !== "connected" || init.hidePreviewTyping || !textAllowed(init)) return;
-    const html = typingPreview(init.chatId, text, this.senderName(sender));
-    for (const party of PARTIES) if (party !== sender) this.send(party, html);
+    const html = this.render({ type: "typing", text, name: this.senderName(sender) });
+    for (const party of PARTIES) if (party !== sender) sendFrame(this.sockets(party), html);
     for (const guest of this.guests()) if (guestSender(guest.agentId) !== sender) this.sendGuest(guest.agentId, html);
   }
   override async webSocketClose(ws: WebSocket): Promise<void> {
@@ -393,7 +388,7 @@ export class ChatDO extends DurableObject<Env> {
       this.kv.put(`offline:${party}`, at);
       this.billing()?.presence(false, at);
       this.sendMeter();
-      this.send(otherParty(party), notice(this.init()!.chatId, `${this.nameOf(party)} is offline. Waiting for them to come back…`, "warn"));
+      this.send(otherParty(party), { type: "notice", text: `${this.nameOf(party)} is offline. Waiting for them to come back…`, tone: "warn" });
       await this.setDeadline(`timeout:${party}`, at + OFFLINE_TIMEOUT_MS);
     }
   }
@@ -475,7 +470,7 @@ export class ChatDO extends DurableObject<Env> {
       this.sendMeter();
     }
     const other: Party = otherParty(party);
-    this.send(other, notice(this.init()!.chatId, `${this.nameOf(party)} is back online.`, "ok"));
+    this.send(other, { type: "notice", text: `${this.nameOf(party)} is back online.`, tone: "ok" });
   }
 
   /** The room found an agent and the agent claimed the chat. False: the customer left first. */
@@ -506,7 +501,7 @@ export class ChatDO extends DurableObject<Env> {
     if (this.status() !== "waiting") return;
     this.kv.put("position", position);
     this.kv.put("agentFree", agentFree);
-    this.send("customer", () => queueInfo(this.init()!, position, agentFree));
+    this.send("customer", { type: "queue", position, agentFree });
   }
 
   /**
@@ -560,7 +555,7 @@ export class ChatDO extends DurableObject<Env> {
         return finishChatRecord(this.env.DB, init, from === "waiting" ? "missed" : "ended", by, this.messages(), agent?.agentId ?? null, at);
       case "free": {
         for (const party of PARTIES) this.send(party, () => this.snapshot(party));
-        for (const guest of this.conference().joined()) this.sendGuest(guest.agentId, this.guestView(guest.agentId));
+        for (const guest of this.conference().joined()) this.sendGuest(guest.agentId, this.render(this.guestView(guest.agentId)));
         if (from === "waiting") return this.room().cancel(init.chatId);
         if (agent) return this.agentStub(agent.agentId).chatEnded(init.chatId, by, init.wrapUpSeconds);
         return;
@@ -631,7 +626,7 @@ export class ChatDO extends DurableObject<Env> {
     }
     const after = billing.state!;
     if (after.phase === "payment_needed" && before !== "payment_needed") {
-      for (const party of PARTIES) this.send(party, () => paymentNotice(this.init()!, party, after));
+      for (const party of PARTIES) this.send(party, { type: "payment", party, billing: after });
     }
     this.sendMeter();
     return done;
@@ -647,7 +642,8 @@ export class ChatDO extends DurableObject<Env> {
     const meter = this.billing()?.view(Date.now());
     if (!meter) return;
     const init = this.init()!;
-    for (const party of PARTIES) this.send(party, () => meterPanel(init, party, meter, this.kv.get<Billing>("billing")!));
+    const billing = this.kv.get<Billing>("billing")!;
+    for (const party of PARTIES) this.send(party, () => ({ type: "meter", party, meter, billing }));
   }
 
   private deadlines(): Record<string, number> {
@@ -679,7 +675,7 @@ export class ChatDO extends DurableObject<Env> {
   private sendCallState(): void {
     const chatId = this.init()!.chatId;
     for (const party of PARTIES) {
-      this.send(party, () => callState(chatId, this.media().view(party), this.nameOf(otherParty(party))));
+      this.send(party, () => ({ type: "call", view: this.media().view(party), peerName: this.nameOf(otherParty(party)) }));
     }
   }
 
@@ -720,7 +716,7 @@ export class ChatDO extends DurableObject<Env> {
     return lines;
   }
 
-  private snapshot(party: Party, lines = this.messages()): string {
+  private snapshot(party: Party, lines = this.messages()): ChatFrame {
     const init = this.init()!;
     const view: ChatView = {
       init,
@@ -736,8 +732,7 @@ export class ChatDO extends DurableObject<Env> {
       call: this.media().view(party),
       conference: this.conference().view(),
     };
-    const remote = this.remoteControl().panel(party);
-    return chatSnapshot(view, party, lines) + recordingPanel(this.recording().panel(party)) + (remote ? remoteControlState(remote) : "");
+    return { type: "snapshot", view, party, lines, recording: this.recording().panel(party), remote: this.remoteControl().panel(party) };
   }
 
   private remoteControl(): ChatRemoteControl {
@@ -752,12 +747,11 @@ export class ChatDO extends DurableObject<Env> {
   private relay(message: TranscriptLine): void {
     const init = this.init()!;
     const name = this.senderName(message.sender);
-    const cleared = typingPreview(init.chatId, "", "");
-    const html = messageItem(init.chatId, message, name) + cleared;
-    for (const party of PARTIES) this.send(party, html);
+    const html = this.render({ type: "line", line: message, name });
+    for (const party of PARTIES) sendFrame(this.sockets(party), html);
     const author = guestOf(message.sender);
     for (const guest of this.guests()) {
-      this.sendGuest(guest.agentId, guest.agentId === author ? messageItem(init.chatId, message, name, true) + cleared : html);
+      this.sendGuest(guest.agentId, guest.agentId === author ? this.render({ type: "line", line: message, name, own: true }) : html);
     }
   }
 
@@ -791,15 +785,15 @@ export class ChatDO extends DurableObject<Env> {
     return this.conference().answer(agentId, join, Date.now());
   }
 
-  private guestView(agentId: string): string {
+  private guestView(agentId: string): ChatFrame {
     const init = this.init()!;
     const conference = this.conference().view();
     const guest = this.conference().guest(agentId)!;
     const names = senderNames(init, this.agent() ?? null, conference.guests);
-    return guestSnapshot({ init, status: this.status(), conference, guest, names }, this.messages(), guestSender(agentId));
+    return { type: "guestSnapshot", view: { init, status: this.status(), conference, guest, names }, lines: this.messages(), own: guestSender(agentId) };
   }
 
-  private sendGuest(agentId: string, html: string): void {
+  private sendGuest(agentId: string, html: Frame): void {
     sendFrame(this.ctx.getWebSockets(guestTag(agentId)), html);
   }
 
@@ -814,23 +808,31 @@ export class ChatDO extends DurableObject<Env> {
     status: () => this.status(),
     agent: () => this.agent() ?? null,
     names: () => partyNames(this.init()!, this.agent() ?? null),
-    send: (party, frame) => this.send(party, () => renderFrame(this.init()!.chatId, frame)),
+    send: (party, frame) => this.send(party, frame),
     sendAll: (frame) => {
-      const chatId = this.init()!.chatId;
-      this.send("customer", () => renderFrame(chatId, frame("customer")));
-      this.send("agent", () => renderFrame(chatId, frame("agent")));
+      this.send("customer", () => frame("customer"));
+      this.send("agent", () => frame("agent"));
       const guests = this.ctx.getWebSockets(GUEST);
-      if (guests.length) sendFrame(guests, renderFrame(chatId, frame("guest")));
+      if (guests.length) sendFrame(guests, this.render(frame("guest")));
     },
-    reply: (ws, frame) => sendFrame([ws], renderFrame(this.init()!.chatId, frame)),
+    reply: (ws, frame) => this.reply(ws, frame),
     setDeadline: (name, at) => this.setDeadline(name, at),
     clearDeadline: (name) => this.clearDeadline(name),
   };
 
-  /** A frame for a party's sockets; one given as a render function is rendered only when someone is there to see it. */
-  private send(party: Party, frame: Frame | (() => Frame)): void {
+  /** A frame for a party's sockets; one given as a function is made only when someone is there to see it. */
+  private send(party: Party, frame: ChatFrame | (() => ChatFrame)): void {
     const sockets = this.sockets(party);
-    if (sockets.length) sendFrame(sockets, typeof frame === "function" ? frame() : frame);
+    if (sockets.length) sendFrame(sockets, this.render(typeof frame === "function" ? frame() : frame));
+  }
+
+  /** To the one socket a frame came from (a refusal). */
+  private reply(ws: WebSocket, frame: ChatFrame): void {
+    sendFrame([ws], this.render(frame));
+  }
+
+  private render(frame: ChatFrame): Frame {
+    return renderFrame(this.init()!, frame);
   }
 
   private room() {

@@ -4,23 +4,13 @@ import type { ServerMessage } from "../../worker/live/socket-frames";
 import { otherParty, type Party } from "../../worker/live/contracts";
 import type { CachedKv } from "../cached-kv";
 import type { ChatHost } from "./host";
+import type { CallView } from "../../worker/live/chat-views";
 
 // A chat's call, kept in the ChatDO's storage: what each party's page sends (track names, mute
 // states, screen sharing), the Cloudflare Calls session that belongs to each party, and, peer to
 // peer, the relay of offers, answers and ICE candidates. A refreshed page reads it all back from
 // the chat's snapshot and negotiates again.
 
-/** What one party's page is told about the call. */
-export type CallView = {
-  /** Whose page this is: the customer's is the polite peer when both offer at once. */
-  party: Party;
-  path: MediaPath;
-  buttons: PhoneButtons;
-  me: PartyMedia | null;
-  peer: PartyMedia | null;
-  /** The other party's Calls session, to pull its tracks from (Calls path only). */
-  peerSessionId: string | null;
-};
 
 type MediaMessage = Extract<ChatMessage, { type: "media" }>;
 type SignalMessage = Extract<ChatMessage, { type: "signal" }>;

@@ -1,4 +1,4 @@
-import type { CallView } from "../../durable-objects/chat/media";
+import type { CallView } from "../../worker/live/chat-views";
 import { autoCall } from "../../worker/calls/auto-call";
 import { toHtml } from "./render";
 import { RemoteControlSlot } from "./RemoteControlFragments";

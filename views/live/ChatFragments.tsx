@@ -1,6 +1,5 @@
 import type { TranscriptLine } from "../../worker/stores/chats";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
-import { CARD_NOT_USABLE } from "../../worker/billing/payment-state";
 import type { AgentCard, ChatInit } from "../../worker/live/contracts";
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-bill";
 import { cardFailureText, failedBecause } from "../../worker/billing/card-failures";
@@ -9,14 +8,14 @@ import { html } from "hono/html";
 import { toHtml } from "./render";
 import { InvoicePanel } from "./InvoiceFragments";
 import type { InvoicesView } from "../../worker/live/chat-views";
-import type { CallView } from "../../durable-objects/chat/media";
+import type { CallView } from "../../worker/live/chat-views";
 import { CallPanel } from "./CallFragments";
 import { TEXT_OFF, textAllowed } from "../../worker/calls/media";
 import { ConferenceBar, type ConferenceView } from "./ConferenceFragments";
-import { guestSender, type Guest } from "../../worker/live/conference-rules";
 import { BillLines, Receipt } from "./BillFragments";
 import { Avatar, Composer, Line, Notice, notice } from "./ChatParts";
 import type { Party } from "../../worker/live/contracts";
+import { partyNames, senderNames } from "../../worker/live/names";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -205,17 +204,6 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
 }
 
 /** How each party is named on the other's screen (their own lines show no name). */
-export const partyNames = (init: ChatInit, agent: AgentCard | null): Record<Party, string> => ({
-  customer: init.customer.name ?? "Customer",
-  agent: agent?.name ?? init.agentRole,
-});
-
-/** Names by transcript sender: the two parties, and the guests of a conference (`guest:{id}`). */
-export const senderNames = (init: ChatInit, agent: AgentCard | null, guests: Guest[]): Record<string, string> => ({
-  ...partyNames(init, agent),
-  ...Object.fromEntries(guests.map((g) => [guestSender(g.agentId), g.name])),
-});
-
 export const messageItem = (chatId: string, message: TranscriptLine, name: string, own = false) =>
   html`<div hx-swap-oob="beforeend:#transcript-${chatId}">${Line({ message, name, own })}</div>`.toString();
 

@@ -3,9 +3,10 @@ import type { AccountType } from "../billing/fees";
 import type { InvoiceErrors, InvoiceTerms, InvoiceValues, ServiceClock } from "../billing/invoice";
 import type { Merchant } from "../billing/connect";
 import type { Party } from "./contracts";
+import type { MediaPath, PartyMedia, PhoneButtons } from "../calls/media";
 
-// What a chat's pages are shown of its payment requests, as data: the ChatDO's invoices slice
-// (durable-objects/chat/invoices.ts) keeps and builds it, the views under views/live/ render it.
+// What a chat's pages are shown of its payment requests and its call, as data: the ChatDO's
+// slices (durable-objects/chat/invoices.ts, media.ts) build it, the views under views/live/ render it.
 
 export type Invoice = {
   n: number;
@@ -42,4 +43,16 @@ export type InvoicesView = {
   paidTotals: string[];
   /** The agent's invoice form (only for an agent who may send one). */
   form: { values: InvoiceValues; errors: InvoiceErrors; open: boolean } | null;
+};
+
+/** What one party's page is told about the call. */
+export type CallView = {
+  /** Whose page this is: the customer's is the polite peer when both offer at once. */
+  party: Party;
+  path: MediaPath;
+  buttons: PhoneButtons;
+  me: PartyMedia | null;
+  peer: PartyMedia | null;
+  /** The other party's Calls session, to pull its tracks from (Calls path only). */
+  peerSessionId: string | null;
 };
