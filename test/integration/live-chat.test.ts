@@ -2,6 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, answer, chatRow, connectedChat, later, setRoom, team, untilState } from "./live";
 import { accept, closeAllSockets, frames, handshake } from "./sockets";
+import { agentObject, chatObject, consolesObject } from "../../worker/live/stubs";
 
 // A chat between a customer and an agent over the chat's own socket (ChatDO): text, typing
 // preview, hang-up, the record in D1, and what happens when a party's connection drops.
@@ -11,8 +12,8 @@ afterEach(async () => {
   await closeAllSockets();
 });
 
-const chatDO = (chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
-const consolesDO = (companyId: string) => env.CONSOLES.get(env.CONSOLES.idFromName(companyId));
+const chatDO = (chatId: string) => chatObject(env, chatId);
+const consolesDO = (companyId: string) => consolesObject(env, companyId);
 
 /** Waits until the chat's object has set a deadline (an alarm) after a socket closed. */
 async function untilAlarmSet(chatId: string) {
@@ -356,7 +357,7 @@ describe("an agent's console after a refresh", () => {
   it("keeps working after the agent's object is evicted from memory (hibernation)", async () => {
     const { company, agents: [alice] } = await team("agent-evict-co", ["Alice Martin"]);
     const console = await alice.online();
-    await evictDurableObject(env.AGENT.get(env.AGENT.idFromName(alice.id)));
+    await evictDurableObject(agentObject(env, alice.id));
     await alice.choose(console, "TAKING_BREAK");
     console.send({ type: "status", status: "WAITING_NEW_CALL" });
     await console.next(frames.status("WAITING_NEW_CALL"), "the ONLINE status bar");
@@ -374,7 +375,7 @@ describe("a ring when the agent's and the consoles' objects are evicted from mem
     const ring = await console.next(frames.ring(chat.id), "the ring");
     expect(ring).toContain(`name="roomKey" value="${company.id}:GENERAL"`);
 
-    await evictDurableObject(env.AGENT.get(env.AGENT.idFromName(alice.id)));
+    await evictDurableObject(agentObject(env, alice.id));
     await evictDurableObject(consolesDO(company.id));
     console.send({ type: "answer", chatId: chat.id, roomKey: `${company.id}:GENERAL` });
     await console.next(frames.chatOpened(chat.id), "the opened chat");
@@ -397,7 +398,7 @@ describe("a ring when the agent's and the consoles' objects are evicted from mem
     const console = await alice.online();
     const chat = await new Customer().startChat("/c/ring-again-co/GENERAL");
     await console.next(frames.ring(chat.id), "the ring");
-    await evictDurableObject(env.AGENT.get(env.AGENT.idFromName(alice.id)));
+    await evictDurableObject(agentObject(env, alice.id));
     await evictDurableObject(consolesDO(company.id));
 
     const second = await alice.console();

@@ -4,6 +4,7 @@ import type { ChatInit } from "../../worker/live/contracts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, chatRow, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
+import { chatObject } from "../../worker/live/stubs";
 
 // An agent is never given two chats at once (the room does not allow simultaneous chats), however
 // the answers interleave: the AgentDO claims the agent synchronously before asking the room.
@@ -158,7 +159,7 @@ describe("a customer leaving at the moment an agent answers", () => {
 
 // A new chat rings side by side with writing its record and starting its object (start-chat.ts).
 describe("a chat that rings while it is being started", () => {
-  const chatStub = (chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId)) as DurableObjectStub<ChatDO>;
+  const chatStub = (chatId: string) => chatObject(env, chatId);
 
   it("takes an answer that reaches its object before its start, once started", async () => {
     const { agents: [alice] } = await team("early-answer-co", ["Alice Martin"]);

@@ -5,6 +5,7 @@ import { ringOffer } from "../../views/live/ConsoleFragments";
 import { afterEach, describe, expect, it } from "vitest";
 import { Customer, answer, chatRow, setRoom, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames } from "./sockets";
+import { consolesObject, roomObject } from "../../worker/live/stubs";
 
 // Who is rung for a new chat, through the real Worker, RoomDO and AgentDOs: agents sign in and
 // open consoles over WebSockets, customers fill in the contact form.
@@ -48,7 +49,7 @@ describe("quickest reply (the default routing)", () => {
     await bobConsole.next(frames.ring(first.id), "the first ring");
     // Another chat rings Bob in the same moment as the first is taken by Alice: one frame carries both.
     const next = { chatId: crypto.randomUUID() };
-    const consoles = env.CONSOLES.get(env.CONSOLES.idFromName(company.id));
+    const consoles = consolesObject(env, company.id);
     await runInDurableObject(consoles, async (instance: ConsolesDO) => {
       await instance.stopRing(first.id, [bob.id], ANSWERED_FIRST);
       const info = { chatId: next.chatId, roomKey: `${company.id}:GENERAL`, roomName: "GENERAL", mode: "chat" as const, customer: { name: "Dan Next", email: null, phone: null, message: null }, askedAt: Date.now(), simultaneousChats: false };
@@ -92,7 +93,7 @@ describe("quickest reply (the default routing)", () => {
     await aliceConsole.next(frames.ring(chat.id), "the ring");
     await bobConsole.next(frames.ring(chat.id), "the ring");
 
-    await evictDurableObject(env.ROOM.get(env.ROOM.idFromName(`${company.id}:GENERAL`)));
+    await evictDurableObject(roomObject(env, `${company.id}:GENERAL`));
     // Bob goes OFFLINE and back ONLINE: the room (now without its memory) rings him again for
     // the waiting chat, and his console keeps the one card it has.
     await bob.choose(bobConsole, "TAKING_BREAK");

@@ -2,6 +2,7 @@ import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, answer, chatRow, connectedChat, later, setRoom, team, untilState } from "./live";
 import { closeAllSockets, frames } from "./sockets";
+import { agentObject } from "../../worker/live/stubs";
 
 // The agent's states as the console shows them and as the room's statistics report them
 // (spec: WAITING_NEW_CALL, SERVING_CUSTOMER, REMOTE_CUSTOMER_HANGUP, HANG_UP, TAKING_BREAK).
@@ -11,7 +12,7 @@ afterEach(async () => {
   await closeAllSockets();
 });
 
-const agentDO = (agentId: string) => env.AGENT.get(env.AGENT.idFromName(agentId));
+const agentDO = (agentId: string) => agentObject(env, agentId);
 
 describe("an agent's state through a chat", () => {
   it("goes ONLINE → SERVING_CUSTOMER on answering → REMOTE_CUSTOMER_HANGUP when the customer hangs up, and stays there until the agent chooses ONLINE", async () => {

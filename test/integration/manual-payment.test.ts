@@ -5,6 +5,7 @@ import { Customer, connectedChat, later, setRoom, team, type Agent } from "./liv
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
 import { STRIPE, connectStripe, stripeApi, stripeJsConfirm as confirmInBrowser, stripeJson } from "./stripe";
 import app from "../../worker/index";
+import { chatObject } from "../../worker/live/stubs";
 
 // Manual payment requests (spec: Business Revenue — Manual Payment Request) against the fake
 // Stripe: the agent's invoice, the customer's Pay Now, the receipt, the fee in the ledger, and
@@ -24,7 +25,7 @@ async function invoicePayments(chatId: string, account: string | null): Promise<
 }
 
 
-const chatDO = (chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
+const chatDO = (chatId: string) => chatObject(env, chatId);
 
 /** A company with a room in manual payment request mode; Alice may send payment requests unless told otherwise. */
 async function manualRoom(slug: string, { allowed = true, account = "company" }: { allowed?: boolean; account?: "solo" | "company" } = {}) {

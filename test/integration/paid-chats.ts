@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { Customer, answer, setRoom, team, type Agent } from "./live";
 import type { LiveSocket } from "./sockets";
 import { connectStripe, stripeApi, stripeJson } from "./stripe";
+import { chatObject } from "../../worker/live/stubs";
 
 // Chats in a room with automatic charges, against the fake Stripe (the Worker's outbound requests
 // all go to it; tests read and steer it over the same route, http://stripe.fake/_fake/…).
@@ -40,7 +41,7 @@ export async function paidChat(alice: Agent, card = "pm_card_visa") {
   return { chat, customer, customerSocket, agentSocket, console };
 }
 
-export const chatStub = (chatId: string) => env.CHAT.get(env.CHAT.idFromName(chatId));
+export const chatStub = (chatId: string) => chatObject(env, chatId);
 
 /** Runs the chat's alarm now (after `later(…)` moved the clock past its deadline). */
 export async function runAlarm(chatId: string): Promise<void> {
