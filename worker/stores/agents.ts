@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { agentChanges, emailTaken, refusedEdit, type AgentInput, type AgentRow } from "../accounts/agents";
 import { FormError } from "../accounts/form-error";
@@ -141,3 +141,20 @@ export async function updateAgent(db: Db, companyId: string, adminId: string, ag
   if (input.disabled || (input.password && agentId !== adminId)) await deleteUserSessions(db, agentId);
   return changed;
 }
+
+/** An agent of the company who may take chats now (enabled), by id; undefined otherwise. */
+export const findColleague = (db: Db, companyId: string, agentId: string): Promise<{ agentId: string; name: string } | undefined> =>
+  db
+    .select({ agentId: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.id, agentId), eq(users.companyId, companyId), eq(users.isAgent, true), eq(users.disabled, false)))
+    .get();
+
+/** The company's other enabled agents, the first `limit` by name. */
+export const listColleagues = (db: Db, agent: { id: string; companyId: string }, limit: number): Promise<{ id: string; name: string }[]> =>
+  db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.companyId, agent.companyId), eq(users.isAgent, true), eq(users.disabled, false), ne(users.id, agent.id)))
+    .orderBy(asc(users.name))
+    .limit(limit);
