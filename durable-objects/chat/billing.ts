@@ -14,11 +14,9 @@ import {
 import { minimumChargeMinor } from "../../worker/billing/currency";
 import type { StripeCharge } from "../../worker/billing/fee-correction";
 import { platformFeeMinor } from "../../worker/billing/fees";
-import type { PricingScheme } from "../../worker/billing/meter";
 import { nextStep, type Hold, type Step } from "../../worker/billing/collection";
-import type { Merchant } from "../../worker/billing/connect";
-import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor, type Taximeter } from "../../worker/billing/taximeter";
-import { BELOW_MINIMUM, standing, type CardLabel, type Standing } from "../../worker/billing/payment-state";
+import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor } from "../../worker/billing/taximeter";
+import { BELOW_MINIMUM } from "../../worker/billing/payment-state";
 import { minutesSeconds } from "../../worker/format/clock";
 import type { Billing, MeterView, RevenueParties } from "../../worker/live/chat-bill";
 import {

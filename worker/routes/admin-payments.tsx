@@ -1,7 +1,6 @@
 import { Hono, type Context } from "hono";
 import { auditInsert } from "../stores/audit";
 import type { SessionUser } from "../accounts/sessions";
-import { fieldErrors } from "../accounts/validation";
 import { openDb, type Db } from "../stores/db";
 import { getPayoutDestination, listPayouts, savePayoutDestination } from "../stores/payouts";
 import { createMiddleware } from "hono/factory";
