@@ -1,4 +1,3 @@
-import { and, eq, inArray } from "drizzle-orm";
 import { stripeClient } from "../../worker/adapters/stripe";
 import {
   captureHold,
@@ -18,11 +17,17 @@ import { platformFeeMinor } from "../../worker/billing/fees";
 import { nextStep, type Hold, type Step } from "../../worker/billing/collection";
 import { accruedMinor, chargeableSeconds, newTaximeter, pausedOffline, setBothOnline, setRunning, shownMinor } from "../../worker/billing/taximeter";
 import { BELOW_MINIMUM } from "../../worker/billing/payment-state";
-import { charges, chats } from "../../worker/db/schema";
 import { minutesSeconds } from "../../worker/format/clock";
 import type { Billing, MeterView, RevenueParties } from "../../worker/live/chat-bill";
-import { paidChargeStatements } from "../../worker/stores/charges";
-import { openDb } from "../../worker/stores/db";
+import {
+  automaticChargeId,
+  automaticChargeKey,
+  forgetAutomaticCharge,
+  markAutomaticChargePending,
+  recordAutomaticChargeFailed,
+  recordAutomaticChargePaid,
+  recordFinalTotals,
+} from "../../worker/stores/automatic-charges";
 import type { ChatHost } from "./host";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
@@ -153,7 +158,7 @@ export class ChatBilling {
         lastError: null,
         failureCode: null,
       });
-      if (b.phase === "payment_needed") await this.recordCardAuthorised(hold.n);
+      if (b.phase === "payment_needed") await markAutomaticChargePending(this.env.DB, this.chatId, hold.n);
     } else {
       this.store.put({ ...b, hold: { ...hold, authorised: false }, ...failure(result) });
       if (b.phase === "payment_needed") await this.recordPaymentNeeded(Date.now());
@@ -278,7 +283,7 @@ export class ChatBilling {
         const fee = config.merchant.stripeAccount ? platformFeeMinor(step.amountMinor, config.account, "service") : null;
         const captured = await captureHold(stripe, { chatId: this.chatId, n: step.n, paymentIntentId: step.paymentIntentId, amountMinor: step.amountMinor, applicationFeeMinor: fee, merchant: config.merchant });
         if (captured.ok) await this.recordCharge(record, step, now, captured.stripeCharge);
-        else await this.forgetCharge(step.n);
+        else await forgetAutomaticCharge(this.env.DB, this.chatId, step.n);
         const b = this.store.get()!;
         // Either way this hold is spent: a lapsed one is replaced by a new hold on the saved card.
         this.store.put({
@@ -319,7 +324,7 @@ export class ChatBilling {
       case "release": {
         await releaseHold(stripe, { chatId: this.chatId, paymentIntentId: step.paymentIntentId, merchant: config.merchant });
         this.store.put({ ...this.store.get()!, step: null, hold: null });
-        await this.forgetCharge(step.n);
+        await forgetAutomaticCharge(this.env.DB, this.chatId, step.n);
         return;
       }
     }
@@ -335,41 +340,34 @@ export class ChatBilling {
   /** Charge n, its ledger lines and the chat's totals in D1; ids derive from the chat, so a retry adds nothing. */
   private async recordCharge(record: RevenueParties, step: Extract<Step, { kind: "capture" }>, now: number, stripeCharge: StripeCharge | null): Promise<void> {
     const b = this.store.get()!;
-    const db = openDb(this.env.DB);
-    const chargeId = `${this.chatId}:${step.n}`;
     const { amountMinor } = step;
     const currency = b.config.scheme.currency;
     const so = b.final ?? this.finalAt(b, now);
     // A split bill pays for the chat so far; the last charge for all of it.
     const time = `${minutesSeconds(so.seconds)} of service${b.final ? "" : " so far"}`;
-    const paid = await paidChargeStatements(db, {
-      id: chargeId,
-      chatId: this.chatId,
-      seq: step.n,
-      kind: "service",
-      amountMinor,
-      currency,
-      paymentIntentId: step.paymentIntentId,
-      idempotencyKey: `chat:${this.chatId}:charge:${step.n}`,
-      companyId: record.companyId,
-      companyName: record.companyName,
-      agentId: record.agentId,
-      account: b.config.account,
-      customerEmail: record.customerEmail,
-      paidAt: now,
-      receiptFor: `${time} (chat ${this.chatId})`,
-      revenueNote: (amount) => `Your chat ${this.chatId} was charged ${amount} for ${time}.`,
-      stripeCharge,
-    });
-    await db.batch([
-      db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor }).where(eq(chats.id, this.chatId)),
-      ...paid,
-      // Charge n may have failed before (payment needed): its row says it is paid now.
-      db
-        .update(charges)
-        .set({ status: "succeeded", amountMinor, paymentIntentId: step.paymentIntentId, failureCode: null })
-        .where(and(eq(charges.id, chargeId), inArray(charges.status, ["failed", "pending"]))),
-    ]);
+    await recordAutomaticChargePaid(
+      this.env.DB,
+      {
+        id: automaticChargeId(this.chatId, step.n),
+        chatId: this.chatId,
+        seq: step.n,
+        kind: "service",
+        amountMinor,
+        currency,
+        paymentIntentId: step.paymentIntentId,
+        idempotencyKey: automaticChargeKey(this.chatId, step.n),
+        companyId: record.companyId,
+        companyName: record.companyName,
+        agentId: record.agentId,
+        account: b.config.account,
+        customerEmail: record.customerEmail,
+        paidAt: now,
+        receiptFor: `${time} (chat ${this.chatId})`,
+        revenueNote: (amount) => `Your chat ${this.chatId} was charged ${amount} for ${time}.`,
+        stripeCharge,
+      },
+      { currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor },
+    );
   }
 
   /**
@@ -381,66 +379,29 @@ export class ChatBilling {
     const b = this.store.get()!;
     if (!b.hold) return;
     const { n, amountMinor, paymentIntentId } = b.hold;
-    const db = openDb(this.env.DB);
     const currency = b.config.scheme.currency;
     const so = b.final ?? this.finalAt(b, now);
-    const failureCode = b.failureCode ?? "payment_failed";
-    await db.batch([
-      db.update(chats).set({ currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor }).where(eq(chats.id, this.chatId)),
-      db
-        .insert(charges)
-        .values({ id: `${this.chatId}:${n}`, chatId: this.chatId, seq: n, amountMinor, currency, paymentIntentId, idempotencyKey: `chat:${this.chatId}:charge:${n}`, status: "failed", failureCode })
-        .onConflictDoUpdate({ target: charges.id, set: { status: "failed", failureCode, amountMinor, paymentIntentId }, setWhere: inArray(charges.status, ["failed", "pending"]) }),
-    ]);
-  }
-
-  /** The customer's new card holds what charge n failed to take: no longer failed, not yet paid. */
-  private async recordCardAuthorised(n: number): Promise<void> {
-    const db = openDb(this.env.DB);
-    await db
-      .update(charges)
-      .set({ status: "pending", failureCode: null })
-      .where(and(eq(charges.id, `${this.chatId}:${n}`), eq(charges.status, "failed")));
-  }
-
-  /** Hold n was let go or lapsed without paying: whatever its charge row said, it never became a charge. */
-  private async forgetCharge(n: number): Promise<void> {
-    const db = openDb(this.env.DB);
-    await db.delete(charges).where(and(eq(charges.id, `${this.chatId}:${n}`), inArray(charges.status, ["failed", "pending"])));
+    await recordAutomaticChargeFailed(
+      this.env.DB,
+      { chatId: this.chatId, n, amountMinor, currency, paymentIntentId, failureCode: b.failureCode ?? "payment_failed" },
+      { currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor },
+    );
   }
 
   /**
-   * The chat's final totals in D1 (owed, paid, time), and what was owed but not charged as a
-   * charge row of its own: "abandoned" with the reason — below Stripe's minimum, or given up by
-   * the agent after the card failed. The ledger holds only money that moved, so it has no lines
-   * for it; the Revenue page reads the row (worker/billing/payment-state.ts).
+   * The chat's final totals in D1 (owed, paid, time), and what was owed but not charged: below
+   * Stripe's minimum, or given up by the agent after the card failed.
    */
   private async recordTotals(uncollectedMinor: number): Promise<void> {
     const b = this.store.get()!;
-    const db = openDb(this.env.DB);
-    const currency = b.config.scheme.currency;
     const final = b.final ?? { amountMinor: 0, seconds: 0 };
     const reason = b.abandon ? (b.failureCode ?? "abandoned") : BELOW_MINIMUM;
-    await db.batch([
-      db.update(chats).set({ currency, chargeableSeconds: final.seconds, amountMinor: final.amountMinor, paidMinor: b.chargedMinor }).where(eq(chats.id, this.chatId)),
-      ...(uncollectedMinor > 0
-        ? [
-            db
-              .insert(charges)
-              .values({
-                id: `${this.chatId}:uncollected`,
-                chatId: this.chatId,
-                seq: b.nextHoldN,
-                amountMinor: uncollectedMinor,
-                currency,
-                idempotencyKey: `chat:${this.chatId}:uncollected`,
-                status: "abandoned",
-                failureCode: reason,
-              })
-              .onConflictDoNothing(),
-          ]
-        : []),
-    ]);
+    await recordFinalTotals(
+      this.env.DB,
+      this.chatId,
+      { currency: b.config.scheme.currency, chargeableSeconds: final.seconds, amountMinor: final.amountMinor, paidMinor: b.chargedMinor },
+      uncollectedMinor > 0 ? { seq: b.nextHoldN, amountMinor: uncollectedMinor, reason } : null,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { findColleague } from "../../worker/stores/agents";
+import { saveInvitation, stampGuest } from "../../worker/stores/chat-guests";
 import { openDb } from "../../worker/stores/db";
-import { chatGuests, users } from "../../worker/db/schema";
 import type { ConferenceView } from "../../views/live/ConferenceFragments";
 import { answerStep, inviteStep, invitedGuests, joinedGuests, leaveStep, type Conference, type ConferenceContext, type Guest, type Invitee } from "../../worker/live/conference-rules";
 import type { AnswerResult } from "../../worker/live/contracts";
@@ -59,10 +59,7 @@ export class ChatConference {
     if ("error" in step) return this.host.reply(ws, { type: "error", text: step.error });
     const host = this.host.agent()!;
     this.put(step.conference);
-    await openDb(this.host.env.DB)
-      .insert(chatGuests)
-      .values({ chatId: init.chatId, userId: agentId, invitedBy: host.agentId, invitedAt: now })
-      .onConflictDoUpdate({ target: [chatGuests.chatId, chatGuests.userId], set: { invitedBy: host.agentId, invitedAt: now, joinedAt: null, leftAt: null } });
+    await saveInvitation(this.host.env.DB, init.chatId, agentId, host.agentId, now);
     const reached = await this.console(agentId).invite({
       chatId: init.chatId,
       roomKey: init.roomKey,
@@ -125,19 +122,11 @@ export class ChatConference {
 
   /** An active agent of the chat's company, or null. */
   private async colleague(agentId: string): Promise<Invitee | null> {
-    const row = await openDb(this.host.env.DB)
-      .select({ agentId: users.id, name: users.name })
-      .from(users)
-      .where(and(eq(users.id, agentId), eq(users.companyId, this.host.init().companyId), eq(users.isAgent, true), eq(users.disabled, false)))
-      .get();
-    return row ?? null;
+    return (await findColleague(openDb(this.host.env.DB), this.host.init().companyId, agentId)) ?? null;
   }
 
   private async stamp(agentId: string, at: { joinedAt: number } | { leftAt: number }): Promise<void> {
-    await openDb(this.host.env.DB)
-      .update(chatGuests)
-      .set(at)
-      .where(and(eq(chatGuests.chatId, this.host.init().chatId), eq(chatGuests.userId, agentId)));
+    await stampGuest(this.host.env.DB, this.host.init().chatId, agentId, at);
   }
 
   private tellAll(text: string, tone: "ok" | "info"): void {

@@ -1,6 +1,4 @@
-import { auditInsert } from "../../worker/stores/audit";
-import { openDb } from "../../worker/stores/db";
-import { recordingConsents } from "../../worker/db/schema";
+import { saveRecordingConsent } from "../../worker/stores/recording-consents";
 import type { RecordingPanelView } from "../../views/live/RecordingFragments";
 import { recordingStep, type RecordingAction, type RecordingState } from "../../worker/live/recording-rules";
 import { PARTIES, type Party } from "../../worker/live/contracts";
@@ -43,16 +41,13 @@ export class ChatRecording {
 
   private async saveAnswer(state: RecordingState): Promise<void> {
     const init = this.host.init();
-    const agentId = this.host.agent()!.agentId;
-    const answer = state.consent === "allowed" ? "allowed" : "refused";
-    const db = openDb(this.host.env.DB);
-    await db.batch([
-      db
-        .insert(recordingConsents)
-        .values({ chatId: init.chatId, agentId, answer, askedAt: state.askedAt, answeredAt: state.answeredAt! })
-        .onConflictDoNothing(),
-      // The customer is anonymous: the event names the agent who asked.
-      auditInsert(db, { companyId: init.companyId, userId: null, action: `recording.${answer}`, subject: init.chatId, detail: { agentId } }),
-    ]);
+    await saveRecordingConsent(this.host.env.DB, {
+      chatId: init.chatId,
+      companyId: init.companyId,
+      agentId: this.host.agent()!.agentId,
+      answer: state.consent === "allowed" ? "allowed" : "refused",
+      askedAt: state.askedAt,
+      answeredAt: state.answeredAt!,
+    });
   }
 }

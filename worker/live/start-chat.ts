@@ -10,7 +10,6 @@ import { AppError } from "../http/errors";
 import { stripeClient, type StripeEnv } from "../adapters/stripe";
 import { merchantFor } from "../billing/connect";
 import { chatScheme } from "../billing/scheme";
-import { agentProfiles } from "../db/schema";
 import type { BillingConfig } from "./chat-bill";
 import { mediaPath, type CallsEnv } from "../adapters/calls";
 import { roomKey, type ChatInit, type EnqueueRequest } from "./contracts";

@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { auditInsert } from "../stores/audit";
 import type { SessionUser } from "../accounts/sessions";
-import { fieldErrors } from "../accounts/validation";
 import { openDb, type Db } from "../stores/db";
 import { getPayoutDestination, listPayouts, savePayoutDestination } from "../stores/payouts";
 import { createMiddleware } from "hono/factory";
@@ -11,13 +9,12 @@ import { accountOnboarding, createCompanyAccount, onboardingLink } from "../adap
 import type { AppEnv } from "../app-env";
 import { connectState, type OnboardingOutcome } from "../billing/connect";
 import { payoutForm } from "../billing/payout-method";
-import { companies } from "../db/schema";
 import { AppError, notFound } from "../http/errors";
 import { formValidator, sentText, type FormPage } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
 import { runPayouts, type RunSummary } from "../jobs/payouts";
 import type { Company } from "../accounts/company";
-import { getCompany } from "../stores/companies";
+import { getCompany, markStripeAccountReady, saveStripeAccount } from "../stores/companies";
 import { listRooms } from "../stores/rooms";
 import { AdminPaymentsPage } from "../../views/AdminPayments";
 
@@ -104,7 +101,7 @@ export const adminPaymentsRoutes = new Hono<AppEnv>()
       accountId = await createCompanyAccount(stripe, { id: company.id, name: company.name, email: company.contactEmail ?? user.email, accountType: company.accountType });
       // Stored before the admin leaves for Stripe, so the return and the webhooks find the company.
       await db.batch([
-        db.update(companies).set({ stripeAccountId: accountId, stripeAccountReady: false }).where(eq(companies.id, company.id)),
+        saveStripeAccount(db, company.id, accountId),
         auditInsert(db, { companyId: company.id, userId: user.id, action: "stripe.account.created", subject: accountId }),
       ]);
     }
@@ -123,7 +120,7 @@ export const adminPaymentsRoutes = new Hono<AppEnv>()
     const company = await companyOf(db, me(c));
     if (!company.stripeAccountId) return c.redirect("/admin/payments", 303);
     const outcome = await accountOnboarding(stripeOf(c), company.stripeAccountId, company.accountType);
-    await db.update(companies).set({ stripeAccountReady: outcome === "ready" }).where(eq(companies.id, company.id));
+    await markStripeAccountReady(db, company.id, outcome === "ready");
     return c.redirect(`/admin/payments?onboarding=${outcome}`, 303);
   })
   .post("/payout", soloCompany, formValidator(payoutForm, payoutAgain), async (c) => {

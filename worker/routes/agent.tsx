@@ -1,13 +1,11 @@
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { and, asc, eq, ne } from "drizzle-orm";
 import * as z from "zod";
 import { openDb } from "../stores/db";
 import { SESSION_COOKIE, type SessionUser } from "../accounts/sessions";
 import { getCookie } from "hono/cookie";
 import { consoleSession } from "../live/agent-consoles";
 import type { AppEnv } from "../app-env";
-import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
 import { agentMayOpenChat } from "../stores/chats";
 import { ColleagueList, type Colleague } from "../../views/live/ConferenceFragments";
 import { STATUS_LABELS } from "../../views/live/ConsoleFragments";
@@ -20,8 +18,9 @@ import { roomKey, type AgentIdentity } from "../live/contracts";
 import { isRoomUsable } from "../rooms/presets";
 import { FormError } from "../accounts/form-error";
 import { agentProfileForm, ownPricingValues, ownPricingValuesFromForm, previewOwnPricing, type OwnPricingValues } from "../agents/profile";
-import { saveProfile } from "../stores/agent-profiles";
-import { listRooms } from "../stores/rooms";
+import { getAgentProfile, saveProfile, type AgentProfileRow } from "../stores/agent-profiles";
+import { listColleagues } from "../stores/agents";
+import { listRooms, listServedRooms } from "../stores/rooms";
 import type { Room } from "../rooms/room";
 import { currencyOf } from "../billing/pricing-form";
 import { AgentConsole, AgentChatPanel } from "../../views/AgentConsole";
@@ -31,16 +30,7 @@ import { agentObject, consolesObject } from "../live/stubs";
 
 const me = <E extends AppEnv>(c: Context<E>) => c.get("user") as SessionUser;
 
-async function servedRooms<E extends AppEnv>(c: Context<E>) {
-  const user = me(c);
-  const served = await openDb(c.env.DB)
-    .select({ room: rooms })
-    .from(roomAgents)
-    .innerJoin(rooms, eq(rooms.id, roomAgents.roomId))
-    .where(and(eq(roomAgents.userId, user.id), eq(rooms.companyId, user.companyId)))
-    .orderBy(asc(rooms.position));
-  return served.map((s) => s.room);
-}
+const servedRooms = <E extends AppEnv>(c: Context<E>) => listServedRooms(openDb(c.env.DB), me(c));
 
 /** The colleague list asks each agent's Durable Object: it shows the first hundred by name. */
 const MAX_COLLEAGUES = 100;
@@ -53,13 +43,13 @@ const ownPricingOffered = (rooms: Room[]) => rooms.some((r) => r.allowAgentPrici
 const ownPricingSection = (rooms: Room[], values: OwnPricingValues): OwnPricingSection | undefined =>
   ownPricingOffered(rooms) ? { values, preview: previewOf(previewOwnPricing(values)) } : undefined;
 
-type ProfileEnv = AppEnv & { Variables: { profile: typeof agentProfiles.$inferSelect | undefined; rooms: Room[] } };
+type ProfileEnv = AppEnv & { Variables: { profile: AgentProfileRow | undefined; rooms: Room[] } };
 
 /** The agent's saved profile and the company's rooms: the form offers own pricing by them. */
 const profileAndRooms = createMiddleware<ProfileEnv>(async (c, next) => {
   const user = me(c);
   const db = openDb(c.env.DB);
-  const [profile, all] = await Promise.all([db.select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get(), listRooms(db, user.companyId)]);
+  const [profile, all] = await Promise.all([getAgentProfile(db, user.id), listRooms(db, user.companyId)]);
   c.set("profile", profile);
   c.set("rooms", all.map((r) => r.room));
   await next();
@@ -107,7 +97,7 @@ export const agentRoutes = new Hono<AppEnv>()
   .get("/ws", sameSiteSocket, async (c) => {
     if (c.req.header("upgrade") !== "websocket") return c.text("Expected a WebSocket.", 426);
     const user = me(c);
-    const profile = await openDb(c.env.DB).select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get();
+    const profile = await getAgentProfile(openDb(c.env.DB), user.id);
     const usable = (await servedRooms(c)).filter((r) => isRoomUsable(user.plan, r.name));
     const cf = c.req.raw.cf as { latitude?: string; longitude?: string } | undefined;
     const identity: AgentIdentity = {
@@ -136,7 +126,7 @@ export const agentRoutes = new Hono<AppEnv>()
     const user = me(c);
     const db = openDb(c.env.DB);
     const [profile, all, served] = await Promise.all([
-      db.select().from(agentProfiles).where(eq(agentProfiles.userId, user.id)).get(),
+      getAgentProfile(db, user.id),
       listRooms(db, user.companyId),
       servedRooms(c),
     ]);
@@ -199,12 +189,7 @@ export const agentRoutes = new Hono<AppEnv>()
 
 /** The company's other agents, with their consoles' state (an agent DO never opened knows nothing). */
 async function colleagues(env: Env, user: SessionUser): Promise<Colleague[]> {
-  const agents = await openDb(env.DB)
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(and(eq(users.companyId, user.companyId), eq(users.isAgent, true), eq(users.disabled, false), ne(users.id, user.id)))
-    .orderBy(asc(users.name))
-    .limit(MAX_COLLEAGUES);
+  const agents = await listColleagues(openDb(env.DB), user, MAX_COLLEAGUES);
   return Promise.all(
     agents.map(async (a) => {
       const presence = await agentObject(env, a.id).presence();

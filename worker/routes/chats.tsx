@@ -1,15 +1,14 @@
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { and, eq } from "drizzle-orm";
 import * as z from "zod";
+import { roomIdOfChat } from "../stores/chats";
+import { saveCustomerRequest } from "../stores/customer-requests";
 import { openDb } from "../stores/db";
-import { newId } from "../accounts/tokens";
 import { emailField } from "../accounts/validation";
 import type { AppEnv, Bindings } from "../app-env";
 import { tryAnotherCard } from "../billing/card-failures";
 import { INVOICE_TEST_CARDS, SAVED_CARD, TEST_CARDS } from "../billing/test-cards";
-import { chats, customerRequests } from "../db/schema";
 import { sameSiteSocket } from "../http/csrf";
 import { AppError, notFound } from "../http/errors";
 import { formValidator, refuseForm, sentForm, sentText, type FormPage } from "../http/form-validation";
@@ -274,10 +273,9 @@ export const chatRoutes = new Hono<AppEnv>()
   .post("/:chatId/requests", requestOf, formValidator((c) => requestForms[c.var.request.kind], requestAgain), async (c) => {
     const { chatId, view, kind } = c.var.request;
     const form = c.req.valid("form");
-    const chat = await openDb(c.env.DB).select({ roomId: chats.roomId }).from(chats).where(eq(chats.id, chatId)).get();
-    if (!chat) throw notFound("chat");
-    await openDb(c.env.DB)
-      .insert(customerRequests)
-      .values({ id: newId(), companyId: view.init.companyId, roomId: chat.roomId, kind, name: view.init.customer.name, email: form.email, body: form.body ?? null });
+    const db = openDb(c.env.DB);
+    const roomId = await roomIdOfChat(db, chatId);
+    if (!roomId) throw notFound("chat");
+    await saveCustomerRequest(db, { companyId: view.init.companyId, roomId, kind, name: view.init.customer.name, email: form.email, body: form.body ?? null });
     return c.html(<RequestSaved kind={kind} />);
   });

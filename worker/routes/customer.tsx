@@ -5,8 +5,6 @@ import { countUnlessHeld } from "../stores/rate-counters";
 import { createMiddleware } from "hono/factory";
 import { randomToken } from "../accounts/tokens";
 import type { AppEnv } from "../app-env";
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
-import { agentProfiles, customerRequests, roomAgents, users } from "../db/schema";
 import { roomKey } from "../live/contracts";
 import { AppError, notFound } from "../http/errors";
 import { formValidator, sentText, type FormPage } from "../http/form-validation";
@@ -15,10 +13,11 @@ import { secure } from "../http/session";
 import { startChat } from "../live/start-chat";
 import { contactFormSchema } from "../rooms/contact-form";
 import { isRoomUsable } from "../rooms/presets";
+import { listWhatsappAgents } from "../stores/agents";
+import { saveCustomerRequest } from "../stores/customer-requests";
 import { getCompanyRoom, getUsablePrivateRoom } from "../stores/rooms";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
 import { MessageSent } from "../../views/CustomerChat";
-import { newId } from "../accounts/tokens";
 import { roomObject } from "../live/stubs";
 
 const MODES = new Set<ContactMode>(["chat", "voice", "video"]);
@@ -94,24 +93,9 @@ export const customerRoutes = new Hono<AppEnv>()
   .get("/:company/:room/whatsapp", async (c) => {
     const db = openDb(c.env.DB);
     const { company, room, privateAgent } = await resolveRoom(db, c.req.param("company"), c.req.param("room"));
-    const rows = await db
-      .select({ agentId: users.id, number: agentProfiles.whatsappNumber })
-      .from(users)
-      .innerJoin(agentProfiles, eq(agentProfiles.userId, users.id))
-      .where(
-        and(
-          eq(users.companyId, company.id),
-          eq(users.disabled, false),
-          eq(agentProfiles.whatsappEnabled, true),
-          isNotNull(agentProfiles.whatsappNumber),
-          privateAgent ? eq(users.id, privateAgent.id) : inArray(users.id, db.select({ id: roomAgents.userId }).from(roomAgents).where(eq(roomAgents.roomId, room.id))),
-        ),
-      );
+    const agents = await listWhatsappAgents(db, company.id, privateAgent ? { agentId: privateAgent.id } : { roomId: room.id });
     const key = roomKey(company.id, privateAgent ? `~${privateAgent.handle}` : room.name);
-    const number = await roomObject(c.env, key).whatsappAgent(
-      rows.map((r) => ({ agentId: r.agentId, number: r.number! })),
-      { online: room.whatsappOnlineAgents, offline: room.whatsappOfflineAgents },
-    );
+    const number = await roomObject(c.env, key).whatsappAgent(agents, { online: room.whatsappOnlineAgents, offline: room.whatsappOfflineAgents });
     if (!number) throw new AppError("unavailable", `No one at ${company.name} is taking WhatsApp chats right now. Please use the chat or email instead.`);
     return c.redirect(`https://wa.me/${number}`, 302);
   })
@@ -120,7 +104,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const { company, room, privateAgent } = c.var.reached;
     const contact = c.req.valid("form");
     if (contact.mode === "email") {
-      await db.insert(customerRequests).values({ id: newId(), companyId: company.id, roomId: room.id, kind: "message", name: contact.name, email: contact.email!, body: contact.message });
+      await saveCustomerRequest(db, { companyId: company.id, roomId: room.id, kind: "message", name: contact.name, email: contact.email!, body: contact.message });
       return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} kind="message" />);
     }
     const { chatId, token } = await startChat(c.env, {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { agentChanges, emailTaken, refusedEdit, type AgentInput, type AgentRow } from "../accounts/agents";
 import { FormError } from "../accounts/form-error";
@@ -12,7 +12,8 @@ import { auditInsert } from "./audit";
 import type { Db } from "./db";
 import { deleteUserSessions } from "./sessions";
 
-// A company's agents: users with their profile's manual-payment grant and the rooms they serve.
+// A company's agents: users with their profile's manual-payment grant and the rooms they serve;
+// the colleagues a chat's agent may invite, and who takes WhatsApp chats.
 
 /** The company's agents with the rooms (hotlines) each serves. */
 export async function listAgents(db: Db, companyId: string): Promise<AgentRow[]> {
@@ -140,4 +141,42 @@ export async function updateAgent(db: Db, companyId: string, adminId: string, ag
   // A disabled agent, or one whose password was reset, is signed out everywhere.
   if (input.disabled || (input.password && agentId !== adminId)) await deleteUserSessions(db, agentId);
   return changed;
+}
+
+/** An agent of the company who may take chats now (enabled), by id; undefined otherwise. */
+export const findColleague = (db: Db, companyId: string, agentId: string): Promise<{ agentId: string; name: string } | undefined> =>
+  db
+    .select({ agentId: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.id, agentId), eq(users.companyId, companyId), eq(users.isAgent, true), eq(users.disabled, false)))
+    .get();
+
+/** The company's other enabled agents, the first `limit` by name. */
+export const listColleagues = (db: Db, agent: { id: string; companyId: string }, limit: number): Promise<{ id: string; name: string }[]> =>
+  db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.companyId, agent.companyId), eq(users.isAgent, true), eq(users.disabled, false), ne(users.id, agent.id)))
+    .orderBy(asc(users.name))
+    .limit(limit);
+
+/**
+ * The company's enabled agents who take WhatsApp chats, with their numbers: the one agent of a
+ * private room, or those who serve the room.
+ */
+export async function listWhatsappAgents(db: Db, companyId: string, among: { agentId: string } | { roomId: string }): Promise<{ agentId: string; number: string }[]> {
+  const rows = await db
+    .select({ agentId: users.id, number: agentProfiles.whatsappNumber })
+    .from(users)
+    .innerJoin(agentProfiles, eq(agentProfiles.userId, users.id))
+    .where(
+      and(
+        eq(users.companyId, companyId),
+        eq(users.disabled, false),
+        eq(agentProfiles.whatsappEnabled, true),
+        isNotNull(agentProfiles.whatsappNumber),
+        "agentId" in among ? eq(users.id, among.agentId) : inArray(users.id, db.select({ id: roomAgents.userId }).from(roomAgents).where(eq(roomAgents.roomId, among.roomId))),
+      ),
+    );
+  return rows.map((r) => ({ agentId: r.agentId, number: r.number! }));
 }

@@ -13,6 +13,10 @@ export type NewChat = typeof chats.$inferInsert;
 /** The record of a chat the customer just asked for (it waits for an agent). */
 export const insertChat = (db: Db, chat: NewChat) => db.insert(chats).values(chat).run();
 
+/** The room the chat was asked in; undefined for no such chat. */
+export const roomIdOfChat = async (db: Db, chatId: string): Promise<string | undefined> =>
+  (await db.select({ roomId: chats.roomId }).from(chats).where(eq(chats.id, chatId)).get())?.roomId;
+
 /** The chat is connected: it counts against the company's entitlement from now on. */
 export async function markChatConnected(d1: D1Database, init: { chatId: string; companyId: string }, agentId: string, now = Date.now()): Promise<void> {
   const db = openDb(d1);

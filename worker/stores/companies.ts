@@ -10,7 +10,8 @@ import { presetRooms } from "../rooms/presets";
 import { auditInsert } from "./audit";
 import type { Checked, Db, SameColumns } from "./db";
 
-// Companies: created at sign-up with their first user, preset rooms and profile.
+// Companies: created at sign-up with their first user, preset rooms and profile; their Stripe
+// account once connected.
 
 // The rows these queries return are the domain's Company, column for column.
 type CompanyRow = Checked<SameColumns<Company, typeof companies.$inferSelect>>;
@@ -18,6 +19,13 @@ type CompanyRow = Checked<SameColumns<Company, typeof companies.$inferSelect>>;
 export const getCompanyBySlug = (db: Db, slug: string) => db.select().from(companies).where(eq(companies.slug, slug)).get();
 
 export const getCompany = (db: Db, id: string) => db.select().from(companies).where(eq(companies.id, id)).get();
+
+/** The company's new Stripe account (Connect), stored before its onboarding starts: as a statement for the caller's batch. */
+export const saveStripeAccount = (db: Db, companyId: string, accountId: string) =>
+  db.update(companies).set({ stripeAccountId: accountId, stripeAccountReady: false }).where(eq(companies.id, companyId));
+
+/** Whether the company's Stripe account may take payments, as Stripe said after onboarding. */
+export const markStripeAccountReady = (db: Db, companyId: string, ready: boolean) => db.update(companies).set({ stripeAccountReady: ready }).where(eq(companies.id, companyId));
 
 export type NewAccount = { companyId: string; userId: string };
 

@@ -58,6 +58,17 @@ export const listRooms = (db: Db, companyId: string) => {
     .orderBy(asc(rooms.position), asc(rooms.name));
 };
 
+/** The company's rooms this agent serves, in their display order. */
+export async function listServedRooms(db: Db, agent: { id: string; companyId: string }): Promise<Room[]> {
+  const served = await db
+    .select({ room: rooms })
+    .from(roomAgents)
+    .innerJoin(rooms, eq(rooms.id, roomAgents.roomId))
+    .where(and(eq(roomAgents.userId, agent.id), eq(rooms.companyId, agent.companyId)))
+    .orderBy(asc(rooms.position));
+  return served.map((s) => s.room);
+}
+
 /** An agent's private room: the agent, and the public room whose settings it uses. */
 export async function getPrivateRoom(db: Db, companyId: string, handle: string) {
   const row = await db
