@@ -49,7 +49,7 @@ export function AgentRatings({ tallies, companyWide }: { tallies: AgentTally[]; 
         </table>
       ) : (
         <p class="agent-rating-own">
-          <Average tally={tallies[0]!} /> <span class="muted">average of {plural(tallies[0]!.count)}</span>
+          <Average tally={tallies[0]!} /> <span class="muted small">· {plural(tallies[0]!.count)}</span>
         </p>
       )}
     </section>

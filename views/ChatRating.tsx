@@ -68,23 +68,25 @@ function RatingForm({ chatId, agentName, errors = {}, values = {} }: RatingPanel
         </h2>
         <fieldset class={errors.rating ? "rating-stars has-error" : "rating-stars"} aria-describedby={errors.rating ? `${id}-rating-error` : undefined}>
           <legend>Your rating</legend>
-          <div class="star-choices">
-            {STARS.map((n) => (
-              <>
-                <input type="radio" class="visually-hidden" id={`${id}-${n}`} name="rating" value={String(n)} checked={values.rating === String(n)} required />
-                <label for={`${id}-${n}`} title={WORDS[n - 1]}>
-                  <span aria-hidden="true">★</span>
-                  <span class="visually-hidden">
-                    {n} {n === 1 ? "star" : "stars"}, {WORDS[n - 1]!.toLowerCase()}
-                  </span>
-                </label>
-              </>
-            ))}
+          <div class="star-picker">
+            <div class="star-choices">
+              {STARS.map((n) => (
+                <>
+                  <input type="radio" class="visually-hidden" id={`${id}-${n}`} name="rating" value={String(n)} checked={values.rating === String(n)} required />
+                  <label for={`${id}-${n}`} title={WORDS[n - 1]}>
+                    <span aria-hidden="true">★</span>
+                    <span class="visually-hidden">
+                      {n} {n === 1 ? "star" : "stars"}, {WORDS[n - 1]!.toLowerCase()}
+                    </span>
+                  </label>
+                </>
+              ))}
+            </div>
+            <p class="star-scale" aria-hidden="true">
+              <span>{WORDS[0]}</span>
+              <span>{WORDS[RATING_MAX - 1]}</span>
+            </p>
           </div>
-          <p class="star-scale" aria-hidden="true">
-            <span>{WORDS[0]}</span>
-            <span>{WORDS[RATING_MAX - 1]}</span>
-          </p>
           {errors.rating ? (
             <p class="error" id={`${id}-rating-error`} role="alert">
               {errors.rating}
