@@ -1,5 +1,8 @@
 import { RECORD_SORTS, type RecordSort } from "../worker/stores/chat-records";
+import type { AgentTally } from "../worker/stores/chat-ratings";
 import { utcDateTime } from "../worker/format/utc";
+import { AgentRatings } from "./AgentRatings";
+import { Stars } from "./ChatRating";
 import { ChatRecordBody, Pager, chatDuration, statusLabel, type ChatRecordsPage } from "./ChatView";
 import { Layout } from "./Layout";
 
@@ -14,8 +17,23 @@ const SORT_LABELS: Record<RecordSort, string> = {
   agent: "Agent",
 };
 
-/** `viewerId`: the agent reading their own records, or null for an administrator reading the company's. */
-export function ChatRecordsPage({ list, sort, companyWide, viewerId }: { list: ChatRecordsPage; sort: RecordSort; companyWide: boolean; viewerId: string | null }) {
+/**
+ * `viewerId`: the agent reading their own records, or null for an administrator reading the
+ * company's; `ratings`: the customers' ratings of each agent in the same scope.
+ */
+export function ChatRecordsPage({
+  list,
+  sort,
+  companyWide,
+  viewerId,
+  ratings,
+}: {
+  list: ChatRecordsPage;
+  sort: RecordSort;
+  companyWide: boolean;
+  viewerId: string | null;
+  ratings: AgentTally[];
+}) {
   return (
     <Layout title="Chat Records">
       <div class="page-head">
@@ -39,6 +57,7 @@ export function ChatRecordsPage({ list, sort, companyWide, viewerId }: { list: C
           </button>
         </form>
       </div>
+      <AgentRatings tallies={ratings} companyWide={companyWide} />
       {list.chats.length ? (
         <div class="card records-table">
           <div class="records-row records-header" aria-hidden="true">
@@ -47,6 +66,7 @@ export function ChatRecordsPage({ list, sort, companyWide, viewerId }: { list: C
             <span>Room</span>
             <span>Agent</span>
             <span>Length</span>
+            <span>Rating</span>
             <span>Recordings</span>
           </div>
           {list.chats.map((chat) => {
@@ -63,6 +83,7 @@ export function ChatRecordsPage({ list, sort, companyWide, viewerId }: { list: C
                   <span>
                     {chatDuration(chat)} <span class="muted small">{chat.status === "ended" ? null : statusLabel(chat.status)}</span>
                   </span>
+                  <span class="record-rating-cell">{chat.rating ? <Stars value={chat.rating} /> : <span class="muted">—</span>}</span>
                   <span>{parts ? `${parts} part${parts === 1 ? "" : "s"}` : <span class="muted">—</span>}</span>
                 </summary>
                 <ChatRecordBody chat={chat} details={list.details} viewerId={viewerId} />

@@ -1,8 +1,11 @@
 import type { ChatRecord, RecordingRow, TranscriptRow } from "../worker/stores/chat-records";
+import type { AgentTally } from "../worker/stores/chat-ratings";
 import { minutesSeconds } from "../worker/format/clock";
 import { fileSize, partFileName } from "../worker/format/recording-part";
 import { utcDateTime, utcTime } from "../worker/format/utc";
 import { guestSender } from "../worker/live/conference-rules";
+import { AgentRatings } from "./AgentRatings";
+import { Stars } from "./ChatRating";
 import { Layout } from "./Layout";
 
 // Chat View (spec: the agent console's Chat View button): the agent's own chats, last in first
@@ -43,6 +46,15 @@ export function ChatRecordBody({ chat, details, viewerId }: { chat: ChatRecord; 
   const own = (line: TranscriptRow) => asGuest && line.userId === viewerId;
   return (
     <div class="record-body">
+      {chat.rating ? (
+        <section class="record-rating" aria-label="Customer's rating">
+          <h3>Customer's rating</h3>
+          <p>
+            <Stars value={chat.rating} />
+          </p>
+          {chat.ratingComment ? <blockquote class="rating-comment">{chat.ratingComment}</blockquote> : <p class="muted small">No comment.</p>}
+        </section>
+      ) : null}
       <section class="record-recordings" aria-label="Recordings">
         <h3>Recordings</h3>
         {parts.length ? (
@@ -142,12 +154,20 @@ export function ChatHeading({ chat }: { chat: ChatRecord }) {
           <dt>Status</dt>
           <dd>{statusLabel(chat.status)}</dd>
         </div>
+        {chat.rating ? (
+          <div>
+            <dt>Rating</dt>
+            <dd>
+              <Stars value={chat.rating} />
+            </dd>
+          </div>
+        ) : null}
       </dl>
     </div>
   );
 }
 
-export function ChatViewPage({ list, viewerId }: { list: ChatRecordsPage; viewerId: string }) {
+export function ChatViewPage({ list, viewerId, ratings }: { list: ChatRecordsPage; viewerId: string; ratings: AgentTally[] }) {
   return (
     <Layout title="Chat View">
       <div class="page-head">
@@ -164,6 +184,7 @@ export function ChatViewPage({ list, viewerId }: { list: ChatRecordsPage; viewer
           </a>
         </div>
       </div>
+      <AgentRatings tallies={ratings} companyWide={false} />
       {list.chats.length ? (
         <div class="records">
           {list.chats.map((chat) => (

@@ -11,6 +11,7 @@ import { adminPaymentsRoutes } from "./routes/admin-payments";
 import { agentRoutes } from "./routes/agent";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
+import { chatRatingRoutes } from "./routes/chat-rating";
 import { callsRoutes } from "./routes/calls";
 import { customerRoutes } from "./routes/customer";
 import { devRoutes } from "./routes/dev";
@@ -49,6 +50,7 @@ app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
 app.route("/chats", chatRoutes);
 app.route("/chats", callsRoutes); // /chats/{id}/calls/…: the Cloudflare Calls proxy
+app.route("/chats", chatRatingRoutes); // /chats/{id}/rating: the customer rates an ended chat
 app.route("/", revenueRoutes); // /revenue and /revenue.csv
 app.route("/", recordsRoutes); // /chat-view, /chat-records, /chats/{id}/recordings/{n}
 

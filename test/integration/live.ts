@@ -169,7 +169,7 @@ export type Details = {
   chatRoom: string;
   totalAgentLogon: number;
   agStatSummary: { browserAgentStatus: Record<StatusName, number>; mobileAppAgentStatus: Record<StatusName, number> };
-  agStatDetails: { agentID: string; agName: string; browserAgentStatus: StatusName | null; mobileAppAgentStatus: StatusName | null }[];
+  agStatDetails: { agentID: string; agName: string; browserAgentStatus: StatusName | null; mobileAppAgentStatus: StatusName | null; averageRating: number | null; ratings: number }[];
 };
 
 export async function details(slug: string, room: string): Promise<Details> {

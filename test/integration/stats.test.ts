@@ -21,7 +21,10 @@ const counts = ([TAKING_BREAK, WAITING_NEW_CALL, REMOTE_CUSTOMER_HANGUP, HANG_UP
 });
 const NONE: Counts = [0, 0, 0, 0, 0];
 
-type Row = { agentID: string; agName: string; browserAgentStatus: string | null; mobileAppAgentStatus: string | null };
+/** An agent in the details: the spec's fields, then Parley's customers' rating of the agent. */
+type Row = { agentID: string; agName: string; browserAgentStatus: string | null; mobileAppAgentStatus: string | null; averageRating: number | null; ratings: number };
+/** The rating fields of an agent no customer has rated. */
+const UNRATED = { averageRating: null, ratings: 0 };
 const brief = (chatRoom: string, total: number, browser: Counts, mobile: Counts) => ({
   result: "OK",
   chatRoom,
@@ -39,7 +42,7 @@ async function expectBody(path: string, expected: object) {
 }
 
 describe("GET /api/stats/:company/:room and /details", () => {
-  it("answer in exactly the spec's shape and key order, as in its example of two agents on browser and mobile", async () => {
+  it("answer in exactly the spec's shape and key order, as in its example of two agents on browser and mobile, each agent's rating after the spec's fields", async () => {
     const co = await liveCompany("spec-stats", {
       agents: [
         { name: "Test Free 19", email: "testfree19@spec-stats.test" },
@@ -57,8 +60,8 @@ describe("GET /api/stats/:company/:room and /details", () => {
     await expectBody(
       "/api/stats/spec-stats/GENERAL/details",
       detailed("GENERAL", 2, [0, 2, 0, 0, 0], [0, 2, 0, 0, 0], [
-        { agentID: "testfree19@spec-stats.test", agName: "Test Free 19", browserAgentStatus: "WAITING_NEW_CALL", mobileAppAgentStatus: "WAITING_NEW_CALL" },
-        { agentID: "testfree191@spec-stats.test", agName: "Test 191", browserAgentStatus: "WAITING_NEW_CALL", mobileAppAgentStatus: "WAITING_NEW_CALL" },
+        { agentID: "testfree19@spec-stats.test", agName: "Test Free 19", browserAgentStatus: "WAITING_NEW_CALL", mobileAppAgentStatus: "WAITING_NEW_CALL", ...UNRATED },
+        { agentID: "testfree191@spec-stats.test", agName: "Test 191", browserAgentStatus: "WAITING_NEW_CALL", mobileAppAgentStatus: "WAITING_NEW_CALL", ...UNRATED },
       ]),
     );
   });
@@ -72,7 +75,7 @@ describe("GET /api/stats/:company/:room and /details", () => {
   it("change live as agents connect, change state and disconnect; a console that is not connected is null", async () => {
     const { company, agents: [alice, bob] } = await team("live-stats", ["Alice Martin", "Bob Chen"]);
     const slug = company.slug;
-    const row = (a: Agent, browser: string | null, mobile: string | null): Row => ({ agentID: a.email, agName: a.name, browserAgentStatus: browser, mobileAppAgentStatus: mobile });
+    const row = (a: Agent, browser: string | null, mobile: string | null): Row => ({ agentID: a.email, agName: a.name, browserAgentStatus: browser, mobileAppAgentStatus: mobile, ...UNRATED });
     const details = `/api/stats/${slug}/GENERAL/details`;
 
     const aliceDesk = await alice.console("browser");
@@ -131,7 +134,7 @@ describe("GET /api/stats/:company/:room and /details", () => {
     await alice.online("browser", ["~alice-martin"]);
     await expectBody(
       "/api/stats/private-stats/~alice-martin/details",
-      detailed("~alice-martin", 1, [0, 1, 0, 0, 0], NONE, [{ agentID: alice.email, agName: "Alice Martin", browserAgentStatus: "WAITING_NEW_CALL", mobileAppAgentStatus: null }]),
+      detailed("~alice-martin", 1, [0, 1, 0, 0, 0], NONE, [{ agentID: alice.email, agName: "Alice Martin", browserAgentStatus: "WAITING_NEW_CALL", mobileAppAgentStatus: null, ...UNRATED }]),
     );
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AgentPresence, AgentStatus } from "../../worker/routing/presence";
-import { roomStats } from "../../worker/routing/stats";
+import { roomStats, withRatings, type AgentStat } from "../../worker/routing/stats";
 
 function agent(email: string, name: string, browser: AgentStatus | null, mobile: AgentStatus | null): AgentPresence {
   return { agentId: `id-${name}`, email, name, browser, mobile, location: null, activeChats: 0 };
@@ -119,5 +119,18 @@ describe("room statistics (brief)", () => {
     expect(brief.totalAgentLogon).toBe(2);
     expect(brief.agStatSummary.browserAgentStatus).toEqual({ ...zeros, TAKING_BREAK: 1 });
     expect(brief.agStatSummary.mobileAppAgentStatus).toEqual({ ...zeros, SERVING_CUSTOMER: 1 });
+  });
+});
+
+describe("withRatings (statistics details)", () => {
+  const alice: AgentStat = { agentID: "alice@x.test", agName: "Alice", browserAgentStatus: "WAITING_NEW_CALL", mobileAppAgentStatus: null };
+  const bob: AgentStat = { agentID: "bob@x.test", agName: "Bob", browserAgentStatus: null, mobileAppAgentStatus: "TAKING_BREAK" };
+
+  it("adds each agent's average and count after the spec's fields, in the spec's order", () => {
+    const rows = withRatings([alice, bob], new Map([["alice@x.test", { sum: 9, count: 2 }]]));
+    expect(JSON.stringify(rows)).toBe(
+      '[{"agentID":"alice@x.test","agName":"Alice","browserAgentStatus":"WAITING_NEW_CALL","mobileAppAgentStatus":null,"averageRating":4.5,"ratings":2},' +
+        '{"agentID":"bob@x.test","agName":"Bob","browserAgentStatus":null,"mobileAppAgentStatus":"TAKING_BREAK","averageRating":null,"ratings":0}]',
+    );
   });
 });

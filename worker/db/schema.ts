@@ -195,8 +195,17 @@ export const chats = sqliteTable(
     createdAt: createdAt(),
     answeredAt: integer("answered_at"),
     endedAt: integer("ended_at"),
+    // The customer's rating of an ended chat, 1 to 5 (worker/ratings/rating.ts), given once.
+    rating: integer("rating"),
+    ratingComment: text("rating_comment"),
+    ratedAt: integer("rated_at"),
   },
-  (t) => [index("chats_company_created").on(t.companyId, t.createdAt), index("chats_agent").on(t.agentId)],
+  (t) => [
+    index("chats_company_created").on(t.companyId, t.createdAt),
+    index("chats_agent").on(t.agentId),
+    // The agents' averages (records pages, statistics details) read only rated chats, from the index alone.
+    index("chats_rated").on(t.companyId, t.agentId, t.rating).where(sql`${t.rating} is not null`),
+  ],
 );
 
 export const messages = sqliteTable(

@@ -51,7 +51,7 @@ const payForm = z.object({
 });
 
 /** The chat's id from the URL, and the customer's view of it if this browser holds its token. */
-async function customerChat<E extends AppEnv>(c: Context<E>) {
+export async function customerChat<E extends AppEnv>(c: Context<E>) {
   const id = chatIdParam.safeParse(c.req.param("chatId"));
   if (!id.success) throw notFound("chat");
   const token = getCookie(c, CHAT_COOKIE);

@@ -6,10 +6,12 @@ import type { AppEnv } from "../app-env";
 import { meterAmount } from "../billing/meter";
 import { chatScheme, roomScheme } from "../billing/scheme";
 import { AppError, notFound } from "../http/errors";
+import { tallyByEmail } from "../stores/chat-ratings";
 import { getCompanyBySlug } from "../stores/companies";
 import { getCompanyRoom, getPrivateRoom, getRoomByName, getUsablePrivateRoom } from "../stores/rooms";
 import { roomKey } from "../live/contracts";
 import { roomObject } from "../live/stubs";
+import { withRatings } from "../routing/stats";
 
 // The cap keeps every amount an exact integer; no chat lasts 31 years.
 const MAX_SECONDS = 999_999_999;
@@ -19,7 +21,11 @@ const seconds = z
   .transform(Number)
   .refine((s) => s <= MAX_SECONDS, `seconds must be at most ${MAX_SECONDS}.`);
 
-/** Live statistics of a room, from its Durable Object; a private room is `~{handle}`. */
+/**
+ * Live statistics of a room, from its Durable Object; a private room is `~{handle}`. The details
+ * add each logged-on agent's rating from D1: the object holds presence only, and one indexed read
+ * of those few agents' rated chats (no cache) keeps a rating given a moment ago in the answer.
+ */
 async function roomStatsResponse(c: Context<AppEnv, "/stats/:company/:room">, details: boolean) {
   const db = openDb(c.env.DB);
   const company = await getCompanyBySlug(db, c.req.param("company"));
@@ -27,7 +33,9 @@ async function roomStatsResponse(c: Context<AppEnv, "/stats/:company/:room">, de
   const exists = company && (name.startsWith("~") ? await getPrivateRoom(db, company.id, name.slice(1)) : await getRoomByName(db, company.id, name));
   if (!company || !exists) throw new AppError("not_found", "No such chat room.");
   const stats = await roomObject(c.env, roomKey(company.id, name)).stats(details);
-  return c.json({ ...stats, chatRoom: name });
+  if (!stats.agStatDetails) return c.json({ ...stats, chatRoom: name });
+  const tallies = await tallyByEmail(db, company.id, stats.agStatDetails.map((agent) => agent.agentID));
+  return c.json({ ...stats, chatRoom: name, agStatDetails: withRatings(stats.agStatDetails, tallies) });
 }
 
 /**

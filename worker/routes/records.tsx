@@ -14,6 +14,7 @@ import {
   type RecordScope,
   type RecordSort,
 } from "../stores/chat-records";
+import { agentTallies } from "../stores/chat-ratings";
 import { openDb, type Db } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { partFileName } from "../format/recording-part";
@@ -57,17 +58,21 @@ export const recordsRoutes = new Hono<AppEnv>()
   // Chat View: the agent's own chats, the latest first.
   .get("/chat-view", requireUser, requireAgent, async (c) => {
     const user = me(c);
-    const list = await page(openDb(c.env.DB), { companyId: user.companyId, agentId: user.id }, "newest", pageQuery.parse(c.req.query("page")));
+    const db = openDb(c.env.DB);
+    const scope = { companyId: user.companyId, agentId: user.id };
+    const [list, ratings] = await Promise.all([page(db, scope, "newest", pageQuery.parse(c.req.query("page"))), agentTallies(db, scope)]);
     c.header("Cache-Control", PRIVATE);
-    return c.render(<ChatViewPage list={list} viewerId={user.id} />);
+    return c.render(<ChatViewPage list={list} viewerId={user.id} ratings={ratings} />);
   })
   // Chat Records: the chats in the reader's scope, sorted.
   .get("/chat-records", requireUser, async (c) => {
     const user = me(c);
     const sort = sortQuery.parse(c.req.query("sort"));
-    const list = await page(openDb(c.env.DB), recordScope(user), sort, pageQuery.parse(c.req.query("page")));
+    const db = openDb(c.env.DB);
+    const scope = recordScope(user);
+    const [list, ratings] = await Promise.all([page(db, scope, sort, pageQuery.parse(c.req.query("page"))), agentTallies(db, scope)]);
     c.header("Cache-Control", PRIVATE);
-    return c.render(<ChatRecordsPage list={list} sort={sort} companyWide={user.isAdmin} viewerId={user.isAdmin ? null : user.id} />);
+    return c.render(<ChatRecordsPage list={list} sort={sort} companyWide={user.isAdmin} viewerId={user.isAdmin ? null : user.id} ratings={ratings} />);
   })
   // One recorded part, uploaded by the chat's agent right after each Stop.
   .put("/chats/:chatId/recordings/:segment", requireUser, async (c) => {

@@ -27,6 +27,9 @@ export type ChatRecord = {
   createdAt: number;
   answeredAt: number | null;
   endedAt: number | null;
+  /** The customer's rating, 1 to 5, and their comment. */
+  rating: number | null;
+  ratingComment: string | null;
 };
 
 export type RecordingRow = { chatId: string; segment: number; bytes: number; durationMs: number | null; mimeType: string; createdAt: number };
@@ -56,6 +59,8 @@ export async function listChatRecords(db: Db, scope: RecordScope, { sort, page, 
       createdAt: chats.createdAt,
       answeredAt: chats.answeredAt,
       endedAt: chats.endedAt,
+      rating: chats.rating,
+      ratingComment: chats.ratingComment,
     })
     .from(chats)
     .innerJoin(rooms, eq(rooms.id, chats.roomId))
