@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { stripeClient } from "../../worker/adapters/stripe";
+import { enqueueMail } from "../../worker/adapters/mail-queue";
 import {
   captureHold,
   createCustomer,
@@ -23,7 +24,7 @@ import { BELOW_MINIMUM, standing, type CardLabel, type Standing } from "../../wo
 import { charges, chats } from "../../worker/db/schema";
 import { minutesSeconds } from "../../worker/format/clock";
 import type { Billing, MeterView, RevenueParties } from "../../worker/live/chat-bill";
-import { paidChargeStatements } from "../../worker/stores/charges";
+import { paidChargeMailIds, paidChargeStatements } from "../../worker/stores/charges";
 import { openDb } from "../../worker/stores/db";
 import type { ChatHost } from "./host";
 
@@ -354,7 +355,6 @@ export class ChatBilling {
       paymentIntentId: step.paymentIntentId,
       idempotencyKey: `chat:${this.chatId}:charge:${step.n}`,
       companyId: record.companyId,
-      companyName: record.companyName,
       agentId: record.agentId,
       account: b.config.account,
       customerEmail: record.customerEmail,
@@ -372,6 +372,7 @@ export class ChatBilling {
         .set({ status: "succeeded", amountMinor, paymentIntentId: step.paymentIntentId, failureCode: null })
         .where(and(eq(charges.id, chargeId), inArray(charges.status, ["failed", "pending"]))),
     ]);
+    await enqueueMail(this.env, paidChargeMailIds(chargeId));
   }
 
   /**

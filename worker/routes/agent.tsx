@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { and, asc, eq, ne } from "drizzle-orm";
 import * as z from "zod";
 import { openDb } from "../stores/db";
+import { enqueueMail } from "../adapters/mail-queue";
 import { SESSION_COOKIE, type SessionUser } from "../accounts/sessions";
 import { getCookie } from "hono/cookie";
 import { consoleSession } from "../live/agent-consoles";
@@ -171,7 +172,7 @@ export const agentRoutes = new Hono<AppEnv>()
     const user = me(c);
     const { ownPricing, ...profile } = c.req.valid("form");
     try {
-      await saveProfile(openDb(c.env.DB), user, profile, ownPricing);
+      await enqueueMail(c.env, await saveProfile(openDb(c.env.DB), user, profile, ownPricing));
     } catch (err) {
       if (err instanceof FormError) return refuseForm(c, profileAgain, err.fields);
       throw err;
