@@ -1,7 +1,8 @@
 import { connect } from "cloudflare:sockets";
 import { Email } from "worker-mailer";
 import type { SendFailure } from "../mail/delivery";
-import { headerText, headerValue, isMailAddress } from "../mail/message";
+import { encodedWords, headerText, headerValue, mailbox } from "../mail/header-fields";
+import { isMailAddress } from "../mail/message";
 
 // Mail leaves by SMTP, over the Workers' TCP sockets (cloudflare:sockets), to the relay the
 // operator configures: any provider's relay works, and locally `npm start` points it at maildev.
@@ -103,7 +104,7 @@ function messageData(config: SmtpConfig, mail: SmtpMail): string {
   if (mail.replyTo !== null && !isMailAddress(mail.replyTo)) throw new SmtpError(`Reply-To "${headerText(mail.replyTo, 254)}" is not a valid email address`, true);
   const domain = config.from.split("@")[1]!;
   const fields: Record<string, string> = {
-    From: `${phrase(mail.fromName)} <${config.from}>`,
+    From: mailbox(mail.fromName, config.from),
     To: mail.to,
     ...(mail.replyTo ? { "Reply-To": mail.replyTo } : {}),
     Subject: encodedWords(headerText(mail.subject, 200)),
@@ -115,36 +116,6 @@ function messageData(config: SmtpConfig, mail: SmtpMail): string {
     fields[name] = headerValue(value);
   }
   return new Email({ from: config.from, to: mail.to, subject: "", text: mail.text, ...(mail.html ? { html: mail.html } : {}), headers: fields }).getEmailData();
-}
-
-const ASCII = /^[\x20-\x7e]*$/;
-
-/** A display name: quoted when plain ASCII, else RFC 2047 encoded words. */
-const phrase = (name: string) => {
-  const clean = headerText(name.replace(/["\\]/g, ""), 100);
-  return ASCII.test(clean) ? `"${clean}"` : encodedWords(clean);
-};
-
-/**
- * RFC 2047 encoded words for text that is not plain ASCII, folded so that no line of the header
- * passes 78 characters; plain ASCII stays as it is.
- */
-export function encodedWords(text: string): string {
-  if (ASCII.test(text)) return text;
-  const words: string[] = [];
-  let chunk = "";
-  const encoder = new TextEncoder();
-  for (const char of text) {
-    // 45 bytes make 60 characters of base64, which with "=?UTF-8?B?" and "?=" keeps a line short.
-    if (encoder.encode(chunk + char).length > 45) {
-      words.push(chunk);
-      chunk = "";
-    }
-    chunk += char;
-  }
-  if (chunk) words.push(chunk);
-  const base64 = (s: string) => btoa(String.fromCharCode(...encoder.encode(s)));
-  return words.map((w) => `=?UTF-8?B?${base64(w)}?=`).join("\r\n ");
 }
 
 /** Times a step out: the socket is closed, which ends the read or write waiting on it. */

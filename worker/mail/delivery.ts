@@ -30,8 +30,8 @@ export function afterFailure(attempts: number, failure: SendFailure, now: number
   return { status: "queued", note: `${failure.reason} (attempt ${attempts}; trying again)`, retryInSeconds, nextAttemptAt: now + retryInSeconds * 1000 };
 }
 
-/** At the quota every mail but a receipt for money taken waits: a customer who paid always gets one. */
-export const heldAtQuota = (kind: MailKind): boolean => kind !== "receipt";
+/** At the quota every mail but these waits: a customer who paid always gets the receipt. */
+export const SENT_AT_QUOTA: readonly MailKind[] = ["receipt"];
 
 /** What the admin reads beside a held mail. */
 export const HELD_NOTE = "Held: the company's entitlement (chats and emails) is used up. Receipts are still sent.";

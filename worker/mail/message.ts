@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { displayName, headerText, listUnsubscribe } from "./header-fields";
 
 // A mail as the outbox holds it: what kind it is, who it goes to, who it is from, and what it
 // says as data (MailContent), from which views/mail renders both its text and its HTML part.
@@ -48,34 +49,6 @@ const address = z.email().max(254);
 
 /** An address we will put on an envelope and in a header: well formed, nothing to inject. */
 export const isMailAddress = (value: string): boolean => address.safeParse(value).success;
-
-/**
- * Text from people (names, subjects) made fit for one header field: line breaks and other control
- * characters become spaces, so no one can start a header of their own.
- */
-export const headerText = (value: string, max: number): string =>
-  value
-    .replace(/[\p{Cc}\u2028\u2029]+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, max);
-
-/** A display name goes between double quotes: those and backslashes are left out. */
-export const displayName = (value: string): string => headerText(value.replace(/["\\]/g, ""), 100);
-
-/** A header field value our own code made (an unsubscribe link): refused, not mended, if it could break the header. */
-export function headerValue(value: string): string {
-  if (/[\p{Cc}\u2028\u2029]/u.test(value)) throw new Error(`A mail header may not hold control characters: ${JSON.stringify(value)}`);
-  return value;
-}
-
-/** An alert's unsubscribe link as the List-Unsubscribe header wants it (RFC 2369). */
-export function listUnsubscribe(url: string): string {
-  // Checked before parsing: the URL parser would quietly drop a line break.
-  const parsed = URL.canParse(headerValue(url)) ? new URL(url) : null;
-  if (!parsed || !["https:", "http:", "mailto:"].includes(parsed.protocol)) throw new Error(`Not an unsubscribe link: ${url}`);
-  return headerValue(`<${parsed.href}>`);
-}
 
 /** The row the outbox stores for a mail, once rendered: what it may send, or why it never will. */
 export type CheckedMail = {

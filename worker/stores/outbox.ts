@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, notInArray, or, sql } from "drizzle-orm";
 import { renderMail } from "../../views/mail/render";
 import { companies, emailOutbox, rooms } from "../db/schema";
-import { CLAIM_LEASE_MS, HELD_NOTE, SWEEP_AFTER_MS, type AfterFailure } from "../mail/delivery";
+import { CLAIM_LEASE_MS, HELD_NOTE, SENT_AT_QUOTA, SWEEP_AFTER_MS, type AfterFailure } from "../mail/delivery";
 import { checkMail, type OutgoingMail, type Sender } from "../mail/message";
 import type { Db } from "./db";
 
@@ -53,8 +53,8 @@ export async function senderOf(db: Db, companyId: string, roomId?: string | null
   return { name: row?.roomName || row?.name || "Parley", replyTo: row?.roomEmail || row?.contactEmail || null };
 }
 
-/** The company has used up its entitlement: written out in SQL so that the claim decides in one statement. */
-const atQuota = sql`(${emailOutbox.kind} <> 'receipt' and exists (select 1 from companies where companies.id = email_outbox.company_id and companies.entitlement_used >= companies.entitlement_quota))`;
+/** The row is held: its company used up its entitlement and it is not always sent; in SQL, so that the claim decides in one statement. */
+const atQuota = sql`(${notInArray(emailOutbox.kind, [...SENT_AT_QUOTA])} and exists (select 1 from companies where companies.id = email_outbox.company_id and companies.entitlement_used >= companies.entitlement_quota))`;
 
 /**
  * Takes a row for one delivery: a queued row (or one whose earlier delivery vanished past its
