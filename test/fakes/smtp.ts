@@ -8,6 +8,9 @@ import { createServer, type Server, type Socket } from "node:net";
 //   later@…    451 at RCPT (temporary: the mail is tried again)
 //   dropped@…  the connection closes instead of an answer to RCPT
 //   anything else is accepted, and counted in `accepted`.
+//
+// It offers AUTH PLAIN and LOGIN and takes only the user "parley" with the password "secret"
+// (535 otherwise); a client that does not authenticate may send all the same.
 
 export type FakeSmtp = { port: number; accepted: string[]; close(): Promise<void> };
 
@@ -17,6 +20,7 @@ export function startFakeSmtp(port = 0): Promise<FakeSmtp> {
     let buffer = "";
     let inData = false;
     let recipient = "";
+    let login: "user" | "password" | null = null;
     const say = (line: string) => socket.write(`${line}\r\n`);
     say("220 fake-smtp ESMTP");
     socket.on("data", (chunk) => {
@@ -36,8 +40,18 @@ export function startFakeSmtp(port = 0): Promise<FakeSmtp> {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 2);
         const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO") say("250-fake-smtp\r\n250 8BITMIME");
-        else if (verb === "MAIL" || verb === "RSET") say("250 2.1.0 ok");
+        if (login === "user") {
+          login = Buffer.from(line, "base64").toString() === "parley" ? "password" : null;
+          say(login ? "334 UGFzc3dvcmQ6" : "535 5.7.8 Authentication credentials invalid");
+        } else if (login === "password") {
+          login = null;
+          say(Buffer.from(line, "base64").toString() === "secret" ? "235 2.7.0 Authentication successful" : "535 5.7.8 Authentication credentials invalid");
+        } else if (verb === "EHLO") say("250-fake-smtp\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME");
+        else if (line.startsWith("AUTH PLAIN ")) say(Buffer.from(line.slice(11), "base64").toString() === "\0parley\0secret" ? "235 2.7.0 Authentication successful" : "535 5.7.8 Authentication credentials invalid");
+        else if (line === "AUTH LOGIN") {
+          login = "user";
+          say("334 VXNlcm5hbWU6");
+        } else if (verb === "MAIL" || verb === "RSET") say("250 2.1.0 ok");
         else if (verb === "RCPT") {
           recipient = /<([^>]*)>/.exec(line)?.[1] ?? "";
           const local = recipient.split("@")[0];

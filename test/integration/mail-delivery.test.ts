@@ -156,6 +156,16 @@ describe("the mail queue's consumer", () => {
     expect((await row(mail.id))!.note).toMatch(/127\.0\.0\.1:1/);
   });
 
+  it("signs in to a relay that asks for it, and retries with the relay's answer when the password is wrong", async () => {
+    const signedInMail = await write({ to: address() });
+    await deliver([signedInMail.id], { ...failingRelay(), SMTP_USER: "parley", SMTP_PASSWORD: "secret" });
+    expect(await row(signedInMail.id)).toMatchObject({ status: "sent" });
+    const refused = await write({ to: address() });
+    const result = await deliver([refused.id], { ...failingRelay(), SMTP_USER: "parley", SMTP_PASSWORD: "wrong" });
+    expect(result.retried).toHaveLength(1);
+    expect((await row(refused.id))!.note).toMatch(/answered AUTH with "535 5\.7\.8 Authentication credentials invalid" \(attempt 1; trying again\)/);
+  });
+
   it("acknowledges a message whose row does not exist, and sends nothing", async () => {
     const result = await deliver(["no-such-mail"]);
     expect(result.acked).toEqual(["msg-0-no-such-mail"]);

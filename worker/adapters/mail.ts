@@ -1,7 +1,7 @@
 import { connect } from "cloudflare:sockets";
 import { Email } from "worker-mailer";
 import type { SendFailure } from "../mail/delivery";
-import { encodedWords, headerText, headerValue, mailbox } from "../mail/header-fields";
+import { encodedWords, headerText, mailbox } from "../mail/header-fields";
 import { isMailAddress } from "../mail/message";
 
 // Mail leaves by SMTP, over the Workers' TCP sockets (cloudflare:sockets), to the relay the
@@ -79,14 +79,15 @@ export async function sendMail(config: SmtpConfig, mail: SmtpMail): Promise<void
   const data = messageData(config, mail);
   const session = await SmtpSession.open(config);
   try {
-    const ehlo = await session.hello();
+    let capabilities = await session.hello();
     if (config.security === "starttls") {
-      if (!/^\d{3}[ -]STARTTLS\b/im.test(ehlo)) throw new SmtpError(`${config.host} does not offer STARTTLS (set SMTP_SECURE)`, false);
+      if (!/^\d{3}[ -]STARTTLS\b/im.test(capabilities)) throw new SmtpError(`${config.host} does not offer STARTTLS (set SMTP_SECURE)`, false);
       await session.command("STARTTLS", 2);
       session.startTls();
-      await session.hello();
+      // What the relay offers over TLS (AUTH often) is what counts.
+      capabilities = await session.hello();
     }
-    if (config.user) await session.authenticate(config.user, config.password ?? "", ehlo);
+    if (config.user) await session.authenticate(config.user, config.password ?? "", capabilities);
     // From here a 5xx is the relay's answer about this mail, not about the connection.
     await session.command(`MAIL FROM:<${config.from}>`, 2, true);
     await session.command(`RCPT TO:<${mail.to}>`, 2, true);
@@ -112,8 +113,9 @@ function messageData(config: SmtpConfig, mail: SmtpMail): string {
     "Message-ID": `<${mail.id.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, "-")}@${domain}>`,
   };
   for (const [name, value] of Object.entries(mail.headers)) {
-    if (!/^[A-Za-z0-9-]+$/.test(name)) throw new SmtpError(`"${headerText(name, 80)}" is not a header field name`, true);
-    fields[name] = headerValue(value);
+    if (!/^[A-Za-z0-9-]+$/.test(name) || name in fields) throw new SmtpError(`"${headerText(name, 80)}" may not be added as a header field`, true);
+    if (/[\p{Cc}\u2028\u2029]/u.test(value)) throw new SmtpError(`The ${name} header field holds a line break or control character`, true);
+    fields[name] = value;
   }
   return new Email({ from: config.from, to: mail.to, subject: "", text: mail.text, ...(mail.html ? { html: mail.html } : {}), headers: fields }).getEmailData();
 }
