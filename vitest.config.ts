@@ -2,6 +2,8 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createFakeStripe } from "./test/fakes/stripe";
 import { createFakeCalls, TEST_CALLS } from "./test/fakes/calls";
+// @ts-expect-error plain ESM script shared with `npm start`, no type declarations
+import { freePort } from "./scripts/dev-server.mjs";
 
 // Every outbound request of the Worker under test goes to the fake Stripe (there is no network);
 // tests read and steer it over the same route, e.g. GET http://stripe.fake/_fake/state.
@@ -9,6 +11,11 @@ const fakeStripe = createFakeStripe();
 // Cloudflare Calls and its TURN service answer at http://calls.fake (see test/fakes/calls).
 // Tests that need Calls configured pass TEST_CALLS' credentials to the Worker themselves.
 const fakeCalls = createFakeCalls(TEST_CALLS);
+// Mail leaves the Worker by SMTP over cloudflare:sockets, which does not pass through the
+// outboundService: it reaches 127.0.0.1 itself. test/integration/mail-setup.ts starts maildev (the
+// catcher, whose inbox tests read at http://mail.fake) and a failing fake SMTP server on these ports.
+const mailPorts = { smtp: await freePort(), web: await freePort(), failing: await freePort() };
+process.env.PARLEY_TEST_MAIL_PORTS = JSON.stringify(mailPorts);
 
 // Two projects: pure logic in plain Node, and routes/Durable Objects inside workerd with the
 // D1 migrations applied. End-to-end tests have their own config (vitest.e2e.config.ts).
@@ -31,6 +38,11 @@ export default defineConfig({
                 STRIPE_SECRET_KEY: "sk_test_parley_fake",
                 STRIPE_API_BASE: "http://stripe.fake",
                 STRIPE_WEBHOOK_SECRET: "whsec_parley_test",
+                SMTP_HOST: "127.0.0.1",
+                SMTP_PORT: String(mailPorts.smtp),
+                SMTP_SECURE: "none",
+                MAIL_FROM: "mail@parley.test",
+                TEST_FAILING_SMTP_PORT: String(mailPorts.failing),
               },
               // Miniflare hands over its own Request class; rebuild it as this realm's.
               outboundService: async (request: Request) => {
@@ -39,7 +51,9 @@ export default defineConfig({
                   headers: request.headers,
                   body: ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer(),
                 });
-                return new URL(request.url).hostname === "calls.fake" ? fakeCalls.fetch(copy) : fakeStripe.fetch(copy);
+                const url = new URL(request.url);
+                if (url.hostname === "mail.fake") return fetch(`http://127.0.0.1:${mailPorts.web}${url.pathname}${url.search}`, { method: copy.method });
+                return url.hostname === "calls.fake" ? fakeCalls.fetch(copy) : fakeStripe.fetch(copy);
               },
             },
           })),
@@ -48,6 +62,7 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts", "test/integration/**/*.test.tsx"],
           setupFiles: ["./test/integration/apply-migrations.ts"],
+          globalSetup: ["./test/integration/mail-setup.ts"],
         },
       },
     ],

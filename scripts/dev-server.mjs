@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeStripe } from "./fake-stripe.mjs";
+import { startMailCatcher } from "./mail-catcher.mjs";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
@@ -33,10 +34,11 @@ export function freePort() {
   });
 }
 
-function hasOwnStripeKey() {
-  if (process.env.STRIPE_SECRET_KEY) return true;
+/** True when the environment or .dev.vars sets `name` (a Stripe key, an SMTP relay of your own). */
+function hasOwn(name) {
+  if (process.env[name]) return true;
   const devVars = join(root, ".dev.vars");
-  return existsSync(devVars) && /^STRIPE_SECRET_KEY=\S+/m.test(readFileSync(devVars, "utf8"));
+  return existsSync(devVars) && new RegExp(`^${name}=\\S+`, "m").test(readFileSync(devVars, "utf8"));
 }
 
 function applyMigrations(persistTo, quiet) {
@@ -116,14 +118,15 @@ export async function startWrangler({ port, inspectorPort, persistTo, quiet = fa
 }
 
 /**
- * Parley's local server: migrations applied, a fake Stripe unless .dev.vars has a key, the demo seeded.
+ * Parley's local server: migrations applied, a fake Stripe unless .dev.vars has a key, maildev
+ * unless .dev.vars names an SMTP relay (the Worker sends to it), the demo seeded.
  * The fake Stripe sends its webhooks to the Worker, signed with a secret made for this run, so the
  * local server takes Stripe's word the way production does (POST /webhooks/stripe).
  * `crash` kills the Worker's processes at once and `restart` starts them again on the same state
  * (the fake Stripe, in this process, lives on, and redelivers what the dead server missed, as
  * Stripe retries): the fault suite's power cut.
  * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, stripeAround?: Parameters<typeof startFakeStripe>[1]["around"] }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void>, crash: () => Promise<void>, restart: () => Promise<void>, seed: string, stripe: string, webhooks: string | null }>}
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, crash: () => Promise<void>, restart: () => Promise<void>, seed: string, stripe: string, webhooks: string | null, mail: string | null }>}
  */
 export async function startServer({ port, inspectorPort, persistTo, quiet = false, vars = {}, stripeAround }) {
   applyMigrations(persistTo, quiet);
@@ -135,7 +138,7 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
   // throw-away state, start with an empty one.
   const stateFile = persistTo ? undefined : join(root, ".wrangler", "state", "fake-stripe.json");
   if (stateFile) mkdirSync(dirname(stateFile), { recursive: true });
-  const fakeStripe = hasOwnStripeKey() ? null : await startFakeStripe(0, { around: stripeAround, webhooks: [webhook], stateFile });
+  const fakeStripe = hasOwn("STRIPE_SECRET_KEY") ? null : await startFakeStripe(0, { around: stripeAround, webhooks: [webhook], stateFile });
   // The fake also serves a stand-in of Stripe.js, so the Payment Element works offline.
   const stripeVars = fakeStripe
     ? {
@@ -146,17 +149,32 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
         STRIPE_WEBHOOK_SECRET: webhook.secret,
       }
     : {};
-  const options = { port, inspectorPort, persistTo, quiet, vars: { ENVIRONMENT: "local", ...stripeVars, ...vars } };
+  // Without an SMTP relay of your own (.dev.vars), mail goes to maildev: `npm start` on its usual
+  // ports (MAILDEV_WEB_PORT, MAILDEV_SMTP_PORT override them), tests and benchmarks on free ones.
+  const mail = hasOwn("SMTP_HOST")
+    ? null
+    : await startMailCatcher(
+        persistTo
+          ? { smtpPort: await freePort(), webPort: await freePort() }
+          : { smtpPort: Number(process.env.MAILDEV_SMTP_PORT ?? 1025), webPort: Number(process.env.MAILDEV_WEB_PORT ?? 1080) },
+      ).catch((err) => {
+        fakeStripe?.close();
+        throw err;
+      });
+  const mailVars = mail ? { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(mail.smtpPort), SMTP_SECURE: "none", MAIL_FROM: "mail@parley.localhost" } : {};
+  const options = { port, inspectorPort, persistTo, quiet, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...vars } };
   let wrangler;
   try {
     wrangler = await startWrangler(options);
   } catch (err) {
     fakeStripe?.close();
+    await mail?.stop();
     throw err;
   }
-  const stop = () => {
+  const stop = async () => {
     fakeStripe?.close();
-    return wrangler.stop();
+    await wrangler.stop();
+    await mail?.stop();
   };
   const crash = () => wrangler.crash();
   const restart = async () => {
@@ -167,7 +185,16 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
     const res = await fetch(`${wrangler.url}/dev/seed`, { method: "POST" });
     if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
     const { result } = await res.json();
-    return { url: wrangler.url, stop, crash, restart, seed: result, stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)", webhooks: fakeStripe ? webhook.url : null };
+    return {
+      url: wrangler.url,
+      stop,
+      crash,
+      restart,
+      seed: result,
+      stripe: fakeStripe?.url ?? "your own Stripe account (.dev.vars)",
+      webhooks: fakeStripe ? webhook.url : null,
+      mail: mail?.url ?? null,
+    };
   } catch (err) {
     await stop();
     throw err;

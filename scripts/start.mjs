@@ -2,7 +2,7 @@
 import { startServer } from "./dev-server.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
-const { url, stop, seed, stripe, webhooks } = await startServer({ port });
+const { url, stop, seed, stripe, webhooks, mail } = await startServer({ port });
 const base = url.replace("127.0.0.1", "localhost");
 console.log(`
   Parley is running (demo ${seed}).
@@ -16,6 +16,7 @@ console.log(`
 
   Payments ........... ${stripe} (test mode: pick a test card)
   Stripe webhooks .... ${webhooks ? `${webhooks} (signed, from the fake Stripe)` : `forward them with the Stripe CLI: stripe listen --forward-to ${base}/webhooks/stripe`}
+  Mail ............... ${mail ? `${mail.replace("127.0.0.1", "localhost")} (every mail sent locally)` : "your own SMTP relay (.dev.vars)"}
 
   Demo logins (local only), password "parley-demo":
     admin@demo.test   administrator

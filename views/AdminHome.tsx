@@ -8,8 +8,9 @@ const CHARGING = { none: "No charges", manual: "Manual payment request", automat
 
 export type RoomListItem = { room: Room; agentCount: number };
 
-export function AdminHome({ company, rooms, origin }: { company: Company; rooms: RoomListItem[]; origin: string }) {
+export function AdminHome({ company, rooms, origin, heldMail }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number }) {
   const used = company.entitlementUsed;
+  const emails = company.entitlementEmails;
   const quota = company.entitlementQuota;
   const pct = Math.min(100, Math.round((used / Math.max(1, quota)) * 100));
   return (
@@ -24,11 +25,19 @@ export function AdminHome({ company, rooms, origin }: { company: Company; rooms:
         <section class="card entitlement" aria-label="Company entitlements">
           <p class="entitlement-label">Company entitlements</p>
           <p class="entitlement-figure">
-            <strong>{used}</strong> of {quota} chats used
+            <strong>{used}</strong> of {quota} used
+          </p>
+          <p class="small muted entitlement-split">
+            {used - emails} {used - emails === 1 ? "chat" : "chats"} · {emails} {emails === 1 ? "email" : "emails"} · <a href="/admin/mail">Mail log</a>
           </p>
           <div class="meter" role="progressbar" aria-valuemin={0} aria-valuemax={quota} aria-valuenow={used}>
             <span style={`width:${pct}%`}></span>
           </div>
+          {heldMail ? (
+            <p class="small entitlement-held" role="status">
+              <a href="/admin/mail">{heldMail === 1 ? "1 email held" : `${heldMail} emails held`}</a>: the entitlement is used up.
+            </p>
+          ) : null}
         </section>
       </div>
 

@@ -14,8 +14,15 @@ export type Bindings = Env & {
   CALLS_API_BASE?: string;
   TURN_KEY_ID?: string;
   TURN_KEY_API_TOKEN?: string;
-  EMAIL_API_BASE?: string;
-  EMAIL_API_KEY?: string;
+  /** The SMTP relay mail is sent through (worker/adapters/mail.ts); unset: mail waits in the outbox and fails after its retries. */
+  SMTP_HOST?: string;
+  SMTP_PORT?: string;
+  /** "starttls" (the default), "tls" or "none" (a local catcher only). */
+  SMTP_SECURE?: string;
+  SMTP_USER?: string;
+  SMTP_PASSWORD?: string;
+  /** The address every mail is sent from; the sender's name is the room's or the company's. */
+  MAIL_FROM?: string;
   /** Bearer token of Parley's operators for /ops (marking hand-paid payouts paid); unset: no /ops routes. */
   OPS_API_TOKEN?: string;
   /** R2 bucket for chat recordings (optional: without it recordings stay in the agent's browser). */

@@ -21,9 +21,11 @@ import { publicApiRoutes } from "./routes/public-api";
 import { recordsRoutes } from "./routes/records";
 import { revenueRoutes } from "./routes/revenue";
 import { opsRoutes } from "./routes/ops";
+import { deliverMailBatch, MAIL_SWEEP_CRON, sweepOutbox } from "./jobs/mail-delivery";
 import { runPayouts } from "./jobs/payouts";
 import { RECONCILE_CRON, dayBefore, runReconciliation } from "./jobs/reconcile";
 import type { Bindings } from "./app-env";
+import type { MailMessage } from "./adapters/mail-queue";
 
 const app = new Hono<AppEnv>();
 
@@ -58,8 +60,12 @@ app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));
 
 // The cron triggers (wrangler.toml): the nightly reconciliation with Stripe of the day before,
-// and the daily payout run.
+// the daily payout run, and the sweep of mail the queue missed.
 const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, ctx) => {
+  if (controller.cron === MAIL_SWEEP_CRON) {
+    ctx.waitUntil(sweepOutbox(env, controller.scheduledTime).then((n) => n && console.log("mail sweep: re-enqueued", n)));
+    return;
+  }
   if (controller.cron === RECONCILE_CRON) {
     const day = dayBefore(controller.scheduledTime);
     ctx.waitUntil(runReconciliation(env, day, Date.now()).then((summary) => console.log("reconciliation", day, summary)));
@@ -68,7 +74,10 @@ const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, c
   ctx.waitUntil(runPayouts(env, controller.scheduledTime).then((summary) => console.log("payout run", summary)));
 };
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Bindings>;
+// The mail queue's consumer: each message an outbox row to send.
+const queue: ExportedHandlerQueueHandler<Bindings, MailMessage> = (batch, env) => deliverMailBatch(batch, env);
+
+export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Bindings, MailMessage>;
 
 export { AgentDO } from "../durable-objects/AgentDO";
 export { ConsolesDO } from "../durable-objects/ConsolesDO";

@@ -1,4 +1,5 @@
 import { stripeClient } from "../../worker/adapters/stripe";
+import { enqueueMail } from "../../worker/adapters/mail-queue";
 import {
   captureHold,
   createCustomer,
@@ -28,6 +29,7 @@ import {
   recordAutomaticChargePaid,
   recordFinalTotals,
 } from "../../worker/stores/automatic-charges";
+import { paidChargeMailIds } from "../../worker/stores/charges";
 import type { ChatHost } from "./host";
 
 // Automatic charges of one chat (spec: Business Revenue — Automatic Charges), kept in the ChatDO's
@@ -357,7 +359,6 @@ export class ChatBilling {
         paymentIntentId: step.paymentIntentId,
         idempotencyKey: automaticChargeKey(this.chatId, step.n),
         companyId: record.companyId,
-        companyName: record.companyName,
         agentId: record.agentId,
         account: b.config.account,
         customerEmail: record.customerEmail,
@@ -368,6 +369,7 @@ export class ChatBilling {
       },
       { currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor },
     );
+    await enqueueMail(this.env, paidChargeMailIds(automaticChargeId(this.chatId, step.n)));
   }
 
   /**

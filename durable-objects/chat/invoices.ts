@@ -19,7 +19,9 @@ import type { StripeCharge } from "../../worker/billing/fee-correction";
 import { PARTIES, type Party } from "../../worker/live/contracts";
 import type { Invoice, InvoicesView } from "../../worker/live/chat-views";
 import type { ChatMessage } from "../../worker/live/socket-messages";
-import { invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../../worker/stores/invoices";
+import { invoiceChargeId, invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../../worker/stores/invoices";
+import { paidChargeMailIds } from "../../worker/stores/charges";
+import { enqueueMail } from "../../worker/adapters/mail-queue";
 import type { ChatHost } from "./host";
 import type { Merchant } from "../../worker/billing/connect";
 
@@ -351,7 +353,6 @@ export class ChatInvoices {
       await recordInvoicePaid(this.host.env.DB, {
         chatId: this.chatId,
         companyId: init.companyId,
-        companyName: init.companyName,
         agentId: this.agentId()!,
         customerName: init.customer.name,
         customerEmail: init.customer.email,
@@ -369,6 +370,7 @@ export class ChatInvoices {
     }
     this.update(n, { recorded: true });
     this.host.clearDeadline(recordDeadline(n));
+    await enqueueMail(this.host.env, paidChargeMailIds(invoiceChargeId(this.chatId, n)));
   }
 
   /** One of this module's deadlines is due: a session's time is up, or a payment still to record. */

@@ -12,7 +12,9 @@ describe("the demo admin", () => {
     const rooms = page.locator(".room h3");
     await expect.poll(() => rooms.allInnerTexts()).toEqual(["GENERAL", "PREAUTHORISED_CARD_AUTO_CHARGE_END", "CHARGE_DURATION_ON_DEMAND"]);
     expect(await page.locator(".room .url").first().innerText()).toBe(`${baseUrl}/c/demo/GENERAL`);
-    expect(await page.locator(".entitlement-figure").innerText()).toMatch(/\d+ of 500 chats used/);
+    // Chats and emails share the 500 (spec: every email sent consumes the quota).
+    expect(await page.locator(".entitlement-figure").innerText()).toMatch(/^\d+ of 500 used$/);
+    expect(await page.locator(".entitlement-split").innerText()).toMatch(/^\d+ chats? · \d+ emails? · Mail log$/);
     await screenshot(page, "admin-rooms");
   });
 

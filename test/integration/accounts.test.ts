@@ -17,7 +17,8 @@ describe("POST /signup", () => {
     const order = ["GENERAL", "PREAUTHORISED_CARD_AUTO_CHARGE_END", "CHARGE_DURATION_ON_DEMAND"].map((r) => html.indexOf(`data-room="${r}"`));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(html).toContain("0</strong> of 500 chats used");
+    expect(html).toContain("0</strong> of 500 used");
+    expect(html).toContain("0 chats · 0 emails");
     // Forever Free: only GENERAL is usable, the others are shown locked.
     expect(html.match(/class="room locked"/g)).toHaveLength(2);
   });

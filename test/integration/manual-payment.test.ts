@@ -6,6 +6,7 @@ import { closeAllSockets, frames, type LiveSocket } from "./sockets";
 import { STRIPE, connectStripe, stripeApi, stripeJsConfirm as confirmInBrowser, stripeJson } from "./stripe";
 import app from "../../worker/index";
 import { chatObject } from "../../worker/live/stubs";
+import { mailTo } from "./mail";
 
 // Manual payment requests (spec: Business Revenue — Manual Payment Request) against the fake
 // Stripe: the agent's invoice, the customer's Pay Now, the receipt, the fee in the ledger, and
@@ -194,6 +195,14 @@ describe("Pay Now", () => {
     expect(await rows("select id from charges where chat_id = ?", chat.id)).toHaveLength(1);
     expect(await rows("select id from ledger_entries where chat_id = ?", chat.id)).toHaveLength(ledger.length);
     expect(await rows("select id from email_outbox where id like ?", `${chat.id}:%`)).toHaveLength(2);
+
+    // The mail queue delivers both: the receipt says what was paid, to whom and where, in both parts.
+    const receipt = await mailTo("carla@example.com", "Your receipt from invoice-f Ltd");
+    expect(receipt?.text).toContain(`You paid EUR 50.00 for Online Service Performance: 30-minute consultation (30 minutes) (chat ${chat.id}). Thank you.`);
+    expect(receipt?.text).toMatch(/Agent: +Alice/);
+    expect(receipt?.text).toMatch(new RegExp(`Room: +${ROOM}`));
+    expect(receipt?.html).toContain("EUR 50.00");
+    expect(await mailTo("alice@invoice-f.test", "New revenue: EUR 50.00")).toBeDefined();
 
     // A second press (a double click) pays nothing more.
     expect((await payNow(customer, chat.id, "pm_card_visa")).status).toBe(200);

@@ -15,7 +15,10 @@ export type Company = {
   accountType: AccountType;
   plan: Plan;
   entitlementQuota: number;
+  /** Connected chats and emails sent, counted against the quota (spec: "every email … will consume the quota"). */
   entitlementUsed: number;
+  /** Of entitlementUsed, the emails. */
+  entitlementEmails: number;
   contactEmail: string | null;
   logoUrl: string | null;
   stripeAccountId: string | null;

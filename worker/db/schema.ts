@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { PLANS } from "../accounts/company";
+import { MAIL_KINDS, MAIL_STATUSES } from "../mail/message";
 import { ACCOUNT_TYPES, LEDGER_ACCOUNTS, LEDGER_KINDS } from "../billing/fees";
 import { CHARGE_STATUSES } from "../billing/payment-state";
 import { PAYOUT_METHODS } from "../billing/payout-method";
@@ -25,6 +26,8 @@ export const companies = sqliteTable("companies", {
   plan: text("plan", { enum: PLANS }).notNull().default("free"),
   entitlementQuota: integer("entitlement_quota").notNull().default(500),
   entitlementUsed: integer("entitlement_used").notNull().default(0),
+  /** Of entitlementUsed, how many were emails sent (the rest are connected chats). */
+  entitlementEmails: integer("entitlement_emails").notNull().default(0),
   contactEmail: text("contact_email"),
   logoUrl: text("logo_url"),
   stripeAccountId: text("stripe_account_id"),
@@ -427,17 +430,37 @@ export const stripeEvents = sqliteTable("stripe_events", {
   createdAt: createdAt(),
 });
 
-export const emailOutbox = sqliteTable("email_outbox", {
-  id: id(),
-  companyId: text("company_id").references(() => companies.id),
-  toAddress: text("to_address").notNull(),
-  subject: text("subject").notNull(),
-  bodyText: text("body_text").notNull(),
-  status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
-  attempts: integer("attempts").notNull().default(0),
-  createdAt: createdAt(),
-  sentAt: integer("sent_at"),
-});
+// The one way mail leaves (worker/stores/outbox.ts): a row is written in the same batch as the
+// event that causes it, and the mail queue's consumer sends it (worker/jobs/mail-delivery.ts).
+export const emailOutbox = sqliteTable(
+  "email_outbox",
+  {
+    id: id(),
+    companyId: text("company_id").references(() => companies.id),
+    kind: text("kind", { enum: MAIL_KINDS }).notNull().default("notice"),
+    toAddress: text("to_address").notNull(),
+    /** The sender's display name (the room's public profile, else the company); the address is the operator's MAIL_FROM. */
+    fromName: text("from_name"),
+    replyTo: text("reply_to"),
+    subject: text("subject").notNull(),
+    bodyText: text("body_text").notNull(),
+    bodyHtml: text("body_html"),
+    /** Extra header fields as a JSON object (List-Unsubscribe on alerts), checked free of CR/LF when written. */
+    headers: text("headers"),
+    status: text("status", { enum: MAIL_STATUSES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    /** Why the last attempt failed, or why the mail is held: what the admin's mail log shows. */
+    note: text("note"),
+    /** A queued mail that failed waits until then; the sweep re-enqueues what the queue missed. */
+    nextAttemptAt: integer("next_attempt_at"),
+    /** The delivery that marked the row `sending`, and when: only it may mark the row sent. */
+    claim: text("claim"),
+    claimedAt: integer("claimed_at"),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [index("email_outbox_company_created").on(t.companyId, t.createdAt), index("email_outbox_status").on(t.status, t.nextAttemptAt)],
+);
 
 export const auditEvents = sqliteTable(
   "audit_events",

@@ -43,7 +43,7 @@ export async function seedBench(db: Db, count: number): Promise<BenchSeed> {
     );
     company = (await db.select({ id: companies.id }).from(companies).where(eq(companies.slug, BENCH.company)).get())!;
   }
-  await db.update(companies).set({ plan: "pro", entitlementQuota: BENCH.quota, entitlementUsed: 0 }).where(eq(companies.id, company.id));
+  await db.update(companies).set({ plan: "pro", entitlementQuota: BENCH.quota, entitlementUsed: 0, entitlementEmails: 0 }).where(eq(companies.id, company.id));
   const general = (await db
     .select({ id: rooms.id })
     .from(rooms)

@@ -12,12 +12,14 @@ import { notFound } from "../http/errors";
 import { formValidator, refuseForm, sentText, type FormPage, type SentForm } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany } from "../stores/companies";
+import { heldMailCount, mailLog } from "../stores/outbox";
 import { getRoom, listRooms, saveRoomSettings } from "../stores/rooms";
 import type { Room } from "../rooms/room";
 import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
 import { currencyOf } from "../billing/pricing-form";
 import { AdminHome } from "../../views/AdminHome";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
+import { MailLogPage } from "../../views/MailLog";
 import { previewOf } from "../../views/PricingFields";
 import { RoomPricingPreview, RoomSettingsPage } from "../../views/RoomSettings";
 
@@ -89,9 +91,16 @@ export const adminRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const db = openDb(c.env.DB);
     const user = me(c);
-    const [company, rooms] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId)]);
+    const [company, rooms, heldMail] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId), heldMailCount(db, user.companyId)]);
     if (!company) throw notFound("company");
-    return c.render(<AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} />);
+    return c.render(<AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} />);
+  })
+  // The company's mail: what was sent, what failed and why, what the entitlement holds back.
+  .get("/mail", async (c) => {
+    const db = openDb(c.env.DB);
+    const { companyId } = me(c);
+    const [mails, held] = await Promise.all([mailLog(db, companyId), heldMailCount(db, companyId)]);
+    return c.render(<MailLogPage mails={mails} held={held} />);
   })
   .get("/agents", async (c) => {
     const db = openDb(c.env.DB);

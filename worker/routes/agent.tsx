@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import * as z from "zod";
 import { openDb } from "../stores/db";
+import { enqueueMail } from "../adapters/mail-queue";
 import { SESSION_COOKIE, type SessionUser } from "../accounts/sessions";
 import { getCookie } from "hono/cookie";
 import { consoleSession } from "../live/agent-consoles";
@@ -161,7 +162,7 @@ export const agentRoutes = new Hono<AppEnv>()
     const user = me(c);
     const { ownPricing, ...profile } = c.req.valid("form");
     try {
-      await saveProfile(openDb(c.env.DB), user, profile, ownPricing);
+      await enqueueMail(c.env, await saveProfile(openDb(c.env.DB), user, profile, ownPricing));
     } catch (err) {
       if (err instanceof FormError) return refuseForm(c, profileAgain, err.fields);
       throw err;

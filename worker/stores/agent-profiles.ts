@@ -2,8 +2,10 @@ import { and, eq } from "drizzle-orm";
 import { FormError } from "../accounts/form-error";
 import { newId } from "../accounts/tokens";
 import type { OwnPricing, ProfileInput } from "../agents/profile";
-import { agentProfiles, emailOutbox, rooms, users } from "../db/schema";
+import { agentProfiles, rooms, users } from "../db/schema";
+import type { OutgoingMail } from "../mail/message";
 import { auditInsert } from "./audit";
+import { mailInsert, senderOf } from "./outbox";
 import type { Db } from "./db";
 
 // An agent's private profile (spec/agent-private-profile.txt): greeting, alerts, own pricing.
@@ -16,24 +18,41 @@ export const getAgentProfile = (db: Db, userId: string): Promise<AgentProfileRow
 
 /**
  * Saves the agent's private profile and, as the spec asks, emails the company's administrators
- * that it changed (through the outbox).
+ * that it changed: returns the outbox ids, for the mail queue.
  */
 export async function saveProfile(
   db: Db,
   user: { id: string; companyId: string; name: string; email: string },
   input: ProfileInput,
   ownPricing: OwnPricing | null = null,
-): Promise<void> {
+): Promise<string[]> {
   const room = await db
     .select({ id: rooms.id })
     .from(rooms)
     .where(and(eq(rooms.id, input.privateRoomId), eq(rooms.companyId, user.companyId)))
     .get();
   if (!room) throw new FormError({ privateRoomId: "Choose one of your company's rooms." });
-  const admins = await db
-    .select({ email: users.email })
-    .from(users)
-    .where(and(eq(users.companyId, user.companyId), eq(users.isAdmin, true), eq(users.disabled, false)));
+  const [admins, sender] = await Promise.all([
+    db
+      .select({ email: users.email })
+      .from(users)
+      .where(and(eq(users.companyId, user.companyId), eq(users.isAdmin, true), eq(users.disabled, false))),
+    senderOf(db, user.companyId),
+  ]);
+  const mails = admins
+    .filter((a) => a.email !== user.email)
+    .map((a): OutgoingMail => ({
+      id: newId(),
+      companyId: user.companyId,
+      kind: "notice",
+      to: a.email,
+      sender,
+      content: {
+        subject: `${user.name} updated their private profile`,
+        paragraphs: [`${user.name} changed their agent profile in Parley (greeting, photo, ringtone, WhatsApp, alerts or own pricing).`],
+        facts: [["Agent", `${user.name} <${user.email}>`]],
+      },
+    }));
   const values = {
     photoUrl: input.photoUrl || null,
     greeting: input.greeting,
@@ -51,16 +70,7 @@ export async function saveProfile(
       .values({ userId: user.id, ...values })
       .onConflictDoUpdate({ target: agentProfiles.userId, set: values }),
     auditInsert(db, { companyId: user.companyId, userId: user.id, action: "profile.updated", subject: user.id, ...(ownPricing ? { detail: { ownPricing } } : {}) }),
-    ...admins
-      .filter((a) => a.email !== user.email)
-      .map((a) =>
-        db.insert(emailOutbox).values({
-          id: newId(),
-          companyId: user.companyId,
-          toAddress: a.email,
-          subject: `${user.name} updated their private profile`,
-          bodyText: `${user.name} changed their agent profile in Parley (greeting, photo, ringtone, WhatsApp, alerts or own pricing).`,
-        }),
-      ),
+    ...mails.map((mail) => mailInsert(db, mail)),
   ]);
+  return mails.map((m) => m.id);
 }

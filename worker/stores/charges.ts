@@ -5,7 +5,9 @@ import { formatMoney } from "../billing/currency";
 import { bookedFeesOf, feeCorrectionLineId, feeCorrectionLines, feeCorrectionTxnId, type StripeCharge } from "../billing/fee-correction";
 import { chargeLines, payoutDue, soloPayoutMinor, type AccountType, type LedgerLine } from "../billing/fees";
 import type { LedgerCharge } from "../billing/reconciliation";
-import { agentProfiles, charges, companies, emailOutbox, ledgerEntries, payouts, users } from "../db/schema";
+import { agentProfiles, charges, chats, companies, ledgerEntries, payouts, rooms, users } from "../db/schema";
+import { utcDateTime } from "../format/utc";
+import { mailInsert, senderOf } from "./outbox";
 
 // A charge and its ledger lines: what a paid charge writes, whether the meter or an invoice
 // collected it; each charge with what the ledger holds for it (its lines summed); and the one
@@ -23,7 +25,6 @@ export type PaidCharge = {
   paymentIntentId: string;
   idempotencyKey: string;
   companyId: string;
-  companyName: string;
   agentId: string | null;
   account: AccountType;
   customerEmail: string | null;
@@ -50,12 +51,43 @@ const feeCorrectionInserts = (db: Db, entry: ChargeEntry, lines: LedgerLine[]) =
  * from the charge id, so writing the same payment twice adds nothing.
  */
 export async function paidChargeStatements(db: Db, c: PaidCharge): Promise<BatchItem<"sqlite">[]> {
-  const agent = c.agentId
-    ? await db.select({ email: users.email, payoutMethod: agentProfiles.payoutMethod }).from(users).leftJoin(agentProfiles, eq(agentProfiles.userId, users.id)).where(eq(users.id, c.agentId)).get()
-    : undefined;
+  const [agent, chat] = await Promise.all([
+    c.agentId
+      ? db.select({ name: users.name, email: users.email, payoutMethod: agentProfiles.payoutMethod }).from(users).leftJoin(agentProfiles, eq(agentProfiles.userId, users.id)).where(eq(users.id, c.agentId)).get()
+      : undefined,
+    db.select({ roomId: chats.roomId, room: rooms.name, createdAt: chats.createdAt }).from(chats).innerJoin(rooms, eq(rooms.id, chats.roomId)).where(eq(chats.id, c.chatId)).get(),
+  ]);
+  const sender = await senderOf(db, c.companyId, chat?.roomId);
   const paid = formatMoney(c.amountMinor, c.currency);
-  const mail = (id: string, to: string, subject: string, bodyText: string) =>
-    db.insert(emailOutbox).values({ id, companyId: c.companyId, toAddress: to, subject, bodyText }).onConflictDoNothing();
+  // What the receipt and the note show: amount, who served, where and when.
+  const facts: [string, string][] = [["Amount", paid]];
+  if (agent) facts.push(["Agent", agent.name]);
+  if (chat) facts.push(["Room", chat.room], ["Chat started", `${utcDateTime(chat.createdAt)} UTC`]);
+  facts.push(["Chat", c.chatId]);
+  const receipt = c.customerEmail
+    ? mailInsert(db, {
+        id: paidChargeMailIds(c.id)[0],
+        companyId: c.companyId,
+        kind: "receipt",
+        to: c.customerEmail,
+        sender,
+        content: {
+          subject: `Your receipt from ${sender.name}`,
+          paragraphs: [`You paid ${paid} for ${c.receiptFor}. Thank you.`, ...(sender.replyTo ? [`Questions about this payment? Reply to this mail or write to ${sender.replyTo}.`] : [])],
+          facts,
+        },
+      })
+    : null;
+  const revenue = agent
+    ? mailInsert(db, {
+        id: paidChargeMailIds(c.id)[1],
+        companyId: c.companyId,
+        kind: "revenue",
+        to: agent.email,
+        sender,
+        content: { subject: `New revenue: ${paid}`, paragraphs: [c.revenueNote(paid)], facts },
+      })
+    : null;
   const lines = chargeLines(c.amountMinor, c.currency, c.account, c.kind);
   const settled = c.stripeCharge?.balanceTransactionId ? c.stripeCharge : null;
   const corrections = settled ? feeCorrectionLines(bookedFeesOf(lines), settled, c.account) : [];
@@ -80,8 +112,8 @@ export async function paidChargeStatements(db: Db, c: PaidCharge): Promise<Batch
       .onConflictDoNothing(),
     ...lines.map((line, i) => db.insert(ledgerEntries).values({ id: `${c.id}:${i}`, txnId: c.id, ...entry, ...line }).onConflictDoNothing()),
     ...feeCorrectionInserts(db, entry, corrections),
-    ...(c.customerEmail ? [mail(`${c.id}:receipt`, c.customerEmail, `Your receipt from ${c.companyName}`, `You paid ${paid} for ${c.receiptFor}. Thank you.`)] : []),
-    ...(agent ? [mail(`${c.id}:revenue`, agent.email, `New revenue: ${paid}`, c.revenueNote(paid))] : []),
+    ...(receipt ? [receipt] : []),
+    ...(revenue ? [revenue] : []),
     // A solo agent's 80 % is paid out within five business days.
     ...(c.account === "solo" && c.agentId
       ? [
@@ -93,6 +125,9 @@ export async function paidChargeStatements(db: Db, c: PaidCharge): Promise<Batch
       : []),
   ];
 }
+
+/** The mails a paid charge writes (the customer's receipt, the agent's note), to put on the mail queue once its batch committed. */
+export const paidChargeMailIds = (chargeId: string): [receipt: string, revenue: string] => [`${chargeId}:receipt`, `${chargeId}:revenue`];
 
 export type ChargeLedger = LedgerCharge & {
   companyId: string;

@@ -73,8 +73,7 @@ export async function saveInvoicesWithdrawn(d1: D1Database, chatId: string, numb
 export type PaidInvoice = {
   chatId: string;
   companyId: string;
-  companyName: string;
-  agentId: string;
+    agentId: string;
   customerName: string | null;
   customerEmail: string | null;
   n: number;
@@ -108,7 +107,6 @@ export async function recordInvoicePaid(d1: D1Database, p: PaidInvoice): Promise
     paymentIntentId: p.paymentIntentId,
     idempotencyKey: `chat:${p.chatId}:invoice:${p.n}`,
     companyId: p.companyId,
-    companyName: p.companyName,
     agentId: p.agentId,
     account: p.account,
     customerEmail: p.customerEmail,

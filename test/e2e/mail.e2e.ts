@@ -1,0 +1,58 @@
+import { describe, expect, inject, it } from "vitest";
+import { chromiumPerFile, screenshot, signIn } from "./chromium";
+
+// Mail as a person meets it locally: the server started by the global setup sends through its
+// mail queue to maildev, the catcher `npm start` runs, whose web inbox shows it.
+
+const baseUrl = inject("baseUrl");
+const mailUrl = inject("mailUrl");
+const chromium = chromiumPerFile();
+
+type Caught = { id: string; subject: string; text: string; to: { address: string }[]; from: { address: string; name: string }[] };
+
+/** The catcher's mail to `to` with this subject, once the queue delivered it. */
+async function delivered(to: string, subject: string): Promise<Caught> {
+  for (let i = 0; i < 150; i++) {
+    const all = (await (await fetch(`${mailUrl}/api/email`)).json()) as Caught[];
+    const found = all.find((m) => m.subject === subject && m.to.some((t) => t.address === to));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail "${subject}" to ${to} in ${mailUrl}`);
+}
+
+describe("mail on the local server", () => {
+  it("tells the admin that an agent saved her profile, in the catcher's inbox, and lists it as sent in the mail log", async () => {
+    const agent = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(agent, baseUrl, "bob@demo.test");
+    await agent.waitForURL(`${baseUrl}/agent`);
+    await agent.goto(`${baseUrl}/agent/profile`);
+    await agent.getByRole("button", { name: "Save profile" }).click();
+    await agent.getByText("Saved.").waitFor();
+
+    const subject = "Bob Chen updated their private profile";
+    const mail = await delivered("admin@demo.test", subject);
+    expect(mail.from).toEqual([{ address: "mail@parley.localhost", name: "Parley Demo" }]);
+    expect(mail.text).toContain("Bob Chen changed their agent profile in Parley");
+
+    // The catcher's web inbox, and the mail's HTML part as a mail client shows it.
+    const inbox = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await inbox.goto(mailUrl);
+    await inbox.getByText(subject).first().waitFor();
+    await screenshot(inbox, "mail-catcher-inbox");
+    await inbox.goto(`${mailUrl}/api/email/${mail.id}/html`);
+    await inbox.getByText("Bob Chen changed their agent profile").waitFor();
+    await screenshot(inbox, "mail-profile-notice");
+
+    const admin = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(admin, baseUrl, "admin@demo.test");
+    await admin.waitForURL(`${baseUrl}/admin`);
+    expect(await admin.locator(".entitlement-split").innerText()).toMatch(/ · [1-9]\d* emails? · Mail log$/);
+    await admin.getByRole("link", { name: "Mail log" }).first().click();
+    await admin.waitForURL(`${baseUrl}/admin/mail`);
+    const row = admin.locator("#mail-log tbody tr", { hasText: subject }).first();
+    await expect.poll(() => row.getAttribute("data-status")).toBe("sent");
+    expect(await row.innerText()).toContain("admin@demo.test");
+    await screenshot(admin, "admin-mail-log");
+  });
+});

@@ -1,0 +1,150 @@
+import { and, desc, eq, lt, notInArray, or, sql } from "drizzle-orm";
+import { renderMail } from "../../views/mail/render";
+import { companies, emailOutbox, rooms } from "../db/schema";
+import { CLAIM_LEASE_MS, HELD_NOTE, SENT_AT_QUOTA, SWEEP_AFTER_MS, type AfterFailure } from "../mail/delivery";
+import { checkMail, type OutgoingMail, type Sender } from "../mail/message";
+import type { Db } from "./db";
+
+// The email outbox: the one way mail leaves. A caller writes the row in the batch of the event
+// that causes it (mailInsert) and, once that batch committed, puts its id on the mail queue
+// (enqueueMail, worker/adapters/mail-queue.ts); the queue's consumer claims, sends and settles it
+// (worker/jobs/mail-delivery.ts). Each row ends sent, failed with the reason, or held.
+
+export type OutboxRow = typeof emailOutbox.$inferSelect;
+
+/**
+ * The statement that puts one mail in the outbox, for the caller's batch: both parts rendered
+ * from its content, header fields checked. A recipient that is no email address is written
+ * failed with the reason (the event still happens, the admin sees why no mail went). The same id
+ * written twice adds nothing.
+ */
+export function mailInsert(db: Db, mail: OutgoingMail) {
+  const checked = checkMail(mail);
+  const { text, html } = renderMail(mail.content, { name: checked.fromName, replyTo: checked.replyTo });
+  return db
+    .insert(emailOutbox)
+    .values({
+      id: mail.id,
+      companyId: mail.companyId,
+      kind: mail.kind,
+      toAddress: checked.to,
+      fromName: checked.fromName,
+      replyTo: checked.replyTo,
+      subject: checked.subject,
+      bodyText: text,
+      bodyHtml: html,
+      headers: Object.keys(checked.headers).length ? JSON.stringify(checked.headers) : null,
+      ...(checked.refused ? { status: "failed" as const, note: checked.refused } : {}),
+    })
+    .onConflictDoNothing();
+}
+
+/**
+ * Who a company's mail is from: the room's public profile (company name, contact email), else
+ * the company's own name and contact email (spec: Public Profile @ chat room).
+ */
+export async function senderOf(db: Db, companyId: string, roomId?: string | null): Promise<Sender> {
+  const row = await db
+    .select({ name: companies.name, contactEmail: companies.contactEmail, roomName: rooms.publicCompanyName, roomEmail: rooms.publicContactEmail })
+    .from(companies)
+    .leftJoin(rooms, and(eq(rooms.id, roomId ?? ""), eq(rooms.companyId, companies.id)))
+    .where(eq(companies.id, companyId))
+    .get();
+  return { name: row?.roomName || row?.name || "Parley", replyTo: row?.roomEmail || row?.contactEmail || null };
+}
+
+/** The row is held: its company used up its entitlement and it is not always sent; in SQL, so that the claim decides in one statement. */
+const atQuota = sql`(${notInArray(emailOutbox.kind, [...SENT_AT_QUOTA])} and exists (select 1 from companies where companies.id = email_outbox.company_id and companies.entitlement_used >= companies.entitlement_quota))`;
+
+/**
+ * Takes a row for one delivery: a queued row (or one whose earlier delivery vanished past its
+ * lease) becomes `sending` under this claim, or `held` when the entitlement is used up and it is
+ * no receipt. Undefined when the row is not there to take: sent, failed, held, or being sent by
+ * another delivery of the same message.
+ */
+export async function claimMail(db: Db, id: string, claim: string, now: number): Promise<OutboxRow | undefined> {
+  const [row] = await db
+    .update(emailOutbox)
+    .set({
+      status: sql`case when ${atQuota} then 'held' else 'sending' end`,
+      note: sql`case when ${atQuota} then ${HELD_NOTE} else ${emailOutbox.note} end`,
+      attempts: sql`case when ${atQuota} then ${emailOutbox.attempts} else ${emailOutbox.attempts} + 1 end`,
+      claim,
+      claimedAt: now,
+    })
+    .where(and(eq(emailOutbox.id, id), or(eq(emailOutbox.status, "queued"), and(eq(emailOutbox.status, "sending"), lt(emailOutbox.claimedAt, now - CLAIM_LEASE_MS)))))
+    .returning();
+  return row;
+}
+
+/** Still this delivery's to settle. */
+const claimed = (id: string, claim: string) => and(eq(emailOutbox.id, id), eq(emailOutbox.claim, claim), eq(emailOutbox.status, "sending"));
+
+/** Sent: the row says so and the company's entitlement counts one more email, once per claim. */
+export async function markMailSent(db: Db, id: string, claim: string, now: number): Promise<void> {
+  await db.batch([
+    db
+      .update(companies)
+      .set({ entitlementUsed: sql`${companies.entitlementUsed} + 1`, entitlementEmails: sql`${companies.entitlementEmails} + 1` })
+      .where(sql`companies.id = (select company_id from email_outbox where id = ${id} and claim = ${claim} and status = 'sending')`),
+    db.update(emailOutbox).set({ status: "sent", sentAt: now, note: null, nextAttemptAt: null }).where(claimed(id, claim)),
+  ]);
+}
+
+/** The attempt failed: the row waits for its retry, or is given up with the reason. */
+export async function markMailFailed(db: Db, id: string, claim: string, after: AfterFailure): Promise<void> {
+  await db
+    .update(emailOutbox)
+    .set({ status: after.status, note: after.note, nextAttemptAt: after.status === "queued" ? after.nextAttemptAt : null })
+    .where(claimed(id, claim));
+}
+
+/**
+ * Rows the queue missed: queued and a minute past their time (written, or due to retry), or
+ * `sending` under a claim whose lease ran out. Oldest first.
+ */
+export async function mailToSweep(db: Db, now: number, limit = 500): Promise<string[]> {
+  const rows = await db
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(
+      or(
+        and(eq(emailOutbox.status, "queued"), lt(sql`coalesce(${emailOutbox.nextAttemptAt}, ${emailOutbox.createdAt})`, now - SWEEP_AFTER_MS)),
+        and(eq(emailOutbox.status, "sending"), lt(emailOutbox.claimedAt, now - CLAIM_LEASE_MS)),
+      ),
+    )
+    .orderBy(emailOutbox.createdAt)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+export type MailLogRow = Pick<OutboxRow, "id" | "createdAt" | "sentAt" | "kind" | "toAddress" | "subject" | "status" | "attempts" | "note">;
+
+/** The company's mail, newest first: what its admin's mail log lists. */
+export const mailLog = (db: Db, companyId: string, limit = 200): Promise<MailLogRow[]> =>
+  db
+    .select({
+      id: emailOutbox.id,
+      createdAt: emailOutbox.createdAt,
+      sentAt: emailOutbox.sentAt,
+      kind: emailOutbox.kind,
+      toAddress: emailOutbox.toAddress,
+      subject: emailOutbox.subject,
+      status: emailOutbox.status,
+      attempts: emailOutbox.attempts,
+      note: emailOutbox.note,
+    })
+    .from(emailOutbox)
+    .where(eq(emailOutbox.companyId, companyId))
+    .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
+    .limit(limit);
+
+/** How many of the company's mails wait because its entitlement is used up. */
+export async function heldMailCount(db: Db, companyId: string): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.companyId, companyId), eq(emailOutbox.status, "held")))
+    .get();
+  return row?.n ?? 0;
+}
