@@ -285,6 +285,32 @@ describe("mail the product writes", () => {
     expect(notice?.from[0]?.name).toBe("Parley Demo");
     expect(await count("select count(*) n from email_outbox where to_address = 'admin@demo.test' and status = 'sent'")).toBeGreaterThan(0);
   });
+  it("tells the admin which agent changed what: old and new greeting, ringtone and alerts, and only that the photo changed", async () => {
+    const alice = await signedIn("alice@demo.test", "parley-demo");
+    const general = await idOf("select r.id from rooms r join companies c on c.id = r.company_id where c.slug = 'demo' and r.name = 'GENERAL'");
+    const profile = { photoUrl: "", greeting: "Hello!", ringtone: "chime", whatsappNumber: "", notificationAlert: "on", privateRoomId: general, pricingCurrency: "EUR", pricingFreeMinutes: "0", pricingBlockPrice: "10.00", pricingBlockMinutes: "5", pricingSplitThreshold: "" };
+    expect((await alice.post("/agent/profile", profile, { from: "/agent/profile" })).status).toBe(303);
+    const greeting = `Bonjour <b>${Date.now()}</b>`;
+    const { notificationAlert: _, ...alertOff } = profile;
+    const edit = { ...alertOff, greeting, ringtone: "soft", photoUrl: "https://photos.example/alice.png" };
+    expect((await alice.post("/agent/profile", edit, { from: "/agent/profile" })).status).toBe(303);
+    let notice: Awaited<ReturnType<typeof inbox>>[number] | undefined;
+    for (let i = 0; i < 50 && !notice; i++) {
+      notice = (await inbox("admin@demo.test", 0)).find((m) => m.text.includes(greeting));
+      if (!notice) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(notice?.subject).toBe("Alice Martin updated their private profile");
+    expect(notice?.text).toContain("Alice Martin changed their agent profile in Parley:");
+    expect(notice?.text).toMatch(/Agent: +Alice Martin <alice@demo.test>/);
+    expect(notice?.text).toMatch(new RegExp(`Greeting: +“Hello!” → “${greeting}”`));
+    expect(notice?.text).toMatch(/Ringtone: +Chime → Soft/);
+    expect(notice?.text).toMatch(/Notification alert: +on → off/);
+    expect(notice?.text).toMatch(/Photo: +added/);
+    expect(notice?.text).not.toContain("photos.example");
+    expect(notice?.text).not.toContain("Email alert");
+    // The greeting is the agent's text: escaped in the HTML part.
+    expect(notice?.html).toContain("Bonjour &lt;b&gt;");
+  });
 });
 
 describe("GET /admin/mail", () => {

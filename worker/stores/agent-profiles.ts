@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { FormError } from "../accounts/form-error";
 import { newId } from "../accounts/tokens";
 import type { OwnPricing, ProfileInput } from "../agents/profile";
+import { NEW_PROFILE, profileChanges } from "../agents/profile-changes";
 import { agentProfiles, rooms, users } from "../db/schema";
 import type { OutgoingMail } from "../mail/message";
 import { auditInsert } from "./audit";
@@ -32,27 +33,14 @@ export async function saveProfile(
     .where(and(eq(rooms.id, input.privateRoomId), eq(rooms.companyId, user.companyId)))
     .get();
   if (!room) throw new FormError({ privateRoomId: "Choose one of your company's rooms." });
-  const [admins, sender] = await Promise.all([
+  const [admins, sender, before] = await Promise.all([
     db
       .select({ email: users.email })
       .from(users)
       .where(and(eq(users.companyId, user.companyId), eq(users.isAdmin, true), eq(users.disabled, false))),
     senderOf(db, user.companyId),
+    getAgentProfile(db, user.id),
   ]);
-  const mails = admins
-    .filter((a) => a.email !== user.email)
-    .map((a): OutgoingMail => ({
-      id: newId(),
-      companyId: user.companyId,
-      kind: "notice",
-      to: a.email,
-      sender,
-      content: {
-        subject: `${user.name} updated their private profile`,
-        paragraphs: [`${user.name} changed their agent profile in Parley (greeting, photo, ringtone, WhatsApp, alerts or own pricing).`],
-        facts: [["Agent", `${user.name} <${user.email}>`]],
-      },
-    }));
   const values = {
     photoUrl: input.photoUrl || null,
     greeting: input.greeting,
@@ -64,6 +52,22 @@ export async function saveProfile(
     privateRoomId: room.id,
     ...ownPricing,
   };
+  const old = before ?? NEW_PROFILE;
+  const changes = profileChanges(old, { ...old, ...values });
+  const mails = admins
+    .filter((a) => a.email !== user.email)
+    .map((a): OutgoingMail => ({
+      id: newId(),
+      companyId: user.companyId,
+      kind: "notice",
+      to: a.email,
+      sender,
+      content: {
+        subject: `${user.name} updated their private profile`,
+        paragraphs: [changes.length ? `${user.name} changed their agent profile in Parley:` : `${user.name} saved their agent profile in Parley without changing it.`],
+        facts: [["Agent", `${user.name} <${user.email}>`], ...changes],
+      },
+    }));
   await db.batch([
     db
       .insert(agentProfiles)
