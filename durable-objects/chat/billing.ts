@@ -364,6 +364,7 @@ export class ChatBilling {
         customerEmail: record.customerEmail,
         paidAt: now,
         receiptFor: `${time} (chat ${this.chatId})`,
+        durationSeconds: so.seconds,
         revenueNote: (amount) => `Your chat ${this.chatId} was charged ${amount} for ${time}.`,
         stripeCharge,
       },

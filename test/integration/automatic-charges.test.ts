@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Customer, CustomerChat, later, answer } from "./live";
+import { mailTo } from "./mail";
 import { authorise as submitCard, holdsOf, paidChat, paidPath as path, paidRoom, ROOM } from "./paid-chats";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
 
@@ -95,6 +96,15 @@ describe("a room with automatic charges", () => {
       { to_address: "alice@paid-c.test", subject: "New revenue: EUR 11.00" },
       { to_address: "carla@example.com", subject: "Your receipt from paid-c Ltd" },
     ]);
+    // The receipt names the business, the room, the agent, the chat's date, its time and the currency.
+    const receipt = await mailTo("carla@example.com", "Your receipt from paid-c Ltd");
+    expect(receipt?.text).toMatch(/Company: +paid-c Ltd/);
+    expect(receipt?.text).toMatch(/Amount: +EUR 11\.00/);
+    expect(receipt?.text).toMatch(/Currency: +EUR/);
+    expect(receipt?.text).toMatch(/Duration: +5:30 min/);
+    expect(receipt?.text).toMatch(/Agent: +Alice/);
+    expect(receipt?.text).toMatch(new RegExp(`Room: +${ROOM}`));
+    expect(receipt?.text).toMatch(/Chat started: +.+ UTC/);
     void company;
   });
 

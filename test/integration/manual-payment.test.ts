@@ -202,6 +202,10 @@ describe("Pay Now", () => {
     expect(receipt?.text).toMatch(/Agent: +Alice/);
     expect(receipt?.text).toMatch(new RegExp(`Room: +${ROOM}`));
     expect(receipt?.html).toContain("EUR 50.00");
+    expect(receipt?.text).toMatch(/Company: +invoice-f Ltd/);
+    expect(receipt?.text).toMatch(/Currency: +EUR/);
+    expect(receipt?.text).toMatch(/Duration: +30:00 min/);
+    expect(receipt?.text).toMatch(/Chat started: +.+ UTC/);
     expect(await mailTo("alice@invoice-f.test", "New revenue: EUR 50.00")).toBeDefined();
 
     // A second press (a double click) pays nothing more.

@@ -6,6 +6,7 @@ import { bookedFeesOf, feeCorrectionLineId, feeCorrectionLines, feeCorrectionTxn
 import { chargeLines, payoutDue, soloPayoutMinor, type AccountType, type LedgerLine } from "../billing/fees";
 import type { LedgerCharge } from "../billing/reconciliation";
 import { agentProfiles, charges, chats, companies, ledgerEntries, payouts, rooms, users } from "../db/schema";
+import { minutesSeconds } from "../format/clock";
 import { utcDateTime } from "../format/utc";
 import { mailInsert, senderOf } from "./outbox";
 
@@ -31,6 +32,8 @@ export type PaidCharge = {
   paidAt: number;
   /** Ends "You paid {amount} for …" on the receipt. */
   receiptFor: string;
+  /** The time the payment is for, on the receipt: the meter's chargeable time, or an invoice's stated duration. */
+  durationSeconds: number | null;
   /** The agent's note, given the amount formatted. */
   revenueNote: (paid: string) => string;
   /** Stripe's charge as the payment's answer returned it; without its balance transaction the fees stay estimated until a webhook or the nightly reconciliation corrects them. */
@@ -59,11 +62,14 @@ export async function paidChargeStatements(db: Db, c: PaidCharge): Promise<Batch
   ]);
   const sender = await senderOf(db, c.companyId, chat?.roomId);
   const paid = formatMoney(c.amountMinor, c.currency);
-  // What the receipt and the note show: amount, who served, where and when.
-  const facts: [string, string][] = [["Amount", paid]];
+  // What the receipt and the note show: amount, who served, where, when and for how long.
+  const facts: [string, string][] = [["Amount", paid], ["Currency", c.currency.toUpperCase()]];
+  if (c.durationSeconds) facts.push(["Duration", `${minutesSeconds(c.durationSeconds)} min`]);
   if (agent) facts.push(["Agent", agent.name]);
   if (chat) facts.push(["Room", chat.room], ["Chat started", `${utcDateTime(chat.createdAt)} UTC`]);
   facts.push(["Chat", c.chatId]);
+  // The receipt also names the business the customer paid (the room's public profile, else the company).
+  const company: [string, string][] = [["Company", sender.name], ...(sender.replyTo ? [["Contact", sender.replyTo] as [string, string]] : [])];
   const receipt = c.customerEmail
     ? mailInsert(db, {
         id: paidChargeMailIds(c.id)[0],
@@ -74,7 +80,7 @@ export async function paidChargeStatements(db: Db, c: PaidCharge): Promise<Batch
         content: {
           subject: `Your receipt from ${sender.name}`,
           paragraphs: [`You paid ${paid} for ${c.receiptFor}. Thank you.`, ...(sender.replyTo ? [`Questions about this payment? Reply to this mail or write to ${sender.replyTo}.`] : [])],
-          facts,
+          facts: [...company, ...facts],
         },
       })
     : null;

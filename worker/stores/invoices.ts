@@ -112,6 +112,7 @@ export async function recordInvoicePaid(d1: D1Database, p: PaidInvoice): Promise
     customerEmail: p.customerEmail,
     paidAt: p.paidAt,
     receiptFor: `${what} (chat ${p.chatId})`,
+    durationSeconds: p.terms.durationSeconds ?? null,
     revenueNote: (amount) => `${p.customerName ?? "Your customer"} paid ${amount} for ${what} in chat ${p.chatId}.`,
     stripeCharge: p.stripeCharge,
   });
