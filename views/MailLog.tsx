@@ -11,6 +11,7 @@ const KINDS: Record<MailKind, string> = {
   revenue: "New revenue",
   notice: "Notice",
   alert: "Alert",
+  transcript: "Transcript",
 };
 
 const STATUS: Record<MailStatus, { label: string; badge: string }> = {

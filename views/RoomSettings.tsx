@@ -279,6 +279,12 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
               label="Allow customers to activate an email alert"
               help="Shows the ADD ALERT button: the customer and agents are emailed when an agent is free again (agents choose this in their private profile). Each email uses one company entitlement."
             />
+            <Toggle
+              name="alwaysEmailTranscript"
+              values={values}
+              label="Always email the transcript to the customer"
+              help="When a chat ends, a customer who gave their email address in the contact form is sent the chat's transcript. Without this, customers may still ask for it on the chat's end screen. Each email uses one company entitlement."
+            />
           </Section>
 
           <Section id="chat-messaging" title="Chat messaging" help="What customers see while they wait and chat, and how busy an agent may be.">

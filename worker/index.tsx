@@ -12,6 +12,7 @@ import { agentRoutes } from "./routes/agent";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
 import { chatRatingRoutes } from "./routes/chat-rating";
+import { chatTranscriptRoutes } from "./routes/chat-transcript";
 import { callsRoutes } from "./routes/calls";
 import { customerRoutes } from "./routes/customer";
 import { devRoutes } from "./routes/dev";
@@ -53,6 +54,7 @@ app.route("/c", customerRoutes);
 app.route("/chats", chatRoutes);
 app.route("/chats", callsRoutes); // /chats/{id}/calls/…: the Cloudflare Calls proxy
 app.route("/chats", chatRatingRoutes); // /chats/{id}/rating: the customer rates an ended chat
+app.route("/chats", chatTranscriptRoutes); // /chats/{id}/transcript: the customer has an ended chat's transcript emailed
 app.route("/", revenueRoutes); // /revenue and /revenue.csv
 app.route("/", recordsRoutes); // /chat-view, /chat-records, /chats/{id}/recordings/{n}
 

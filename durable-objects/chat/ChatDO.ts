@@ -14,6 +14,7 @@ import type { Invoice } from "../../worker/live/chat-views";
 import { ChatBilling } from "./billing";
 import { newBilling, type Billing, type RevenueParties } from "../../worker/live/chat-bill";
 import type { HoldIntent, HoldResult } from "../../worker/adapters/stripe-holds";
+import { enqueueMail } from "../../worker/adapters/mail-queue";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../../worker/stores/chats";
 import { ChatConference } from "./conference";
 import { guestOf, guestSender, joinedGuests, type Conference, type Guest } from "../../worker/live/conference-rules";
@@ -551,8 +552,11 @@ export class ChatDO extends DurableObject<Env> {
     switch (step) {
       case "invoices":
         return this.invoices().chatEnded();
-      case "record":
-        return finishChatRecord(this.env.DB, init, from === "waiting" ? "missed" : "ended", by, this.messages(), agent?.agentId ?? null, at);
+      case "record": {
+        const mails = await finishChatRecord(this.env.DB, init, from === "waiting" ? "missed" : "ended", by, this.messages(), agent?.agentId ?? null, at);
+        // After the commit; a retried step enqueues again, and the queue's consumer sends the row once.
+        return enqueueMail(this.env, mails);
+      }
       case "free": {
         for (const party of PARTIES) this.send(party, () => this.snapshot(party));
         for (const guest of this.conference().joined()) this.sendGuest(guest.agentId, this.render(this.guestView(guest.agentId)));

@@ -187,8 +187,17 @@ describe("POST /admin/rooms/:roomId", () => {
 
   it("saves the customer interactions section", async () => {
     await saveOk(roomA, { allowLeaveEmail: undefined, allowEmailAlert: "on" });
-    expect(await roomRow(roomA)).toMatchObject({ allow_leave_email: 0, allow_email_alert: 1 });
+    expect(await roomRow(roomA)).toMatchObject({ allow_leave_email: 0, allow_email_alert: 1, always_email_transcript: 0 });
     await saveOk(roomA, {});
+  });
+
+  it("saves \"Always email the transcript to the customer\", off unless ticked", async () => {
+    const html = await saveOk(roomA, { alwaysEmailTranscript: "on" });
+    expect(html).toContain("Always email the transcript to the customer");
+    expect(html).toMatch(/name="alwaysEmailTranscript"[^>]*checked/);
+    expect(await roomRow(roomA)).toMatchObject({ always_email_transcript: 1 });
+    await saveOk(roomA, {});
+    expect(await roomRow(roomA)).toMatchObject({ always_email_transcript: 0 });
   });
 
   it("saves the chat messaging section, and an empty wrap-up time means never", async () => {

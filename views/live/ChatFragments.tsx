@@ -17,6 +17,7 @@ import { Avatar, Composer, Line, Notice, notice } from "./ChatParts";
 import type { Party } from "../../worker/live/contracts";
 import { partyNames, senderNames } from "../../worker/live/names";
 import { RatingSlot } from "../ChatRating";
+import { TranscriptSlot } from "../ChatTranscript";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -190,6 +191,7 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
       {view.meter && view.billing ? <MeterPanel init={view.init} party={party} meter={view.meter} billing={view.billing} /> : null}
       {view.invoices ? <InvoicePanel view={view.invoices} /> : null}
       {party === "customer" && view.status === "ended" && view.agent ? <RatingSlot chatId={id} /> : null}
+      {party === "customer" && view.status === "ended" && view.agent ? <TranscriptSlot chatId={id} /> : null}
       <div id={`typing-${id}`} class="typing"></div>
       {view.status !== "connected" ? (
         <div id={`composer-${id}`}></div>

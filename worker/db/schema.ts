@@ -113,6 +113,8 @@ export const rooms = sqliteTable(
     // Customer interactions
     allowLeaveEmail: flag("allow_leave_email", true),
     allowEmailAlert: flag("allow_email_alert", false),
+    // The customer who gave an email address is sent the chat's transcript when it ends.
+    alwaysEmailTranscript: flag("always_email_transcript", false),
     // WhatsApp assignment
     whatsappOnlineAgents: flag("whatsapp_online_agents", true),
     whatsappOfflineAgents: flag("whatsapp_offline_agents", true),

@@ -8,7 +8,7 @@ import { displayName, headerText, listUnsubscribe } from "./header-fields";
  * What a mail is for. A receipt (money taken) is sent even when the company's entitlement is used
  * up; an alert carries a List-Unsubscribe header; the rest are held at the quota.
  */
-export const MAIL_KINDS = ["receipt", "revenue", "notice", "alert"] as const;
+export const MAIL_KINDS = ["receipt", "revenue", "notice", "alert", "transcript"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /**

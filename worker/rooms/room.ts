@@ -37,6 +37,7 @@ export type Room = {
   // Customer interactions
   allowLeaveEmail: boolean;
   allowEmailAlert: boolean;
+  alwaysEmailTranscript: boolean;
   // WhatsApp assignment
   whatsappOnlineAgents: boolean;
   whatsappOfflineAgents: boolean;

@@ -56,6 +56,7 @@ export const TOGGLES = [
   "includeMobile",
   "allowLeaveEmail",
   "allowEmailAlert",
+  "alwaysEmailTranscript",
   "hidePreviewTyping",
   "phoneSimultaneousChats",
   "allowAgentPricing",
@@ -189,6 +190,7 @@ export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =
       // Customer interactions
       allowLeaveEmail: checkbox,
       allowEmailAlert: checkbox,
+      alwaysEmailTranscript: checkbox,
       // Chat messaging
       hidePreviewTyping: checkbox,
       agentRole: text(AGENT_ROLE_MAX, `Use at most ${AGENT_ROLE_MAX} characters.`).min(1, "Enter the role customers see, for example Agent or Doctor."),
@@ -241,6 +243,7 @@ export function settingsValuesFromRoom(room: Room): RoomSettingsValues {
     includeMobile: room.includeMobile,
     allowLeaveEmail: room.allowLeaveEmail,
     allowEmailAlert: room.allowEmailAlert,
+    alwaysEmailTranscript: room.alwaysEmailTranscript,
     hidePreviewTyping: room.hidePreviewTyping,
     agentRole: room.agentRole,
     phoneSimultaneousChats: room.phoneSimultaneousChats,

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { chatGuests, chats, companies, messages } from "../db/schema";
 import { guestOf } from "../live/conference-rules";
 import { openDb, prepared, type Db } from "./db";
+import { endOfChatTranscript } from "./transcripts";
 
 // A chat's D1 record as the chat goes: written when the customer asks, connected when an agent
 // answers, finished with its transcript; and who may open it.
@@ -37,8 +38,9 @@ const author = (sender: string, hostId: string | null) => {
 };
 
 /**
- * Writes the chat's end and its transcript to D1. Message ids derive from the chat and sequence
- * number, so writing the same end twice (a retried alarm) adds nothing.
+ * Writes the chat's end and its transcript to D1, with the transcript's mail to the customer when
+ * the room always sends it. Message and mail ids derive from the chat (and sequence number), so
+ * writing the same end twice (a retried alarm) adds nothing. Returns the outbox ids to enqueue.
  */
 export async function finishChatRecord(
   d1: D1Database,
@@ -48,23 +50,21 @@ export async function finishChatRecord(
   transcript: TranscriptLine[],
   hostId: string | null,
   now = Date.now(),
-): Promise<void> {
+): Promise<string[]> {
   const db = openDb(d1);
+  const lines = transcript.map((m) => ({ ...author(m.sender, hostId), body: m.body, at: m.at }));
+  const mail = status === "ended" ? await endOfChatTranscript(db, init.chatId, lines) : null;
   await db.batch([
     db.update(chats).set({ status, endedBy, endedAt: now }).where(eq(chats.id, init.chatId)),
     ...transcript.map((m) =>
       db
         .insert(messages)
-        .values({
-          id: `${init.chatId}:${m.seq}`,
-          chatId: init.chatId,
-          ...author(m.sender, hostId),
-          body: m.body,
-          createdAt: m.at,
-        })
+        .values({ id: `${init.chatId}:${m.seq}`, chatId: init.chatId, ...author(m.sender, hostId), body: m.body, createdAt: m.at })
         .onConflictDoNothing(),
     ),
+    ...(mail ? [mail.insert] : []),
   ]);
+  return mail ? [mail.id] : [];
 }
 
 /** The chat's own agent, or an agent who joined it as a conference guest, may open it. */

@@ -1,0 +1,1 @@
+ALTER TABLE `rooms` ADD `always_email_transcript` integer DEFAULT false NOT NULL;
