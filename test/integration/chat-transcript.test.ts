@@ -175,3 +175,27 @@ describe("the room's \"Always email the transcript to the customer\"", () => {
     expect((await outbox(none.chat.id)).results).toEqual([]);
   });
 });
+
+describe("a transcript with a conference guest", () => {
+  it("names the guest's lines by the guest's own name", async () => {
+    const { agents } = await team("transcript-f", ["Alice Martin", "Bob Stone"]);
+    const [alice, bob] = agents;
+    await setRoom("transcript-f", "GENERAL", "phone_conference = 1, always_email_transcript = 1");
+    const aliceConsole = await alice.online();
+    const bobConsole = await bob.online();
+    const email = customerEmail();
+    const { chat, customerSocket, agentSocket } = await connectedChat(alice, aliceConsole, undefined, new Customer(), { email });
+    agentSocket.send({ type: "invite", agentId: bob.id });
+    await bobConsole.next((f) => f.includes(`<article id="invite-${chat.id}"`), "Bob's invitation");
+    bobConsole.send({ type: "join", chatId: chat.id });
+    await bobConsole.next(frames.chatOpened(chat.id), "the chat opened on Bob's console");
+    const bobSocket = await bob.chat(chat.id);
+    bobSocket.send({ type: "text", text: "Hi, I am the specialist" });
+    await customerSocket.next(frames.message("Hi, I am the specialist"), "Bob's text at the customer");
+    customerSocket.send({ type: "hangup" });
+    await untilEnded(chat.id);
+    const mail = await caught(email);
+    expect(mail?.text).toMatch(/\[\d\d:\d\d UTC\] Bob Stone: Hi, I am the specialist/);
+    expect(mail?.text).toMatch(/Agent: +Alice Martin/);
+  });
+});
