@@ -20,6 +20,7 @@ export function CustomerChatPage({ init }: { init: ChatInit }) {
           <div id={`invoices-${id}`}></div>
           <div id={`recording-${id}`}></div>
           <div id={`rating-${id}`}></div>
+          <div id={`transcript-mail-${id}`}></div>
           <div id={`typing-${id}`} class="typing"></div>
           <div id={`composer-${id}`}></div>
           <div id={`controls-${id}`} class="controls"></div>

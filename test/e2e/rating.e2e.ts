@@ -36,6 +36,9 @@ describe("the customer's rating of a chat", () => {
     expect(await form.getByRole("radio", { name: "4 stars, good" }).isChecked()).toBe(false);
     // Nothing runs off a phone's screen.
     expect(await customer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Below it, the transcript can be emailed (issue 19), the address to type.
+    const transcript = customer.locator(`#transcript-mail-${chatId}`);
+    await transcript.getByRole("textbox").waitFor();
     await form.scrollIntoViewIfNeeded();
     await screenshot(customer, "customer-rating-form-phone");
 
@@ -56,6 +59,13 @@ describe("the customer's rating of a chat", () => {
     expect(await customer.getByRole("img", { name: "4 out of 5 stars" }).count()).toBe(1);
     await customer.locator(".rating-comment", { hasText: "Alice found my parcel in two minutes." }).waitFor();
     await screenshot(customer, "customer-rating-thanks-phone");
+
+    // The transcript by email: typed in, sent, said so in place.
+    await transcript.getByLabel("Your email address").fill("rosa@example.test");
+    await transcript.getByRole("button", { name: "Email me the transcript" }).click();
+    await customer.locator(`#transcript-mail-${chatId} .notice`, { hasText: "Sent to rosa@example.test." }).waitFor();
+    await customer.locator(`#transcript-mail-${chatId}`).scrollIntoViewIfNeeded();
+    await screenshot(customer, "customer-transcript-sent-phone");
 
     // A refreshed page shows the rating as given, not the form again.
     await customer.reload();
