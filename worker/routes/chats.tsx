@@ -3,7 +3,8 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import * as z from "zod";
 import { roomIdOfChat } from "../stores/chats";
-import { saveCustomerRequest } from "../stores/customer-requests";
+import { enqueueMail } from "../adapters/mail-queue";
+import { saveCustomerMessage, saveCustomerRequest } from "../stores/customer-requests";
 import { openDb } from "../stores/db";
 import { emailField } from "../accounts/validation";
 import type { AppEnv, Bindings } from "../app-env";
@@ -276,6 +277,11 @@ export const chatRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const roomId = await roomIdOfChat(db, chatId);
     if (!roomId) throw notFound("chat");
-    await saveCustomerRequest(db, { companyId: view.init.companyId, roomId, kind, name: view.init.customer.name, email: form.email, body: form.body ?? null });
+    if (kind === "message") {
+      const message = { companyId: view.init.companyId, roomId, name: view.init.customer.name, email: form.email, body: form.body ?? null };
+      await enqueueMail(c.env, await saveCustomerMessage(db, message, new URL(c.req.url).origin));
+    } else {
+      await saveCustomerRequest(db, { companyId: view.init.companyId, roomId, kind, name: view.init.customer.name, email: form.email, body: null });
+    }
     return c.html(<RequestSaved kind={kind} />);
   });
