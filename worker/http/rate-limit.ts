@@ -18,6 +18,8 @@ export const POLICIES = {
   signinIp: { limit: 50, windowMs: 15 * MINUTE },
   /** Contact-form submissions from one IP: a person does a few; a spammer many. */
   contactIp: { limit: 10, windowMs: 10 * MINUTE },
+  /** Replies an agent emails from the Inbox: a busy agent sends a few an hour, not a flood. */
+  inboxReply: { limit: 20, windowMs: 60 * MINUTE },
 } satisfies Record<string, Policy>;
 
 export function isHeld(counter: Counter | undefined, policy: Policy, now: number): boolean {
