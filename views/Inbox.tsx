@@ -48,7 +48,7 @@ export function InboxPage({ messages, status, open }: { messages: InboxMessage[]
                     <td>
                       <a href={`/agent/inbox/${m.id}`}>{m.name || m.email}</a>
                     </td>
-                    <td>{m.roomName}</td>
+                    <td>{m.privateAgentId ? "Private room" : m.roomName}</td>
                     <td>{preview(m.body)}</td>
                     <td class="nowrap">{m.answeredAt ? utcDateTime(m.answeredAt) : "—"}</td>
                   </tr>
@@ -64,6 +64,9 @@ export function InboxPage({ messages, status, open }: { messages: InboxMessage[]
   );
 }
 
+/** A private room's message shows as such: its roomId is only where its settings come from. */
+const roomOf = (m: InboxMessage) => (m.privateAgentId ? "Private room" : `${m.roomName} room`);
+
 const preview = (body: string | null) => (body && body.length > 120 ? `${body.slice(0, 119)}…` : body ?? "");
 
 export function InboxMessagePage({ message, reply, errors, sent }: { message: InboxMessage; reply?: string; errors?: Errors; sent?: boolean }) {
@@ -77,7 +80,7 @@ export function InboxMessagePage({ message, reply, errors, sent }: { message: In
         <div>
           <h1>Message from {message.name || message.email}</h1>
           <p class="muted">
-            {message.email} · {message.roomName} room · {utcDateTime(message.createdAt)} UTC · <span class="badge">{STATUS_LABELS[message.status]}</span>
+            {message.email} · {roomOf(message)} · {utcDateTime(message.createdAt)} UTC · <span class="badge">{STATUS_LABELS[message.status]}</span>
           </p>
         </div>
       </div>

@@ -99,6 +99,23 @@ describe("a message left by email", () => {
     expect(listed(html)).toEqual([id]);
   });
 
+  it("left in an agent's private room, goes to that agent alone, though the room uses the settings of one colleagues serve", async () => {
+    await company("inbox-private");
+    // Cleo's private room takes GENERAL's settings, a room Ann serves and Cleo does not.
+    const handle = (await env.DB.prepare("select handle from users where email = 'cleo@inbox-private.test'").first<{ handle: string }>())!.handle;
+    await emailUs("inbox-private", `~${handle}`, { message: "For Cleo only" });
+    const id = await messageId("inbox-private", "For Cleo only");
+
+    const mail = await mailTo("cleo@inbox-private.test", "New message from Carla Customer");
+    expect(mail?.text).toContain("For Cleo only");
+    const recipients = await env.DB.prepare("select to_address from email_outbox where id like ?").bind(`${id}:%`).all<{ to_address: string }>();
+    expect(recipients.results.map((r) => r.to_address)).toEqual(["cleo@inbox-private.test"]);
+
+    expect(listed(await (await (await signedIn("cleo@inbox-private.test")).get("/agent/inbox")).text())).toEqual([id]);
+    expect((await (await signedIn("ann@inbox-private.test")).get(`/agent/inbox/${id}`)).status).toBe(404);
+    expect(listed(await (await (await signedIn("boss@inbox-private.test")).get("/agent/inbox")).text())).toEqual([id]);
+  });
+
   it("keeps a line break in the customer's name out of the alert's subject", async () => {
     await company("inbox-crlf");
     await emailUs("inbox-crlf", "GENERAL", { name: "Eve\r\nBcc: victim@evil.test", message: "Injected?" });

@@ -242,6 +242,9 @@ export const customerRequests = sqliteTable("customer_requests", {
   body: text("body"),
   handledAt: integer("handled_at"),
   createdAt: createdAt(),
+  // Left in an agent's private room (/c/{company}/~{handle}): for that agent alone, though roomId
+  // is the public room whose settings the private room uses.
+  privateAgentId: text("private_agent_id").references(() => users.id),
   // A message in the agents' Inbox: open until an agent marks it done (handledAt is when).
   status: text("status", { enum: INBOX_STATUSES }).notNull().default("open"),
   // The last reply an agent emailed the customer from the Inbox: who, when, what.

@@ -105,7 +105,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const { company, room, privateAgent } = c.var.reached;
     const contact = c.req.valid("form");
     if (contact.mode === "email") {
-      const message = { companyId: company.id, roomId: room.id, name: contact.name ?? null, email: contact.email!, body: contact.message ?? null };
+      const message = { companyId: company.id, roomId: room.id, privateAgentId: privateAgent?.id ?? null, name: contact.name ?? null, email: contact.email!, body: contact.message ?? null };
       await enqueueMail(c.env, await saveCustomerMessage(db, message, new URL(c.req.url).origin));
       return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} kind="message" />);
     }

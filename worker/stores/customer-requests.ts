@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { newId } from "../accounts/tokens";
 import { agentProfiles, customerRequests, roomAgents, rooms, users } from "../db/schema";
 import type { OutgoingMail } from "../mail/message";
@@ -15,13 +15,17 @@ export type InboxStatus = (typeof customerRequests.$inferSelect)["status"];
 export const saveCustomerRequest = (db: Db, request: NewCustomerRequest) => db.insert(customerRequests).values({ id: newId(), ...request });
 
 /** A message left for the company: what its agents need to answer it. */
-/** A message left for the company; its text may be missing where the room hides the message field. */
-export type NewCustomerMessage = { companyId: string; roomId: string; name: string | null; email: string; body: string | null };
+/**
+ * A message left for the company; its text may be missing where the room hides the message field.
+ * One left in an agent's private room names that agent.
+ */
+export type NewCustomerMessage = { companyId: string; roomId: string; privateAgentId: string | null; name: string | null; email: string; body: string | null };
 
 /**
  * Saves a customer's message and, in the same batch, an alert mail to each agent of the room who
- * keeps Email Alert on, linking to the message in the Inbox. A room with no such agent still
- * gets the message: it waits in the Inbox. Returns the outbox ids, for the mail queue.
+ * keeps Email Alert on (for a private room's message, its agent only), linking to the message in
+ * the Inbox. A room with no such agent still gets the message: it waits in the Inbox. Returns the
+ * outbox ids, for the mail queue.
  */
 export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, origin: string): Promise<string[]> {
   const id = newId();
@@ -30,12 +34,21 @@ export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, o
     db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, message.roomId)).get(),
     db
       .select({ email: users.email, name: users.name })
-      .from(roomAgents)
-      .innerJoin(users, eq(users.id, roomAgents.userId))
+      .from(users)
       .leftJoin(agentProfiles, eq(agentProfiles.userId, users.id))
-      .where(and(eq(roomAgents.roomId, message.roomId), eq(users.companyId, message.companyId), eq(users.isAgent, true), eq(users.disabled, false), sql`coalesce(${agentProfiles.emailAlert}, 1) = 1`)),
+      .where(
+        and(
+          message.privateAgentId ? eq(users.id, message.privateAgentId) : inArray(users.id, sql`(select ${roomAgents.userId} from ${roomAgents} where ${roomAgents.roomId} = ${message.roomId})`),
+          eq(users.companyId, message.companyId),
+          eq(users.isAgent, true),
+          eq(users.disabled, false),
+          // No profile saved yet: Email Alert is on by default.
+          sql`coalesce(${agentProfiles.emailAlert}, 1) = 1`,
+        ),
+      ),
   ]);
   const who = message.name || message.email;
+  const roomName = message.privateAgentId ? "your private" : (room?.name ?? "");
   const mails = agents.map(
     (agent): OutgoingMail => ({
       id: `${id}:alert:${agent.email}`,
@@ -48,14 +61,14 @@ export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, o
         subject: `New message from ${who}`,
         greeting: `Hello ${agent.name},`,
         paragraphs: [
-          message.body ? `${who} left a message in the ${room?.name ?? ""} room:` : `${who} asked to be answered by email in the ${room?.name ?? ""} room.`,
+          message.body ? `${who} left a message in the ${roomName} room:` : `${who} asked to be answered by email in the ${roomName} room.`,
           ...(message.body ? [message.body] : []),
           "Answer it from your Inbox; your reply goes to the customer by email.",
         ],
         facts: [
           ["Name", message.name ?? "—"],
           ["Email", message.email],
-          ["Room", room?.name ?? "—"],
+          ["Room", message.privateAgentId ? "Your private room" : (room?.name ?? "—")],
         ],
         action: { label: "Open in the Inbox", url: `${origin}/agent/inbox/${id}` },
       },
@@ -68,18 +81,24 @@ export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, o
 /** Who reads an Inbox: an agent sees the rooms they serve, an administrator all of the company's. */
 export type InboxReader = { id: string; companyId: string; isAdmin: boolean };
 
-/** The messages the reader may see, as a condition. */
+/** The messages the reader may see, as a condition: a private room's only to its agent (and the administrators). */
 const readable = (reader: InboxReader) =>
   and(
     eq(customerRequests.companyId, reader.companyId),
     eq(customerRequests.kind, "message"),
-    reader.isAdmin ? undefined : inArray(customerRequests.roomId, sql`(select ${roomAgents.roomId} from ${roomAgents} where ${roomAgents.userId} = ${reader.id})`),
+    reader.isAdmin
+      ? undefined
+      : or(
+          eq(customerRequests.privateAgentId, reader.id),
+          and(isNull(customerRequests.privateAgentId), inArray(customerRequests.roomId, sql`(select ${roomAgents.roomId} from ${roomAgents} where ${roomAgents.userId} = ${reader.id})`)),
+        ),
   );
 
 const inboxColumns = {
   id: customerRequests.id,
   roomId: customerRequests.roomId,
   roomName: rooms.name,
+  privateAgentId: customerRequests.privateAgentId,
   name: customerRequests.name,
   email: customerRequests.email,
   body: customerRequests.body,
@@ -95,6 +114,7 @@ export type InboxMessage = {
   id: string;
   roomId: string;
   roomName: string;
+  privateAgentId: string | null;
   name: string | null;
   email: string;
   body: string | null;
