@@ -123,7 +123,7 @@ export function InboxMessagePage({ message, reply, errors, sent }: { message: In
                 {error}
               </p>
             ) : (
-              <p class="hint">Sent to {message.email}; their answer comes back to the room's contact email.</p>
+              <p class="hint">Sent to {message.email}, from the room's public profile.</p>
             )}
           </div>
           <button type="submit" class="btn btn-primary">
@@ -131,7 +131,7 @@ export function InboxMessagePage({ message, reply, errors, sent }: { message: In
           </button>
         </form>
       </section>
-      <form method="post" action={`/agent/inbox/${message.id}/status`}>
+      <form method="post" action={`/agent/inbox/${message.id}/status`} class="inbox-status">
         <CsrfField />
         <input type="hidden" name="status" value={message.status === "open" ? "done" : "open"} />
         <button type="submit" class="btn">

@@ -187,6 +187,8 @@ describe("POST /agent/inbox/:id/reply", () => {
     expect(mail, "the reply in the customer's mailbox").toBeDefined();
     expect(mail!.from[0]!.name).toBe("Acme Help");
     expect(mail!.text).toContain("Shipping takes a week.");
+    expect(mail!.text).toContain("You wrote: “Do you ship to Norway?");
+    expect(mail!.html).toContain("You wrote: “Do you ship to Norway?");
     expect(await source(mail!.id)).toMatch(/^Reply-To: .*help@acme\.test/m);
 
     expect(await messageRow(id)).toMatchObject({ status: "open", answered_by: await idOfUser("ann@inbox-reply.test"), reply_text: "Yes, we do.\n\nShipping takes a week." });
