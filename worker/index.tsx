@@ -8,6 +8,7 @@ import { pagePolicy } from "./http/page-policy";
 import { loadUser } from "./http/session";
 import { adminRoutes } from "./routes/admin";
 import { adminPaymentsRoutes } from "./routes/admin-payments";
+import { inboxRoutes } from "./routes/inbox";
 import { agentRoutes } from "./routes/agent";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
@@ -49,6 +50,7 @@ app.get("/", (c) => c.redirect(c.get("user") ? "/home" : "/login"));
 app.route("/", authRoutes);
 app.route("/admin/payments", adminPaymentsRoutes);
 app.route("/admin", adminRoutes);
+app.route("/agent/inbox", inboxRoutes); // before /agent: administrators who are not agents read it too
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
 app.route("/chats", chatRoutes);

@@ -87,7 +87,7 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-type ContactOptions = { button?: "Chat" | "Voice" | "Video"; viewport?: { width: number; height: number } };
+type ContactOptions = { button?: "Chat" | "Voice" | "Video" | "Email us"; viewport?: { width: number; height: number } };
 
 /**
  * A customer in a browser of their own fills in a room's contact form (`fields` by their labels)

@@ -229,6 +229,7 @@ export const messages = sqliteTable(
 );
 
 // Customer requests made while no agent is free: an email message, or an alert when one is.
+export const INBOX_STATUSES = ["open", "done"] as const;
 export const customerRequests = sqliteTable("customer_requests", {
   id: id(),
   companyId: text("company_id")
@@ -243,7 +244,16 @@ export const customerRequests = sqliteTable("customer_requests", {
   body: text("body"),
   handledAt: integer("handled_at"),
   createdAt: createdAt(),
-});
+  // Left in an agent's private room (/c/{company}/~{handle}): for that agent alone, though roomId
+  // is the public room whose settings the private room uses.
+  privateAgentId: text("private_agent_id").references(() => users.id),
+  // A message in the agents' Inbox: open until an agent marks it done (handledAt is when).
+  status: text("status", { enum: INBOX_STATUSES }).notNull().default("open"),
+  // The last reply an agent emailed the customer from the Inbox: who, when, what.
+  answeredAt: integer("answered_at"),
+  answeredBy: text("answered_by").references(() => users.id),
+  replyText: text("reply_text"),
+}, (t) => [index("customer_requests_company_created").on(t.companyId, t.createdAt)]);
 
 export const recordings = sqliteTable(
   "recordings",

@@ -20,6 +20,8 @@ export const POLICIES = {
   contactIp: { limit: 10, windowMs: 10 * MINUTE },
   /** Transcripts asked for one chat: a customer mails it to an address or two; more is someone mailing strangers. */
   transcriptChat: { limit: 5, windowMs: 60 * MINUTE },
+  /** Replies an agent emails from the Inbox: a busy agent sends a few an hour, not a flood. */
+  inboxReply: { limit: 20, windowMs: 60 * MINUTE },
 } satisfies Record<string, Policy>;
 
 export function isHeld(counter: Counter | undefined, policy: Policy, now: number): boolean {

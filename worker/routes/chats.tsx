@@ -2,8 +2,9 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import * as z from "zod";
-import { roomIdOfChat } from "../stores/chats";
-import { saveCustomerRequest } from "../stores/customer-requests";
+import { roomOfChat } from "../stores/chats";
+import { enqueueMail } from "../adapters/mail-queue";
+import { saveCustomerMessage, saveCustomerRequest } from "../stores/customer-requests";
 import { openDb } from "../stores/db";
 import { emailField } from "../accounts/validation";
 import type { AppEnv, Bindings } from "../app-env";
@@ -274,8 +275,14 @@ export const chatRoutes = new Hono<AppEnv>()
     const { chatId, view, kind } = c.var.request;
     const form = c.req.valid("form");
     const db = openDb(c.env.DB);
-    const roomId = await roomIdOfChat(db, chatId);
-    if (!roomId) throw notFound("chat");
-    await saveCustomerRequest(db, { companyId: view.init.companyId, roomId, kind, name: view.init.customer.name, email: form.email, body: form.body ?? null });
+    const room = await roomOfChat(db, chatId);
+    if (!room) throw notFound("chat");
+    const { roomId, privateAgentId } = room;
+    if (kind === "message") {
+      const message = { companyId: view.init.companyId, roomId, privateAgentId, name: view.init.customer.name, email: form.email, body: form.body ?? null };
+      await enqueueMail(c.env, await saveCustomerMessage(db, message, new URL(c.req.url).origin));
+    } else {
+      await saveCustomerRequest(db, { companyId: view.init.companyId, roomId, kind, name: view.init.customer.name, email: form.email, body: null });
+    }
     return c.html(<RequestSaved kind={kind} />);
   });

@@ -14,7 +14,8 @@ import { startChat } from "../live/start-chat";
 import { contactFormSchema } from "../rooms/contact-form";
 import { isRoomUsable } from "../rooms/presets";
 import { listWhatsappAgents } from "../stores/agents";
-import { saveCustomerRequest } from "../stores/customer-requests";
+import { saveCustomerMessage } from "../stores/customer-requests";
+import { enqueueMail } from "../adapters/mail-queue";
 import { getCompanyRoom, getUsablePrivateRoom } from "../stores/rooms";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
 import { MessageSent } from "../../views/CustomerChat";
@@ -104,7 +105,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const { company, room, privateAgent } = c.var.reached;
     const contact = c.req.valid("form");
     if (contact.mode === "email") {
-      await saveCustomerRequest(db, { companyId: company.id, roomId: room.id, kind: "message", name: contact.name, email: contact.email!, body: contact.message });
+      const message = { companyId: company.id, roomId: room.id, privateAgentId: privateAgent?.id ?? null, name: contact.name ?? null, email: contact.email!, body: contact.message ?? null };
+      await enqueueMail(c.env, await saveCustomerMessage(db, message, new URL(c.req.url).origin));
       return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} kind="message" />);
     }
     const { chatId, token } = await startChat(c.env, {

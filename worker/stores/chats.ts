@@ -15,8 +15,9 @@ export type NewChat = typeof chats.$inferInsert;
 export const insertChat = (db: Db, chat: NewChat) => db.insert(chats).values(chat).run();
 
 /** The room the chat was asked in; undefined for no such chat. */
-export const roomIdOfChat = async (db: Db, chatId: string): Promise<string | undefined> =>
-  (await db.select({ roomId: chats.roomId }).from(chats).where(eq(chats.id, chatId)).get())?.roomId;
+/** The chat's room, and its agent when it came through their private room. */
+export const roomOfChat = (db: Db, chatId: string): Promise<{ roomId: string; privateAgentId: string | null } | undefined> =>
+  db.select({ roomId: chats.roomId, privateAgentId: chats.privateAgentId }).from(chats).where(eq(chats.id, chatId)).get();
 
 /** The chat is connected: it counts against the company's entitlement from now on. */
 export async function markChatConnected(d1: D1Database, init: { chatId: string; companyId: string }, agentId: string, now = Date.now()): Promise<void> {
