@@ -27,6 +27,9 @@ describe("mail on the local server", () => {
     await signIn(agent, baseUrl, "bob@demo.test");
     await agent.waitForURL(`${baseUrl}/agent`);
     await agent.goto(`${baseUrl}/agent/profile`);
+    // A new greeting, which the notice names (short, so that no line of the text part wraps it).
+    const greeting = "Hi, Bob here.";
+    await agent.getByLabel("Greeting to customers").fill(greeting);
     await agent.getByRole("button", { name: "Save profile" }).click();
     await agent.getByText("Saved.").waitFor();
 
@@ -34,6 +37,7 @@ describe("mail on the local server", () => {
     const mail = await delivered("admin@demo.test", subject);
     expect(mail.from).toEqual([{ address: "mail@parley.localhost", name: "Parley Demo" }]);
     expect(mail.text).toContain("Bob Chen changed their agent profile in Parley");
+    expect(mail.text).toContain(greeting);
 
     // The catcher's web inbox, and the mail's HTML part as a mail client shows it.
     const inbox = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
