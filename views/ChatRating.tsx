@@ -1,6 +1,7 @@
 import { COMMENT_MAX, RATING_MAX, type Rating } from "../worker/ratings/rating";
 import type { Errors } from "./Form";
 import { CsrfField, Layout, PoweredBy } from "./Layout";
+import type { Child } from "hono/jsx";
 
 // The customer's rating of a chat that ended: five stars and a comment, then their rating with a
 // thank-you. The chat's socket brings only an empty slot that fetches the panel, so that the form
@@ -128,13 +129,22 @@ function RatingForm({ chatId, agentName, errors = {}, values = {} }: RatingPanel
 /** The panel as a page of its own: for a browser without JavaScript, and after a plain form post. */
 export function RatingPage({ companyName, ...panel }: RatingPanelProps & { companyName: string }) {
   return (
-    <Layout title={`Rate your chat with ${companyName}`} bare>
+    <EndedChatPage title={`Rate your chat with ${companyName}`} companyName={companyName} chatId={panel.chatId}>
+      <RatingPanel {...panel} />
+    </EndedChatPage>
+  );
+}
+
+/** A panel of the customer's ended chat (the rating, the transcript by email) as a page of its own. */
+export function EndedChatPage({ title, companyName, chatId, children }: { title: string; companyName: string; chatId: string; children: Child }) {
+  return (
+    <Layout title={title} bare>
       <div class="contact">
         <section class="contact-card card rating-page">
           <h1>Your chat with {companyName}</h1>
-          <RatingPanel {...panel} />
+          {children}
           <p>
-            <a class="btn btn-ghost" href={`/chats/${panel.chatId}`}>
+            <a class="btn btn-ghost" href={`/chats/${chatId}`}>
               Back to the chat
             </a>
           </p>

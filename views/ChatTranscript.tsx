@@ -1,5 +1,6 @@
 import type { Errors } from "./Form";
-import { CsrfField, Layout, PoweredBy } from "./Layout";
+import { EndedChatPage } from "./ChatRating";
+import { CsrfField } from "./Layout";
 
 // "Email me the transcript" on the customer's ended chat: an address (prefilled with the one
 // they gave in the contact form), then "Sent to …". Like the rating, the chat's socket brings only
@@ -67,19 +68,8 @@ export function TranscriptPanel({ chatId, sentTo, email = "", errors = {} }: Tra
 /** The panel as a page of its own: for a browser without JavaScript. */
 export function TranscriptPage({ companyName, ...panel }: TranscriptPanelProps & { companyName: string }) {
   return (
-    <Layout title={`Your chat with ${companyName}: the transcript`} bare>
-      <div class="contact">
-        <section class="contact-card card rating-page">
-          <h1>Your chat with {companyName}</h1>
-          <TranscriptPanel {...panel} />
-          <p>
-            <a class="btn btn-ghost" href={`/chats/${panel.chatId}`}>
-              Back to the chat
-            </a>
-          </p>
-        </section>
-        <PoweredBy companyName={companyName} />
-      </div>
-    </Layout>
+    <EndedChatPage title={`Your chat with ${companyName}: the transcript`} companyName={companyName} chatId={panel.chatId}>
+      <TranscriptPanel {...panel} />
+    </EndedChatPage>
   );
 }

@@ -1,25 +1,12 @@
 import { describe, expect, inject, it } from "vitest";
+import { delivered, mailUrl } from "./mail-catcher";
 import { chromiumPerFile, screenshot, signIn, submitContactForm } from "./chromium";
 
 // A customer's "Email us" message as the agents meet it: an alert in their mailbox (the local
 // catcher), the message in the Inbox, answered from the page, the answer in the customer's mailbox.
 
 const baseUrl = inject("baseUrl");
-const mailUrl = inject("mailUrl");
 const chromium = chromiumPerFile();
-
-type Caught = { id: string; subject: string; text: string; to: { address: string }[]; from: { address: string; name: string }[] };
-
-/** The catcher's mail to `to` with this subject, once the queue delivered it. */
-async function delivered(to: string, subject: string): Promise<Caught> {
-  for (let i = 0; i < 150; i++) {
-    const all = (await (await fetch(`${mailUrl}/api/email`)).json()) as Caught[];
-    const found = all.find((m) => m.subject === subject && m.to.some((t) => t.address === to));
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no mail "${subject}" to ${to} in ${mailUrl}`);
-}
 
 describe("the agents' Inbox", () => {
   it("shows a customer's Email us message to the room's agent, alerted by mail, whose reply reaches the customer's mailbox", async () => {

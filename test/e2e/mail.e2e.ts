@@ -1,25 +1,12 @@
 import { describe, expect, inject, it } from "vitest";
+import { delivered, mailUrl } from "./mail-catcher";
 import { chromiumPerFile, screenshot, signIn } from "./chromium";
 
 // Mail as a person meets it locally: the server started by the global setup sends through its
 // mail queue to maildev, the catcher `npm start` runs, whose web inbox shows it.
 
 const baseUrl = inject("baseUrl");
-const mailUrl = inject("mailUrl");
 const chromium = chromiumPerFile();
-
-type Caught = { id: string; subject: string; text: string; to: { address: string }[]; from: { address: string; name: string }[] };
-
-/** The catcher's mail to `to` with this subject, once the queue delivered it. */
-async function delivered(to: string, subject: string): Promise<Caught> {
-  for (let i = 0; i < 150; i++) {
-    const all = (await (await fetch(`${mailUrl}/api/email`)).json()) as Caught[];
-    const found = all.find((m) => m.subject === subject && m.to.some((t) => t.address === to));
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no mail "${subject}" to ${to} in ${mailUrl}`);
-}
 
 describe("mail on the local server", () => {
   it("tells the admin that an agent saved her profile, in the catcher's inbox, and lists it as sent in the mail log", async () => {
