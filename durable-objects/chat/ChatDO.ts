@@ -639,7 +639,7 @@ export class ChatDO extends DurableObject<Env> {
   /** Who is paid and who is told when the chat is charged. */
   private parties(): RevenueParties {
     const init = this.init()!;
-    return { companyId: init.companyId, companyName: init.companyName, agentId: this.agent()?.agentId ?? null, customerEmail: init.customer.email };
+    return { companyId: init.companyId, agentId: this.agent()?.agentId ?? null, customerEmail: init.customer.email };
   }
 
   private sendMeter(): void {

@@ -13,17 +13,6 @@ afterEach(() => closeAllSockets());
 
 const ratingPath = (chatId: string) => `/chats/${chatId}/rating`;
 
-/** What htmx sends: its header, the CSRF token as a header, and the form's fields. */
-function htmxPost(browser: Browser, path: string, fields: Record<string, string>) {
-  return browser.fetch(path, {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", "x-csrf-token": browser.cookie("parley_csrf") ?? "" },
-  });
-}
-
-const htmxGet = (browser: Browser, path: string) => browser.fetch(path, { headers: { "hx-request": "true" } });
-
 const stored = (chatId: string) =>
   env.DB.prepare("select rating, rating_comment, rated_at from chats where id = ?").bind(chatId).first<{ rating: number | null; rating_comment: string | null; rated_at: number | null }>();
 
@@ -60,7 +49,7 @@ describe("the customer's end-of-chat screen", () => {
     const slot = customerSocket.log.find((f) => f.includes(`hx-get="${ratingPath(chat.id)}"`))!;
     expect(slot).toContain(`<div id="rating-${chat.id}" class="rating-slot" hx-get="${ratingPath(chat.id)}" hx-trigger="load" hx-swap="outerHTML"></div>`);
 
-    const res = await htmxGet(customer.browser, ratingPath(chat.id));
+    const res = await customer.browser.htmxGet(ratingPath(chat.id));
     expect(res.status).toBe(200);
     expect(res.headers.get("vary")).toContain("HX-Request");
     const html = await res.text();
@@ -97,7 +86,7 @@ describe("the customer's end-of-chat screen", () => {
     socket.send({ type: "hangup" });
     await socket.next((f) => frames.snapshot(missed.id)(f) && f.includes("You left the queue"), "the end of the wait");
     expect(socket.log.join()).not.toContain(ratingPath(missed.id));
-    expect((await htmxGet(leaver.browser, ratingPath(missed.id))).status).toBe(404);
+    expect((await leaver.browser.htmxGet(ratingPath(missed.id))).status).toBe(404);
   });
 });
 
@@ -106,7 +95,7 @@ describe("POST /chats/:chatId/rating", () => {
     const { alice, console } = await ratedTeam("rate-ok-co");
     const { chat, customer } = await endedChat(alice, console);
     const before = Date.now();
-    const res = await htmxPost(customer.browser, ratingPath(chat.id), { rating: "4", comment: "  Helpful, <b>quick</b> & kind.  " });
+    const res = await customer.browser.htmxPost(ratingPath(chat.id), { rating: "4", comment: "  Helpful, <b>quick</b> & kind.  " });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toMatch(new RegExp(`^<section id="rating-${chat.id}" class="rating-panel rated"`));
@@ -120,7 +109,7 @@ describe("POST /chats/:chatId/rating", () => {
     expect(row!.rated_at).toBeGreaterThanOrEqual(before);
 
     // The slot shows the rating from now on (another tab, a refreshed page).
-    const again = await (await htmxGet(customer.browser, ratingPath(chat.id))).text();
+    const again = await (await customer.browser.htmxGet(ratingPath(chat.id))).text();
     expect(again).toContain("Thank you for your rating");
     expect(again).toContain('aria-label="4 out of 5 stars"');
     expect(control(again, "rating")).toBeUndefined();
@@ -149,10 +138,10 @@ describe("POST /chats/:chatId/rating", () => {
   it("rates a chat once: a second post changes nothing and says it was already rated", async () => {
     const { alice, console } = await ratedTeam("rate-twice-co");
     const { chat, customer } = await endedChat(alice, console);
-    expect((await htmxPost(customer.browser, ratingPath(chat.id), { rating: "2", comment: "Slow." })).status).toBe(200);
+    expect((await customer.browser.htmxPost(ratingPath(chat.id), { rating: "2", comment: "Slow." })).status).toBe(200);
     const first = await stored(chat.id);
 
-    const res = await htmxPost(customer.browser, ratingPath(chat.id), { rating: "5", comment: "Actually great." });
+    const res = await customer.browser.htmxPost(ratingPath(chat.id), { rating: "5", comment: "Actually great." });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("You have already rated this chat");
@@ -173,8 +162,8 @@ describe("POST /chats/:chatId/rating", () => {
     const { alice, console } = await ratedTeam("rate-race-co");
     const { chat, customer } = await endedChat(alice, console);
     const answers = await Promise.all([
-      htmxPost(customer.browser, ratingPath(chat.id), { rating: "1" }),
-      htmxPost(customer.browser, ratingPath(chat.id), { rating: "5" }),
+      customer.browser.htmxPost(ratingPath(chat.id), { rating: "1" }),
+      customer.browser.htmxPost(ratingPath(chat.id), { rating: "5" }),
     ]);
     expect(answers.map((r) => r.status).sort()).toEqual([200, 422]);
     const row = await stored(chat.id);
@@ -191,7 +180,7 @@ describe("POST /chats/:chatId/rating", () => {
   ])("refuses %s with 422, the form again and a message by the field, and stores nothing", async (_, slug, fields: Record<string, string>, field, message) => {
     const { alice, console } = await ratedTeam(slug);
     const { chat, customer } = await endedChat(alice, console);
-    const res = await htmxPost(customer.browser, ratingPath(chat.id), fields);
+    const res = await customer.browser.htmxPost(ratingPath(chat.id), fields);
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).not.toContain("<!DOCTYPE html>");
@@ -212,7 +201,7 @@ describe("POST /chats/:chatId/rating", () => {
   it("takes a comment of exactly 1000 characters", async () => {
     const { alice, console } = await ratedTeam("rate-long-co");
     const { chat, customer } = await endedChat(alice, console);
-    expect((await htmxPost(customer.browser, ratingPath(chat.id), { rating: "3", comment: "y".repeat(1000) })).status).toBe(200);
+    expect((await customer.browser.htmxPost(ratingPath(chat.id), { rating: "3", comment: "y".repeat(1000) })).status).toBe(200);
     expect((await stored(chat.id))!.rating_comment).toHaveLength(1000);
   });
 
@@ -224,13 +213,13 @@ describe("POST /chats/:chatId/rating", () => {
     const stranger = new Browser();
     await stranger.get("/login");
     for (const browser of [stranger, alice.browser, other.browser]) {
-      expect((await htmxPost(browser, ratingPath(chat.id), { rating: "1" })).status).toBe(404);
-      expect((await htmxGet(browser, ratingPath(chat.id))).status).toBe(404);
+      expect((await browser.htmxPost(ratingPath(chat.id), { rating: "1" })).status).toBe(404);
+      expect((await browser.htmxGet(ratingPath(chat.id))).status).toBe(404);
     }
     const page = await stranger.post(ratingPath(chat.id), { rating: "1" }, { from: "/login" });
     expect(page.status).toBe(404);
     expect(await page.text()).toContain("We could not find that chat.");
-    expect((await htmxPost(stranger, "/chats/not-a-chat/rating", { rating: "1" })).status).toBe(404);
+    expect((await stranger.htmxPost("/chats/not-a-chat/rating", { rating: "1" })).status).toBe(404);
     expect(await stored(chat.id)).toEqual({ rating: null, rating_comment: null, rated_at: null });
   });
 
@@ -240,7 +229,7 @@ describe("POST /chats/:chatId/rating", () => {
     const res = await customer.browser.post(ratingPath(chat.id), { rating: "5" });
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("This chat cannot be rated: a chat is rated once it has ended, after someone answered it.");
-    expect((await htmxGet(customer.browser, ratingPath(chat.id))).status).toBe(404);
+    expect((await customer.browser.htmxGet(ratingPath(chat.id))).status).toBe(404);
     expect(await stored(chat.id)).toEqual({ rating: null, rating_comment: null, rated_at: null });
   });
 
@@ -261,12 +250,12 @@ describe("ratings in the records and the statistics", () => {
     const { chat: good, customer: c1 } = await endedChat(alice, aliceConsole);
     const { chat: fair, customer: c2 } = await endedChat(alice, aliceConsole);
     const { chat: unrated } = await endedChat(alice, aliceConsole);
-    await htmxPost(c1.browser, ratingPath(good.id), { rating: "5", comment: "Alice <fixed> it!" });
-    await htmxPost(c2.browser, ratingPath(fair.id), { rating: "4" });
+    await c1.browser.htmxPost(ratingPath(good.id), { rating: "5", comment: "Alice <fixed> it!" });
+    await c2.browser.htmxPost(ratingPath(fair.id), { rating: "4" });
     await alice.choose(aliceConsole, "TAKING_BREAK");
     const bobConsole = await bob.online();
     const { chat: bobs, customer: c3 } = await endedChat(bob, bobConsole);
-    await htmxPost(c3.browser, ratingPath(bobs.id), { rating: "2", comment: "Bob was late." });
+    await c3.browser.htmxPost(ratingPath(bobs.id), { rating: "2", comment: "Bob was late." });
 
     // The administrator: every agent's average and count, a Rating column, the comment in the record.
     const admin = await signedIn(`boss@${company.slug}.test`);
@@ -319,7 +308,7 @@ describe("ratings in the records and the statistics", () => {
   it("are not shown to another company's agents or administrator, nor counted in their statistics", { timeout: 30_000 }, async () => {
     const { alice, console } = await ratedTeam("rate-mine-co");
     const { chat, customer } = await endedChat(alice, console);
-    await htmxPost(customer.browser, ratingPath(chat.id), { rating: "5", comment: "Secret praise for Alice." });
+    await customer.browser.htmxPost(ratingPath(chat.id), { rating: "5", comment: "Secret praise for Alice." });
 
     const { company: other, agents } = await team("rate-theirs-co", ["Alice Other"]);
     const otherAlice = agents[0];
@@ -329,7 +318,7 @@ describe("ratings in the records and the statistics", () => {
       expect(records).not.toContain("Secret praise for Alice.");
       expect(records).not.toContain(chat.id);
       expect(records).toContain("No ratings yet.");
-      expect((await htmxGet(browser, ratingPath(chat.id))).status).toBe(404);
+      expect((await browser.htmxGet(ratingPath(chat.id))).status).toBe(404);
     }
     const theirs = await (await new Browser().get(`/api/stats/${other.slug}/GENERAL/details`)).json<{ agStatDetails: { averageRating: number | null; ratings: number }[] }>();
     expect(theirs.agStatDetails).toEqual([expect.objectContaining({ agName: "Alice Other", averageRating: null, ratings: 0 })]);

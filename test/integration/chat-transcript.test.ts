@@ -17,16 +17,6 @@ const transcriptPath = (chatId: string) => `/chats/${chatId}/transcript`;
 let n = 0;
 const customerEmail = () => `carla-${++n}-${Date.now()}@transcript.test`;
 
-function htmxPost(browser: Browser, path: string, fields: Record<string, string>) {
-  return browser.fetch(path, {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", "x-csrf-token": browser.cookie("parley_csrf") ?? "" },
-  });
-}
-
-const htmxGet = (browser: Browser, path: string) => browser.fetch(path, { headers: { "hx-request": "true" } });
-
 const outbox = (chatId: string) =>
   env.DB.prepare("select id, kind, to_address from email_outbox where id like ? order by id").bind(`${chatId}:transcript%`).all<{ id: string; kind: string; to_address: string }>();
 
@@ -80,7 +70,7 @@ describe("POST /chats/:id/transcript", () => {
     const console = await alice.online();
     const { chat, customer, email } = await endedChat(alice, console);
 
-    const form = await htmxGet(customer.browser, transcriptPath(chat.id));
+    const form = await customer.browser.htmxGet(transcriptPath(chat.id));
     expect(form.status).toBe(200);
     expect(form.headers.get("vary")).toContain("HX-Request");
     const html = await form.text();
@@ -89,12 +79,12 @@ describe("POST /chats/:id/transcript", () => {
     expect(control(html, "email")).toContain("required");
     expect(control(html, "_csrf")).toContain(`value="${customer.browser.cookie("parley_csrf")}"`);
 
-    const sent = await htmxPost(customer.browser, transcriptPath(chat.id), { email: ` ${email.toUpperCase()} ` });
+    const sent = await customer.browser.htmxPost(transcriptPath(chat.id), { email: ` ${email.toUpperCase()} ` });
     expect(sent.status).toBe(200);
     expect(await sent.text()).toContain(`Sent to ${email}.`);
     expectTranscript(await caught(email), "transcript-a");
 
-    const again = await htmxPost(customer.browser, transcriptPath(chat.id), { email });
+    const again = await customer.browser.htmxPost(transcriptPath(chat.id), { email });
     expect(again.status).toBe(422);
     expect(await again.text()).toContain(`The transcript was already sent to ${email}.`);
     expect((await outbox(chat.id)).results).toEqual([{ id: `${chat.id}:transcript:${email}`, kind: "transcript", to_address: email }]);
@@ -106,7 +96,7 @@ describe("POST /chats/:id/transcript", () => {
     const alice = agents[0];
     const console = await alice.online();
     const running = await connectedChat(alice, console, undefined, new Customer(), { email: customerEmail() });
-    const early = await htmxPost(running.customer.browser, transcriptPath(running.chat.id), { email: customerEmail() });
+    const early = await running.customer.browser.htmxPost(transcriptPath(running.chat.id), { email: customerEmail() });
     expect(early.status).toBe(409);
     expect(await early.text()).toContain("The transcript can be emailed once the chat has ended");
     running.agentSocket.send({ type: "hangup" });
@@ -118,7 +108,7 @@ describe("POST /chats/:id/transcript", () => {
       ["", "Enter your email address."],
       ["a@b.test\r\nBcc: x@evil.test", "Enter a valid email address"],
     ] as const) {
-      const res = await htmxPost(running.customer.browser, transcriptPath(running.chat.id), { email: bad });
+      const res = await running.customer.browser.htmxPost(transcriptPath(running.chat.id), { email: bad });
       expect(res.status, bad).toBe(422);
       expect(await res.text()).toContain(message);
     }
@@ -134,8 +124,8 @@ describe("POST /chats/:id/transcript", () => {
     const alice = agents[0];
     const console = await alice.online();
     const { chat, customer } = await endedChat(alice, console);
-    for (let i = 0; i < 5; i++) expect((await htmxPost(customer.browser, transcriptPath(chat.id), { email: customerEmail() })).status).toBe(200);
-    const held = await htmxPost(customer.browser, transcriptPath(chat.id), { email: customerEmail() });
+    for (let i = 0; i < 5; i++) expect((await customer.browser.htmxPost(transcriptPath(chat.id), { email: customerEmail() })).status).toBe(200);
+    const held = await customer.browser.htmxPost(transcriptPath(chat.id), { email: customerEmail() });
     expect(held.status).toBe(429);
     expect(await held.text()).toContain("asked for too often");
     expect((await outbox(chat.id)).results).toHaveLength(5);
@@ -157,7 +147,7 @@ describe("the room's \"Always email the transcript to the customer\"", () => {
     expect(ids).toEqual([`${chat.id}:transcript`]);
     expect((await outbox(chat.id)).results).toHaveLength(1);
     // The customer asking for it to the same address is told it went.
-    const again = await htmxPost(customer.browser, transcriptPath(chat.id), { email });
+    const again = await customer.browser.htmxPost(transcriptPath(chat.id), { email });
     expect(again.status).toBe(422);
     expect(await again.text()).toContain(`The transcript was already sent to ${email}.`);
     await new Promise((r) => setTimeout(r, 500));

@@ -52,6 +52,20 @@ export class Browser {
     return this.fetch(path, { method: "POST", body, headers: { ...headers, "content-type": "application/x-www-form-urlencoded" } });
   }
 
+  /** A GET as htmx makes it (its header, so the answer is a fragment). */
+  htmxGet(path: string) {
+    return this.fetch(path, { headers: { "hx-request": "true" } });
+  }
+
+  /** A form as htmx posts it: its header, the CSRF token as a header, and the form's fields. */
+  htmxPost(path: string, fields: Record<string, string>) {
+    return this.fetch(path, {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", "x-csrf-token": this.cookies.get("parley_csrf") ?? "" },
+    });
+  }
+
   cookie(name: string) {
     return this.cookies.get(name);
   }

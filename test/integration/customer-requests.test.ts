@@ -1,6 +1,5 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Browser } from "./client";
 import { control } from "./fixtures";
 import { Customer, liveCompany, setRoom, type CustomerChat } from "./live";
 import { closeAllSockets } from "./sockets";
@@ -18,17 +17,6 @@ async function waiting(slug: string, settings = "allow_leave_email = 1, allow_em
   const chat = await customer.startChat(`/c/${slug}/GENERAL`, { name: "Carla Customer", email: "carla@example.com" });
   return { customer, chat };
 }
-
-/** What htmx sends: its header, the CSRF token as a header, and the form's fields. */
-function htmxPost(browser: Browser, path: string, fields: Record<string, string>) {
-  return browser.fetch(path, {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", "x-csrf-token": browser.cookie("parley_csrf") ?? "" },
-  });
-}
-
-const htmxGet = (browser: Browser, path: string) => browser.fetch(path, { headers: { "hx-request": "true" } });
 
 /** The path a waiting-screen button asks for, as the chat's snapshot shows it. */
 async function buttonPath(chat: CustomerChat, label: string): Promise<string> {
@@ -49,7 +37,7 @@ describe("GET /chats/:chatId/requests/new", () => {
     const path = await buttonPath(chat, "Leave an email message");
     expect(path).toBe(`/chats/${chat.id}/requests/new?kind=message`);
 
-    const res = await htmxGet(customer.browser, path);
+    const res = await customer.browser.htmxGet(path);
     expect(res.status).toBe(200);
     const html = await res.text();
     // A fragment for htmx to swap in, not a page.
@@ -64,7 +52,7 @@ describe("GET /chats/:chatId/requests/new", () => {
   it("gives the email alert form, which asks only for the email address", async () => {
     const { customer, chat } = await waiting("alert-form-co");
     const path = await buttonPath(chat, "Email me when someone is free");
-    const res = await htmxGet(customer.browser, path);
+    const res = await customer.browser.htmxGet(path);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(control(html, "email")).toContain('value="carla@example.com"');
@@ -76,21 +64,21 @@ describe("GET /chats/:chatId/requests/new", () => {
     const { customer, chat } = await waiting("ask-off-co", "allow_leave_email = 1, allow_email_alert = 0");
     const socket = await chat.socket();
     expect(socket.log.join()).not.toContain("Email me when someone is free");
-    expect((await htmxGet(customer.browser, `/chats/${chat.id}/requests/new?kind=alert`)).status).toBe(404);
-    expect((await htmxGet(customer.browser, `/chats/${chat.id}/requests/new?kind=message`)).status).toBe(200);
+    expect((await customer.browser.htmxGet(`/chats/${chat.id}/requests/new?kind=alert`)).status).toBe(404);
+    expect((await customer.browser.htmxGet(`/chats/${chat.id}/requests/new?kind=message`)).status).toBe(200);
   });
 
   it("answers 404 to a browser without the chat's cookie", async () => {
     const { chat } = await waiting("ask-other-co");
-    expect((await htmxGet(new Customer().browser, `/chats/${chat.id}/requests/new?kind=message`)).status).toBe(404);
+    expect((await new Customer().browser.htmxGet(`/chats/${chat.id}/requests/new?kind=message`)).status).toBe(404);
   });
 });
 
 describe("POST /chats/:chatId/requests", () => {
   it("saves an email message and thanks the customer in place of the form", async () => {
     const { customer, chat } = await waiting("ask-send-co");
-    await htmxGet(customer.browser, `/chats/${chat.id}/requests/new?kind=message`);
-    const res = await htmxPost(customer.browser, `/chats/${chat.id}/requests`, { kind: "message", email: "Carla@Example.com", body: "Please call me back tomorrow." });
+    await customer.browser.htmxGet(`/chats/${chat.id}/requests/new?kind=message`);
+    const res = await customer.browser.htmxPost(`/chats/${chat.id}/requests`, { kind: "message", email: "Carla@Example.com", body: "Please call me back tomorrow." });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Thank you — your message is on its way. We will answer by email.");
     expect(await requests("ask-send-co")).toEqual([{ kind: "message", name: "Carla Customer", email: "carla@example.com", body: "Please call me back tomorrow." }]);
@@ -98,7 +86,7 @@ describe("POST /chats/:chatId/requests", () => {
 
   it("saves an email alert without a message", async () => {
     const { customer, chat } = await waiting("alert-send-co");
-    const res = await htmxPost(customer.browser, `/chats/${chat.id}/requests`, { kind: "alert", email: "carla@example.com" });
+    const res = await customer.browser.htmxPost(`/chats/${chat.id}/requests`, { kind: "alert", email: "carla@example.com" });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Done — we will email you when someone is free.");
     expect(await requests("alert-send-co")).toEqual([{ kind: "alert", name: "Carla Customer", email: "carla@example.com", body: null }]);
@@ -106,7 +94,7 @@ describe("POST /chats/:chatId/requests", () => {
 
   it("shows the form again with 422, what was typed, and what to fix next to each field, and saves nothing", async () => {
     const { customer, chat } = await waiting("ask-fix-co");
-    const res = await htmxPost(customer.browser, `/chats/${chat.id}/requests`, { kind: "message", email: "carla@", body: "   " });
+    const res = await customer.browser.htmxPost(`/chats/${chat.id}/requests`, { kind: "message", email: "carla@", body: "   " });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).not.toContain("<!DOCTYPE html>");
@@ -123,7 +111,7 @@ describe("POST /chats/:chatId/requests", () => {
 
   it("asks for the email address when an alert is sent without one", async () => {
     const { customer, chat } = await waiting("alert-fix-co");
-    const res = await htmxPost(customer.browser, `/chats/${chat.id}/requests`, { kind: "alert", email: "" });
+    const res = await customer.browser.htmxPost(`/chats/${chat.id}/requests`, { kind: "alert", email: "" });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("Enter your email address, so we can write to you.");
@@ -133,10 +121,10 @@ describe("POST /chats/:chatId/requests", () => {
 
   it("refuses a form of an unknown kind with 400, and one the room does not offer with 404, saving nothing", async () => {
     const { customer, chat } = await waiting("ask-kind-co", "allow_leave_email = 1, allow_email_alert = 0");
-    const odd = await htmxPost(customer.browser, `/chats/${chat.id}/requests`, { kind: "fax", email: "carla@example.com" });
+    const odd = await customer.browser.htmxPost(`/chats/${chat.id}/requests`, { kind: "fax", email: "carla@example.com" });
     expect(odd.status).toBe(400);
     expect(await odd.text()).toBe("That form could not be read. Reload the page and try again.");
-    const off = await htmxPost(customer.browser, `/chats/${chat.id}/requests`, { kind: "alert", email: "carla@example.com" });
+    const off = await customer.browser.htmxPost(`/chats/${chat.id}/requests`, { kind: "alert", email: "carla@example.com" });
     expect(off.status).toBe(404);
     expect(await requests("ask-kind-co")).toEqual([]);
   });

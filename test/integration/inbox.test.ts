@@ -75,12 +75,8 @@ describe("a message left by email", () => {
     await setRoom("inbox-wait", "GENERAL", "allow_leave_email = 1");
     const customer = new Customer();
     const chat = await customer.startChat("/c/inbox-wait/GENERAL", { name: "Walt Waiting", email: "walt@inbox-wait.test" });
-    await customer.browser.fetch(`/chats/${chat.id}/requests/new?kind=message`, { headers: { "hx-request": "true" } });
-    const res = await customer.browser.fetch(`/chats/${chat.id}/requests`, {
-      method: "POST",
-      body: new URLSearchParams({ kind: "message", email: "walt@inbox-wait.test", body: "Nobody answered, call me." }),
-      headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", "x-csrf-token": customer.browser.cookie("parley_csrf") ?? "" },
-    });
+    await customer.browser.htmxGet(`/chats/${chat.id}/requests/new?kind=message`);
+    const res = await customer.browser.htmxPost(`/chats/${chat.id}/requests`, { kind: "message", email: "walt@inbox-wait.test", body: "Nobody answered, call me." });
     expect(res.status).toBe(200);
     const mail = await mailTo("ann@inbox-wait.test", "New message from Walt Waiting");
     expect(mail?.text).toContain("Nobody answered, call me.");

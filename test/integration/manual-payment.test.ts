@@ -54,11 +54,7 @@ async function sendInvoice(agentSocket: LiveSocket, customerSocket: LiveSocket, 
 
 /** The customer presses Pay Now with a test card, as htmx does (CSRF header, HX-Request). */
 async function payNow(customer: Customer, chatId: string, paymentMethod: string, n = 1): Promise<Response> {
-  return customer.browser.fetch(`/chats/${chatId}/invoices/${n}/pay`, {
-    method: "POST",
-    body: new URLSearchParams({ paymentMethod }),
-    headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", "x-csrf-token": customer.browser.cookie("parley_csrf") ?? "" },
-  });
+  return customer.browser.htmxPost(`/chats/${chatId}/invoices/${n}/pay`, { paymentMethod });
 }
 
 const rows = <T,>(sql: string, ...args: unknown[]) => env.DB.prepare(sql).bind(...args).all<T>().then((r) => r.results);

@@ -19,7 +19,7 @@ export type BillingConfig = {
 };
 
 /** Who is paid and who is told, for the records written when a chat is charged. */
-export type RevenueParties = { companyId: string; companyName: string; agentId: string | null; customerEmail: string | null };
+export type RevenueParties = { companyId: string; agentId: string | null; customerEmail: string | null };
 
 export type BillingPhase =
   /** Before the chat: no card authorised yet. */
