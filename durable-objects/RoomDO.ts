@@ -6,6 +6,7 @@ import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsap
 import { roomStats, type RoomStats } from "../worker/routing/stats";
 import { ringOffer } from "../views/live/ConsoleFragments";
 import { chatObject, stubsByName } from "../worker/live/stubs";
+import { alertWhenFree } from "../worker/jobs/free-alerts";
 
 type Waiting = {
   ring: RingInfo;
@@ -140,8 +141,39 @@ export class RoomDO extends DurableObject<Env> {
     const becameFree =
       (presence.browser === "WAITING_NEW_CALL" && was?.browser !== "WAITING_NEW_CALL") ||
       (presence.mobile === "WAITING_NEW_CALL" && was?.mobile !== "WAITING_NEW_CALL");
-    if (becameFree) await this.distribute(this.queue());
+    if (becameFree) {
+      await this.distribute(this.queue());
+      this.alertWhenFree(roomKey);
+    }
     this.schedulePositions();
+  }
+
+  /**
+   * A customer asked to be emailed when an agent of this room is free: until `until`, each agent
+   * coming free has the room's open alerts looked at (in D1), and otherwise they are not read.
+   */
+  async expectAlerts(until: number): Promise<void> {
+    this.kv.put("alertsUntil", Math.max(until, this.kv.get<number>("alertsUntil") ?? 0));
+  }
+
+  private alertWhenFree(roomKey: string): void {
+    const until = this.kv.get<number>("alertsUntil");
+    if (until === undefined) return;
+    if (until <= Date.now()) {
+      this.kv.delete("alertsUntil");
+      return;
+    }
+    this.queueMap();
+    this.ctx.waitUntil(
+      alertWhenFree(this.env, roomKey, new Set(this.#waitOf.keys()))
+        .then((openUntil) => {
+          // An alert added meanwhile moved the mark on: it stays.
+          if (this.kv.get<number>("alertsUntil") !== until) return;
+          if (openUntil === null) this.kv.delete("alertsUntil");
+          else this.kv.put("alertsUntil", openUntil);
+        })
+        .catch((err: unknown) => console.error("free alerts failed", roomKey, err)),
+    );
   }
 
   async forgetAgent(agentId: string): Promise<void> {

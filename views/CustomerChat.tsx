@@ -93,10 +93,17 @@ export function RequestForm({ chatId, kind, errors = {}, values = {} }: { chatId
   );
 }
 
-export function RequestSaved({ kind }: { kind: RequestKind }) {
+/** `again`: the customer already asked for this alert today; it is sent once all the same. */
+export function RequestSaved({ kind, again = false }: { kind: RequestKind; again?: boolean }) {
+  const said =
+    kind === "message"
+      ? "Thank you — your message is on its way. We will answer by email."
+      : again
+        ? "You already asked today — we will email you once when someone is free."
+        : "Done — we will email you when someone is free.";
   return (
     <p class="alert alert-ok" role="status">
-      {kind === "message" ? "Thank you — your message is on its way. We will answer by email." : "Done — we will email you when someone is free."}
+      {said}
     </p>
   );
 }

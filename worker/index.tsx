@@ -10,6 +10,7 @@ import { adminRoutes } from "./routes/admin";
 import { adminPaymentsRoutes } from "./routes/admin-payments";
 import { inboxRoutes } from "./routes/inbox";
 import { agentRoutes } from "./routes/agent";
+import { alertRoutes } from "./routes/alerts";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
 import { chatRatingRoutes } from "./routes/chat-rating";
@@ -27,6 +28,8 @@ import { deliverMailBatch, MAIL_SWEEP_CRON, sweepOutbox } from "./jobs/mail-deli
 import { runPayouts } from "./jobs/payouts";
 import { RECONCILE_CRON, dayBefore, runReconciliation } from "./jobs/reconcile";
 import type { Bindings } from "./app-env";
+import { openDb } from "./stores/db";
+import { expireAlerts } from "./stores/free-alerts";
 import type { MailMessage } from "./adapters/mail-queue";
 
 const app = new Hono<AppEnv>();
@@ -53,6 +56,7 @@ app.route("/admin", adminRoutes);
 app.route("/agent/inbox", inboxRoutes); // before /agent: administrators who are not agents read it too
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
+app.route("/alerts", alertRoutes); // /alerts/{id}/unsubscribe: the link in a customer's alert mail
 app.route("/chats", chatRoutes);
 app.route("/chats", callsRoutes); // /chats/{id}/calls/…: the Cloudflare Calls proxy
 app.route("/chats", chatRatingRoutes); // /chats/{id}/rating: the customer rates an ended chat
@@ -64,10 +68,11 @@ app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));
 
 // The cron triggers (wrangler.toml): the nightly reconciliation with Stripe of the day before,
-// the daily payout run, and the sweep of mail the queue missed.
+// the daily payout run, and the sweep of mail the queue missed (with the alerts past their day).
 const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, ctx) => {
   if (controller.cron === MAIL_SWEEP_CRON) {
     ctx.waitUntil(sweepOutbox(env, controller.scheduledTime).then((n) => n && console.log("mail sweep: re-enqueued", n)));
+    ctx.waitUntil(expireAlerts(openDb(env.DB), controller.scheduledTime).then((n) => n && console.log("alerts expired", n)));
     return;
   }
   if (controller.cron === RECONCILE_CRON) {

@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { PLANS } from "../accounts/company";
+import { ALERT_OUTCOMES } from "../alerts/free-alert";
 import { MAIL_KINDS, MAIL_STATUSES } from "../mail/message";
 import { ACCOUNT_TYPES, LEDGER_ACCOUNTS, LEDGER_KINDS } from "../billing/fees";
 import { CHARGE_STATUSES } from "../billing/payment-state";
@@ -253,7 +254,17 @@ export const customerRequests = sqliteTable("customer_requests", {
   answeredAt: integer("answered_at"),
   answeredBy: text("answered_by").references(() => users.id),
   replyText: text("reply_text"),
-}, (t) => [index("customer_requests_company_created").on(t.companyId, t.createdAt)]);
+  // An alert (worker/alerts/free-alert.ts): the waiting chat it came from, the room it waits on
+  // (its object's key, which hears when an agent is free), the link back to the room's contact
+  // form, and how it ended (handledAt is when).
+  chatId: text("chat_id"),
+  roomKey: text("room_key"),
+  roomUrl: text("room_url"),
+  alertOutcome: text("alert_outcome", { enum: ALERT_OUTCOMES }),
+}, (t) => [
+  index("customer_requests_company_created").on(t.companyId, t.createdAt),
+  index("customer_requests_open_alerts").on(t.roomKey).where(sql`${t.kind} = 'alert' and ${t.status} = 'open'`),
+]);
 
 export const recordings = sqliteTable(
   "recordings",

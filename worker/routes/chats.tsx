@@ -4,7 +4,9 @@ import { createMiddleware } from "hono/factory";
 import * as z from "zod";
 import { roomOfChat } from "../stores/chats";
 import { enqueueMail } from "../adapters/mail-queue";
-import { saveCustomerMessage, saveCustomerRequest } from "../stores/customer-requests";
+import { saveCustomerMessage } from "../stores/customer-requests";
+import { addFreeAlert } from "../stores/free-alerts";
+import { ALERT_LIFETIME_MS } from "../alerts/free-alert";
 import { openDb } from "../stores/db";
 import { emailField } from "../accounts/validation";
 import type { AppEnv, Bindings } from "../app-env";
@@ -22,7 +24,7 @@ import type { ChatInit } from "../live/contracts";
 import { CHAT_COOKIE } from "./customer";
 import { CustomerChatPage, RequestForm, RequestSaved, type RequestKind } from "../../views/CustomerChat";
 import { fragment } from "../http/fragment";
-import { chatObject } from "../live/stubs";
+import { chatObject, roomObject } from "../live/stubs";
 import { invoicePanel } from "../../views/live/InvoiceFragments";
 
 const chatIdParam = z.uuid();
@@ -278,11 +280,17 @@ export const chatRoutes = new Hono<AppEnv>()
     const room = await roomOfChat(db, chatId);
     if (!room) throw notFound("chat");
     const { roomId, privateAgentId } = room;
+    const { init } = view;
+    const origin = new URL(c.req.url).origin;
     if (kind === "message") {
-      const message = { companyId: view.init.companyId, roomId, privateAgentId, name: view.init.customer.name, email: form.email, body: form.body ?? null };
-      await enqueueMail(c.env, await saveCustomerMessage(db, message, new URL(c.req.url).origin));
-    } else {
-      await saveCustomerRequest(db, { companyId: view.init.companyId, roomId, kind, name: view.init.customer.name, email: form.email, body: null });
+      const message = { companyId: init.companyId, roomId, privateAgentId, name: init.customer.name, email: form.email, body: form.body ?? null };
+      await enqueueMail(c.env, await saveCustomerMessage(db, message, origin));
+      return c.html(<RequestSaved kind={kind} />);
     }
-    return c.html(<RequestSaved kind={kind} />);
+    // The room's object hears of it first: an alert it does not know of would never be sent.
+    await roomObject(c.env, init.roomKey).expectAlerts(Date.now() + ALERT_LIFETIME_MS);
+    const alert = { companyId: init.companyId, roomId, privateAgentId, roomKey: init.roomKey, roomUrl: `${origin}${init.contactPath}`, chatId, name: init.customer.name, email: form.email };
+    const { added, mailIds } = await addFreeAlert(db, alert, origin);
+    await enqueueMail(c.env, mailIds);
+    return c.html(<RequestSaved kind={kind} again={!added} />);
   });

@@ -7,14 +7,11 @@ import { mailInsert, senderOf } from "./outbox";
 
 // What customers ask of a company outside a live chat: a message left by email ("Email us" on the
 // contact form, "Leave an email message" on the waiting screen), which the room's agents read and
-// answer in their Inbox, or an alert to be written to when an agent is free.
+// answer in their Inbox. The other kind, an alert to be written to when an agent is free, is
+// worker/stores/free-alerts.ts.
 
-export type NewCustomerRequest = Omit<typeof customerRequests.$inferInsert, "id">;
 export type InboxStatus = (typeof customerRequests.$inferSelect)["status"];
 
-export const saveCustomerRequest = (db: Db, request: NewCustomerRequest) => db.insert(customerRequests).values({ id: newId(), ...request });
-
-/** A message left for the company: what its agents need to answer it. */
 /**
  * A message left for the company; its text may be missing where the room hides the message field.
  * One left in an agent's private room names that agent.
@@ -32,20 +29,7 @@ export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, o
   const [sender, room, agents] = await Promise.all([
     senderOf(db, message.companyId, message.roomId),
     db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, message.roomId)).get(),
-    db
-      .select({ email: users.email, name: users.name })
-      .from(users)
-      .leftJoin(agentProfiles, eq(agentProfiles.userId, users.id))
-      .where(
-        and(
-          message.privateAgentId ? eq(users.id, message.privateAgentId) : inArray(users.id, sql`(select ${roomAgents.userId} from ${roomAgents} where ${roomAgents.roomId} = ${message.roomId})`),
-          eq(users.companyId, message.companyId),
-          eq(users.isAgent, true),
-          eq(users.disabled, false),
-          // No profile saved yet: Email Alert is on by default.
-          sql`coalesce(${agentProfiles.emailAlert}, 1) = 1`,
-        ),
-      ),
+    alertedAgents(db, message),
   ]);
   const who = message.name || message.email;
   const roomName = message.privateAgentId ? "your private" : (room?.name ?? "");
@@ -77,6 +61,26 @@ export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, o
   await db.batch([db.insert(customerRequests).values({ id, ...message, kind: "message" }), ...mails.map((m) => mailInsert(db, m))]);
   return mails.map((m) => m.id);
 }
+
+/**
+ * The agents to alert about a room's customer: those serving the room who keep Email Alert on
+ * (for an agent's private room, that agent only), neither disabled nor no longer agents.
+ */
+export const alertedAgents = (db: Db, place: { companyId: string; roomId: string; privateAgentId: string | null }) =>
+  db
+    .select({ email: users.email, name: users.name })
+    .from(users)
+    .leftJoin(agentProfiles, eq(agentProfiles.userId, users.id))
+    .where(
+      and(
+        place.privateAgentId ? eq(users.id, place.privateAgentId) : inArray(users.id, sql`(select ${roomAgents.userId} from ${roomAgents} where ${roomAgents.roomId} = ${place.roomId})`),
+        eq(users.companyId, place.companyId),
+        eq(users.isAgent, true),
+        eq(users.disabled, false),
+        // No profile saved yet: Email Alert is on by default.
+        sql`coalesce(${agentProfiles.emailAlert}, 1) = 1`,
+      ),
+    );
 
 /** Who reads an Inbox: an agent sees the rooms they serve, an administrator all of the company's. */
 export type InboxReader = { id: string; companyId: string; isAdmin: boolean };
