@@ -48,7 +48,11 @@ const CHOOSE_ROOM = "Choose one of your rooms.";
 /** The invitation form; `rooms` are the values of the rooms this agent may invite to. */
 export const invitationForm = (rooms: string[]) =>
   z.object({
-    name: z.string({ error: "Enter your client's name." }).trim().min(1, "Enter your client's name.").max(80, "Use at most 80 characters."),
+    name: z
+      .string({ error: "Enter your client's name." })
+      // A name is one line: a hand-made request's line breaks are folded, as in a mail's header.
+      .transform((s) => s.replace(/\s+/g, " ").trim())
+      .pipe(z.string().min(1, "Enter your client's name.").max(80, "Use at most 80 characters.")),
     email: z.string({ error: "Enter your client's email address." }).trim().min(1, "Enter your client's email address.").pipe(emailField),
     room: z.string({ error: CHOOSE_ROOM }).refine((v) => rooms.includes(v), CHOOSE_ROOM),
     note: z
