@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { Plan } from "../accounts/company";
 import { emailField } from "../accounts/validation";
 import type { MailContent } from "../mail/message";
 import { isRoomUsable } from "../rooms/presets";
@@ -27,7 +28,7 @@ export type InvitableRoom = {
   privateAgentId: string | null;
 };
 
-type Inviter = { id: string; handle: string; companySlug: string; plan: Parameters<typeof isRoomUsable>[0] };
+type Inviter = { id: string; handle: string; companySlug: string; plan: Plan };
 
 /**
  * The rooms an agent may invite to: those they serve that the company's plan keeps open, then

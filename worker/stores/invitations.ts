@@ -1,4 +1,5 @@
 import { and, count, desc, eq, inArray, isNull, min, sql, type SQL } from "drizzle-orm";
+import type { SessionUser } from "../accounts/sessions";
 import { newId } from "../accounts/tokens";
 import { chats, emailOutbox, invitations, rooms } from "../db/schema";
 import { invitableRooms, invitationMail, type InvitableRoom, type InvitationInput } from "../invitations/invitation";
@@ -11,7 +12,7 @@ import { getUsablePrivateRoom, listServedRooms } from "./rooms";
 // listed for that agent with whether each led to a chat, and read back by the contact form the
 // link opens. A chat started from the link names its invitation (chats.invitation_id).
 
-type Agent = { id: string; name: string; handle: string; companyId: string; companySlug: string; plan: "free" | "pro" | "enterprise" };
+type Agent = Pick<SessionUser, "id" | "name" | "handle" | "companyId" | "companySlug" | "plan">;
 
 /** The rooms this agent may invite a client to (invitations/invitation.ts). */
 export async function listInvitableRooms(db: Db, agent: Agent): Promise<InvitableRoom[]> {
