@@ -9,6 +9,7 @@ import { loadUser } from "./http/session";
 import { adminRoutes } from "./routes/admin";
 import { adminPaymentsRoutes } from "./routes/admin-payments";
 import { inboxRoutes } from "./routes/inbox";
+import { clientRoutes } from "./routes/clients";
 import { agentRoutes } from "./routes/agent";
 import { alertRoutes } from "./routes/alerts";
 import { authRoutes } from "./routes/auth";
@@ -54,6 +55,7 @@ app.route("/", authRoutes);
 app.route("/admin/payments", adminPaymentsRoutes);
 app.route("/admin", adminRoutes);
 app.route("/agent/inbox", inboxRoutes); // before /agent: administrators who are not agents read it too
+app.route("/agent/clients", clientRoutes);
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
 app.route("/alerts", alertRoutes); // /alerts/{id}/unsubscribe: the link in a customer's alert mail

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import * as z from "zod";
 import { getCookie, setCookie } from "hono/cookie";
 import { openDb, type Db } from "../stores/db";
 import { countUnlessHeld } from "../stores/rate-counters";
@@ -15,6 +16,7 @@ import { contactFormSchema } from "../rooms/contact-form";
 import { isRoomUsable } from "../rooms/presets";
 import { listWhatsappAgents } from "../stores/agents";
 import { saveCustomerMessage } from "../stores/customer-requests";
+import { invitationTo } from "../stores/invitations";
 import { enqueueMail } from "../adapters/mail-queue";
 import { getCompanyRoom, getUsablePrivateRoom } from "../stores/rooms";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
@@ -64,7 +66,8 @@ const contactAgain: FormPage<ContactEnv> = (c, sent, errors) => {
   const { company, room, privateAgent } = c.var.reached;
   const values: ContactValues = {};
   for (const k of ["name", "email", "phone", "message"] as const) values[k] = sentText(sent, k);
-  return c.render(<ContactForm room={room} companyName={company.name} action={`/c/${company.slug}/${c.req.param("room")}`} agentName={privateAgent?.name} values={values} errors={errors} />);
+  const action = `/c/${company.slug}/${c.req.param("room")}`;
+  return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={privateAgent?.name} values={values} errors={errors} invitation={sentText(sent, "invitation")} />);
 };
 
 /** The anonymous customer's long-lived id, for "same agent as last time". */
@@ -86,9 +89,23 @@ const cfLocation = <E extends AppEnv>(c: Context<E>) => {
 // What a customer sees: a room's contact form, or an agent's private room (/c/{company}/~{handle}).
 export const customerRoutes = new Hono<AppEnv>()
   .get("/:company/:room", async (c) => {
-    const { company, room, privateAgent } = await resolveRoom(openDb(c.env.DB), c.req.param("company"), c.req.param("room"));
+    const db = openDb(c.env.DB);
+    const { company, room, privateAgent } = await resolveRoom(db, c.req.param("company"), c.req.param("room"));
     const action = `/c/${company.slug}/${c.req.param("room")}`;
-    return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={privateAgent?.name} mode={modeOf(c.req.query("mode"))} />);
+    // A consultation invitation's link fills in the client's name and email, and its chat names it.
+    const reference = z.uuid().safeParse(c.req.query("invitation"));
+    const invitation = reference.success ? await invitationTo(db, reference.data, { companyId: company.id, roomId: room.id, privateAgentId: privateAgent?.id ?? null }) : undefined;
+    return c.render(
+      <ContactForm
+        room={room}
+        companyName={company.name}
+        action={action}
+        agentName={privateAgent?.name}
+        mode={modeOf(c.req.query("mode"))}
+        values={invitation ? { name: invitation.name, email: invitation.email } : undefined}
+        invitation={invitation?.id}
+      />,
+    );
   })
   // WhatsApp: the agent whose turn it is, among those the room's WhatsApp assignment allows.
   .get("/:company/:room/whatsapp", async (c) => {
