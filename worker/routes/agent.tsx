@@ -181,22 +181,22 @@ export const agentRoutes = new Hono<AppEnv>()
   // The own-pricing price in words, refreshed while the agent types (no I/O).
   .get("/profile/pricing-preview", (c) => c.html(<OwnPricingPreview preview={previewOf(previewOwnPricing(c.req.query()))} />))
   // Manual payment request is the administrator's to grant: a field of that name is not read here.
-  .post("/profile", profileAndRooms, formValidator(
-    (c, sent) => agentProfileForm(ownPricingOffered(c.var.rooms), currencyOf(sent), uploadedPhotoName(c.var.profile?.photoUrl) !== null),
-    profileAgain,
-  ), async (c) => {
+  .post("/profile", profileAndRooms, formValidator((c, sent) => agentProfileForm(ownPricingOffered(c.var.rooms), currencyOf(sent), uploadedPhotoUrl(c.var.profile) !== undefined), profileAgain), async (c) => {
     const user = me(c);
     const { ownPricing, photo, ...fields } = c.req.valid("form");
     const before = c.var.profile?.photoUrl ?? null;
     const photoUrl = await storeChosenPhoto(c.env.FILES, photo, before);
     const profile = { ...fields, photoUrl };
+    let mails: string[];
     try {
-      await enqueueMail(c.env, await saveProfile(openDb(c.env.DB), user, profile, ownPricing));
+      mails = await saveProfile(openDb(c.env.DB), user, profile, ownPricing);
     } catch (err) {
+      // Not saved: a photo just uploaded for it is nobody's.
       await deleteUnusedPhoto(c.env.FILES, photoUrl, before);
       if (err instanceof FormError) return refuseForm(c, profileAgain, err.fields);
       throw err;
     }
+    await enqueueMail(c.env, mails);
     await deleteUnusedPhoto(c.env.FILES, before, photoUrl);
     await agentObject(c.env, user.id).updateProfile({
       greeting: profile.greeting,
