@@ -25,6 +25,8 @@ import { publicApiRoutes } from "./routes/public-api";
 import { recordsRoutes } from "./routes/records";
 import { revenueRoutes } from "./routes/revenue";
 import { opsRoutes } from "./routes/ops";
+import { photoRoutes } from "./routes/photos";
+import { profileBodyLimit } from "./routes/agent";
 import { deliverMailBatch, MAIL_SWEEP_CRON, sweepOutbox } from "./jobs/mail-delivery";
 import { runPayouts } from "./jobs/payouts";
 import { RECONCILE_CRON, dayBefore, runReconciliation } from "./jobs/reconcile";
@@ -44,10 +46,12 @@ app.route("/dev", devRoutes);
 app.route("/embed", embedRoutes);
 app.route("/webhooks", webhookRoutes);
 app.route("/ops", opsRoutes); // bearer token, no session or CSRF
+app.route("/photos", photoRoutes); // agents' uploaded photos: public, cookie-free
 
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false, xFrameOptions: "DENY" }));
 app.use(pagePolicy); // Content-Security-Policy and Permissions-Policy per kind of page
 app.use(loadUser);
+app.post("/agent/profile", profileBodyLimit); // before CSRF reads the form
 app.use(csrf);
 
 app.get("/", (c) => c.redirect(c.get("user") ? "/home" : "/login"));
