@@ -107,7 +107,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const user = me(c);
     const [agents, rooms] = await Promise.all([listAgents(db, user.companyId), listRooms(db, user.companyId)]);
-    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} />);
+    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} origin={new URL(c.req.url).origin} />);
   })
   .get("/agents/new", async (c) => {
     const user = me(c);
