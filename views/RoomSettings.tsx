@@ -503,16 +503,18 @@ export function RoomSettingsPage({ room, plan, companyName, links, values, prici
             <h3 class="settings-sub">Button on your website</h3>
             <div class="embed-settings">
               <div class="stack">
-                <Segmented
-                  name="embedPosition"
-                  legend="Position"
-                  value={values.embedPosition}
-                  error={errors.embedPosition}
-                  options={[
-                    { value: "right", label: "Bottom right" },
-                    { value: "left", label: "Bottom left" },
-                  ]}
-                />
+                <div class="settings-rows">
+                  <Segmented
+                    name="embedPosition"
+                    legend="Position"
+                    value={values.embedPosition}
+                    error={errors.embedPosition}
+                    options={[
+                      { value: "right", label: "Bottom right" },
+                      { value: "left", label: "Bottom left" },
+                    ]}
+                  />
+                </div>
                 <Toggle name="embedPopup" values={values} label="Pop-up contact form" help="The button opens the contact form in a small window beside your page. Off: in a new tab." />
                 <Field
                   name="embedWhisperText"
