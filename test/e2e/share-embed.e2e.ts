@@ -58,6 +58,7 @@ describe("a room's Share & embed section", () => {
     expect(await preview.locator(".embed-preview-popup").isHidden()).toBe(true);
     expect(await page.locator(".embed-preview-figure figcaption").innerText()).toContain("in a new tab");
     await section.getByLabel("Pop-up contact form").check();
+    await page.evaluate(() => document.querySelector<HTMLElement>(".save-bar")?.style.setProperty("position", "static"));
     await page.locator("#share-embed").screenshot({ path: "screenshots/share-embed-preview-changed.png" });
     await context.close();
   });
@@ -106,8 +107,10 @@ describe("a room's Share & embed section", () => {
       await section.getByLabel("Whisper after").fill("1");
       await page.getByRole("button", { name: "Save settings" }).click();
       await page.getByText("Saved.").waitFor();
+      await copyButtonsReady(page);
       await page.locator(".copy-field", { has: page.getByLabel("HTML code for your website") }).getByRole("button", { name: "Copy" }).click();
       const snippet = await clipboard(page);
+      expect(snippet).toBe(`<script src="${baseUrl}/embed/demo/GENERAL.js" async></script>`);
 
       // The admin pastes it into a page of their website, on another origin.
       const site = await chromium.browser.newContext({ viewport: { width: 1100, height: 700 } });
