@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../worker/stores/db";
 import { seedDemo } from "../../worker/demo/seed";
-import { Browser } from "./client";
+import { Browser, signUpAs } from "./client";
 import { errorNextTo, roomId, signedIn, userId } from "./fixtures";
 import { NEW_ROOM_SETTINGS_FORM } from "../forms/room-settings";
 
@@ -182,6 +182,16 @@ describe("Share & embed on the room's settings page", () => {
     const brief = await (await customer.get("/api/stats/demo/GENERAL")).json<{ result: string; chatRoom: string }>();
     expect(brief).toMatchObject({ result: "OK", chatRoom: "GENERAL" });
     expect((await customer.get("/api/stats/demo/GENERAL/details")).status).toBe(200);
+  });
+
+  it("says that a room locked on Forever Free takes no chats through its button and links yet", async () => {
+    const free = new Browser();
+    await signUpAs(free, { slug: "share-free", email: "boss@share-free.test", accountType: "solo" });
+    const locked = await (await free.get(`/admin/rooms/${await roomId("share-free", "CHARGE_DURATION_ON_DEMAND")}`)).text();
+    expect(locked).toContain("On the Forever Free plan this room takes no chats: its button and links work once you upgrade.");
+    const usable = await (await free.get(`/admin/rooms/${await roomId("share-free", "GENERAL")}`)).text();
+    expect(usable).not.toContain("On the Forever Free plan this room takes no chats");
+    expect(usable).toContain("&lt;script src=&quot;https://parley.test/embed/share-free/GENERAL.js&quot; async&gt;&lt;/script&gt;");
   });
 
   it("keeps the page's scripts to our own files: no inline script was added", async () => {
