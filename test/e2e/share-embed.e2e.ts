@@ -186,3 +186,35 @@ describe("private room links", () => {
     await context.close();
   });
 });
+
+describe("the agent profile's Notification alert", () => {
+  it("says when the browser blocks notifications, and not once they are allowed", async () => {
+    for (const [permissions, blocked] of [
+      [[], true],
+      [["notifications"], false],
+    ] as const) {
+      const context = await chromium.browser.newContext({ viewport: PHONE, permissions: [...permissions] });
+      const page = await context.newPage();
+      if (blocked) await page.addInitScript(() => Object.defineProperty(Notification, "permission", { get: () => "denied" }));
+      await signIn(page, baseUrl, "bob@demo.test");
+      await page.waitForURL(`${baseUrl}/agent`);
+      await page.goto(`${baseUrl}/agent/profile`);
+      await page.waitForFunction(() =>
+        (window as unknown as { Stimulus?: { controllers: { identifier: string }[] } }).Stimulus?.controllers.some((c) => c.identifier === "notification-permission"),
+      );
+      const status = page.locator('[data-notification-permission-target="status"]');
+      expect(await page.getByLabel("Notification alert").isChecked()).toBe(true);
+      if (blocked) {
+        expect(await status.innerText()).toContain("This browser blocks notifications from Parley");
+        await page.getByLabel("Notification alert").uncheck();
+        expect(await status.isHidden()).toBe(true);
+        await page.getByLabel("Notification alert").check();
+        expect(await status.isVisible()).toBe(true);
+        await status.screenshot({ path: "screenshots/profile-notifications-blocked.png" });
+      } else {
+        expect(await status.isHidden()).toBe(true);
+      }
+      await context.close();
+    }
+  });
+});
