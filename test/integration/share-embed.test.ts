@@ -151,6 +151,11 @@ describe("Embed: button position, pop-up and whisper", () => {
 });
 
 describe("Share & embed on the room's settings page", () => {
+  it("is linked from each room on the admin's home page", async () => {
+    const html = await (await admin.get("/admin")).text();
+    expect(html).toContain(`<a href="/admin/rooms/${general}#share-embed">embed code &amp; all links</a>`);
+  });
+
   it("gives the snippet as text, the contact form, voice, video and WhatsApp links, and both statistics addresses, each with a Copy button", async () => {
     const html = await (await admin.get(`/admin/rooms/${general}`)).text();
     expect(html).toContain(">Share &amp; embed</h2>");
