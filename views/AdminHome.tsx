@@ -65,7 +65,8 @@ export function AdminHome({ company, rooms, origin, heldMail }: { company: Compa
                       {url}
                     </a>
                     <span class="small muted">
-                      also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a>
+                      also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a> ·{" "}
+                      <a href={`/admin/rooms/${room.id}#share-embed`}>embed code &amp; all links</a>
                     </span>
                   </div>
                 ) : (

@@ -27,7 +27,7 @@ type Props = {
   saved?: boolean;
 };
 
-function Check({ name, label, hint, checked }: { name: string; label: string; hint: Child; checked?: boolean }) {
+function Check({ name, label, hint, checked, data = {} }: { name: string; label: string; hint: Child; checked?: boolean; data?: Record<string, string> }) {
   return (
     <div class="toggle-row">
       <div>
@@ -36,7 +36,7 @@ function Check({ name, label, hint, checked }: { name: string; label: string; hi
         </label>
         <p class="hint">{hint}</p>
       </div>
-      <input id={`f-${name}`} name={name} type="checkbox" role="switch" class="switch" checked={checked} />
+      <input id={`f-${name}`} name={name} type="checkbox" role="switch" class="switch" checked={checked} {...data} />
     </div>
   );
 }
@@ -131,10 +131,22 @@ export function AgentProfilePage({ name, privateRoomPath, values, ownPricing, pr
           />
         </section>
 
-        <section class="card">
+        <section class="card" data-controller="notification-permission">
           <h2>Alerts</h2>
-          <Check name="notificationAlert" label="Notification alert" hint="Show a browser notification when a chat rings." checked={values.notificationAlert} />
-          <Check name="emailAlert" label="Email alert" hint="Email me when a waiting customer adds an alert." checked={values.emailAlert} />
+          <Check
+            name="notificationAlert"
+            label="Notification alert"
+            hint="Show a browser notification when a chat rings, also while the console is in another tab. This browser asks your permission once."
+            checked={values.notificationAlert}
+            data={{ "data-notification-permission-target": "switch", "data-action": "change->notification-permission#ask" }}
+          />
+          <p class="alert alert-warn small" role="status" data-notification-permission-target="status" hidden></p>
+          <Check
+            name="emailAlert"
+            label="Email alert"
+            hint="Email me when a customer leaves a message for my rooms, or adds an alert while no agent is free."
+            checked={values.emailAlert}
+          />
         </section>
 
         <section class="card" id="service-charges">

@@ -16,6 +16,7 @@ import { heldMailCount, mailLog } from "../stores/outbox";
 import { getRoom, listRooms, saveRoomSettings } from "../stores/rooms";
 import type { Room } from "../rooms/room";
 import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
+import { roomShareLinks } from "../rooms/share-links";
 import { currencyOf } from "../billing/pricing-form";
 import { AdminHome } from "../../views/AdminHome";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
@@ -72,7 +73,7 @@ async function settingsPage(
       plan={user.plan}
       companyName={user.companyName}
       accountType={user.accountType}
-      contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
+      links={roomShareLinks(new URL(c.req.url).origin, user.companySlug, room.name)}
       values={values}
       pricingPreview={previewOf(previewRoomPricing(values))}
       paymentsBlocked={room.chargingMode !== "none" && !!company && !merchantFor(company)}
@@ -106,7 +107,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const user = me(c);
     const [agents, rooms] = await Promise.all([listAgents(db, user.companyId), listRooms(db, user.companyId)]);
-    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} />);
+    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} origin={new URL(c.req.url).origin} />);
   })
   .get("/agents/new", async (c) => {
     const user = me(c);
