@@ -8,6 +8,8 @@ import { CsrfField, Layout } from "./Layout";
 
 // An admin opens, renames and retires rooms (worker/stores/room-changes.ts), each on its own page.
 
+const GENERAL_STAYS = "GENERAL is your default room: it keeps its name and cannot be retired.";
+
 const NAME_HINT = `Upper-case words joined by underscores, like SALES or BILLING_SUPPORT (at most ${ROOM_NAME_MAX} characters). It is part of the room's links.`;
 
 /** A new room's name. `limit`: the plan allows no more rooms, and why. */
@@ -77,8 +79,9 @@ export function RenameRoomPage({ room, name, errors = {} }: { room: Room; name?:
   );
 }
 
-/** What retiring a room does, and the button that does it. */
+/** What retiring a room does, and the button that does it (never for GENERAL). */
 export function RetireRoomPage({ room, error }: { room: Room; error?: string }) {
+  const general = room.name === GENERAL;
   return (
     <Layout title={`Retire ${room.name}`}>
       <p class="crumb">
@@ -88,24 +91,32 @@ export function RetireRoomPage({ room, error }: { room: Room; error?: string }) 
         <h1>
           Retire <span class="room-title">{room.name}</span>?
         </h1>
-        <FormAlert message={error} />
-        <ul>
-          <li>Customers who open its link or its embedded button are told the room has closed, with a link to your GENERAL room.</li>
-          <li>It leaves your list of rooms and every agent's rooms; agents' private rooms that used its settings use GENERAL's.</li>
-          <li>Its chat records, transcripts and revenue stay, under its name.</li>
-          <li>Its name stays reserved, so an old link never reaches a different room.</li>
-        </ul>
-        <form method="post" action={`/admin/rooms/${room.id}/retire`} class="actions">
-          <CsrfField />
-          <button type="submit" class="btn btn-danger">
-            Retire {room.name}
-          </button>
-          <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost">
-            Keep it
-          </a>
-        </form>
+        <FormAlert message={error ?? (general ? GENERAL_STAYS : undefined)} />
+        {general ? null : <RetireForm room={room} />}
       </section>
     </Layout>
+  );
+}
+
+function RetireForm({ room }: { room: Room }) {
+  return (
+    <>
+      <ul>
+        <li>Customers who open its link or its embedded button are told the room has closed, with a link to your GENERAL room.</li>
+        <li>It leaves your list of rooms and every agent's rooms; agents' private rooms that used its settings use GENERAL's.</li>
+        <li>Its chat records, transcripts and revenue stay, under its name.</li>
+        <li>Its name stays reserved, so an old link never reaches a different room.</li>
+      </ul>
+      <form method="post" action={`/admin/rooms/${room.id}/retire`} class="actions">
+        <CsrfField />
+        <button type="submit" class="btn btn-danger">
+          Retire {room.name}
+        </button>
+        <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost">
+          Keep it
+        </a>
+      </form>
+    </>
   );
 }
 
@@ -126,7 +137,7 @@ export function RoomLifecycleBar({ room, changed }: { room: Room; changed?: Room
         </div>
       ) : null}
       {room.name === GENERAL ? (
-        <p class="room-lifecycle small muted">GENERAL is your default room: it keeps its name and cannot be retired.</p>
+        <p class="room-lifecycle small muted">{GENERAL_STAYS}</p>
       ) : (
         <p class="room-lifecycle small">
           <a href={`/admin/rooms/${room.id}/rename`}>Rename</a> · <a href={`/admin/rooms/${room.id}/retire`}>Retire this room</a>
