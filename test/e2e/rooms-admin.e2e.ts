@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, onlineConsole } from "./chromium";
+import { chromiumPerFile, signIn } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 // The shop and Parley are both on loopback here; Chromium's local-network guard, which never
@@ -113,7 +113,13 @@ describe("a new company opens a room and takes a chat through it on its own webs
     await admin.getByLabel("PLANT_CLINIC").check();
     await admin.getByRole("button", { name: "Add agent" }).click();
     await admin.waitForURL(`${baseUrl}/admin/agents`);
-    const agent = await onlineConsole(chromium.browser, baseUrl, `ivy@${slug}.test`, DESKTOP);
+    const agent = await (await chromium.browser.newContext({ viewport: DESKTOP })).newPage();
+    await signIn(agent, baseUrl, `ivy@${slug}.test`, PASSWORD);
+    await agent.waitForURL(`${baseUrl}/agent`);
+    const status = agent.locator("#agent-status[data-status]");
+    await status.waitFor();
+    if ((await status.getAttribute("data-status")) !== "WAITING_NEW_CALL") await agent.getByRole("button", { name: "Go online" }).click();
+    await agent.locator('#agent-status[data-status="WAITING_NEW_CALL"]').waitFor();
     // The console announces itself to its rooms just after the page loads.
     await expect.poll(async () => ((await (await fetch(`${baseUrl}/api/stats/${slug}/PLANT_CLINIC`)).json()) as { totalAgentLogon: number }).totalAgentLogon).toBe(1);
 
