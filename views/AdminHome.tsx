@@ -43,7 +43,7 @@ export function AdminHome({ company, rooms, origin, heldMail, retired }: { compa
       </div>
 
       {retired ? (
-        <div class="alert alert-ok" role="status">
+        <div class="alert alert-ok settings-flash" role="status">
           <strong>{retired} is retired.</strong> Its link now tells customers it closed; its chat records and revenue are kept.
         </div>
       ) : null}

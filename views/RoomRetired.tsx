@@ -13,7 +13,7 @@ export function RoomRetiredPage({ room, companyName, generalHref }: { room: Room
           </p>
           <p>You can still reach {companyName} through their main contact form.</p>
           <p>
-            <a href={generalHref} class="btn btn-primary">
+            <a href={generalHref} class="btn btn-theme">
               Contact {companyName}
             </a>
           </p>
