@@ -2,13 +2,14 @@ import type { Company } from "../worker/accounts/company";
 import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { Layout } from "./Layout";
+import { NewRoomLink } from "./RoomLifecycle";
 
 const PLAN_NAMES = { free: "Forever Free", pro: "Pro", enterprise: "Large Enterprise" } as const;
 const CHARGING = { none: "No charges", manual: "Manual payment request", automatic: "Automatic charges" } as const;
 
 export type RoomListItem = { room: Room; agentCount: number };
 
-export function AdminHome({ company, rooms, origin, heldMail }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number }) {
+export function AdminHome({ company, rooms, origin, heldMail, retired }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number; retired?: string }) {
   const used = company.entitlementUsed;
   const emails = company.entitlementEmails;
   const quota = company.entitlementQuota;
@@ -41,8 +42,16 @@ export function AdminHome({ company, rooms, origin, heldMail }: { company: Compa
         </section>
       </div>
 
+      {retired ? (
+        <div class="alert alert-ok settings-flash" role="status">
+          <strong>{retired} is retired.</strong> Its link now tells customers it closed; its chat records and revenue are kept.
+        </div>
+      ) : null}
       <section class="card">
-        <h2>Chat rooms</h2>
+        <div class="rooms-head">
+          <h2>Chat rooms</h2>
+          <NewRoomLink plan={company.plan} open={rooms.length} />
+        </div>
         <p class="muted">Customers reach your agents through these links. Share them, or embed the pop-up on your site.</p>
         <ul class="room-list">
           {rooms.map(({ room, agentCount }) => {

@@ -34,6 +34,8 @@ type Props = {
   pricingPreview: PreviewModel;
   errors?: Errors;
   saved?: boolean;
+  /** Rename and retire, and what just happened to the room (views/RoomLifecycle.tsx). */
+  lifecycle?: Child;
   /** The room takes payments and the company has no ready Stripe account (billing/connect.ts). */
   paymentsBlocked?: boolean;
   /** Where customers' payments go depends on it (billing/fees.ts). */
@@ -93,7 +95,7 @@ const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CO
 const anchorOf = (key: string) => (RADIO_GROUPS.has(key) ? `g-${key}` : `f-${key}`);
 
 /** A chat room's settings, one card per section of the spec, saved together from a sticky bar. */
-export function RoomSettingsPage({ room, plan, companyName, links, values, pricingPreview, errors = {}, saved, paymentsBlocked, accountType }: Props) {
+export function RoomSettingsPage({ room, plan, companyName, links, values, pricingPreview, errors = {}, saved, paymentsBlocked, accountType, lifecycle }: Props) {
   const action = `/admin/rooms/${room.id}`;
   const failed = Object.keys(errors).length > 0;
   return (
@@ -120,6 +122,7 @@ export function RoomSettingsPage({ room, plan, companyName, links, values, prici
           <strong>Saved.</strong> New chats in {room.name} use these settings, and the contact form shows them now.
         </div>
       ) : null}
+      {lifecycle}
       {paymentsBlocked ? <PaymentsSetupWarning companyName={companyName} /> : null}
       {failed ? (
         <div class="alert alert-error settings-flash" role="alert">

@@ -153,8 +153,26 @@ export const rooms = sqliteTable(
     embedWhisperText: text("embed_whisper_text").notNull().default("Questions? We're online."),
     embedWhisperDelaySeconds: integer("embed_whisper_delay_seconds").notNull().default(20),
     createdAt: createdAt(),
+    // Retired rooms are kept for their chats and revenue; their links answer 410.
+    retiredAt: integer("retired_at"),
   },
   (t) => [uniqueIndex("rooms_company_name").on(t.companyId, t.name)],
+);
+
+// A renamed room's former names, so links to them keep working (a redirect to its name now).
+export const roomRenames = sqliteTable(
+  "room_renames",
+  {
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    oldName: text("old_name").notNull(),
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.oldName] })],
 );
 
 // Hotlines: which agents serve which rooms.

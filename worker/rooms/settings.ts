@@ -1,4 +1,5 @@
 import type { Plan } from "../accounts/company";
+import { PLAN_LIMITS } from "../accounts/plan-limits";
 import { emailField, isWebUrl } from "../accounts/validation";
 import * as z from "zod";
 import { fieldErrors } from "../accounts/validation";
@@ -206,7 +207,7 @@ export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =
       // Chat assignment
       assignment: z
         .enum(ASSIGNMENTS, { error: "Choose how chats are assigned." })
-        .refine((a) => a !== "nearest" || plan === "enterprise", NEAREST_NEEDS_ENTERPRISE),
+        .refine((a) => a !== "nearest" || PLAN_LIMITS[plan].nearestAgent, NEAREST_NEEDS_ENTERPRISE),
       sameAgent: checkbox,
       includeMobile: checkbox,
       // WhatsApp assignment

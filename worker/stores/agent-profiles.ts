@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { FormError } from "../accounts/form-error";
 import { newId } from "../accounts/tokens";
 import type { OwnPricing, SavedProfile } from "../agents/profile";
@@ -30,7 +30,7 @@ export async function saveProfile(
   const room = await db
     .select({ id: rooms.id })
     .from(rooms)
-    .where(and(eq(rooms.id, input.privateRoomId), eq(rooms.companyId, user.companyId)))
+    .where(and(eq(rooms.id, input.privateRoomId), eq(rooms.companyId, user.companyId), isNull(rooms.retiredAt)))
     .get();
   if (!room) throw new FormError({ privateRoomId: "Choose one of your company's rooms." });
   const [admins, sender, before] = await Promise.all([
