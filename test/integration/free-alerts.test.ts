@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
 import { Browser } from "./client";
+import { signedIn } from "./fixtures";
 import { Agent, chatRow, Customer, liveCompany, setRoom, type LiveCompany } from "./live";
 import { inbox, mailTo, source } from "./mail";
 import { closeAllSockets } from "./sockets";
@@ -150,6 +151,22 @@ describe("an email alert", () => {
     expect((await alertsOf("alert-old")).find((a) => a.id === sales!.id)).toMatchObject({ status: "done", outcome: "expired" });
     await new Promise((r) => setTimeout(r, 300));
     expect((await inbox("carla@alert-old.test", 0)).filter((m) => m.subject === FREE)).toEqual([]);
+  });
+
+  it("moves with its room when the room is renamed, and still reaches the customer", async () => {
+    const co = await company("alert-moved");
+    const { chat } = await askForAlert("alert-moved", "SALES");
+    await leave(chat);
+    const [alert] = await alertsOf("alert-moved");
+    const boss = await signedIn("boss@alert-moved.test");
+    const renamed = await boss.post(`/admin/rooms/${co.rooms.SALES}/rename`, { name: "HELP_DESK" }, { from: `/admin/rooms/${co.rooms.SALES}/rename` });
+    expect(renamed.status).toBe(303);
+
+    const ann = await Agent.signIn(co, "ann@alert-moved.test", "Ann Agent");
+    await ann.online("browser", ["HELP_DESK"]);
+    await untilOutcome(alert!.id, "notified");
+    const mail = await mailTo("carla@alert-moved.test", FREE);
+    expect(mail!.text).toContain("You asked us to email you when someone in HELP_DESK was free.");
   });
 
   it("stops from the mail's link without a session: asks first, then ends every open alert of the address at the company", async () => {

@@ -18,6 +18,9 @@ import { requireAdmin, requireUser } from "../http/session";
 import { getCompany } from "../stores/companies";
 import { heldMailCount, mailLog } from "../stores/outbox";
 import { getRoom, listRooms, saveRoomSettings } from "../stores/rooms";
+import { openAlertsUntil } from "../stores/free-alerts";
+import { roomKey } from "../live/contracts";
+import { roomObject } from "../live/stubs";
 import type { Room } from "../rooms/room";
 import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
 import { roomShareLinks } from "../rooms/share-links";
@@ -210,6 +213,10 @@ export const adminRoutes = new Hono<AppEnv>()
       throw err;
     }
     await reconnectRoomAgents(c, await roomAgentIds(db, room.id));
+    // Customers' email alerts moved with the room: its object under the new name must know of them.
+    const renamed = roomKey(room.companyId, c.req.valid("form").name);
+    const alertsUntil = await openAlertsUntil(db, renamed);
+    if (alertsUntil) await roomObject(c.env, renamed).expectAlerts(alertsUntil);
     return c.redirect(`/admin/rooms/${room.id}?renamed=1`, 303);
   })
   .get("/rooms/:roomId/retire", companyRoom, (c) => c.render(<RetireRoomPage room={c.get("room")} />))

@@ -84,6 +84,23 @@ export const openAlerts = (db: Db, roomKey: string): Promise<RoomAlert[]> =>
     .leftJoin(chats, eq(chats.id, customerRequests.chatId))
     .where(and(eq(customerRequests.kind, "alert"), eq(customerRequests.status, "open"), eq(customerRequests.roomKey, roomKey)));
 
+/** A room renamed: its open alerts wait on its new key (the old name's link still leads to it). */
+export const moveOpenAlerts = (db: Db, fromKey: string, toKey: string) =>
+  db
+    .update(customerRequests)
+    .set({ roomKey: toKey })
+    .where(and(eq(customerRequests.kind, "alert"), eq(customerRequests.status, "open"), eq(customerRequests.roomKey, fromKey)));
+
+/** When the room's open alerts expire, or null when it has none: the mark its object keeps. */
+export async function openAlertsUntil(db: Db, roomKey: string): Promise<number | null> {
+  const row = await db
+    .select({ latest: sql<number | null>`max(${customerRequests.createdAt})` })
+    .from(customerRequests)
+    .where(and(eq(customerRequests.kind, "alert"), eq(customerRequests.status, "open"), eq(customerRequests.roomKey, roomKey)))
+    .get();
+  return row?.latest ? row.latest + ALERT_LIFETIME_MS : null;
+}
+
 /** The unsubscribe link of a customer's alert mail: it needs no session, the alert's id is the secret. */
 export const unsubscribeUrl = (roomUrl: string, alertId: string) => `${new URL(roomUrl).origin}/alerts/${alertId}/unsubscribe`;
 

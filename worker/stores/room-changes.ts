@@ -6,8 +6,10 @@ import { newId } from "../accounts/tokens";
 import { agentProfiles, roomAgents, roomRenames, rooms } from "../db/schema";
 import { GENERAL } from "../rooms/presets";
 import type { Room } from "../rooms/room";
+import { roomKey } from "../live/contracts";
 import { auditInsert } from "./audit";
 import type { Db } from "./db";
+import { moveOpenAlerts } from "./free-alerts";
 
 // An admin opens, renames and retires the company's rooms. A room is never deleted: its chats,
 // transcripts and revenue point at it. Its old names lead to it (room_renames).
@@ -92,6 +94,7 @@ export async function renameRoom(db: Db, adminId: string, room: Room, name: stri
         .set({ name })
         .where(and(eq(rooms.id, room.id), eq(rooms.companyId, room.companyId))),
       forgetOldName(db, room.companyId, name),
+      moveOpenAlerts(db, roomKey(room.companyId, room.name), roomKey(room.companyId, name)),
       db
         .insert(roomRenames)
         .values({ companyId: room.companyId, oldName: room.name, roomId: room.id })
