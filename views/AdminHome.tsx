@@ -1,14 +1,16 @@
 import type { Company } from "../worker/accounts/company";
 import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
+import { PLAN_LIMITS } from "../worker/accounts/plan-limits";
+import type { PlanStanding } from "../worker/accounts/subscription";
 import { Layout } from "./Layout";
+import { StandingAlert } from "./PlanPage";
 
-const PLAN_NAMES = { free: "Forever Free", pro: "Pro", enterprise: "Large Enterprise" } as const;
 const CHARGING = { none: "No charges", manual: "Manual payment request", automatic: "Automatic charges" } as const;
 
 export type RoomListItem = { room: Room; agentCount: number };
 
-export function AdminHome({ company, rooms, origin, heldMail }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number }) {
+export function AdminHome({ company, rooms, origin, heldMail, standing }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number; standing: PlanStanding }) {
   const used = company.entitlementUsed;
   const emails = company.entitlementEmails;
   const quota = company.entitlementQuota;
@@ -19,7 +21,7 @@ export function AdminHome({ company, rooms, origin, heldMail }: { company: Compa
         <div>
           <h1>{company.name}</h1>
           <p class="muted">
-            {company.accountType === "solo" ? "Solo User" : "Company"} account · <span class="badge">{PLAN_NAMES[company.plan]}</span>
+            {company.accountType === "solo" ? "Solo User" : "Company"} account · <a href="/admin/plan" class="badge">{PLAN_LIMITS[company.plan].name}</a>
           </p>
         </div>
         <section class="card entitlement" aria-label="Company entitlements">
@@ -40,6 +42,7 @@ export function AdminHome({ company, rooms, origin, heldMail }: { company: Compa
           ) : null}
         </section>
       </div>
+      <StandingAlert standing={standing} />
 
       <section class="card">
         <h2>Chat rooms</h2>
@@ -69,7 +72,9 @@ export function AdminHome({ company, rooms, origin, heldMail }: { company: Compa
                     </span>
                   </div>
                 ) : (
-                  <p class="small muted">The Forever Free plan includes the GENERAL room only.</p>
+                  <p class="small muted">
+                    The Forever Free plan includes the GENERAL room only. <a href="/admin/plan">Upgrade</a>
+                  </p>
                 )}
                 <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
                   Settings

@@ -40,20 +40,20 @@ export function StandingAlert({ standing }: { standing: PlanStanding }) {
   switch (standing.kind) {
     case "grace":
       return (
-        <div class="alert alert-warn" role="alert" id="plan-grace">
+        <div class="alert alert-warn plan-alert" role="alert" id="plan-grace">
           <strong>Your last payment for {PLAN_LIMITS[standing.plan].name} failed.</strong> Stripe is trying your card again. The plan stays until{" "}
           {utcDateTime(standing.until)} UTC; if no payment succeeds by then, your company falls back to Forever Free.
         </div>
       );
     case "ending":
       return (
-        <div class="alert alert-warn" role="status" id="plan-ending">
+        <div class="alert alert-warn plan-alert" role="status" id="plan-ending">
           <strong>{PLAN_LIMITS[standing.plan].name} ends on {day(standing.endsAt)}.</strong> Your company is on Forever Free after that.
         </div>
       );
     case "downgrading":
       return (
-        <div class="alert alert-warn" role="status" id="plan-downgrading">
+        <div class="alert alert-warn plan-alert" role="status" id="plan-downgrading">
           <strong>
             {PLAN_LIMITS[standing.plan].name} until {day(standing.at)},
           </strong>{" "}
@@ -68,14 +68,14 @@ export function StandingAlert({ standing }: { standing: PlanStanding }) {
 function Notice({ notice, standing }: { notice: PlanNotice; standing: PlanStanding }) {
   if (notice === "checkout-cancelled")
     return (
-      <div class="alert" role="status">
+      <div class="alert plan-alert" role="status">
         Checkout was cancelled: nothing was charged, and your plan is unchanged.
       </div>
     );
   const waiting = notice === "checkout-done" ? standing.kind === "free" || standing.kind === "pending" : notice === "requested";
   if (!waiting) return null;
   return (
-    <div class="alert alert-ok" role="status" id="plan-confirming">
+    <div class="alert alert-ok plan-alert" role="status" id="plan-confirming">
       <strong>Stripe is confirming {notice === "checkout-done" ? "your payment" : "the change"}.</strong> The plan changes as soon as Stripe does, usually within
       seconds: reload this page to see it.
     </div>

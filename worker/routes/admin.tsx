@@ -13,6 +13,8 @@ import { formValidator, refuseForm, sentText, type FormPage, type SentForm } fro
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany } from "../stores/companies";
 import { heldMailCount, mailLog } from "../stores/outbox";
+import { subscriptionOfCompany } from "../stores/plan-subscriptions";
+import { planStanding } from "../accounts/subscription";
 import { getRoom, listRooms, saveRoomSettings } from "../stores/rooms";
 import type { Room } from "../rooms/room";
 import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
@@ -93,7 +95,9 @@ export const adminRoutes = new Hono<AppEnv>()
     const user = me(c);
     const [company, rooms, heldMail] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId), heldMailCount(db, user.companyId)]);
     if (!company) throw notFound("company");
-    return c.render(<AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} />);
+    // A failed renewal's grace period shows here too, where the admin looks first.
+    const standing = planStanding(await subscriptionOfCompany(db, company), Date.now());
+    return c.render(<AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} standing={standing} />);
   })
   // The company's mail: what was sent, what failed and why, what the entitlement holds back.
   .get("/mail", async (c) => {
