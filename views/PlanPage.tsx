@@ -42,7 +42,8 @@ export function StandingAlert({ standing }: { standing: PlanStanding }) {
       return (
         <div class="alert alert-warn plan-alert" role="alert" id="plan-grace">
           <strong>Your last payment for {PLAN_LIMITS[standing.plan].name} failed.</strong> Stripe is trying your card again. The plan stays until{" "}
-          {utcDateTime(standing.until)} UTC; if no payment succeeds by then, your company falls back to Forever Free.
+          {utcDateTime(standing.until)} UTC; if no payment succeeds by then, your company falls back to Forever Free. To pay with another card, open{" "}
+          <a href="/admin/plan">Plan</a>.
         </div>
       );
     case "ending":
@@ -88,6 +89,8 @@ function PlanAction({ plan, standing, stripeConfigured }: { plan: Plan; standing
   const name = PLAN_LIMITS[plan].name;
   if (standing.kind === "complimentary")
     return plan === current ? <p class="small muted plan-current">Your plan, given by Parley</p> : null;
+  if (standing.kind === "grace" && plan === current) return <ChangeButton plan={plan} label="Pay with another card" primary stripeConfigured={stripeConfigured} />;
+  if (standing.kind === "grace" && plan === "free") return <ChangeButton plan={plan} label="Back to Forever Free now" primary={false} stripeConfigured={stripeConfigured} />;
   // Already the plan, and staying on it.
   const ending = standing.kind === "ending";
   const downgradingTo = standing.kind === "downgrading" ? standing.to : null;
@@ -102,11 +105,15 @@ function PlanAction({ plan, standing, stripeConfigured }: { plan: Plan; standing
         : PLAN_RANK[plan] > PLAN_RANK[current]
           ? `Upgrade to ${name}`
           : `Move to ${name} at period end`;
+  return <ChangeButton plan={plan} label={label} primary={PLAN_RANK[plan] > PLAN_RANK[current] || label.startsWith("Keep")} stripeConfigured={stripeConfigured} />;
+}
+
+function ChangeButton({ plan, label, primary, stripeConfigured }: { plan: Plan; label: string; primary: boolean; stripeConfigured: boolean }) {
   return (
     <form method="post" action="/admin/plan" class="plan-action">
       <CsrfField />
       <input type="hidden" name="plan" value={plan} />
-      <button type="submit" class={PLAN_RANK[plan] > PLAN_RANK[current] || label.startsWith("Keep") ? "btn btn-primary btn-block" : "btn btn-ghost btn-block"} disabled={!stripeConfigured}>
+      <button type="submit" class={primary ? "btn btn-primary btn-block" : "btn btn-ghost btn-block"} disabled={!stripeConfigured}>
         {label}
       </button>
     </form>

@@ -148,6 +148,22 @@ describe("the subscription's webhooks", () => {
     expect(await subscriptionRow(companyId)).toMatchObject({ status: "active", grace_until: null });
   });
 
+  it("lets the admin pay a failed renewal with another card: the unpaid subscription ends, a new one starts on Checkout", async () => {
+    const { admin, companyId, customerId, subscriptionId, seen } = await subscribed("plan-newcard", "pro");
+    await renew(subscriptionId, "failed");
+    await deliverCustomerEvents(customerId, seen);
+    expect(await (await admin.get("/admin/plan")).text()).toContain("Pay with another card");
+    const res = await admin.post("/admin/plan", { plan: "pro" });
+    expect(res.headers.get("location")).toMatch(/^http:\/\/stripe\.fake\/_fake\/checkout\/cs_test_/);
+    expect((await stripeJson<{ status: string }>(`/v1/subscriptions/${subscriptionId}`)).status).toBe("canceled");
+    await payOnCheckout(res.headers.get("location")!);
+    await deliverCustomerEvents(customerId, seen);
+    const row = (await subscriptionRow(companyId))!;
+    expect(row).toMatchObject({ status: "active", plan: "pro", grace_until: null });
+    expect(row.stripe_subscription_id).not.toBe(subscriptionId);
+    expect(await company("plan-newcard")).toMatchObject({ plan: "pro" });
+  });
+
   it("cancels at the period's end: the plan stays, the page says until when, and Free follows Stripe's subscription.deleted", async () => {
     const { admin, companyId, customerId, subscriptionId, seen } = await subscribed("plan-cancel", "pro");
     const res = await admin.post("/admin/plan", { plan: "free" });

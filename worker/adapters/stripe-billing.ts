@@ -62,6 +62,11 @@ export async function setCancelAtPeriodEnd(stripe: Stripe, subscriptionId: strin
   await stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: cancel });
 }
 
+/** Ends the subscription now (one whose renewal could not be collected). */
+export async function cancelSubscription(stripe: Stripe, subscriptionId: string): Promise<void> {
+  await stripe.subscriptions.cancel(subscriptionId);
+}
+
 /** What Parley keeps of a subscription, as Stripe says now. */
 export type SubscriptionFacts = {
   id: string;

@@ -5,7 +5,7 @@ import { PLAN_RANK } from "../accounts/plan-limits";
 import type { SessionUser } from "../accounts/sessions";
 import { effectivePlan, planStanding } from "../accounts/subscription";
 import { stripeClient } from "../adapters/stripe";
-import { changePlan, setCancelAtPeriodEnd } from "../adapters/stripe-billing";
+import { cancelSubscription, changePlan, setCancelAtPeriodEnd } from "../adapters/stripe-billing";
 import type { AppEnv } from "../app-env";
 import { AppError, notFound } from "../http/errors";
 import { formValidator, type FormPage } from "../http/form-validation";
@@ -65,6 +65,16 @@ export const adminPlanRoutes = new Hono<AppEnv>()
     const current = effectivePlan(sub, now);
     const live = sub && sub.stripeSubscriptionId && LIVE.has(sub.status) ? sub : null;
     const audit = (action: string) => auditInsert(db, { companyId: company.id, userId: user.id, action, detail: { from: current, to: target } }).run();
+
+    // A renewal Stripe could not collect: the admin pays with another card on a new Checkout (a
+    // new subscription), or goes back to Free; either way the unpaid one ends now, so that a late
+    // retry of it charges nobody.
+    if (live?.status === "past_due") {
+      await cancelSubscription(stripe, live.stripeSubscriptionId!);
+      await audit(target === "free" ? "plan.change.requested" : "plan.checkout.started");
+      if (target === "free") return c.redirect("/admin/plan?requested=1", 303);
+      return c.redirect(await checkoutForPlan(db, stripe, { company, email: user.email, plan: target, origin: new URL(c.req.url).origin, now }), 303);
+    }
 
     if (!live) {
       if (target === "free") return refuse("Your company is on Forever Free already.");
