@@ -1,4 +1,5 @@
 import type { Plan } from "../accounts/company";
+import { PLAN_LIMITS } from "../accounts/plan-limits";
 import { isWebUrl } from "../accounts/validation";
 import * as z from "zod";
 import { fieldErrors } from "../accounts/validation";
@@ -184,7 +185,7 @@ export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =
       // Chat assignment
       assignment: z
         .enum(ASSIGNMENTS, { error: "Choose how chats are assigned." })
-        .refine((a) => a !== "nearest" || plan === "enterprise", NEAREST_NEEDS_ENTERPRISE),
+        .refine((a) => a !== "nearest" || PLAN_LIMITS[plan].nearestRouting, NEAREST_NEEDS_ENTERPRISE),
       sameAgent: checkbox,
       includeMobile: checkbox,
       // Customer interactions
