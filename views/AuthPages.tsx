@@ -91,9 +91,10 @@ export function SignUpPage({ values = {}, errors = {} }: { values?: SignUpValues
               <label class="choice-card">
                 <input type="radio" name="plan" value={plan} checked={(values.plan ?? "free") === plan} />
                 <strong>{PLAN_LIMITS[plan].name}</strong>
+                {/* Its words never contain another field's label ("Email", "Company"): tests and assistive tools find fields by label. */}
                 <span>
                   {PLAN_LIMITS[plan].priceMinor ? `${formatMoney(PLAN_LIMITS[plan].priceMinor, PLAN_LIMITS[plan].currency)} a month` : "Free"} ·{" "}
-                  {PLAN_LIMITS[plan].entitlementQuota.toLocaleString("en")} chats and emails · {PLAN_BLURB[plan]}
+                  {PLAN_LIMITS[plan].entitlementQuota.toLocaleString("en")} chats and mail messages · {PLAN_BLURB[plan]}
                 </span>
               </label>
             ))}

@@ -36,14 +36,15 @@ function features(plan: Plan): string[] {
   ];
 }
 
-export function StandingAlert({ standing }: { standing: PlanStanding }) {
+/** `onPlanPage`: the page with the buttons itself, rather than a link to it. */
+export function StandingAlert({ standing, onPlanPage = false }: { standing: PlanStanding; onPlanPage?: boolean }) {
   switch (standing.kind) {
     case "grace":
       return (
         <div class="alert alert-warn plan-alert" role="alert" id="plan-grace">
           <strong>Your last payment for {PLAN_LIMITS[standing.plan].name} failed.</strong> Stripe is trying your card again. The plan stays until{" "}
-          {utcDateTime(standing.until)} UTC; if no payment succeeds by then, your company falls back to Forever Free. To pay with another card, open{" "}
-          <a href="/admin/plan">Plan</a>.
+          {utcDateTime(standing.until)} UTC; if no payment succeeds by then, your company falls back to Forever Free.{" "}
+          {onPlanPage ? "To pay with another card, press Pay with another card below." : <a href="/admin/plan">Pay with another card on the Plan page.</a>}
         </div>
       );
     case "ending":
@@ -135,7 +136,7 @@ export function PlanPage({ company, standing, heldMail, notice, stripeConfigured
       </div>
       <FormAlert message={error} />
       <Notice notice={notice} standing={standing} />
-      <StandingAlert standing={standing} />
+      <StandingAlert standing={standing} onPlanPage />
 
       <section class="card plan-now" aria-labelledby="plan-now-title">
         <h2 id="plan-now-title">
