@@ -30,7 +30,7 @@ function features(plan: Plan): string[] {
   const limits = PLAN_LIMITS[plan];
   return [
     `${limits.entitlementQuota.toLocaleString("en")} chats and emails (company entitlements)`,
-    limits.roomLimit === 1 ? "The GENERAL chat room only" : `Up to ${limits.roomLimit} chat rooms, paid rooms included`,
+    limits.roomLimit === 1 ? "The GENERAL chat room only" : `Up to ${limits.roomLimit} chat rooms${limits.paidRooms ? ", paid rooms included" : ""}`,
     limits.nearestRouting ? "Nearest-agent routing by the customer's location" : "Routing by quickest reply",
     "In-app payments (Parley's fee on each payment)",
   ];
