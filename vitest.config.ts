@@ -30,8 +30,6 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              // Recordings are uploaded to R2 when the bucket is bound (optional in wrangler.toml).
-              r2Buckets: ["RECORDINGS"],
               bindings: {
                 ENVIRONMENT: "test",
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),

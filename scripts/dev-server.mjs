@@ -68,16 +68,18 @@ async function waitUntilUp(url, child, timeoutMs) {
  * wrangler.toml) and waits until `readyPath` answers 200. It runs in a process group of its own
  * (wrangler, its esbuild and workerd), which `stop` and `crash` end as a whole: killing wrangler
  * alone would leave workerd serving.
- * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, config?: string, readyPath?: string }} options
+ * `testScheduled` lets the caller run a cron trigger by hand (GET /__scheduled?cron=…).
+ * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, config?: string, readyPath?: string, testScheduled?: boolean }} options
  * @returns {Promise<{ url: string, stop: () => Promise<void>, crash: () => Promise<void> }>}
  */
-export async function startWrangler({ port, inspectorPort, persistTo, quiet = false, vars = {}, config, readyPath = "/login" }) {
+export async function startWrangler({ port, inspectorPort, persistTo, quiet = false, vars = {}, config, readyPath = "/login", testScheduled = false }) {
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...varArgs];
   if (config) args.push("--config", config);
   if (inspectorPort) args.push("--inspector-port", String(inspectorPort));
   if (persistTo) args.push("--persist-to", persistTo);
   if (quiet) args.push("--log-level", "error");
+  if (testScheduled) args.push("--test-scheduled");
   const child = spawn(wrangler, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: process.env, detached: true });
   const group = (signal) => {
     try {
@@ -125,10 +127,10 @@ export async function startWrangler({ port, inspectorPort, persistTo, quiet = fa
  * `crash` kills the Worker's processes at once and `restart` starts them again on the same state
  * (the fake Stripe, in this process, lives on, and redelivers what the dead server missed, as
  * Stripe retries): the fault suite's power cut.
- * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, stripeAround?: Parameters<typeof startFakeStripe>[1]["around"] }} options
+ * @param {{ port: number, inspectorPort?: number, persistTo?: string, quiet?: boolean, vars?: Record<string,string>, stripeAround?: Parameters<typeof startFakeStripe>[1]["around"], testScheduled?: boolean }} options
  * @returns {Promise<{ url: string, stop: () => Promise<void>, crash: () => Promise<void>, restart: () => Promise<void>, seed: string, stripe: string, webhooks: string | null, mail: string | null }>}
  */
-export async function startServer({ port, inspectorPort, persistTo, quiet = false, vars = {}, stripeAround }) {
+export async function startServer({ port, inspectorPort, persistTo, quiet = false, vars = {}, stripeAround, testScheduled = false }) {
   applyMigrations(persistTo, quiet);
   // The port is chosen before wrangler starts, so the endpoint is known before the first event.
   const webhook = { url: `http://127.0.0.1:${port}/webhooks/stripe`, secret: `whsec_local_${randomBytes(18).toString("hex")}` };
@@ -162,7 +164,7 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
         throw err;
       });
   const mailVars = mail ? { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(mail.smtpPort), SMTP_SECURE: "none", MAIL_FROM: "mail@parley.localhost" } : {};
-  const options = { port, inspectorPort, persistTo, quiet, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...vars } };
+  const options = { port, inspectorPort, persistTo, quiet, testScheduled, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...vars } };
   let wrangler;
   try {
     wrangler = await startWrangler(options);

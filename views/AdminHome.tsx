@@ -5,12 +5,27 @@ import { PLAN_LIMITS } from "../worker/accounts/plan-limits";
 import type { PlanStanding } from "../worker/accounts/subscription";
 import { Layout } from "./Layout";
 import { StandingAlert } from "./PlanPage";
+import { NewRoomLink } from "./RoomLifecycle";
 
 const CHARGING = { none: "No charges", manual: "Manual payment request", automatic: "Automatic charges" } as const;
 
 export type RoomListItem = { room: Room; agentCount: number };
 
-export function AdminHome({ company, rooms, origin, heldMail, standing }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number; standing: PlanStanding }) {
+export function AdminHome({
+  company,
+  rooms,
+  origin,
+  heldMail,
+  standing,
+  retired,
+}: {
+  company: Company;
+  rooms: RoomListItem[];
+  origin: string;
+  heldMail: number;
+  standing: PlanStanding;
+  retired?: string;
+}) {
   const used = company.entitlementUsed;
   const emails = company.entitlementEmails;
   const quota = company.entitlementQuota;
@@ -44,8 +59,16 @@ export function AdminHome({ company, rooms, origin, heldMail, standing }: { comp
       </div>
       <StandingAlert standing={standing} />
 
+      {retired ? (
+        <div class="alert alert-ok settings-flash" role="status">
+          <strong>{retired} is retired.</strong> Its link now tells customers it closed; its chat records and revenue are kept.
+        </div>
+      ) : null}
       <section class="card">
-        <h2>Chat rooms</h2>
+        <div class="rooms-head">
+          <h2>Chat rooms</h2>
+          <NewRoomLink plan={company.plan} open={rooms.length} />
+        </div>
         <p class="muted">Customers reach your agents through these links. Share them, or embed the pop-up on your site.</p>
         <ul class="room-list">
           {rooms.map(({ room, agentCount }) => {
@@ -68,7 +91,8 @@ export function AdminHome({ company, rooms, origin, heldMail, standing }: { comp
                       {url}
                     </a>
                     <span class="small muted">
-                      also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a>
+                      also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a> ·{" "}
+                      <a href={`/admin/rooms/${room.id}#share-embed`}>embed code &amp; all links</a>
                     </span>
                   </div>
                 ) : (

@@ -3,6 +3,8 @@ import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { Layout } from "./Layout";
 import { RecordingSlot } from "./live/RecordingFragments";
+import { privateRoomLinks } from "../worker/rooms/share-links";
+import { ContactLinkFields } from "./ShareLinks";
 
 type Props = { user: SessionUser; rooms: Room[]; origin: string; device: "mobile" | null };
 
@@ -11,7 +13,6 @@ type Props = { user: SessionUser; rooms: Room[]; origin: string; device: "mobile
  * and the open chats; the console controller picks the device kind (phone-sized → mobile).
  */
 export function AgentConsole({ user, rooms, origin, device }: Props) {
-  const privateUrl = `${origin}/c/${user.companySlug}/~${user.handle}`;
   return (
     <Layout title="Agent console">
       <div class="console" data-controller="console connection" data-console-url-value="/agent/ws" data-console-device-value={device ?? ""}>
@@ -45,8 +46,9 @@ export function AgentConsole({ user, rooms, origin, device }: Props) {
             <div id="chats" class="chats"></div>
           </section>
         </div>
-        <details class="card console-rooms">
-          <summary>Your rooms and private link</summary>
+        <details class="card console-rooms" id="your-links">
+          <summary>Your links</summary>
+          <h3 class="settings-sub">Your rooms</h3>
           <ul class="room-list compact">
             {rooms.map((r) => (
               <li class={isRoomUsable(user.plan, r.name) ? "room" : "room locked"}>
@@ -56,12 +58,9 @@ export function AgentConsole({ user, rooms, origin, device }: Props) {
             ))}
           </ul>
           {rooms.length ? null : <p class="muted">Your administrator has not assigned you to a room yet.</p>}
-          <p class="small">
-            Private room (chats come to you only):{" "}
-            <a class="url" href={privateUrl}>
-              {privateUrl}
-            </a>
-          </p>
+          <h3 class="settings-sub">Your private room</h3>
+          <p class="hint">Chats from these links come to you only. Give them to your own customers.</p>
+          <ContactLinkFields links={privateRoomLinks(origin, user.companySlug, user.handle)} idPrefix="private" />
         </details>
       </div>
     </Layout>

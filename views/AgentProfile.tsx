@@ -1,13 +1,14 @@
 import type { Child } from "hono/jsx";
 import type { AgentProfileRow } from "../worker/stores/agent-profiles";
 import { RINGTONES, type OwnPricingValues } from "../worker/agents/profile";
+import { MAX_PHOTO_BYTES, MAX_PHOTO_MB } from "../worker/agents/photo";
 import type { Room } from "../worker/rooms/room";
 import { Avatar } from "./live/ChatParts";
 import { Field, FormAlert, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
 import { LivePricing, PricingPreview, SchemeFields, type PreviewModel } from "./PricingFields";
 
-export type ProfileValues = Partial<Record<"photoUrl" | "greeting" | "ringtone" | "whatsappNumber" | "privateRoomId", string>> &
+export type ProfileValues = Partial<Record<"photo" | "photoUrl" | "uploadedPhotoUrl" | "greeting" | "ringtone" | "whatsappNumber" | "privateRoomId", string>> &
   Partial<Record<"whatsappEnabled" | "notificationAlert" | "emailAlert", boolean>>;
 
 /** The own-pricing part of Service charges; absent when no room of the company allows it. */
@@ -26,7 +27,7 @@ type Props = {
   saved?: boolean;
 };
 
-function Check({ name, label, hint, checked }: { name: string; label: string; hint: Child; checked?: boolean }) {
+function Check({ name, label, hint, checked, data = {} }: { name: string; label: string; hint: Child; checked?: boolean; data?: Record<string, string> }) {
   return (
     <div class="toggle-row">
       <div>
@@ -35,7 +36,7 @@ function Check({ name, label, hint, checked }: { name: string; label: string; hi
         </label>
         <p class="hint">{hint}</p>
       </div>
-      <input id={`f-${name}`} name={name} type="checkbox" role="switch" class="switch" checked={checked} />
+      <input id={`f-${name}`} name={name} type="checkbox" role="switch" class="switch" checked={checked} {...data} />
     </div>
   );
 }
@@ -57,18 +58,18 @@ export function AgentProfilePage({ name, privateRoomPath, values, ownPricing, pr
         </p>
       ) : null}
       <FormAlert message={failed ? "Nothing was saved: please correct the fields marked below." : null} />
-      <form method="post" action="/agent/profile" class="stack profile-form">
+      <form method="post" action="/agent/profile" enctype="multipart/form-data" class="stack profile-form">
         <CsrfField />
         <section class="card">
           <h2>Customer greeting &amp; photo</h2>
           <div class="profile-preview">
-            <Avatar name={name} photoUrl={values.photoUrl || null} size={56} />
+            <Avatar name={name} photoUrl={profile?.photoUrl ?? null} size={56} />
             <div>
               <strong>{name}</strong>
               <p class="muted small">{values.greeting}</p>
             </div>
           </div>
-          <Field name="photoUrl" label="Photo URL" type="url" value={values.photoUrl} errors={errors} hint="Leave blank for an avatar with your initials." />
+          <PhotoFields values={values} errors={errors} />
           <div class={errors.greeting ? "field has-error" : "field"}>
             <label for="f-greeting">Greeting to customers</label>
             <textarea id="f-greeting" name="greeting" rows={2} maxlength={300} required>
@@ -130,10 +131,22 @@ export function AgentProfilePage({ name, privateRoomPath, values, ownPricing, pr
           />
         </section>
 
-        <section class="card">
+        <section class="card" data-controller="notification-permission">
           <h2>Alerts</h2>
-          <Check name="notificationAlert" label="Notification alert" hint="Show a browser notification when a chat rings." checked={values.notificationAlert} />
-          <Check name="emailAlert" label="Email alert" hint="Email me when a waiting customer adds an alert." checked={values.emailAlert} />
+          <Check
+            name="notificationAlert"
+            label="Notification alert"
+            hint="Show a browser notification when a chat rings, also while the console is in another tab. This browser asks your permission once."
+            checked={values.notificationAlert}
+            data={{ "data-notification-permission-target": "switch", "data-action": "change->notification-permission#ask" }}
+          />
+          <p class="alert alert-warn small" role="status" data-notification-permission-target="status" hidden></p>
+          <Check
+            name="emailAlert"
+            label="Email alert"
+            hint="Email me when a customer leaves a message for my rooms, or adds an alert while no agent is free."
+            checked={values.emailAlert}
+          />
         </section>
 
         <section class="card" id="service-charges">
@@ -165,6 +178,52 @@ export function AgentProfilePage({ name, privateRoomPath, values, ownPricing, pr
         </div>
       </form>
     </Layout>
+  );
+}
+
+/** Upload, web address or initials (the spec's three); choosing a file or typing an address ticks its option. */
+function PhotoFields({ values, errors }: { values: ProfileValues; errors: Errors }) {
+  const choice = values.photo ?? "initials";
+  const option = (value: string, title: string, hint: string) => (
+    <label class="choice-card">
+      <input type="radio" name="photo" value={value} checked={choice === value} data-photo-choice-target={value} />
+      <strong>{title}</strong>
+      <span>{hint}</span>
+    </label>
+  );
+  const fileError = errors.photoFile;
+  return (
+    <div class="stack photo-fields" data-controller="photo-choice" data-photo-choice-max-bytes-value={MAX_PHOTO_BYTES}>
+      <fieldset class={errors.photo ? "choice choice-3 has-error" : "choice choice-3"}>
+        <legend>Photo</legend>
+        {option("upload", "Upload a photo", `JPEG, PNG or WebP, at most ${MAX_PHOTO_MB} MB.`)}
+        {option("url", "Photo from the web", "The https:// address of a photo of yours.")}
+        {option("initials", "My initials", "An avatar made from your name.")}
+        {errors.photo ? <p class="error">{errors.photo}</p> : null}
+      </fieldset>
+      <div class={fileError ? "field has-error" : "field"}>
+        <label for="f-photoFile">Photo to upload</label>
+        <input
+          id="f-photoFile"
+          name="photoFile"
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          aria-invalid={fileError ? "true" : undefined}
+          aria-describedby={fileError ? "f-photoFile-error" : "f-photoFile-note"}
+          data-action="photo-choice#fileChosen"
+        />
+        <p class="error" id="f-photoFile-error" role="alert" data-photo-choice-target="fileError" hidden={!fileError}>
+          {fileError}
+        </p>
+        {values.uploadedPhotoUrl ? <p class="hint">Leave it empty to keep the photo you uploaded before.</p> : null}
+        <p class="alert alert-warn small" role="note" id="f-photoFile-note">
+          Uploaded photos are public: anyone with the photo's address can see it, even though the rest of this profile is private.
+        </p>
+      </div>
+      <div data-action="input->photo-choice#addressTyped">
+        <Field name="photoUrl" label="Photo's web address" type="url" value={values.photoUrl} errors={errors} placeholder="https://" maxlength={500} />
+      </div>
+    </div>
   );
 }
 

@@ -3,10 +3,12 @@ import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { CsrfField, Layout } from "./Layout";
 import { Field, FormAlert, type Errors } from "./Form";
+import { privateRoomLinks } from "../worker/rooms/share-links";
+import { ContactLinkFields } from "./ShareLinks";
 
 type Plan = "free" | "pro" | "enterprise";
 
-export function AgentStaffPage({ agents, rooms, plan, companySlug }: { agents: AgentRow[]; rooms: Room[]; plan: Plan; companySlug: string }) {
+export function AgentStaffPage({ agents, rooms, plan, companySlug, origin }: { agents: AgentRow[]; rooms: Room[]; plan: Plan; companySlug: string; origin: string }) {
   const roomName = new Map(rooms.map((r) => [r.id, r.name]));
   return (
     <Layout title="Agent staff">
@@ -47,9 +49,14 @@ export function AgentStaffPage({ agents, rooms, plan, companySlug }: { agents: A
                     )}
                   </td>
                   <td class="small">
-                    <code>
-                      /c/{companySlug}/~{a.handle}
-                    </code>
+                    <details class="private-links">
+                      <summary>
+                        <code>
+                          /c/{companySlug}/~{a.handle}
+                        </code>
+                      </summary>
+                      <ContactLinkFields links={privateRoomLinks(origin, companySlug, a.handle)} idPrefix={`agent-${a.id}`} />
+                    </details>
                   </td>
                   <td>
                     {a.disabled ? <span class="badge badge-danger">Disabled</span> : <span class="badge badge-ok">Active</span>}

@@ -16,6 +16,8 @@ type Props = {
   mode?: ContactMode;
   values?: ContactValues;
   errors?: Errors;
+  /** The consultation invitation whose link opened the form: sent back, so the chat names it. */
+  invitation?: string;
 };
 
 const FIELDS = [
@@ -25,7 +27,7 @@ const FIELDS = [
 ] as const;
 
 /** The customer's first contact point, rendered from the room's contact-form settings. */
-export function ContactForm({ room, companyName, action, agentName, mode, values = {}, errors = {} }: Props) {
+export function ContactForm({ room, companyName, action, agentName, mode, values = {}, errors = {}, invitation }: Props) {
   const offered = ([
     { mode: "chat", label: "Chat", hidden: room.buttonChatHidden, icon: "chat" },
     { mode: "voice", label: "Voice", hidden: room.buttonVoiceHidden, icon: "phone" },
@@ -50,6 +52,7 @@ export function ContactForm({ room, companyName, action, agentName, mode, values
           </header>
           <form method="post" action={action} class="stack" id="contact-form">
             <CsrfField />
+            {invitation ? <input type="hidden" name="invitation" value={invitation} /> : null}
             <FormAlert message={elsewhere.join(" ") || null} />
             {FIELDS.map((f) => {
               const visibility = room[f.setting];

@@ -1,7 +1,7 @@
 import { Layout, PoweredBy } from "./Layout";
 
 const headingFor = (status: number) =>
-  status === 404 ? "Not found" : status === 403 ? "No access" : status === 503 ? "Not available right now" : status >= 500 ? "Something went wrong" : "Please check that";
+  status === 404 ? "Not found" : status === 403 ? "No access" : status === 410 ? "No longer available" : status === 503 ? "Not available right now" : status >= 500 ? "Something went wrong" : "Please check that";
 
 /**
  * An error as a page. `customer`: a business's customer met it (a contact form, a chat), so it

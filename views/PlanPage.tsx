@@ -30,8 +30,8 @@ function features(plan: Plan): string[] {
   const limits = PLAN_LIMITS[plan];
   return [
     `${limits.entitlementQuota.toLocaleString("en")} chats and emails (company entitlements)`,
-    limits.roomLimit === 1 ? "The GENERAL chat room only" : `Up to ${limits.roomLimit} chat rooms${limits.paidRooms ? ", paid rooms included" : ""}`,
-    limits.nearestRouting ? "Nearest-agent routing by the customer's location" : "Routing by quickest reply",
+    limits.rooms === 1 ? "The GENERAL chat room only" : `Up to ${limits.rooms} chat rooms${limits.paidRooms ? ", paid rooms included" : ""}`,
+    limits.nearestAgent ? "Nearest-agent routing by the customer's location" : "Routing by quickest reply",
     "In-app payments (Parley's fee on each payment)",
   ];
 }

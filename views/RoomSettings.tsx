@@ -7,6 +7,8 @@ import {
   CHARGING_MODE_LABELS,
   CONTACT_BUTTONS,
   CONTACT_FIELDS,
+  WHISPER_DELAY_MAX_SECONDS,
+  WHISPER_MAX,
   WRAP_UP_MAX_SECONDS,
   type RoomSettingsValues,
   type ToggleKey,
@@ -15,6 +17,8 @@ import {
 import { PaymentsSetupWarning } from "./AdminPayments";
 import { Field, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
+import type { RoomShareLinks } from "../worker/rooms/share-links";
+import { EMBED_CAPTIONS, EmbedPreview, RoomShareFields } from "./ShareLinks";
 import { LivePricing, PricingPreview, SCHEME_LABELS, SchemeFields, UnitField, type PreviewModel } from "./PricingFields";
 
 type Plan = "free" | "pro" | "enterprise";
@@ -23,13 +27,15 @@ type Props = {
   room: Room;
   plan: Plan;
   companyName: string;
-  /** Absolute link of the room's contact form, /c/{company}/{room}. */
-  contactUrl: string;
+  /** The room's contact form, embed snippet and statistics addresses (rooms/share-links.ts). */
+  links: RoomShareLinks;
   values: RoomSettingsValues;
   /** The price in words of the saved scheme, or of the one typed into a refused form. */
   pricingPreview: PreviewModel;
   errors?: Errors;
   saved?: boolean;
+  /** Rename and retire, and what just happened to the room (views/RoomLifecycle.tsx). */
+  lifecycle?: Child;
   /** The room takes payments and the company has no ready Stripe account (billing/connect.ts). */
   paymentsBlocked?: boolean;
   /** Where customers' payments go depends on it (billing/fees.ts). */
@@ -40,9 +46,12 @@ const SECTIONS = [
   { id: "contact-form", title: "Contact form" },
   { id: "chat-assignment", title: "Chat assignment" },
   { id: "customer-interactions", title: "Customer interactions" },
+  { id: "whatsapp-assignment", title: "WhatsApp assignment" },
   { id: "chat-messaging", title: "Chat messaging" },
   { id: "phone-buttons", title: "Customer & agent phone" },
   { id: "in-app-purchase", title: "In-app purchase" },
+  { id: "public-profile", title: "Public profile" },
+  { id: "share-embed", title: "Share & embed" },
 ] as const;
 
 const CHARGING_MODE_HELP = {
@@ -73,14 +82,20 @@ const LABELS: Record<string, string> = {
   assignment: "Service staff assignment",
   agentRole: "Agent role",
   wrapUpSeconds: "Wrap-up time",
+  whatsappAgents: "WhatsApp agents",
+  publicCompanyName: "Public company name",
+  publicContactEmail: "Public contact email",
+  embedPosition: "Button position",
+  embedWhisperText: "Whisper text",
+  embedWhisperDelaySeconds: "Whisper delay",
   chargingMode: "Charging",
   ...SCHEME_LABELS,
 };
-const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CONTACT_BUTTONS.map((b) => b.key), "buttons", "assignment", "chargingMode"]);
+const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CONTACT_BUTTONS.map((b) => b.key), "buttons", "assignment", "chargingMode", "whatsappAgents", "embedPosition"]);
 const anchorOf = (key: string) => (RADIO_GROUPS.has(key) ? `g-${key}` : `f-${key}`);
 
 /** A chat room's settings, one card per section of the spec, saved together from a sticky bar. */
-export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, pricingPreview, errors = {}, saved, paymentsBlocked, accountType }: Props) {
+export function RoomSettingsPage({ room, plan, companyName, links, values, pricingPreview, errors = {}, saved, paymentsBlocked, accountType, lifecycle }: Props) {
   const action = `/admin/rooms/${room.id}`;
   const failed = Object.keys(errors).length > 0;
   return (
@@ -97,7 +112,7 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
           </h1>
           <p class="muted">Each room has its own contact form and its own way of handing chats to your agents.</p>
         </div>
-        <a href={contactUrl} target="_blank" rel="noopener" class="btn btn-ghost">
+        <a href={links.contactForm} target="_blank" rel="noopener" class="btn btn-ghost">
           Open contact form ↗
         </a>
       </div>
@@ -107,6 +122,7 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
           <strong>Saved.</strong> New chats in {room.name} use these settings, and the contact form shows them now.
         </div>
       ) : null}
+      {lifecycle}
       {paymentsBlocked ? <PaymentsSetupWarning companyName={companyName} /> : null}
       {failed ? (
         <div class="alert alert-error settings-flash" role="alert">
@@ -128,7 +144,17 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
           ))}
         </nav>
 
-        <form method="post" action={action} class="settings-form" id="room-settings">
+        <form
+          method="post"
+          action={action}
+          class="settings-form"
+          id="room-settings"
+          data-controller="embed-preview"
+          data-action="input->embed-preview#update change->embed-preview#update"
+          data-embed-preview-popup-caption-value={EMBED_CAPTIONS.popup}
+          data-embed-preview-tab-caption-value={EMBED_CAPTIONS.tab}
+          data-embed-preview-company-name-value={companyName}
+        >
           <CsrfField />
 
           <Section id="contact-form" title="Contact form" help="The customer's first contact point before a chat. Match your website and branding, choose which fields to ask for, and which ways to reach you are offered.">
@@ -287,6 +313,27 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
             />
           </Section>
 
+          <Section
+            id="whatsapp-assignment"
+            title="WhatsApp assignment"
+            help="WhatsApp chats from this room go to its agents who have WhatsApp switched on in their profile, in turn. Choose which of them: a WhatsApp chat may wait, so agents who are not logged on can take it too."
+          >
+            <div class={errors.whatsappAgents ? "stack has-error" : "stack"} id="g-whatsappAgents">
+              <Toggle name="whatsappOnlineAgents" values={values} label="Online agents" help="Agents logged on to Parley in a browser or the mobile app." />
+              <Toggle
+                name="whatsappOfflineAgents"
+                values={values}
+                label="Offline agents"
+                help="Agents who are not logged on. Turn off so that, outside office hours, no one is given new WhatsApp chats."
+              />
+              {errors.whatsappAgents ? (
+                <p class="error" role="alert">
+                  {errors.whatsappAgents}
+                </p>
+              ) : null}
+            </div>
+          </Section>
+
           <Section id="chat-messaging" title="Chat messaging" help="What customers see while they wait and chat, and how busy an agent may be.">
             <Toggle
               name="hidePreviewTyping"
@@ -418,6 +465,92 @@ export function RoomSettingsPage({ room, plan, companyName, contactUrl, values, 
             />
           </Section>
 
+          <Section
+            id="public-profile"
+            title="Public profile @ chat room"
+            help="Who the room's emails to customers come from: left messages, email alerts, transcripts and receipts. Each room may stand for a different client company. Empty: your company's own name and contact email."
+          >
+            <div class="grid-2">
+              <Field
+                name="publicCompanyName"
+                label="Company name"
+                value={values.publicCompanyName}
+                errors={errors}
+                maxlength={80}
+                placeholder={companyName}
+                hint="The sender's name of the emails."
+              />
+              <Field
+                name="publicContactEmail"
+                label="Contact email"
+                type="email"
+                value={values.publicContactEmail}
+                errors={errors}
+                maxlength={254}
+                placeholder="help@example.com"
+                hint="Customers' replies go to this address."
+              />
+            </div>
+          </Section>
+
+          <Section
+            id="share-embed"
+            title="Share & embed"
+            help="A sticky chat button and pop-up contact form on any web page, the room's links, and its service staff statistics. Copy them with the buttons."
+          >
+            {isRoomUsable(plan, room.name) ? null : (
+              <p class="alert alert-warn small" role="note">
+                On the Forever Free plan this room takes no chats: its button and links work once you upgrade.
+              </p>
+            )}
+            <h3 class="settings-sub">Button on your website</h3>
+            <div class="embed-settings">
+              <div class="stack">
+                <div class="settings-rows">
+                  <Segmented
+                    name="embedPosition"
+                    legend="Position"
+                    value={values.embedPosition}
+                    error={errors.embedPosition}
+                    options={[
+                      { value: "right", label: "Bottom right" },
+                      { value: "left", label: "Bottom left" },
+                    ]}
+                  />
+                </div>
+                <Toggle name="embedPopup" values={values} label="Pop-up contact form" help="The button opens the contact form in a small window beside your page. Off: in a new tab." />
+                <Field
+                  name="embedWhisperText"
+                  label="Whisper text"
+                  value={values.embedWhisperText}
+                  errors={errors}
+                  maxlength={WHISPER_MAX}
+                  hint="A bubble above the button once a visitor has stayed a while. Empty: no whisper."
+                />
+                <NumberField
+                  name="embedWhisperDelaySeconds"
+                  label="Whisper after"
+                  value={values.embedWhisperDelaySeconds}
+                  error={errors.embedWhisperDelaySeconds}
+                  max={WHISPER_DELAY_MAX_SECONDS}
+                  hint={`How long a visitor stays on the page before the whisper shows (0–${WHISPER_DELAY_MAX_SECONDS}).`}
+                />
+              </div>
+              <EmbedPreview
+                model={{
+                  theme: /^#[0-9a-fA-F]{6}$/.test(values.theme) ? values.theme : room.theme,
+                  position: values.embedPosition,
+                  popup: values.embedPopup,
+                  whisper: values.embedWhisperText.trim(),
+                  header: values.formHeader,
+                  subheader: values.formSubheader,
+                  companyName: values.formCompanyName.trim() || companyName,
+                }}
+              />
+            </div>
+            <RoomShareFields links={links} />
+          </Section>
+
           <div class="save-bar">
             <span class="muted small">Changes apply to new chats in {room.name}.</span>
             <a href={action} class="btn btn-ghost">
@@ -485,6 +618,41 @@ function Toggle({ name, label, help, values }: { name: ToggleKey; label: string;
         </p>
       </div>
       <input id={id} name={name} type="checkbox" role="switch" class="switch" checked={values[name]} aria-describedby={`${id}-help`} />
+    </div>
+  );
+}
+
+/** A whole number of seconds, with its unit beside the box. */
+function NumberField({ name, label, value, error, max, hint }: { name: string; label: string; value: string; error?: string; max: number; hint: string }) {
+  const id = `f-${name}`;
+  return (
+    <div class={error ? "field has-error" : "field"}>
+      <label for={id}>{label}</label>
+      <div class="input-suffix">
+        <input
+          id={id}
+          name={name}
+          type="number"
+          inputmode="numeric"
+          min={0}
+          max={max}
+          step={1}
+          required
+          value={value}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby={error ? `${id}-error` : `${id}-help`}
+        />
+        <span>seconds</span>
+      </div>
+      {error ? (
+        <p class="error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : (
+        <p class="hint" id={`${id}-help`}>
+          {hint}
+        </p>
+      )}
     </div>
   );
 }

@@ -25,8 +25,6 @@ export type Bindings = Env & {
   MAIL_FROM?: string;
   /** Bearer token of Parley's operators for /ops (marking hand-paid payouts paid); unset: no /ops routes. */
   OPS_API_TOKEN?: string;
-  /** R2 bucket for chat recordings (optional: without it recordings stay in the agent's browser). */
-  RECORDINGS?: R2Bucket;
 };
 
 export type AppEnv = {

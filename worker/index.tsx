@@ -10,6 +10,7 @@ import { adminRoutes } from "./routes/admin";
 import { adminPaymentsRoutes } from "./routes/admin-payments";
 import { adminPlanRoutes } from "./routes/admin-plan";
 import { inboxRoutes } from "./routes/inbox";
+import { clientRoutes } from "./routes/clients";
 import { agentRoutes } from "./routes/agent";
 import { alertRoutes } from "./routes/alerts";
 import { authRoutes } from "./routes/auth";
@@ -25,6 +26,8 @@ import { publicApiRoutes } from "./routes/public-api";
 import { recordsRoutes } from "./routes/records";
 import { revenueRoutes } from "./routes/revenue";
 import { opsRoutes } from "./routes/ops";
+import { photoRoutes } from "./routes/photos";
+import { profileBodyLimit } from "./routes/agent";
 import { deliverMailBatch, MAIL_SWEEP_CRON, sweepOutbox } from "./jobs/mail-delivery";
 import { runPayouts } from "./jobs/payouts";
 import { settlePlans } from "./jobs/plan-subscriptions";
@@ -45,10 +48,12 @@ app.route("/dev", devRoutes);
 app.route("/embed", embedRoutes);
 app.route("/webhooks", webhookRoutes);
 app.route("/ops", opsRoutes); // bearer token, no session or CSRF
+app.route("/photos", photoRoutes); // agents' uploaded photos: public, cookie-free
 
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false, xFrameOptions: "DENY" }));
 app.use(pagePolicy); // Content-Security-Policy and Permissions-Policy per kind of page
 app.use(loadUser);
+app.post("/agent/profile", profileBodyLimit); // before CSRF reads the form
 app.use(csrf);
 
 app.get("/", (c) => c.redirect(c.get("user") ? "/home" : "/login"));
@@ -57,6 +62,7 @@ app.route("/admin/payments", adminPaymentsRoutes);
 app.route("/admin/plan", adminPlanRoutes);
 app.route("/admin", adminRoutes);
 app.route("/agent/inbox", inboxRoutes); // before /agent: administrators who are not agents read it too
+app.route("/agent/clients", clientRoutes);
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
 app.route("/alerts", alertRoutes); // /alerts/{id}/unsubscribe: the link in a customer's alert mail

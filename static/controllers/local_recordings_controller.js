@@ -3,7 +3,7 @@ import { partsOf } from "../media/recording-store.js";
 import { partItem } from "../media/recording-list.js";
 
 // Chat View and Chat Records: the parts of a chat recorded in this browser and not (yet) in the
-// chat's record on the server, e.g. when the server keeps no recordings.
+// chat's record on the server, e.g. when its upload failed.
 export default class extends Controller {
   static values = { chat: String };
   static targets = ["list"];

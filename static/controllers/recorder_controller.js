@@ -7,7 +7,7 @@ import { partItem } from "../media/recording-list.js";
 // The agent's recorder of one chat (views/live/RecordingFragments.tsx). It lives on a wrapper the
 // server never swaps, so a new panel (a consent answer, a reconnection) does not stop a recording.
 // Every Stop makes a part: listed at once with a download link, kept in IndexedDB, and uploaded to
-// the chat's record when the server has storage for recordings.
+// the chat's record (R2), which any of the agent's devices and the administrators read.
 export default class extends Controller {
   static values = { chat: String };
   static targets = ["panel", "status", "clock", "hint", "report", "action", "segments"];
@@ -107,8 +107,6 @@ export default class extends Controller {
         await markUploaded(part.chatId, part.segment).catch(() => {});
         return "In the chat's record";
       }
-      // 503: the server keeps no recordings; the part stays in this browser only.
-      if (res.status === 503) return kept;
       const { error } = await res.json().catch(() => ({ error: res.statusText }));
       return `${kept} (not uploaded: ${error})`;
     } catch {

@@ -4,8 +4,8 @@ import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chro
 
 // Recording a chat in the agent's browser: the agent asks, the customer allows, the agent records
 // what Chromium's fake screen shows for 3 seconds, stops, and downloads the part. The demo's
-// GENERAL room shows Video Recording; `wrangler dev` has no R2 bucket bound here, so the part is
-// kept in the agent's browser (IndexedDB) and listed from there in Chat View.
+// GENERAL room shows Video Recording; the part is kept in the agent's browser (IndexedDB) and
+// uploaded to R2 (wrangler dev's local bucket), from where Chat View and Chat Records play it.
 
 const baseUrl = inject("baseUrl");
 // --use-fake-ui-for-media-stream (in every e2e Chromium) also answers getDisplayMedia's picker
@@ -43,7 +43,7 @@ describe("recording a chat", () => {
     await slot.getByRole("button", { name: "■ Stop" }).click();
 
     const part = slot.locator(".recording-part", { hasText: "Part 1" });
-    await part.getByText("Kept in this browser").waitFor();
+    await part.getByText("In the chat's record").waitFor();
     await customer.getByText("You allowed recording.").waitFor();
     const [download] = await Promise.all([agent.waitForEvent("download"), part.getByRole("link", { name: "Download" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^chat-[0-9a-f]{8}-part-1\.webm$/);
@@ -53,7 +53,7 @@ describe("recording a chat", () => {
     expect([...file.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
     await screenshot(agent, "recording-part-ready");
 
-    // The chat ends; Chat View lists it with its transcript and the part this browser keeps.
+    // The chat ends; Chat View lists it with its transcript and the uploaded part.
     await customer.locator("textarea").fill("Thanks, that was clear.");
     await customer.locator("textarea").press("Enter");
     await panel.locator('.line[data-sender="customer"]', { hasText: "Thanks, that was clear." }).waitFor();
@@ -69,12 +69,14 @@ describe("recording a chat", () => {
     await agent.waitForURL(`${baseUrl}/chat-view`);
     const record = agent.locator(".record", { hasText: "Rita Consent" }).first();
     await record.locator(".line", { hasText: "Thanks, that was clear." }).waitFor();
-    await record.locator(".record-local .recording-part", { hasText: "Part 1" }).waitFor();
+    await record.locator(".record-part", { hasText: "Part 1" }).waitFor();
+    // Uploaded, so not listed again as only in this browser.
+    expect(await record.locator(".record-local").isHidden()).toBe(true);
     await screenshot(agent, "chat-view");
 
     await agent.goto(`${baseUrl}/chat-records`);
     await agent.locator(".record-row", { hasText: "Rita Consent" }).first().locator("summary").click();
-    await agent.locator(".record-row[open] .record-local .recording-part").first().waitFor();
+    await agent.locator(".record-row[open] .record-part", { hasText: "Part 1" }).first().waitFor();
     await screenshot(agent, "chat-records");
     // A room's name stays inside its column, however long (room names go up to 48 characters).
     const overlaps = await agent.locator(".record-row summary .chip").evaluateAll((chips) =>

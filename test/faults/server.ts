@@ -15,6 +15,10 @@ type Around = (request: Request, answer: (request: Request) => Promise<Response>
 export type FaultServer = {
   base: string;
   stripe: string;
+  /** The mail catcher's inbox (maildev's web API), which lives on through every crash. */
+  mail: string;
+  /** Runs a cron trigger now, as Cloudflare would on its schedule. */
+  cron(pattern: string): Promise<void>;
   crash(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -26,10 +30,16 @@ export async function startFaultServer(around: Around): Promise<FaultServer> {
   const persistTo = mkdtempSync(join(tmpdir(), "parley-faults-"));
   // A port of its own for wrangler's inspector too: by default it takes 9229, which another local
   // server (npm start, the end-to-end suite) may hold while this one restarts.
-  const server = await startServer({ port: await freePort(), inspectorPort: await freePort(), persistTo, quiet: true, stripeAround: around });
+  const server = await startServer({ port: await freePort(), inspectorPort: await freePort(), persistTo, quiet: true, stripeAround: around, testScheduled: true });
   return {
     base: server.url,
     stripe: server.stripe,
+    mail: server.mail,
+    async cron(pattern) {
+      const res = await fetch(`${server.url}/__scheduled?cron=${encodeURIComponent(pattern)}`);
+      const body = await res.text();
+      if (!res.ok) throw new Error(`cron ${pattern}: HTTP ${res.status} ${body}`);
+    },
     crash: () => server.crash(),
     restart: () => server.restart(),
     async stop() {

@@ -11,6 +11,7 @@ import { connectStripe } from "./stripe";
 // pricing, so the page carries the pricing fields too (own pricing off, the default scheme).
 const form = (over: Record<string, string | undefined> = {}) => {
   const fields: Record<string, string | undefined> = {
+    photo: "initials",
     photoUrl: "",
     greeting: "Hi, I am Alice. What can I do for you?",
     ringtone: "chime",
@@ -82,7 +83,7 @@ describe("POST /agent/profile", () => {
       expect(res.status).toBe(422);
       expect(await res.text()).toContain("Digits only, country code first");
     }
-    const res = await bob.post("/agent/profile", form({ greeting: "", photoUrl: "javascript:alert(1)", privateRoomId: await roomId("demo", "GENERAL") }), { from: "/agent/profile" });
+    const res = await bob.post("/agent/profile", form({ greeting: "", photo: "url", photoUrl: "javascript:alert(1)", privateRoomId: await roomId("demo", "GENERAL") }), { from: "/agent/profile" });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("Write a greeting");

@@ -52,6 +52,15 @@ export class Browser {
     return this.fetch(path, { method: "POST", body, headers: { ...headers, "content-type": "application/x-www-form-urlencoded" } });
   }
 
+  /** Posts a form with files as a page does (multipart/form-data, the CSRF token as a hidden field). */
+  async postMultipart(path: string, fields: Record<string, string | File>, { from = path }: { from?: string } = {}): Promise<Response> {
+    if (!this.cookies.has("parley_csrf")) await this.get(from);
+    const body = new FormData();
+    for (const [k, v] of Object.entries(fields)) body.append(k, v);
+    body.set("_csrf", this.cookies.get("parley_csrf") ?? "");
+    return this.fetch(path, { method: "POST", body });
+  }
+
   /** A GET as htmx makes it (its header, so the answer is a fragment). */
   htmxGet(path: string) {
     return this.fetch(path, { headers: { "hx-request": "true" } });

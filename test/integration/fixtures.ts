@@ -19,7 +19,7 @@ export const userId = (email: string) => idOf("select id from users where email 
 export const roomId = (companySlug: string, room: string) =>
   idOf("select r.id from rooms r join companies c on c.id = r.company_id where c.slug = ? and r.name = ?", companySlug, room);
 
-/** Adds a room straight in D1, as the (not yet built) room settings page would. */
+/** Adds a room straight in D1, with the schema's defaults (the new-room form has tests of its own: rooms-admin.test.ts). */
 export async function addRoom(companySlug: string, name: string, position = 10): Promise<string> {
   const id = crypto.randomUUID();
   await env.DB.prepare("insert into rooms (id, company_id, name, position) select ?, id, ?, ? from companies where slug = ?")

@@ -275,7 +275,7 @@ describe("mail the product writes", () => {
     const before = (await inbox("admin@demo.test", 0)).length;
     const res = await alice.post(
       "/agent/profile",
-      { photoUrl: "", greeting: "Hello!", ringtone: "chime", whatsappNumber: "", privateRoomId: general, pricingCurrency: "EUR", pricingFreeMinutes: "0", pricingBlockPrice: "10.00", pricingBlockMinutes: "5", pricingSplitThreshold: "" },
+      { photo: "initials", photoUrl: "", greeting: "Hello!", ringtone: "chime", whatsappNumber: "", privateRoomId: general, pricingCurrency: "EUR", pricingFreeMinutes: "0", pricingBlockPrice: "10.00", pricingBlockMinutes: "5", pricingSplitThreshold: "" },
       { from: "/agent/profile" },
     );
     expect(res.status).toBe(303);
@@ -288,11 +288,11 @@ describe("mail the product writes", () => {
   it("tells the admin which agent changed what: old and new greeting, ringtone and alerts, and only that the photo changed", async () => {
     const alice = await signedIn("alice@demo.test", "parley-demo");
     const general = await idOf("select r.id from rooms r join companies c on c.id = r.company_id where c.slug = 'demo' and r.name = 'GENERAL'");
-    const profile = { photoUrl: "", greeting: "Hello!", ringtone: "chime", whatsappNumber: "", notificationAlert: "on", privateRoomId: general, pricingCurrency: "EUR", pricingFreeMinutes: "0", pricingBlockPrice: "10.00", pricingBlockMinutes: "5", pricingSplitThreshold: "" };
+    const profile = { photo: "initials", photoUrl: "", greeting: "Hello!", ringtone: "chime", whatsappNumber: "", notificationAlert: "on", privateRoomId: general, pricingCurrency: "EUR", pricingFreeMinutes: "0", pricingBlockPrice: "10.00", pricingBlockMinutes: "5", pricingSplitThreshold: "" };
     expect((await alice.post("/agent/profile", profile, { from: "/agent/profile" })).status).toBe(303);
     const greeting = `Bonjour <b>${Date.now()}</b>`;
     const { notificationAlert: _, ...alertOff } = profile;
-    const edit = { ...alertOff, greeting, ringtone: "soft", photoUrl: "https://photos.example/alice.png" };
+    const edit = { ...alertOff, greeting, ringtone: "soft", photo: "url", photoUrl: "https://photos.example/alice.png" };
     expect((await alice.post("/agent/profile", edit, { from: "/agent/profile" })).status).toBe(303);
     let notice: Awaited<ReturnType<typeof inbox>>[number] | undefined;
     for (let i = 0; i < 50 && !notice; i++) {

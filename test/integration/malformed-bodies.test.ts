@@ -44,6 +44,7 @@ const routes = () =>
     ["POST /chats/:chatId/requests (the waiting screen's email form)", customer.browser, `/chats/${chat.id}/requests`],
     ["POST /admin/agents, signed out", new Browser(), "/admin/agents"],
     ["POST /admin/agents, signed in as the admin", admin, "/admin/agents"],
+    ["POST /admin/rooms (a new room), signed in as the admin", admin, "/admin/rooms"],
   ] as const;
 
 async function send(browser: Browser, path: string, type: string, body: BodyInit, headers: Record<string, string> = {}) {

@@ -1,21 +1,18 @@
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import app from "../../worker/index";
 import { Browser } from "./client";
 import { signedIn } from "./fixtures";
 import { connectedChat, setRoom, team, type Agent } from "./live";
 import { closeAllSockets, frames, type LiveSocket } from "./sockets";
 
-// The parts an agent records are uploaded to R2 (Miniflare's, bound as RECORDINGS in
-// vitest.config.ts) by the chat's agent once the customer allowed recording, and read back only by
+// The parts an agent records are uploaded to R2 (the FILES bucket of wrangler.toml, Miniflare's
+// here) by the chat's agent once the customer allowed recording, and read back only by
 // those who may read the chat's record: its agent and the company's administrators.
 
 afterEach(() => closeAllSockets());
 
 /** The first bytes of every WebM file (the EBML header), and a little more. */
 const WEBM = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01]);
-
-const noR2Worker = { fetch: async (request: Request) => app.fetch(request, { ...env, RECORDINGS: undefined }, createExecutionContext()) };
 
 /** Uploads a part the way the recorder does: PUT, the CSRF header, the part's type and duration. */
 async function upload(
@@ -60,7 +57,7 @@ describe("PUT /chats/:id/recordings/:segment", () => {
     expect(await res.json()).toEqual({ chatId: chat.id, segment: 1, bytes: WEBM.length });
     const key = `recordings/${alice.company.id}/${chat.id}/1.webm`;
     expect((await recordingRows(chat.id)).results).toEqual([{ segment: 1, user_id: alice.id, bytes: WEBM.length, duration_ms: 3000, mime_type: "video/webm", r2_key: key }]);
-    const stored = await env.RECORDINGS.get(key);
+    const stored = await env.FILES.get(key);
     expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(WEBM);
 
     const longer = new Uint8Array([...WEBM, 0, 0, 0]);
@@ -107,14 +104,6 @@ describe("PUT /chats/:id/recordings/:segment", () => {
     expect((await upload(alice.browser, chat.id, 0)).status).toBe(404);
     const noCsrf = await alice.browser.fetch(`/chats/${chat.id}/recordings/1`, { method: "PUT", body: WEBM, headers: { "content-type": "video/webm" } });
     expect(noCsrf.status).toBe(403);
-    expect((await recordingRows(chat.id)).results).toEqual([]);
-  });
-
-  it("answers 503 when no R2 bucket is bound, so the recorder keeps the part in the browser", async () => {
-    const { alice, chat } = await recordedChat("upload-no-r2");
-    const res = await upload(alice.browser.through(noR2Worker), chat.id, 1);
-    expect(res.status).toBe(503);
-    expect(((await res.json()) as { error: string }).error).toBe("This server keeps no recordings: they stay in your browser.");
     expect((await recordingRows(chat.id)).results).toEqual([]);
   });
 });

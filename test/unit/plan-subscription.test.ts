@@ -20,10 +20,10 @@ const sub = (over: Partial<PlanSubscription>): PlanSubscription => ({
 
 describe("what each plan allows", () => {
   it("gives Forever Free the spec's 500 chats and emails and the GENERAL room only; nearest routing only on Large Enterprise", () => {
-    expect(PLAN_LIMITS.free).toMatchObject({ entitlementQuota: 500, roomLimit: 1, paidRooms: false, nearestRouting: false, priceMinor: 0 });
+    expect(PLAN_LIMITS.free).toMatchObject({ entitlementQuota: 500, rooms: 1, paidRooms: false, nearestAgent: false, priceMinor: 0 });
     expect(roomLimit("pro")).toBeGreaterThan(1);
-    expect(PLAN_LIMITS.pro.nearestRouting).toBe(false);
-    expect(PLAN_LIMITS.enterprise.nearestRouting).toBe(true);
+    expect(PLAN_LIMITS.pro.nearestAgent).toBe(false);
+    expect(PLAN_LIMITS.enterprise.nearestAgent).toBe(true);
     expect(planOfLookupKey("parley_enterprise_monthly")).toBe("enterprise");
     expect(planOfLookupKey("someone_elses_price")).toBeNull();
   });

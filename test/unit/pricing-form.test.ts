@@ -151,12 +151,12 @@ describe("an agent's own pricing (the same scheme schema)", () => {
     expect(ownPricingForm("EUR").parse({ ...own, ownPricingEnabled: undefined, pricingSplitThreshold: "" }).ownPricingEnabled).toBe(false);
   });
 
-  it("is read only when a room offers it, and its errors join the profile's", () => {
-    const profile = { photoUrl: "", greeting: "", ringtone: "classic", whatsappNumber: "", privateRoomId: "r1" };
-    const parse = (input: Record<string, unknown>, offered: boolean) => agentProfileForm(offered, currencyOf(input)).safeParse(input);
-    const refused = parse({ ...profile, ...own, pricingBlockPrice: "abc" }, true);
+  it("is read only when a room offers it, and its errors join the profile's", async () => {
+    const profile = { photo: "initials", photoUrl: "", greeting: "", ringtone: "classic", whatsappNumber: "", privateRoomId: "r1" };
+    const parse = (input: Record<string, unknown>, offered: boolean) => agentProfileForm(offered, currencyOf(input), false).safeParseAsync(input);
+    const refused = await parse({ ...profile, ...own, pricingBlockPrice: "abc" }, true);
     expect(refused.success ? [] : Object.keys(fieldErrors(refused.error)).sort()).toEqual(["greeting", "pricingBlockPrice"]);
-    const ignored = parse({ ...profile, greeting: "Hi", ...own, pricingBlockPrice: "abc" }, false);
+    const ignored = await parse({ ...profile, greeting: "Hi", ...own, pricingBlockPrice: "abc" }, false);
     expect(ignored).toMatchObject({ success: true, data: { ownPricing: null } });
   });
 });

@@ -55,6 +55,8 @@ describe("room settings form", () => {
       assignment: "quickest",
       sameAgent: false,
       includeMobile: true,
+      whatsappOnlineAgents: true,
+      whatsappOfflineAgents: true,
       allowLeaveEmail: true,
       allowEmailAlert: false,
       alwaysEmailTranscript: false,
@@ -62,6 +64,12 @@ describe("room settings form", () => {
       agentRole: "Agent",
       phoneSimultaneousChats: false,
       wrapUpSeconds: null,
+      publicCompanyName: null,
+      publicContactEmail: null,
+      embedPopup: true,
+      embedPosition: "right",
+      embedWhisperText: "Questions? We're online.",
+      embedWhisperDelaySeconds: 20,
       phoneText: true,
       phoneVoice: true,
       phoneVideo: true,
@@ -125,6 +133,44 @@ describe("room settings form", () => {
   it("refuses a form that hides every button", () => {
     const e = errors({ buttonChatHidden: "hidden", buttonEmailHidden: "hidden", buttonVoiceHidden: "hidden", buttonVideoHidden: "hidden", buttonWhatsappHidden: "hidden" });
     expect(e.buttons).toMatch(/at least one button/);
+  });
+
+  it("refuses a WhatsApp assignment with neither online nor offline agents", () => {
+    expect(errors({ whatsappOnlineAgents: undefined, whatsappOfflineAgents: undefined }).whatsappAgents).toMatch(/online agents, offline agents or both/);
+    expect(data({ whatsappOfflineAgents: undefined })).toMatchObject({ whatsappOnlineAgents: true, whatsappOfflineAgents: false });
+  });
+
+  describe("public profile", () => {
+    it("keeps a company name and a contact email, lower-cased; empty means the company's own", () => {
+      expect(data({ publicCompanyName: " Alpha Clinic ", publicContactEmail: " Desk@Alpha.TEST " })).toMatchObject({ publicCompanyName: "Alpha Clinic", publicContactEmail: "desk@alpha.test" });
+      expect(data({ publicCompanyName: " ", publicContactEmail: "" })).toMatchObject({ publicCompanyName: null, publicContactEmail: null });
+    });
+    it.each(["desk", "desk@", "a b@c.test", "<x@y.test>"])("refuses the contact email %j", (publicContactEmail) => {
+      expect(errors({ publicContactEmail }).publicContactEmail).toBe("Enter a valid email address, like name@example.com.");
+    });
+    it("refuses a company name over 80 characters", () => {
+      expect(errors({ publicCompanyName: "x".repeat(81) }).publicCompanyName).toMatch(/at most 80/);
+    });
+  });
+
+  describe("embed", () => {
+    it("reads the position, pop-up, whisper and its delay; an empty whisper means none", () => {
+      expect(data({ embedPosition: "left", embedPopup: undefined, embedWhisperText: "  ", embedWhisperDelaySeconds: "0" })).toMatchObject({
+        embedPosition: "left",
+        embedPopup: false,
+        embedWhisperText: "",
+        embedWhisperDelaySeconds: 0,
+      });
+    });
+    it("refuses a position other than bottom right or left", () => {
+      expect(errors({ embedPosition: "top" }).embedPosition).toBe("Choose bottom right or bottom left.");
+    });
+    it("refuses a whisper over 120 characters", () => {
+      expect(errors({ embedWhisperText: "x".repeat(121) }).embedWhisperText).toMatch(/at most 120/);
+    });
+    it.each(["", "1.5", "-3", "601", "soon"])("refuses the whisper delay %j", (embedWhisperDelaySeconds) => {
+      expect(errors({ embedWhisperDelaySeconds }).embedWhisperDelaySeconds).toBe("Enter a whole number of seconds from 0 to 600.");
+    });
   });
 
   describe("service staff assignment", () => {
@@ -239,6 +285,14 @@ const room = {
   agentRole: "Agent",
   phoneSimultaneousChats: false,
   wrapUpSeconds: null,
+  whatsappOnlineAgents: true,
+  whatsappOfflineAgents: true,
+  publicCompanyName: null,
+  publicContactEmail: null,
+  embedPopup: true,
+  embedPosition: "right",
+  embedWhisperText: "Questions? We're online.",
+  embedWhisperDelaySeconds: 20,
   chargingMode: "none",
   pricingCurrency: "EUR",
   pricingFreeMinutes: 0,

@@ -173,8 +173,26 @@ export const rooms = sqliteTable(
     embedWhisperText: text("embed_whisper_text").notNull().default("Questions? We're online."),
     embedWhisperDelaySeconds: integer("embed_whisper_delay_seconds").notNull().default(20),
     createdAt: createdAt(),
+    // Retired rooms are kept for their chats and revenue; their links answer 410.
+    retiredAt: integer("retired_at"),
   },
   (t) => [uniqueIndex("rooms_company_name").on(t.companyId, t.name)],
+);
+
+// A renamed room's former names, so links to them keep working (a redirect to its name now).
+export const roomRenames = sqliteTable(
+  "room_renames",
+  {
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    oldName: text("old_name").notNull(),
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.oldName] })],
 );
 
 // Hotlines: which agents serve which rooms.
@@ -225,9 +243,12 @@ export const chats = sqliteTable(
     rating: integer("rating"),
     ratingComment: text("rating_comment"),
     ratedAt: integer("rated_at"),
+    // The consultation invitation whose link the customer came by: set only when it invited to this room.
+    invitationId: text("invitation_id").references(() => invitations.id),
   },
   (t) => [
     index("chats_company_created").on(t.companyId, t.createdAt),
+    index("chats_invitation").on(t.invitationId).where(sql`${t.invitationId} is not null`),
     index("chats_agent").on(t.agentId),
     // The agents' averages (records pages, statistics details) read only rated chats, from the index alone.
     index("chats_rated").on(t.companyId, t.agentId, t.rating).where(sql`${t.rating} is not null`),
@@ -285,6 +306,33 @@ export const customerRequests = sqliteTable("customer_requests", {
   index("customer_requests_company_created").on(t.companyId, t.createdAt),
   index("customer_requests_open_alerts").on(t.roomKey).where(sql`${t.kind} = 'alert' and ${t.status} = 'open'`),
 ]);
+
+// Consultation invitations an agent emailed a client (the Clients page): a link to one of the
+// agent's rooms, or their private room, whose contact form it fills in with the client's name and
+// email. The id is the link's reference: random, so it cannot be guessed, and it grants nothing.
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: id(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => users.id),
+    // The room invited to; for the agent's private room, the room whose settings it used then.
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    // Set when the invitation is to the agent's private room (/c/{company}/~{handle}).
+    privateAgentId: text("private_agent_id").references(() => users.id),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitations_agent_created").on(t.agentId, t.createdAt)],
+);
 
 export const recordings = sqliteTable(
   "recordings",

@@ -12,6 +12,9 @@ export type EmbedConfig = {
   label: string;
 };
 
+/** The chat bubble on the button; the settings page's preview draws the same one. */
+export const EMBED_ICON_PATH = "M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z";
+
 const LOADER = `(function (config) {
   if (window.__parleyEmbed) return;
   window.__parleyEmbed = true;
@@ -30,7 +33,7 @@ const LOADER = `(function (config) {
     "</style>" +
     "<div class='w' hidden role='status'><span></span><button class='x' aria-label='Dismiss'>×</button></div>" +
     "<button class='b' aria-label=''><svg viewBox='0 0 24 24' fill='none' stroke='currentColor' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'>" +
-    "<path d='M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z'/></svg></button>";
+    "<path d='${EMBED_ICON_PATH}'/></svg></button>";
   var button = root.querySelector(".b");
   var whisper = root.querySelector(".w");
   button.setAttribute("aria-label", config.label);

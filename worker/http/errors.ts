@@ -5,6 +5,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "gone"
   | "too_many_requests"
   | "csrf"
   | "unavailable"
@@ -12,7 +13,7 @@ export type ErrorCode =
   | "too_large"
   | "unsupported_media_type";
 
-type Status = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 429 | 503;
+type Status = 400 | 401 | 403 | 404 | 409 | 410 | 411 | 413 | 415 | 429 | 503;
 
 const STATUS: Record<ErrorCode, Status> = {
   bad_request: 400,
@@ -20,6 +21,7 @@ const STATUS: Record<ErrorCode, Status> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   too_many_requests: 429,
   csrf: 403,
   unavailable: 503,

@@ -22,6 +22,8 @@ export const POLICIES = {
   transcriptChat: { limit: 5, windowMs: 60 * MINUTE },
   /** Replies an agent emails from the Inbox: a busy agent sends a few an hour, not a flood. */
   inboxReply: { limit: 20, windowMs: 60 * MINUTE },
+  /** Consultation invitations an agent emails from the Clients page: a busy morning is a few dozen; more is mailing a list. */
+  invitation: { limit: 30, windowMs: 60 * MINUTE },
 } satisfies Record<string, Policy>;
 
 export function isHeld(counter: Counter | undefined, policy: Policy, now: number): boolean {

@@ -96,6 +96,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
     customerPhone: customer.phone,
     customerMessage: customer.message,
     chargingMode: room.chargingMode,
+    invitationId: contact.invitation ?? null,
   });
   // With automatic charges the chat's object keeps the request and enqueues once the card is authorised.
   const started = chatObject(env, chatId).start(init, billing ? enqueue : null);

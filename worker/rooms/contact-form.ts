@@ -61,6 +61,8 @@ function buildSchema(room: FormSettings) {
       phone: field(room.fieldPhone, text(40, "Phone", MISSING.phone).regex(/^[+0-9 ()./-]{5,40}$/, "Enter a phone number, like +44 20 7946 0000."), MISSING.phone),
       message: field(room.fieldMessage, text(1000, "Your message", MISSING.message), MISSING.message),
       mode: z.enum(CONTACT_MODES, { error: "Choose how you want to talk to us." }),
+      // The consultation invitation whose link opened the form; one that is no reference is dropped, not refused.
+      invitation: z.uuid().optional().catch(undefined),
     })
     .superRefine((form, ctx) => {
       if (hidden[form.mode]) ctx.addIssue({ code: "custom", path: ["mode"], message: "This room does not offer that kind of contact." });

@@ -34,6 +34,3 @@ export function presetRooms(accountType: "solo" | "company"): RoomPreset[] {
 export function isRoomUsable(plan: Plan, roomName: string): boolean {
   return plan !== "free" || roomName === GENERAL;
 }
-
-/** Room names as in settings and URLs: upper-case letters, digits and underscores. */
-export const ROOM_NAME_PATTERN = /^[A-Z0-9][A-Z0-9_]{0,47}$/;

@@ -75,4 +75,6 @@ export type Room = {
   embedWhisperText: string;
   embedWhisperDelaySeconds: number;
   createdAt: number;
+  /** When the admin retired the room (its records stay; its links answer 410), or null. */
+  retiredAt: number | null;
 };

@@ -1,6 +1,6 @@
 import type { Plan } from "../accounts/company";
 import { PLAN_LIMITS } from "../accounts/plan-limits";
-import { isWebUrl } from "../accounts/validation";
+import { emailField, isWebUrl } from "../accounts/validation";
 import * as z from "zod";
 import { fieldErrors } from "../accounts/validation";
 import { moneyInput } from "../billing/money";
@@ -19,7 +19,7 @@ import {
   type SchemePreview,
   type SchemeValues,
 } from "../billing/pricing-form";
-import { ASSIGNMENTS, CHARGING_MODES, FIELD_VISIBILITY, type ChargingMode, type Room } from "./room";
+import { ASSIGNMENTS, CHARGING_MODES, EMBED_POSITIONS, FIELD_VISIBILITY, type ChargingMode, type Room } from "./room";
 
 // The settings an admin edits on /admin/rooms/:roomId (spec: chat-room-customizations), named
 // as the `rooms` columns they are saved to. Pure: no env, no I/O.
@@ -55,6 +55,9 @@ export const TOGGLES = [
   ...PHONE_BUTTONS.map((b) => b.key),
   "sameAgent",
   "includeMobile",
+  "whatsappOnlineAgents",
+  "whatsappOfflineAgents",
+  "embedPopup",
   "allowLeaveEmail",
   "allowEmailAlert",
   "alwaysEmailTranscript",
@@ -73,6 +76,8 @@ export const CHARGING_MODE_LABELS: Record<ChargingMode, string> = {
 
 export const WRAP_UP_MAX_SECONDS = 3600;
 export const AGENT_ROLE_MAX = 40;
+export const WHISPER_MAX = 120;
+export const WHISPER_DELAY_MAX_SECONDS = 600;
 export const NEAREST_NEEDS_ENTERPRISE = "Nearest to the customer is available on the Large Enterprise plan only. Choose quickest reply, or upgrade.";
 
 export type ContactFieldKey = (typeof CONTACT_FIELDS)[number]["key"];
@@ -89,6 +94,11 @@ export type RoomSettingsValues = {
   assignment: string;
   agentRole: string;
   wrapUpSeconds: string;
+  publicCompanyName: string;
+  publicContactEmail: string;
+  embedPosition: string;
+  embedWhisperText: string;
+  embedWhisperDelaySeconds: string;
   chargingMode: string;
   authorisationAmount: string;
 } & SchemeValues &
@@ -123,6 +133,18 @@ const wrapUp = blankable(
     .string()
     .refine((v) => v === "" || (/^\d{1,4}$/.test(v) && Number(v) <= WRAP_UP_MAX_SECONDS), WRAP_UP_MESSAGE),
 ).transform((v) => (v === null ? null : Number(v)));
+
+// Empty: the company's own contact email (outbox.ts senderOf).
+const optionalEmail = blankable(z.string().refine((v) => v === "" || emailField.safeParse(v).success, "Enter a valid email address, like name@example.com.")).transform(
+  (v) => v && v.toLowerCase(),
+);
+
+const WHISPER_DELAY_MESSAGE = `Enter a whole number of seconds from 0 to ${WHISPER_DELAY_MAX_SECONDS}.`;
+const whisperDelay = z
+  .string({ error: WHISPER_DELAY_MESSAGE })
+  .trim()
+  .refine((v) => /^\d{1,4}$/.test(v) && Number(v) <= WHISPER_DELAY_MAX_SECONDS, WHISPER_DELAY_MESSAGE)
+  .transform(Number);
 
 /**
  * A room's pricing: the scheme plus the card hold used when there is no split threshold. Money is
@@ -185,9 +207,12 @@ export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =
       // Chat assignment
       assignment: z
         .enum(ASSIGNMENTS, { error: "Choose how chats are assigned." })
-        .refine((a) => a !== "nearest" || PLAN_LIMITS[plan].nearestRouting, NEAREST_NEEDS_ENTERPRISE),
+        .refine((a) => a !== "nearest" || PLAN_LIMITS[plan].nearestAgent, NEAREST_NEEDS_ENTERPRISE),
       sameAgent: checkbox,
       includeMobile: checkbox,
+      // WhatsApp assignment
+      whatsappOnlineAgents: checkbox,
+      whatsappOfflineAgents: checkbox,
       // Customer interactions
       allowLeaveEmail: checkbox,
       allowEmailAlert: checkbox,
@@ -197,6 +222,15 @@ export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =
       agentRole: text(AGENT_ROLE_MAX, `Use at most ${AGENT_ROLE_MAX} characters.`).min(1, "Enter the role customers see, for example Agent or Doctor."),
       phoneSimultaneousChats: checkbox,
       wrapUpSeconds: wrapUp,
+      // Public profile @ chat room: the sender of the room's mail to customers
+      publicCompanyName: optionalText(80),
+      publicContactEmail: optionalEmail,
+      // The embed on a website: sticky button, whisper, pop-up contact form
+      embedPopup: checkbox,
+      embedPosition: z.enum(EMBED_POSITIONS, { error: "Choose bottom right or bottom left." }),
+      // Empty: no whisper.
+      embedWhisperText: text(WHISPER_MAX),
+      embedWhisperDelaySeconds: whisperDelay,
       // Customer phone & agent phone
       ...(Object.fromEntries(PHONE_BUTTONS.map((b) => [b.key, checkbox])) as Record<(typeof PHONE_BUTTONS)[number]["key"], typeof checkbox>),
       // In-app purchase
@@ -210,6 +244,10 @@ export const roomSettingsForm = (plan: Plan, currency: PricingCurrency | null) =
       // A form with no button leaves the customer no way to reach anyone.
       if (CONTACT_BUTTONS.every((b) => s[b.key])) {
         ctx.addIssue({ code: "custom", path: ["buttons"], message: "Show at least one button, or customers cannot reach you." });
+      }
+      // Neither kind of agent: the room's WhatsApp link would reach no one, ever.
+      if (!s.whatsappOnlineAgents && !s.whatsappOfflineAgents) {
+        ctx.addIssue({ code: "custom", path: ["whatsappAgents"], message: "Tick online agents, offline agents or both, or WhatsApp customers reach no one." });
       }
       refineRoomPricing(s, ctx);
     })
@@ -242,6 +280,8 @@ export function settingsValuesFromRoom(room: Room): RoomSettingsValues {
     assignment: room.assignment,
     sameAgent: room.sameAgent,
     includeMobile: room.includeMobile,
+    whatsappOnlineAgents: room.whatsappOnlineAgents,
+    whatsappOfflineAgents: room.whatsappOfflineAgents,
     allowLeaveEmail: room.allowLeaveEmail,
     allowEmailAlert: room.allowEmailAlert,
     alwaysEmailTranscript: room.alwaysEmailTranscript,
@@ -250,6 +290,12 @@ export function settingsValuesFromRoom(room: Room): RoomSettingsValues {
     phoneSimultaneousChats: room.phoneSimultaneousChats,
     ...(Object.fromEntries(PHONE_BUTTONS.map((b) => [b.key, room[b.key]])) as Record<(typeof PHONE_BUTTONS)[number]["key"], boolean>),
     wrapUpSeconds: room.wrapUpSeconds === null ? "" : String(room.wrapUpSeconds),
+    publicCompanyName: room.publicCompanyName ?? "",
+    publicContactEmail: room.publicContactEmail ?? "",
+    embedPopup: room.embedPopup,
+    embedPosition: room.embedPosition,
+    embedWhisperText: room.embedWhisperText,
+    embedWhisperDelaySeconds: String(room.embedWhisperDelaySeconds),
     chargingMode: room.chargingMode,
     ...schemeValuesFromRow(room),
     authorisationAmount: moneyInput(room.authorisationAmountMinor, room.pricingCurrency),
@@ -266,7 +312,7 @@ export function settingsValuesFromForm(input: Record<string, unknown>, fallback:
     return typeof v === "string" ? v : typeof fallback[k] === "string" ? (fallback[k] as string) : "";
   };
   const values = { ...fallback, ...schemeValuesFromForm(input, fallback) };
-  for (const k of ["theme", "formCompanyName", "formLogoUrl", "formHeader", "formSubheader", "assignment", "agentRole", "wrapUpSeconds", "chargingMode", "authorisationAmount"] as const) {
+  for (const k of ["theme", "formCompanyName", "formLogoUrl", "formHeader", "formSubheader", "assignment", "agentRole", "wrapUpSeconds", "publicCompanyName", "publicContactEmail", "embedPosition", "embedWhisperText", "embedWhisperDelaySeconds", "chargingMode", "authorisationAmount"] as const) {
     values[k] = str(k);
   }
   for (const f of CONTACT_FIELDS) values[f.key] = str(f.key);

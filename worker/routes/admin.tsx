@@ -8,7 +8,11 @@ import type { SessionUser } from "../accounts/sessions";
 import type { AppEnv } from "../app-env";
 import { merchantFor } from "../billing/connect";
 import { closeAgentConsoles } from "../live/agent-consoles";
-import { notFound } from "../http/errors";
+import { AppError, notFound } from "../http/errors";
+import { roomLimitReached } from "../accounts/plan-limits";
+import { roomName, roomNameForm } from "../rooms/room-name";
+import { countOpenRooms, createRoom, renameRoom, retireRoom, roomAgentIds } from "../stores/room-changes";
+import { NewRoomPage, RenameRoomPage, RetireRoomPage, RoomLifecycleBar, type RoomChange } from "../../views/RoomLifecycle";
 import { formValidator, refuseForm, sentText, type FormPage, type SentForm } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany } from "../stores/companies";
@@ -18,6 +22,7 @@ import { planStanding } from "../accounts/subscription";
 import { getRoom, listRooms, saveRoomSettings } from "../stores/rooms";
 import type { Room } from "../rooms/room";
 import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
+import { roomShareLinks } from "../rooms/share-links";
 import { currencyOf } from "../billing/pricing-form";
 import { AdminHome } from "../../views/AdminHome";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
@@ -55,6 +60,7 @@ type RoomEnv = AppEnv & { Variables: { room: Room } };
 const companyRoom = createMiddleware<RoomEnv, "/rooms/:roomId">(async (c, next) => {
   const room = await getRoom(openDb(c.env.DB), me(c).companyId, c.req.param("roomId"));
   if (!room) throw notFound("chat room");
+  if (room.retiredAt !== null) throw new AppError("gone", `${room.name} was retired: its settings can no longer be changed.`);
   c.set("room", room);
   await next();
 });
@@ -64,7 +70,7 @@ async function settingsPage(
   c: Context<RoomEnv>,
   room: Room,
   values: ReturnType<typeof settingsValuesFromRoom>,
-  extra: { saved?: boolean; errors?: Record<string, string> },
+  extra: { saved?: boolean; changed?: RoomChange; errors?: Record<string, string> },
 ) {
   const user = me(c);
   const company = await getCompany(openDb(c.env.DB), user.companyId);
@@ -74,13 +80,23 @@ async function settingsPage(
       plan={user.plan}
       companyName={user.companyName}
       accountType={user.accountType}
-      contactUrl={`${new URL(c.req.url).origin}/c/${user.companySlug}/${room.name}`}
+      links={roomShareLinks(new URL(c.req.url).origin, user.companySlug, room.name)}
       values={values}
       pricingPreview={previewOf(previewRoomPricing(values))}
       paymentsBlocked={room.chargingMode !== "none" && !!company && !merchantFor(company)}
       {...extra}
+      lifecycle={<RoomLifecycleBar room={room} changed={extra.changed} />}
     />,
   );
+}
+
+const newRoomAgain: FormPage<AppEnv> = (c, sent, errors) => c.render(<NewRoomPage name={sentText(sent, "name")} errors={errors} />);
+const renameAgain: FormPage<RoomEnv> = (c, sent, errors) => c.render(<RenameRoomPage room={c.get("room")} name={sentText(sent, "name")} errors={errors} />);
+
+/** The agents of a room whose name or existence changed reconnect, to serve it as it is now. */
+async function reconnectRoomAgents(c: Context<RoomEnv>, agentIds: string[]): Promise<void> {
+  const { companyId } = me(c);
+  await Promise.all(agentIds.map((agentId) => closeAgentConsoles(c.env, { companyId, agentId }, null, "rooms-changed")));
 }
 
 const settingsAgain: FormPage<RoomEnv> = (c, sent, errors) => {
@@ -95,9 +111,12 @@ export const adminRoutes = new Hono<AppEnv>()
     const user = me(c);
     const [company, rooms, heldMail] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId), heldMailCount(db, user.companyId)]);
     if (!company) throw notFound("company");
+    const retired = c.req.query("retired");
     // A failed renewal's grace period shows here too, where the admin looks first.
     const standing = planStanding(await subscriptionOfCompany(db, company), Date.now());
-    return c.render(<AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} standing={standing} />);
+    return c.render(
+      <AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} standing={standing} retired={retired && roomName.safeParse(retired).data} />,
+    );
   })
   // The company's mail: what was sent, what failed and why, what the entitlement holds back.
   .get("/mail", async (c) => {
@@ -110,7 +129,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const user = me(c);
     const [agents, rooms] = await Promise.all([listAgents(db, user.companyId), listRooms(db, user.companyId)]);
-    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} />);
+    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} origin={new URL(c.req.url).origin} />);
   })
   .get("/agents/new", async (c) => {
     const user = me(c);
@@ -165,9 +184,55 @@ export const adminRoutes = new Hono<AppEnv>()
   )
   // The In-app purchase section's price in words, refreshed while the admin types (no I/O).
   .get("/pricing-preview", (c) => c.html(<RoomPricingPreview preview={previewOf(previewRoomPricing(c.req.query()))} />))
+  .get("/rooms/new", async (c) => {
+    const user = me(c);
+    const open = await countOpenRooms(openDb(c.env.DB), user.companyId);
+    return c.render(<NewRoomPage limit={roomLimitReached(user.plan, open)} />);
+  })
+  .post("/rooms", formValidator(roomNameForm, newRoomAgain), async (c) => {
+    const user = me(c);
+    let id: string;
+    try {
+      id = await createRoom(openDb(c.env.DB), { id: user.companyId, plan: user.plan }, user.id, c.req.valid("form").name);
+    } catch (err) {
+      if (err instanceof FormError) return refuseForm(c, newRoomAgain, err.fields);
+      throw err;
+    }
+    return c.redirect(`/admin/rooms/${id}?created=1`, 303);
+  })
   .get("/rooms/:roomId", companyRoom, (c) => {
     const room = c.get("room");
-    return settingsPage(c, room, settingsValuesFromRoom(room), { saved: c.req.query("saved") === "1" });
+    const changed = c.req.query("created") === "1" ? "created" : c.req.query("renamed") === "1" ? "renamed" : undefined;
+    return settingsPage(c, room, settingsValuesFromRoom(room), { saved: c.req.query("saved") === "1", changed });
+  })
+  .get("/rooms/:roomId/rename", companyRoom, (c) => c.render(<RenameRoomPage room={c.get("room")} />))
+  .post("/rooms/:roomId/rename", companyRoom, formValidator(roomNameForm, renameAgain), async (c) => {
+    const db = openDb(c.env.DB);
+    const room = c.get("room");
+    try {
+      await renameRoom(db, me(c).id, room, c.req.valid("form").name);
+    } catch (err) {
+      if (err instanceof FormError) return refuseForm(c, renameAgain, err.fields);
+      throw err;
+    }
+    await reconnectRoomAgents(c, await roomAgentIds(db, room.id));
+    return c.redirect(`/admin/rooms/${room.id}?renamed=1`, 303);
+  })
+  .get("/rooms/:roomId/retire", companyRoom, (c) => c.render(<RetireRoomPage room={c.get("room")} />))
+  .post("/rooms/:roomId/retire", companyRoom, async (c) => {
+    const db = openDb(c.env.DB);
+    const room = c.get("room");
+    // Read before retiring, which takes the room from its agents.
+    const agentIds = await roomAgentIds(db, room.id);
+    try {
+      await retireRoom(db, me(c).id, room);
+    } catch (err) {
+      if (!(err instanceof FormError)) throw err;
+      c.status(422);
+      return c.render(<RetireRoomPage room={room} error={err.fields.form} />);
+    }
+    await reconnectRoomAgents(c, agentIds);
+    return c.redirect(`/admin?retired=${encodeURIComponent(room.name)}`, 303);
   })
   // Another company's room is not found, before its form is even read. The plan decides whether
   // "nearest" may be chosen; money is read in the currency chosen in the form.

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import * as z from "zod";
 import { openDb } from "../stores/db";
@@ -11,7 +12,7 @@ import { agentMayOpenChat } from "../stores/chats";
 import { ColleagueList, type Colleague } from "../../views/live/ConferenceFragments";
 import { STATUS_LABELS } from "../../views/live/ConsoleFragments";
 import { sameSiteSocket } from "../http/csrf";
-import { notFound } from "../http/errors";
+import { AppError, notFound } from "../http/errors";
 import { formValidator, refuseForm, sentText, type FormPage } from "../http/form-validation";
 import { relaySocket } from "../http/socket";
 import { requireAgent, requireUser } from "../http/session";
@@ -20,6 +21,8 @@ import { isRoomUsable } from "../rooms/presets";
 import { FormError } from "../accounts/form-error";
 import { agentProfileForm, ownPricingValues, ownPricingValuesFromForm, previewOwnPricing, type OwnPricingValues } from "../agents/profile";
 import { getAgentProfile, saveProfile, type AgentProfileRow } from "../stores/agent-profiles";
+import { MAX_PHOTO_BYTES, MAX_PHOTO_MB, photoChoiceOf, uploadedPhotoName } from "../agents/photo";
+import { deleteUnusedPhoto, storeChosenPhoto } from "../adapters/photos";
 import { listColleagues } from "../stores/agents";
 import { listRooms, listServedRooms } from "../stores/rooms";
 import type { Room } from "../rooms/room";
@@ -44,6 +47,20 @@ const ownPricingOffered = (rooms: Room[]) => rooms.some((r) => r.allowAgentPrici
 const ownPricingSection = (rooms: Room[], values: OwnPricingValues): OwnPricingSection | undefined =>
   ownPricingOffered(rooms) ? { values, preview: previewOf(previewOwnPricing(values)) } : undefined;
 
+/**
+ * The profile form carries the photo: a body well beyond the photo's limit is refused before
+ * anything reads it; a smaller one is read, and a photo over the limit refused next to its field.
+ */
+export const profileBodyLimit = bodyLimit({
+  maxSize: 4 * MAX_PHOTO_BYTES,
+  onError: () => {
+    throw new AppError("too_large", `That photo is far over ${MAX_PHOTO_MB} MB: nothing was saved. Go back and choose a smaller one.`);
+  },
+});
+
+/** The profile's photo URL when it is an uploaded photo. */
+const uploadedPhotoUrl = (profile: AgentProfileRow | undefined) => (profile?.photoUrl && uploadedPhotoName(profile.photoUrl) ? profile.photoUrl : undefined);
+
 type ProfileEnv = AppEnv & { Variables: { profile: AgentProfileRow | undefined; rooms: Room[] } };
 
 /** The agent's saved profile and the company's rooms: the form offers own pricing by them. */
@@ -61,7 +78,9 @@ const profileAgain: FormPage<ProfileEnv> = async (c, sent, errors) => {
   const { profile, rooms } = c.var;
   const text = (k: string) => sentText(sent, k) ?? "";
   const values: ProfileValues = {
+    photo: text("photo"),
     photoUrl: text("photoUrl"),
+    uploadedPhotoUrl: uploadedPhotoUrl(profile),
     greeting: text("greeting"),
     ringtone: text("ringtone"),
     whatsappNumber: text("whatsappNumber"),
@@ -131,8 +150,12 @@ export const agentRoutes = new Hono<AppEnv>()
       listRooms(db, user.companyId),
       servedRooms(c),
     ]);
+    const uploaded = uploadedPhotoUrl(profile);
     const values: ProfileValues = {
-      photoUrl: profile?.photoUrl ?? "",
+      photo: photoChoiceOf(profile?.photoUrl),
+      // An uploaded photo's address is Parley's: the address field is for one of the agent's own.
+      photoUrl: uploaded ? "" : (profile?.photoUrl ?? ""),
+      uploadedPhotoUrl: uploaded,
       greeting: profile?.greeting ?? "",
       ringtone: profile?.ringtone ?? "classic",
       whatsappEnabled: profile?.whatsappEnabled ?? false,
@@ -158,18 +181,26 @@ export const agentRoutes = new Hono<AppEnv>()
   // The own-pricing price in words, refreshed while the agent types (no I/O).
   .get("/profile/pricing-preview", (c) => c.html(<OwnPricingPreview preview={previewOf(previewOwnPricing(c.req.query()))} />))
   // Manual payment request is the administrator's to grant: a field of that name is not read here.
-  .post("/profile", profileAndRooms, formValidator((c, sent) => agentProfileForm(ownPricingOffered(c.var.rooms), currencyOf(sent)), profileAgain), async (c) => {
+  .post("/profile", profileAndRooms, formValidator((c, sent) => agentProfileForm(ownPricingOffered(c.var.rooms), currencyOf(sent), uploadedPhotoUrl(c.var.profile) !== undefined), profileAgain), async (c) => {
     const user = me(c);
-    const { ownPricing, ...profile } = c.req.valid("form");
+    const { ownPricing, photo, ...fields } = c.req.valid("form");
+    const before = c.var.profile?.photoUrl ?? null;
+    const photoUrl = await storeChosenPhoto(c.env.FILES, photo, before);
+    const profile = { ...fields, photoUrl };
+    let mails: string[];
     try {
-      await enqueueMail(c.env, await saveProfile(openDb(c.env.DB), user, profile, ownPricing));
+      mails = await saveProfile(openDb(c.env.DB), user, profile, ownPricing);
     } catch (err) {
+      // Not saved: a photo just uploaded for it is nobody's.
+      await deleteUnusedPhoto(c.env.FILES, photoUrl, before);
       if (err instanceof FormError) return refuseForm(c, profileAgain, err.fields);
       throw err;
     }
+    await enqueueMail(c.env, mails);
+    await deleteUnusedPhoto(c.env.FILES, before, photoUrl);
     await agentObject(c.env, user.id).updateProfile({
       greeting: profile.greeting,
-      photoUrl: profile.photoUrl || null,
+      photoUrl,
       ringtone: profile.ringtone,
       notify: profile.notificationAlert,
     });

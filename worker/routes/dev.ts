@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { PLANS, type Plan } from "../accounts/company";
+import { setPlanLocally } from "../stores/companies";
 import { openDb } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { seedDemo } from "../demo/seed";
@@ -18,6 +20,13 @@ export const devRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const result = await seedDemo(db);
     return c.json({ result, stripe: await connectDemoStripe(db, c.env) });
+  })
+  // A company on a plan without Stripe Billing, for the end-to-end tests (test/e2e/rooms-admin.e2e.ts).
+  .post("/plan", async (c) => {
+    const plan = c.req.query("plan");
+    if (!PLANS.includes(plan as Plan)) throw new AppError("bad_request", `plan must be one of ${PLANS.join(", ")}.`);
+    if (!(await setPlanLocally(openDb(c.env.DB), c.req.query("company") ?? "", plan as Plan))) throw notFound("company");
+    return c.json({ plan });
   })
   // The load generator's company and agents (bench/chat-load.mjs).
   .post("/seed-bench", async (c) => {

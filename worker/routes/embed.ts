@@ -2,8 +2,10 @@ import { Hono } from "hono";
 import { openDb } from "../stores/db";
 import type { AppEnv } from "../app-env";
 import { embedScript } from "../embed/loader";
-import { notFound } from "../http/errors";
+import { AppError, notFound } from "../http/errors";
+import { roomMoved } from "../http/room-moved";
 import { isRoomUsable } from "../rooms/presets";
+import { renamedRoom } from "../stores/room-changes";
 import { getCompanyRoom } from "../stores/rooms";
 
 // <script src="/embed/{company}/{room}.js" async></script> on any website.
@@ -11,6 +13,12 @@ export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}",
   const db = openDb(c.env.DB);
   const found = await getCompanyRoom(db, c.req.param("company"), c.req.param("file").slice(0, -3));
   const { company, room } = found ?? { company: null, room: null };
+  if (company && !room) {
+    // A renamed room's snippets on websites keep working.
+    const renamed = await renamedRoom(db, company.id, c.req.param("file").slice(0, -3));
+    if (renamed) return roomMoved(c, `/embed/${company.slug}/${renamed.name}.js`);
+  }
+  if (company && room?.retiredAt != null) throw new AppError("gone", `${company.name} retired this chat room.`);
   if (!company || !room || !isRoomUsable(company.plan, room.name)) throw notFound("chat room");
   const script = embedScript({
     url: `${new URL(c.req.url).origin}/c/${company.slug}/${room.name}`,

@@ -11,7 +11,11 @@ import { getCompanyBySlug } from "../stores/companies";
 import { getCompanyRoom, getPrivateRoom, getRoomByName, getUsablePrivateRoom } from "../stores/rooms";
 import { roomKey } from "../live/contracts";
 import { roomObject } from "../live/stubs";
+import { roomMoved } from "../http/room-moved";
+import { renamedRoom } from "../stores/room-changes";
 import { withRatings } from "../routing/stats";
+
+const retired = (name: string) => new AppError("gone", `The chat room ${name} was retired.`);
 
 // The cap keeps every amount an exact integer; no chat lasts 31 years.
 const MAX_SECONDS = 999_999_999;
@@ -31,7 +35,12 @@ async function roomStatsResponse(c: Context<AppEnv, "/stats/:company/:room">, de
   const company = await getCompanyBySlug(db, c.req.param("company"));
   const name = c.req.param("room");
   const exists = company && (name.startsWith("~") ? await getPrivateRoom(db, company.id, name.slice(1)) : await getRoomByName(db, company.id, name));
+  if (company && !exists) {
+    const renamed = await renamedRoom(db, company.id, name);
+    if (renamed) return roomMoved(c, `/api/stats/${company.slug}/${renamed.name}${details ? "/details" : ""}`);
+  }
   if (!company || !exists) throw new AppError("not_found", "No such chat room.");
+  if ("retiredAt" in exists && exists.retiredAt !== null) throw retired(name);
   const stats = await roomObject(c.env, roomKey(company.id, name)).stats(details);
   if (!stats.agStatDetails) return c.json({ ...stats, chatRoom: name });
   const tallies = await tallyByEmail(db, company.id, stats.agStatDetails.map((agent) => agent.agentID));
@@ -44,9 +53,14 @@ async function roomStatsResponse(c: Context<AppEnv, "/stats/:company/:room">, de
  */
 async function quotedScheme(db: Db, companySlug: string, name: string) {
   if (!name.startsWith("~")) {
-    const room = (await getCompanyRoom(db, companySlug, name))?.room;
-    if (!room) throw notFound("room");
-    return roomScheme(room);
+    const found = await getCompanyRoom(db, companySlug, name);
+    if (found && !found.room) {
+      const renamed = await renamedRoom(db, found.company.id, name);
+      if (renamed) return { movedTo: `/api/quote/${found.company.slug}/${renamed.name}` };
+    }
+    if (!found?.room) throw notFound("room");
+    if (found.room.retiredAt !== null) throw retired(name);
+    return roomScheme(found.room);
   }
   const company = await getCompanyBySlug(db, companySlug);
   const found = company && (await getUsablePrivateRoom(db, company, name.slice(1)));
@@ -63,6 +77,7 @@ export const publicApiRoutes = new Hono<AppEnv>()
     const parsed = seconds.safeParse(c.req.query("seconds") ?? "");
     if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]!.message);
     const scheme = await quotedScheme(openDb(c.env.DB), c.req.param("company"), c.req.param("room"));
+    if ("movedTo" in scheme) return roomMoved(c, scheme.movedTo);
     return c.json({
       currency: scheme.currency,
       amountMinor: meterAmount(scheme, parsed.data),

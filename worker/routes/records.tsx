@@ -82,8 +82,6 @@ export const recordsRoutes = new Hono<AppEnv>()
     const allowed = await mayUploadRecording(db, user.id, chatId);
     if (allowed === "not_agent") throw notFound("chat");
     if (allowed === "no_consent") throw new AppError("conflict", "The customer has not allowed this chat to be recorded.");
-    const bucket = c.env.RECORDINGS;
-    if (!bucket) throw new AppError("unavailable", "This server keeps no recordings: they stay in your browser.");
     const type = (c.req.header("content-type") ?? "").toLowerCase();
     if (!/^video\/webm(;|$)/.test(type)) throw new AppError("unsupported_media_type", "Recordings are uploaded as WebM video (video/webm).");
     const length = Number(c.req.header("content-length") ?? NaN);
@@ -92,7 +90,7 @@ export const recordsRoutes = new Hono<AppEnv>()
     const durationMs = z.coerce.number().int().min(0).max(86_400_000).safeParse(c.req.header("x-duration-ms"));
     const key = recordingKey(allowed.companyId, chatId, segment);
     // Streamed straight to R2: a Worker could not hold a large part in memory.
-    const stored = await bucket.put(key, c.req.raw.body, { httpMetadata: { contentType: "video/webm" }, customMetadata: { chatId, agentId: user.id } });
+    const stored = await c.env.FILES.put(key, c.req.raw.body, { httpMetadata: { contentType: "video/webm" }, customMetadata: { chatId, agentId: user.id } });
     await saveRecording(db, { chatId, userId: user.id, segment, r2Key: key, mimeType: "video/webm", bytes: stored.size, durationMs: durationMs.success ? durationMs.data : null });
     return c.json({ chatId, segment, bytes: stored.size }, 201);
   })
@@ -102,7 +100,7 @@ export const recordsRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     if (!(await readableChat(db, me(c), chatId))) throw notFound("recording");
     const row = await recordingOf(db, chatId, segment);
-    const object = row?.r2Key ? await c.env.RECORDINGS?.get(row.r2Key) : null;
+    const object = row?.r2Key ? await c.env.FILES.get(row.r2Key) : null;
     if (!object) throw notFound("recording");
     return new Response(object.body, {
       headers: {

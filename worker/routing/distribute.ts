@@ -56,7 +56,7 @@ export function chooseRings(agents: AgentPresence[], customer: WaitingCustomer, 
     rings = pool.filter((a) => free(a, "mobile", rules)).map((a) => ({ agentId: a.agentId, devices: ["mobile"] }));
   }
 
-  if (rules.assignment === "nearest" && PLAN_LIMITS[rules.plan].nearestRouting && customer.location && rings.length > 1) {
+  if (rules.assignment === "nearest" && PLAN_LIMITS[rules.plan].nearestAgent && customer.location && rings.length > 1) {
     const here = customer.location;
     const located = rings
       .map((r) => ({ ring: r, at: agents.find((a) => a.agentId === r.agentId)!.location }))

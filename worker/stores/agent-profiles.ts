@@ -1,7 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { FormError } from "../accounts/form-error";
 import { newId } from "../accounts/tokens";
-import type { OwnPricing, ProfileInput } from "../agents/profile";
+import type { OwnPricing, SavedProfile } from "../agents/profile";
 import { NEW_PROFILE, profileChanges } from "../agents/profile-changes";
 import { agentProfiles, rooms, users } from "../db/schema";
 import type { OutgoingMail } from "../mail/message";
@@ -24,13 +24,13 @@ export const getAgentProfile = (db: Db, userId: string): Promise<AgentProfileRow
 export async function saveProfile(
   db: Db,
   user: { id: string; companyId: string; name: string; email: string },
-  input: ProfileInput,
+  input: SavedProfile,
   ownPricing: OwnPricing | null = null,
 ): Promise<string[]> {
   const room = await db
     .select({ id: rooms.id })
     .from(rooms)
-    .where(and(eq(rooms.id, input.privateRoomId), eq(rooms.companyId, user.companyId)))
+    .where(and(eq(rooms.id, input.privateRoomId), eq(rooms.companyId, user.companyId), isNull(rooms.retiredAt)))
     .get();
   if (!room) throw new FormError({ privateRoomId: "Choose one of your company's rooms." });
   const [admins, sender, before] = await Promise.all([
@@ -42,7 +42,7 @@ export async function saveProfile(
     getAgentProfile(db, user.id),
   ]);
   const values = {
-    photoUrl: input.photoUrl || null,
+    photoUrl: input.photoUrl,
     greeting: input.greeting,
     ringtone: input.ringtone,
     whatsappEnabled: input.whatsappEnabled,

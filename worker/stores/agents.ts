@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, ne } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { agentChanges, emailTaken, refusedEdit, type AgentInput, type AgentRow } from "../accounts/agents";
 import { FormError } from "../accounts/form-error";
@@ -52,7 +52,7 @@ async function checkRooms(db: Db, companyId: string, roomIds: string[]): Promise
   const own = await db
     .select({ id: rooms.id })
     .from(rooms)
-    .where(and(eq(rooms.companyId, companyId), inArray(rooms.id, roomIds)));
+    .where(and(eq(rooms.companyId, companyId), inArray(rooms.id, roomIds), isNull(rooms.retiredAt)));
   if (own.length !== new Set(roomIds).size) throw new AppError("forbidden", "One of those rooms does not belong to your company.");
 }
 

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { chatGuests, chats, companies, messages } from "../db/schema";
 import { guestOf } from "../live/conference-rules";
 import { openDb, prepared, type Db } from "./db";
+import { invitationOfChat } from "./invitations";
 import { endOfChatTranscript } from "./transcripts";
 
 // A chat's D1 record as the chat goes: written when the customer asks, connected when an agent
@@ -11,8 +12,15 @@ export type TranscriptLine = { seq: number; sender: string; body: string; at: nu
 
 export type NewChat = typeof chats.$inferInsert;
 
-/** The record of a chat the customer just asked for (it waits for an agent). */
-export const insertChat = (db: Db, chat: NewChat) => db.insert(chats).values(chat).run();
+/**
+ * The record of a chat the customer just asked for (it waits for an agent). The invitation it
+ * names is kept only if it invited to this room (stores/invitations.ts).
+ */
+export const insertChat = (db: Db, { invitationId, ...chat }: NewChat) =>
+  db
+    .insert(chats)
+    .values({ ...chat, invitationId: invitationId ? invitationOfChat(invitationId, { companyId: chat.companyId, roomId: chat.roomId, privateAgentId: chat.privateAgentId ?? null }) : null })
+    .run();
 
 /** The room the chat was asked in; undefined for no such chat. */
 /** The chat's room, and its agent when it came through their private room. */

@@ -27,6 +27,10 @@ export const saveStripeAccount = (db: Db, companyId: string, accountId: string) 
 /** Whether the company's Stripe account may take payments, as Stripe said after onboarding. */
 export const markStripeAccountReady = (db: Db, companyId: string, ready: boolean) => db.update(companies).set({ stripeAccountReady: ready }).where(eq(companies.id, companyId));
 
+/** Puts a company on a plan at once (local development only: paid plans otherwise follow Stripe). Returns whether it exists. */
+export const setPlanLocally = async (db: Db, slug: string, plan: Plan): Promise<boolean> =>
+  (await db.update(companies).set({ plan }).where(eq(companies.slug, slug)).returning({ id: companies.id })).length > 0;
+
 export type NewAccount = { companyId: string; userId: string };
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { Company } from "../accounts/company";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 import { GENERAL, isRoomUsable } from "../rooms/presets";
@@ -39,7 +39,7 @@ export const getRoom = (db: Db, companyId: string, id: string) =>
     .get();
 
 /**
- * The company's rooms in their display order, each with how many enabled agents serve it. The
+ * The company's open (not retired) rooms in their display order, each with how many enabled agents serve it. The
  * counts are a grouped subquery joined to the rooms: in a correlated subquery drizzle wrote the
  * room's `id` unqualified, which SQLite read as the agent's, and every room showed 0 agents.
  */
@@ -54,7 +54,7 @@ export const listRooms = (db: Db, companyId: string) => {
     .select({ room: rooms, agentCount: sql<number>`coalesce(${served.agentCount}, 0)` })
     .from(rooms)
     .leftJoin(served, eq(served.roomId, rooms.id))
-    .where(eq(rooms.companyId, companyId))
+    .where(and(eq(rooms.companyId, companyId), isNull(rooms.retiredAt)))
     .orderBy(asc(rooms.position), asc(rooms.name));
 };
 
@@ -64,7 +64,7 @@ export async function listServedRooms(db: Db, agent: { id: string; companyId: st
     .select({ room: rooms })
     .from(roomAgents)
     .innerJoin(rooms, eq(rooms.id, roomAgents.roomId))
-    .where(and(eq(roomAgents.userId, agent.id), eq(rooms.companyId, agent.companyId)))
+    .where(and(eq(roomAgents.userId, agent.id), eq(rooms.companyId, agent.companyId), isNull(rooms.retiredAt)))
     .orderBy(asc(rooms.position));
   return served.map((s) => s.room);
 }
