@@ -1,15 +1,31 @@
 import type { Company } from "../worker/accounts/company";
 import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
+import { PLAN_LIMITS } from "../worker/accounts/plan-limits";
+import type { PlanStanding } from "../worker/accounts/subscription";
 import { Layout } from "./Layout";
+import { StandingAlert } from "./PlanPage";
 import { NewRoomLink } from "./RoomLifecycle";
 
-const PLAN_NAMES = { free: "Forever Free", pro: "Pro", enterprise: "Large Enterprise" } as const;
 const CHARGING = { none: "No charges", manual: "Manual payment request", automatic: "Automatic charges" } as const;
 
 export type RoomListItem = { room: Room; agentCount: number };
 
-export function AdminHome({ company, rooms, origin, heldMail, retired }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number; retired?: string }) {
+export function AdminHome({
+  company,
+  rooms,
+  origin,
+  heldMail,
+  standing,
+  retired,
+}: {
+  company: Company;
+  rooms: RoomListItem[];
+  origin: string;
+  heldMail: number;
+  standing: PlanStanding;
+  retired?: string;
+}) {
   const used = company.entitlementUsed;
   const emails = company.entitlementEmails;
   const quota = company.entitlementQuota;
@@ -20,7 +36,7 @@ export function AdminHome({ company, rooms, origin, heldMail, retired }: { compa
         <div>
           <h1>{company.name}</h1>
           <p class="muted">
-            {company.accountType === "solo" ? "Solo User" : "Company"} account · <span class="badge">{PLAN_NAMES[company.plan]}</span>
+            {company.accountType === "solo" ? "Solo User" : "Company"} account · <a href="/admin/plan" class="badge">{PLAN_LIMITS[company.plan].name}</a>
           </p>
         </div>
         <section class="card entitlement" aria-label="Company entitlements">
@@ -41,6 +57,7 @@ export function AdminHome({ company, rooms, origin, heldMail, retired }: { compa
           ) : null}
         </section>
       </div>
+      <StandingAlert standing={standing} />
 
       {retired ? (
         <div class="alert alert-ok settings-flash" role="status">
@@ -79,7 +96,9 @@ export function AdminHome({ company, rooms, origin, heldMail, retired }: { compa
                     </span>
                   </div>
                 ) : (
-                  <p class="small muted">The Forever Free plan includes the GENERAL room only.</p>
+                  <p class="small muted">
+                    The Forever Free plan includes the GENERAL room only. <a href="/admin/plan">Upgrade</a>
+                  </p>
                 )}
                 <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
                   Settings

@@ -1,5 +1,15 @@
 import { CsrfField, Layout } from "./Layout";
 import { Field, FormAlert, type Errors } from "./Form";
+import type { Plan } from "../worker/accounts/company";
+import { PLAN_LIMITS } from "../worker/accounts/plan-limits";
+import { formatMoney } from "../worker/billing/currency";
+
+const PLAN_ORDER: Plan[] = ["free", "pro", "enterprise"];
+const PLAN_BLURB: Record<Plan, string> = {
+  free: "the GENERAL room",
+  pro: "paid rooms and more rooms",
+  enterprise: "nearest-agent routing",
+};
 
 export function LoginPage({ email, next, error }: { email?: string; next?: string; error?: string }) {
   return (
@@ -25,7 +35,7 @@ export function LoginPage({ email, next, error }: { email?: string; next?: strin
   );
 }
 
-export type SignUpValues = Partial<Record<"accountType" | "companyName" | "companySlug" | "name" | "email", string>>;
+export type SignUpValues = Partial<Record<"accountType" | "companyName" | "companySlug" | "name" | "email" | "plan", string>>;
 
 export function SignUpPage({ values = {}, errors = {} }: { values?: SignUpValues; errors?: Errors }) {
   const type = values.accountType ?? "solo";
@@ -75,6 +85,22 @@ export function SignUpPage({ values = {}, errors = {} }: { values?: SignUpValues
             autocomplete="new-password"
             hint="At least 10 characters. A few unrelated words are easy to remember and hard to guess."
           />
+          <fieldset class={errors.plan ? "choice choice-3 has-error" : "choice choice-3"}>
+            <legend>Plan</legend>
+            {PLAN_ORDER.map((plan) => (
+              <label class="choice-card">
+                <input type="radio" name="plan" value={plan} checked={(values.plan ?? "free") === plan} />
+                <strong>{PLAN_LIMITS[plan].name}</strong>
+                {/* Its words never contain another field's label ("Email", "Company"): tests and assistive tools find fields by label. */}
+                <span>
+                  {PLAN_LIMITS[plan].priceMinor ? `${formatMoney(PLAN_LIMITS[plan].priceMinor, PLAN_LIMITS[plan].currency)} a month` : "Free"} ·{" "}
+                  {PLAN_LIMITS[plan].entitlementQuota.toLocaleString("en")} chats and mail messages · {PLAN_BLURB[plan]}
+                </span>
+              </label>
+            ))}
+            <p class="small muted plan-choice-note">A paid plan is paid on Stripe's page right after your account is made; until Stripe confirms it, you are on Forever Free.</p>
+            {errors.plan ? <p class="error">{errors.plan}</p> : null}
+          </fieldset>
           <button type="submit" class="btn btn-primary btn-block">
             Create account
           </button>

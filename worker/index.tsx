@@ -8,6 +8,7 @@ import { pagePolicy } from "./http/page-policy";
 import { loadUser } from "./http/session";
 import { adminRoutes } from "./routes/admin";
 import { adminPaymentsRoutes } from "./routes/admin-payments";
+import { adminPlanRoutes } from "./routes/admin-plan";
 import { inboxRoutes } from "./routes/inbox";
 import { clientRoutes } from "./routes/clients";
 import { agentRoutes } from "./routes/agent";
@@ -29,6 +30,7 @@ import { photoRoutes } from "./routes/photos";
 import { profileBodyLimit } from "./routes/agent";
 import { deliverMailBatch, MAIL_SWEEP_CRON, sweepOutbox } from "./jobs/mail-delivery";
 import { runPayouts } from "./jobs/payouts";
+import { settlePlans } from "./jobs/plan-subscriptions";
 import { RECONCILE_CRON, dayBefore, runReconciliation } from "./jobs/reconcile";
 import type { Bindings } from "./app-env";
 import { openDb } from "./stores/db";
@@ -57,6 +59,7 @@ app.use(csrf);
 app.get("/", (c) => c.redirect(c.get("user") ? "/home" : "/login"));
 app.route("/", authRoutes);
 app.route("/admin/payments", adminPaymentsRoutes);
+app.route("/admin/plan", adminPlanRoutes);
 app.route("/admin", adminRoutes);
 app.route("/agent/inbox", inboxRoutes); // before /agent: administrators who are not agents read it too
 app.route("/agent/clients", clientRoutes);
@@ -74,11 +77,13 @@ app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));
 
 // The cron triggers (wrangler.toml): the nightly reconciliation with Stripe of the day before,
-// the daily payout run, and the sweep of mail the queue missed (with the alerts past their day).
+// the daily payout run, and the sweep of mail the queue missed (with the alerts past their day and
+// the plans whose grace period ran out).
 const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, ctx) => {
   if (controller.cron === MAIL_SWEEP_CRON) {
     ctx.waitUntil(sweepOutbox(env, controller.scheduledTime).then((n) => n && console.log("mail sweep: re-enqueued", n)));
     ctx.waitUntil(expireAlerts(openDb(env.DB), controller.scheduledTime).then((n) => n && console.log("alerts expired", n)));
+    ctx.waitUntil(settlePlans(env, openDb(env.DB), controller.scheduledTime).then((n) => n && console.log("plans settled", n)));
     return;
   }
   if (controller.cron === RECONCILE_CRON) {

@@ -13,6 +13,7 @@
 // test/fakes/stripe/README.md.
 import { cardByTestId, type Decline } from "./stripe/cards";
 import type { FakeStripeControls, Interruption, PaymentMethodOutcome } from "./stripe/controls";
+import { completeCheckout, renewSubscription } from "./stripe/resources/billing";
 import { settleCharges } from "./stripe/resources/charges";
 import { completeOnboarding } from "./stripe/resources/connect";
 import { createDispute } from "./stripe/resources/disputes";
@@ -122,6 +123,8 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripeCon
       store.deferBalanceTransactions = defer;
     },
     settleCharges: () => settleCharges(store),
+    completeCheckout: (id, card = "pm_card_visa") => completeCheckout(store, id, card),
+    renewSubscription: (id, outcome = "paid") => renewSubscription(store, id, outcome),
 
     setPaymentMethodOutcome(id: string, outcome: PaymentMethodOutcome | null) {
       const internals = store.paymentMethodInternals.get(id);

@@ -39,6 +39,12 @@ describe("seedDemo", () => {
     expect(firstRun).toBe("seeded");
     const company = await env.DB.prepare("select id, plan from companies where slug = 'demo'").first<{ id: string; plan: string }>();
     expect(company?.plan).toBe("pro");
+    // Given by Parley, with no Stripe subscription that could lapse.
+    expect(await env.DB.prepare("select source, plan, stripe_subscription_id from plan_subscriptions where company_id = ?").bind(company!.id).first()).toEqual({
+      source: "complimentary",
+      plan: "pro",
+      stripe_subscription_id: null,
+    });
     const rooms = await env.DB.prepare("select name from rooms where company_id = ? order by name").bind(company!.id).all();
     expect(rooms.results.map((r) => r.name)).toEqual([...DEMO_ROOMS].sort());
   });

@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:test";
 
 // The fake Stripe as the tests see it: its API with the Worker's key (optionally on a connected
@@ -49,4 +50,40 @@ export async function connectStripe(slug: string): Promise<string> {
   if (!done.ok) throw new Error(`fake Stripe onboarding: ${done.status}`);
   await env.DB.prepare("update companies set stripe_account_id = ?, stripe_account_ready = 1 where slug = ?").bind(account.id, slug).run();
   return account.id;
+}
+
+const WEBHOOK_SECRET = "whsec_parley_test";
+
+/** Signs a body as Stripe does: t=…,v1=HMAC-SHA256(secret, "t.body") in hex. */
+export async function signWebhook(body: string, secret = WEBHOOK_SECRET, t = Math.floor(Date.now() / 1000)): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${t}.${body}`)));
+  return `t=${t},v1=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export type FakeEvent = { id: string; type: string; created: number; data: { object: { id: string; customer?: string } } };
+
+/** POSTs one event to the Worker's webhook endpoint, signed; the Worker's answer. */
+export async function postWebhook(event: FakeEvent): Promise<{ received: boolean; duplicate: boolean }> {
+  const body = JSON.stringify(event);
+  const res = await exports.default.fetch(new Request("https://parley.test/webhooks/stripe", { method: "POST", body, headers: { "stripe-signature": await signWebhook(body), "content-type": "application/json" } }));
+  if (res.status !== 200) throw new Error(`webhook ${event.type}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The fake's events about one billing customer, oldest first, as Stripe would deliver them. */
+export async function customerEvents(customerId: string): Promise<FakeEvent[]> {
+  const types = ["customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed"];
+  const list = await stripeJson<{ data: FakeEvent[] }>(`/v1/events?limit=100&${types.map((t) => `types[]=${t}`).join("&")}`);
+  return list.data.filter((e) => e.data.object.customer === customerId).reverse();
+}
+
+/** Delivers every event about the customer not delivered by this call before (Stripe's webhooks, in order). */
+export async function deliverCustomerEvents(customerId: string, seen = new Set<string>()): Promise<FakeEvent[]> {
+  const fresh = (await customerEvents(customerId)).filter((e) => !seen.has(e.id));
+  for (const event of fresh) {
+    await postWebhook(event);
+    seen.add(event.id);
+  }
+  return fresh;
 }

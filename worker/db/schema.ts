@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { PLANS } from "../accounts/company";
+import { PLAN_SOURCES } from "../accounts/subscription";
 import { ALERT_OUTCOMES } from "../alerts/free-alert";
 import { MAIL_KINDS, MAIL_STATUSES } from "../mail/message";
 import { ACCOUNT_TYPES, LEDGER_ACCOUNTS, LEDGER_KINDS } from "../billing/fees";
@@ -34,6 +35,25 @@ export const companies = sqliteTable("companies", {
   stripeAccountId: text("stripe_account_id"),
   stripeAccountReady: flag("stripe_account_ready", false),
   createdAt: createdAt(),
+});
+
+// A company's plan subscription (worker/accounts/subscription.ts): what Stripe last said of it, or
+// a complimentary plan given by Parley. `companies.plan` holds the plan it gives now.
+export const planSubscriptions = sqliteTable("plan_subscriptions", {
+  companyId: text("company_id")
+    .primaryKey()
+    .references(() => companies.id),
+  source: text("source", { enum: PLAN_SOURCES }).notNull().default("stripe"),
+  plan: text("plan", { enum: PLANS }).notNull(),
+  status: text("status").notNull(),
+  stripeCustomerId: text("stripe_customer_id").unique(),
+  stripeSubscriptionId: text("stripe_subscription_id").unique(),
+  currentPeriodEnd: integer("current_period_end"),
+  cancelAtPeriodEnd: flag("cancel_at_period_end", false),
+  graceUntil: integer("grace_until"),
+  carriedPlan: text("carried_plan", { enum: PLANS }),
+  carriedUntil: integer("carried_until"),
+  updatedAt: integer("updated_at").notNull(),
 });
 
 export const users = sqliteTable(

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../stores/db";
 import { createAgent } from "../stores/agents";
 import { signUp } from "../stores/companies";
+import { complimentary, getPlanSubscription, savePlanSubscription } from "../stores/plan-subscriptions";
 import { companies, rooms, users } from "../db/schema";
 import { presetRooms } from "../rooms/presets";
 import { newId } from "../accounts/tokens";
@@ -34,13 +35,18 @@ export async function seedDemo(db: Db): Promise<"seeded" | "already seeded"> {
           "pro",
         )
       ).userId;
+  let added = 0;
   const companyId = existing?.id ?? (await db.select({ id: companies.id }).from(companies).where(eq(companies.slug, DEMO.company)).get())!.id;
+  // Pro without a Stripe subscription: a complimentary plan, which no webhook or cron takes away.
+  if (!(await getPlanSubscription(db, companyId))) {
+    await savePlanSubscription(db, complimentary(companyId, "pro"), Date.now(), null);
+    added++;
+  }
   // Video Recording, Conference Chat and Simultaneous customer chats are OFF by default (spec); the demo's GENERAL
   // room (and so the agents' private rooms, which take its settings) has them so they can be tried.
   if (!existing) await db.update(rooms).set({ phoneRecording: true, phoneConference: true, phoneSimultaneousChats: true }).where(and(eq(rooms.companyId, companyId), eq(rooms.name, "GENERAL")));
 
   // A company starts with GENERAL; the demo also shows the two paid rooms of a Solo account.
-  let added = 0;
   for (const preset of presetRooms("solo")) {
     const inserted = await db.insert(rooms).values({ ...preset, id: newId(), companyId }).onConflictDoNothing().returning({ id: rooms.id });
     added += inserted.length;

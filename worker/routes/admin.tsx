@@ -17,6 +17,8 @@ import { formValidator, refuseForm, sentText, type FormPage, type SentForm } fro
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany } from "../stores/companies";
 import { heldMailCount, mailLog } from "../stores/outbox";
+import { subscriptionOfCompany } from "../stores/plan-subscriptions";
+import { planStanding } from "../accounts/subscription";
 import { getRoom, listRooms, saveRoomSettings } from "../stores/rooms";
 import { openAlertsUntil } from "../stores/free-alerts";
 import { roomKey } from "../live/contracts";
@@ -113,7 +115,11 @@ export const adminRoutes = new Hono<AppEnv>()
     const [company, rooms, heldMail] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId), heldMailCount(db, user.companyId)]);
     if (!company) throw notFound("company");
     const retired = c.req.query("retired");
-    return c.render(<AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} retired={retired && roomName.safeParse(retired).data} />);
+    // A failed renewal's grace period shows here too, where the admin looks first.
+    const standing = planStanding(await subscriptionOfCompany(db, company), Date.now());
+    return c.render(
+      <AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} standing={standing} retired={retired && roomName.safeParse(retired).data} />,
+    );
   })
   // The company's mail: what was sent, what failed and why, what the entitlement holds back.
   .get("/mail", async (c) => {

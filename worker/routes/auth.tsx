@@ -8,6 +8,9 @@ import { closeAgentConsoles, consoleSession } from "../live/agent-consoles";
 import { SignInThrottled } from "../accounts/signin";
 import { signIn } from "../stores/signins";
 import { signUp } from "../stores/companies";
+import { PLANS } from "../accounts/company";
+import { stripeClient } from "../adapters/stripe";
+import { checkoutForPlan } from "../jobs/plan-subscriptions";
 import { FormError } from "../accounts/form-error";
 import { signInForm, signUpForm } from "../accounts/validation";
 import type { AppEnv } from "../app-env";
@@ -26,9 +29,12 @@ const loginForm = signInForm.extend({ next: z.unknown().optional().transform(saf
 // A refused sign-in never says which part was wrong.
 const loginAgain: FormPage<AppEnv> = (c, sent) => c.render(<LoginPage error="Enter your email and password." next={safeNext(sent.next) ?? undefined} />);
 
+// The plan chosen at sign-up: Forever Free unless another is picked.
+const signUpWithPlan = signUpForm.and(z.object({ plan: z.enum(PLANS, { error: "Choose Forever Free, Pro or Large Enterprise." }).default("free") }));
+
 const signUpAgain: FormPage<AppEnv> = (c, sent, errors) => {
   const values: SignUpValues = {};
-  for (const key of ["accountType", "companyName", "companySlug", "name", "email"] as const) values[key] = sentText(sent, key);
+  for (const key of ["accountType", "companyName", "companySlug", "name", "email", "plan"] as const) values[key] = sentText(sent, key);
   return c.render(<SignUpPage values={values} errors={errors} />);
 };
 
@@ -73,12 +79,25 @@ export const authRoutes = new Hono<AppEnv>()
     return c.redirect(user ? homeOf(user) : "/login");
   })
   .get("/signup", (c) => c.render(<SignUpPage />))
-  .post("/signup", formValidator(signUpForm, signUpAgain), async (c) => {
+  .post("/signup", formValidator(signUpWithPlan, signUpAgain), async (c) => {
+    const form = c.req.valid("form");
+    const db = openDb(c.env.DB);
     try {
-      const account = await signUp(openDb(c.env.DB), c.req.valid("form"));
+      // Every account starts on Forever Free; a paid plan starts when Stripe confirms its payment.
+      const account = await signUp(db, form);
       await startSession(c, account.userId);
       await rememberDevice(c, account.userId);
-      return c.redirect("/admin", 303);
+      if (form.plan === "free") return c.redirect("/admin", 303);
+      const stripe = stripeClient(c.env);
+      if (!stripe) return c.redirect("/admin/plan", 303);
+      const company = { id: account.companyId, name: form.companyName };
+      const origin = new URL(c.req.url).origin;
+      const checkout = await checkoutForPlan(db, stripe, { company, email: form.email, plan: form.plan, origin, now: Date.now() }).catch((err: unknown) => {
+        // The account exists: the admin picks the plan again on the Plan page.
+        console.error("checkout at sign-up failed", account.companyId, err);
+        return "/admin/plan";
+      });
+      return c.redirect(checkout, 303);
     } catch (err) {
       if (!(err instanceof FormError)) throw err;
       return refuseForm(c, signUpAgain, err.fields);

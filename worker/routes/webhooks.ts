@@ -6,10 +6,11 @@ import { applyStripeEvent } from "../stores/stripe-events";
 import { AppError } from "../http/errors";
 import { correctFeesOnChargeEvent } from "../jobs/fee-corrections";
 import { chatObject } from "../live/stubs";
+import { applyPlanEvent, PLAN_EVENTS } from "../jobs/plan-subscriptions";
 
 // Stripe's webhooks: the raw body is verified with the endpoint secret (SubtleCrypto), then the
 // event is applied once; a charge's settled fees correct the ledger (idempotent, so also on a
-// repeat). A bad signature is refused with 400 and changes nothing.
+// repeat); a plan subscription's events set the company's plan. A bad signature is refused with 400 and changes nothing.
 export const webhookRoutes = new Hono<AppEnv>().post("/stripe", async (c) => {
   const stripe = stripeClient(c.env);
   const secret = c.env.STRIPE_WEBHOOK_SECRET;
@@ -26,6 +27,8 @@ export const webhookRoutes = new Hono<AppEnv>().post("/stripe", async (c) => {
   const db = openDb(c.env.DB);
   // Before the event is marked seen, so that a failure here has Stripe deliver it again.
   await correctFeesOnChargeEvent(db, stripe, event);
+  // A company's plan subscription (Stripe Billing on Parley's own account).
+  if (PLAN_EVENTS.has(event.type) && !event.account) return c.json({ received: true, duplicate: !(await applyPlanEvent(c.env, db, stripe, event, Date.now())) });
   const applied = await applyStripeEvent(db, event);
   // A paid invoice the chat has not heard of (the customer left during 3-D Secure): the chat
   // asks Stripe and records it, once, under the invoice's own ids.

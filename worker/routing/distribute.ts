@@ -1,3 +1,4 @@
+import { PLAN_LIMITS } from "../accounts/plan-limits";
 import type { AgentPresence, AgentStatus, Device, Location } from "./presence";
 
 export type RoutingRules = {
@@ -55,7 +56,7 @@ export function chooseRings(agents: AgentPresence[], customer: WaitingCustomer, 
     rings = pool.filter((a) => free(a, "mobile", rules)).map((a) => ({ agentId: a.agentId, devices: ["mobile"] }));
   }
 
-  if (rules.assignment === "nearest" && rules.plan === "enterprise" && customer.location && rings.length > 1) {
+  if (rules.assignment === "nearest" && PLAN_LIMITS[rules.plan].nearestAgent && customer.location && rings.length > 1) {
     const here = customer.location;
     const located = rings
       .map((r) => ({ ring: r, at: agents.find((a) => a.agentId === r.agentId)!.location }))

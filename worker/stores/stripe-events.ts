@@ -9,13 +9,19 @@ import type { Db } from "./db";
 // What Stripe's webhook events change in D1: a charge's status, the ledger's refund and dispute
 // lines, a connected account's readiness. worker/routes/webhooks.ts verifies each event first.
 
+/** The event was applied before. */
+export const eventSeen = async (db: Db, id: string) => !!(await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, id)).get());
+
+/** Marks the event applied: for the batch of its effects. */
+export const seenInsert = (db: Db, event: Pick<Stripe.Event, "id" | "type">) => db.insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing();
+
 /**
  * Applies one verified Stripe event to our records, exactly once: the event id is stored in the
  * same batch as its effects, and an id seen before changes nothing. Returns whether it was new.
  */
 export async function applyStripeEvent(db: Db, event: Stripe.Event): Promise<boolean> {
-  if (await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)).get()) return false;
-  const seen = db.insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing();
+  if (await eventSeen(db, event.id)) return false;
+  const seen = seenInsert(db, event);
   switch (event.type) {
     case "payment_intent.payment_failed": {
       const pi = event.data.object;

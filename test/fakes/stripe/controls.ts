@@ -2,7 +2,7 @@
 // /_fake/ routes can use it without an import cycle.
 import type { Decline } from "./cards";
 import type { FakeStripeState, Store } from "./store";
-import type { Account, Charge, DeliveryRecord, Dispute, PaymentIntent, StripeEvent } from "./types";
+import type { Account, Charge, CheckoutSession, DeliveryRecord, Dispute, PaymentIntent, StripeEvent, Subscription } from "./types";
 import type { FetchLike, SignedWebhook, WebhookEndpoint } from "./webhooks";
 
 /**
@@ -55,6 +55,18 @@ export interface FakeStripeControls {
   deferBalanceTransactions(defer: boolean): void;
   /** Gives every captured charge without one its balance transaction and sends charge.updated. */
   settleCharges(): Charge[];
+  /**
+   * The customer pays on Checkout's hosted page with a test card (`pm_card_visa`…): the
+   * subscription starts active and its first invoice is paid. A declining card leaves the
+   * session open and answers the decline message.
+   */
+  completeCheckout(sessionId: string, card?: string): { session: CheckoutSession; declined: string | null };
+  /**
+   * The subscription's period ends: it ends if set to cancel at period end; otherwise the next
+   * invoice is paid, or declined ("failed": past_due, invoice.payment_failed). On a past_due
+   * subscription the open invoice is retried instead.
+   */
+  renewSubscription(subscriptionId: string, outcome?: "paid" | "failed"): Subscription;
 
   /** Events so far, oldest first, optionally of one type. */
   events(type?: string): StripeEvent[];

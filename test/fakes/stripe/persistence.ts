@@ -5,7 +5,7 @@
 import type { Store } from "./store";
 
 /** The store's own maps besides the Stripe objects: which account owns what, card behaviour, idempotent answers… */
-const INTERNALS = ["owner", "paymentMethodInternals", "pendingAuthentication", "idempotency", "accountLinks", "transferFailures"] as const;
+const INTERNALS = ["owner", "paymentMethodInternals", "pendingAuthentication", "idempotency", "accountLinks", "checkoutInternals", "transferFailures"] as const;
 
 /** Everything worth remembering; the request and delivery logs are left out (they only grow). */
 export function dumpStore(store: Store): string {

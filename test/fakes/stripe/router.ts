@@ -8,6 +8,7 @@ import { canonical, decodeForm, list, type FormHash } from "./form";
 import { randomToken } from "./ids";
 import * as accounts from "./resources/connect";
 import * as balance from "./resources/balance-transactions";
+import * as billing from "./resources/billing";
 import * as charges from "./resources/charges";
 import * as customers from "./resources/customers";
 import * as events from "./resources/events";
@@ -84,6 +85,17 @@ function routes(options: RouterOptions): Route[] {
     r("POST", "/v1/transfers", (ctx) => accounts.createTransfer(ctx, options.strictConnect)),
     r("GET", "/v1/transfers", accounts.listTransfers),
     r("GET", "/v1/transfers/:id", accounts.retrieveTransfer),
+
+    r("POST", "/v1/prices", billing.createPrice),
+    r("GET", "/v1/prices", billing.listPrices),
+    r("GET", "/v1/prices/:id", billing.retrievePrice),
+    r("POST", "/v1/checkout/sessions", billing.createCheckoutSession),
+    r("GET", "/v1/checkout/sessions/:id", billing.retrieveCheckoutSession),
+    r("GET", "/v1/subscriptions", billing.listSubscriptions),
+    r("GET", "/v1/subscriptions/:id", billing.retrieveSubscription),
+    r("POST", "/v1/subscriptions/:id", billing.updateSubscription),
+    r("DELETE", "/v1/subscriptions/:id", billing.cancelSubscription),
+    r("GET", "/v1/invoices/:id", billing.retrieveInvoice),
 
     r("GET", "/v1/events", events.listEvents),
     r("GET", "/v1/events/:id", events.retrieveEvent),

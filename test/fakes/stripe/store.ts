@@ -13,14 +13,19 @@ import type {
   ApplicationFee,
   BalanceTransaction,
   Charge,
+  CheckoutSession,
   Customer,
   DeliveryRecord,
   Dispute,
+  Invoice,
   PaymentIntent,
   PaymentMethod,
+  Price,
+  Product,
   Refund,
   RequestRecord,
   StripeEvent,
+  Subscription,
   Transfer,
 } from "./types";
 
@@ -35,6 +40,11 @@ export interface Collections {
   applicationFees: ApplicationFee;
   balanceTransactions: BalanceTransaction;
   disputes: Dispute;
+  products: Product;
+  prices: Price;
+  checkoutSessions: CheckoutSession;
+  subscriptions: Subscription;
+  invoices: Invoice;
 }
 export type CollectionName = keyof Collections;
 
@@ -59,6 +69,11 @@ const COLLECTION_BY_PREFIX: Record<string, CollectionName> = {
   fee: "applicationFees",
   txn: "balanceTransactions",
   dp: "disputes",
+  prod: "products",
+  price: "prices",
+  cs: "checkoutSessions",
+  sub: "subscriptions",
+  in: "invoices",
 };
 
 /** What only the fake knows about a PaymentMethod: the test card behind it and its history. */
@@ -97,6 +112,12 @@ export interface AccountLinkRecord {
   used: boolean;
 }
 
+/** What a Checkout Session will subscribe to, which Stripe keeps but does not show on the session. */
+export interface CheckoutInternals {
+  items: { price: string; quantity: number }[];
+  subscriptionMetadata: Record<string, string>;
+}
+
 export interface StoreOptions {
   now: () => number;
   apiVersion: string;
@@ -114,6 +135,11 @@ export class Store {
     applicationFees: new Map(),
     balanceTransactions: new Map(),
     disputes: new Map(),
+    products: new Map(),
+    prices: new Map(),
+    checkoutSessions: new Map(),
+    subscriptions: new Map(),
+    invoices: new Map(),
     events: [],
     requests: [],
     deliveries: [],
@@ -123,6 +149,7 @@ export class Store {
   readonly pendingAuthentication = new Map<string, PendingAuthentication>();
   readonly idempotency = new Map<string, IdempotentResponse>();
   readonly accountLinks = new Map<string, AccountLinkRecord>();
+  readonly checkoutInternals = new Map<string, CheckoutInternals>();
   /** A test's refusal of transfers to an account: destination → error code (see fake.failTransfers). */
   readonly transferFailures = new Map<string, string>();
   /** Captures leave the balance transaction for later (see fake.deferBalanceTransactions). */
@@ -157,6 +184,7 @@ export class Store {
     this.pendingAuthentication.clear();
     this.idempotency.clear();
     this.accountLinks.clear();
+    this.checkoutInternals.clear();
     this.transferFailures.clear();
     this.deferBalanceTransactions = false;
   }

@@ -126,6 +126,26 @@ export async function handleTestRoute(request: Request, controls: FakeStripeCont
       if (form.get("action") === "complete") controls.completeOnboarding(link.account);
       return redirect(link.returnUrl);
     }
+    // Checkout's hosted page (CheckoutSession.url): pay with a test card, or go back to cancel_url.
+    if ((m = path.match(/^\/_fake\/checkout\/(cs_\w+)$/))) {
+      const session = store.state.checkoutSessions.get(m[1] ?? "");
+      if (!session) return page("Checkout not found", "<p>This Checkout Session does not exist.</p>", 404);
+      if (session.status !== "open") return redirect(session.success_url.replace("{CHECKOUT_SESSION_ID}", session.id));
+      const items = store.checkoutInternals.get(session.id)?.items ?? [];
+      const lines = items
+        .map((item) => store.state.prices.get(item.price))
+        .map((price) => (price ? `<li>${escape(store.state.products.get(price.product)?.name ?? price.product)}: ${escape(formatAmount(price.unit_amount, price.currency))} ${escape(price.currency.toUpperCase())} per ${escape(price.recurring?.interval ?? "once")}</li>` : ""))
+        .join("");
+      const cardForm = `<form method="post"><label>Test card <select name="card"><option value="pm_card_visa">Visa 4242 (succeeds)</option><option value="pm_card_chargeDeclined">Visa 0002 (declined)</option></select></label>
+<p><button name="action" value="pay">Subscribe</button><button name="action" value="cancel">Back</button></p></form>`;
+      if (request.method === "GET") return page("Subscribe", `<ul>${lines}</ul>${cardForm}`);
+      if (form.get("action") === "cancel") return redirect(session.cancel_url ?? session.success_url);
+      const result = controls.completeCheckout(session.id, form.get("card") ?? "pm_card_visa");
+      if (result.declined) return page("Subscribe", `<p role="alert">${escape(result.declined)}</p><ul>${lines}</ul>${cardForm}`, 402);
+      return redirect(session.success_url.replace("{CHECKOUT_SESSION_ID}", session.id));
+    }
+    if ((m = path.match(/^\/_fake\/subscriptions\/(sub_\w+)\/renew$/)) && request.method === "POST")
+      return json(controls.renewSubscription(m[1] ?? "", form.get("outcome") === "failed" ? "failed" : "paid"));
     if ((m = path.match(/^\/_fake\/accounts\/(acct_\w+)\/complete_onboarding$/)) && request.method === "POST") return json(controls.completeOnboarding(m[1] ?? ""));
     if ((m = path.match(/^\/_fake\/accounts\/(acct_\w+)\/transfer_failure$/)) && request.method === "POST") {
       controls.failTransfers(m[1] ?? "", form.get("code") || null);

@@ -345,3 +345,109 @@ export interface DeliveryRecord {
   error?: string;
   at: number;
 }
+
+// Stripe Billing: products and recurring prices, Checkout Sessions in subscription mode,
+// subscriptions and their invoices (API versions from 2025-03-31 on: the billing period is on the
+// subscription item, an invoice names its subscription under `parent.subscription_details`).
+
+export interface Product {
+  id: string;
+  object: "product";
+  active: boolean;
+  created: number;
+  livemode: false;
+  metadata: Metadata;
+  name: string;
+}
+
+export interface Price {
+  id: string;
+  object: "price";
+  active: boolean;
+  billing_scheme: "per_unit";
+  created: number;
+  currency: string;
+  livemode: false;
+  lookup_key: string | null;
+  metadata: Metadata;
+  nickname: string | null;
+  product: string;
+  recurring: { interval: "day" | "week" | "month" | "year"; interval_count: number; usage_type: "licensed" } | null;
+  type: "one_time" | "recurring";
+  unit_amount: number;
+}
+
+export interface SubscriptionItem {
+  id: string;
+  object: "subscription_item";
+  created: number;
+  current_period_start: number;
+  current_period_end: number;
+  metadata: Metadata;
+  price: Price;
+  quantity: number;
+  subscription: string;
+}
+
+export type SubscriptionStatus = "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "paused";
+
+export interface Subscription {
+  id: string;
+  object: "subscription";
+  billing_cycle_anchor: number;
+  cancel_at: number | null;
+  cancel_at_period_end: boolean;
+  canceled_at: number | null;
+  created: number;
+  currency: string;
+  customer: string;
+  default_payment_method: string | null;
+  ended_at: number | null;
+  items: { object: "list"; data: SubscriptionItem[]; has_more: false; url: string };
+  latest_invoice: string | null;
+  livemode: false;
+  metadata: Metadata;
+  start_date: number;
+  status: SubscriptionStatus;
+}
+
+export interface Invoice {
+  id: string;
+  object: "invoice";
+  amount_due: number;
+  amount_paid: number;
+  amount_remaining: number;
+  attempt_count: number;
+  attempted: boolean;
+  billing_reason: "subscription_create" | "subscription_cycle" | "subscription_update";
+  created: number;
+  currency: string;
+  customer: string;
+  hosted_invoice_url: string;
+  livemode: false;
+  next_payment_attempt: number | null;
+  parent: { type: "subscription_details"; quote_details: null; subscription_details: { metadata: Metadata; subscription: string } };
+  period_end: number;
+  period_start: number;
+  status: "draft" | "open" | "paid" | "uncollectible" | "void";
+}
+
+export interface CheckoutSession {
+  id: string;
+  object: "checkout.session";
+  cancel_url: string | null;
+  client_reference_id: string | null;
+  created: number;
+  currency: string | null;
+  customer: string | null;
+  customer_email: string | null;
+  expires_at: number;
+  livemode: false;
+  metadata: Metadata;
+  mode: "subscription";
+  payment_status: "paid" | "unpaid" | "no_payment_required";
+  status: "open" | "complete" | "expired";
+  subscription: string | null;
+  success_url: string;
+  url: string | null;
+}

@@ -2,7 +2,7 @@
 import type { Ctx } from "../context";
 import { id } from "../context";
 import { noSuch } from "../errors";
-import { str } from "../form";
+import { list, str } from "../form";
 import type { StripeEvent } from "../types";
 
 function visible(ctx: Ctx, event: StripeEvent): boolean {
@@ -17,7 +17,8 @@ export function retrieveEvent(ctx: Ctx): StripeEvent {
 
 export function listEvents(ctx: Ctx): unknown {
   const type = str(ctx.params, "type");
-  const matches = (t: string) => !type || (type.endsWith(".*") ? t.startsWith(type.slice(0, -1)) : t === type);
+  const types = ctx.params.types === undefined ? undefined : list(ctx.params, "types");
+  const matches = (t: string) => (!type || (type.endsWith(".*") ? t.startsWith(type.slice(0, -1)) : t === type)) && (!types || types.includes(t));
   const items = ctx.store.state.events.filter((e) => visible(ctx, e) && matches(e.type));
   return ctx.store.list(items, ctx.params, "/v1/events", ["type", "types", "delivery_success"]);
 }
