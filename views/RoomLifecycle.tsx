@@ -151,7 +151,9 @@ export function RoomLifecycleBar({ room, changed }: { room: Room; changed?: Room
 export function NewRoomLink({ plan, open }: { plan: Plan; open: number }) {
   const limit = roomLimitReached(plan, open);
   return limit ? (
-    <p class="small muted rooms-limit">{limit}</p>
+    <p class="small muted rooms-limit">
+      {limit} {plan === "enterprise" ? null : <a href="/admin/plan">See plans</a>}
+    </p>
   ) : (
     <a href="/admin/rooms/new" class="btn btn-primary btn-small">
       + New room
