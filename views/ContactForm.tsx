@@ -1,6 +1,7 @@
 import { offersEmail } from "../worker/rooms/contact-form";
 import type { Room } from "../worker/rooms/room";
 import { CsrfField, Layout, PoweredBy } from "./Layout";
+import { themeStyle } from "./theme";
 import { FormAlert, type Errors } from "./Form";
 import { Icon } from "./Icon";
 
@@ -40,7 +41,7 @@ export function ContactForm({ room, companyName, action, agentName, mode, values
   const elsewhere = Object.entries(errors).filter(([key]) => !asked.has(key)).map(([, error]) => error);
   return (
     <Layout title={room.formHeader} bare>
-      <div class="contact" style={`--theme:${room.theme}`}>
+      <div class="contact" style={themeStyle(room.theme)}>
         <section class="contact-card card">
           <header class="contact-head">
             {room.formLogoUrl ? <img class="contact-logo" src={room.formLogoUrl} alt="" /> : null}

@@ -43,6 +43,8 @@ export type ChatInit = {
   roomKey: string;
   roomName: string;
   companyName: string;
+  /** The room's theme colour (#rrggbb), so the chat's pages look like its contact form (absent: older chats). */
+  theme?: string;
   /** The contact form this chat came from, for "Start a new chat". */
   contactPath: string;
   mode: "chat" | "voice" | "video";

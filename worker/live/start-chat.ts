@@ -61,6 +61,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
     roomKey: key,
     roomName: room.name,
     companyName: room.formCompanyName ?? company.name,
+    theme: room.theme,
     contactPath: `/c/${company.slug}/${privateAgent ? `~${privateAgent.handle}` : room.name}`,
     mode: contact.mode,
     agentRole: room.agentRole,

@@ -107,7 +107,7 @@ export const customerRoutes = new Hono<AppEnv>()
     if (contact.mode === "email") {
       const message = { companyId: company.id, roomId: room.id, privateAgentId: privateAgent?.id ?? null, name: contact.name ?? null, email: contact.email!, body: contact.message ?? null };
       await enqueueMail(c.env, await saveCustomerMessage(db, message, new URL(c.req.url).origin));
-      return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} kind="message" />);
+      return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} theme={room.theme} kind="message" />);
     }
     const { chatId, token } = await startChat(c.env, {
       company,
