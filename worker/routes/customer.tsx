@@ -97,7 +97,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const agents = await listWhatsappAgents(db, company.id, privateAgent ? { agentId: privateAgent.id } : { roomId: room.id });
     const key = roomKey(company.id, privateAgent ? `~${privateAgent.handle}` : room.name);
     const number = await roomObject(c.env, key).whatsappAgent(agents, { online: room.whatsappOnlineAgents, offline: room.whatsappOfflineAgents });
-    if (!number) throw new AppError("unavailable", `No one at ${company.name} is taking WhatsApp chats right now. Please use the chat or email instead.`);
+    // Named as the room's contact form names the company, not by the account behind it.
+    if (!number) throw new AppError("unavailable", `No one at ${room.formCompanyName ?? company.name} is taking WhatsApp chats right now. Please use the chat or email instead.`);
     return c.redirect(`https://wa.me/${number}`, 302);
   })
   .post("/:company/:room", contactedRoom, formValidator((c) => contactFormSchema(c.var.reached.room), contactAgain), async (c) => {
