@@ -30,6 +30,7 @@ export type AgentIdentity = {
 export type RingInfo = {
   chatId: string;
   roomKey: string;
+  /** The room as the agent reads it: a public room's name, or a private room's address `~handle`. */
   roomName: string;
   mode: "chat" | "voice" | "video";
   customer: ContactDetails;
@@ -41,6 +42,7 @@ export type ChatInit = {
   chatId: string;
   companyId: string;
   roomKey: string;
+  /** As RingInfo's: `~handle` in a private room. */
   roomName: string;
   companyName: string;
   /** The room's theme colour (#rrggbb), so the chat's pages look like its contact form (absent: older chats). */
