@@ -77,6 +77,13 @@ export type EnqueueRequest = {
   rules: RoutingRules;
 };
 
+/**
+ * What a waiting customer is told about the queue: their place (1 = next), whether some agent of
+ * the room is free, whether anyone is logged on in the room at all, and whether the chat waits
+ * for the agent who served this customer last (sticky-agent mode), who alone is rung.
+ */
+export type QueueState = { position: number; agentFree: boolean; anyoneOnline: boolean; forLastAgent: boolean };
+
 export type AgentCard = { agentId: string; name: string; greeting: string; photoUrl: string | null };
 
 export type AnswerResult = { ok: true } | { ok: false; reason: string };
