@@ -5,6 +5,9 @@ import { embedScript } from "../embed/loader";
 import { notFound } from "../http/errors";
 import { isRoomUsable } from "../rooms/presets";
 import { getCompanyRoom } from "../stores/rooms";
+import { offersEmail } from "../rooms/contact-form";
+
+const OFFLINE_WHISPER = "Questions? Leave us a message and we will answer by email.";
 
 // <script src="/embed/{company}/{room}.js" async></script> on any website.
 export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}", async (c) => {
@@ -12,12 +15,16 @@ export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}",
   const found = await getCompanyRoom(db, c.req.param("company"), c.req.param("file").slice(0, -3));
   const { company, room } = found ?? { company: null, room: null };
   if (!company || !room || !isRoomUsable(company.plan, room.name)) throw notFound("chat room");
+  const origin = new URL(c.req.url).origin;
   const script = embedScript({
-    url: `${new URL(c.req.url).origin}/c/${company.slug}/${room.name}`,
+    url: `${origin}/c/${company.slug}/${room.name}`,
     theme: room.theme,
     position: room.embedPosition,
     popup: room.embedPopup,
     whisper: room.embedWhisperText,
+    // Nobody online: the contact form still takes an email message when the room offers one.
+    offlineWhisper: offersEmail(room) ? OFFLINE_WHISPER : "",
+    statsUrl: `${origin}/api/stats/${company.slug}/${room.name}`,
     whisperDelayMs: room.embedWhisperDelaySeconds * 1000,
     label: `Chat with ${room.formCompanyName ?? company.name}`,
   });
