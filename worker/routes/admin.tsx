@@ -1,14 +1,15 @@
 import { Hono, type Context } from "hono";
 import { openDb } from "../stores/db";
 import { agentFormFor } from "../accounts/agents";
-import { createAgent, getAgent, listAgents, updateAgent } from "../stores/agents";
+import { createAgent, getAgent, listAgents, setAdminTakesChats, updateAgent } from "../stores/agents";
+import * as z from "zod";
 import { createMiddleware } from "hono/factory";
 import { FormError } from "../accounts/form-error";
 import type { SessionUser } from "../accounts/sessions";
 import type { AppEnv } from "../app-env";
 import { merchantFor } from "../billing/connect";
 import { closeAgentConsoles } from "../live/agent-consoles";
-import { notFound } from "../http/errors";
+import { AppError, notFound } from "../http/errors";
 import { formValidator, refuseForm, sentText, type FormPage, type SentForm } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
 import { getCompany } from "../stores/companies";
@@ -43,6 +44,10 @@ function agentValues(sent: SentForm): AgentFormValues {
     manualPaymentAllowed: sent.manualPaymentAllowed === "on",
   };
 }
+
+const takesChatsForm = z.object({ takesChats: z.preprocess((v) => v === "on", z.boolean()) });
+// The switch cannot be sent wrong (absent is off); the staff page again all the same.
+const staffAgain: FormPage<AppEnv> = (c) => c.redirect("/admin/agents", 303);
 
 // A password may not be built from the admin's company's names either.
 const agentForm = formValidator((c) => agentFormFor(me(c)), agentAgain);
@@ -106,7 +111,17 @@ export const adminRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const user = me(c);
     const [agents, rooms] = await Promise.all([listAgents(db, user.companyId), listRooms(db, user.companyId)]);
-    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} />);
+    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} admin={user} />);
+  })
+  // "I take chats too": the admin's own login becomes an agent's (a solo account always is one).
+  .post("/takes-chats", formValidator(takesChatsForm, staffAgain), async (c) => {
+    const user = me(c);
+    if (user.accountType === "solo") throw new AppError("bad_request", "A solo account takes its own chats: you are its agent as well as its administrator.");
+    const on = c.req.valid("form").takesChats;
+    const changed = await setAdminTakesChats(openDb(c.env.DB), user, on);
+    // Consoles left open stop ringing and reconnect, to be refused, once the admin no longer serves a room.
+    if (changed && !on) await closeAgentConsoles(c.env, { companyId: user.companyId, agentId: user.id }, null, "rooms-changed");
+    return c.redirect("/admin/agents", 303);
   })
   .get("/agents/new", async (c) => {
     const user = me(c);
