@@ -2,13 +2,15 @@ import type { Company } from "../worker/accounts/company";
 import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { Layout } from "./Layout";
+import type { ChecklistStep } from "../worker/accounts/first-run";
+import { Icon } from "./Icon";
 
 const PLAN_NAMES = { free: "Forever Free", pro: "Pro", enterprise: "Large Enterprise" } as const;
 const CHARGING = { none: "No charges", manual: "Manual payment request", automatic: "Automatic charges" } as const;
 
 export type RoomListItem = { room: Room; agentCount: number };
 
-export function AdminHome({ company, rooms, origin, heldMail }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number }) {
+export function AdminHome({ company, rooms, origin, heldMail, checklist }: { company: Company; rooms: RoomListItem[]; origin: string; heldMail: number; checklist: ChecklistStep[] }) {
   const used = company.entitlementUsed;
   const emails = company.entitlementEmails;
   const quota = company.entitlementQuota;
@@ -41,7 +43,9 @@ export function AdminHome({ company, rooms, origin, heldMail }: { company: Compa
         </section>
       </div>
 
-      <section class="card">
+      {checklist.every((step) => step.done) ? null : <FirstRunChecklist steps={checklist} snippet={embedSnippet(origin, company.slug, rooms[0]?.room.name)} />}
+
+      <section class="card" id="rooms">
         <h2>Chat rooms</h2>
         <p class="muted">Customers reach your agents through these links. Share them, or embed the pop-up on your site.</p>
         <ul class="room-list">
@@ -80,5 +84,44 @@ export function AdminHome({ company, rooms, origin, heldMail }: { company: Compa
         </ul>
       </section>
     </Layout>
+  );
+}
+
+const embedSnippet = (origin: string, slug: string, room: string | undefined) => (room ? `<script src="${origin}/embed/${slug}/${room}.js" async></script>` : null);
+
+/** A new company's first steps, each ticked from what has happened (worker/accounts/first-run.ts); gone once all are done. */
+function FirstRunChecklist({ steps, snippet }: { steps: ChecklistStep[]; snippet: string | null }) {
+  const done = steps.filter((s) => s.done).length;
+  return (
+    <section class="card checklist" aria-labelledby="checklist-title">
+      <div class="checklist-head">
+        <h2 id="checklist-title">Get ready for your first customers</h2>
+        <p class="small muted">
+          {done} of {steps.length} done
+        </p>
+      </div>
+      <ol class="checklist-steps">
+        {steps.map((step) => (
+          <li class={step.done ? "checklist-step done" : "checklist-step"} data-step={step.id}>
+            <span class="checklist-mark" aria-hidden="true">
+              {step.done ? <Icon name="check" /> : null}
+            </span>
+            <div class="checklist-text">
+              <h3>
+                {step.title}
+                <span class="visually-hidden">{step.done ? " (done)" : " (to do)"}</span>
+              </h3>
+              <p class="small muted">{step.detail}</p>
+              {step.id === "embed" && !step.done && snippet ? <code class="checklist-snippet">{snippet}</code> : null}
+            </div>
+            {step.done ? null : (
+              <a href={step.href} class="btn btn-ghost btn-small" target={step.id === "link" ? "_blank" : undefined} rel={step.id === "link" ? "noopener" : undefined}>
+                {step.action}
+              </a>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

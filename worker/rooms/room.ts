@@ -74,5 +74,7 @@ export type Room = {
   embedPopup: boolean;
   embedWhisperText: string;
   embedWhisperDelaySeconds: number;
+  /** The first other website that fetched the room's embed script (null: none yet). */
+  embedOrigin: string | null;
   createdAt: number;
 };

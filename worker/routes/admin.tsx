@@ -19,6 +19,9 @@ import type { Room } from "../rooms/room";
 import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
 import { currencyOf } from "../billing/pricing-form";
 import { AdminHome } from "../../views/AdminHome";
+import { firstRunChecklist } from "../accounts/first-run";
+import { firstRunFacts } from "../stores/first-run";
+import { isRoomUsable } from "../rooms/presets";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
 import { MailLogPage } from "../../views/MailLog";
 import { previewOf } from "../../views/PricingFields";
@@ -98,7 +101,10 @@ export const adminRoutes = new Hono<AppEnv>()
     const user = me(c);
     const [company, rooms, heldMail] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId), heldMailCount(db, user.companyId)]);
     if (!company) throw notFound("company");
-    return c.render(<AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} />);
+    const origin = new URL(c.req.url).origin;
+    const firstRoom = rooms.find((r) => isRoomUsable(company.plan, r.room.name))?.room.name ?? "GENERAL";
+    const checklist = firstRunChecklist(await firstRunFacts(db, company), `${origin}/c/${company.slug}/${firstRoom}`);
+    return c.render(<AdminHome company={company} rooms={rooms} origin={origin} heldMail={heldMail} checklist={checklist} />);
   })
   // The company's mail: what was sent, what failed and why, what the entitlement holds back.
   .get("/mail", async (c) => {

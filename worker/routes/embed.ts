@@ -4,7 +4,8 @@ import type { AppEnv } from "../app-env";
 import { embedScript } from "../embed/loader";
 import { notFound } from "../http/errors";
 import { isRoomUsable } from "../rooms/presets";
-import { getCompanyRoom } from "../stores/rooms";
+import { getCompanyRoom, noteEmbedOrigin } from "../stores/rooms";
+import { embeddingOrigin } from "../embed/embedder";
 import { offersEmail } from "../rooms/contact-form";
 
 const OFFLINE_WHISPER = "Questions? Leave us a message and we will answer by email.";
@@ -16,6 +17,9 @@ export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}",
   const { company, room } = found ?? { company: null, room: null };
   if (!company || !room || !isRoomUsable(company.plan, room.name)) throw notFound("chat room");
   const origin = new URL(c.req.url).origin;
+  // The checklist's "embedded on your site": recorded once, after the answer, never delaying it.
+  const embedder = room.embedOrigin ? null : embeddingOrigin({ origin: c.req.header("origin"), referer: c.req.header("referer") }, origin);
+  if (embedder) c.executionCtx.waitUntil(noteEmbedOrigin(db, room.id, embedder).catch((err: unknown) => console.error("embed origin not noted", room.id, err)));
   const script = embedScript({
     url: `${origin}/c/${company.slug}/${room.name}`,
     theme: room.theme,

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { Company } from "../accounts/company";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
 import { GENERAL, isRoomUsable } from "../rooms/presets";
@@ -92,6 +92,13 @@ export async function getUsablePrivateRoom(db: Db, company: Pick<Company, "id" |
   const general = await getRoomByName(db, company.id, GENERAL);
   return general ? { ...found, room: general } : undefined;
 }
+
+/** The first website seen embedding the room; later ones leave it as it is. */
+export const noteEmbedOrigin = (db: Db, roomId: string, origin: string) =>
+  db
+    .update(rooms)
+    .set({ embedOrigin: origin })
+    .where(and(eq(rooms.id, roomId), isNull(rooms.embedOrigin)));
 
 /** Saves a room's settings and notes who changed which ones; the company check is in the WHERE. */
 export async function saveRoomSettings(db: Db, adminId: string, room: Room, settings: RoomSettings): Promise<void> {
