@@ -15,6 +15,8 @@ type Props = {
   /** Set for an agent's private room: the customer talks to this agent only. */
   agentName?: string;
   mode?: ContactMode;
+  /** No agent serves this room yet: the form must not promise an answer in moments. */
+  unstaffed?: boolean;
   values?: ContactValues;
   errors?: Errors;
 };
@@ -25,8 +27,11 @@ const FIELDS = [
   { name: "phone", label: "Phone", type: "tel", setting: "fieldPhone", autocomplete: "tel" },
 ] as const;
 
+const UNSTAFFED = (email: boolean) =>
+  email ? "No one answers chats here yet: email us, and we will write back." : "No one answers chats here yet: you may wait for someone to come online.";
+
 /** The customer's first contact point, rendered from the room's contact-form settings. */
-export function ContactForm({ room, companyName, action, agentName, mode, values = {}, errors = {} }: Props) {
+export function ContactForm({ room, companyName, action, agentName, mode, unstaffed = false, values = {}, errors = {} }: Props) {
   const offered = ([
     { mode: "chat", label: "Chat", hidden: room.buttonChatHidden, icon: "chat" },
     { mode: "voice", label: "Voice", hidden: room.buttonVoiceHidden, icon: "phone" },
@@ -48,6 +53,11 @@ export function ContactForm({ room, companyName, action, agentName, mode, values
             <p class="contact-company">{room.formCompanyName ?? companyName}</p>
             <h1>{room.formHeader}</h1>
             <p class="muted">{agentName ? `You will be connected to ${agentName}.` : room.formSubheader}</p>
+            {unstaffed ? (
+              <p class="alert alert-warn small" role="note">
+                {UNSTAFFED(email)}
+              </p>
+            ) : null}
           </header>
           <form method="post" action={action} class="stack" id="contact-form">
             <CsrfField />

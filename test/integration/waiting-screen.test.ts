@@ -61,3 +61,20 @@ describe("the customer's waiting screen", () => {
     expect(screen).not.toContain("No one is online");
   });
 });
+
+describe("the contact form of a room no agent serves", () => {
+  it("does not promise an answer: it says no one answers chats there yet, until an agent serves it", async () => {
+    await liveCompany("unstaffed-co", { agents: [] });
+    const page = async () => (await new Customer().browser.get("/c/unstaffed-co/GENERAL")).text();
+    expect(await page()).toContain("No one answers chats here yet: email us, and we will write back.");
+    await setRoom("unstaffed-co", "GENERAL", "button_email_hidden = 1");
+    expect(await page()).toContain("No one answers chats here yet: you may wait for someone to come online.");
+  });
+
+  it("says nothing of the kind where an agent serves the room, or in an agent's private room", async () => {
+    await team("staffed-co", ["Alice Martin"]);
+    const browser = new Customer().browser;
+    expect(await (await browser.get("/c/staffed-co/GENERAL")).text()).not.toContain("No one answers chats here yet");
+    expect(await (await browser.get("/c/staffed-co/~alice-martin")).text()).not.toContain("No one answers chats here yet");
+  });
+});

@@ -16,7 +16,7 @@ import { isRoomUsable } from "../rooms/presets";
 import { listWhatsappAgents } from "../stores/agents";
 import { saveCustomerMessage } from "../stores/customer-requests";
 import { enqueueMail } from "../adapters/mail-queue";
-import { getCompanyRoom, getUsablePrivateRoom } from "../stores/rooms";
+import { getCompanyRoom, getUsablePrivateRoom, isRoomStaffed } from "../stores/rooms";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
 import { MessageSent } from "../../views/CustomerChat";
 import { roomObject } from "../live/stubs";
@@ -86,9 +86,12 @@ const cfLocation = <E extends AppEnv>(c: Context<E>) => {
 // What a customer sees: a room's contact form, or an agent's private room (/c/{company}/~{handle}).
 export const customerRoutes = new Hono<AppEnv>()
   .get("/:company/:room", async (c) => {
-    const { company, room, privateAgent } = await resolveRoom(openDb(c.env.DB), c.req.param("company"), c.req.param("room"));
+    const db = openDb(c.env.DB);
+    const { company, room, privateAgent } = await resolveRoom(db, c.req.param("company"), c.req.param("room"));
     const action = `/c/${company.slug}/${c.req.param("room")}`;
-    return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={privateAgent?.name} mode={modeOf(c.req.query("mode"))} />);
+    // A private room's agent serves it by being there; a public room needs someone on its hotline.
+    const unstaffed = !privateAgent && !(await isRoomStaffed(db, room.id));
+    return c.render(<ContactForm room={room} companyName={company.name} action={action} agentName={privateAgent?.name} mode={modeOf(c.req.query("mode"))} unstaffed={unstaffed} />);
   })
   // WhatsApp: the agent whose turn it is, among those the room's WhatsApp assignment allows.
   .get("/:company/:room/whatsapp", async (c) => {

@@ -58,6 +58,16 @@ export const listRooms = (db: Db, companyId: string) => {
     .orderBy(asc(rooms.position), asc(rooms.name));
 };
 
+/** Whether any enabled agent serves the room (its contact form promises no answer otherwise). */
+export const isRoomStaffed = async (db: Db, roomId: string) =>
+  !!(await db
+    .select({ userId: roomAgents.userId })
+    .from(roomAgents)
+    .innerJoin(users, and(eq(users.id, roomAgents.userId), eq(users.disabled, false)))
+    .where(eq(roomAgents.roomId, roomId))
+    .limit(1)
+    .get());
+
 /** The company's rooms this agent serves, in their display order. */
 export async function listServedRooms(db: Db, agent: { id: string; companyId: string }): Promise<Room[]> {
   const served = await db
