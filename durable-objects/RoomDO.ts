@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { ANSWERED_FIRST, CUSTOMER_LEFT, type AgentPresence, type AnswerResult, type EnqueueRequest, type RingInfo, type RingOffer, type RingTarget } from "../worker/live/contracts";
-import { chooseRings, type RoutingRules } from "../worker/routing/distribute";
+import { ANSWERED_FIRST, CUSTOMER_LEFT, type AgentPresence, type AnswerResult, type EnqueueRequest, type QueueState, type RingInfo, type RingOffer, type RingTarget } from "../worker/live/contracts";
+import { chooseRings, waitsForLastAgent, type RoutingRules } from "../worker/routing/distribute";
 import { isLoggedOn, type Location } from "../worker/routing/presence";
 import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsapp";
 import { roomStats, type RoomStats } from "../worker/routing/stats";
@@ -215,6 +215,9 @@ export class RoomDO extends DurableObject<Env> {
     const widened = { ...entry, askAll: true };
     this.saveWaiting(widened);
     await this.distribute([widened]);
+    // The screen stops offering "Ask all agents" once asked.
+    const position = [...this.queueMap().keys()].indexOf(this.#waitOf.get(chatId)!) + 1;
+    await this.tellPosition(widened, position, this.agents());
   }
 
   /** The customer left before anyone answered: every ring stops. */
@@ -318,12 +321,18 @@ export class RoomDO extends DurableObject<Env> {
   }
 
   private async tellPosition(entry: Waiting, position: number, agents: AgentPresence[]): Promise<void> {
-    const agentFree = chooseRings(agents, { location: null, lastAgentId: null, askAll: true }, entry.rules).length > 0;
-    const told = `${position}:${agentFree}`;
+    const lastAgentId = entry.rules.sameAgent ? (this.kv.get<string>(`last:${entry.visitorId}`) ?? null) : null;
+    const queue: QueueState = {
+      position,
+      agentFree: chooseRings(agents, { location: null, lastAgentId: null, askAll: true }, entry.rules).length > 0,
+      anyoneOnline: agents.some(isLoggedOn),
+      forLastAgent: waitsForLastAgent(agents, { location: null, lastAgentId, askAll: entry.askAll }, entry.rules),
+    };
+    const told = JSON.stringify(queue);
     if (this.#told.get(entry.ring.chatId) === told) return;
     this.#told.set(entry.ring.chatId, told);
     await chatObject(this.env, entry.ring.chatId)
-      .queuePosition(position, agentFree)
+      .queuePosition(queue)
       .catch((err: unknown) => console.error("queue position failed", entry.ring.chatId, err));
   }
 

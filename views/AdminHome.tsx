@@ -6,6 +6,8 @@ import type { PlanStanding } from "../worker/accounts/subscription";
 import { Layout } from "./Layout";
 import { StandingAlert } from "./PlanPage";
 import { NewRoomLink } from "./RoomLifecycle";
+import type { ChecklistStep } from "../worker/accounts/first-run";
+import { Icon } from "./Icon";
 
 const CHARGING = { none: "No charges", manual: "Manual payment request", automatic: "Automatic charges" } as const;
 
@@ -17,6 +19,7 @@ export function AdminHome({
   origin,
   heldMail,
   standing,
+  checklist,
   retired,
 }: {
   company: Company;
@@ -24,6 +27,7 @@ export function AdminHome({
   origin: string;
   heldMail: number;
   standing: PlanStanding;
+  checklist: ChecklistStep[];
   retired?: string;
 }) {
   const used = company.entitlementUsed;
@@ -59,12 +63,14 @@ export function AdminHome({
       </div>
       <StandingAlert standing={standing} />
 
+      {checklist.every((step) => step.done) ? null : <FirstRunChecklist steps={checklist} snippet={embedSnippet(origin, company.slug, rooms[0]?.room.name)} />}
+
       {retired ? (
         <div class="alert alert-ok settings-flash" role="status">
           <strong>{retired} is retired.</strong> Its link now tells customers it closed; its chat records and revenue are kept.
         </div>
       ) : null}
-      <section class="card">
+      <section class="card" id="rooms">
         <div class="rooms-head">
           <h2>Chat rooms</h2>
           <NewRoomLink plan={company.plan} open={rooms.length} />
@@ -109,5 +115,44 @@ export function AdminHome({
         </ul>
       </section>
     </Layout>
+  );
+}
+
+const embedSnippet = (origin: string, slug: string, room: string | undefined) => (room ? `<script src="${origin}/embed/${slug}/${room}.js" async></script>` : null);
+
+/** A new company's first steps, each ticked from what has happened (worker/accounts/first-run.ts); gone once all are done. */
+function FirstRunChecklist({ steps, snippet }: { steps: ChecklistStep[]; snippet: string | null }) {
+  const done = steps.filter((s) => s.done).length;
+  return (
+    <section class="card checklist" aria-labelledby="checklist-title">
+      <div class="checklist-head">
+        <h2 id="checklist-title">Get ready for your first customers</h2>
+        <p class="small muted">
+          {done} of {steps.length} done
+        </p>
+      </div>
+      <ol class="checklist-steps">
+        {steps.map((step) => (
+          <li class={step.done ? "checklist-step done" : "checklist-step"} data-step={step.id}>
+            <span class="checklist-mark" aria-hidden="true">
+              {step.done ? <Icon name="check" /> : null}
+            </span>
+            <div class="checklist-text">
+              <h3>
+                {step.title}
+                <span class="visually-hidden">{step.done ? " (done)" : " (to do)"}</span>
+              </h3>
+              <p class="small muted">{step.detail}</p>
+              {step.id === "embed" && !step.done && snippet ? <code class="checklist-snippet">{snippet}</code> : null}
+            </div>
+            {step.done ? null : (
+              <a href={step.href} class="btn btn-ghost btn-small" target={step.id === "link" ? "_blank" : undefined} rel={step.id === "link" ? "noopener" : undefined}>
+                {step.action}
+              </a>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

@@ -8,7 +8,9 @@ import { ContactLinkFields } from "./ShareLinks";
 
 type Plan = "free" | "pro" | "enterprise";
 
-export function AgentStaffPage({ agents, rooms, plan, companySlug, origin }: { agents: AgentRow[]; rooms: Room[]; plan: Plan; companySlug: string; origin: string }) {
+type Admin = { isAgent: boolean; accountType: "solo" | "company" };
+
+export function AgentStaffPage({ agents, rooms, plan, companySlug, origin, admin }: { agents: AgentRow[]; rooms: Room[]; plan: Plan; companySlug: string; origin: string; admin: Admin }) {
   const roomName = new Map(rooms.map((r) => [r.id, r.name]));
   return (
     <Layout title="Agent staff">
@@ -21,6 +23,7 @@ export function AgentStaffPage({ agents, rooms, plan, companySlug, origin }: { a
           Add agent
         </a>
       </div>
+      {admin.accountType === "company" ? <TakesChats on={admin.isAgent} /> : null}
       <section class="card">
         {agents.length ? (
           <table class="table" id="agents">
@@ -77,6 +80,38 @@ export function AgentStaffPage({ agents, rooms, plan, companySlug, origin }: { a
       </section>
       {plan === "free" ? <p class="muted small">On the Forever Free plan, only the GENERAL room takes chats.</p> : null}
     </Layout>
+  );
+}
+
+/** The admin's own switch: their login takes chats like an agent's, with hotlines edited in the list below. */
+function TakesChats({ on }: { on: boolean }) {
+  return (
+    <section class="card takes-chats" aria-labelledby="takes-chats-title">
+      <form method="post" action="/admin/takes-chats" class="toggle-row">
+        <CsrfField />
+        <div>
+          <label for="f-takesChats" class="toggle-label" id="takes-chats-title">
+            I take chats too
+          </label>
+          <p class="hint" id="f-takesChats-help">
+            {on
+              ? "Your own login is one of the agents: open the agent console to take chats, and choose your rooms with Edit on your row."
+              : "Make your own login an agent as well: you get the agent console and a private room, and customers' chats reach you in every room you serve."}
+          </p>
+        </div>
+        <div class="takes-chats-controls">
+          <input id="f-takesChats" name="takesChats" type="checkbox" role="switch" class="switch" checked={on} aria-describedby="f-takesChats-help" />
+          <button type="submit" class="btn btn-small btn-ghost">
+            Save
+          </button>
+        </div>
+      </form>
+      {on ? (
+        <p class="small">
+          <a href="/agent">Open the agent console →</a>
+        </p>
+      ) : null}
+    </section>
   );
 }
 

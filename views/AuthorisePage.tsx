@@ -7,6 +7,7 @@ import type { Billing } from "../worker/live/chat-bill";
 import type { ChatInit } from "../worker/live/contracts";
 import { FormAlert } from "./Form";
 import { CsrfField, Layout } from "./Layout";
+import { themeStyle } from "./theme";
 import { PaymentElementForm, StayInChat, type CardElement } from "./PaymentElementForm";
 
 type Props = { init: ChatInit; billing: Billing; testMode: boolean; element?: CardElement | null; error?: string | null };
@@ -25,7 +26,7 @@ export function AuthorisePage({ init, billing, testMode, element, error }: Props
   const cards = [...(confirmSaved ? [{ id: SAVED_CARD, label: "Your card on file", hint: "confirm the payment with your bank" }] : []), ...TEST_CARDS];
   return (
     <Layout title={paying ? "Payment needed" : "Agree to the price"} bare>
-      <div class="chat-page">
+      <div class="chat-page" style={themeStyle(init.theme)}>
         <StayInChat chatId={init.chatId} />
         {testMode ? (
           <p class="test-banner" role="note">

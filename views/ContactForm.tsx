@@ -1,6 +1,7 @@
 import { offersEmail } from "../worker/rooms/contact-form";
 import type { Room } from "../worker/rooms/room";
 import { CsrfField, Layout, PoweredBy } from "./Layout";
+import { themeStyle } from "./theme";
 import { FormAlert, type Errors } from "./Form";
 import { Icon } from "./Icon";
 
@@ -14,6 +15,8 @@ type Props = {
   /** Set for an agent's private room: the customer talks to this agent only. */
   agentName?: string;
   mode?: ContactMode;
+  /** No agent serves this room yet: the form must not promise an answer in moments. */
+  unstaffed?: boolean;
   values?: ContactValues;
   errors?: Errors;
   /** The consultation invitation whose link opened the form: sent back, so the chat names it. */
@@ -26,8 +29,11 @@ const FIELDS = [
   { name: "phone", label: "Phone", type: "tel", setting: "fieldPhone", autocomplete: "tel" },
 ] as const;
 
+const UNSTAFFED = (email: boolean) =>
+  email ? "No one answers chats here yet: email us, and we will write back." : "No one answers chats here yet: you may wait for someone to come online.";
+
 /** The customer's first contact point, rendered from the room's contact-form settings. */
-export function ContactForm({ room, companyName, action, agentName, mode, values = {}, errors = {}, invitation }: Props) {
+export function ContactForm({ room, companyName, action, agentName, mode, unstaffed = false, values = {}, errors = {}, invitation }: Props) {
   const offered = ([
     { mode: "chat", label: "Chat", hidden: room.buttonChatHidden, icon: "chat" },
     { mode: "voice", label: "Voice", hidden: room.buttonVoiceHidden, icon: "phone" },
@@ -42,13 +48,18 @@ export function ContactForm({ room, companyName, action, agentName, mode, values
   const elsewhere = Object.entries(errors).filter(([key]) => !asked.has(key)).map(([, error]) => error);
   return (
     <Layout title={room.formHeader} bare>
-      <div class="contact" style={`--theme:${room.theme}`}>
+      <div class="contact" style={themeStyle(room.theme)}>
         <section class="contact-card card">
           <header class="contact-head">
             {room.formLogoUrl ? <img class="contact-logo" src={room.formLogoUrl} alt="" /> : null}
             <p class="contact-company">{room.formCompanyName ?? companyName}</p>
             <h1>{room.formHeader}</h1>
             <p class="muted">{agentName ? `You will be connected to ${agentName}.` : room.formSubheader}</p>
+            {unstaffed ? (
+              <p class="alert alert-warn small" role="note">
+                {UNSTAFFED(email)}
+              </p>
+            ) : null}
           </header>
           <form method="post" action={action} class="stack" id="contact-form">
             <CsrfField />

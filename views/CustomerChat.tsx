@@ -1,5 +1,6 @@
 import type { ChatInit } from "../worker/live/contracts";
 import { CsrfField, Layout, PoweredBy } from "./Layout";
+import { themeStyle } from "./theme";
 import type { Errors } from "./Form";
 
 /** The customer's chat page: the ChatDO fills it over the socket and keeps it current. */
@@ -7,7 +8,7 @@ export function CustomerChatPage({ init }: { init: ChatInit }) {
   const id = init.chatId;
   return (
     <Layout title={`Chat with ${init.companyName}`} bare>
-      <div class="chat-page" hx-ext="ws" ws-connect={`/chats/${id}/ws`} data-controller="connection call" data-call-chat-value={id}>
+      <div class="chat-page" style={themeStyle(init.theme)} hx-ext="ws" ws-connect={`/chats/${id}/ws`} data-controller="connection call" data-call-chat-value={id}>
         <div class="chat-card card">
           <div id={`chat-head-${id}`} class="chat-head waiting">
             <div class="waiting-spinner" aria-hidden="true"></div>
@@ -108,10 +109,10 @@ export function RequestSaved({ kind, again = false }: { kind: RequestKind; again
   );
 }
 
-export function MessageSent({ companyName, kind }: { companyName: string; kind: RequestKind }) {
+export function MessageSent({ companyName, theme, kind }: { companyName: string; theme: string; kind: RequestKind }) {
   return (
     <Layout title="Message sent" bare>
-      <div class="contact">
+      <div class="contact" style={themeStyle(theme)}>
         <section class="contact-card card center">
           <h1>Thank you</h1>
           <RequestSaved kind={kind} />

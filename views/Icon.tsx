@@ -9,6 +9,7 @@ const PATHS = {
   whatsapp: "M3 21l1.7-5A9 9 0 1 1 8 19.3L3 21zM9 8.5c0 3.5 3 6.5 6.5 6.5l1-1.5-2-1-1 1c-1-.5-2.5-2-3-3l1-1-1-2L9 8.5z",
   refresh: "M21 12a9 9 0 1 1-2.6-6.4M21 3v6h-6",
   download: "M12 3v12m0 0-5-5m5 5 5-5M4 19h16",
+  check: "M20 6 9 17l-5-5",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -4,6 +4,7 @@ import type { Invoice } from "../worker/live/chat-views";
 import type { ChatInit } from "../worker/live/contracts";
 import { FormAlert } from "./Form";
 import { Layout } from "./Layout";
+import { themeStyle } from "./theme";
 import { Terms } from "./live/InvoiceFragments";
 import { PaymentElementForm, StayInChat, type CardElement } from "./PaymentElementForm";
 
@@ -18,7 +19,7 @@ export function InvoicePayPage({ init, invoice, element, clientSecret, testMode,
   const amount = formatMoney(invoice.terms.amountMinor, invoice.terms.currency);
   return (
     <Layout title={`Pay ${amount}`} bare>
-      <div class="chat-page">
+      <div class="chat-page" style={themeStyle(init.theme)}>
         <StayInChat chatId={init.chatId} />
         {testMode ? (
           <p class="test-banner" role="note">

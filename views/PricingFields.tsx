@@ -177,7 +177,7 @@ export function SchemeFields({ values, errors, holdNote, thresholdRequired = fal
 
 const EXAMPLE_MINUTES = [2, 10, 30, 60];
 
-export type PreviewModel = { ok: true; scheme: PricingScheme; holdMinor: number } | { ok: false; problems: string[] };
+export type PreviewModel = { ok: true; scheme: PricingScheme; holdMinor: number | null } | { ok: false; problems: string[] };
 
 /** The price in words as the customer will read it, with the card hold and a few worked examples. */
 export function PricingPreview({ preview, note }: { preview: PreviewModel; note?: Child }) {
@@ -191,10 +191,14 @@ export function PricingPreview({ preview, note }: { preview: PreviewModel; note?
               <li>{line}</li>
             ))}
           </ul>
-          <p class="small">
-            Card hold before the chat: <strong>{formatMoney(preview.holdMinor, preview.scheme.currency)}</strong>
-            {preview.scheme.splitThresholdMinor === null ? " (the authorisation amount)" : " (the split threshold)"}; what is not charged is released.
-          </p>
+          {preview.holdMinor === null ? (
+            <p class="small">Card hold before the chat: the split threshold, to be set before your own pricing is switched on.</p>
+          ) : (
+            <p class="small">
+              Card hold before the chat: <strong>{formatMoney(preview.holdMinor, preview.scheme.currency)}</strong>
+              {preview.scheme.splitThresholdMinor === null ? " (the authorisation amount)" : " (the split threshold)"}; what is not charged is released.
+            </p>
+          )}
           <p class="small muted">
             For example:{" "}
             {EXAMPLE_MINUTES.map((m, i) => (

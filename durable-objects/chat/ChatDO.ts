@@ -6,7 +6,7 @@ import { ChatMedia } from "./media";
 import { ChatRecording } from "./recording";
 import { ChatRemoteControl } from "./remote-control";
 import { TEXT_OFF, textAllowed, type CallsAccess } from "../../worker/calls/media";
-import { PARTIES, otherParty, type AgentCard, type AnswerResult, type ChatInit, type EnqueueRequest, type Party } from "../../worker/live/contracts";
+import { PARTIES, otherParty, type AgentCard, type AnswerResult, type ChatInit, type EnqueueRequest, type Party, type QueueState } from "../../worker/live/contracts";
 import { agentObject, roomObject } from "../../worker/live/stubs";
 import { sendFrame, type Frame } from "../../worker/live/socket-frames";
 import { ChatInvoices, DEADLINE_PREFIX as INVOICE_DEADLINE, type PayOutcome } from "./invoices";
@@ -498,11 +498,10 @@ export class ChatDO extends DurableObject<Env> {
     return true;
   }
 
-  async queuePosition(position: number, agentFree: boolean): Promise<void> {
+  async queuePosition(queue: QueueState): Promise<void> {
     if (this.status() !== "waiting") return;
-    this.kv.put("position", position);
-    this.kv.put("agentFree", agentFree);
-    this.send("customer", { type: "queue", position, agentFree });
+    this.kv.put("queue", queue);
+    this.send("customer", { type: "queue", queue });
   }
 
   /**
@@ -726,8 +725,7 @@ export class ChatDO extends DurableObject<Env> {
       init,
       status: this.status(),
       agent: this.agent() ?? null,
-      position: this.kv.get<number>("position") ?? null,
-      agentFree: this.kv.get<boolean>("agentFree") ?? true,
+      queue: this.kv.get<QueueState>("queue") ?? null,
       customerOffline: this.status() === "connected" && !this.present("customer"),
       meter: this.billing()?.view(Date.now()) ?? null,
       billing: this.kv.get<Billing>("billing") ?? null,

@@ -8,7 +8,7 @@ import { recordingPanel, type RecordingPanelView } from "../../views/live/Record
 import { remoteControlState, type RemoteControlView } from "../../views/live/RemoteControlFragments";
 import type { Billing, MeterView } from "../../worker/live/chat-bill";
 import type { InvoicesView } from "../../worker/live/chat-views";
-import type { ChatInit, Party } from "../../worker/live/contracts";
+import type { ChatInit, Party, QueueState } from "../../worker/live/contracts";
 import { messageFrame, type Frame, type ServerMessage } from "../../worker/live/socket-frames";
 import type { TranscriptLine } from "../../worker/stores/chats";
 import type { CallView } from "../../worker/live/chat-views";
@@ -28,7 +28,7 @@ export type ChatFrame =
   /** A text added to the transcript, with the sender's typing preview cleared. */
   | { type: "line"; line: TranscriptLine; name: string; own?: boolean }
   | { type: "typing"; text: string; name: string }
-  | { type: "queue"; position: number; agentFree: boolean }
+  | { type: "queue"; queue: QueueState }
   | { type: "meter"; party: Party; meter: MeterView; billing: Billing }
   /** Payment needed, or a new card authorised: told to both parties in their words. */
   | { type: "payment"; party: Party; billing: Billing }
@@ -57,7 +57,7 @@ export function renderFrame(init: ChatInit, frame: ChatFrame): Frame {
     case "typing":
       return typingPreview(chatId, frame.text, frame.name);
     case "queue":
-      return queueInfo(init, frame.position, frame.agentFree);
+      return queueInfo(init, frame.queue);
     case "meter":
       return meterPanel(init, frame.party, frame.meter, frame.billing);
     case "payment":

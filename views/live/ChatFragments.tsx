@@ -1,6 +1,6 @@
 import type { TranscriptLine } from "../../worker/stores/chats";
 import { formatMoney, minimumChargeMinor } from "../../worker/billing/currency";
-import type { AgentCard, ChatInit } from "../../worker/live/contracts";
+import type { AgentCard, ChatInit, QueueState } from "../../worker/live/contracts";
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-bill";
 import { cardFailureText, failedBecause } from "../../worker/billing/card-failures";
 import { minutesSeconds } from "../../worker/format/clock";
@@ -26,9 +26,8 @@ export type ChatView = {
   init: ChatInit;
   status: "waiting" | "connected" | "ended";
   agent: AgentCard | null;
-  position: number | null;
-  /** Whether some agent was free when the queue last changed (the waiting screen says so). */
-  agentFree: boolean;
+  /** The queue as the room last told it (null until it has). */
+  queue: QueueState | null;
   /** The customer's page is gone (shown to the agent). */
   customerOffline: boolean;
   /** Automatic charges: the running meter and where the payment stands. */
@@ -46,8 +45,21 @@ export type ChatView = {
 const article = (role: string) => (/^[aeiou]/i.test(role) ? "an" : "a");
 
 
-function Waiting({ init, position, agentFree }: { init: ChatInit; position: number | null; agentFree: boolean }) {
+/** Why the customer is still waiting, in words that are true: nobody logged on is not "busy". */
+function waitReason(init: ChatInit, queue: QueueState): string | null {
+  if (queue.forLastAgent) return "You are waiting for the agent who helped you last time.";
+  if (!queue.anyoneOnline) {
+    return init.allowLeaveEmail
+      ? "No one is online to answer right now. You can wait here for the next agent, or leave an email message."
+      : "No one is online to answer right now. You can wait here for the next agent.";
+  }
+  return queue.agentFree ? null : "Everyone is busy right now; please stay on this page.";
+}
+
+function Waiting({ init, queue }: { init: ChatInit; queue: QueueState | null }) {
   const id = init.chatId;
+  const position = queue?.position ?? null;
+  const reason = queue ? waitReason(init, queue) : null;
   return (
     <div id={`chat-head-${id}`} class="chat-head waiting">
       <div class="waiting-spinner" aria-hidden="true"></div>
@@ -56,10 +68,10 @@ function Waiting({ init, position, agentFree }: { init: ChatInit; position: numb
       </h1>
       <p class="muted" id={`queue-${id}`}>
         {position === null ? "Finding someone for you." : position === 1 ? "You are next in line." : `You are number ${position} in the queue.`}
-        {agentFree ? null : " Everyone is busy right now; please stay on this page."}
+        {reason ? ` ${reason}` : null}
       </p>
       <div class="waiting-actions">
-        {init.sameAgent ? (
+        {queue?.forLastAgent ? (
           <form ws-send class="inline">
             <input type="hidden" name="type" value="askAll" />
             <button type="submit" class="btn btn-ghost">
@@ -87,7 +99,7 @@ function Head({ view, party }: { view: ChatView; party: Party }) {
   const { init, agent } = view;
   const id = init.chatId;
   if (party === "customer") {
-    if (view.status === "waiting") return <Waiting init={init} position={view.position} agentFree={view.agentFree} />;
+    if (view.status === "waiting") return <Waiting init={init} queue={view.queue} />;
     if (!agent) {
       return (
         <div id={`chat-head-${id}`} class="chat-head waiting">
@@ -217,7 +229,7 @@ export const typingPreview = (chatId: string, text: string, name: string) =>
 
 
 
-export const queueInfo = (init: ChatInit, position: number, agentFree: boolean) => toHtml(<Waiting init={init} position={position} agentFree={agentFree} />);
+export const queueInfo = (init: ChatInit, queue: QueueState) => toHtml(<Waiting init={init} queue={queue} />);
 
 function EndedControls({ init, viewer }: { init: ChatInit; viewer: Party }) {
   return (

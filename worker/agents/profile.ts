@@ -3,6 +3,7 @@ import { fieldErrors, isWebUrl } from "../accounts/validation";
 import { MAX_PHOTO_BYTES, MAX_PHOTO_MB, PHOTO_CHOICES, PHOTO_SIGNATURE_BYTES, photoTypeOf, type PhotoType } from "./photo";
 import {
   currencyOf,
+  pricingSchemeForm,
   refineScheme,
   schemeColumns,
   schemeFromColumns,
@@ -92,17 +93,29 @@ export type SavedProfile = Omit<ProfileInput, "photo"> & { photoUrl: string | nu
 export const OWN_PRICING_NEEDS_THRESHOLD =
   "Your own pricing needs a split threshold: customers' cards are held for this amount before each chat in your private room.";
 
-/** The agent's own pricing scheme (spec: agent-private-profile "Service Charges"); the room's schema. */
-export const ownPricingForm = (currency: PricingCurrency | null) =>
+/** The scheme of own pricing switched on: the room's schema, with the threshold required. */
+const ownSchemeForm = (currency: PricingCurrency | null) =>
   z
-    .object({ ownPricingEnabled: checkbox, ...schemeShape(currency) })
+    .object(schemeShape(currency))
     .superRefine((v, ctx) => {
       refineScheme(v, ctx);
-      if (v.ownPricingEnabled && v.pricingSplitThreshold === null) {
-        ctx.addIssue({ code: "custom", path: ["pricingSplitThreshold"], message: OWN_PRICING_NEEDS_THRESHOLD });
-      }
+      if (v.pricingSplitThreshold === null) ctx.addIssue({ code: "custom", path: ["pricingSplitThreshold"], message: OWN_PRICING_NEEDS_THRESHOLD });
     })
-    .transform((v) => ({ ownPricingEnabled: v.ownPricingEnabled, ...schemeColumns(v) }));
+    .transform(schemeColumns);
+
+/**
+ * The agent's own pricing scheme (spec: agent-private-profile "Service Charges"). Switched off, the
+ * pricing fields are neither checked nor saved: an untouched profile saves, and the scheme kept
+ * from before waits for the switch.
+ */
+export const ownPricingForm = (currency: PricingCurrency | null) =>
+  z.looseObject({ ownPricingEnabled: checkbox }).transform((v, ctx): { ownPricingEnabled: false } | ({ ownPricingEnabled: true } & SchemeColumns) => {
+    if (!v.ownPricingEnabled) return { ownPricingEnabled: false };
+    const scheme = ownSchemeForm(currency).safeParse(v);
+    if (scheme.success) return { ownPricingEnabled: true, ...scheme.data };
+    for (const issue of scheme.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    return z.NEVER;
+  });
 export type OwnPricing = z.output<ReturnType<typeof ownPricingForm>>;
 
 export type OwnPricingValues = SchemeValues & { ownPricingEnabled: boolean };
@@ -128,11 +141,13 @@ export const agentProfileForm = (ownPricingOffered: boolean, currency: PricingCu
     ? z.intersection(profileForm(hasUploadedPhoto), ownPricingForm(currency).transform((ownPricing) => ({ ownPricing })))
     : profileForm(hasUploadedPhoto).transform((profile) => ({ ...profile, ownPricing: null }));
 
-/** The scheme the agent's pricing fields describe, as customers would see it once switched on. */
+/**
+ * The scheme the agent's pricing fields describe, as customers would see it once switched on. A
+ * threshold not yet set is no error here (own pricing may be off): the preview says it is needed.
+ */
 export function previewOwnPricing(input: Record<string, unknown>): SchemePreview {
-  const parsed = ownPricingForm(currencyOf(input)).safeParse({ ...input, ownPricingEnabled: "on" });
+  const parsed = pricingSchemeForm(currencyOf(input)).safeParse(input);
   if (!parsed.success) return { success: false, errors: fieldErrors(parsed.error) };
   const scheme = schemeFromColumns(parsed.data);
-  // The threshold is required once own pricing is on, so it is there.
-  return { success: true, scheme, holdMinor: scheme.splitThresholdMinor ?? 0 };
+  return { success: true, scheme, holdMinor: scheme.splitThresholdMinor };
 }

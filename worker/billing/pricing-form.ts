@@ -113,7 +113,8 @@ export const schemeFromColumns = (c: SchemeColumns): PricingScheme => ({
 });
 
 /** A scheme for the price-in-words preview, with the card hold it takes; or why there is none yet. */
-export type SchemePreview = { success: true; scheme: PricingScheme; holdMinor: number } | { success: false; errors: Record<string, string> };
+/** `holdMinor` null: own pricing whose split threshold (its hold) is not set yet. */
+export type SchemePreview = { success: true; scheme: PricingScheme; holdMinor: number | null } | { success: false; errors: Record<string, string> };
 
 type StoredScheme = Omit<SchemeColumns, "pricingCurrency"> & { pricingCurrency: string };
 

@@ -172,6 +172,8 @@ export const rooms = sqliteTable(
     embedPopup: flag("embed_popup", true),
     embedWhisperText: text("embed_whisper_text").notNull().default("Questions? We're online."),
     embedWhisperDelaySeconds: integer("embed_whisper_delay_seconds").notNull().default(20),
+    // The first website (origin) that fetched the embed script: the admin's checklist ticks "embedded".
+    embedOrigin: text("embed_origin"),
     createdAt: createdAt(),
     // Retired rooms are kept for their chats and revenue; their links answer 410.
     retiredAt: integer("retired_at"),

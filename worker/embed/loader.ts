@@ -1,6 +1,9 @@
 // The script a website embeds with <script src="/embed/{company}/{room}.js" async>: a sticky chat
 // button, a whisper after a while, and the room's contact form in a pop-up window. A window (not
 // an iframe) keeps the form first-party, so its cookies work where browsers block third-party ones.
+// The script is cached for minutes, so whether anyone is online is asked (the room's statistics)
+// when the whisper is due: the room's whisper only while an agent takes chats, the offline one
+// (or none) otherwise.
 
 export type EmbedConfig = {
   url: string;
@@ -8,6 +11,10 @@ export type EmbedConfig = {
   position: "left" | "right";
   popup: boolean;
   whisper: string;
+  /** Said instead while no agent takes chats; empty: no whisper then. */
+  offlineWhisper: string;
+  /** The room's statistics (public, open to any origin). */
+  statsUrl: string;
   whisperDelayMs: number;
   label: string;
 };
@@ -37,7 +44,6 @@ const LOADER = `(function (config) {
   var button = root.querySelector(".b");
   var whisper = root.querySelector(".w");
   button.setAttribute("aria-label", config.label);
-  whisper.querySelector("span").textContent = config.whisper;
   function open() {
     whisper.hidden = true;
     if (config.popup) {
@@ -52,7 +58,26 @@ const LOADER = `(function (config) {
     if (e.target.classList.contains("x")) { whisper.hidden = true; e.stopPropagation(); return; }
     open();
   });
-  if (config.whisper) setTimeout(function () { whisper.hidden = false; }, config.whisperDelayMs);
+  function say(text) {
+    if (!text) return;
+    whisper.querySelector("span").textContent = text;
+    whisper.hidden = false;
+  }
+  // Logged on and not on a break, on either console: someone takes chats.
+  function online(stats) {
+    var summary = (stats && stats.agStatSummary) || {};
+    return [summary.browserAgentStatus, summary.mobileAppAgentStatus].some(function (counts) {
+      return counts && Object.keys(counts).some(function (status) { return status !== "TAKING_BREAK" && counts[status] > 0; });
+    });
+  }
+  if (config.whisper || config.offlineWhisper) {
+    setTimeout(function () {
+      fetch(config.statsUrl, { credentials: "omit" })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (stats) { say(online(stats) ? config.whisper : config.offlineWhisper); })
+        .catch(function () { say(config.offlineWhisper); });
+    }, config.whisperDelayMs);
+  }
   (document.body || document.documentElement).appendChild(host);
 })`;
 

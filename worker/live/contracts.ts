@@ -30,6 +30,7 @@ export type AgentIdentity = {
 export type RingInfo = {
   chatId: string;
   roomKey: string;
+  /** The room as the agent reads it: a public room's name, or a private room's address `~handle`. */
   roomName: string;
   mode: "chat" | "voice" | "video";
   customer: ContactDetails;
@@ -41,8 +42,11 @@ export type ChatInit = {
   chatId: string;
   companyId: string;
   roomKey: string;
+  /** As RingInfo's: `~handle` in a private room. */
   roomName: string;
   companyName: string;
+  /** The room's theme colour (#rrggbb), so the chat's pages look like its contact form (absent: older chats). */
+  theme?: string;
   /** The contact form this chat came from, for "Start a new chat". */
   contactPath: string;
   mode: "chat" | "voice" | "video";
@@ -72,6 +76,13 @@ export type EnqueueRequest = {
   location: Location | null;
   rules: RoutingRules;
 };
+
+/**
+ * What a waiting customer is told about the queue: their place (1 = next), whether some agent of
+ * the room is free, whether anyone is logged on in the room at all, and whether the chat waits
+ * for the agent who served this customer last (sticky-agent mode), who alone is rung.
+ */
+export type QueueState = { position: number; agentFree: boolean; anyoneOnline: boolean; forLastAgent: boolean };
 
 export type AgentCard = { agentId: string; name: string; greeting: string; photoUrl: string | null };
 

@@ -41,9 +41,12 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
   const chatId = crypto.randomUUID();
   const token = randomToken();
   const customer = { name: contact.name, email: contact.email, phone: contact.phone, message: contact.message };
-  const key = roomKey(company.id, privateAgent ? `~${privateAgent.handle}` : room.name);
+  // A private room is named by its address (`~handle`) wherever the chat shows its room: its
+  // settings come from a public room, but its chats are not that room's.
+  const place = privateAgent ? `~${privateAgent.handle}` : room.name;
+  const key = roomKey(company.id, place);
   const enqueue: EnqueueRequest = {
-    ring: { chatId, roomKey: key, roomName: room.name, mode: contact.mode, customer, askedAt: Date.now(), simultaneousChats: room.phoneSimultaneousChats },
+    ring: { chatId, roomKey: key, roomName: place, mode: contact.mode, customer, askedAt: Date.now(), simultaneousChats: room.phoneSimultaneousChats },
     visitorId: request.visitorId,
     location: request.location,
     rules: {
@@ -59,9 +62,10 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
     chatId,
     companyId: company.id,
     roomKey: key,
-    roomName: room.name,
+    roomName: place,
     companyName: room.formCompanyName ?? company.name,
-    contactPath: `/c/${company.slug}/${privateAgent ? `~${privateAgent.handle}` : room.name}`,
+    theme: room.theme,
+    contactPath: `/c/${company.slug}/${place}`,
     mode: contact.mode,
     agentRole: room.agentRole,
     hidePreviewTyping: room.hidePreviewTyping,

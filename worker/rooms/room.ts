@@ -74,6 +74,8 @@ export type Room = {
   embedPopup: boolean;
   embedWhisperText: string;
   embedWhisperDelaySeconds: number;
+  /** The first other website that fetched the room's embed script (null: none yet). */
+  embedOrigin: string | null;
   createdAt: number;
   /** When the admin retired the room (its records stay; its links answer 410), or null. */
   retiredAt: number | null;

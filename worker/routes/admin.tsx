@@ -1,7 +1,8 @@
 import { Hono, type Context } from "hono";
 import { openDb } from "../stores/db";
 import { agentFormFor } from "../accounts/agents";
-import { createAgent, getAgent, listAgents, updateAgent } from "../stores/agents";
+import { createAgent, getAgent, listAgents, setAdminTakesChats, updateAgent } from "../stores/agents";
+import * as z from "zod";
 import { createMiddleware } from "hono/factory";
 import { FormError } from "../accounts/form-error";
 import type { SessionUser } from "../accounts/sessions";
@@ -28,6 +29,9 @@ import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsV
 import { roomShareLinks } from "../rooms/share-links";
 import { currencyOf } from "../billing/pricing-form";
 import { AdminHome } from "../../views/AdminHome";
+import { firstRunChecklist } from "../accounts/first-run";
+import { firstRunFacts } from "../stores/first-run";
+import { isRoomUsable } from "../rooms/presets";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
 import { MailLogPage } from "../../views/MailLog";
 import { previewOf } from "../../views/PricingFields";
@@ -53,6 +57,10 @@ function agentValues(sent: SentForm): AgentFormValues {
     manualPaymentAllowed: sent.manualPaymentAllowed === "on",
   };
 }
+
+const takesChatsForm = z.object({ takesChats: z.preprocess((v) => v === "on", z.boolean()) });
+// The switch cannot be sent wrong (absent is off); the staff page again all the same.
+const staffAgain: FormPage<AppEnv> = (c) => c.redirect("/admin/agents", 303);
 
 // A password may not be built from the admin's company's names either.
 const agentForm = formValidator((c) => agentFormFor(me(c)), agentAgain);
@@ -114,11 +122,14 @@ export const adminRoutes = new Hono<AppEnv>()
     const user = me(c);
     const [company, rooms, heldMail] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId), heldMailCount(db, user.companyId)]);
     if (!company) throw notFound("company");
+    const origin = new URL(c.req.url).origin;
     const retired = c.req.query("retired");
     // A failed renewal's grace period shows here too, where the admin looks first.
     const standing = planStanding(await subscriptionOfCompany(db, company), Date.now());
+    const firstRoom = rooms.find((r) => isRoomUsable(company.plan, r.room.name))?.room.name ?? "GENERAL";
+    const checklist = firstRunChecklist(await firstRunFacts(db, company), `${origin}/c/${company.slug}/${firstRoom}`);
     return c.render(
-      <AdminHome company={company} rooms={rooms} origin={new URL(c.req.url).origin} heldMail={heldMail} standing={standing} retired={retired && roomName.safeParse(retired).data} />,
+      <AdminHome company={company} rooms={rooms} origin={origin} heldMail={heldMail} standing={standing} checklist={checklist} retired={retired && roomName.safeParse(retired).data} />,
     );
   })
   // The company's mail: what was sent, what failed and why, what the entitlement holds back.
@@ -132,7 +143,17 @@ export const adminRoutes = new Hono<AppEnv>()
     const db = openDb(c.env.DB);
     const user = me(c);
     const [agents, rooms] = await Promise.all([listAgents(db, user.companyId), listRooms(db, user.companyId)]);
-    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} origin={new URL(c.req.url).origin} />);
+    return c.render(<AgentStaffPage agents={agents} rooms={rooms.map((r) => r.room)} plan={user.plan} companySlug={user.companySlug} origin={new URL(c.req.url).origin} admin={user} />);
+  })
+  // "I take chats too": the admin's own login becomes an agent's (a solo account always is one).
+  .post("/takes-chats", formValidator(takesChatsForm, staffAgain), async (c) => {
+    const user = me(c);
+    if (user.accountType === "solo") throw new AppError("bad_request", "A solo account takes its own chats: you are its agent as well as its administrator.");
+    const on = c.req.valid("form").takesChats;
+    const changed = await setAdminTakesChats(openDb(c.env.DB), user, on);
+    // Consoles left open stop ringing and reconnect, to be refused, once the admin no longer serves a room.
+    if (changed && !on) await closeAgentConsoles(c.env, { companyId: user.companyId, agentId: user.id }, null, "rooms-changed");
+    return c.redirect("/admin/agents", 303);
   })
   .get("/agents/new", async (c) => {
     const user = me(c);

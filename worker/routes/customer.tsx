@@ -21,7 +21,7 @@ import { listWhatsappAgents } from "../stores/agents";
 import { saveCustomerMessage } from "../stores/customer-requests";
 import { invitationTo } from "../stores/invitations";
 import { enqueueMail } from "../adapters/mail-queue";
-import { getCompanyRoom, getUsablePrivateRoom } from "../stores/rooms";
+import { getCompanyRoom, getUsablePrivateRoom, isRoomStaffed } from "../stores/rooms";
 import { ContactForm, type ContactMode, type ContactValues } from "../../views/ContactForm";
 import { MessageSent } from "../../views/CustomerChat";
 import { RoomRetiredPage } from "../../views/RoomRetired";
@@ -135,6 +135,8 @@ export const customerRoutes = new Hono<AppEnv>()
     if ("movedTo" in reached) return moved(c, reached.movedTo);
     const { company, room, privateAgent } = reached;
     const action = `/c/${company.slug}/${c.req.param("room")}`;
+    // A private room's agent serves it by being there; a public room needs someone on its hotline.
+    const unstaffed = !privateAgent && !(await isRoomStaffed(db, room.id));
     // A consultation invitation's link fills in the client's name and email, and its chat names it.
     const reference = z.uuid().safeParse(c.req.query("invitation"));
     const invitation = reference.success ? await invitationTo(db, reference.data, { companyId: company.id, roomId: room.id, privateAgentId: privateAgent?.id ?? null }) : undefined;
@@ -147,6 +149,7 @@ export const customerRoutes = new Hono<AppEnv>()
         mode={modeOf(c.req.query("mode"))}
         values={invitation ? { name: invitation.name, email: invitation.email } : undefined}
         invitation={invitation?.id}
+        unstaffed={unstaffed}
       />,
     );
   })
@@ -159,7 +162,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const agents = await listWhatsappAgents(db, company.id, privateAgent ? { agentId: privateAgent.id } : { roomId: room.id });
     const key = roomKey(company.id, privateAgent ? `~${privateAgent.handle}` : room.name);
     const number = await roomObject(c.env, key).whatsappAgent(agents, { online: room.whatsappOnlineAgents, offline: room.whatsappOfflineAgents });
-    if (!number) throw new AppError("unavailable", `No one at ${company.name} is taking WhatsApp chats right now. Please use the chat or email instead.`);
+    // Named as the room's contact form names the company, not by the account behind it.
+    if (!number) throw new AppError("unavailable", `No one at ${room.formCompanyName ?? company.name} is taking WhatsApp chats right now. Please use the chat or email instead.`);
     return c.redirect(`https://wa.me/${number}`, 302);
   })
   .post("/:company/:room", contactedRoom, formValidator((c) => contactFormSchema(c.var.reached.room), contactAgain), async (c) => {
@@ -169,7 +173,7 @@ export const customerRoutes = new Hono<AppEnv>()
     if (contact.mode === "email") {
       const message = { companyId: company.id, roomId: room.id, privateAgentId: privateAgent?.id ?? null, name: contact.name ?? null, email: contact.email!, body: contact.message ?? null };
       await enqueueMail(c.env, await saveCustomerMessage(db, message, new URL(c.req.url).origin));
-      return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} kind="message" />);
+      return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} theme={room.theme} kind="message" />);
     }
     const { chatId, token } = await startChat(c.env, {
       company,

@@ -6,7 +6,11 @@ import { AppError, notFound } from "../http/errors";
 import { roomMoved } from "../http/room-moved";
 import { isRoomUsable } from "../rooms/presets";
 import { renamedRoom } from "../stores/room-changes";
-import { getCompanyRoom } from "../stores/rooms";
+import { getCompanyRoom, noteEmbedOrigin } from "../stores/rooms";
+import { embeddingOrigin } from "../embed/embedder";
+import { offersEmail } from "../rooms/contact-form";
+
+const OFFLINE_WHISPER = "Questions? Leave us a message and we will answer by email.";
 
 // <script src="/embed/{company}/{room}.js" async></script> on any website.
 export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}", async (c) => {
@@ -20,12 +24,19 @@ export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}",
   }
   if (company && room?.retiredAt != null) throw new AppError("gone", `${company.name} retired this chat room.`);
   if (!company || !room || !isRoomUsable(company.plan, room.name)) throw notFound("chat room");
+  const origin = new URL(c.req.url).origin;
+  // The checklist's "embedded on your site": recorded once, after the answer, never delaying it.
+  const embedder = room.embedOrigin ? null : embeddingOrigin({ origin: c.req.header("origin"), referer: c.req.header("referer") }, origin);
+  if (embedder) c.executionCtx.waitUntil(noteEmbedOrigin(db, room.id, embedder).catch((err: unknown) => console.error("embed origin not noted", room.id, err)));
   const script = embedScript({
-    url: `${new URL(c.req.url).origin}/c/${company.slug}/${room.name}`,
+    url: `${origin}/c/${company.slug}/${room.name}`,
     theme: room.theme,
     position: room.embedPosition,
     popup: room.embedPopup,
     whisper: room.embedWhisperText,
+    // Nobody online: the contact form still takes an email message when the room offers one.
+    offlineWhisper: offersEmail(room) ? OFFLINE_WHISPER : "",
+    statsUrl: `${origin}/api/stats/${company.slug}/${room.name}`,
     whisperDelayMs: room.embedWhisperDelaySeconds * 1000,
     label: `Chat with ${room.formCompanyName ?? company.name}`,
   });

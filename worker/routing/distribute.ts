@@ -1,5 +1,5 @@
 import { PLAN_LIMITS } from "../accounts/plan-limits";
-import type { AgentPresence, AgentStatus, Device, Location } from "./presence";
+import { isLoggedOn, type AgentPresence, type AgentStatus, type Device, type Location } from "./presence";
 
 export type RoutingRules = {
   assignment: "quickest" | "nearest";
@@ -38,6 +38,15 @@ export function distanceKm(a: Location, b: Location): number {
   return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** Sticky-agent mode: the last agent, when logged on and not yet passed over by "Ask all agents", is the only one rung. */
+function lastAgentAlone(agents: AgentPresence[], customer: WaitingCustomer, rules: RoutingRules): AgentPresence | undefined {
+  if (!rules.sameAgent || !customer.lastAgentId || customer.askAll) return undefined;
+  return agents.find((a) => a.agentId === customer.lastAgentId && isLoggedOn(a));
+}
+
+/** Whether the customer waits for their last agent alone (the waiting screen then offers "Ask all agents"). */
+export const waitsForLastAgent = (agents: AgentPresence[], customer: WaitingCustomer, rules: RoutingRules) => !!lastAgentAlone(agents, customer, rules);
+
 /**
  * Whom to ring for one waiting customer. Desktop consoles first; mobile consoles only when no
  * desktop one is free (and the room includes mobile agents). In sticky-agent mode the last agent
@@ -45,11 +54,8 @@ export function distanceKm(a: Location, b: Location): number {
  * closest free agent, falling back to quickest reply (everyone free) when locations are unknown.
  */
 export function chooseRings(agents: AgentPresence[], customer: WaitingCustomer, rules: RoutingRules): Ring[] {
-  let pool = agents;
-  if (rules.sameAgent && customer.lastAgentId && !customer.askAll) {
-    const last = agents.find((a) => a.agentId === customer.lastAgentId && (a.browser !== null || a.mobile !== null));
-    if (last) pool = [last];
-  }
+  const last = lastAgentAlone(agents, customer, rules);
+  const pool = last ? [last] : agents;
 
   let rings: Ring[] = pool.filter((a) => free(a, "browser", rules)).map((a) => ({ agentId: a.agentId, devices: ["browser"] }));
   if (!rings.length && rules.includeMobile) {

@@ -7,7 +7,8 @@ import { newId } from "../accounts/tokens";
 import { handleFrom } from "../accounts/validation";
 import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
 import { AppError, notFound } from "../http/errors";
-import { GENERAL } from "../rooms/presets";
+import { GENERAL, isRoomUsable } from "../rooms/presets";
+import type { Plan } from "../accounts/company";
 import { auditInsert } from "./audit";
 import type { Db } from "./db";
 import { deleteUserSessions } from "./sessions";
@@ -141,6 +142,37 @@ export async function updateAgent(db: Db, companyId: string, adminId: string, ag
   // A disabled agent, or one whose password was reset, is signed out everywhere.
   if (input.disabled || (input.password && agentId !== adminId)) await deleteUserSessions(db, agentId);
   return changed;
+}
+
+/**
+ * "I take chats too": the company's admin becomes one of its agents, or stops being one. Switched
+ * on, an admin who serves no room yet serves every room the plan lets take chats (the hotlines are
+ * then edited like any agent's); switched off, the hotlines go with it. Returns whether anything changed.
+ */
+export async function setAdminTakesChats(db: Db, admin: { id: string; companyId: string; plan: Plan }, on: boolean): Promise<boolean> {
+  const current = await db
+    .select({ isAgent: users.isAgent })
+    .from(users)
+    .where(and(eq(users.id, admin.id), eq(users.companyId, admin.companyId), eq(users.isAdmin, true)))
+    .get();
+  if (!current) throw notFound("administrator");
+  if (current.isAgent === on) return false;
+  const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
+    db.update(users).set({ isAgent: on }).where(eq(users.id, admin.id)),
+    auditInsert(db, { companyId: admin.companyId, userId: admin.id, action: on ? "admin.takes_chats" : "admin.stops_chats", subject: admin.id }),
+  ];
+  if (on) {
+    const [served, companyRooms] = await Promise.all([
+      db.select({ roomId: roomAgents.roomId }).from(roomAgents).where(eq(roomAgents.userId, admin.id)),
+      db.select({ id: rooms.id, name: rooms.name }).from(rooms).where(eq(rooms.companyId, admin.companyId)),
+    ]);
+    const usable = companyRooms.filter((r) => isRoomUsable(admin.plan, r.name));
+    if (!served.length && usable.length) statements.push(db.insert(roomAgents).values(usable.map((r) => ({ roomId: r.id, userId: admin.id }))));
+  } else {
+    statements.push(db.delete(roomAgents).where(eq(roomAgents.userId, admin.id)));
+  }
+  await db.batch(statements);
+  return true;
 }
 
 /** An agent of the company who may take chats now (enabled), by id; undefined otherwise. */

@@ -58,6 +58,16 @@ export const listRooms = (db: Db, companyId: string) => {
     .orderBy(asc(rooms.position), asc(rooms.name));
 };
 
+/** Whether any enabled agent serves the room (its contact form promises no answer otherwise). */
+export const isRoomStaffed = async (db: Db, roomId: string) =>
+  !!(await db
+    .select({ userId: roomAgents.userId })
+    .from(roomAgents)
+    .innerJoin(users, and(eq(users.id, roomAgents.userId), eq(users.disabled, false)))
+    .where(eq(roomAgents.roomId, roomId))
+    .limit(1)
+    .get());
+
 /** The company's rooms this agent serves, in their display order. */
 export async function listServedRooms(db: Db, agent: { id: string; companyId: string }): Promise<Room[]> {
   const served = await db
@@ -92,6 +102,13 @@ export async function getUsablePrivateRoom(db: Db, company: Pick<Company, "id" |
   const general = await getRoomByName(db, company.id, GENERAL);
   return general ? { ...found, room: general } : undefined;
 }
+
+/** The first website seen embedding the room; later ones leave it as it is. */
+export const noteEmbedOrigin = (db: Db, roomId: string, origin: string) =>
+  db
+    .update(rooms)
+    .set({ embedOrigin: origin })
+    .where(and(eq(rooms.id, roomId), isNull(rooms.embedOrigin)));
 
 /** Saves a room's settings and notes who changed which ones; the company check is in the WHERE. */
 export async function saveRoomSettings(db: Db, adminId: string, room: Room, settings: RoomSettings): Promise<void> {

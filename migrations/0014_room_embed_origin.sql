@@ -1,0 +1,1 @@
+ALTER TABLE `rooms` ADD `embed_origin` text;
