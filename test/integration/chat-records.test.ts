@@ -126,6 +126,18 @@ describe("GET /chat-records", () => {
     expect(stranger).toContain("No chats yet.");
   });
 
+  it("names a private room's chat by the private room its customer came to, not by the room whose settings it used", async () => {
+    const { company, agents } = await team("records-private", ["Alice Martin"]);
+    const [alice] = agents as [Agent];
+    const [chatId] = await pastChats(company.id, alice.id, 1);
+    await env.DB.prepare("update chats set private_agent_id = ? where id = ?").bind(alice.id, chatId).run();
+    const handle = (await env.DB.prepare("select handle from users where id = ?").bind(alice.id).first<{ handle: string }>())!.handle;
+
+    const html = await (await alice.browser.get("/chat-records")).text();
+    const record = html.slice(html.indexOf(`id="record-${chatId}"`));
+    expect(record.slice(0, record.indexOf("</tr>") > 0 ? record.indexOf("</tr>") : 2000)).toContain(`~${handle}`);
+  });
+
   it("sorts by the reader's choice, newest first by default", async () => {
     const { company, agents } = await team("records-sort", ["Alice Martin"]);
     const ids = await pastChats(company.id, agents[0].id, 3);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, inArray, isNotNull, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import type { SessionUser } from "../accounts/sessions";
 import type { Db } from "./db";
 import { chatGuests, chats, messages, recordingConsents, recordings, rooms, users } from "../db/schema";
@@ -36,11 +36,14 @@ export type RecordingRow = { chatId: string; segment: number; bytes: number; dur
 /** `userId`, `authorName`: the agent who wrote an agent's line (the chat's agent or a conference guest). */
 export type TranscriptRow = { chatId: string; sender: string; userId: string | null; authorName: string | null; body: string; createdAt: number };
 
+/** A private room's chat by the room its customer came to (`~handle`), as the console names it, not by the room whose settings it used. */
+const recordRoomName = sql<string>`coalesce('~' || (select ${users.handle} from ${users} where ${users.id} = ${chats.privateAgentId}), ${rooms.name})`;
+
 const ORDER: Record<RecordSort, SQL[]> = {
   newest: [desc(chats.createdAt)],
   oldest: [asc(chats.createdAt)],
   customer: [asc(chats.customerName), desc(chats.createdAt)],
-  room: [asc(rooms.name), desc(chats.createdAt)],
+  room: [asc(recordRoomName), desc(chats.createdAt)],
   agent: [asc(users.name), desc(chats.createdAt)],
 };
 
@@ -49,7 +52,7 @@ export async function listChatRecords(db: Db, scope: RecordScope, { sort, page, 
   const rows = await db
     .select({
       id: chats.id,
-      roomName: rooms.name,
+      roomName: recordRoomName,
       agentId: chats.agentId,
       agentName: users.name,
       customerName: chats.customerName,
