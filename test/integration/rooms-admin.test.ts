@@ -172,6 +172,15 @@ describe("POST /admin/rooms/:roomId/rename", () => {
     expect(posted.headers.get("location")).toBe("/c/ra-co/HELP_DESK");
   });
 
+  it("leads a room's link typed in lower case to the room, and a name no room has to 404", async () => {
+    await created("SALES_TEAM");
+    const customer = new Browser();
+    const moved = await customer.get("/c/ra-co/sales_team?mode=video");
+    expect(moved.status).toBe(308);
+    expect(moved.headers.get("location")).toBe("/c/ra-co/SALES_TEAM?mode=video");
+    expect((await customer.get("/c/ra-co/no_such_room")).status).toBe(404);
+  });
+
   it("lets a new room take an old name, whose links then reach the new room", async () => {
     const id = await created("SUPPORT");
     const res = await new Browser().get("/c/ra-co/SUPPORT");

@@ -67,6 +67,9 @@ async function resolveRoom(db: Db, companySlug: string, name: string): Promise<R
   if (!room) {
     const renamed = await renamedRoom(db, company.id, name);
     if (renamed) return { movedTo: renamed.name };
+    // Room names are upper case: a link typed as /c/acme/sales means SALES.
+    const upper = name.toUpperCase();
+    if (upper !== name && (await getCompanyRoom(db, companySlug, upper))?.room) return { movedTo: upper };
     throw notFound("chat room");
   }
   if (room.retiredAt !== null) throw new RoomRetired(room, room.formCompanyName ?? company.name, company.slug);
@@ -75,7 +78,6 @@ async function resolveRoom(db: Db, companySlug: string, name: string): Promise<R
   }
   return { company, room, privateAgent: null };
 }
-
 
 /** The same page under the room's name today: /c/{company}/{OLD}/… → /c/{company}/{NEW}/…. */
 const moved = (c: Context, name: string) => roomMoved(c, c.req.path.replace(/^(\/c\/[^/]+\/)[^/]+/, (_, head: string) => `${head}${name}`));
