@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { chromiumPerFile, screenshot, signIn } from "./chromium";
+import { chromiumPerFile, onlineConsole, screenshot, signIn } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 // The "website" below and Parley are both on loopback; see embed.e2e.ts.
@@ -112,6 +112,8 @@ describe("a room's Share & embed section", () => {
       const snippet = await clipboard(page);
       expect(snippet).toBe(`<script src="${baseUrl}/embed/demo/GENERAL.js" async></script>`);
 
+      // The room's whisper shows while an agent takes chats (otherwise it offers an email message).
+      const agent = await onlineConsole(chromium.browser, baseUrl, "alice@demo.test");
       // The admin pastes it into a page of their website, on another origin.
       const site = await chromium.browser.newContext({ viewport: { width: 1100, height: 700 } });
       const shop = baseUrl.replace("127.0.0.1", "localhost") + "/shop-page";
@@ -128,6 +130,7 @@ describe("a room's Share & embed section", () => {
       await popup.waitForLoadState();
       expect(popup.url()).toBe(`${baseUrl}/c/demo/GENERAL`);
       await site.close();
+      await agent.context().close();
     } finally {
       await restoreEmbed(page);
       await context.close();
