@@ -46,7 +46,7 @@ export function AdminHome({
         <section class="card entitlement" aria-label="Company entitlements">
           <p class="entitlement-label">Company entitlements</p>
           <p class="entitlement-figure">
-            <strong>{used}</strong> of {quota} used
+            <strong>{used.toLocaleString("en")}</strong> of {quota.toLocaleString("en")} used
           </p>
           <p class="small muted entitlement-split">
             {used - emails} {used - emails === 1 ? "chat" : "chats"} · {emails} {emails === 1 ? "email" : "emails"} · <a href="/admin/mail">Mail log</a>
