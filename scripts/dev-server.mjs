@@ -42,8 +42,8 @@ function hasOwn(name) {
 }
 
 /**
- * A VAPID key pair for Web Push (worker/adapters/web-push.ts): the private key as a JWK, the
- * public one as browsers take it (the uncompressed point, base64url). Kept in `file` when given,
+ * A VAPID key pair for Web Push (worker/adapters/web-push.ts), base64url: the public point as
+ * browsers take it (uncompressed) and the private scalar `d`. Kept in `file` when given,
  * since browsers' subscriptions are bound to the key they were made with.
  * @param {string | undefined} file
  */
@@ -53,7 +53,7 @@ export async function localVapidKeys(file) {
   const publicKey = Buffer.from(await crypto.subtle.exportKey("raw", pair.publicKey)).toString("base64url");
   const keys = {
     VAPID_PUBLIC_KEY: publicKey,
-    VAPID_PRIVATE_KEY: JSON.stringify(await crypto.subtle.exportKey("jwk", pair.privateKey)),
+    VAPID_PRIVATE_KEY: (await crypto.subtle.exportKey("jwk", pair.privateKey)).d,
     VAPID_SUBJECT: "mailto:push@parley.localhost",
   };
   if (file) writeFileSync(file, JSON.stringify(keys));
