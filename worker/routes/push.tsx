@@ -8,7 +8,7 @@ import { fragment } from "../http/fragment";
 import { requireAgent, requireUser } from "../http/session";
 import { deviceLabel, deviceSubscription } from "../push/subscription";
 import { openDb } from "../stores/db";
-import { listDevices, removeDevice, saveSubscription } from "../stores/push-subscriptions";
+import { hasEndpoint, listDevices, removeDevice, saveSubscription } from "../stores/push-subscriptions";
 import { PushDeviceList } from "../../views/PushDevices";
 
 // An agent's devices for Web Push: the console's and the profile's control subscribe this
@@ -31,7 +31,8 @@ export const pushRoutes = new Hono<AppEnv>()
     if (!parsed.success) throw new AppError("bad_request", "This browser sent a push subscription Parley cannot use. Reload the page and try again.");
     const db = openDb(c.env.DB);
     const devices = await listDevices(db, me(c).id);
-    if (devices.length >= MAX_DEVICES) throw new AppError("conflict", `You already have ${MAX_DEVICES} devices: remove one you no longer use first.`);
+    // A device subscribing again (new keys) replaces itself and always may.
+    if (devices.length >= MAX_DEVICES && !(await hasEndpoint(db, me(c).id, parsed.data.endpoint))) throw new AppError("conflict", `You already have ${MAX_DEVICES} devices: remove one you no longer use first.`);
     await saveSubscription(db, me(c).id, parsed.data, deviceLabel(c.req.header("user-agent")));
     return deviceList(c);
   })

@@ -23,6 +23,15 @@ export async function listDevices(db: Db, userId: string): Promise<SubscribedDev
     .all();
 }
 
+export async function hasEndpoint(db: Db, userId: string, endpoint: string): Promise<boolean> {
+  const row = await db
+    .select({ id: pushSubscriptions.id })
+    .from(pushSubscriptions)
+    .where(and(eq(pushSubscriptions.userId, userId), eq(pushSubscriptions.endpoint, endpoint)))
+    .get();
+  return row !== undefined;
+}
+
 /** Removes one of the agent's own devices; false when it is not theirs (or gone already). */
 export async function removeDevice(db: Db, userId: string, id: string): Promise<boolean> {
   const gone = await db
