@@ -56,7 +56,7 @@ export function AgentConsole({ user, rooms, origin, device, push }: Props) {
           </section>
         </div>
         <details class="card console-rooms" id="this-device">
-          <summary>Notifications on this device</summary>
+          <summary>Your devices</summary>
           <PushDevices devices={push.devices} vapidKey={push.vapidKey} />
         </details>
         <details class="card console-rooms" id="your-links">
