@@ -118,6 +118,21 @@ describe("rings pushed to agents away from their consoles", () => {
     expect(await received(alicePhone)).toEqual([]);
   });
 
+  it("is refused by the push service for a device subscribed with another server's key (the fake checks the VAPID signature)", async () => {
+    const { agents: [alice] } = await team("push-key", ["Alice Martin"]);
+    const other = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])) as CryptoKeyPair;
+    const otherKey = btoa(String.fromCharCode(...new Uint8Array((await crypto.subtle.exportKey("raw", other.publicKey)) as ArrayBuffer)))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "");
+    const stranger = await newDevice(otherKey);
+    expect((await sendSubscription(alice, { endpoint: stranger.endpoint, keys: stranger.keys })).status).toBe(200);
+
+    await new Customer().startChat("/c/push-key/GENERAL");
+    await vi.waitFor(async () => expect(await refusals(stranger)).toEqual(["k is not the key the subscription was made with"]), { timeout: 3_000 });
+    expect(await received(stranger)).toEqual([]);
+  });
+
   it("deletes a subscription the push service says is gone (410), and keeps the others", async () => {
     const { agents: [alice] } = await team("push-gone", ["Alice Martin"]);
     const old = await subscribe(alice);
