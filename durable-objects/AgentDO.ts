@@ -289,6 +289,17 @@ export class AgentDO extends DurableObject<Env> {
     await this.armAlarm();
   }
 
+  /**
+   * Whether a ring may be pushed to the agent's devices (worker/push/ring-push.ts): no console
+   * is open to ring, they serve no chat, and they are not on a break on either console (a break
+   * is the agent's quiet hours, whichever console they chose it on).
+   */
+  async awayAndAvailable(): Promise<boolean> {
+    const statuses = this.statuses();
+    if (statuses.browser === "TAKING_BREAK" || statuses.mobile === "TAKING_BREAK") return false;
+    return !this.connected("browser") && !this.connected("mobile") && this.activeChats().length === 0;
+  }
+
   private async armAlarm(): Promise<void> {
     const next = (["browser", "mobile"] as const)
       .map((d) => this.kv.get<number>(`wrapUp:${d}`))

@@ -7,6 +7,7 @@ import { roomStats, type RoomStats } from "../worker/routing/stats";
 import { ringOffer } from "../views/live/ConsoleFragments";
 import { chatObject, stubsByName } from "../worker/live/stubs";
 import { alertWhenFree } from "../worker/jobs/free-alerts";
+import { pushRing, withdrawRing } from "../worker/push/ring-push";
 
 type Waiting = {
   ring: RingInfo;
@@ -96,10 +97,12 @@ export class RoomDO extends DurableObject<Env> {
     this.kv.put(key, entry);
     this.#queue!.set(key, entry);
   }
-  private dequeue(chatId: string): void {
+  /** The chat stops waiting: answered (by `answeredBy`) or given up by the customer. */
+  private dequeue(chatId: string, answeredBy: string | null): void {
     const queue = this.queueMap();
     const key = this.#waitOf.get(chatId);
     if (!key) return;
+    this.withdrawPushes(chatId, answeredBy);
     this.kv.delete(key);
     this.kv.delete(`waitOf:${chatId}`);
     queue.delete(key);
@@ -225,7 +228,7 @@ export class RoomDO extends DurableObject<Env> {
     const entry = this.waiting(chatId);
     if (!entry) return;
     const rung = this.rungFor(chatId);
-    this.dequeue(chatId);
+    this.dequeue(chatId, null);
     this.schedulePositions();
     await this.consoles(entry.ring.roomKey).stopRing(chatId, rung, CUSTOMER_LEFT);
   }
@@ -245,7 +248,7 @@ export class RoomDO extends DurableObject<Env> {
       return { ok: false, reason: "You are already serving a customer." };
     }
     const others = this.rungFor(chatId).filter((id) => id !== agentId);
-    this.dequeue(chatId);
+    this.dequeue(chatId, agentId);
     this.kv.put(`last:${entry.visitorId}`, agentId);
     this.ctx.waitUntil(this.consoles(entry.ring.roomKey).stopRing(chatId, others, ANSWERED_FIRST).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
     this.schedulePositions();
@@ -288,7 +291,11 @@ export class RoomDO extends DurableObject<Env> {
       const chatId = entry.ring.chatId;
       const rung = this.#rung.get(chatId) ?? new Set<string>();
       this.#rung.set(chatId, rung);
-      const rings = chooseRings(agents, { location: entry.location, lastAgentId, askAll: entry.askAll }, entry.rules).filter((r) => !rung.has(r.agentId));
+      const customer = { location: entry.location, lastAgentId, askAll: entry.askAll };
+      const chosen = chooseRings(agents, customer, entry.rules);
+      // No console is free to ring: last in the spec's order come the agents away from their consoles.
+      if (!chosen.length && !waitsForLastAgent(agents, customer, entry.rules)) this.pushToAway(entry);
+      const rings = chosen.filter((r) => !rung.has(r.agentId));
       if (!rings.length) continue;
       // Remember who was rung before ringing, so an answer arriving meanwhile stops every ring.
       for (const r of rings) rung.add(r.agentId);
@@ -309,6 +316,35 @@ export class RoomDO extends DurableObject<Env> {
       });
     // Not reachable: rung again once the agent reports themselves free.
     for (const agentId of unreachable) for (const chatId of byAgent.get(agentId)!.chatIds) this.#rung.get(chatId)?.delete(agentId);
+  }
+
+  /**
+   * Pushes the chat once to the devices of the room's agents who are away and available (when
+   * the room includes mobile agents), in the background. `pushed:{chatId}` holds whom it reached,
+   * for the withdrawal; a chat that stopped waiting meanwhile is withdrawn at once.
+   */
+  private pushToAway(entry: Waiting): void {
+    const chatId = entry.ring.chatId;
+    if (!entry.rules.includeMobile || this.kv.get<string[]>(`pushed:${chatId}`) !== undefined) return;
+    this.kv.put(`pushed:${chatId}`, []);
+    this.ctx.waitUntil(
+      pushRing(this.env, entry.ring)
+        .then((agentIds) => {
+          if (this.waiting(chatId)) this.kv.put(`pushed:${chatId}`, agentIds);
+          else return withdrawRing(this.env, chatId, agentIds);
+        })
+        .catch((err: unknown) => console.error("ring push failed", chatId, err)),
+    );
+  }
+
+  /** The pushed ring is withdrawn from every device it reached, but those of the agent who answered it. */
+  private withdrawPushes(chatId: string, answeredBy: string | null): void {
+    const pushed = this.kv.get<string[]>(`pushed:${chatId}`);
+    if (pushed === undefined) return;
+    this.kv.delete(`pushed:${chatId}`);
+    const agentIds = pushed.filter((id) => id !== answeredBy);
+    if (!agentIds.length) return;
+    this.ctx.waitUntil(withdrawRing(this.env, chatId, agentIds).catch((err: unknown) => console.error("push withdrawal failed", chatId, err)));
   }
 
   private offerHtml(ring: RingInfo): string {

@@ -3,7 +3,7 @@
 // and by the end-to-end tests, which give it a free port and a throw-away state directory.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -39,6 +39,25 @@ function hasOwn(name) {
   if (process.env[name]) return true;
   const devVars = join(root, ".dev.vars");
   return existsSync(devVars) && new RegExp(`^${name}=\\S+`, "m").test(readFileSync(devVars, "utf8"));
+}
+
+/**
+ * A VAPID key pair for Web Push (worker/adapters/web-push.ts), base64url: the public point as
+ * browsers take it (uncompressed) and the private scalar `d`. Kept in `file` when given,
+ * since browsers' subscriptions are bound to the key they were made with.
+ * @param {string | undefined} file
+ */
+export async function localVapidKeys(file) {
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+  const publicKey = Buffer.from(await crypto.subtle.exportKey("raw", pair.publicKey)).toString("base64url");
+  const keys = {
+    VAPID_PUBLIC_KEY: publicKey,
+    VAPID_PRIVATE_KEY: (await crypto.subtle.exportKey("jwk", pair.privateKey)).d,
+    VAPID_SUBJECT: "mailto:push@parley.localhost",
+  };
+  if (file) writeFileSync(file, JSON.stringify(keys));
+  return keys;
 }
 
 function applyMigrations(persistTo, quiet) {
@@ -163,8 +182,11 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
         fakeStripe?.close();
         throw err;
       });
+  // Without VAPID keys of your own (.dev.vars), Web Push signs with local ones: `npm start` keeps
+  // them beside its state, so devices subscribed in an earlier run still ring.
+  const vapidVars = hasOwn("VAPID_PRIVATE_KEY") ? {} : await localVapidKeys(stateFile && join(dirname(stateFile), "vapid.json"));
   const mailVars = mail ? { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(mail.smtpPort), SMTP_SECURE: "none", MAIL_FROM: "mail@parley.localhost" } : {};
-  const options = { port, inspectorPort, persistTo, quiet, testScheduled, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...vars } };
+  const options = { port, inspectorPort, persistTo, quiet, testScheduled, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...vapidVars, ...vars } };
   let wrangler;
   try {
     wrangler = await startWrangler(options);

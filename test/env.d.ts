@@ -6,6 +6,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** The port of test/fakes/smtp.ts, the SMTP server that fails on purpose (vitest.config.ts). */
       TEST_FAILING_SMTP_PORT: string;
+      /** The Worker's VAPID public key (vitest.config.ts), which test/fakes/push checks pushes against. */
+      VAPID_PUBLIC_KEY: string;
     }
   }
 }

@@ -5,17 +5,26 @@ import { Layout } from "./Layout";
 import { RecordingSlot } from "./live/RecordingFragments";
 import { privateRoomLinks } from "../worker/rooms/share-links";
 import { ContactLinkFields } from "./ShareLinks";
+import { PushDevices } from "./PushDevices";
+import type { SubscribedDevice } from "../worker/push/subscription";
 
-type Props = { user: SessionUser; rooms: Room[]; origin: string; device: "mobile" | null };
+type Props = {
+  user: SessionUser;
+  rooms: Room[];
+  origin: string;
+  device: "mobile" | null;
+  /** The agent's devices for Web Push, and the key browsers subscribe with (null: push not set up). */
+  push: { devices: SubscribedDevice[]; vapidKey: string | null };
+};
 
 /**
  * The agent console. Its socket (to the agent's Durable Object) fills the status bar, the rings
  * and the open chats; the console controller picks the device kind (phone-sized → mobile).
  */
-export function AgentConsole({ user, rooms, origin, device }: Props) {
+export function AgentConsole({ user, rooms, origin, device, push }: Props) {
   return (
-    <Layout title="Agent console">
-      <div class="console" data-controller="console connection" data-console-url-value="/agent/ws" data-console-device-value={device ?? ""}>
+    <Layout title="Agent console" app>
+      <div class="console" data-controller="console connection app" data-console-url-value="/agent/ws" data-console-device-value={device ?? ""}>
         <div class="console-head">
           <div>
             <h1>Hello, {user.name}</h1>
@@ -46,6 +55,10 @@ export function AgentConsole({ user, rooms, origin, device }: Props) {
             <div id="chats" class="chats"></div>
           </section>
         </div>
+        <details class="card console-rooms" id="this-device">
+          <summary>Your devices</summary>
+          <PushDevices devices={push.devices} vapidKey={push.vapidKey} />
+        </details>
         <details class="card console-rooms" id="your-links">
           <summary>Your links</summary>
           <h3 class="settings-sub">Your rooms</h3>

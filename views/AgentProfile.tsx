@@ -6,6 +6,8 @@ import type { Room } from "../worker/rooms/room";
 import { Avatar } from "./live/ChatParts";
 import { Field, FormAlert, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
+import { PushDevices } from "./PushDevices";
+import type { SubscribedDevice } from "../worker/push/subscription";
 import { LivePricing, PricingPreview, SchemeFields, type PreviewModel } from "./PricingFields";
 
 export type ProfileValues = Partial<Record<"photo" | "photoUrl" | "uploadedPhotoUrl" | "greeting" | "ringtone" | "whatsappNumber" | "privateRoomId", string>> &
@@ -25,6 +27,8 @@ type Props = {
   servedRoomNames: string[];
   errors?: Errors;
   saved?: boolean;
+  /** The agent's devices for Web Push, and the key browsers subscribe with (null: push not set up). */
+  push: { devices: SubscribedDevice[]; vapidKey: string | null };
 };
 
 function Check({ name, label, hint, checked, data = {} }: { name: string; label: string; hint: Child; checked?: boolean; data?: Record<string, string> }) {
@@ -42,10 +46,10 @@ function Check({ name, label, hint, checked, data = {} }: { name: string; label:
 }
 
 /** The agent's private profile: what customers see first, how the agent is rung and reached. */
-export function AgentProfilePage({ name, privateRoomPath, values, ownPricing, profile, rooms, servedRoomNames, errors = {}, saved }: Props) {
+export function AgentProfilePage({ name, privateRoomPath, values, ownPricing, profile, rooms, servedRoomNames, errors = {}, saved, push }: Props) {
   const failed = Object.keys(errors).length > 0;
   return (
-    <Layout title="Private profile">
+    <Layout title="Private profile" app>
       <div class="page-head">
         <div>
           <h1>Private profile</h1>
@@ -141,6 +145,7 @@ export function AgentProfilePage({ name, privateRoomPath, values, ownPricing, pr
             data={{ "data-notification-permission-target": "switch", "data-action": "change->notification-permission#ask" }}
           />
           <p class="alert alert-warn small" role="status" data-notification-permission-target="status" hidden></p>
+          <PushDevices devices={push.devices} vapidKey={push.vapidKey} />
           <Check
             name="emailAlert"
             label="Email alert"

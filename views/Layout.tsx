@@ -19,9 +19,10 @@ const HTMX_CONFIG = JSON.stringify({
   wsBinaryType: "arraybuffer",
 });
 
-export type LayoutProps = { title: string; children?: Child; bare?: boolean };
+/** `app`: a page of the agent console's installable web app (worker/routes/app-shell.ts). */
+export type LayoutProps = { title: string; children?: Child; bare?: boolean; app?: boolean };
 
-export function Layout({ title, children, bare }: LayoutProps) {
+export function Layout({ title, children, bare, app }: LayoutProps) {
   const c = useRequestContext<AppEnv>();
   const user = c.get("user");
   const headers = JSON.stringify({ "x-csrf-token": c.get("csrfToken") });
@@ -34,6 +35,8 @@ export function Layout({ title, children, bare }: LayoutProps) {
         <title>{`${title} · Parley`}</title>
         <link rel="icon" href="/icons/parley.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/css/app.css" />
+        {app ? <link rel="manifest" href="/manifest.webmanifest" /> : null}
+        {app ? <meta name="theme-color" content="#4f46e5" /> : null}
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/vendor/htmx-ext-ws.min.js" defer></script>
         {/* A constant, not user text: JSX would escape its quotes. The CSP allows it by its hash. */}

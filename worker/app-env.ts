@@ -25,6 +25,10 @@ export type Bindings = Env & {
   MAIL_FROM?: string;
   /** Bearer token of Parley's operators for /ops (marking hand-paid payouts paid); unset: no /ops routes. */
   OPS_API_TOKEN?: string;
+  /** Web Push (worker/adapters/web-push.ts): the VAPID key pair and the contact for push services; unset: no push. */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT?: string;
 };
 
 export type AppEnv = {

@@ -28,6 +28,8 @@ import { revenueRoutes } from "./routes/revenue";
 import { opsRoutes } from "./routes/ops";
 import { photoRoutes } from "./routes/photos";
 import { profileBodyLimit } from "./routes/agent";
+import { appShellRoutes } from "./routes/app-shell";
+import { pushRoutes } from "./routes/push";
 import { deliverMailBatch, MAIL_SWEEP_CRON, sweepOutbox } from "./jobs/mail-delivery";
 import { runPayouts } from "./jobs/payouts";
 import { settlePlans } from "./jobs/plan-subscriptions";
@@ -52,6 +54,7 @@ app.route("/photos", photoRoutes); // agents' uploaded photos: public, cookie-fr
 
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false, xFrameOptions: "DENY" }));
 app.use(pagePolicy); // Content-Security-Policy and Permissions-Policy per kind of page
+app.route("/", appShellRoutes); // /manifest.webmanifest and /sw.js: the console as an installable app
 app.use(loadUser);
 app.post("/agent/profile", profileBodyLimit); // before CSRF reads the form
 app.use(csrf);
@@ -63,6 +66,7 @@ app.route("/admin/plan", adminPlanRoutes);
 app.route("/admin", adminRoutes);
 app.route("/agent/inbox", inboxRoutes); // before /agent: administrators who are not agents read it too
 app.route("/agent/clients", clientRoutes);
+app.route("/agent/push", pushRoutes); // the agent's devices for Web Push
 app.route("/agent", agentRoutes);
 app.route("/c", customerRoutes);
 app.route("/alerts", alertRoutes); // /alerts/{id}/unsubscribe: the link in a customer's alert mail

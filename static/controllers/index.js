@@ -1,5 +1,6 @@
 // Starts Stimulus and registers every controller; each lives in its own file beside this one.
 import { Application } from "@hotwired/stimulus";
+import AppController from "./app_controller.js";
 import CallController from "./call_controller.js";
 import ChatTabsController from "./chat_tabs_controller.js";
 import ComposerController from "./composer_controller.js";
@@ -15,6 +16,7 @@ import LocalRecordingsController from "./local_recordings_controller.js";
 import NotificationPermissionController from "./notification_permission_controller.js";
 import PaymentElementController from "./payment_element_controller.js";
 import PhotoChoiceController from "./photo_choice_controller.js";
+import PushController from "./push_controller.js";
 import RecorderController from "./recorder_controller.js";
 import RemoteControlController from "./remote_control_controller.js";
 import RingController from "./ring_controller.js";
@@ -24,6 +26,7 @@ import "./heartbeat.js";
 import "./socket-messages.js";
 
 const application = Application.start();
+application.register("app", AppController);
 application.register("call", CallController);
 application.register("chat-tabs", ChatTabsController);
 application.register("composer", ComposerController);
@@ -39,6 +42,7 @@ application.register("local-recordings", LocalRecordingsController);
 application.register("notification-permission", NotificationPermissionController);
 application.register("payment-element", PaymentElementController);
 application.register("photo-choice", PhotoChoiceController);
+application.register("push", PushController);
 application.register("recorder", RecorderController);
 application.register("remote-control", RemoteControlController);
 application.register("ring", RingController);

@@ -59,6 +59,9 @@ export function contentSecurityPolicy(kind: PageKind, url: string, stripeJsUrl: 
     "media-src": ["'self'", "blob:"],
     "connect-src": ["'self'", `${protocol === "https:" ? "wss:" : "ws:"}//${host}`, ...stripe.connect],
     "frame-src": stripe.frame.length ? stripe.frame : ["'none'"],
+    // The console's service worker (/sw.js) and web app manifest (worker/routes/app-shell.ts).
+    "worker-src": ["'self'"],
+    "manifest-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "frame-ancestors": ["'none'"],

@@ -31,10 +31,15 @@ import { AgentConsole, AgentChatPanel } from "../../views/AgentConsole";
 import { AgentProfilePage, OwnPricingPreview, type OwnPricingSection, type ProfileValues } from "../../views/AgentProfile";
 import { previewOf } from "../../views/PricingFields";
 import { agentObject, consolesObject } from "../live/stubs";
+import { listDevices } from "../stores/push-subscriptions";
+import { vapidPublicKey } from "../adapters/web-push";
 
 const me = <E extends AppEnv>(c: Context<E>) => c.get("user") as SessionUser;
 
 const servedRooms = <E extends AppEnv>(c: Context<E>) => listServedRooms(openDb(c.env.DB), me(c));
+
+/** The agent's devices for Web Push, for the console's and the profile's control. */
+const pushDevices = async <E extends AppEnv>(c: Context<E>) => ({ devices: await listDevices(openDb(c.env.DB), me(c).id), vapidKey: vapidPublicKey(c.env) });
 
 /** The colleague list asks each agent's Durable Object: it shows the first hundred by name. */
 const MAX_COLLEAGUES = 100;
@@ -89,7 +94,7 @@ const profileAgain: FormPage<ProfileEnv> = async (c, sent, errors) => {
     notificationAlert: sent.notificationAlert === "on",
     emailAlert: sent.emailAlert === "on",
   };
-  const served = await servedRooms(c);
+  const [served, push] = await Promise.all([servedRooms(c), pushDevices(c)]);
   return c.render(
     <AgentProfilePage
       name={user.name}
@@ -100,6 +105,7 @@ const profileAgain: FormPage<ProfileEnv> = async (c, sent, errors) => {
       rooms={rooms}
       servedRoomNames={served.map((r) => r.name)}
       errors={errors}
+      push={push}
     />,
   );
 };
@@ -109,8 +115,9 @@ export const agentRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const user = me(c);
     const device = c.req.query("device") === "mobile" ? "mobile" : null;
+    const [rooms, push] = await Promise.all([servedRooms(c), pushDevices(c)]);
     return c.render(
-      <AgentConsole user={user} rooms={await servedRooms(c)} origin={new URL(c.req.url).origin} device={device} />,
+      <AgentConsole user={user} rooms={rooms} origin={new URL(c.req.url).origin} device={device} push={push} />,
     );
   })
   // The console's socket: the agent's Durable Object, told who the agent is and which rooms they serve.
@@ -145,10 +152,11 @@ export const agentRoutes = new Hono<AppEnv>()
   .get("/profile", async (c) => {
     const user = me(c);
     const db = openDb(c.env.DB);
-    const [profile, all, served] = await Promise.all([
+    const [profile, all, served, push] = await Promise.all([
       getAgentProfile(db, user.id),
       listRooms(db, user.companyId),
       servedRooms(c),
+      pushDevices(c),
     ]);
     const uploaded = uploadedPhotoUrl(profile);
     const values: ProfileValues = {
@@ -175,6 +183,7 @@ export const agentRoutes = new Hono<AppEnv>()
         rooms={rooms}
         servedRoomNames={served.map((r) => r.name)}
         saved={c.req.query("saved") === "1"}
+        push={push}
       />,
     );
   })

@@ -1,0 +1,75 @@
+// The agent console's service worker (registered by static/controllers/service-worker.js, scope
+// /agent). It keeps the console's static shell for when the network fails, and shows the rings
+// Parley pushes while no console is open (worker/push). Pages and their data are never cached:
+// they hold customers' details and are fetched from the network as if this worker did not exist.
+
+const SHELL = "parley-shell-v1";
+const SHELL_FILES = ["/css/app.css", "/controllers/index.js", "/vendor/htmx.min.js", "/vendor/htmx-ext-ws.min.js", "/vendor/stimulus.js", "/icons/parley.svg"];
+/** Static folders only (wrangler.toml serves them without the Worker): nothing private lives there. */
+const STATIC = /^\/(css|controllers|format|icons|media|vendor)\//;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => n !== SHELL).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+// Network first, so a new release is used at once; the copy kept answers only when offline.
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin || !STATIC.test(url.pathname)) return;
+  event.respondWith(
+    fetch(event.request)
+      .then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          event.waitUntil(caches.open(SHELL).then((cache) => cache.put(event.request, copy)));
+        }
+        return response;
+      })
+      .catch(() => caches.match(event.request).then((kept) => kept ?? Response.error())),
+  );
+});
+
+const MODES = { chat: "Chat", voice: "Voice call", video: "Video call" };
+
+// A ring, or its withdrawal once someone else answered or the customer left: both carry the
+// chat id, the notification's tag, so the withdrawal finds the ring's notification.
+self.addEventListener("push", (event) => {
+  const message = event.data?.json();
+  if (!message?.chatId) return;
+  if (message.type === "withdraw") {
+    event.waitUntil(self.registration.getNotifications({ tag: message.chatId }).then((shown) => shown.forEach((n) => n.close())));
+    return;
+  }
+  event.waitUntil(
+    self.registration.showNotification(`${message.customer} is waiting`, {
+      body: `${MODES[message.mode] ?? "Chat"} in ${message.room}. Tap to open your console.`,
+      tag: message.chatId,
+      renotify: true,
+      requireInteraction: true,
+      icon: "/icons/parley-192.png",
+      badge: "/icons/parley-192.png",
+      data: { chatId: message.chatId },
+    }),
+  );
+});
+
+// Opening the console connects it, and the rooms ring it for every chat still waiting: the chat
+// is there to answer, unless a colleague was quicker or the customer left.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).pathname === "/agent");
+      return open ? open.focus() : self.clients.openWindow("/agent");
+    }),
+  );
+});
