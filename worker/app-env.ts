@@ -25,6 +25,8 @@ export type Bindings = Env & {
   MAIL_FROM?: string;
   /** Bearer token of Parley's operators for /ops (marking hand-paid payouts paid); unset: no /ops routes. */
   OPS_API_TOKEN?: string;
+  /** 32 random bytes in base64: the AES-GCM key that seals webhook endpoints' signing secrets (worker/webhooks/secret.ts). */
+  WEBHOOK_SECRET_KEY?: string;
 };
 
 export type AppEnv = {

@@ -36,6 +36,8 @@ import type { Bindings } from "./app-env";
 import { openDb } from "./stores/db";
 import { expireAlerts } from "./stores/free-alerts";
 import type { MailMessage } from "./adapters/mail-queue";
+import type { WebhookMessage } from "./adapters/webhook-queue";
+import { deliverWebhookBatch, sweepWebhooks } from "./jobs/webhook-delivery";
 
 const app = new Hono<AppEnv>();
 
@@ -82,6 +84,7 @@ app.onError((err, c) => handleError(c, err));
 const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, ctx) => {
   if (controller.cron === MAIL_SWEEP_CRON) {
     ctx.waitUntil(sweepOutbox(env, controller.scheduledTime).then((n) => n && console.log("mail sweep: re-enqueued", n)));
+    ctx.waitUntil(sweepWebhooks(env, controller.scheduledTime).then((n) => n && console.log("webhook sweep: re-enqueued", n)));
     ctx.waitUntil(expireAlerts(openDb(env.DB), controller.scheduledTime).then((n) => n && console.log("alerts expired", n)));
     ctx.waitUntil(settlePlans(env, openDb(env.DB), controller.scheduledTime).then((n) => n && console.log("plans settled", n)));
     return;
@@ -94,10 +97,12 @@ const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, c
   ctx.waitUntil(runPayouts(env, controller.scheduledTime).then((summary) => console.log("payout run", summary)));
 };
 
-// The mail queue's consumer: each message an outbox row to send.
-const queue: ExportedHandlerQueueHandler<Bindings, MailMessage> = (batch, env) => deliverMailBatch(batch, env);
+// The queues' consumers: the mail queue's messages name outbox rows to send, the webhook queue's
+// deliveries to post (wrangler.toml).
+const queue: ExportedHandlerQueueHandler<Bindings, MailMessage | WebhookMessage> = (batch, env) =>
+  batch.queue === "parley-webhooks" ? deliverWebhookBatch(batch as MessageBatch<WebhookMessage>, env) : deliverMailBatch(batch as MessageBatch<MailMessage>, env);
 
-export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Bindings, MailMessage>;
+export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Bindings, MailMessage | WebhookMessage>;
 
 export { AgentDO } from "../durable-objects/AgentDO";
 export { ConsolesDO } from "../durable-objects/ConsolesDO";
