@@ -6,6 +6,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** The port of test/fakes/smtp.ts, the SMTP server that fails on purpose (vitest.config.ts). */
       TEST_FAILING_SMTP_PORT: string;
+      WEBHOOK_SECRET_KEY: string;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
-import { webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { chats, rooms, users, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import type { ChatFacts } from "../webhooks/payloads";
 import { CLAIM_LEASE_MS, SWEEP_AFTER_MS, type AfterFailure } from "../webhooks/delivery";
 import type { WebhookEvent, WebhookEventType } from "../webhooks/events";
 import type { Db } from "./db";
@@ -17,9 +18,54 @@ export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
  * caller's batch; it adds nothing for a company without one.
  */
 export const webhookInsert = (db: Db, companyId: string, event: WebhookEvent) =>
-  db.run(sql`insert into webhook_deliveries (id, endpoint_id, event_id, type, payload)
-    select lower(hex(randomblob(16))), e.id, ${event.id}, ${event.type}, ${JSON.stringify(event)} from webhook_endpoints e
-    where e.company_id = ${companyId} and exists (select 1 from json_each(e.events) where value = ${event.type})`);
+  db
+    .insert(webhookDeliveries)
+    .select(
+      sql`select ${event.id} || ':' || e.id, e.id, ${event.id}, ${event.type}, ${JSON.stringify(event)}, ${QUEUED_REST} from webhook_endpoints e
+        where e.company_id = ${companyId} and exists (select 1 from json_each(e.events) where value = ${event.type})`,
+    )
+    .onConflictDoNothing();
+
+/** A new delivery's columns after its payload, in the table's order: queued, no attempt yet, created now. */
+const QUEUED_REST = sql.raw(`'queued', 0, null, null, null, null, null, null, unixepoch('subsec') * 1000, null`);
+
+/** A chat as its events tell it (worker/webhooks/payloads.ts); undefined for no such chat. */
+export async function chatFacts(db: Db, chatId: string): Promise<ChatFacts | undefined> {
+  const row = await db
+    .select({
+      chatId: chats.id,
+      companyId: chats.companyId,
+      room: rooms.name,
+      privateAgentId: chats.privateAgentId,
+      mode: chats.mode,
+      agentId: users.id,
+      agentName: users.name,
+      agentEmail: users.email,
+      name: chats.customerName,
+      email: chats.customerEmail,
+      phone: chats.customerPhone,
+      message: chats.customerMessage,
+      createdAt: chats.createdAt,
+      answeredAt: chats.answeredAt,
+    })
+    .from(chats)
+    .innerJoin(rooms, eq(rooms.id, chats.roomId))
+    .leftJoin(users, eq(users.id, chats.agentId))
+    .where(eq(chats.id, chatId))
+    .get();
+  if (!row) return undefined;
+  return {
+    chatId: row.chatId,
+    companyId: row.companyId,
+    room: row.room,
+    privateRoom: !!row.privateAgentId,
+    mode: row.mode,
+    agent: row.agentId ? { id: row.agentId, name: row.agentName!, email: row.agentEmail! } : null,
+    customer: { name: row.name, email: row.email, phone: row.phone, message: row.message },
+    createdAt: row.createdAt,
+    answeredAt: row.answeredAt,
+  };
+}
 
 /** The deliveries of these events, to put on the queue once the event's batch committed. */
 export async function deliveriesOfEvents(db: Db, eventIds: string[]): Promise<string[]> {
@@ -80,17 +126,8 @@ export async function resendDelivery(db: Db, companyId: string, id: string, newI
   const [row] = await db
     .insert(webhookDeliveries)
     .select(
-      db
-        .select({
-          id: sql<string>`${newId}`.as("id"),
-          endpointId: webhookDeliveries.endpointId,
-          eventId: webhookDeliveries.eventId,
-          type: webhookDeliveries.type,
-          payload: webhookDeliveries.payload,
-        })
-        .from(webhookDeliveries)
-        .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-        .where(and(eq(webhookDeliveries.id, id), eq(webhookEndpoints.companyId, companyId))),
+      sql`select ${newId}, d.endpoint_id, d.event_id, d.type, d.payload, ${QUEUED_REST} from webhook_deliveries d
+        join webhook_endpoints e on e.id = d.endpoint_id where d.id = ${id} and e.company_id = ${companyId}`,
     )
     .returning({ id: webhookDeliveries.id });
   return row?.id;

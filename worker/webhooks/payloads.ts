@@ -1,0 +1,66 @@
+import { webhookEvent, type WebhookEvent } from "./events";
+
+// The `data` of each event, from what the stores read. Event ids of chat events derive from the
+// chat, so that a step written twice (a retried alarm) is one event: its deliveries are written once.
+
+/** A chat as the events tell it: its room, its agent, and the customer's contact form fields. */
+export type ChatFacts = {
+  chatId: string;
+  companyId: string;
+  room: string;
+  privateRoom: boolean;
+  mode: string;
+  agent: { id: string; name: string; email: string } | null;
+  customer: { name: string | null; email: string | null; phone: string | null; message: string | null };
+  createdAt: number;
+  answeredAt: number | null;
+};
+
+/** What a chat's meter came to when it ended; none for a free chat. */
+export type EndedMeter = { chargeableSeconds: number; amountMinor: number; currency: string };
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+const chatData = (chat: ChatFacts) => ({
+  chat: chat.chatId,
+  room: chat.room,
+  privateRoom: chat.privateRoom,
+  mode: chat.mode,
+  agent: chat.agent,
+  customer: chat.customer,
+  created: seconds(chat.createdAt),
+});
+
+export const chatStarted = (chat: ChatFacts, now: number): WebhookEvent =>
+  webhookEvent("chat.started", { ...chatData(chat), started: seconds(now) }, now, eventIdOf("chat.started", chat.chatId));
+
+/** `durationSeconds` from the answer to the end (0 for a chat nobody answered). */
+export const chatEnded = (chat: ChatFacts, ending: { status: "ended" | "missed"; endedBy: string; meter: EndedMeter | null }, now: number): WebhookEvent =>
+  webhookEvent(
+    "chat.ended",
+    {
+      ...chatData(chat),
+      status: ending.status,
+      endedBy: ending.endedBy,
+      ended: seconds(now),
+      durationSeconds: chat.answeredAt ? Math.max(0, seconds(now - chat.answeredAt)) : 0,
+      chargeableSeconds: ending.meter?.chargeableSeconds ?? 0,
+      amount: ending.meter ? { minor: ending.meter.amountMinor, currency: ending.meter.currency } : null,
+    },
+    now,
+    eventIdOf("chat.ended", chat.chatId),
+  );
+
+export const messageLeft = (
+  message: { id: string; room: string; privateRoom: boolean; name: string | null; email: string; body: string | null },
+  now: number,
+): WebhookEvent =>
+  webhookEvent(
+    "message.left",
+    { message: message.id, room: message.room, privateRoom: message.privateRoom, customer: { name: message.name, email: message.email }, body: message.body },
+    now,
+    eventIdOf("message.left", message.id),
+  );
+
+/** `evt_chat_started_<id>`: one event per thing that happened, whoever writes it and how often. */
+export const eventIdOf = (type: string, subjectId: string): string => `evt_${type.replace(".", "_")}_${subjectId.replace(/-/g, "")}`;
