@@ -9,6 +9,7 @@ import { loadUser } from "./http/session";
 import { adminRoutes } from "./routes/admin";
 import { adminPaymentsRoutes } from "./routes/admin-payments";
 import { adminPlanRoutes } from "./routes/admin-plan";
+import { adminWebhookRoutes } from "./routes/admin-webhooks";
 import { inboxRoutes } from "./routes/inbox";
 import { clientRoutes } from "./routes/clients";
 import { agentRoutes } from "./routes/agent";
@@ -62,6 +63,7 @@ app.get("/", (c) => c.redirect(c.get("user") ? "/home" : "/login"));
 app.route("/", authRoutes);
 app.route("/admin/payments", adminPaymentsRoutes);
 app.route("/admin/plan", adminPlanRoutes);
+app.route("/admin/webhooks", adminWebhookRoutes);
 app.route("/admin", adminRoutes);
 app.route("/agent/inbox", inboxRoutes); // before /agent: administrators who are not agents read it too
 app.route("/agent/clients", clientRoutes);
