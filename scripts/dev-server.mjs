@@ -3,7 +3,7 @@
 // and by the end-to-end tests, which give it a free port and a throw-away state directory.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -39,6 +39,20 @@ function hasOwn(name) {
   if (process.env[name]) return true;
   const devVars = join(root, ".dev.vars");
   return existsSync(devVars) && new RegExp(`^${name}=\\S+`, "m").test(readFileSync(devVars, "utf8"));
+}
+
+/**
+ * The key that seals webhook endpoints' secrets locally: kept beside the demo's local D1, so that
+ * endpoints added in one run still sign in the next; a fresh one for throw-away state.
+ */
+function localWebhookKey(persistTo) {
+  if (persistTo) return randomBytes(32).toString("base64");
+  const file = join(root, ".wrangler", "state", "webhook-secret-key");
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64"));
+  }
+  return readFileSync(file, "utf8").trim();
 }
 
 function applyMigrations(persistTo, quiet) {
@@ -164,7 +178,8 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
         throw err;
       });
   const mailVars = mail ? { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(mail.smtpPort), SMTP_SECURE: "none", MAIL_FROM: "mail@parley.localhost" } : {};
-  const options = { port, inspectorPort, persistTo, quiet, testScheduled, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...vars } };
+  const webhookVars = hasOwn("WEBHOOK_SECRET_KEY") ? {} : { WEBHOOK_SECRET_KEY: localWebhookKey(persistTo) };
+  const options = { port, inspectorPort, persistTo, quiet, testScheduled, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...webhookVars, ...vars } };
   let wrangler;
   try {
     wrangler = await startWrangler(options);
