@@ -181,34 +181,45 @@ describe("the webhook queue's consumer", () => {
 });
 
 describe("events of real chats and messages", () => {
-  it("a chat answered and ended posts chat.started and chat.ended with the room, agent, customer's fields and duration", async () => {
+  it("a chat asked for, answered, ended and rated posts chat.queued, chat.started, chat.ended and rating.created, once each", async () => {
     const { company, agents } = await team("hooks-chat", ["Ann Hook"] as const);
     const [ann] = agents;
-    const hook = await endpoint(company.id, "ok");
+    const hook = await endpoint(company.id, "ok", ["chat.queued", "chat.started", "chat.ended", "rating.created"]);
     const console = await ann.online();
-    const { chat, agentSocket, customerSocket } = await connectedChat(ann, console, undefined, undefined, { name: "Carla", email: "carla@hooks.test" });
+    const { chat, customer, agentSocket, customerSocket } = await connectedChat(ann, console, undefined, undefined, { name: "Carla", email: "carla@hooks.test" });
 
-    const [started] = await untilReceived(hook.path);
+    // Deliveries are not ordered (a retry may come after a later event): each is found by its type.
+    const of = (got: Received[], type: string) => got.find((r) => JSON.parse(r.body).type === type);
+    const first = await untilReceived(hook.path, 2);
+    const [queued, started] = [of(first, "chat.queued"), of(first, "chat.started")];
+    const customerFields = { name: "Carla", email: "carla@hooks.test", phone: null, message: "Hello there" };
+    expect(JSON.parse(queued!.body)).toMatchObject({
+      id: `evt_chat_queued_${chat.id.replace(/-/g, "")}`,
+      type: "chat.queued",
+      data: { chat: chat.id, room: "GENERAL", privateRoom: false, mode: "chat", agent: null, customer: customerFields },
+    });
     expect(verify(hook.secret, started!.headers["parley-signature"]!, started!.body)).toBe(true);
-    const s = JSON.parse(started!.body);
-    expect(s).toMatchObject({
+    expect(JSON.parse(started!.body)).toMatchObject({
       id: `evt_chat_started_${chat.id.replace(/-/g, "")}`,
       type: "chat.started",
-      data: {
-        chat: chat.id,
-        room: "GENERAL",
-        privateRoom: false,
-        agent: { id: ann.id, name: "Ann Hook", email: "ann@hooks-chat.test" },
-        customer: { name: "Carla", email: "carla@hooks.test" },
-      },
+      data: { chat: chat.id, room: "GENERAL", privateRoom: false, agent: { id: ann.id, name: "Ann Hook", email: "ann@hooks-chat.test" }, customer: customerFields },
     });
 
     agentSocket.send({ type: "hangup" });
     await customerSocket.next((f) => f.includes("ended"), "the ended chat");
-    const [, ended] = await untilReceived(hook.path, 2);
+    const ended = of(await untilReceived(hook.path, 3), "chat.ended");
     const e = JSON.parse(ended!.body);
     expect(e).toMatchObject({ type: "chat.ended", data: { chat: chat.id, status: "ended", endedBy: "agent", chargeableSeconds: 0, amount: null } });
     expect(e.data.durationSeconds).toBeGreaterThanOrEqual(0);
+
+    for (let i = 0; i < 60 && (await env.DB.prepare("select status from chats where id = ?").bind(chat.id).first("status")) !== "ended"; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await customer.browser.post(`/chats/${chat.id}/rating`, { rating: "4", comment: "Quick & kind" })).status).toBe(303);
+    // A second post changes nothing and writes no second event.
+    await customer.browser.post(`/chats/${chat.id}/rating`, { rating: "1", comment: "" });
+    const rated = of(await untilReceived(hook.path, 4), "rating.created");
+    expect(JSON.parse(rated!.body)).toMatchObject({ type: "rating.created", data: { chat: chat.id, rating: 4, comment: "Quick & kind", agent: { id: ann.id } } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await received(hook.path)).map((r) => JSON.parse(r.body).type).sort()).toEqual(["chat.ended", "chat.queued", "chat.started", "rating.created"]);
   });
 
   it("a message left for the company is written with its message.left event, and posted", async () => {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { chatGuests, chats, companies, messages, users } from "../db/schema";
-import { chatEnded, chatStarted, type EndedMeter } from "../webhooks/payloads";
+import { chatEnded, chatQueued, chatStarted, type EndedMeter } from "../webhooks/payloads";
 import { guestOf } from "../live/conference-rules";
 import { openDb, prepared, type Db } from "./db";
 import { invitationOfChat } from "./invitations";
@@ -15,14 +15,36 @@ export type TranscriptLine = { seq: number; sender: string; body: string; at: nu
 export type NewChat = typeof chats.$inferInsert;
 
 /**
- * The record of a chat the customer just asked for (it waits for an agent). The invitation it
- * names is kept only if it invited to this room (stores/invitations.ts).
+ * The record of a chat the customer just asked for (it waits for an agent), with its chat.queued
+ * webhook; `room` is the name the customer asked in (`~handle` for a private room). The
+ * invitation it names is kept only if it invited to this room (stores/invitations.ts). Returns the
+ * event's id, for the webhook queue.
  */
-export const insertChat = (db: Db, { invitationId, ...chat }: NewChat) =>
-  db
-    .insert(chats)
-    .values({ ...chat, invitationId: invitationId ? invitationOfChat(invitationId, { companyId: chat.companyId, roomId: chat.roomId, privateAgentId: chat.privateAgentId ?? null }) : null })
-    .run();
+export async function insertChat(db: Db, { invitationId, ...chat }: NewChat & { id: string }, room: string, now = Date.now()): Promise<string[]> {
+  const event = chatQueued(
+    {
+      chatId: chat.id,
+      companyId: chat.companyId,
+      room,
+      privateRoom: !!chat.privateAgentId,
+      mode: chat.mode ?? "chat",
+      customer: { name: chat.customerName ?? null, email: chat.customerEmail ?? null, phone: chat.customerPhone ?? null, message: chat.customerMessage ?? null },
+      createdAt: now,
+    },
+    now,
+  );
+  await db.batch([
+    db
+      .insert(chats)
+      .values({
+        ...chat,
+        createdAt: now,
+        invitationId: invitationId ? invitationOfChat(invitationId, { companyId: chat.companyId, roomId: chat.roomId, privateAgentId: chat.privateAgentId ?? null }) : null,
+      }),
+    webhookInsert(db, chat.companyId, event),
+  ]);
+  return [event.id];
+}
 
 /** The room the chat was asked in; undefined for no such chat. */
 /** The chat's room, and its agent when it came through their private room. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { chats, rooms, users, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import type { ChatFacts } from "../webhooks/payloads";
 import { CLAIM_LEASE_MS, SWEEP_AFTER_MS, type AfterFailure } from "../webhooks/delivery";
@@ -15,14 +15,15 @@ export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 
 /**
  * The statement that queues `event` for every endpoint of the company that chose its type, for the
- * caller's batch; it adds nothing for a company without one.
+ * caller's batch; it adds nothing for a company without one, nor when `onlyIf` (read after the
+ * batch's earlier statements) is false: an event that happens only if a conditional update did.
  */
-export const webhookInsert = (db: Db, companyId: string, event: WebhookEvent) =>
+export const webhookInsert = (db: Db, companyId: string, event: WebhookEvent, onlyIf: SQL = sql`1`) =>
   db
     .insert(webhookDeliveries)
     .select(
       sql`select ${event.id} || ':' || e.id, e.id, ${event.id}, ${event.type}, ${JSON.stringify(event)}, ${QUEUED_REST} from webhook_endpoints e
-        where e.company_id = ${companyId} and exists (select 1 from json_each(e.events) where value = ${event.type})`,
+        where e.company_id = ${companyId} and exists (select 1 from json_each(e.events) where value = ${event.type}) and ${onlyIf}`,
     )
     .onConflictDoNothing();
 
@@ -35,7 +36,8 @@ export async function chatFacts(db: Db, chatId: string): Promise<ChatFacts | und
     .select({
       chatId: chats.id,
       companyId: chats.companyId,
-      room: rooms.name,
+      // A private room's chat is named by its private room, as the customer asked in it.
+      room: sql<string>`coalesce('~' || (select u.handle from users u where u.id = ${chats.privateAgentId}), ${rooms.name})`,
       privateAgentId: chats.privateAgentId,
       mode: chats.mode,
       agentId: users.id,

@@ -31,6 +31,13 @@ const chatData = (chat: ChatFacts) => ({
   created: seconds(chat.createdAt),
 });
 
+/** A customer asked for a chat and waits for an agent (in a paid room: once the form was sent, before the card). */
+export const chatQueued = (chat: Omit<ChatFacts, "agent" | "answeredAt">, now: number): WebhookEvent =>
+  webhookEvent("chat.queued", chatData({ ...chat, agent: null, answeredAt: null }), now, eventIdOf("chat.queued", chat.chatId));
+
+export const ratingCreated = (chat: ChatFacts, rating: { rating: number; comment: string | null }, now: number): WebhookEvent =>
+  webhookEvent("rating.created", { ...chatData(chat), rating: rating.rating, comment: rating.comment, rated: seconds(now) }, now, eventIdOf("rating.created", chat.chatId));
+
 export const chatStarted = (chat: ChatFacts, now: number): WebhookEvent =>
   webhookEvent("chat.started", { ...chatData(chat), started: seconds(now) }, now, eventIdOf("chat.started", chat.chatId));
 
