@@ -1,6 +1,6 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { enqueueWebhooks, type WebhookMessage } from "../../worker/adapters/webhook-queue";
 import { saveCustomerMessage } from "../../worker/stores/customer-requests";
 import worker from "../../worker/index";
@@ -13,14 +13,18 @@ import { webhookEvent, type WebhookEventType } from "../../worker/webhooks/event
 import { sealSecret } from "../../worker/webhooks/secret";
 import type { Received } from "../fakes/webhook-receiver";
 import { idOf } from "./fixtures";
-import { connectedChat, team } from "./live";
+import { connectedChat, later, team } from "./live";
+import { paidChat, paidRoom } from "./paid-chats";
 import { closeAllSockets } from "./sockets";
 
 // Webhooks as an integrator receives them: signed deliveries from the webhook queue's consumer to
 // a receiver at http://localhost (test/fakes/webhook-receiver.ts), retried with backoff, given up
 // after 24 hours with the endpoint failing and its admin told; and the events real chats write.
 
-afterEach(() => closeAllSockets());
+afterEach(() => {
+  closeAllSockets();
+  vi.useRealTimers();
+});
 
 let demoId: string;
 let n = 0;
@@ -220,6 +224,24 @@ describe("events of real chats and messages", () => {
     expect(JSON.parse(rated!.body)).toMatchObject({ type: "rating.created", data: { chat: chat.id, rating: 4, comment: "Quick & kind", agent: { id: ann.id } } });
     await new Promise((r) => setTimeout(r, 300));
     expect((await received(hook.path)).map((r) => JSON.parse(r.body).type).sort()).toEqual(["chat.ended", "chat.queued", "chat.started", "rating.created"]);
+  });
+
+  it("a paid chat posts payment.succeeded with the amount charged, and chat.ended with the meter's time and amount", async () => {
+    const { company, alice } = await paidRoom("hooks-paid");
+    const hook = await endpoint(company.id, "ok", ["chat.ended", "payment.succeeded"]);
+    const { chat, customerSocket } = await paidChat(alice);
+    later(330); // 5:30 → EUR 11.00
+    customerSocket.send({ type: "hangup" });
+    await customerSocket.next((f) => f.includes(`id="meter-${chat.id}"`) && f.includes("charged to the card"), "the final amount");
+
+    const got = await untilReceived(hook.path, 2);
+    const of = (type: string) => JSON.parse(got.find((r) => JSON.parse(r.body).type === type)!.body);
+    expect(of("payment.succeeded")).toMatchObject({
+      id: `evt_payment_succeeded_${chat.id.replace(/-/g, "")}_0`,
+      data: { charge: `${chat.id}:0`, chat: chat.id, kind: "service", amount: { minor: 1100, currency: "EUR" }, invoice: null },
+    });
+    expect(of("chat.ended")).toMatchObject({ data: { chat: chat.id, endedBy: "customer", chargeableSeconds: 330, amount: { minor: 1100, currency: "EUR" } } });
+    expect(got.every((r) => verify(hook.secret, r.headers["parley-signature"]!, r.body))).toBe(true);
   });
 
   it("a message left for the company is written with its message.left event, and posted", async () => {

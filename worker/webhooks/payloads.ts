@@ -69,5 +69,27 @@ export const messageLeft = (
     eventIdOf("message.left", message.id),
   );
 
+/** A payment taken from a customer's card: an automatic charge of the meter, or an invoice paid in the chat. */
+export type PaymentFacts = { charge: string; chat: string; kind: "service" | "goods"; amountMinor: number; currency: string; paymentIntent: string | null; invoice: string | null };
+
+const paymentData = (p: PaymentFacts) => ({
+  charge: p.charge,
+  chat: p.chat,
+  kind: p.kind,
+  amount: { minor: p.amountMinor, currency: p.currency },
+  paymentIntent: p.paymentIntent,
+  invoice: p.invoice,
+});
+
+export const paymentSucceeded = (p: PaymentFacts, now: number): WebhookEvent =>
+  webhookEvent("payment.succeeded", { ...paymentData(p), paid: seconds(now) }, now, eventIdOf("payment.succeeded", p.charge));
+
+/** Each failure of a charge is its own event (a charge fails, is retried on a new card, may fail again). */
+export const paymentFailed = (p: PaymentFacts, failureCode: string, now: number): WebhookEvent =>
+  webhookEvent("payment.failed", { ...paymentData(p), failureCode, failed: seconds(now) }, now, eventIdOf("payment.failed", `${p.charge}:${failureCode}:${now}`));
+
+export const invoicePaid = (p: PaymentFacts & { invoice: string; description: string }, now: number): WebhookEvent =>
+  webhookEvent("invoice.paid", { ...paymentData(p), description: p.description, paid: seconds(now) }, now, eventIdOf("invoice.paid", p.invoice));
+
 /** `evt_chat_started_<id>`: one event per thing that happened, whoever writes it and how often. */
-export const eventIdOf = (type: string, subjectId: string): string => `evt_${type.replace(".", "_")}_${subjectId.replace(/-/g, "")}`;
+export const eventIdOf = (type: string, subjectId: string): string => `evt_${type.replace(".", "_")}_${subjectId.replace(/-/g, "").replace(/[^A-Za-z0-9]/g, "_")}`;
