@@ -173,7 +173,7 @@ export function WebhooksPage({ endpoints, deliveries, local, sent, errors, secre
                         <p class="small muted">{d.attempts === 1 ? "1 attempt" : `${d.attempts} attempts`}</p>
                         {d.note ? <p class="small muted">{d.note}</p> : null}
                       </td>
-                      <td class="nowrap">{d.responseCode ?? "—"}</td>
+                      <td class="nowrap">{d.responseCode ? `HTTP ${d.responseCode}` : "—"}</td>
                       <td>
                         <form method="post" action={`/admin/webhooks/deliveries/${d.id}/resend`} class="inline">
                           <CsrfField />

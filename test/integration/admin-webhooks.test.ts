@@ -126,7 +126,7 @@ describe("recent deliveries and POST /admin/webhooks/deliveries/:id/resend", () 
     const page = await (await admin.get("/admin/webhooks")).text();
     const row = page.match(new RegExp(`<tr data-delivery="${delivery}"[\\s\\S]*?</tr>`))?.[0];
     expect(row).toContain("Delivered");
-    expect(row).toContain("<td class=\"nowrap\">200</td>");
+    expect(row).toContain("<td class=\"nowrap\">HTTP 200</td>");
     expect(row).toContain(event.id);
 
     const res = await admin.post(`/admin/webhooks/deliveries/${delivery}/resend`, {}, { from: "/admin/webhooks" });
