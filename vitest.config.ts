@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import { createFakeStripe } from "./test/fakes/stripe";
 import { createFakeCalls, TEST_CALLS } from "./test/fakes/calls";
 import { createFakePush } from "./test/fakes/push";
+import { createFakeReceiver } from "./test/fakes/webhook-receiver";
 // @ts-expect-error plain ESM script shared with `npm start`, no type declarations
 import { freePort, localVapidKeys } from "./scripts/dev-server.mjs";
 
@@ -15,6 +16,8 @@ const fakeCalls = createFakeCalls(TEST_CALLS);
 // Web Push services answer at https://push.fake (test/fakes/push), to the Worker's VAPID keys.
 const fakePush = createFakePush();
 const vapid = await localVapidKeys(undefined);
+// Integrators' webhook endpoints: http://localhost/… posts to it, http://receiver.fake reads what it got.
+const fakeReceiver = createFakeReceiver();
 // Mail leaves the Worker by SMTP over cloudflare:sockets, which does not pass through the
 // outboundService: it reaches 127.0.0.1 itself. test/integration/mail-setup.ts starts maildev (the
 // catcher, whose inbox tests read at http://mail.fake) and a failing fake SMTP server on these ports.
@@ -46,6 +49,7 @@ export default defineConfig({
                 MAIL_FROM: "mail@parley.test",
                 TEST_FAILING_SMTP_PORT: String(mailPorts.failing),
                 ...vapid,
+                WEBHOOK_SECRET_KEY: "cGFybGV5LXRlc3Qtd2ViaG9vay1zZWNyZXQta2V5ISE=",
               },
               // Miniflare hands over its own Request class; rebuild it as this realm's.
               outboundService: async (request: Request) => {
@@ -57,6 +61,7 @@ export default defineConfig({
                 const url = new URL(request.url);
                 if (url.hostname === "mail.fake") return fetch(`http://127.0.0.1:${mailPorts.web}${url.pathname}${url.search}`, { method: copy.method });
                 if (url.hostname === "push.fake") return fakePush.fetch(copy);
+                if (url.hostname === "localhost" || url.hostname === "receiver.fake") return fakeReceiver.fetch(copy);
                 return url.hostname === "calls.fake" ? fakeCalls.fetch(copy) : fakeStripe.fetch(copy);
               },
             },

@@ -60,6 +60,20 @@ export async function localVapidKeys(file) {
   return keys;
 }
 
+/**
+ * The key that seals webhook endpoints' secrets locally: kept beside the demo's local D1, so that
+ * endpoints added in one run still sign in the next; a fresh one for throw-away state.
+ */
+function localWebhookKey(persistTo) {
+  if (persistTo) return randomBytes(32).toString("base64");
+  const file = join(root, ".wrangler", "state", "webhook-secret-key");
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64"));
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
 function applyMigrations(persistTo, quiet) {
   const args = ["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
   const run = spawnSync(wrangler, args, { cwd: root, env: { ...process.env, CI: "true" }, encoding: "utf8" });
@@ -186,7 +200,8 @@ export async function startServer({ port, inspectorPort, persistTo, quiet = fals
   // them beside its state, so devices subscribed in an earlier run still ring.
   const vapidVars = hasOwn("VAPID_PRIVATE_KEY") ? {} : await localVapidKeys(stateFile && join(dirname(stateFile), "vapid.json"));
   const mailVars = mail ? { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(mail.smtpPort), SMTP_SECURE: "none", MAIL_FROM: "mail@parley.localhost" } : {};
-  const options = { port, inspectorPort, persistTo, quiet, testScheduled, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...vapidVars, ...vars } };
+  const webhookVars = hasOwn("WEBHOOK_SECRET_KEY") ? {} : { WEBHOOK_SECRET_KEY: localWebhookKey(persistTo) };
+  const options = { port, inspectorPort, persistTo, quiet, testScheduled, vars: { ENVIRONMENT: "local", ...stripeVars, ...mailVars, ...vapidVars, ...webhookVars, ...vars } };
   let wrangler;
   try {
     wrangler = await startWrangler(options);

@@ -8,6 +8,7 @@ declare global {
       TEST_FAILING_SMTP_PORT: string;
       /** The Worker's VAPID public key (vitest.config.ts), which test/fakes/push checks pushes against. */
       VAPID_PUBLIC_KEY: string;
+      WEBHOOK_SECRET_KEY: string;
     }
   }
 }

@@ -56,7 +56,7 @@ function Header() {
   const user = c.get("user");
   const path = new URL(c.req.url).pathname;
   // The most specific nav entry that prefixes the path is the active one.
-  const hrefs = ["/admin", "/admin/agents", "/admin/payments", "/admin/plan", "/admin/mail", "/agent", "/agent/inbox", "/agent/clients", "/agent/profile", "/revenue", "/chat-records", "/login", "/signup"];
+  const hrefs = ["/admin", "/admin/agents", "/admin/payments", "/admin/plan", "/admin/mail", "/admin/webhooks", "/agent", "/agent/inbox", "/agent/clients", "/agent/profile", "/revenue", "/chat-records", "/login", "/signup"];
   const active = hrefs.filter((h) => path === h || path.startsWith(`${h}/`)).sort((a, b) => b.length - a.length)[0];
   const link = (href: string, label: string) => (
     <a href={href} class={href === active ? "nav-link active" : "nav-link"}>
@@ -76,6 +76,7 @@ function Header() {
           {user.isAdmin ? link("/admin/payments", "Payments") : null}
           {user.isAdmin ? link("/admin/plan", "Plan") : null}
           {user.isAdmin ? link("/admin/mail", "Mail log") : null}
+          {user.isAdmin ? link("/admin/webhooks", "Webhooks") : null}
           {user.isAgent ? link("/agent", "Agent console") : null}
           {user.isAgent || user.isAdmin ? link("/agent/inbox", "Inbox") : null}
           {user.isAgent ? link("/agent/clients", "Clients") : null}

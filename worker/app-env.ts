@@ -29,6 +29,8 @@ export type Bindings = Env & {
   VAPID_PUBLIC_KEY?: string;
   VAPID_PRIVATE_KEY?: string;
   VAPID_SUBJECT?: string;
+  /** 32 random bytes in base64: the AES-GCM key that seals webhook endpoints' signing secrets (worker/webhooks/secret.ts). */
+  WEBHOOK_SECRET_KEY?: string;
 };
 
 export type AppEnv = {

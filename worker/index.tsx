@@ -9,6 +9,7 @@ import { loadUser } from "./http/session";
 import { adminRoutes } from "./routes/admin";
 import { adminPaymentsRoutes } from "./routes/admin-payments";
 import { adminPlanRoutes } from "./routes/admin-plan";
+import { adminWebhookRoutes } from "./routes/admin-webhooks";
 import { inboxRoutes } from "./routes/inbox";
 import { clientRoutes } from "./routes/clients";
 import { agentRoutes } from "./routes/agent";
@@ -38,6 +39,8 @@ import type { Bindings } from "./app-env";
 import { openDb } from "./stores/db";
 import { expireAlerts } from "./stores/free-alerts";
 import type { MailMessage } from "./adapters/mail-queue";
+import type { WebhookMessage } from "./adapters/webhook-queue";
+import { deliverWebhookBatch, sweepWebhooks } from "./jobs/webhook-delivery";
 
 const app = new Hono<AppEnv>();
 
@@ -63,6 +66,7 @@ app.get("/", (c) => c.redirect(c.get("user") ? "/home" : "/login"));
 app.route("/", authRoutes);
 app.route("/admin/payments", adminPaymentsRoutes);
 app.route("/admin/plan", adminPlanRoutes);
+app.route("/admin/webhooks", adminWebhookRoutes);
 app.route("/admin", adminRoutes);
 app.route("/agent/inbox", inboxRoutes); // before /agent: administrators who are not agents read it too
 app.route("/agent/clients", clientRoutes);
@@ -86,6 +90,7 @@ app.onError((err, c) => handleError(c, err));
 const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, ctx) => {
   if (controller.cron === MAIL_SWEEP_CRON) {
     ctx.waitUntil(sweepOutbox(env, controller.scheduledTime).then((n) => n && console.log("mail sweep: re-enqueued", n)));
+    ctx.waitUntil(sweepWebhooks(env, controller.scheduledTime).then((n) => n && console.log("webhook sweep: re-enqueued", n)));
     ctx.waitUntil(expireAlerts(openDb(env.DB), controller.scheduledTime).then((n) => n && console.log("alerts expired", n)));
     ctx.waitUntil(settlePlans(env, openDb(env.DB), controller.scheduledTime).then((n) => n && console.log("plans settled", n)));
     return;
@@ -98,10 +103,12 @@ const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, c
   ctx.waitUntil(runPayouts(env, controller.scheduledTime).then((summary) => console.log("payout run", summary)));
 };
 
-// The mail queue's consumer: each message an outbox row to send.
-const queue: ExportedHandlerQueueHandler<Bindings, MailMessage> = (batch, env) => deliverMailBatch(batch, env);
+// The queues' consumers: the mail queue's messages name outbox rows to send, the webhook queue's
+// deliveries to post (wrangler.toml).
+const queue: ExportedHandlerQueueHandler<Bindings, MailMessage | WebhookMessage> = (batch, env) =>
+  batch.queue === "parley-webhooks" ? deliverWebhookBatch(batch as MessageBatch<WebhookMessage>, env) : deliverMailBatch(batch as MessageBatch<MailMessage>, env);
 
-export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Bindings, MailMessage>;
+export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Bindings, MailMessage | WebhookMessage>;
 
 export { AgentDO } from "../durable-objects/AgentDO";
 export { ConsolesDO } from "../durable-objects/ConsolesDO";

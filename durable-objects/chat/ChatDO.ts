@@ -16,6 +16,7 @@ import { newBilling, type Billing, type RevenueParties } from "../../worker/live
 import type { HoldIntent, HoldResult } from "../../worker/adapters/stripe-holds";
 import { enqueueMail } from "../../worker/adapters/mail-queue";
 import { finishChatRecord, markChatConnected, type TranscriptLine } from "../../worker/stores/chats";
+import { enqueueWebhooks } from "../../worker/adapters/webhook-queue";
 import { ChatConference } from "./conference";
 import { guestOf, guestSender, joinedGuests, type Conference, type Guest } from "../../worker/live/conference-rules";
 import type { ChatHost } from "./host";
@@ -493,7 +494,8 @@ export class ChatDO extends DurableObject<Env> {
     await this.setDeadline("tick", Date.now() + METER_TICK_MS);
     this.witness(Date.now(), true);
     const init = this.init()!;
-    await markChatConnected(this.env.DB, init, agent.agentId);
+    // After the commit; the sweep enqueues what a crash here missed.
+    await enqueueWebhooks(this.env, await markChatConnected(this.env.DB, init, agent.agentId));
     this.send("customer", () => this.snapshot("customer"));
     return true;
   }
@@ -552,8 +554,11 @@ export class ChatDO extends DurableObject<Env> {
       case "invoices":
         return this.invoices().chatEnded();
       case "record": {
-        const mails = await finishChatRecord(this.env.DB, init, from === "waiting" ? "missed" : "ended", by, this.messages(), agent?.agentId ?? null, at);
-        // After the commit; a retried step enqueues again, and the queue's consumer sends the row once.
+        const view = this.billing()?.view(at);
+        const meter = view ? { chargeableSeconds: view.chargeableSeconds, amountMinor: view.accruedMinor, currency: view.currency } : null;
+        const { mails, events } = await finishChatRecord(this.env.DB, init, from === "waiting" ? "missed" : "ended", by, this.messages(), agent?.agentId ?? null, at, meter);
+        // After the commit; a retried step enqueues again, and the queues' consumers send each row once.
+        await enqueueWebhooks(this.env, events);
         return enqueueMail(this.env, mails);
       }
       case "free": {

@@ -1,5 +1,6 @@
 import { stripeClient } from "../../worker/adapters/stripe";
 import { enqueueMail } from "../../worker/adapters/mail-queue";
+import { enqueueWebhooks } from "../../worker/adapters/webhook-queue";
 import {
   captureHold,
   createCustomer,
@@ -347,7 +348,7 @@ export class ChatBilling {
     const so = b.final ?? this.finalAt(b, now);
     // A split bill pays for the chat so far; the last charge for all of it.
     const time = `${minutesSeconds(so.seconds)} of service${b.final ? "" : " so far"}`;
-    await recordAutomaticChargePaid(
+    const events = await recordAutomaticChargePaid(
       this.env.DB,
       {
         id: automaticChargeId(this.chatId, step.n),
@@ -371,6 +372,7 @@ export class ChatBilling {
       { currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor + amountMinor },
     );
     await enqueueMail(this.env, paidChargeMailIds(automaticChargeId(this.chatId, step.n)));
+    await enqueueWebhooks(this.env, events);
   }
 
   /**
@@ -384,11 +386,13 @@ export class ChatBilling {
     const { n, amountMinor, paymentIntentId } = b.hold;
     const currency = b.config.scheme.currency;
     const so = b.final ?? this.finalAt(b, now);
-    await recordAutomaticChargeFailed(
+    const events = await recordAutomaticChargeFailed(
       this.env.DB,
       { chatId: this.chatId, n, amountMinor, currency, paymentIntentId, failureCode: b.failureCode ?? "payment_failed" },
       { currency, chargeableSeconds: so.seconds, amountMinor: so.amountMinor, paidMinor: b.chargedMinor },
+      now,
     );
+    await enqueueWebhooks(this.env, events);
   }
 
   /**

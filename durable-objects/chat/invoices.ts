@@ -22,6 +22,7 @@ import type { ChatMessage } from "../../worker/live/socket-messages";
 import { invoiceChargeId, invoicingRights, recordInvoicePaid, saveInvoiceIssued, saveInvoicesWithdrawn } from "../../worker/stores/invoices";
 import { paidChargeMailIds } from "../../worker/stores/charges";
 import { enqueueMail } from "../../worker/adapters/mail-queue";
+import { enqueueWebhooks } from "../../worker/adapters/webhook-queue";
 import type { ChatHost } from "./host";
 import type { Merchant } from "../../worker/billing/connect";
 
@@ -349,8 +350,9 @@ export class ChatInvoices {
     const invoice = this.find(n)!;
     const init = this.host.init();
     const chatPaidMinor = s.invoices.filter((i) => i.status === "paid" && i.terms.currency === invoice.terms.currency).reduce((t, i) => t + i.terms.amountMinor, 0);
+    let events: string[];
     try {
-      await recordInvoicePaid(this.host.env.DB, {
+      events = await recordInvoicePaid(this.host.env.DB, {
         chatId: this.chatId,
         companyId: init.companyId,
         agentId: this.agentId()!,
@@ -371,6 +373,7 @@ export class ChatInvoices {
     this.update(n, { recorded: true });
     this.host.clearDeadline(recordDeadline(n));
     await enqueueMail(this.host.env, paidChargeMailIds(invoiceChargeId(this.chatId, n)));
+    await enqueueWebhooks(this.host.env, events);
   }
 
   /** One of this module's deadlines is due: a session's time is up, or a payment still to record. */

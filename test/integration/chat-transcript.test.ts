@@ -143,8 +143,8 @@ describe("the room's \"Always email the transcript to the customer\"", () => {
     expect((await outbox(chat.id)).results).toEqual([{ id: `${chat.id}:transcript`, kind: "transcript", to_address: email }]);
 
     // The end's "record" step again, as a retry after a crash would: nothing more is written.
-    const ids = await finishChatRecord(env.DB, { chatId: chat.id }, "ended", "agent", [{ seq: 0, sender: "customer", body: "again", at: Date.now() }], null);
-    expect(ids).toEqual([`${chat.id}:transcript`]);
+    const { mails } = await finishChatRecord(env.DB, { chatId: chat.id }, "ended", "agent", [{ seq: 0, sender: "customer", body: "again", at: Date.now() }], null);
+    expect(mails).toEqual([`${chat.id}:transcript`]);
     expect((await outbox(chat.id)).results).toHaveLength(1);
     // The customer asking for it to the same address is told it went.
     const again = await customer.browser.htmxPost(transcriptPath(chat.id), { email });

@@ -7,6 +7,7 @@ import { PLANS } from "../accounts/company";
 import { PLAN_SOURCES } from "../accounts/subscription";
 import { ALERT_OUTCOMES } from "../alerts/free-alert";
 import { MAIL_KINDS, MAIL_STATUSES } from "../mail/message";
+import { WEBHOOK_EVENTS } from "../webhooks/events";
 import { ACCOUNT_TYPES, LEDGER_ACCOUNTS, LEDGER_KINDS } from "../billing/fees";
 import { CHARGE_STATUSES } from "../billing/payment-state";
 import { PAYOUT_METHODS } from "../billing/payout-method";
@@ -553,6 +554,55 @@ export const emailOutbox = sqliteTable(
     sentAt: integer("sent_at"),
   },
   (t) => [index("email_outbox_company_created").on(t.companyId, t.createdAt), index("email_outbox_status").on(t.status, t.nextAttemptAt)],
+);
+
+// Integrators' webhook endpoints: a URL per company, the events it wants (a JSON array of
+// WEBHOOK_EVENTS), and its signing secret sealed (worker/webhooks/secret.ts): it is shown once.
+export const WEBHOOK_ENDPOINT_STATUSES = ["active", "failing"] as const;
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: id(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id),
+    url: text("url").notNull(),
+    events: text("events", { mode: "json" }).$type<(typeof WEBHOOK_EVENTS)[number][]>().notNull(),
+    secretSealed: text("secret_sealed").notNull(),
+    /** Failing: a delivery was given up after 24 hours; the next delivery that succeeds makes it active again. */
+    status: text("status", { enum: WEBHOOK_ENDPOINT_STATUSES }).notNull().default("active"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_endpoints_company").on(t.companyId)],
+);
+
+// The webhook outbox: one row per event and endpoint, written in the batch of the event; the
+// webhook queue's consumer claims, sends and settles it (worker/jobs/webhook-delivery.ts).
+export const WEBHOOK_DELIVERY_STATUSES = ["queued", "sending", "delivered", "failed"] as const;
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    type: text("type", { enum: WEBHOOK_EVENTS }).notNull(),
+    /** The event's JSON exactly as signed and sent, every attempt alike. */
+    payload: text("payload").notNull(),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    /** The receiver's last answer: its status code and body (truncated), or why there was none. */
+    responseCode: integer("response_code"),
+    responseBody: text("response_body"),
+    note: text("note"),
+    claim: text("claim"),
+    claimedAt: integer("claimed_at"),
+    createdAt: createdAt(),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [index("webhook_deliveries_endpoint_created").on(t.endpointId, t.createdAt), index("webhook_deliveries_event").on(t.eventId), index("webhook_deliveries_status").on(t.status, t.nextAttemptAt)],
 );
 
 export const auditEvents = sqliteTable(

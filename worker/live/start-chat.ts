@@ -1,5 +1,6 @@
 import { getAgentProfile } from "../stores/agent-profiles";
 import { insertChat } from "../stores/chats";
+import { enqueueWebhooks } from "../adapters/webhook-queue";
 import { openDb } from "../stores/db";
 import { randomToken, sha256Hex } from "../accounts/tokens";
 import type { Company } from "../accounts/company";
@@ -101,7 +102,7 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
     customerMessage: customer.message,
     chargingMode: room.chargingMode,
     invitationId: contact.invitation ?? null,
-  });
+  }, place).then((events) => enqueueWebhooks(env, events));
   // With automatic charges the chat's object keeps the request and enqueues once the card is authorised.
   const started = chatObject(env, chatId).start(init, billing ? enqueue : null);
   const roomStub = roomObject(env, key);

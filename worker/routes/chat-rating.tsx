@@ -6,6 +6,7 @@ import { formValidator, sentText, type FormPage } from "../http/form-validation"
 import { fragment } from "../http/fragment";
 import { ratingForm } from "../ratings/rating";
 import { chatRatingOf, rateChat, type RatingState } from "../stores/chat-ratings";
+import { enqueueWebhooks } from "../adapters/webhook-queue";
 import { openDb } from "../stores/db";
 import { RatingPage, RatingPanel, type RatingPanelProps } from "../../views/ChatRating";
 import { customerChat } from "./chats";
@@ -55,7 +56,8 @@ export const chatRatingRoutes = new Hono<AppEnv>()
     async (c) => {
       const { chatId } = c.var.rated;
       const db = openDb(c.env.DB);
-      const rated = await rateChat(db, chatId, c.req.valid("form"));
+      const { rated, events } = await rateChat(db, chatId, c.req.valid("form"));
+      await enqueueWebhooks(c.env, events);
       const state = (await chatRatingOf(db, chatId))!;
       c.set("rated", { ...c.var.rated, state });
       // Another tab's post won between the check and the update.

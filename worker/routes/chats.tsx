@@ -5,6 +5,7 @@ import * as z from "zod";
 import { roomOfChat } from "../stores/chats";
 import { enqueueMail } from "../adapters/mail-queue";
 import { saveCustomerMessage } from "../stores/customer-requests";
+import { enqueueWebhooks } from "../adapters/webhook-queue";
 import { addFreeAlert } from "../stores/free-alerts";
 import { ALERT_LIFETIME_MS } from "../alerts/free-alert";
 import { openDb } from "../stores/db";
@@ -284,7 +285,8 @@ export const chatRoutes = new Hono<AppEnv>()
     const origin = new URL(c.req.url).origin;
     if (kind === "message") {
       const message = { companyId: init.companyId, roomId, privateAgentId, name: init.customer.name, email: form.email, body: form.body ?? null };
-      await enqueueMail(c.env, await saveCustomerMessage(db, message, origin));
+      const saved = await saveCustomerMessage(db, message, origin);
+      await Promise.all([enqueueMail(c.env, saved.mails), enqueueWebhooks(c.env, saved.events)]);
       return c.html(<RequestSaved kind={kind} />);
     }
     // The room's object hears of it first: an alert it does not know of would never be sent.

@@ -19,6 +19,7 @@ import { roomMoved } from "../http/room-moved";
 import { renamedRoom } from "../stores/room-changes";
 import { listWhatsappAgents } from "../stores/agents";
 import { saveCustomerMessage } from "../stores/customer-requests";
+import { enqueueWebhooks } from "../adapters/webhook-queue";
 import { invitationTo } from "../stores/invitations";
 import { enqueueMail } from "../adapters/mail-queue";
 import { getCompanyRoom, getUsablePrivateRoom, isRoomStaffed } from "../stores/rooms";
@@ -174,7 +175,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const contact = c.req.valid("form");
     if (contact.mode === "email") {
       const message = { companyId: company.id, roomId: room.id, privateAgentId: privateAgent?.id ?? null, name: contact.name ?? null, email: contact.email!, body: contact.message ?? null };
-      await enqueueMail(c.env, await saveCustomerMessage(db, message, new URL(c.req.url).origin));
+      const saved = await saveCustomerMessage(db, message, new URL(c.req.url).origin);
+      await Promise.all([enqueueMail(c.env, saved.mails), enqueueWebhooks(c.env, saved.events)]);
       return c.render(<MessageSent companyName={room.formCompanyName ?? company.name} theme={room.theme} kind="message" />);
     }
     const { chatId, token } = await startChat(c.env, {

@@ -2,6 +2,8 @@ import { and, eq, inArray } from "drizzle-orm";
 import { charges, chats } from "../db/schema";
 import { paidChargeStatements, type PaidCharge } from "./charges";
 import { openDb, type Db } from "./db";
+import { webhookInsert } from "./webhooks";
+import { paymentFailed, paymentSucceeded } from "../webhooks/payloads";
 
 // D1 records of a chat's automatic charges (the meter's, kept by durable-objects/chat/billing.ts):
 // charge n, the capture of hold n, as it fails, waits on a new card, is paid or let go, and the
@@ -19,10 +21,14 @@ const totalsUpdate = (db: Db, chatId: string, totals: ChatTotals) => db.update(c
 /** A charge whose row is not final yet: it may still be paid, or be forgotten. */
 const unpaid = inArray(charges.status, ["failed", "pending"]);
 
-/** Charge n is paid: the paid charge's writes (charges.ts) and the chat's totals, in one batch. */
-export async function recordAutomaticChargePaid(d1: D1Database, paid: PaidCharge, totals: ChatTotals): Promise<void> {
+/** Charge n is paid: the paid charge's writes (charges.ts), the chat's totals and the payment.succeeded webhook, in one batch. Returns the event's id. */
+export async function recordAutomaticChargePaid(d1: D1Database, paid: PaidCharge, totals: ChatTotals): Promise<string[]> {
   const db = openDb(d1);
   const statements = await paidChargeStatements(db, paid);
+  const event = paymentSucceeded(
+    { charge: paid.id, chat: paid.chatId, kind: paid.kind, amountMinor: paid.amountMinor, currency: paid.currency, paymentIntent: paid.paymentIntentId, invoice: null },
+    paid.paidAt,
+  );
   await db.batch([
     totalsUpdate(db, paid.chatId, totals),
     ...statements,
@@ -31,22 +37,35 @@ export async function recordAutomaticChargePaid(d1: D1Database, paid: PaidCharge
       .update(charges)
       .set({ status: "succeeded", amountMinor: paid.amountMinor, paymentIntentId: paid.paymentIntentId, failureCode: null })
       .where(and(eq(charges.id, paid.id), unpaid)),
+    webhookInsert(db, paid.companyId, event),
   ]);
+  return [event.id];
 }
 
 export type FailedCharge = { chatId: string; n: number; amountMinor: number; currency: string; paymentIntentId: string | null; failureCode: string };
 
-/** Charge n failed, with the reason, beside the chat's totals; a charge already paid stays paid. */
-export async function recordAutomaticChargeFailed(d1: D1Database, c: FailedCharge, totals: ChatTotals): Promise<void> {
+/**
+ * Charge n failed, with the reason, beside the chat's totals and the payment.failed webhook; a
+ * charge already paid stays paid. Returns the event's id.
+ */
+export async function recordAutomaticChargeFailed(d1: D1Database, c: FailedCharge, totals: ChatTotals, now = Date.now()): Promise<string[]> {
   const db = openDb(d1);
   const { failureCode, amountMinor, paymentIntentId } = c;
+  const chat = await db.select({ companyId: chats.companyId }).from(chats).where(eq(chats.id, c.chatId)).get();
+  const event = paymentFailed(
+    { charge: automaticChargeId(c.chatId, c.n), chat: c.chatId, kind: "service", amountMinor, currency: c.currency, paymentIntent: paymentIntentId, invoice: null },
+    failureCode,
+    now,
+  );
   await db.batch([
     totalsUpdate(db, c.chatId, totals),
     db
       .insert(charges)
       .values({ id: automaticChargeId(c.chatId, c.n), chatId: c.chatId, seq: c.n, amountMinor, currency: c.currency, paymentIntentId, idempotencyKey: automaticChargeKey(c.chatId, c.n), status: "failed", failureCode })
       .onConflictDoUpdate({ target: charges.id, set: { status: "failed", failureCode, amountMinor, paymentIntentId }, setWhere: unpaid }),
+    ...(chat ? [webhookInsert(db, chat.companyId, event)] : []),
   ]);
+  return chat ? [event.id] : [];
 }
 
 /** The customer's new card holds what charge n failed to take: no longer failed, not yet paid. */

@@ -3,6 +3,8 @@ import { chats, users } from "../db/schema";
 import type { Rating, RatingInput, RatingTally } from "../ratings/rating";
 import type { RecordScope } from "./chat-records";
 import type { Db } from "./db";
+import { chatFacts, webhookInsert } from "./webhooks";
+import { ratingCreated } from "../webhooks/payloads";
 
 // Customers' ratings of their chats, kept on the chat's row, and the agents' tallies of them for
 // the records pages and the statistics details.
@@ -25,15 +27,22 @@ export async function chatRatingOf(db: Db, chatId: string): Promise<RatingState 
 
 /**
  * Rates the chat, once: only an ended chat that an agent answered and nobody rated yet changes,
- * in one statement, so two posts at the same moment cannot both count. Returns whether it did.
+ * in one statement, so two posts at the same moment cannot both count; its rating.created webhook
+ * is written in the same batch, only if the rating was. Returns whether it did, and the event's
+ * id for the webhook queue.
  */
-export async function rateChat(db: Db, chatId: string, { rating, comment }: RatingInput, now = Date.now()): Promise<boolean> {
-  const rated = await db
-    .update(chats)
-    .set({ rating, ratingComment: comment, ratedAt: now })
-    .where(and(eq(chats.id, chatId), eq(chats.status, "ended"), isNotNull(chats.agentId), isNull(chats.rating)))
-    .returning({ id: chats.id });
-  return rated.length === 1;
+export async function rateChat(db: Db, chatId: string, { rating, comment }: RatingInput, now = Date.now()): Promise<{ rated: boolean; events: string[] }> {
+  const facts = await chatFacts(db, chatId);
+  const event = facts ? ratingCreated(facts, { rating, comment }, now) : null;
+  const [rated] = await db.batch([
+    db
+      .update(chats)
+      .set({ rating, ratingComment: comment, ratedAt: now })
+      .where(and(eq(chats.id, chatId), eq(chats.status, "ended"), isNotNull(chats.agentId), isNull(chats.rating)))
+      .returning({ id: chats.id }),
+    ...(event && facts ? [webhookInsert(db, facts.companyId, event, sql`exists (select 1 from chats where id = ${chatId} and rated_at = ${now})`)] : []),
+  ]);
+  return { rated: rated.length === 1, events: rated.length === 1 && event ? [event.id] : [] };
 }
 
 export type AgentTally = RatingTally & { agentId: string; agentName: string };

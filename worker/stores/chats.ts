@@ -1,9 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
-import { chatGuests, chats, companies, messages } from "../db/schema";
+import { chatGuests, chats, companies, messages, users } from "../db/schema";
+import { chatEnded, chatQueued, chatStarted, type EndedMeter } from "../webhooks/payloads";
 import { guestOf } from "../live/conference-rules";
 import { openDb, prepared, type Db } from "./db";
 import { invitationOfChat } from "./invitations";
 import { endOfChatTranscript } from "./transcripts";
+import { chatFacts, webhookInsert } from "./webhooks";
 
 // A chat's D1 record as the chat goes: written when the customer asks, connected when an agent
 // answers, finished with its transcript; and who may open it.
@@ -13,30 +15,62 @@ export type TranscriptLine = { seq: number; sender: string; body: string; at: nu
 export type NewChat = typeof chats.$inferInsert;
 
 /**
- * The record of a chat the customer just asked for (it waits for an agent). The invitation it
- * names is kept only if it invited to this room (stores/invitations.ts).
+ * The record of a chat the customer just asked for (it waits for an agent), with its chat.queued
+ * webhook; `room` is the name the customer asked in (`~handle` for a private room). The
+ * invitation it names is kept only if it invited to this room (stores/invitations.ts). Returns the
+ * event's id, for the webhook queue.
  */
-export const insertChat = (db: Db, { invitationId, ...chat }: NewChat) =>
-  db
-    .insert(chats)
-    .values({ ...chat, invitationId: invitationId ? invitationOfChat(invitationId, { companyId: chat.companyId, roomId: chat.roomId, privateAgentId: chat.privateAgentId ?? null }) : null })
-    .run();
+export async function insertChat(db: Db, { invitationId, ...chat }: NewChat & { id: string }, room: string, now = Date.now()): Promise<string[]> {
+  const event = chatQueued(
+    {
+      chatId: chat.id,
+      companyId: chat.companyId,
+      room,
+      privateRoom: !!chat.privateAgentId,
+      mode: chat.mode ?? "chat",
+      customer: { name: chat.customerName ?? null, email: chat.customerEmail ?? null, phone: chat.customerPhone ?? null, message: chat.customerMessage ?? null },
+      createdAt: now,
+    },
+    now,
+  );
+  await db.batch([
+    db
+      .insert(chats)
+      .values({
+        ...chat,
+        createdAt: now,
+        invitationId: invitationId ? invitationOfChat(invitationId, { companyId: chat.companyId, roomId: chat.roomId, privateAgentId: chat.privateAgentId ?? null }) : null,
+      }),
+    webhookInsert(db, chat.companyId, event),
+  ]);
+  return [event.id];
+}
 
 /** The room the chat was asked in; undefined for no such chat. */
 /** The chat's room, and its agent when it came through their private room. */
 export const roomOfChat = (db: Db, chatId: string): Promise<{ roomId: string; privateAgentId: string | null } | undefined> =>
   db.select({ roomId: chats.roomId, privateAgentId: chats.privateAgentId }).from(chats).where(eq(chats.id, chatId)).get();
 
-/** The chat is connected: it counts against the company's entitlement from now on. */
-export async function markChatConnected(d1: D1Database, init: { chatId: string; companyId: string }, agentId: string, now = Date.now()): Promise<void> {
+/**
+ * The chat is connected: it counts against the company's entitlement from now on, and the
+ * chat.started webhook is written with it. Returns the event's id, for the webhook queue.
+ */
+export async function markChatConnected(d1: D1Database, init: { chatId: string; companyId: string }, agentId: string, now = Date.now()): Promise<string[]> {
   const db = openDb(d1);
+  const [facts, agent] = await Promise.all([
+    chatFacts(db, init.chatId),
+    db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, agentId)).get(),
+  ]);
+  const event = facts ? chatStarted({ ...facts, agent: agent ?? null, answeredAt: now }, now) : null;
   await db.batch([
     db.update(chats).set({ status: "connected", agentId, answeredAt: now }).where(eq(chats.id, init.chatId)),
     db
       .update(companies)
       .set({ entitlementUsed: sql`${companies.entitlementUsed} + 1` })
       .where(eq(companies.id, init.companyId)),
+    ...(event ? [webhookInsert(db, init.companyId, event)] : []),
   ]);
+  return event ? [event.id] : [];
 }
 
 /** A stored line as D1 keeps it: the customer, or an agent named by user id (the host or a conference guest). */
@@ -48,8 +82,9 @@ const author = (sender: string, hostId: string | null) => {
 
 /**
  * Writes the chat's end and its transcript to D1, with the transcript's mail to the customer when
- * the room always sends it. Message and mail ids derive from the chat (and sequence number), so
- * writing the same end twice (a retried alarm) adds nothing. Returns the outbox ids to enqueue.
+ * the room always sends it, and the chat.ended webhook. Message, mail and event ids derive from
+ * the chat (and sequence number), so writing the same end twice (a retried alarm) adds nothing.
+ * Returns the outbox ids and the event's id to enqueue.
  */
 export async function finishChatRecord(
   d1: D1Database,
@@ -59,10 +94,12 @@ export async function finishChatRecord(
   transcript: TranscriptLine[],
   hostId: string | null,
   now = Date.now(),
-): Promise<string[]> {
+  meter: EndedMeter | null = null,
+): Promise<{ mails: string[]; events: string[] }> {
   const db = openDb(d1);
   const lines = transcript.map((m) => ({ ...author(m.sender, hostId), body: m.body, at: m.at }));
-  const mail = status === "ended" ? await endOfChatTranscript(db, init.chatId, lines) : null;
+  const [mail, facts] = await Promise.all([status === "ended" ? endOfChatTranscript(db, init.chatId, lines) : null, chatFacts(db, init.chatId)]);
+  const event = facts ? chatEnded(facts, { status, endedBy, meter }, now) : null;
   await db.batch([
     db.update(chats).set({ status, endedBy, endedAt: now }).where(eq(chats.id, init.chatId)),
     ...transcript.map((m) =>
@@ -72,8 +109,9 @@ export async function finishChatRecord(
         .onConflictDoNothing(),
     ),
     ...(mail ? [mail.insert] : []),
+    ...(event && facts ? [webhookInsert(db, facts.companyId, event)] : []),
   ]);
-  return mail ? [mail.id] : [];
+  return { mails: mail ? [mail.id] : [], events: event ? [event.id] : [] };
 }
 
 /** The chat's own agent, or an agent who joined it as a conference guest, may open it. */

@@ -4,6 +4,8 @@ import { agentProfiles, customerRequests, roomAgents, rooms, users } from "../db
 import type { OutgoingMail } from "../mail/message";
 import type { Db } from "./db";
 import { mailInsert, senderOf } from "./outbox";
+import { webhookInsert } from "./webhooks";
+import { messageLeft } from "../webhooks/payloads";
 
 // What customers ask of a company outside a live chat: a message left by email ("Email us" on the
 // contact form, "Leave an email message" on the waiting screen), which the room's agents read and
@@ -21,10 +23,10 @@ export type NewCustomerMessage = { companyId: string; roomId: string; privateAge
 /**
  * Saves a customer's message and, in the same batch, an alert mail to each agent of the room who
  * keeps Email Alert on (for a private room's message, its agent only), linking to the message in
- * the Inbox. A room with no such agent still gets the message: it waits in the Inbox. Returns the
- * outbox ids, for the mail queue.
+ * the Inbox, and the message.left webhook. A room with no such agent still gets the message: it
+ * waits in the Inbox. Returns the outbox ids and the event's id, for the mail and webhook queues.
  */
-export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, origin: string): Promise<string[]> {
+export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, origin: string, now = Date.now()): Promise<{ mails: string[]; events: string[] }> {
   const id = newId();
   const [sender, room, agents] = await Promise.all([
     senderOf(db, message.companyId, message.roomId),
@@ -58,8 +60,13 @@ export async function saveCustomerMessage(db: Db, message: NewCustomerMessage, o
       },
     }),
   );
-  await db.batch([db.insert(customerRequests).values({ id, ...message, kind: "message" }), ...mails.map((m) => mailInsert(db, m))]);
-  return mails.map((m) => m.id);
+  const event = messageLeft({ id, room: room?.name ?? "", privateRoom: !!message.privateAgentId, name: message.name, email: message.email, body: message.body }, now);
+  await db.batch([
+    db.insert(customerRequests).values({ id, ...message, kind: "message" }),
+    ...mails.map((m) => mailInsert(db, m)),
+    webhookInsert(db, message.companyId, event),
+  ]);
+  return { mails: mails.map((m) => m.id), events: [event.id] };
 }
 
 /**

@@ -6,6 +6,8 @@ import { INVOICE_KINDS, durationText, type InvoiceTerms } from "../billing/invoi
 import { agentProfiles, chats, companies, invoices } from "../db/schema";
 import { paidChargeStatements } from "./charges";
 import { openDb, prepared } from "./db";
+import { webhookInsert } from "./webhooks";
+import { invoicePaid, paymentSucceeded } from "../webhooks/payloads";
 
 // D1 records of manual payment requests. Every id derives from the chat and the invoice number,
 // so writing the same payment twice (a retry, a webhook after the page) adds nothing.
@@ -91,7 +93,7 @@ export type PaidInvoice = {
  * The payment, its ledger lines (with Parley's fee for the kind of sale), the chat's totals, the
  * customer's receipt and the agent's "new revenue" note, and a solo agent's payout, in one batch.
  */
-export async function recordInvoicePaid(d1: D1Database, p: PaidInvoice): Promise<void> {
+export async function recordInvoicePaid(d1: D1Database, p: PaidInvoice): Promise<string[]> {
   const db = openDb(d1);
   const chargeId = invoiceChargeId(p.chatId, p.n);
   const { amountMinor, currency, kind } = p.terms;
@@ -116,9 +118,13 @@ export async function recordInvoicePaid(d1: D1Database, p: PaidInvoice): Promise
     revenueNote: (amount) => `${p.customerName ?? "Your customer"} paid ${amount} for ${what} in chat ${p.chatId}.`,
     stripeCharge: p.stripeCharge,
   });
+  const payment = { charge: chargeId, chat: p.chatId, kind, amountMinor, currency, paymentIntent: p.paymentIntentId, invoice: invoiceId(p.chatId, p.n) };
+  const events = [paymentSucceeded(payment, p.paidAt), invoicePaid({ ...payment, invoice: payment.invoice, description: p.terms.description }, p.paidAt)];
   await db.batch([
     db.update(invoices).set({ status: "paid", paymentIntentId: p.paymentIntentId, paidAt: p.paidAt }).where(eq(invoices.id, invoiceId(p.chatId, p.n))),
     ...paid,
     db.update(chats).set({ currency, amountMinor: p.chatPaidMinor, paidMinor: p.chatPaidMinor }).where(eq(chats.id, p.chatId)),
+    ...events.map((e) => webhookInsert(db, p.companyId, e)),
   ]);
+  return events.map((e) => e.id);
 }
