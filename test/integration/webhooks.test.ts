@@ -14,7 +14,7 @@ import { sealSecret } from "../../worker/webhooks/secret";
 import type { Received } from "../fakes/webhook-receiver";
 import { idOf } from "./fixtures";
 import { connectedChat, later, team } from "./live";
-import { paidChat, paidRoom } from "./paid-chats";
+import { paidChat, paidRoom, runAlarm } from "./paid-chats";
 import { closeAllSockets } from "./sockets";
 
 // Webhooks as an integrator receives them: signed deliveries from the webhook queue's consumer to
@@ -241,6 +241,21 @@ describe("events of real chats and messages", () => {
       data: { charge: `${chat.id}:0`, chat: chat.id, kind: "service", amount: { minor: 1100, currency: "EUR" }, invoice: null },
     });
     expect(of("chat.ended")).toMatchObject({ data: { chat: chat.id, endedBy: "customer", chargeableSeconds: 330, amount: { minor: 1100, currency: "EUR" } } });
+    expect(got.every((r) => verify(hook.secret, r.headers["parley-signature"]!, r.body))).toBe(true);
+  });
+
+  it("a paid chat whose next hold is declined posts payment.succeeded for the charge taken and payment.failed for the one refused", async () => {
+    const { company, alice } = await paidRoom("hooks-declined", "phone_timer_start = 0, pricing_split_threshold_minor = 1000");
+    const hook = await endpoint(company.id, "ok", ["payment.succeeded", "payment.failed"]);
+    const { chat, agentSocket } = await paidChat(alice, "pm_card_fake_insufficientFundsAfterFirstCharge");
+    later(30);
+    await runAlarm(chat.id); // charge 0 (EUR 10) taken; hold 1 declined off-session
+    await agentSocket.next((f) => f.includes("Payment needed"), "the agent told");
+
+    const got = await untilReceived(hook.path, 2);
+    const of = (type: string) => JSON.parse(got.find((r) => JSON.parse(r.body).type === type)!.body);
+    expect(of("payment.succeeded")).toMatchObject({ data: { chat: chat.id, charge: `${chat.id}:0`, amount: { minor: 1000, currency: "EUR" } } });
+    expect(of("payment.failed")).toMatchObject({ type: "payment.failed", data: { chat: chat.id, charge: `${chat.id}:1`, failureCode: "insufficient_funds" } });
     expect(got.every((r) => verify(hook.secret, r.headers["parley-signature"]!, r.body))).toBe(true);
   });
 
