@@ -7,6 +7,9 @@ import { STRIPE, connectStripe, stripeApi, stripeJsConfirm as confirmInBrowser, 
 import app from "../../worker/index";
 import { chatObject } from "../../worker/live/stubs";
 import { mailTo } from "./mail";
+import { openDb } from "../../worker/stores/db";
+import { insertEndpoint } from "../../worker/stores/webhooks";
+import { sealSecret } from "../../worker/webhooks/secret";
 
 // Manual payment requests (spec: Business Revenue — Manual Payment Request) against the fake
 // Stripe: the agent's invoice, the customer's Pay Now, the receipt, the fee in the ledger, and
@@ -208,6 +211,30 @@ describe("Pay Now", () => {
     expect((await payNow(customer, chat.id, "pm_card_visa")).status).toBe(200);
     expect(await invoicePayments(chat.id, stripeAccount)).toHaveLength(1);
     expect((await invoicePayments(chat.id, stripeAccount))[0]!.amount_received).toBe(5000);
+  });
+
+  it("posts invoice.paid and payment.succeeded to the company's webhook endpoints", async () => {
+    const { company, alice, console } = await manualRoom("invoice-hook");
+    const endpointId = crypto.randomUUID();
+    await insertEndpoint(openDb(env.DB), {
+      id: endpointId,
+      companyId: company.id,
+      url: "http://localhost/ok/invoice-hook",
+      events: ["invoice.paid", "payment.succeeded"],
+      secretSealed: await sealSecret(env.WEBHOOK_SECRET_KEY!, endpointId, "whsec_invoice_hook"),
+    });
+    const { agentSocket, customerSocket, chat, customer } = await connectedChat(alice, console, `/c/invoice-hook/${ROOM}`);
+    await sendInvoice(agentSocket, customerSocket, chat.id);
+    expect((await payNow(customer, chat.id, "pm_card_visa")).status).toBe(200);
+
+    const posted = async () => ((await (await fetch("http://receiver.fake/_received?path=%2Fok%2Finvoice-hook")).json()) as { body: string }[]).map((r) => JSON.parse(r.body));
+    await expect.poll(async () => (await posted()).length, { timeout: 5_000 }).toBe(2);
+    const events = await posted();
+    expect(events.find((e) => e.type === "invoice.paid")).toMatchObject({
+      id: expect.stringMatching(/^evt_invoice_paid_/),
+      data: { chat: chat.id, amount: { minor: 5000, currency: "EUR" }, description: "30-minute consultation" },
+    });
+    expect(events.find((e) => e.type === "payment.succeeded")).toMatchObject({ data: { chat: chat.id, amount: { minor: 5000, currency: "EUR" } } });
   });
 
   it("takes 4 % for physical goods on a company account, and 20 % with a payout from a solo agent", async () => {
