@@ -143,6 +143,17 @@ describe("the webhook queue's consumer", () => {
     expect(await delivery(id)).toMatchObject({ status: "delivered", attempts: 4, response_code: 200, note: null });
   });
 
+  it("gives an endpoint 5 seconds to answer, then counts the attempt failed and tries again later", { timeout: 20_000 }, async () => {
+    const hook = await endpoint(demoId, "slow");
+    const { ids } = await emit(demoId, "chat.ended", undefined, hook);
+    const started = Date.now();
+    expect(await deliver(ids)).toEqual({ acked: [], retried: [{ id: ids[0], delaySeconds: 30 }] });
+    expect(Date.now() - started).toBeLessThan(5_900);
+    const row = await delivery(ids[0]!);
+    expect(row).toMatchObject({ status: "queued", attempts: 1, response_code: null });
+    expect(row!.note).toContain("No answer within 5 s");
+  });
+
   it("after 24 hours of failures gives the delivery up, marks the endpoint failing and mails the admin once", async () => {
     const hook = await endpoint(demoId, "fail");
     const first = await emit(demoId, "chat.started", undefined, hook);
