@@ -93,8 +93,8 @@ export class AgentDO extends DurableObject<Env> {
     if (signedOut && identity) this.saveIdentity({ ...identity, roomKeys: [] });
   }
 
-  /** A frame from one of the agent's consoles, parsed. Returns what that console alone is told. */
-  async consoleMessage(device: Device, message: ConsoleMessage): Promise<ConsoleReply> {
+  /** A frame from one of the agent's consoles, parsed (its visibility is the ConsolesDO's). Returns what that console alone is told. */
+  async consoleMessage(device: Device, message: Exclude<ConsoleMessage, { type: "visibility" }>): Promise<ConsoleReply> {
     switch (message.type) {
       case "status":
         return this.choose(device, message.status);
@@ -291,13 +291,17 @@ export class AgentDO extends DurableObject<Env> {
 
   /**
    * Whether a ring may be pushed to the agent's devices (worker/push/ring-push.ts): no console
-   * is open to ring, they serve no chat, and they are not on a break on either console (a break
-   * is the agent's quiet hours, whichever console they chose it on).
+   * is open in sight (one in the background is rung, and unseen), they serve no chat, and they
+   * are not on a break on either console (a break is the agent's quiet hours, whichever console
+   * they chose it on).
    */
   async awayAndAvailable(): Promise<boolean> {
     const statuses = this.statuses();
     if (statuses.browser === "TAKING_BREAK" || statuses.mobile === "TAKING_BREAK") return false;
-    return !this.connected("browser") && !this.connected("mobile") && this.activeChats().length === 0;
+    const counts = this.kv.get<ConsoleCounts>("consoles");
+    // Counts stored before consoles reported their visibility count every console as in sight.
+    const visible = counts ? (counts.visible ?? counts.browser + counts.mobile) : 0;
+    return visible === 0 && this.activeChats().length === 0;
   }
 
   private async armAlarm(): Promise<void> {

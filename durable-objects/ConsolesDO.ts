@@ -6,7 +6,8 @@ import { consoleSnapshot, ringGone, socketError } from "../views/live/ConsoleFra
 import { inviteOffer } from "../views/live/ConferenceFragments";
 import { stubsByName } from "../worker/live/stubs";
 
-type Attachment = { agentId: string; device: Device };
+/** `hidden`: the console's page is in the background (it says so; see static/controllers/console_controller.js). */
+type Attachment = { agentId: string; device: Device; hidden?: boolean };
 type Answer = Extract<ConsoleMessage, { type: "answer" }>;
 
 /** Chats settled (taken or withdrawn) remembered, so that late answers to them are refused here. */
@@ -130,8 +131,25 @@ export class ConsolesDO extends DurableObject<Env> {
     const parsed = parseFrame(consoleMessage, frame);
     if (!parsed.ok) return ws.send(socketError(parsed.error));
     const message = parsed.message;
+    if (message.type === "visibility") return this.visibility(ws, message.hidden);
     if (message.type === "answer") return this.answer(ws, agentId, device, message);
     this.sendReply(ws, agentId, device, await this.forward(agentId, device, message));
+  }
+
+  /**
+   * The console's page went into the background or came back. Kept with the socket, so that it
+   * survives hibernation; the agent's object learns the count of consoles in sight, by which it
+   * tells whether a ring is also pushed to the agent's devices.
+   */
+  private async visibility(ws: WebSocket, hidden: boolean): Promise<void> {
+    const attachment = ws.deserializeAttachment() as Attachment;
+    if (!!attachment.hidden === hidden) return;
+    ws.serializeAttachment({ ...attachment, hidden } satisfies Attachment);
+    try {
+      await this.agent(attachment.agentId).consolesChanged(this.counts(attachment.agentId));
+    } catch (err) {
+      console.error("a console's visibility not told", attachment.agentId, err);
+    }
   }
 
   /** An answer to a ring: decided by the agent's object and the room, one answer per chat at a time. */
@@ -161,7 +179,7 @@ export class ConsolesDO extends DurableObject<Env> {
     if (reply.html) this.send([ws], reply.html, true);
   }
 
-  private forward(agentId: string, device: Device, message: ConsoleMessage): Promise<ConsoleReply> {
+  private forward(agentId: string, device: Device, message: Exclude<ConsoleMessage, { type: "visibility" }>): Promise<ConsoleReply> {
     return this.agent(agentId)
       .consoleMessage(device, message)
       .catch((err: unknown) => {
@@ -197,13 +215,15 @@ export class ConsolesDO extends DurableObject<Env> {
   /**
    * A room rings agents: every open console of the devices chosen gets the cards of the chats
    * it does not show yet. Returns the agents with no such console (the room thought otherwise),
-   * whose objects are told the truth.
+   * whose objects are told the truth, and those rung whose every console is out of sight (the
+   * room pushes the ring to their devices as well).
    */
-  async ring(offers: RingOffer[], targets: RingTarget[]): Promise<string[]> {
+  async ring(offers: RingOffer[], targets: RingTarget[]): Promise<{ unreachable: string[]; unseen: string[] }> {
     const html = new Map(offers.map((o) => [o.ring.chatId, o.html]));
     // A chat withdrawn already (its start failed, or the customer left at once) is not rung.
     for (const { ring } of offers) if (!this.#rings.has(ring.chatId) && !this.#settled.has(ring.chatId)) this.#rings.set(ring.chatId, { ring, agents: new Map() });
     const unreachable: string[] = [];
+    const unseen: string[] = [];
     for (const { agentId, devices, chatIds } of targets) {
       const sockets = devices.flatMap((d) => [...this.tagged(deviceTag(agentId, d))]);
       if (!sockets.length) {
@@ -216,13 +236,15 @@ export class ConsolesDO extends DurableObject<Env> {
         rung.set(agentId, devices);
         return true;
       });
-      if (fresh.length) this.send(sockets, fresh.map((id) => html.get(id) ?? "").join(""), false);
+      if (!fresh.length) continue;
+      this.send(sockets, fresh.map((id) => html.get(id) ?? "").join(""), false);
+      if ([...this.tagged(agentId)].every((ws) => (ws.deserializeAttachment() as Attachment).hidden)) unseen.push(agentId);
     }
     if (unreachable.length) {
       const told = Promise.all(unreachable.map((id) => this.agent(id).consolesChanged(this.counts(id))));
       this.ctx.waitUntil(told.catch((err: unknown) => console.error("agents without a console not told", err)));
     }
-    return unreachable;
+    return { unreachable, unseen };
   }
 
   /**
@@ -274,10 +296,15 @@ export class ConsolesDO extends DurableObject<Env> {
     this.send(this.tagged(device ? deviceTag(agentId, device) : agentId), html, true);
   }
 
-  /** Open consoles of an agent, by device, leaving out one that is closing. */
+  /** Open consoles of an agent, by device and those in sight, leaving out one that is closing. */
   private counts(agentId: string, closing?: WebSocket): ConsoleCounts {
-    const count = (d: Device) => this.ctx.getWebSockets(deviceTag(agentId, d)).filter((ws) => ws !== closing && !this.#closed.has(ws)).length;
-    return { browser: count("browser"), mobile: count("mobile") };
+    const open = this.ctx.getWebSockets(agentId).filter((ws) => ws !== closing && !this.#closed.has(ws));
+    const of = (ws: WebSocket) => ws.deserializeAttachment() as Attachment;
+    return {
+      browser: open.filter((ws) => of(ws).device === "browser").length,
+      mobile: open.filter((ws) => of(ws).device === "mobile").length,
+      visible: open.filter((ws) => !of(ws).hidden).length,
+    };
   }
 
   private ringsFor(agentId: string, device: Device): RingInfo[] {

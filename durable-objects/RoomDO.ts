@@ -308,30 +308,48 @@ export class RoomDO extends DurableObject<Env> {
     }
     if (!offers.length) return;
     const targets = [...byAgent.values()];
-    const unreachable = await this.consoles(offers[0]!.ring.roomKey)
+    const { unreachable, unseen } = await this.consoles(offers[0]!.ring.roomKey)
       .ring(offers, targets)
       .catch((err: unknown) => {
         console.error("ringing failed", err);
-        return targets.map((t) => t.agentId);
+        return { unreachable: targets.map((t) => t.agentId), unseen: [] };
       });
     // Not reachable: rung again once the agent reports themselves free.
     for (const agentId of unreachable) for (const chatId of byAgent.get(agentId)!.chatIds) this.#rung.get(chatId)?.delete(agentId);
+    // Rung on consoles no one sees (a page in the background, a phone's screen off): their devices are pushed too.
+    for (const entry of entries) {
+      const agentIds = unseen.filter((id) => byAgent.get(id)?.chatIds.includes(entry.ring.chatId));
+      if (agentIds.length) this.pushTo(entry, agentIds);
+    }
   }
 
   /**
    * Pushes the chat once to the devices of the room's agents who are away and available (when
-   * the room includes mobile agents), in the background. `pushed:{chatId}` holds whom it reached,
-   * for the withdrawal; a chat that stopped waiting meanwhile is withdrawn at once.
+   * the room includes mobile agents), in the background.
    */
   private pushToAway(entry: Waiting): void {
     const chatId = entry.ring.chatId;
-    if (!entry.rules.includeMobile || this.kv.get<string[]>(`pushed:${chatId}`) !== undefined) return;
-    this.kv.put(`pushed:${chatId}`, []);
+    if (!entry.rules.includeMobile || this.kv.get<boolean>(`pushedAway:${chatId}`)) return;
+    this.kv.put(`pushedAway:${chatId}`, true);
+    this.pushTo(entry, null);
+  }
+
+  /**
+   * Pushes the chat to the devices of the given agents (null: every agent of the room), those
+   * away and available, but not again to an agent it reached already; `pushed:{chatId}` gathers
+   * whom it reached, for the withdrawal. A chat that stopped waiting meanwhile is withdrawn at once.
+   */
+  private pushTo(entry: Waiting, agentIds: string[] | null): void {
+    const chatId = entry.ring.chatId;
+    const reached = () => this.kv.get<string[]>(`pushed:${chatId}`) ?? [];
+    const before = reached();
+    this.kv.put(`pushed:${chatId}`, before);
+    const chosen = (agentId: string) => !before.includes(agentId) && (!agentIds || agentIds.includes(agentId));
     this.ctx.waitUntil(
-      pushRing(this.env, entry.ring)
-        .then((agentIds) => {
-          if (this.waiting(chatId)) this.kv.put(`pushed:${chatId}`, agentIds);
-          else return withdrawRing(this.env, chatId, agentIds);
+      pushRing(this.env, entry.ring, chosen)
+        .then((pushed) => {
+          if (this.waiting(chatId)) this.kv.put(`pushed:${chatId}`, [...new Set([...reached(), ...pushed])]);
+          else return withdrawRing(this.env, chatId, pushed, "left");
         })
         .catch((err: unknown) => console.error("ring push failed", chatId, err)),
     );
@@ -340,11 +358,13 @@ export class RoomDO extends DurableObject<Env> {
   /** The pushed ring is withdrawn from every device it reached, but those of the agent who answered it. */
   private withdrawPushes(chatId: string, answeredBy: string | null): void {
     const pushed = this.kv.get<string[]>(`pushed:${chatId}`);
+    this.kv.delete(`pushedAway:${chatId}`);
     if (pushed === undefined) return;
     this.kv.delete(`pushed:${chatId}`);
     const agentIds = pushed.filter((id) => id !== answeredBy);
     if (!agentIds.length) return;
-    this.ctx.waitUntil(withdrawRing(this.env, chatId, agentIds).catch((err: unknown) => console.error("push withdrawal failed", chatId, err)));
+    const why = answeredBy ? "taken" : "left";
+    this.ctx.waitUntil(withdrawRing(this.env, chatId, agentIds, why).catch((err: unknown) => console.error("push withdrawal failed", chatId, err)));
   }
 
   private offerHtml(ring: RingInfo): string {

@@ -39,6 +39,13 @@ self.addEventListener("fetch", (event) => {
 });
 
 const MODES = { chat: "Chat", voice: "Voice call", video: "Video call" };
+/** What a withdrawn ring's notification says, by why it was withdrawn (worker/push/notifications.ts). */
+const WITHDRAWN = {
+  taken: { title: "Already taken", body: "A colleague answered this chat." },
+  left: { title: "The customer left", body: "The customer stopped waiting." },
+};
+/** Long enough to be read by someone looking at the screen, short enough not to linger. */
+const WITHDRAWN_SHOWN_MS = 4000;
 
 // A ring, or its withdrawal once someone else answered or the customer left: both carry the
 // chat id, the notification's tag, so the withdrawal finds the ring's notification.
@@ -46,7 +53,7 @@ self.addEventListener("push", (event) => {
   const message = event.data?.json();
   if (!message?.chatId) return;
   if (message.type === "withdraw") {
-    event.waitUntil(self.registration.getNotifications({ tag: message.chatId }).then((shown) => shown.forEach((n) => n.close())));
+    event.waitUntil(withdraw(message));
     return;
   }
   event.waitUntil(
@@ -62,10 +69,32 @@ self.addEventListener("push", (event) => {
   );
 });
 
+// The ring still showing is replaced, silently, by why it went, then closed: a push must show a
+// notification (Chrome's userVisibleOnly), and closing the ring alone would leave Chrome's own
+// "updated in the background" in its place. With no ring showing, there is nothing to say.
+async function withdraw({ chatId, why }) {
+  const shown = await self.registration.getNotifications({ tag: chatId });
+  if (!shown.length) return;
+  const { title, body } = WITHDRAWN[why] ?? WITHDRAWN.taken;
+  await self.registration.showNotification(title, {
+    body,
+    tag: chatId,
+    silent: true,
+    renotify: false,
+    icon: "/icons/parley-192.png",
+    badge: "/icons/parley-192.png",
+    data: { chatId, withdrawn: true },
+  });
+  await new Promise((resolve) => setTimeout(resolve, WITHDRAWN_SHOWN_MS));
+  const replaced = await self.registration.getNotifications({ tag: chatId });
+  replaced.filter((n) => n.data?.withdrawn).forEach((n) => n.close());
+}
+
 // Opening the console connects it, and the rooms ring it for every chat still waiting: the chat
 // is there to answer, unless a colleague was quicker or the customer left.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
+  if (event.notification.data?.withdrawn) return;
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
       const open = windows.find((w) => new URL(w.url).pathname === "/agent");

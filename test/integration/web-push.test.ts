@@ -78,7 +78,7 @@ describe("rings pushed to agents away from their consoles", () => {
     // Bob opens his console, is rung there and answers: Alice's notification is withdrawn.
     const console = await bob.online();
     await answer(console, chat.id);
-    expect((await pushOf(phone, "withdraw", chat.id)).payload).toEqual({ type: "withdraw", chatId: chat.id });
+    expect((await pushOf(phone, "withdraw", chat.id)).payload).toEqual({ type: "withdraw", chatId: chat.id, why: "taken" });
     expect(await refusals(phone)).toEqual([]);
   });
 
@@ -90,7 +90,36 @@ describe("rings pushed to agents away from their consoles", () => {
 
     const socket = await chat.socket();
     socket.send({ type: "hangup" });
-    await pushOf(phone, "withdraw", chat.id);
+    expect((await pushOf(phone, "withdraw", chat.id)).payload).toEqual({ type: "withdraw", chatId: chat.id, why: "left" });
+  });
+
+  it("rings a console no one sees and pushes the ring too; once the console is in sight again, it only rings", async () => {
+    const { agents: [alice] } = await team("push-hidden", ["Alice Martin"]);
+    const phone = await subscribe(alice);
+    const console = await alice.online();
+    // The page goes into the background. The status chosen after it comes back once the agent's object knows.
+    console.send({ type: "visibility", hidden: true });
+    await alice.choose(console, "WAITING_NEW_CALL");
+
+    const first = await new Customer().startChat("/c/push-hidden/GENERAL", { name: "Dana Diaz" });
+    await console.next(frames.ring(first.id), "the ring on the hidden console");
+    expect((await pushOf(phone, "ring", first.id)).payload).toMatchObject({ type: "ring", customer: "Dana Diaz" });
+    (await first.socket()).send({ type: "hangup" });
+    await pushOf(phone, "withdraw", first.id);
+
+    console.send({ type: "visibility", hidden: false });
+    await alice.choose(console, "WAITING_NEW_CALL");
+    const second = await new Customer().startChat("/c/push-hidden/GENERAL");
+    await console.next(frames.ring(second.id), "the ring on the console in sight");
+    await console.nothing(() => false, "time for a push to go out", 300);
+    expect((await received(phone)).filter((m) => (m.payload as { chatId: string }).chatId === second.id)).toEqual([]);
+  });
+
+  it("refuses a visibility report it cannot read", async () => {
+    const { agents: [alice] } = await team("push-hidden-bad", ["Alice Martin"]);
+    const console = await alice.online();
+    console.send({ type: "visibility", hidden: "yes" });
+    await console.next((f) => f.includes("That message could not be understood."), "the error");
   });
 
   it("pushes no one while an agent's console is free to ring", async () => {

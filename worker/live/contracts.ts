@@ -97,8 +97,11 @@ export const otherParty = (party: Party): Party => (party === "customer" ? "agen
 export const ANSWERED_FIRST = "Another agent answered this chat first.";
 export const CUSTOMER_LEFT = "The customer left before you answered.";
 
-/** How many consoles of each device the agent has open (the company's ConsolesDO counts them). */
-export type ConsoleCounts = Record<Device, number>;
+/**
+ * How many consoles of each device the agent has open (the company's ConsolesDO counts them), and
+ * how many of them are in sight (a page in the background, or a phone's screen off, is not).
+ */
+export type ConsoleCounts = Record<Device, number> & { visible: number };
 /**
  * What a console's frame gets back from the AgentDO: `html` for that console alone, `device` for
  * every console of the agent on its device (sent after the agent's earlier frames); `taken`: an

@@ -22,6 +22,8 @@ export const consoleMessage = z.discriminatedUnion("type", [
   // Conference chat: the invited agent's answer to an invitation.
   z.object({ type: z.literal("join"), chatId: z.string().uuid(), ...headers }),
   z.object({ type: z.literal("decline"), chatId: z.string().uuid(), ...headers }),
+  // The console's page went into the background or came back (a hidden console's agent is also pushed).
+  z.object({ type: z.literal("visibility"), hidden: z.boolean() }),
 ]);
 export type ConsoleMessage = z.infer<typeof consoleMessage>;
 
