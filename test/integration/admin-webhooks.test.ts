@@ -8,6 +8,7 @@ import type { Received } from "../fakes/webhook-receiver";
 import { Browser, PASSWORD } from "./client";
 import { count, idOf, signedIn, tableCounts } from "./fixtures";
 import { liveCompany } from "./live";
+import { received, untilReceived } from "./webhook-receiver";
 
 // The admin's Webhooks page: adding an endpoint (its secret shown once), rotating the secret,
 // the recent deliveries and resending one; only the company's own admin, only its own endpoints.
@@ -30,17 +31,6 @@ async function addEndpoint(admin: Browser, events = ["chat.started", "chat.ended
   expect(secret).toMatch(/^whsec_/);
   const id = await idOf("select id from webhook_endpoints where url = ?", `http://localhost${path}`);
   return { id, path, secret: secret!, html, res };
-}
-
-const received = async (path: string): Promise<Received[]> => (await fetch(`http://receiver.fake/_received?path=${encodeURIComponent(path)}`)).json();
-
-async function untilReceived(path: string, count = 1): Promise<Received[]> {
-  for (let i = 0; i < 100; i++) {
-    const got = await received(path);
-    if (got.length >= count) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing reached ${path}`);
 }
 
 const signedWith = (secret: string, r: Received) => {

@@ -10,6 +10,7 @@ import { mailTo } from "./mail";
 import { openDb } from "../../worker/stores/db";
 import { insertEndpoint } from "../../worker/stores/webhooks";
 import { sealSecret } from "../../worker/webhooks/secret";
+import { untilReceived } from "./webhook-receiver";
 
 // Manual payment requests (spec: Business Revenue — Manual Payment Request) against the fake
 // Stripe: the agent's invoice, the customer's Pay Now, the receipt, the fee in the ledger, and
@@ -227,9 +228,7 @@ describe("Pay Now", () => {
     await sendInvoice(agentSocket, customerSocket, chat.id);
     expect((await payNow(customer, chat.id, "pm_card_visa")).status).toBe(200);
 
-    const posted = async () => ((await (await fetch("http://receiver.fake/_received?path=%2Fok%2Finvoice-hook")).json()) as { body: string }[]).map((r) => JSON.parse(r.body));
-    await expect.poll(async () => (await posted()).length, { timeout: 5_000 }).toBe(2);
-    const events = await posted();
+    const events = (await untilReceived("/ok/invoice-hook", 2)).map((r) => JSON.parse(r.body));
     expect(events.find((e) => e.type === "invoice.paid")).toMatchObject({
       id: expect.stringMatching(/^evt_invoice_paid_/),
       data: { chat: chat.id, amount: { minor: 5000, currency: "EUR" }, description: "30-minute consultation" },

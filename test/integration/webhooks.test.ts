@@ -16,6 +16,7 @@ import { idOf } from "./fixtures";
 import { connectedChat, later, team } from "./live";
 import { paidChat, paidRoom, runAlarm } from "./paid-chats";
 import { closeAllSockets } from "./sockets";
+import { received, untilReceived } from "./webhook-receiver";
 
 // Webhooks as an integrator receives them: signed deliveries from the webhook queue's consumer to
 // a receiver at http://localhost (test/fakes/webhook-receiver.ts), retried with backoff, given up
@@ -68,18 +69,6 @@ async function deliver(ids: string[]): Promise<Outcome> {
   const batch = { queue: "parley-webhooks", messages, ackAll: () => {}, retryAll: () => {} } as unknown as MessageBatch<WebhookMessage>;
   await worker.queue(batch, env, createExecutionContext());
   return outcome;
-}
-
-const received = async (path: string): Promise<Received[]> => (await fetch(`http://receiver.fake/_received?path=${encodeURIComponent(path)}`)).json();
-
-/** Waits up to 5 s for the receiver to have `count` requests at `path` (the real queue delivers them). */
-async function untilReceived(path: string, count = 1): Promise<Received[]> {
-  for (let i = 0; i < 100; i++) {
-    const got = await received(path);
-    if (got.length >= count) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing reached ${path}`);
 }
 
 const delivery = (id: string) =>
