@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { Browser } from "./client";
 import { control, signedIn } from "./fixtures";
-import { Customer, liveCompany, setRoom, type LiveCompany } from "./live";
+import { Customer, salesCompany, setRoom, type LiveCompany } from "./live";
 import { mailTo, source } from "./mail";
 import { closeAllSockets } from "./sockets";
 
@@ -12,21 +12,10 @@ import { closeAllSockets } from "./sockets";
 
 afterEach(() => closeAllSockets());
 
-/**
- * A company with a SALES room beside GENERAL: Ann serves both with Email Alert on, Bob serves
- * both with it off, Cleo serves only SALES. The boss is the administrator.
- */
+/** The SALES company, where Bob turned Email Alert off. */
 async function company(slug: string): Promise<LiveCompany> {
-  const co = await liveCompany(slug, {
-    rooms: ["SALES"],
-    agents: [
-      { name: "Ann Agent", email: `ann@${slug}.test` },
-      { name: "Bob Agent", email: `bob@${slug}.test` },
-      { name: "Cleo Agent", email: `cleo@${slug}.test`, rooms: ["SALES"] },
-    ],
-  });
+  const co = await salesCompany(slug);
   await env.DB.prepare("insert into agent_profiles (user_id, email_alert) values (?, 0) on conflict (user_id) do update set email_alert = 0").bind(co.agents[`bob@${slug}.test`]).run();
-  await setRoom(slug, "GENERAL", "public_company_name = 'Acme Help', public_contact_email = 'help@acme.test'");
   return co;
 }
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { Browser } from "./client";
 import { control, count, errorNextTo, signedIn } from "./fixtures";
-import { Agent, connectedChat, Customer, liveCompany, setRoom, type LiveCompany } from "./live";
+import { Agent, connectedChat, Customer, salesCompany as company, setRoom, type LiveCompany } from "./live";
 import { mailTo, source } from "./mail";
 import { closeAllSockets } from "./sockets";
 
@@ -11,23 +11,6 @@ import { closeAllSockets } from "./sockets";
 // send and see what.
 
 afterEach(() => closeAllSockets());
-
-/**
- * A company with a SALES room beside GENERAL (whose public profile is "Acme Help"): Ann and Bob
- * serve both, Cleo only SALES. The boss is an administrator who is no agent.
- */
-async function company(slug: string): Promise<LiveCompany> {
-  const co = await liveCompany(slug, {
-    rooms: ["SALES"],
-    agents: [
-      { name: "Ann Agent", email: `ann@${slug}.test` },
-      { name: "Bob Agent", email: `bob@${slug}.test` },
-      { name: "Cleo Agent", email: `cleo@${slug}.test`, rooms: ["SALES"] },
-    ],
-  });
-  await setRoom(slug, "GENERAL", "public_company_name = 'Acme Help', public_contact_email = 'help@acme.test'");
-  return co;
-}
 
 const invite = (agent: Browser, fields: Record<string, string>) => agent.post("/agent/clients", fields, { from: "/agent/clients" });
 

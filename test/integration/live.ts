@@ -40,6 +40,23 @@ export async function liveCompany(
   return { slug, id: companyId, rooms: roomIds, agents: agentIds };
 }
 
+/**
+ * A company with a SALES room beside GENERAL, whose public profile is "Acme Help": Ann and Bob
+ * serve both rooms, Cleo only SALES. The boss is an administrator who is no agent.
+ */
+export async function salesCompany(slug: string): Promise<LiveCompany> {
+  const co = await liveCompany(slug, {
+    rooms: ["SALES"],
+    agents: [
+      { name: "Ann Agent", email: `ann@${slug}.test` },
+      { name: "Bob Agent", email: `bob@${slug}.test` },
+      { name: "Cleo Agent", email: `cleo@${slug}.test`, rooms: ["SALES"] },
+    ],
+  });
+  await setRoom(slug, "GENERAL", "public_company_name = 'Acme Help', public_contact_email = 'help@acme.test'");
+  return co;
+}
+
 /** Changes a room's settings straight in D1, as the room settings page does. */
 export const setRoom = (slug: string, room: string, settings: string) =>
   env.DB.prepare(`update rooms set ${settings} where name = ? and company_id = (select id from companies where slug = ?)`).bind(room, slug).run();
