@@ -2,7 +2,7 @@ import type { AgentRow } from "../worker/accounts/agents";
 import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { CsrfField, Layout } from "./Layout";
-import { Field, FormAlert, type Errors } from "./Form";
+import { Field, FormActions, FormAlert, type Errors } from "./Form";
 import { privateRoomLinks } from "../worker/rooms/share-links";
 import { ContactLinkFields } from "./ShareLinks";
 
@@ -198,14 +198,7 @@ export function AgentFormPage({
               {errors.disabled ? <p class="error">{errors.disabled}</p> : null}
             </div>
           ) : null}
-          <div class="actions">
-            <button type="submit" class="btn btn-primary">
-              {editing ? "Save changes" : "Add agent"}
-            </button>
-            <a href="/admin/agents" class="btn btn-ghost">
-              Cancel
-            </a>
-          </div>
+          <FormActions submit={editing ? "Save changes" : "Add agent"} cancel="/admin/agents" />
         </form>
       </section>
     </Layout>

@@ -35,14 +35,38 @@ export function Field({ name, label, value, errors, type = "text", required, hin
         placeholder={placeholder}
         maxlength={maxlength}
         aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-help` : undefined}
       />
-      {hint && !error ? <p class="hint">{hint}</p> : null}
-      {error ? (
-        <p class="error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldNote id={id} error={error} hint={hint} />
+    </div>
+  );
+}
+
+/** Under a field: its error, announced to screen readers, or else its hint. */
+export function FieldNote({ id, error, hint }: { id: string; error?: string; hint?: Child }) {
+  if (error)
+    return (
+      <p class="error" id={`${id}-error`} role="alert">
+        {error}
+      </p>
+    );
+  return hint ? (
+    <p class="hint" id={`${id}-help`}>
+      {hint}
+    </p>
+  ) : null;
+}
+
+/** A form's submit button and the Cancel link back to where the admin came from. */
+export function FormActions({ submit, cancel }: { submit: Child; cancel: string }) {
+  return (
+    <div class="actions">
+      <button type="submit" class="btn btn-primary">
+        {submit}
+      </button>
+      <a href={cancel} class="btn btn-ghost">
+        Cancel
+      </a>
     </div>
   );
 }

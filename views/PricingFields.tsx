@@ -3,7 +3,7 @@ import { formatMoney, minorDigits } from "../worker/billing/currency";
 import { describeScheme } from "../worker/billing/describe";
 import { meterAmount, type PricingScheme } from "../worker/billing/meter";
 import { BLOCK_MINUTES_MAX, FREE_MINUTES_MAX, PRICING_CURRENCIES, type SchemePreview, type SchemeValues } from "../worker/billing/pricing-form";
-import type { Errors } from "./Form";
+import { FieldNote, type Errors } from "./Form";
 
 // The pricing scheme's fields and its price in words, shared by the room settings' In-app
 // purchase section and the agent's own pricing in the private profile.
@@ -64,15 +64,7 @@ export function UnitField({ name, label, value, errors, hint, suffix, inputmode 
       ) : (
         input
       )}
-      {error ? (
-        <p class="error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      ) : (
-        <p class="hint" id={`${id}-help`}>
-          {hint}
-        </p>
-      )}
+      <FieldNote id={id} error={error} hint={hint} />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { roomLimitReached } from "../worker/accounts/plan-limits";
 import type { Room } from "../worker/rooms/room";
 import { GENERAL } from "../worker/rooms/presets";
 import { ROOM_NAME_MAX } from "../worker/rooms/room-name";
-import { Field, FormAlert, type Errors } from "./Form";
+import { Field, FormActions, FormAlert, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
 
 // An admin opens, renames and retires rooms (worker/stores/room-changes.ts), each on its own page.
@@ -31,14 +31,7 @@ export function NewRoomPage({ name, errors = {}, limit }: { name?: string; error
             <FormAlert message={errors.form} />
             <p class="muted">A room has its own link, contact form and pricing. It starts with the settings of your GENERAL room; you can change them next.</p>
             <Field name="name" label="Room name" value={name} errors={errors} required maxlength={ROOM_NAME_MAX + 20} placeholder="SALES" hint={NAME_HINT} />
-            <div class="actions">
-              <button type="submit" class="btn btn-primary">
-                Create room
-              </button>
-              <a href="/admin" class="btn btn-ghost">
-                Cancel
-              </a>
-            </div>
+            <FormActions submit="Create room" cancel="/admin" />
           </form>
         )}
       </section>
@@ -65,14 +58,7 @@ export function RenameRoomPage({ room, name, errors = {} }: { room: Room; name?:
             name.
           </p>
           <Field name="name" label="New name" value={name ?? room.name} errors={errors} required maxlength={ROOM_NAME_MAX + 20} hint={NAME_HINT} />
-          <div class="actions">
-            <button type="submit" class="btn btn-primary">
-              Rename room
-            </button>
-            <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost">
-              Cancel
-            </a>
-          </div>
+          <FormActions submit="Rename room" cancel={`/admin/rooms/${room.id}`} />
         </form>
       </section>
     </Layout>

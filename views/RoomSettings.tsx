@@ -15,7 +15,7 @@ import {
   PHONE_BUTTONS,
 } from "../worker/rooms/settings";
 import { PaymentsSetupWarning } from "./AdminPayments";
-import { Field, type Errors } from "./Form";
+import { Field, FieldNote, type Errors } from "./Form";
 import { CsrfField, Layout } from "./Layout";
 import type { RoomShareLinks } from "../worker/rooms/share-links";
 import { EMBED_CAPTIONS, EmbedPreview, RoomShareFields } from "./ShareLinks";
@@ -644,15 +644,7 @@ function NumberField({ name, label, value, error, max, hint }: { name: string; l
         />
         <span>seconds</span>
       </div>
-      {error ? (
-        <p class="error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      ) : (
-        <p class="hint" id={`${id}-help`}>
-          {hint}
-        </p>
-      )}
+      <FieldNote id={id} error={error} hint={hint} />
     </div>
   );
 }
