@@ -2,6 +2,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { enqueueWebhooks, type WebhookMessage } from "../../worker/adapters/webhook-queue";
+import { markAutomaticChargePending, recordAutomaticChargeFailed } from "../../worker/stores/automatic-charges";
 import { saveCustomerMessage } from "../../worker/stores/customer-requests";
 import worker from "../../worker/index";
 import { sweepWebhooks } from "../../worker/jobs/webhook-delivery";
@@ -257,6 +258,26 @@ describe("events of real chats and messages", () => {
     expect(of("payment.succeeded")).toMatchObject({ data: { chat: chat.id, charge: `${chat.id}:0`, amount: { minor: 1000, currency: "EUR" } } });
     expect(of("payment.failed")).toMatchObject({ type: "payment.failed", data: { chat: chat.id, charge: `${chat.id}:1`, failureCode: "insufficient_funds" } });
     expect(got.every((r) => verify(hook.secret, r.headers["parley-signature"]!, r.body))).toBe(true);
+  });
+
+  it("a failure written again after a crash is one payment.failed; the charge failing again on a new card is another", async () => {
+    const { company, alice } = await paidRoom("hooks-refail", "phone_timer_start = 0, pricing_split_threshold_minor = 1000");
+    await endpoint(company.id, "ok", ["payment.failed"]);
+    const { chat } = await paidChat(alice, "pm_card_fake_insufficientFundsAfterFirstCharge");
+    later(30);
+    await runAlarm(chat.id); // hold 1 declined: its failure is recorded once
+    const failures = () => env.DB.prepare("select count(distinct event_id) as n from webhook_deliveries where type = 'payment.failed' and payload like ?").bind(`%${chat.id}:1%`).first<{ n: number }>();
+    expect(await failures()).toEqual({ n: 1 });
+
+    const row = (await env.DB.prepare("select amount_minor, currency, payment_intent_id from charges where id = ?").bind(`${chat.id}:1`).first<{ amount_minor: number; currency: string; payment_intent_id: string | null }>())!;
+    const failed = { chatId: chat.id, n: 1, amountMinor: row.amount_minor, currency: row.currency, paymentIntentId: row.payment_intent_id, failureCode: "insufficient_funds" };
+    const totals = { currency: row.currency, chargeableSeconds: 30, amountMinor: 1000, paidMinor: 1000 };
+    await recordAutomaticChargeFailed(env.DB, failed, totals, Date.now() + 5_000); // the replayed step, seconds later
+    expect(await failures()).toEqual({ n: 1 });
+
+    await markAutomaticChargePending(env.DB, chat.id, 1); // a new card given
+    await recordAutomaticChargeFailed(env.DB, failed, totals, Date.now() + 10_000); // and declined too
+    expect(await failures()).toEqual({ n: 2 });
   });
 
   it("a message left for the company is written with its message.left event, and posted", async () => {

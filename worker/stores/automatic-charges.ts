@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { charges, chats } from "../db/schema";
 import { paidChargeStatements, type PaidCharge } from "./charges";
 import { openDb, type Db } from "./db";
@@ -46,7 +46,7 @@ export type FailedCharge = { chatId: string; n: number; amountMinor: number; cur
 
 /**
  * Charge n failed, with the reason, beside the chat's totals and the payment.failed webhook; a
- * charge already paid stays paid. Returns the event's id.
+ * charge already paid stays paid. Returns the event's id (its deliveries exist only if it is new).
  */
 export async function recordAutomaticChargeFailed(d1: D1Database, c: FailedCharge, totals: ChatTotals, now = Date.now()): Promise<string[]> {
   const db = openDb(d1);
@@ -57,13 +57,17 @@ export async function recordAutomaticChargeFailed(d1: D1Database, c: FailedCharg
     failureCode,
     now,
   );
+  const id = automaticChargeId(c.chatId, c.n);
+  // The same failure written again (an alarm replayed after a crash) is no new event; the charge
+  // failing again after a new card was given (pending in between) is.
+  const newFailure = sql`not exists (select 1 from charges where id = ${id} and status = 'failed' and failure_code = ${failureCode} and payment_intent_id is ${paymentIntentId})`;
   await db.batch([
     totalsUpdate(db, c.chatId, totals),
+    ...(chat ? [webhookInsert(db, chat.companyId, event, newFailure)] : []),
     db
       .insert(charges)
-      .values({ id: automaticChargeId(c.chatId, c.n), chatId: c.chatId, seq: c.n, amountMinor, currency: c.currency, paymentIntentId, idempotencyKey: automaticChargeKey(c.chatId, c.n), status: "failed", failureCode })
+      .values({ id, chatId: c.chatId, seq: c.n, amountMinor, currency: c.currency, paymentIntentId, idempotencyKey: automaticChargeKey(c.chatId, c.n), status: "failed", failureCode })
       .onConflictDoUpdate({ target: charges.id, set: { status: "failed", failureCode, amountMinor, paymentIntentId }, setWhere: unpaid }),
-    ...(chat ? [webhookInsert(db, chat.companyId, event)] : []),
   ]);
   return chat ? [event.id] : [];
 }
