@@ -15,7 +15,15 @@ export default class extends Controller {
     }
     if (Notification.permission === "denied") return this.#blocked();
     const registration = await navigator.serviceWorker.getRegistration("/agent");
-    if (await registration?.pushManager.getSubscription()) this.#enabled();
+    const subscription = await registration?.pushManager.getSubscription();
+    if (!subscription) return;
+    // Signing out dropped this browser's device; whoever signs in here now has it again.
+    try {
+      await this.#send("/agent/push/subscriptions", { method: "POST", body: JSON.stringify(subscription.toJSON()), headers: { "content-type": "application/json" } });
+      this.#enabled();
+    } catch (err) {
+      this.#say(err instanceof Error ? err.message : "");
+    }
   }
 
   async enable() {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Customer, answer, team, untilDevice, type Agent } from "./live";
+import { Agent, Customer, answer, team, untilDevice } from "./live";
 import { closeAllSockets, frames } from "./sockets";
 import { count } from "./fixtures";
 import { Browser } from "./client";
@@ -201,6 +201,26 @@ describe("an agent's devices", () => {
     const phone = await newDevice();
     for (let i = 0; i < 2; i++) expect((await sendSubscription(alice, { endpoint: phone.endpoint, keys: phone.keys })).status).toBe(200);
     expect(await count("select count(*) as n from push_subscriptions where user_id = ?", alice.id)).toBe(1);
+  });
+
+  it("stops notifying a browser signed out of, and keeps the agent's devices signed in elsewhere", async () => {
+    const { company, agents: [alice] } = await team("devices-signout", ["Alice Martin"]);
+    const laptop = await subscribe(alice);
+    const phoneBrowser = await Agent.signIn(company, alice.email, "Alice Martin");
+    const phone = await subscribe(phoneBrowser);
+
+    expect((await alice.browser.post("/logout", {}, { from: "/agent" })).status).toBe(303);
+    expect(await subscriptionRow(laptop.endpoint)).toBe(0);
+    expect(await subscriptionRow(phone.endpoint)).toBe(1);
+
+    const chat = await new Customer().startChat("/c/devices-signout/GENERAL", { name: "Dana Diaz" });
+    await pushOf(phone, "ring", chat.id);
+    expect(await received(laptop)).toEqual([]);
+
+    // Signed in again, the laptop's browser sends its subscription again (the console does on load).
+    const again = await Agent.signIn(company, alice.email, "Alice Martin");
+    expect((await sendSubscription(again, { endpoint: laptop.endpoint, keys: laptop.keys })).status).toBe(200);
+    expect(await subscriptionRow(laptop.endpoint)).toBe(1);
   });
 
   it("refuses another agent's device, a missing CSRF token, someone signed out, and a subscription it cannot use", async () => {

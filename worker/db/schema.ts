@@ -674,6 +674,8 @@ export const pushSubscriptions = sqliteTable(
     auth: text("auth").notNull(),
     /** What the agent sees in the device list, read from the browser's User-Agent ("Chrome on Android"). */
     label: text("label").notNull(),
+    /** The sign-in that subscribed it: signing out of that browser stops its notifications. */
+    sessionHash: text("session_hash").references(() => sessions.idHash, { onDelete: "cascade" }),
     createdAt: createdAt(),
   },
   (t) => [index("push_subscriptions_user").on(t.userId)],

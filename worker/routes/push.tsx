@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import * as z from "zod";
-import type { SessionUser } from "../accounts/sessions";
+import { getCookie } from "hono/cookie";
+import { SESSION_COOKIE, type SessionUser } from "../accounts/sessions";
 import { vapidPublicKey } from "../adapters/web-push";
 import type { AppEnv } from "../app-env";
 import { AppError, notFound } from "../http/errors";
@@ -9,6 +10,7 @@ import { requireAgent, requireUser } from "../http/session";
 import { deviceLabel, deviceSubscription } from "../push/subscription";
 import { openDb } from "../stores/db";
 import { hasEndpoint, listDevices, removeDevice, saveSubscription } from "../stores/push-subscriptions";
+import { sessionHash } from "../stores/sessions";
 import { PushDeviceList } from "../../views/PushDevices";
 
 // An agent's devices for Web Push: the console's and the profile's control subscribe this
@@ -33,7 +35,9 @@ export const pushRoutes = new Hono<AppEnv>()
     const devices = await listDevices(db, me(c).id);
     // A device subscribing again (new keys) replaces itself and always may.
     if (devices.length >= MAX_DEVICES && !(await hasEndpoint(db, me(c).id, parsed.data.endpoint))) throw new AppError("conflict", `You already have ${MAX_DEVICES} devices: remove one you no longer use first.`);
-    await saveSubscription(db, me(c).id, parsed.data, deviceLabel(c.req.header("user-agent")));
+    // requireUser found the session by this cookie.
+    const session = await sessionHash(getCookie(c, SESSION_COOKIE)!);
+    await saveSubscription(db, me(c).id, session, parsed.data, deviceLabel(c.req.header("user-agent")));
     return deviceList(c);
   })
   .delete("/subscriptions/:id", async (c) => {

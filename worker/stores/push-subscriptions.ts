@@ -5,9 +5,12 @@ import type { Db } from "./db";
 
 // The devices agents allowed Web Push on (worker/push). An endpoint belongs to one browser
 // profile: subscribing it again (another agent signed in there, or new keys) replaces the row.
+// A row goes with the sign-in that saved it (the foreign key cascades): signing out, or being
+// signed out everywhere, stops that browser's notifications.
 
-export async function saveSubscription(db: Db, userId: string, sub: DeviceSubscription, label: string): Promise<void> {
-  const values = { userId, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, label };
+/** `sessionHash`: the sessions row of the sign-in subscribing (worker/stores/sessions.ts). */
+export async function saveSubscription(db: Db, userId: string, sessionHash: string, sub: DeviceSubscription, label: string): Promise<void> {
+  const values = { userId, sessionHash, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, label };
   await db
     .insert(pushSubscriptions)
     .values({ id: crypto.randomUUID(), ...values })

@@ -6,9 +6,12 @@ import { prepared, type Db } from "./db";
 
 // Sessions by the SHA-256 of their token: a leaked table does not leak live sessions.
 
+/** A session's row id, from its cookie's token. */
+export const sessionHash = (token: string) => sha256Hex(token);
+
 export async function createSession(db: Db, userId: string, now = Date.now()): Promise<string> {
   const token = randomToken();
-  await db.insert(sessions).values({ idHash: await sha256Hex(token), userId, expiresAt: now + SESSION_TTL_MS });
+  await db.insert(sessions).values({ idHash: await sessionHash(token), userId, expiresAt: now + SESSION_TTL_MS });
   return token;
 }
 
@@ -36,14 +39,14 @@ const sessionUserQuery = prepared((db) =>
 );
 
 export async function findSessionUser(db: Db, token: string, now = Date.now()): Promise<SessionUser | null> {
-  const row = await sessionUserQuery(db).get({ idHash: await sha256Hex(token), now });
+  const row = await sessionUserQuery(db).get({ idHash: await sessionHash(token), now });
   if (!row || row.disabled) return null;
   const { disabled: _disabled, ...user } = row;
   return user;
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.idHash, await sha256Hex(token)));
+  await db.delete(sessions).where(eq(sessions.idHash, await sessionHash(token)));
 }
 
 /** Signs a disabled agent out everywhere at once. */
