@@ -95,12 +95,27 @@ export function WebhooksPage({ endpoints, deliveries, local, sent, errors, secre
                         )}
                       </td>
                       <td>
-                        <form method="post" action={`/admin/webhooks/${e.id}/rotate`} class="inline">
-                          <CsrfField />
-                          <button type="submit" class="btn btn-ghost btn-small">
-                            Rotate secret
-                          </button>
-                        </form>
+                        <div class="actions">
+                          <form method="post" action={`/admin/webhooks/${e.id}/rotate`} class="inline">
+                            <CsrfField />
+                            <button type="submit" class="btn btn-ghost btn-small">
+                              Rotate secret
+                            </button>
+                          </form>
+                          <form
+                            method="post"
+                            action={`/admin/webhooks/${e.id}/delete`}
+                            class="inline"
+                            data-controller="confirm"
+                            data-confirm-message-value={`Remove the endpoint ${e.url}? No more events are sent to it, and its delivery history goes with it.`}
+                            data-action="submit->confirm#ask"
+                          >
+                            <CsrfField />
+                            <button type="submit" class="btn btn-ghost btn-small" aria-label={`Remove ${e.url}`}>
+                              Remove
+                            </button>
+                          </form>
+                        </div>
                       </td>
                     </tr>
                   ))}

@@ -100,6 +100,33 @@ describe("POST /admin/webhooks/:id/rotate", () => {
   });
 });
 
+describe("POST /admin/webhooks/:id/delete", () => {
+  it("removes the endpoint and its deliveries: the page no longer lists it, and a queued delivery is never sent", async () => {
+    const admin = await signedIn("boss@hooks-admin.test");
+    const { id, path } = await addEndpoint(admin, ["chat.ended"]);
+    const db = openDb(env.DB);
+    await db.batch([webhookInsert(db, companyId, webhookEvent("chat.ended", { note: "before removal" }, Date.now()))]);
+    const queued = await idOf("select id from webhook_deliveries where endpoint_id = ?", id);
+
+    const res = await admin.post(`/admin/webhooks/${id}/delete`, {}, { from: "/admin/webhooks" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/webhooks?done=deleted");
+    const page = await (await admin.get("/admin/webhooks?done=deleted")).text();
+    expect(page).toContain("The endpoint was removed");
+    expect(page).not.toContain(`data-endpoint="${id}"`);
+    expect(await count("select count(*) n from webhook_deliveries where endpoint_id = ?", id)).toBe(0);
+    expect(await count("select count(*) n from audit_events where action = 'webhook.endpoint.deleted' and subject = ?", id)).toBe(1);
+
+    // The delivery's id was already on the queue: the consumer finds nothing and sends nothing.
+    const { enqueueWebhookDeliveries } = await import("../../worker/adapters/webhook-queue");
+    await enqueueWebhookDeliveries(env, [queued]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await received(path)).toEqual([]);
+
+    expect((await admin.post(`/admin/webhooks/${id}/delete`, {}, { from: "/admin/webhooks" })).status).toBe(404);
+  });
+});
+
 describe("recent deliveries and POST /admin/webhooks/deliveries/:id/resend", () => {
   it("lists a delivery with its status and response code, and resends the same event as a new delivery", async () => {
     const admin = await signedIn("boss@hooks-admin.test");
@@ -121,7 +148,7 @@ describe("recent deliveries and POST /admin/webhooks/deliveries/:id/resend", () 
 
     const res = await admin.post(`/admin/webhooks/deliveries/${delivery}/resend`, {}, { from: "/admin/webhooks" });
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/admin/webhooks?resent=1");
+    expect(res.headers.get("location")).toBe("/admin/webhooks?done=resent");
     const [first, again] = await untilReceived(path, 2);
     expect(JSON.parse(again!.body)).toEqual(JSON.parse(first!.body));
     expect(await count("select count(*) n from webhook_deliveries where event_id = ?", event.id)).toBe(2);
@@ -153,6 +180,7 @@ describe("who may use the Webhooks page", () => {
 
     expect((await other.post(`/admin/webhooks/${id}/rotate`, {}, { from: "/admin/webhooks" })).status).toBe(404);
     expect((await other.post(`/admin/webhooks/deliveries/${delivery}/resend`, {}, { from: "/admin/webhooks" })).status).toBe(404);
+    expect((await other.post(`/admin/webhooks/${id}/delete`, {}, { from: "/admin/webhooks" })).status).toBe(404);
     const page = await (await other.get("/admin/webhooks")).text();
     expect(page).not.toContain(id);
     expect(page).toContain("No endpoints yet.");

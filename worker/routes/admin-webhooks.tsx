@@ -8,13 +8,14 @@ import { formValidator, type FormPage, type SentForm } from "../http/form-valida
 import { requireAdmin, requireUser } from "../http/session";
 import { auditInsert } from "../stores/audit";
 import { openDb } from "../stores/db";
-import { endpointOf, endpointsOf, insertEndpoint, recentDeliveries, resendDelivery, setEndpointSecret } from "../stores/webhooks";
+import { deleteEndpoint, endpointOf, endpointsOf, insertEndpoint, recentDeliveries, resendDelivery, setEndpointSecret } from "../stores/webhooks";
 import { endpointForm } from "../webhooks/endpoint-form";
 import { newSigningSecret, sealSecret } from "../webhooks/secret";
 import { WebhooksPage, type ShownSecret } from "../../views/AdminWebhooks";
 
 // The admin's Webhooks page (/admin/webhooks): the company's endpoints, each one's signing secret
-// shown once (when added, when rotated), and the recent deliveries with a way to resend one. Only
+// shown once (when added, when rotated), removing one, and the recent deliveries with a way to
+// resend one. Only
 // the company's administrator; another company's endpoint or delivery is not found (404).
 
 const me = (c: Context<AppEnv>) => c.get("user") as SessionUser;
@@ -36,11 +37,17 @@ async function render(c: Context<AppEnv>, extra: { sent?: SentForm; errors?: Rec
   return c.render(<WebhooksPage endpoints={endpoints} deliveries={deliveries} local={isLocal(c)} {...extra} />);
 }
 
+/** What the page says after a form that leads back to it (`?done=`). */
+const NOTICES: Record<string, string> = {
+  resent: "The event was queued again: it is sent in a moment.",
+  deleted: "The endpoint was removed: no more events are sent to it.",
+};
+
 const formAgain: FormPage<AppEnv> = (c, sent, errors) => render(c, { sent, errors });
 
 export const adminWebhookRoutes = new Hono<AppEnv>()
   .use(requireUser, requireAdmin)
-  .get("/", (c) => render(c, { notice: c.req.query("resent") ? "The event was queued again: it is sent in a moment." : undefined }))
+  .get("/", (c) => render(c, { notice: NOTICES[c.req.query("done") ?? ""] }))
   .post(
     "/",
     formValidator((c) => endpointForm(isLocal(c)), formAgain),
@@ -68,11 +75,20 @@ export const adminWebhookRoutes = new Hono<AppEnv>()
     await auditInsert(db, { companyId: user.companyId, userId: user.id, action: "webhook.secret.rotated", subject: endpoint.id }).run();
     return render(c, { secret: { endpointId: endpoint.id, url: endpoint.url, secret, rotated: true } });
   })
+  // Its deliveries go with it, queued ones too: the consumer finds nothing to send and moves on.
+  .post("/:id/delete", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const endpoint = await endpointOf(db, user.companyId, c.req.param("id"));
+    if (!endpoint || !(await deleteEndpoint(db, user.companyId, endpoint.id))) throw notFound("endpoint");
+    await auditInsert(db, { companyId: user.companyId, userId: user.id, action: "webhook.endpoint.deleted", subject: endpoint.id, detail: { url: endpoint.url } }).run();
+    return c.redirect("/admin/webhooks?done=deleted", 303);
+  })
   .post("/deliveries/:id/resend", async (c) => {
     const db = openDb(c.env.DB);
     const user = me(c);
     const id = await resendDelivery(db, user.companyId, c.req.param("id"), newId());
     if (!id) throw notFound("delivery");
     await enqueueWebhookDeliveries(c.env, [id]);
-    return c.redirect("/admin/webhooks?resent=1", 303);
+    return c.redirect("/admin/webhooks?done=resent", 303);
   });

@@ -97,6 +97,15 @@ export const setEndpointSecret = (db: Db, companyId: string, id: string, secretS
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
     .run();
 
+/** Removes the company's endpoint with its deliveries (the foreign key cascades); false when it is not theirs. */
+export async function deleteEndpoint(db: Db, companyId: string, id: string): Promise<boolean> {
+  const gone = await db
+    .delete(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
+    .returning({ id: webhookEndpoints.id });
+  return gone.length > 0;
+}
+
 export type DeliveryRow = Pick<WebhookDelivery, "id" | "endpointId" | "eventId" | "type" | "status" | "attempts" | "responseCode" | "note" | "createdAt" | "deliveredAt">;
 
 /** The company's latest deliveries, newest first: what the admin's Webhooks page lists. */
