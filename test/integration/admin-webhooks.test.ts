@@ -30,6 +30,8 @@ async function addEndpoint(admin: Browser, events = ["chat.started", "chat.ended
   const secret = shownSecret(html);
   expect(secret).toMatch(/^whsec_/);
   const id = await idOf("select id from webhook_endpoints where url = ?", `http://localhost${path}`);
+  // Kept for the failing-endpoint mail's link back to this page.
+  expect(await env.DB.prepare("select origin from webhook_endpoints where id = ?").bind(id).first("origin")).toBe("https://parley.test");
   return { id, path, secret: secret!, html, res };
 }
 

@@ -41,7 +41,7 @@ async function endpoint(companyId: string, behaviour: "ok" | "fail" | "slow", ev
   const id = crypto.randomUUID();
   const secret = `whsec_test_${id}`;
   const path = `/${behaviour}/${++n}`;
-  await insertEndpoint(openDb(env.DB), { id, companyId, url: `http://localhost${path}`, events, secretSealed: await sealSecret(env.WEBHOOK_SECRET_KEY!, id, secret) });
+  await insertEndpoint(openDb(env.DB), { id, companyId, url: `http://localhost${path}`, events, secretSealed: await sealSecret(env.WEBHOOK_SECRET_KEY!, id, secret), origin: "https://parley.test" });
   return { id, secret, path };
 }
 
@@ -160,6 +160,8 @@ describe("the webhook queue's consumer", () => {
     const mails = await env.DB.prepare("select to_address, subject, kind, body_text from email_outbox where id like ?").bind(`%:failing:%`).all<Record<string, string>>();
     const mine = mails.results.filter((m) => m.body_text!.includes(`http://localhost${hook.path}`));
     expect(mine.map((m) => [m.to_address, m.subject, m.kind])).toEqual([["admin@demo.test", "A webhook endpoint is failing", "notice"]]);
+    // The link leads to the Parley the endpoint was added on.
+    expect(mine[0]!.body_text).toContain("https://parley.test/admin/webhooks");
   });
 
   it("gives up before 24 hours only by the clock: a retry never lands past the day's end", async () => {

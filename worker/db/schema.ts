@@ -571,6 +571,8 @@ export const webhookEndpoints = sqliteTable(
     secretSealed: text("secret_sealed").notNull(),
     /** Failing: a delivery was given up after 24 hours; the next delivery that succeeds makes it active again. */
     status: text("status", { enum: WEBHOOK_ENDPOINT_STATUSES }).notNull().default("active"),
+    /** Where the admin added it (https://parley.example): the failing-endpoint mail links back there. */
+    origin: text("origin"),
     createdAt: createdAt(),
   },
   (t) => [index("webhook_endpoints_company").on(t.companyId)],

@@ -68,7 +68,7 @@ async function tellAdmins(env: Bindings, db: Db, row: ClaimedDelivery): Promise<
       greeting: `Hello ${admin.name},`,
       paragraphs: [
         `Parley tried for 24 hours to deliver an event to ${row.url} and gave up. The endpoint is marked failing; Parley keeps sending it new events, and it becomes active again with the first one it accepts.`,
-        "Check that the endpoint answers with a 2xx status within 5 seconds, then resend the missed events from the Webhooks page of the admin (/admin/webhooks).",
+        `Check that the endpoint answers with a 2xx status within 5 seconds, then resend the missed events from the Webhooks page: ${row.origin ?? ""}/admin/webhooks`,
       ],
       facts: [
         ["Endpoint", row.url],

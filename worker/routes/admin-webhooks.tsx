@@ -58,7 +58,7 @@ export const adminWebhookRoutes = new Hono<AppEnv>()
       const user = me(c);
       const id = newId();
       const secret = newSigningSecret();
-      await insertEndpoint(db, { id, companyId: user.companyId, url, events, secretSealed: await sealSecret(key, id, secret) });
+      await insertEndpoint(db, { id, companyId: user.companyId, url, events, secretSealed: await sealSecret(key, id, secret), origin: new URL(c.req.url).origin });
       await auditInsert(db, { companyId: user.companyId, userId: user.id, action: "webhook.endpoint.added", subject: id, detail: { url, events } }).run();
       c.status(201);
       return render(c, { secret: { endpointId: id, url, secret, rotated: false } });

@@ -87,7 +87,7 @@ export const endpointOf = (db: Db, companyId: string, id: string): Promise<Webho
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
     .get();
 
-export const insertEndpoint = (db: Db, endpoint: { id: string; companyId: string; url: string; events: WebhookEventType[]; secretSealed: string }) =>
+export const insertEndpoint = (db: Db, endpoint: { id: string; companyId: string; url: string; events: WebhookEventType[]; secretSealed: string; origin?: string }) =>
   db.insert(webhookEndpoints).values(endpoint).run();
 
 export const setEndpointSecret = (db: Db, companyId: string, id: string, secretSealed: string) =>
@@ -144,7 +144,7 @@ export async function resendDelivery(db: Db, companyId: string, id: string, newI
   return row?.id;
 }
 
-export type ClaimedDelivery = WebhookDelivery & { url: string; secretSealed: string; companyId: string; endpointStatus: WebhookEndpoint["status"] };
+export type ClaimedDelivery = WebhookDelivery & { url: string; secretSealed: string; companyId: string; endpointStatus: WebhookEndpoint["status"]; origin: string | null };
 
 /**
  * Takes a delivery for one attempt: a queued row (or one whose attempt vanished past its lease)
@@ -163,7 +163,7 @@ export async function claimDelivery(db: Db, id: string, claim: string, now: numb
     .returning();
   if (!row) return undefined;
   const endpoint = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.endpointId)).get();
-  return endpoint && { ...row, url: endpoint.url, secretSealed: endpoint.secretSealed, companyId: endpoint.companyId, endpointStatus: endpoint.status };
+  return endpoint && { ...row, url: endpoint.url, secretSealed: endpoint.secretSealed, companyId: endpoint.companyId, endpointStatus: endpoint.status, origin: endpoint.origin };
 }
 
 const claimed = (id: string, claim: string) => and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.claim, claim), eq(webhookDeliveries.status, "sending"));
