@@ -3,7 +3,7 @@ import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { PLAN_LIMITS } from "../worker/accounts/plan-limits";
 import type { PlanStanding } from "../worker/accounts/subscription";
-import { Layout } from "./Layout";
+import { CsrfField, Layout } from "./Layout";
 import { StandingAlert } from "./PlanPage";
 import { NewRoomLink } from "./RoomLifecycle";
 import type { ChecklistStep } from "../worker/accounts/first-run";
@@ -20,15 +20,20 @@ export function AdminHome({
   heldMail,
   standing,
   checklist,
-  retired,
+  retiredRooms,
+  justRetired,
+  error,
 }: {
   company: Company;
   rooms: RoomListItem[];
+  retiredRooms: RetiredRoom[];
   origin: string;
   heldMail: number;
   standing: PlanStanding;
   checklist: ChecklistStep[];
-  retired?: string;
+  /** The room the admin retired a moment ago, offered back at once. */
+  justRetired?: RetiredRoom;
+  error?: string | null;
 }) {
   const used = company.entitlementUsed;
   const emails = company.entitlementEmails;
@@ -65,9 +70,15 @@ export function AdminHome({
 
       {checklist.every((step) => step.done) ? null : <FirstRunChecklist steps={checklist} snippet={embedSnippet(origin, company.slug, rooms[0]?.room.name)} />}
 
-      {retired ? (
+      {justRetired ? (
         <div class="alert alert-ok settings-flash" role="status">
-          <strong>{retired} is retired.</strong> Its link now tells customers it closed; its chat records and revenue are kept.
+          <strong>{justRetired.name} is retired.</strong> Its link now tells customers it closed; its chat records and revenue are kept.{" "}
+          <ReopenForm room={justRetired} label="Undo" />
+        </div>
+      ) : null}
+      {error ? (
+        <div class="alert alert-error" role="alert">
+          {error}
         </div>
       ) : null}
       <section class="card" id="rooms">
@@ -114,7 +125,42 @@ export function AdminHome({
           })}
         </ul>
       </section>
+      {retiredRooms.length ? <RetiredRooms rooms={retiredRooms} /> : null}
     </Layout>
+  );
+}
+
+export type RetiredRoom = { id: string; name: string; retiredAt: number | null };
+
+/** Rooms the company closed, kept with their records; each can be opened again. */
+function RetiredRooms({ rooms }: { rooms: RetiredRoom[] }) {
+  return (
+    <section class="card" id="retired-rooms">
+      <h2>Retired rooms</h2>
+      <p class="muted small">Their links tell customers they closed; their chat records and revenue are kept. Reopen one to take chats in it again.</p>
+      <ul class="retired-list">
+        {rooms.map((room) => (
+          <li data-retired-room={room.name}>
+            <span>
+              <strong>{room.name}</strong>
+              {room.retiredAt ? <span class="small muted"> · retired {new Date(room.retiredAt).toISOString().slice(0, 10)}</span> : null}
+            </span>
+            <ReopenForm room={room} label="Reopen" />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ReopenForm({ room, label }: { room: RetiredRoom; label: string }) {
+  return (
+    <form method="post" action={`/admin/rooms/${room.id}/reopen`} class="inline">
+      <CsrfField />
+      <button type="submit" class="btn btn-ghost btn-small" aria-label={`Reopen ${room.name}`}>
+        {label}
+      </button>
+    </form>
   );
 }
 

@@ -106,7 +106,7 @@ function RetireForm({ room }: { room: Room }) {
   );
 }
 
-export type RoomChange = "created" | "renamed";
+export type RoomChange = "created" | "renamed" | "reopened";
 
 /** On a room's settings page: what just happened to it, and the links to rename or retire it. */
 export function RoomLifecycleBar({ room, changed }: { room: Room; changed?: RoomChange }) {
@@ -115,6 +115,11 @@ export function RoomLifecycleBar({ room, changed }: { room: Room; changed?: Room
       {changed === "created" ? (
         <div class="alert alert-ok settings-flash" role="status">
           <strong>{room.name} is open.</strong> It has your GENERAL room's settings; change them below. No agent serves it yet:{" "}
+          <a href="/admin/agents">choose its agents on Agent staff</a>.
+        </div>
+      ) : changed === "reopened" ? (
+        <div class="alert alert-ok settings-flash" role="status">
+          <strong>{room.name} is open again.</strong> Its link works again and its settings are as they were. No agent serves it yet:{" "}
           <a href="/admin/agents">choose its agents on Agent staff</a>.
         </div>
       ) : changed === "renamed" ? (

@@ -287,6 +287,46 @@ describe("POST /admin/rooms/:roomId/retire", () => {
   });
 });
 
+describe("POST /admin/rooms/:roomId/reopen", () => {
+  it("offers a retired room back, refuses it past the plan's limit, and opens it again as it was", async () => {
+    const id = await roomId(SLUG, "OLD_OFFER");
+    const home = await (await admin.get("/admin?retired=OLD_OFFER")).text();
+    expect(home).toContain('aria-label="Reopen OLD_OFFER"'); // in the notice and in the list
+    expect(home).toContain('data-retired-room="OLD_OFFER"');
+
+    await setPlan(SLUG, "free"); // GENERAL is the only room Forever Free allows
+    const full = await admin.post(`/admin/rooms/${id}/reopen`, {}, { from: "/admin" });
+    expect(full.status).toBe(303);
+    expect(full.headers.get("location")).toBe("/admin?full=1#retired-rooms");
+    expect(await (await admin.get("/admin?full=1")).text()).toContain("The Forever Free plan includes the GENERAL room only.");
+    expect((await roomRow(id))!.retired_at).toBeTypeOf("number");
+    await setPlan(SLUG, "pro");
+
+    const res = await admin.post(`/admin/rooms/${id}/reopen`, {}, { from: "/admin" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/admin/rooms/${id}?reopened=1`);
+    const settings = await (await admin.get(`/admin/rooms/${id}?reopened=1`)).text();
+    expect(settings).toContain("OLD_OFFER is open again.");
+    expect((await roomRow(id))!.retired_at).toBeNull();
+    expect((await new Browser().get("/c/ra-co/OLD_OFFER")).status).toBe(200);
+    const after = await (await admin.get("/admin")).text();
+    expect(after).toContain('data-room="OLD_OFFER"');
+    expect(after).not.toContain('data-retired-room="OLD_OFFER"');
+    expect(await count("select count(*) n from audit_events where action = 'room.reopened' and subject = ?", id)).toBe(1);
+  });
+
+  it("is not found for another company's room, and needs the CSRF token", async () => {
+    const before = await roomRow(otherRoom);
+    expect((await admin.post(`/admin/rooms/${otherRoom}/reopen`, {}, { from: "/admin" })).status).toBe(404);
+    await env.DB.prepare("update rooms set retired_at = 1 where id = ?").bind(otherRoom).run();
+    expect((await admin.post(`/admin/rooms/${otherRoom}/reopen`, {}, { from: "/admin" })).status).toBe(404);
+    expect((await otherAdmin.post(`/admin/rooms/${otherRoom}/reopen`, {}, { csrf: false })).status).toBe(403);
+    expect((await roomRow(otherRoom))!.retired_at).toBe(1);
+    await env.DB.prepare("update rooms set retired_at = null where id = ?").bind(otherRoom).run();
+    expect(await roomRow(otherRoom)).toEqual(before);
+  });
+});
+
 describe("another company's room", () => {
   it("is not found on every room page and form, and is left as it was", async () => {
     const before = await roomRow(otherRoom);

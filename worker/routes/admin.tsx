@@ -11,8 +11,8 @@ import { merchantFor } from "../billing/connect";
 import { closeAgentConsoles } from "../live/agent-consoles";
 import { AppError, notFound } from "../http/errors";
 import { roomLimitReached } from "../accounts/plan-limits";
-import { roomName, roomNameForm } from "../rooms/room-name";
-import { countOpenRooms, createRoom, renameRoom, retireRoom, roomAgentIds } from "../stores/room-changes";
+import { roomNameForm } from "../rooms/room-name";
+import { countOpenRooms, createRoom, listRetiredRooms, renameRoom, reopenRoom, retireRoom, roomAgentIds } from "../stores/room-changes";
 import { NewRoomPage, RenameRoomPage, RetireRoomPage, RoomLifecycleBar, type RoomChange } from "../../views/RoomLifecycle";
 import { formValidator, refuseForm, sentText, type FormPage, type SentForm } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
@@ -120,16 +120,31 @@ export const adminRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const db = openDb(c.env.DB);
     const user = me(c);
-    const [company, rooms, heldMail] = await Promise.all([getCompany(db, user.companyId), listRooms(db, user.companyId), heldMailCount(db, user.companyId)]);
+    const [company, rooms, retiredRooms, heldMail] = await Promise.all([
+      getCompany(db, user.companyId),
+      listRooms(db, user.companyId),
+      listRetiredRooms(db, user.companyId),
+      heldMailCount(db, user.companyId),
+    ]);
     if (!company) throw notFound("company");
     const origin = new URL(c.req.url).origin;
-    const retired = c.req.query("retired");
+    const retired = retiredRooms.find((r) => r.name === c.req.query("retired"));
     // A failed renewal's grace period shows here too, where the admin looks first.
     const standing = planStanding(await subscriptionOfCompany(db, company), Date.now());
     const firstRoom = rooms.find((r) => isRoomUsable(company.plan, r.room.name))?.room.name ?? "GENERAL";
     const checklist = firstRunChecklist(await firstRunFacts(db, company), `${origin}/c/${company.slug}/${firstRoom}`);
     return c.render(
-      <AdminHome company={company} rooms={rooms} origin={origin} heldMail={heldMail} standing={standing} checklist={checklist} retired={retired && roomName.safeParse(retired).data} />,
+      <AdminHome
+        company={company}
+        rooms={rooms}
+        retiredRooms={retiredRooms}
+        origin={origin}
+        heldMail={heldMail}
+        standing={standing}
+        checklist={checklist}
+        justRetired={retired}
+        error={c.req.query("full") ? roomLimitReached(company.plan, rooms.length) : null}
+      />,
     );
   })
   // The company's mail: what was sent, what failed and why, what the entitlement holds back.
@@ -226,7 +241,7 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .get("/rooms/:roomId", companyRoom, (c) => {
     const room = c.get("room");
-    const changed = c.req.query("created") === "1" ? "created" : c.req.query("renamed") === "1" ? "renamed" : undefined;
+    const changed = (["created", "renamed", "reopened"] as const).find((change) => c.req.query(change) === "1");
     return settingsPage(c, room, settingsValuesFromRoom(room), { saved: c.req.query("saved") === "1", changed });
   })
   .get("/rooms/:roomId/rename", companyRoom, (c) => c.render(<RenameRoomPage room={c.get("room")} />))
@@ -261,6 +276,22 @@ export const adminRoutes = new Hono<AppEnv>()
     }
     await reconnectRoomAgents(c, agentIds);
     return c.redirect(`/admin?retired=${encodeURIComponent(room.name)}`, 303);
+  })
+  // A retired room of the company's (companyRoom refuses those): open again, to its settings.
+  .post("/rooms/:roomId/reopen", async (c) => {
+    const db = openDb(c.env.DB);
+    const user = me(c);
+    const [room, company] = await Promise.all([getRoom(db, user.companyId, c.req.param("roomId")), getCompany(db, user.companyId)]);
+    if (!room || !company) throw notFound("chat room");
+    if (room.retiredAt === null) return c.redirect(`/admin/rooms/${room.id}`, 303);
+    try {
+      await reopenRoom(db, company, user.id, room);
+    } catch (err) {
+      if (!(err instanceof FormError)) throw err;
+      // The plan has no room for it: the rooms page says so, where the admin can retire another.
+      return c.redirect("/admin?full=1#retired-rooms", 303);
+    }
+    return c.redirect(`/admin/rooms/${room.id}?reopened=1`, 303);
   })
   // Another company's room is not found, before its form is even read. The plan decides whether
   // "nearest" may be chosen; money is read in the currency chosen in the form.

@@ -1,4 +1,4 @@
-import { and, count, eq, isNull, max, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNotNull, isNull, max, sql } from "drizzle-orm";
 import type { Company } from "../accounts/company";
 import { FormError } from "../accounts/form-error";
 import { roomLimitReached } from "../accounts/plan-limits";
@@ -11,8 +11,8 @@ import { auditInsert } from "./audit";
 import type { Db } from "./db";
 import { moveOpenAlerts } from "./free-alerts";
 
-// An admin opens, renames and retires the company's rooms. A room is never deleted: its chats,
-// transcripts and revenue point at it. Its old names lead to it (room_renames).
+// An admin opens, renames, retires and reopens the company's rooms. A room is never deleted: its
+// chats, transcripts and revenue point at it. Its old names lead to it (room_renames).
 
 /** Any room of the company by this name, retired ones too (their names stay reserved for their 410 page). */
 const roomNamed = (db: Db, companyId: string, name: string) =>
@@ -129,6 +129,30 @@ export async function retireRoom(db: Db, adminId: string, room: Room): Promise<v
       .set({ privateRoomId: general?.id ?? null })
       .where(eq(agentProfiles.privateRoomId, room.id)),
     auditInsert(db, { companyId: room.companyId, userId: adminId, action: "room.retired", subject: room.id, detail: { name: room.name } }),
+  ]);
+}
+
+/** The company's retired rooms, latest first: the admin may reopen one. */
+export const listRetiredRooms = (db: Db, companyId: string) =>
+  db
+    .select({ id: rooms.id, name: rooms.name, retiredAt: rooms.retiredAt })
+    .from(rooms)
+    .where(and(eq(rooms.companyId, companyId), isNotNull(rooms.retiredAt)))
+    .orderBy(desc(rooms.retiredAt));
+
+/**
+ * Opens a retired room again, as it was (its link works again, its settings are kept) if the
+ * plan has room for it. Its agents were taken off it when it retired: the admin assigns them.
+ */
+export async function reopenRoom(db: Db, company: Pick<Company, "id" | "plan">, adminId: string, room: Room): Promise<void> {
+  const limit = roomLimitReached(company.plan, await countOpenRooms(db, company.id));
+  if (limit) throw new FormError({ form: limit });
+  await db.batch([
+    db
+      .update(rooms)
+      .set({ retiredAt: null })
+      .where(and(eq(rooms.id, room.id), eq(rooms.companyId, company.id))),
+    auditInsert(db, { companyId: company.id, userId: adminId, action: "room.reopened", subject: room.id, detail: { name: room.name } }),
   ]);
 }
 
