@@ -1,13 +1,15 @@
 // Builds the pages' scripts and styles into static/build/ (not committed), where Workers Static
 // Assets serve them with a year's cache (static/_headers): one bundle per audience, minified and
 // named by a hash of its content, so a new release is new names. The customer's pages
-// (static/controllers/customer.js) and the staff's (static/controllers/staff.js) each get an entry
-// script, the code it shares with its lazily loaded controllers in a chunk, and those controllers
-// in chunks of their own; both share one stylesheet. worker/http/page-assets.generated.json tells the Worker
-// (worker/http/page-assets.ts) the names. Run before start, test, typecheck
-// and deploy; scripts/dev-server.mjs and the vitest configs run it too, so tests see the sources.
+// (static/controllers/customer.js) and the staff's (static/controllers/staff.js) each get an
+// entry script, the code it shares with its lazily loaded controllers in a chunk, and those
+// controllers in chunks of their own; both share one stylesheet. The names go to
+// worker/http/page-assets.generated.json (not committed), which the Worker reads
+// (worker/http/page-assets.ts).
 //
-// `node scripts/build-assets.mjs` builds once.
+// wrangler.toml's [build] runs `node scripts/build-assets.mjs` before `wrangler dev` and
+// `wrangler deploy`; `npm run typecheck` and vitest.config.ts run it too (the Workers pool does
+// not run [build]).
 import { build } from "esbuild";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -16,9 +18,9 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const staticDir = join(root, "static");
 const outdir = join(staticDir, "build");
-export const MANIFEST = join(root, "worker", "http", "page-assets.generated.json");
+const MANIFEST = join(root, "worker", "http", "page-assets.generated.json");
 
-export const AUDIENCES = ["customer", "staff"];
+const AUDIENCES = ["customer", "staff"];
 
 /** The URL path a built file is served at. */
 const urlOf = (file) => `/${relative(staticDir, join(root, file)).split("\\").join("/")}`;
@@ -52,7 +54,6 @@ async function buildScripts(audience) {
     entryPoints: { [audience]: `static/controllers/${audience}.js` },
     format: "esm",
     splitting: true,
-    // Browsers that run the pages today (module scripts, top-level await is not needed).
     target: ["es2022"],
     entryNames: "[name]-[hash]",
     chunkNames: `${audience}-chunk-[hash]`,
