@@ -1,10 +1,10 @@
-// `node bench/page-weight.mjs`: what each audience's pages download in scripts and styles before
-// a person can use them. It starts its own `wrangler dev` (scripts/dev-server.mjs) with the demo
-// seeded, and loads in Debian's Chromium, each with an empty cache: the customer's contact form
+// `npm run bench:weight [-- --files]`: what each audience's pages download in scripts and styles
+// before a person can use them. It starts its own `wrangler dev` (scripts/dev-server.mjs) with the
+// demo seeded, and loads in Debian's Chromium, each with an empty cache: the customer's contact form
 // (/c/demo/GENERAL), the waiting screen after posting it (/chats/{id}), the agent console (/agent)
 // and an admin page (/admin). A page counts as usable once it has loaded and the network has been
 // quiet for 500 ms; every JS and CSS response until then counts, with its size gzipped at level 9
-// (wrangler dev sends bodies uncompressed; Cloudflare's edge compresses them much the same way).
+// (wrangler dev sends bodies uncompressed; the budgets are in gzip). `--files` lists each file.
 // Service workers are blocked so that only the page's own requests count.
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
