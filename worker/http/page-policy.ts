@@ -4,9 +4,9 @@ import type { AppEnv } from "../app-env";
 
 // What each page may load and use: the Content-Security-Policy and Permissions-Policy headers.
 // Scripts come only from our own origin (no inline scripts or handlers), so injected markup
-// cannot run. Camera, microphone and screen sharing only where calls
-// are held; Stripe.js only where a card is taken. No page of ours is framed: the embed script
-// opens the contact form in a window of its own (worker/embed/loader.ts).
+// cannot run. Camera, microphone and screen sharing only where calls are held; Stripe.js only
+// where a card is taken. No page of ours is framed: the embed script opens the contact form in a
+// window of its own (worker/embed/loader.ts).
 
 export type PageKind = {
   /** Holds calls: the agent console and the customer's chat page. */
