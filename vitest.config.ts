@@ -6,6 +6,12 @@ import { createFakePush } from "./test/fakes/push";
 import { createFakeReceiver } from "./test/fakes/webhook-receiver";
 // @ts-expect-error plain ESM script shared with `npm start`, no type declarations
 import { freePort, localVapidKeys } from "./scripts/dev-server.mjs";
+// @ts-expect-error plain ESM script shared with wrangler.toml's [build], no type declarations
+import { buildAssets } from "./scripts/build-assets.mjs";
+
+// The Worker's pages name the built scripts and styles (worker/http/page-assets.ts); the Workers
+// pool does not run wrangler.toml's [build], so the tests build them from the sources as they are.
+await buildAssets();
 
 // Every outbound request of the Worker under test goes to the fake Stripe (there is no network);
 // tests read and steer it over the same route, e.g. GET http://stripe.fake/_fake/state.

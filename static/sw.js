@@ -3,10 +3,11 @@
 // Parley pushes while no console is open (worker/push). Pages and their data are never cached:
 // they hold customers' details and are fetched from the network as if this worker did not exist.
 
-const SHELL = "parley-shell-v1";
-const SHELL_FILES = ["/css/app.css", "/controllers/index.js", "/vendor/htmx.min.js", "/vendor/htmx-ext-ws.min.js", "/vendor/stimulus.js", "/icons/parley.svg"];
+// SHELL (this release's cache) and SHELL_FILES (the console's bundle and icon) come first in the
+// script as served: worker/routes/app-shell.ts puts them there from the build's names, so that a
+// new release is a new script, which browsers install again, dropping the old release's cache.
 /** Static folders only (wrangler.toml serves them without the Worker): nothing private lives there. */
-const STATIC = /^\/(css|controllers|format|icons|media|vendor)\//;
+const STATIC = /^\/(build|css|controllers|format|icons|media)\//;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));

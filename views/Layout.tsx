@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../worker/app-env";
 import { CSRF_FIELD } from "../worker/http/csrf";
-import { IMPORT_MAP } from "../worker/http/page-policy";
+import { pageAssets } from "../worker/http/page-assets";
 
 // htmx swaps 422 (a form with its errors) like a success; other errors show the error banner.
 const HTMX_CONFIG = JSON.stringify({
@@ -26,6 +26,8 @@ export function Layout({ title, children, bare, app }: LayoutProps) {
   const c = useRequestContext<AppEnv>();
   const user = c.get("user");
   const headers = JSON.stringify({ "x-csrf-token": c.get("csrfToken") });
+  // Bare pages are the customer's (no staff header): they get the lighter bundle.
+  const assets = pageAssets(bare ? "customer" : "staff");
   return (
     <html lang="en">
       <head>
@@ -34,14 +36,13 @@ export function Layout({ title, children, bare, app }: LayoutProps) {
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${title} · Parley`}</title>
         <link rel="icon" href="/icons/parley.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/css/app.css" />
+        <link rel="stylesheet" href={assets.css} />
         {app ? <link rel="manifest" href="/manifest.webmanifest" /> : null}
         {app ? <meta name="theme-color" content="#4f46e5" /> : null}
-        <script src="/vendor/htmx.min.js" defer></script>
-        <script src="/vendor/htmx-ext-ws.min.js" defer></script>
-        {/* A constant, not user text: JSX would escape its quotes. The CSP allows it by its hash. */}
-        <script type="importmap" dangerouslySetInnerHTML={{ __html: IMPORT_MAP }}></script>
-        <script type="module" src="/controllers/index.js"></script>
+        <script type="module" src={assets.script}></script>
+        {assets.preload.map((href) => (
+          <link rel="modulepreload" href={href} />
+        ))}
       </head>
       <body hx-headers={headers}>
         {bare ? null : <Header />}

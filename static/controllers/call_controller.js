@@ -1,6 +1,4 @@
 import { Controller } from "@hotwired/stimulus";
-import { camera, permission, screen } from "../media/devices.js";
-import { createLink, fetchIceServers } from "../media/link.js";
 
 // Voice, video and screen sharing in one chat. It sits on the chat's socket element: it declares
 // over the socket what this page sends (the ChatDO checks it against the room's buttons and tells
@@ -10,6 +8,14 @@ import { createLink, fetchIceServers } from "../media/link.js";
 
 /** The calls of this page (an agent's console holds several chats). */
 const calls = new Set();
+
+/**
+ * The devices and the link (static/media/), downloaded once a call panel is shown, so that pages
+ * without calls never load them and a button's press finds them there (a screen is shared only
+ * within moments of the press). Set once loaded: the link is made only after that.
+ */
+let media = null;
+const loadMedia = async () => (media ??= { ...(await import("../media/devices.js")), ...(await import("../media/link.js")) });
 
 export default class extends Controller {
   static values = { chat: String };
@@ -93,6 +99,7 @@ export default class extends Controller {
   }
 
   panelTargetConnected() {
+    loadMedia().catch(() => {}); // offline for a moment: a press tries again
     this.render();
   }
 
@@ -123,14 +130,14 @@ export default class extends Controller {
   async ask(video) {
     this.wantVideo = video;
     this.say("");
-    if ((await permission(video)) !== "prompt") return this.proceed();
+    if ((await (await loadMedia()).permission(video)) !== "prompt") return this.proceed();
     this.devicesTarget.textContent = video ? "camera and microphone" : "microphone";
     this.explainTarget.hidden = false;
   }
 
   async proceed() {
     this.explainTarget.hidden = true;
-    const { stream, error } = await camera(this.wantVideo);
+    const { stream, error } = await (await loadMedia()).camera(this.wantVideo);
     if (error) return this.say(error, true);
     await this.startTracks(stream, { mic: stream.getAudioTracks()[0], camera: stream.getVideoTracks()[0] });
   }
@@ -142,7 +149,7 @@ export default class extends Controller {
 
   async screen() {
     if (this.local.screen) return this.stopScreen();
-    const { stream, error } = await screen();
+    const { stream, error } = await (await loadMedia()).screen();
     if (!stream) return error && this.say(error, true);
     const track = stream.getVideoTracks()[0];
     track.addEventListener("ended", () => this.stopScreen());
@@ -205,7 +212,7 @@ export default class extends Controller {
     const kinds = new Set(me.tracks.map((t) => t.kind));
     if (kinds.has("screen")) this.say("Press Share screen to share your screen again.");
     if (!kinds.has("mic") && !kinds.has("camera")) return;
-    const { stream, error } = await camera(kinds.has("camera"));
+    const { stream, error } = await (await loadMedia()).camera(kinds.has("camera"));
     if (error) return this.say(error, true);
     await this.startTracks(stream, { mic: stream.getAudioTracks()[0], camera: stream.getVideoTracks()[0] }, me);
   }
@@ -253,16 +260,16 @@ export default class extends Controller {
    * page starting its call as the other page's offer comes in) find the same link.
    */
   async ensureLink() {
-    this.iceServers ??= await (this.iceServersFetch ??= fetchIceServers(this.chatValue));
+    this.iceServers ??= await (this.iceServersFetch ??= loadMedia().then(({ fetchIceServers }) => fetchIceServers(this.chatValue)));
     if (!this.link) this.resetLink(this.state?.peer?.clientId ?? null);
     return this.link;
   }
 
-  /** A new link to that page (the ICE servers are known: a link was made before). */
+  /** A new link to that page (the ICE servers, and so the media code, are known: a link was made before). */
   resetLink(peerId) {
     this.link?.close();
     this.remote = {};
-    this.link = createLink({
+    this.link = media.createLink({
       path: this.state?.path ?? "p2p",
       chatId: this.chatValue,
       csrf: JSON.parse(document.body.getAttribute("hx-headers") ?? "{}"),

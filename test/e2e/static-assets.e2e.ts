@@ -26,6 +26,15 @@ describe("static files and pages side by side", () => {
     });
   }
 
+  it("serves the built bundles with a year's cache, as their names change with their content, and the others without", async () => {
+    const built = await fetch(`${baseUrl}/${someFile("build")}`);
+    expect(built.status).toBe(200);
+    expect(built.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const source = await fetch(`${baseUrl}/${someFile("controllers")}`);
+    expect(source.headers.get("cache-control")).not.toContain("immutable");
+    expect((await fetch(`${baseUrl}/_headers`)).status).not.toBe(200);
+  });
+
   it("serves pages and a missing page from the Worker", async () => {
     const login = await fetch(`${baseUrl}/login`);
     expect(login.status).toBe(200);

@@ -8,7 +8,7 @@ import { chromiumPerFile, customerChat, onlineConsole, screenshot } from "./chro
 const baseUrl = inject("baseUrl");
 const chromium = chromiumPerFile();
 
-/** The page's Stimulus application (static/controllers/index.js) and the call controller's link, as far as these tests read them. */
+/** The page's Stimulus application (static/controllers/application.js) and the call controller's link, as far as these tests read them. */
 type Stimulus = { getControllerForElementAndIdentifier(element: Element, identifier: string): { link?: { pc: RTCPeerConnection } } | null };
 
 /**

@@ -33,6 +33,17 @@ describe("the installable console", () => {
     expect(await res.text()).toContain('addEventListener("push"');
   });
 
+  it("has the service worker keep the console's own scripts and styles of this release", async () => {
+    const { agents: [alice] } = await team("shell-co", ["Sol Shell"]);
+    const html = await (await alice.browser.get("/agent")).text();
+    const shell = [...html.matchAll(/<(?:link rel="stylesheet" href|script type="module" src|link rel="modulepreload" href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(shell.length).toBeGreaterThanOrEqual(2);
+    const sw = await (await new Browser().get("/sw.js")).text();
+    const kept = JSON.parse(sw.match(/^const SHELL_FILES = (.*);$/m)![1]!) as string[];
+    expect(kept).toEqual([...shell, "/icons/parley.svg"]);
+    expect(sw.match(/^const SHELL = "parley-shell [^"]+";$/m)).not.toBeNull();
+  });
+
   it("links the manifest from the console and the profile, and their policy allows the worker and manifest from this origin only", async () => {
     const { agents: [alice] } = await team("app-co", ["Alice Martin"]);
     for (const path of ["/agent", "/agent/profile"]) {

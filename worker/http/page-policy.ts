@@ -3,13 +3,10 @@ import { stripeJsUrl } from "../adapters/stripe";
 import type { AppEnv } from "../app-env";
 
 // What each page may load and use: the Content-Security-Policy and Permissions-Policy headers.
-// Scripts come only from our own origin (no inline scripts or handlers, bar the import map by
-// hash), so injected markup cannot run. Camera, microphone and screen sharing only where calls
-// are held; Stripe.js only where a card is taken. No page of ours is framed: the embed script
-// opens the contact form in a window of its own (worker/embed/loader.ts).
-
-/** The one inline script of every page (views/Layout.tsx): allowed by its hash. */
-export const IMPORT_MAP = JSON.stringify({ imports: { "@hotwired/stimulus": "/vendor/stimulus.js" } });
+// Scripts come only from our own origin (no inline scripts or handlers), so injected markup
+// cannot run. Camera, microphone and screen sharing only where calls are held; Stripe.js only
+// where a card is taken. No page of ours is framed: the embed script opens the contact form in a
+// window of its own (worker/embed/loader.ts).
 
 export type PageKind = {
   /** Holds calls: the agent console and the customer's chat page. */
@@ -44,12 +41,12 @@ function stripeSources(stripeJsUrl: string) {
  * `url`: the page's own, for its sockets (ws: or wss: to the same host, which 'self' does not
  * cover in every browser). `stripeJsUrl`: where Stripe.js is loaded from on payment pages.
  */
-export function contentSecurityPolicy(kind: PageKind, url: string, stripeJsUrl: string, importMapHash: string): string {
+export function contentSecurityPolicy(kind: PageKind, url: string, stripeJsUrl: string): string {
   const { host, protocol } = new URL(url);
   const stripe = kind.payment ? stripeSources(stripeJsUrl) : { script: [], frame: [], connect: [] };
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", `'sha256-${importMapHash}'`, ...stripe.script],
+    "script-src": ["'self'", ...stripe.script],
     "style-src": ["'self'"],
     // A few elements carry their own width or theme colour; no <style> element is allowed.
     "style-src-attr": ["'unsafe-inline'"],
@@ -78,18 +75,12 @@ export function permissionsPolicy(kind: PageKind, stripeJsUrl: string): string {
   return `camera=${calls}, microphone=${calls}, display-capture=${calls}, geolocation=(), payment=${payment}`;
 }
 
-let importMapHash: Promise<string> | undefined;
-const hashOfImportMap = () =>
-  (importMapHash ??= crypto.subtle
-    .digest("SHA-256", new TextEncoder().encode(IMPORT_MAP))
-    .then((digest) => btoa(String.fromCharCode(...new Uint8Array(digest)))));
-
 /** Sets both headers on every response of the pages' app (a fragment or a redirect may become a page too). */
 export const pagePolicy = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   if (c.res.status === 101) return; // a socket's handshake: no document
   const kind = pageKind(c.req.path);
   const stripeJs = stripeJsUrl(c.env);
-  c.res.headers.set("Content-Security-Policy", contentSecurityPolicy(kind, c.req.url, stripeJs, await hashOfImportMap()));
+  c.res.headers.set("Content-Security-Policy", contentSecurityPolicy(kind, c.req.url, stripeJs));
   c.res.headers.set("Permissions-Policy", permissionsPolicy(kind, stripeJs));
 });

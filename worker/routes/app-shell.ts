@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { pageAssets } from "../http/page-assets";
 
 // The agent console as an installable web app: its manifest, and its service worker served from
 // the origin's root (a worker's scope can be no wider than its own folder) to control /agent.
@@ -25,11 +26,20 @@ const MANIFEST = JSON.stringify({
   ],
 });
 
+/** What the console's service worker keeps: the console's built files, named by their content, and the icon. */
+const staff = pageAssets("staff");
+const SHELL = [
+  `const SHELL = ${JSON.stringify(`parley-shell ${staff.script} ${staff.css}`)};`,
+  `const SHELL_FILES = ${JSON.stringify([staff.css, staff.script, ...staff.preload, "/icons/parley.svg"])};`,
+  "",
+].join("\n");
+
 export const appShellRoutes = new Hono<AppEnv>()
   .get("/manifest.webmanifest", (c) => c.body(MANIFEST, 200, { "content-type": "application/manifest+json", "cache-control": "public, max-age=3600" }))
-  // The file is static/sw.js; asked for again on every visit, so a new version takes over at once.
+  // The file is static/sw.js, after this release's shell; asked for again on every visit, so a new
+  // version takes over at once.
   .get("/sw.js", async (c) => {
     const file = await c.env.ASSETS.fetch(new URL("/sw.js", c.req.url));
     if (!file.ok) return c.notFound();
-    return c.body(await file.text(), 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" });
+    return c.body(SHELL + (await file.text()), 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" });
   });

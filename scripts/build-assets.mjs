@@ -1,0 +1,95 @@
+// Builds the pages' scripts and styles into static/build/ (not committed), where Workers Static
+// Assets serve them with a year's cache (static/_headers): one bundle per audience, minified and
+// named by a hash of its content, so a new release is new names. The customer's pages
+// (static/controllers/customer.js) and the staff's (static/controllers/staff.js) each get an
+// entry script, the code it shares with its lazily loaded controllers in a chunk, and those
+// controllers in chunks of their own; both share one stylesheet. The names go to
+// worker/http/page-assets.generated.json (not committed), which the Worker reads
+// (worker/http/page-assets.ts).
+//
+// wrangler.toml's [build] runs `node scripts/build-assets.mjs` before `wrangler dev` and
+// `wrangler deploy`; `npm run typecheck` and vitest.config.ts run it too (the Workers pool does
+// not run [build]).
+import { build } from "esbuild";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const staticDir = join(root, "static");
+const outdir = join(staticDir, "build");
+const MANIFEST = join(root, "worker", "http", "page-assets.generated.json");
+
+const AUDIENCES = ["customer", "staff"];
+
+/** The URL path a built file is served at. */
+const urlOf = (file) => `/${relative(staticDir, join(root, file)).split("\\").join("/")}`;
+
+/**
+ * htmx as its authors minified it (htmx.min.js, ~1.5 KB gzip smaller than esbuild's minification
+ * of its ES module), made a module: every import of "htmx.org" (ours, the WebSocket extension's) gets it.
+ */
+const htmxMinified = {
+  name: "htmx-minified",
+  setup(build) {
+    build.onResolve({ filter: /^htmx\.org$/ }, () => ({ path: join(root, "node_modules", "htmx.org", "dist", "htmx.min.js") }));
+    build.onLoad({ filter: /htmx\.min\.js$/ }, (args) => ({ contents: `${readFileSync(args.path, "utf8")}\nexport default htmx;\n`, loader: "js" }));
+  },
+};
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  minify: true,
+  outdir,
+  write: true,
+  metafile: true,
+  logLevel: "warning",
+  legalComments: "none",
+};
+
+async function buildScripts(audience) {
+  const { metafile } = await build({
+    ...common,
+    entryPoints: { [audience]: `static/controllers/${audience}.js` },
+    format: "esm",
+    splitting: true,
+    target: ["es2022"],
+    entryNames: "[name]-[hash]",
+    chunkNames: `${audience}-chunk-[hash]`,
+    plugins: [htmxMinified],
+  });
+  const [file, output] = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint === `static/controllers/${audience}.js`);
+  return { files: Object.keys(metafile.outputs), script: urlOf(file), preload: output.imports.filter((i) => i.kind === "import-statement").map((i) => urlOf(i.path)) };
+}
+
+async function buildStyles() {
+  const { metafile } = await build({ ...common, entryPoints: ["static/css/app.css"], entryNames: "[name]-[hash]" });
+  const files = Object.keys(metafile.outputs);
+  return { files, css: urlOf(files.find((f) => f.endsWith(".css"))) };
+}
+
+/** Builds every audience's files, removes the previous build's, and writes the manifest. */
+export async function buildAssets() {
+  mkdirSync(outdir, { recursive: true });
+  const styles = await buildStyles();
+  const built = new Set(styles.files.map((f) => join(root, f)));
+  const manifest = {};
+  for (const audience of AUDIENCES) {
+    const { files, script, preload } = await buildScripts(audience);
+    for (const f of files) built.add(join(root, f));
+    manifest[audience] = { css: styles.css, script, preload };
+  }
+  // Names carry their content's hash, so a file not built now belongs to an earlier release.
+  for (const name of readdirSync(outdir)) if (!built.has(join(outdir, name))) rmSync(join(outdir, name), { recursive: true, force: true });
+  // Written only when it changed (wrangler dev reloads the Worker when it does), and renamed into
+  // place, so a Worker reloading meanwhile never reads half a file.
+  const json = `${JSON.stringify(manifest, null, 2)}\n`;
+  if (!existsSync(MANIFEST) || readFileSync(MANIFEST, "utf8") !== json) {
+    writeFileSync(`${MANIFEST}.${process.pid}`, json);
+    renameSync(`${MANIFEST}.${process.pid}`, MANIFEST);
+  }
+  return manifest;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildAssets();

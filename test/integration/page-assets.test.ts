@@ -1,0 +1,52 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { Browser } from "./client";
+import { Customer, team } from "./live";
+
+// Each audience's pages load their own bundle (scripts/build-assets.mjs): the customer's pages a
+// light one, the staff's pages theirs; both as built files named by their content, which exist.
+
+/** The page's stylesheet, module script and preloaded modules, in the order the page names them. */
+async function assetsOf(res: Response) {
+  const html = await res.text();
+  const attr = (pattern: RegExp) => [...html.matchAll(pattern)].map((m) => m[1]!);
+  return {
+    css: attr(/<link rel="stylesheet" href="([^"]+)"/g),
+    script: attr(/<script type="module" src="([^"]+)"/g),
+    preload: attr(/<link rel="modulepreload" href="([^"]+)"/g),
+  };
+}
+
+const HASHED = /^\/build\/[\w-]+-[A-Z0-9]{8}\.(js|css)$/;
+
+async function expectServed(paths: string[]) {
+  for (const path of paths) {
+    expect(path).toMatch(HASHED);
+    const file = await env.ASSETS.fetch(new URL(path, "https://parley.test"));
+    expect(file.status, path).toBe(200);
+    await file.body?.cancel();
+  }
+}
+
+describe("the pages' scripts and styles", () => {
+  it("are the customer's bundle on the contact form and the chat page, the staff's on the console and admin pages", async () => {
+    const { company, agents } = await team("bundle-co", ["Bea Bundle"]);
+    const customer = new Customer();
+    const contact = await assetsOf(await customer.browser.get(`/c/${company.slug}/GENERAL`));
+    const chat = await customer.startChat(`/c/${company.slug}/GENERAL`);
+    const waiting = await assetsOf(await customer.browser.get(`/chats/${chat.id}`));
+    const agentConsole = await assetsOf(await agents[0].browser.get("/agent"));
+    const admin = new Browser();
+    await admin.post("/login", { email: `boss@${company.slug}.test`, password: "correct horse 9" }, { from: "/login" });
+    const rooms = await assetsOf(await admin.get("/admin"));
+
+    expect(contact.script).toEqual([expect.stringMatching(/^\/build\/customer-/)]);
+    expect(waiting).toEqual(contact);
+    expect(agentConsole.script).toEqual([expect.stringMatching(/^\/build\/staff-/)]);
+    expect(rooms).toEqual(agentConsole);
+    for (const page of [contact, agentConsole]) {
+      expect(page.css).toHaveLength(1);
+      await expectServed([...page.css, ...page.script, ...page.preload]);
+    }
+  });
+});
