@@ -5,6 +5,7 @@ import htmx from "htmx.org";
 import "htmx-ext-ws";
 import { Application } from "@hotwired/stimulus";
 import "./heartbeat.js";
+import { offerReload } from "./new-release.js";
 import "./socket-messages.js";
 
 // Controllers that process swapped-in markup themselves (console_controller.js) reach htmx here.
@@ -27,9 +28,11 @@ export function start(eager, lazy) {
       importer().then(
         (module) => application.register(identifier, module.default),
         (error) => {
-          // Offline for a moment: the next element that names it tries again.
+          // Offline for a moment: the next element that names it tries again. Online, the
+          // release it belongs to may be gone.
           pending.set(identifier, importer);
           console.error(`the ${identifier} controller could not be loaded`, error);
+          offerReload();
         },
       );
     }

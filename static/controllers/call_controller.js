@@ -1,4 +1,5 @@
 import { Controller } from "@hotwired/stimulus";
+import { offerReload } from "./new-release.js";
 
 // Voice, video and screen sharing in one chat. It sits on the chat's socket element: it declares
 // over the socket what this page sends (the ChatDO checks it against the room's buttons and tells
@@ -15,7 +16,14 @@ const calls = new Set();
  * within moments of the press). Set once loaded: the link is made only after that.
  */
 let media = null;
-const loadMedia = async () => (media ??= { ...(await import("../media/devices.js")), ...(await import("../media/link.js")) });
+async function loadMedia() {
+  try {
+    return (media ??= { ...(await import("../media/devices.js")), ...(await import("../media/link.js")) });
+  } catch (error) {
+    offerReload();
+    throw error;
+  }
+}
 
 export default class extends Controller {
   static values = { chat: String };
