@@ -8,7 +8,8 @@
 //     of `cloudflare:*` linked to empty stand-ins, `node:*` to Node's own). That is the work a new
 //     isolate does before the Worker's first request; timing workerd from start to first response
 //     instead would mostly time workerd's own start, the same for any Worker, and the bindings'
-//     local simulators. Median of --runs (default 15), in this process after one warm-up run.
+//     local simulators. Median of --runs (default 15), in this process after one warm-up run;
+//   - where the size comes from: the bundle cut at esbuild's `// path` comments, by package.
 // --check builds only and fails (exit 1) when the gzip size is over GZIP_BUDGET_KIB: `npm test`
 // runs it, so that a deploy bundle that does not build, or grows past the budget, fails CI.
 // Run with Node 22 (`npm run`, or `npm exec -- node bench/worker-size.mjs`).
@@ -18,6 +19,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { gzipSync } from "node:zlib";
 import vm from "node:vm";
 import { root } from "../scripts/dev-server.mjs";
 
@@ -52,6 +54,17 @@ const median = (values) => {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/** Raw and gzip KiB of the bundle's parts by package (or Parley's own folder), largest gzip first. */
+function breakdown(source) {
+  const parts = new Map();
+  for (const part of source.split(/\n(?=\/\/ \S)/)) {
+    const path = part.match(/^\/\/ (\S+)/)?.[1] ?? "";
+    const name = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? path.match(/^(worker|views|durable-objects)\//)?.[1] ?? "other";
+    parts.set(name, (parts.get(name) ?? "") + part);
+  }
+  return [...parts].map(([name, text]) => ({ name, rawKiB: Buffer.byteLength(text) / 1024, gzipKiB: gzipSync(text).length / 1024 })).sort((a, b) => b.gzipKiB - a.gzipKiB);
+}
 
 /** Stand-ins for the runtime's own modules: the top-level code only declares classes that extend them. */
 function runtimeModule(specifier) {
@@ -95,6 +108,8 @@ try {
   } else if (!argv.check) {
     if (!vm.SourceTextModule) throw new Error("run with --experimental-vm-modules (npm run bench:worker does)");
     const source = readFileSync(join(outdir, "index.js"), "utf8");
+    console.log("By package (each part gzipped alone, so the parts add up to a little more):");
+    for (const part of breakdown(source).slice(0, 10)) console.log(`  ${part.gzipKiB.toFixed(0).padStart(5)} KiB gzip ${part.rawKiB.toFixed(0).padStart(6)} KiB raw  ${part.name}`);
     await coldStart(source, 0); // warm-up: Node's own modules loaded once
     const runs = [];
     for (let i = 1; i <= RUNS; i++) runs.push(await coldStart(source, i));
