@@ -1,18 +1,20 @@
-// `node bench/idle-wakeups.mjs [--minutes=10]`: counts the Durable Object wake-ups that idle pages
-// cause (issue 22: "idle consoles cost nothing"). It serves a copy of the tree under its own
+// `npm run bench:idle [-- --minutes=10]`: counts the Durable Object wake-ups that idle pages cause
+// (issue 22: "idle consoles cost nothing"). It serves a copy of the tree under its own
 // `wrangler dev` (a free port, throw-away state, in a process group of its own), opens in real
 // Chromium an agent's console (ONLINE) and a customer's waiting screen in a room that agent
 // serves, waits until the ring is on the console, and then leaves both alone for --minutes.
 // The pages run their own timers (heartbeat pings, htmx's socket, the ring's sound) as they would
 // for a person who walked away.
 //
-// Counted: every invocation of any object's handler in the window (fetch, RPC, alarm, and the
-// hibernatable socket's message, close and error), read from wrangler dev's local trace collector
-// (X_LOCAL_OBSERVABILITY, on for this run only), which records each invocation the runtime makes
-// without anything added to Parley's code. A ping answered by the runtime's auto-response never
-// reaches a handler, so it is not an invocation and is not counted; the run also reports the pings
-// the pages sent, to show they were sent. Options: --minutes=10, --state=/dev/shm (parent of the
-// state directory), --limit (seconds before the run gives up; default the window plus 5 minutes).
+// Counted: every invocation of the Worker's and of any object's handlers in the window (fetch,
+// RPC, alarm, scheduled, and the hibernatable socket's message, close and error), read from
+// wrangler dev's local trace collector (X_LOCAL_OBSERVABILITY, on for this run only), which
+// records each invocation the runtime makes without anything added to Parley's code. A ping
+// answered by the runtime's auto-response never reaches a handler, so it is not an invocation
+// and is not counted; the run also reports the pings the pages sent, to show they were sent.
+// Options: --minutes=10, --state=/dev/shm (parent of the state directory), --limit (seconds
+// before the run gives up; default the window plus 5 minutes), --raw (each invocation, as JSON),
+// --shots=DIR (screenshots of the pages if the run fails).
 import { execSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
