@@ -143,7 +143,8 @@ try {
   stateDir = mkdtempSync(join(STATE_PARENT, "parley-idle-"));
   const port = await freePort();
   log(`starting wrangler dev on 127.0.0.1:${port} (X_LOCAL_OBSERVABILITY=true, state in ${stateDir})`);
-  server = await startServer({ port, persistTo: stateDir, quiet: true });
+  // An inspector port of its own: wrangler's default one may be held by another server on the machine.
+  server = await startServer({ port, inspectorPort: await freePort(), persistTo: stateDir, quiet: true });
   const base = server.url;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
@@ -191,7 +192,7 @@ try {
   for (let left = windowMs; left > 0; left -= 60_000) {
     await sleep(Math.min(60_000, left));
     const soFar = await invocationsIn(base, from, Date.now());
-    log(`${((windowMs - left + Math.min(60_000, left)) / 60_000).toFixed(0)} min: ${soFar.length} invocations so far`);
+    log(`${((Date.now() - from) / 60_000).toFixed(1)} min: ${soFar.length} invocations so far`);
   }
   const to = Date.now();
   // Spans are written when their invocation ends: a moment for the last ones to land.
