@@ -131,12 +131,31 @@ export class ChatDO extends DurableObject<Env> {
 
   /**
    * The chat is in its room's queue: a customer whose page never opens its socket (a form posted
-   * by a script, a tab closed at once) leaves the queue after the grace, like one who left, and
-   * the tick watches for pages that die without a close.
+   * by a script, a tab closed at once) leaves the queue after the grace, like one who left. No
+   * tick runs while the customer waits, so a waiting page wakes no object (bench/idle-wakeups.mjs):
+   * a page that died without a close is found when the chat is next called (its place in the
+   * queue, an answer; see lookAtCustomer), and after a restart by the new instance's reconcile.
    */
   private async queued(now: number): Promise<void> {
     if (!this.present("customer")) await this.setDeadline("leave", now + WAITING_GRACE_MS);
-    await this.setDeadline("tick", now + METER_TICK_MS);
+    // The price and card pages' tick, if any, ends here.
+    this.clearDeadline("tick");
+  }
+
+  /** In the room's queue (a chat of a paid room goes there once its card is authorised). */
+  private inQueue(): boolean {
+    return !this.kv.get("enqueue") || !!this.kv.get<boolean>("enqueued");
+  }
+
+  /**
+   * A waiting customer's page that stopped pinging is taken as gone since its last ping, and the
+   * chat given up if the grace since then is over. False: the customer has left.
+   */
+  private async lookAtCustomer(now: number): Promise<boolean> {
+    await this.reconcile(now);
+    const leave = this.deadlines().leave;
+    if (this.status() === "waiting" && leave !== undefined && leave <= now && !this.present("customer")) await this.end("customer");
+    return this.status() === "waiting";
   }
 
   /**
@@ -384,8 +403,7 @@ export class ChatDO extends DurableObject<Env> {
   private async departed(party: Party, at: number): Promise<void> {
     const status = this.status();
     if (status === "waiting" && party === "customer") {
-      const queued = !this.kv.get("enqueue") || this.kv.get<boolean>("enqueued");
-      await this.setDeadline("leave", at + (queued ? WAITING_GRACE_MS : CARD_GRACE_MS));
+      await this.setDeadline("leave", at + (this.inQueue() ? WAITING_GRACE_MS : CARD_GRACE_MS));
     } else if (status === "connected" && this.kv.get(`offline:${party}`) === undefined) {
       this.kv.put(`offline:${party}`, at);
       this.billing()?.presence(false, at);
@@ -478,6 +496,7 @@ export class ChatDO extends DurableObject<Env> {
   /** The room found an agent and the agent claimed the chat. False: the customer left first. */
   async assign(agent: AgentCard): Promise<boolean> {
     if (!(await this.hasStarted())) return false;
+    if (this.status() === "waiting" && !(await this.lookAtCustomer(Date.now()))) return false;
     if (this.status() !== "waiting") return this.status() === "connected" && this.agent()?.agentId === agent.agentId;
     this.kv.put("agent", agent);
     this.setStatus("connected");
@@ -501,7 +520,7 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   async queuePosition(queue: QueueState): Promise<void> {
-    if (this.status() !== "waiting") return;
+    if (this.status() !== "waiting" || !(await this.lookAtCustomer(Date.now()))) return;
     this.kv.put("queue", queue);
     this.send("customer", { type: "queue", queue });
   }
@@ -587,9 +606,10 @@ export class ChatDO extends DurableObject<Env> {
       this.kv.put("deadlines", deadlines);
       if (name === "leave" && this.status() === "waiting" && !this.present("customer")) await this.end("customer");
       if (name.startsWith("timeout:") && this.status() === "connected") await this.end("timeout");
-      // The tick runs while the chat is queued or connected: it watches for pages that died
-      // without a close (reconcile, above), and moves the meter on.
-      if (name === "tick" && this.status() !== "ended") {
+      // The tick runs while the chat is connected, and on a paid room's price and card pages
+      // before it is queued: it watches for pages that died without a close (reconcile, above),
+      // and moves the meter on.
+      if (name === "tick" && (this.status() === "connected" || (this.status() === "waiting" && !this.inQueue()))) {
         // Re-armed first, so that a crash during a split bill is taken up again by the next tick.
         await this.setDeadline("tick", now + METER_TICK_MS);
         if (this.status() === "connected") await this.collect();

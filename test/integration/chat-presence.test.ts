@@ -1,5 +1,6 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { CUSTOMER_LEFT } from "../../worker/live/contracts";
 import { Customer, chatRow, connectedChat, later, team, untilState } from "./live";
 import { authorise, chatStub, holdsOf, paidChat, paidPath, paidRoom, runAlarm } from "./paid-chats";
 import { accept, closeAllSockets, frames, handshake } from "./sockets";
@@ -29,15 +30,80 @@ describe("a chat whose page never opens its socket (a ghost)", () => {
     expect(await chatRow(ghost.id)).toMatchObject({ status: "missed", ended_by: "customer", agent_id: null });
   });
 
-  it("stays in the queue when the page opens within the grace", async () => {
+  it("stays in the queue when the page opens within the grace, with no alarm left to wake the chat while it waits", async () => {
     const { agents: [alice] } = await team("ghost-ok-co", ["Alice Martin"]);
     const console = await alice.online();
     const chat = await new Customer().startChat("/c/ghost-ok-co/GENERAL");
     await chat.socket();
     later(16);
-    await runAlarm(chat.id); // the chat's tick, which finds the customer there
+    expect(await runDurableObjectAlarm(chatStub(chat.id)), "an alarm was scheduled").toBe(false);
     expect((await chatRow(chat.id))?.status).toBe("waiting");
     expect(console.saw(frames.ringGone(chat.id))).toBe(false);
+  });
+});
+
+describe("a waiting customer's page", () => {
+  it("pings without reaching the chat's handler: the runtime answers, and the chat's stored evidence is not rewritten", async () => {
+    const { agents: [alice] } = await team("ping-co", ["Alice Martin"]);
+    await alice.online();
+    const chat = await new Customer().startChat("/c/ping-co/GENERAL");
+    const page = await chat.socket();
+    const seen = () => runInDurableObject(chatStub(chat.id), (_, state) => state.storage.kv.get<{ customer?: number }>("seen")?.customer);
+    const before = await seen();
+    later(5); // past the refresh pause: a frame that reached the handler would store a new time
+    page.send("ping");
+    await page.next((f) => f === "pong", "the pong");
+    expect(await seen()).toBe(before);
+    const pinged = await runInDurableObject(chatStub(chat.id), (_, state) => state.getWebSocketAutoResponseTimestamp(state.getWebSockets("customer")[0]!)?.getTime());
+    expect(pinged).toBeGreaterThan(before!);
+  });
+
+  it("that stops pinging without a close is found when an agent answers: the answer is refused, the ring goes, and the chat is missed", async () => {
+    const { agents: [alice] } = await team("gone-waiting-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const chat = await new Customer().startChat("/c/gone-waiting-co/GENERAL");
+    const page = await chat.socket();
+    page.send("ping");
+    await page.next((f) => f === "pong", "the pong");
+    await console.arrived(frames.ring(chat.id), "the ring");
+
+    later(61 + 15); // silent past the ping's limit, and the waiting grace since the last ping
+    console.send({ type: "answer", chatId: chat.id });
+    await console.next(frames.error(CUSTOMER_LEFT), "the answer refused");
+    expect(await chatRow(chat.id)).toMatchObject({ status: "missed", ended_by: "customer", agent_id: null });
+    await untilState("gone-waiting-co", "GENERAL", alice.email, ["WAITING_NEW_CALL", null]);
+  });
+
+  it("that stops pinging without a close is found when the queue moves: the customer ahead leaves, and the silent one is given up", async () => {
+    const { agents: [alice] } = await team("queue-moves-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const ahead = await new Customer().startChat("/c/queue-moves-co/GENERAL");
+    const aheadPage = await ahead.socket();
+    const silent = await new Customer().startChat("/c/queue-moves-co/GENERAL");
+    const silentPage = await silent.socket();
+    silentPage.send("ping");
+    await silentPage.next((f) => f === "pong", "the pong");
+    await console.arrived(frames.ring(silent.id), "the silent customer's ring");
+
+    later(61 + 15);
+    aheadPage.send({ type: "hangup" });
+    await console.arrived(frames.ringGone(silent.id), "the silent customer's ring withdrawn");
+    expect(await chatRow(silent.id)).toMatchObject({ status: "missed", ended_by: "customer" });
+  });
+
+  it("that stops pinging is not given up before the grace since its last ping is over", async () => {
+    const { agents: [alice] } = await team("late-answer-co", ["Alice Martin"]);
+    const console = await alice.online();
+    const chat = await new Customer().startChat("/c/late-answer-co/GENERAL");
+    const page = await chat.socket();
+    page.send("ping");
+    await page.next((f) => f === "pong", "the pong");
+    await console.arrived(frames.ring(chat.id), "the ring");
+
+    later(30); // still pinging, as far as anyone can tell
+    console.send({ type: "answer", chatId: chat.id });
+    await console.next(frames.chatOpened(chat.id), "the chat opened");
+    expect((await chatRow(chat.id))?.status).toBe("connected");
   });
 });
 

@@ -19,6 +19,15 @@ async function editAgent(slug: string, agentId: string, fields: Record<string, s
 }
 
 describe("an agent's open console", () => {
+  it("has its heartbeat answered by the runtime, without the consoles' object hearing of it", async () => {
+    const { agents: [alice] } = await team("console-ping-co", ["Alice Martin"]);
+    const console = await alice.online();
+    console.send("ping");
+    await console.next((f) => f === "pong", "the pong");
+    // A frame the object handled would be parsed, and "ping" is not a console message.
+    expect(console.saw(frames.error())).toBe(false);
+  });
+
   it("closes at once when an admin disables the agent, and the chats that come next do not ring it", async () => {
     const { company, agents: [alice] } = await team("disable-console-co", ["Alice Martin"]);
     const console = await alice.online();
