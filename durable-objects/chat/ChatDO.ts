@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { CachedKv } from "../cached-kv";
 import { sha256Hex } from "../../worker/accounts/tokens";
-import { answerClose, assertNever, chatFrameLimit, chatMessage, parseFrame, type ChatMessage } from "../../worker/live/socket-messages";
+import { answerClose, assertNever, parseChatFrame, type ChatMessage } from "../../worker/live/socket-messages";
 import { ChatMedia } from "./media";
 import { ChatRecording } from "./recording";
 import { ChatRemoteControl } from "./remote-control";
@@ -108,8 +108,19 @@ export class ChatDO extends DurableObject<Env> {
   }
   /** Whether `party` has a page open (other than `closing`): the chat's, or for the customer a payment page. */
   private present(party: Party, closing?: WebSocket): boolean {
-    const open = [...this.sockets(party), ...(party === "customer" ? this.ctx.getWebSockets(AWAY) : [])];
-    return open.some((ws) => ws !== closing && !this.#silenced.has(ws));
+    const open = (ws: WebSocket) => ws !== closing && !this.#silenced.has(ws);
+    // The payment pages' sockets are listed only when the chat's own are gone (every text asks).
+    return this.sockets(party).some(open) || (party === "customer" && this.ctx.getWebSockets(AWAY).some(open));
+  }
+  /**
+   * Who holds each socket, read once per socket: the attachment is written once, at accept, and
+   * decoding it again for every frame was a part of each relayed text's time.
+   */
+  #attachments = new WeakMap<WebSocket, Attachment>();
+  private attachment(ws: WebSocket): Attachment {
+    let attachment = this.#attachments.get(ws);
+    if (!attachment) this.#attachments.set(ws, (attachment = ws.deserializeAttachment() as Attachment));
+    return attachment;
   }
 
   /** `enqueue`: kept for a chat that goes to its room once the card is authorised (automatic charges). */
@@ -287,8 +298,8 @@ export class ChatDO extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
-    const { party, userId } = ws.deserializeAttachment() as Attachment;
-    const parsed = parseFrame(chatMessage, frame, chatFrameLimit(frame));
+    const { party, userId } = this.attachment(ws);
+    const parsed = parseChatFrame(frame);
     if (!parsed.ok) return this.reply(ws, { type: "error", text: parsed.error });
     const message = parsed.message;
     if (party === GUEST) return this.guestMessage(ws, userId!, message);
@@ -371,12 +382,21 @@ export class ChatDO extends DurableObject<Env> {
     else this.typing(guestSender(agentId), message.text);
   }
 
+  /**
+   * The last line's seq, read once and then counted here: this object alone writes the transcript
+   * and never deletes from it, so the next is the rowid SQLite would give. Reading it back from
+   * each insert (`returning`) was a part of every text's time.
+   */
+  #lastSeq: number | undefined;
+
   /** Writes a text, then relays it: the output gate holds the sends until the row is durable. */
   private store(sender: string, text: string): void {
     const at = Date.now();
-    const row = this.ctx.storage.sql.exec<{ seq: number }>("insert into messages (sender, body, at) values (?, ?, ?) returning seq", sender, text, at).one();
+    const seq = (this.#lastSeq ?? this.ctx.storage.sql.exec<{ last: number | null }>("select max(seq) as last from messages").one().last ?? 0) + 1;
+    this.ctx.storage.sql.exec("insert into messages (seq, sender, body, at) values (?, ?, ?, ?)", seq, sender, text, at);
+    this.#lastSeq = seq;
     this.#noTexts = false;
-    this.relay({ seq: row.seq, sender, body: text, at });
+    this.relay({ seq, sender, body: text, at });
   }
 
   /** The typing preview goes to everyone but the one typing. */
@@ -389,7 +409,7 @@ export class ChatDO extends DurableObject<Env> {
   }
   override async webSocketClose(ws: WebSocket): Promise<void> {
     answerClose(ws);
-    const { party } = ws.deserializeAttachment() as Attachment;
+    const { party } = this.attachment(ws);
     // A guest's absence holds nothing up: the chat is the customer's and the host's.
     if (party === GUEST || this.present(party, ws)) return;
     await this.departed(party, Date.now());
@@ -419,11 +439,11 @@ export class ChatDO extends DurableObject<Env> {
    */
   private witness(now: number, force = false): void {
     const seen = this.kv.get<Partial<Record<Party, number>>>("seen") ?? {};
-    const next = { ...seen };
+    let next: Partial<Record<Party, number>> | undefined;
     for (const party of PARTIES) {
-      if (this.present(party) && (force || now - (seen[party] ?? 0) >= EVIDENCE_REFRESH_MS)) next[party] = now;
+      if ((force || now - (seen[party] ?? 0) >= EVIDENCE_REFRESH_MS) && seen[party] !== now && this.present(party)) (next ??= { ...seen })[party] = now;
     }
-    if (next.customer !== seen.customer || next.agent !== seen.agent) this.kv.put("seen", next);
+    if (next) this.kv.put("seen", next);
   }
 
   /**
@@ -456,7 +476,7 @@ export class ChatDO extends DurableObject<Env> {
       } catch {
         // already closing
       }
-      const { party } = ws.deserializeAttachment() as Attachment;
+      const { party } = this.attachment(ws);
       if (party !== GUEST) lastPing[party] = Math.max(lastPing[party] ?? 0, pinged);
     }
     const seen = this.kv.get<Partial<Record<Party, number>>>("seen") ?? {};

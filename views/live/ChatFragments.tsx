@@ -4,7 +4,6 @@ import type { AgentCard, ChatInit, QueueState } from "../../worker/live/contract
 import { billOf, type Bill, type Billing, type MeterView } from "../../worker/live/chat-bill";
 import { cardFailureText, failedBecause } from "../../worker/billing/card-failures";
 import { minutesSeconds } from "../../worker/format/clock";
-import { html } from "hono/html";
 import { toHtml } from "./render";
 import { InvoicePanel } from "./InvoiceFragments";
 import type { InvoicesView } from "../../worker/live/chat-views";
@@ -13,7 +12,7 @@ import { CallPanel } from "./CallFragments";
 import { TEXT_OFF, textAllowed } from "../../worker/calls/media";
 import { ConferenceBar, type ConferenceView } from "./ConferenceFragments";
 import { BillLines, Receipt } from "./BillFragments";
-import { Avatar, Composer, Line, Notice, notice } from "./ChatParts";
+import { Avatar, Composer, Line, Notice, escapeHtml, lineHtml, notice } from "./ChatParts";
 import type { Party } from "../../worker/live/contracts";
 import { partyNames, senderNames } from "../../worker/live/names";
 import { RatingSlot } from "../ChatRating";
@@ -221,11 +220,11 @@ export function chatSnapshot(view: ChatView, party: Party, lines: TranscriptLine
 
 /** How each party is named on the other's screen (their own lines show no name). */
 export const messageItem = (chatId: string, message: TranscriptLine, name: string, own = false) =>
-  html`<div hx-swap-oob="beforeend:#transcript-${chatId}">${Line({ message, name, own })}</div>`.toString();
+  `<div hx-swap-oob="beforeend:#transcript-${escapeHtml(chatId)}">${lineHtml(message, name, own)}</div>`;
 
-/** A template like Line: it goes out with every relayed text (cleared) and every keystroke shown. */
+/** Built by hand like lineHtml: it goes out with every relayed text (cleared) and every keystroke shown. */
 export const typingPreview = (chatId: string, text: string, name: string) =>
-  html`<div id="typing-${chatId}" class="typing">${text.trim() ? html`<span class="who">${name} is typing:</span> <span class="preview">${text}</span>` : ""}</div>`.toString();
+  `<div id="typing-${escapeHtml(chatId)}" class="typing">${text.trim() ? `<span class="who">${escapeHtml(name)} is typing:</span> <span class="preview">${escapeHtml(text)}</span>` : ""}</div>`;
 
 
 

@@ -85,11 +85,33 @@ export type ChatMessage = z.infer<typeof chatMessage>;
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
 /** How long a chat frame may be: a call's signalling frame (it starts so) carries an SDP. */
-export const chatFrameLimit = (frame: string | ArrayBuffer) =>
+const chatFrameLimit = (frame: string | ArrayBuffer) =>
   typeof frame === "string" && frame.startsWith('{"type":"signal"') ? MAX_SIGNAL_BYTES : MAX_FRAME_BYTES;
 
-/** Parses one frame; the error is a sentence for the person whose browser sent it. */
-export function parseFrame<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer, maxBytes = MAX_FRAME_BYTES): ParseResult<T> {
+/**
+ * A text as the schema would give it, read without the schema: texts are most of a chat's
+ * frames. Null for anything else, and for any text the schema might refuse, which then goes
+ * through the schema. Unknown keys are left out, as the schema strips them.
+ */
+export function plainText(data: unknown): ChatMessage | null {
+  if (typeof data !== "object" || data === null) return null;
+  const { type, text, HEADERS } = data as { type?: unknown; text?: unknown; HEADERS?: unknown };
+  if (type !== "text" || typeof text !== "string") return null;
+  const trimmed = text.trim();
+  if (trimmed.length < 1 || trimmed.length > MAX_TEXT) return null;
+  if (HEADERS === undefined) return { type, text: trimmed };
+  if (typeof HEADERS !== "object" || HEADERS === null || Array.isArray(HEADERS)) return null;
+  return { type, text: trimmed, HEADERS: { ...HEADERS } };
+}
+
+/** Parses a chat frame: as parseFrame, with a plain text read without the schema. */
+export const parseChatFrame = (frame: string | ArrayBuffer): ParseResult<ChatMessage> => parseFrame(chatMessage, frame, chatFrameLimit(frame), plainText);
+
+/**
+ * Parses one frame; the error is a sentence for the person whose browser sent it. `shortcut`
+ * may read the commonest frames without the schema (null: the schema decides).
+ */
+export function parseFrame<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer, maxBytes = MAX_FRAME_BYTES, shortcut?: (data: unknown) => T | null): ParseResult<T> {
   if (typeof frame !== "string") return { ok: false, error: "Binary messages are not accepted." };
   if (frame.length > maxBytes) return { ok: false, error: "That message is too long." };
   let data: unknown;
@@ -99,6 +121,8 @@ export function parseFrame<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer,
     return { ok: false, error: "That message could not be read." };
   }
   if (!wellFormed(data)) return { ok: false, error: "That message holds characters that cannot be sent." };
+  const quick = shortcut?.(data);
+  if (quick) return { ok: true, message: quick };
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const textTooLong = parsed.error.issues.some((i) => i.path[0] === "text" && i.code === "too_big");
