@@ -32,9 +32,10 @@ export const SIGNED_OUT = 4401;
 const ROOMS_CHANGED = 1012;
 
 /**
- * One per company: the open console sockets of its agents, and the ring cards on them. A room
- * rings and stops ringing all its agents with one call here, where each agent is a `ws.send`,
- * instead of one Durable Object call per agent (the fan-out was most of the cost of a new chat).
+ * One per shard of a company's agents (consolesName): the open console sockets of those agents,
+ * and the ring cards on them. A room rings and stops ringing its agents with one call to each
+ * shard, side by side, where each agent is a `ws.send`, instead of one Durable Object call per
+ * agent (the fan-out was most of the cost of a new chat).
  * Whether an agent is free, and everything else an agent's console decides, stays with the
  * agent's AgentDO: frames from a console go there, and its answers come back through here.
  */
