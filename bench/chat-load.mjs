@@ -28,6 +28,8 @@
 //   --state=/dev/shm (parent of the throw-away state directory: memory where there is /dev/shm;
 //   --state=/tmp puts D1 and the objects' SQLite files on disk)
 //   --limit=540 (seconds before the run gives up and cleans up)
+//   --fanout=0 (part A, before the customers: that many made-up chats rung on every console and
+//   withdrawn, one at a time (POST /dev/ring-fanout); reports the Worker's CPU per such chat)
 // wrangler's own switches pass through the environment. X_LOCAL_OBSERVABILITY (wrangler dev's
 // local trace collector, which runs in the Worker's own workerd thread and costs more CPU than
 // the relay it watches; production has no such thing) is off unless set: X_LOCAL_OBSERVABILITY=true
@@ -89,6 +91,7 @@ const CFG = {
   parts: new Set(String(opt("parts", "a,b,c,d")).split(",")),
   /** Serve a copy of the tree taken at the start, so edits made meanwhile do not reload the Worker. */
   snapshot: opt("snapshot", "1") !== "0",
+  fanout: num("fanout", 0),
 };
 const TARGET = { ringP99Ms: 50, relayRatio: 3 };
 process.env.X_LOCAL_OBSERVABILITY ??= "false";
@@ -455,6 +458,7 @@ async function partA() {
   const online = await waitFor(() => roomOnline(agents.length), 30_000, 250);
   if (!online) throw new Error("A: the agents did not all show ONLINE in /api/stats/bench/GENERAL");
   log(`A: ${agents.length} agents ONLINE in GENERAL; ${CFG.customers} customers fetch the form`);
+  const fanout = CFG.fanout ? await ringFanout(CFG.fanout) : null;
 
   const customers = Array.from({ length: CFG.customers }, (_, i) => newCustomer(`bench-a${i}`, i));
   await pool(customers, 20, async (c) => (c.csrf = await contactCsrf(state.base, "/c/bench/GENERAL")));
@@ -515,7 +519,29 @@ async function partA() {
     cpu: cpuBetween(cpu0, cpu1),
     loopP99: loop.percentile(99) / 1e6,
     loopMax: loop.max / 1e6,
+    fanout,
   };
+}
+
+/**
+ * The ring's fan-out alone, on an idle server: `rounds` made-up chats, each rung on every console
+ * and withdrawn (the withdrawal alone, ~80 ms later). The Worker's workerd CPU over the calls,
+ * less its idle floor, divided by the rounds is the fan-out's price per chat.
+ */
+async function ringFanout(rounds) {
+  await settle();
+  const cpu0 = cpuSnapshot();
+  const res = await fetch(`${state.base}/dev/ring-fanout?n=${rounds}`, { method: "POST" });
+  if (!res.ok) throw new Error(`ring-fanout: HTTP ${res.status} ${await res.text()}`);
+  const body = await res.json();
+  const cpu = cpuBetween(cpu0, cpuSnapshot());
+  const perChat = (label) => (((cpu.pct[label] ?? 0) / 100) * cpu.seconds * 1000) / rounds;
+  const result = { rounds, consoles: body.consoles, msPerRingCall: body.msPerRing, workerMsPerChat: perChat(PARLEY), proxyMsPerChat: perChat("workerd: wrangler dev proxy"), cpu };
+  log(
+    `A: fan-out, ${rounds} chats to ${result.consoles} consoles each: ring call ${ms(result.msPerRingCall)} ms; ` +
+      `CPU per chat (ring + withdrawal): Worker's workerd ${ms(result.workerMsPerChat)} ms, wrangler's proxy ${ms(result.proxyMsPerChat)} ms`,
+  );
+  return result;
 }
 
 async function customerA(c) {
@@ -929,7 +955,11 @@ function render(results) {
         `; ${a.socketLate} connected before the customer's socket was open (left out of the connected row); ` +
         `free agents when a customer posted: at least ${a.minIdleAtPost} (${a.noIdleAtPost} customers found none free). ` +
         (a.failed.length ? `Failures: ${a.failed.slice(0, 5).join("; ")}${a.failed.length > 5 ? ` … (${a.failed.length} in all)` : ""}. ` : "No failures. ") +
-        `CPU over the ${a.windowS.toFixed(0)} s window (% of one core): ${cpuText(a.cpu)}. Load generator event-loop delay p99 ${ms(a.loopP99)} ms.`,
+        `CPU over the ${a.windowS.toFixed(0)} s window (% of one core): ${cpuText(a.cpu)}. Load generator event-loop delay p99 ${ms(a.loopP99)} ms.` +
+        (a.fanout
+          ? ` Fan-out alone before the customers (\`--fanout=${a.fanout.rounds}\`): ${a.fanout.rounds} made-up chats rung on ${a.fanout.consoles} consoles and withdrawn, one at a time; ` +
+            `the ring call ${ms(a.fanout.msPerRingCall)} ms; CPU per chat ${ms(a.fanout.workerMsPerChat)} ms in the Worker's workerd and ${ms(a.fanout.proxyMsPerChat)} ms in wrangler's proxy.`
+          : ""),
       ``,
     );
   }

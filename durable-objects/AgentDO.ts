@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { CachedKv } from "./cached-kv";
-import { chatObject, stubsByName } from "../worker/live/stubs";
+import { chatObject, consolesName, stubsByName } from "../worker/live/stubs";
 import { assertNever, type ConsoleMessage } from "../worker/live/socket-messages";
 import { CUSTOMER_LEFT, type AgentIdentity, type AnswerResult, type ConsoleCounts, type ConsoleReply } from "../worker/live/contracts";
 import { CHOOSABLE, DEVICES, type AgentPresence, type AgentStatus, type Device } from "../worker/routing/presence";
@@ -24,7 +24,7 @@ export class AgentDO extends DurableObject<Env> {
   #published: string | null = null;
   /** Frames for the consoles, sent one after another so that they arrive in the order made. */
   #outbox: Promise<void> = Promise.resolve();
-  /** The company's consoles, by company id. */
+  /** The consoles object holding this agent's consoles, by its name (consolesName). */
   private consoles = stubsByName(this.env.CONSOLES);
   /** Every change of the agent's state calls each of their rooms. */
   private room = stubsByName(this.env.ROOM);
@@ -357,7 +357,7 @@ export class AgentDO extends DurableObject<Env> {
   private broadcast(device: Device | null, html: string): void {
     const identity = this.identity();
     if (!identity) return;
-    const consoles = this.consoles(identity.companyId);
+    const consoles = this.consoles(consolesName(identity.companyId, identity.agentId));
     this.#outbox = this.#outbox
       .then(() => consoles.deliver(identity.agentId, device, html))
       .catch((err: unknown) => console.error("console frame not delivered", identity.agentId, err));

@@ -32,9 +32,10 @@ export const SIGNED_OUT = 4401;
 const ROOMS_CHANGED = 1012;
 
 /**
- * One per company: the open console sockets of its agents, and the ring cards on them. A room
- * rings and stops ringing all its agents with one call here, where each agent is a `ws.send`,
- * instead of one Durable Object call per agent (the fan-out was most of the cost of a new chat).
+ * One per shard of a company's agents (consolesName): the open console sockets of those agents,
+ * and the ring cards on them. A room rings and stops ringing its agents with one call to each
+ * shard, side by side, where each agent is a `ws.send`, instead of one Durable Object call per
+ * agent (the fan-out was most of the cost of a new chat).
  * Whether an agent is free, and everything else an agent's console decides, stays with the
  * agent's AgentDO: frames from a console go there, and its answers come back through here.
  */
@@ -66,6 +67,17 @@ export class ConsolesDO extends DurableObject<Env> {
    * hibernation. Counting consoles still asks the runtime, which knows best which are open.
    */
   #tagged: Map<string, Set<WebSocket>> | undefined;
+  /** Each socket's attachment, read once: a ring asks every console whether it is in sight. */
+  #attachments = new WeakMap<WebSocket, Attachment>();
+  private of(ws: WebSocket): Attachment {
+    let attachment = this.#attachments.get(ws);
+    if (!attachment) this.#attachments.set(ws, (attachment = ws.deserializeAttachment() as Attachment));
+    return attachment;
+  }
+  private attach(ws: WebSocket, attachment: Attachment): void {
+    ws.serializeAttachment(attachment);
+    this.#attachments.set(ws, attachment);
+  }
   private index(): Map<string, Set<WebSocket>> {
     if (!this.#tagged) {
       this.#tagged = new Map();
@@ -78,7 +90,7 @@ export class ConsolesDO extends DurableObject<Env> {
   }
   /** Adds a socket to the index under both its tags, or takes it out. */
   private indexed(ws: WebSocket, open: boolean): void {
-    const { agentId, device } = ws.deserializeAttachment() as Attachment;
+    const { agentId, device } = this.of(ws);
     const index = this.index();
     for (const tag of [agentId, deviceTag(agentId, device)]) {
       const set = index.get(tag) ?? new Set();
@@ -102,7 +114,7 @@ export class ConsolesDO extends DurableObject<Env> {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     const session = request.headers.get("x-parley-session");
     this.ctx.acceptWebSocket(server, [identity.agentId, deviceTag(identity.agentId, device), ...(session ? [sessionTag(session)] : [])]);
-    server.serializeAttachment({ agentId: identity.agentId, device } satisfies Attachment);
+    this.attach(server, { agentId: identity.agentId, device });
     this.indexed(server, true);
     this.#opening.set(server, []);
     try {
@@ -127,7 +139,7 @@ export class ConsolesDO extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
     if (this.#closed.has(ws)) return;
-    const { agentId, device } = ws.deserializeAttachment() as Attachment;
+    const { agentId, device } = this.of(ws);
     const parsed = parseFrame(consoleMessage, frame);
     if (!parsed.ok) return ws.send(socketError(parsed.error));
     const message = parsed.message;
@@ -142,9 +154,9 @@ export class ConsolesDO extends DurableObject<Env> {
    * tells whether a ring is also pushed to the agent's devices.
    */
   private async visibility(ws: WebSocket, hidden: boolean): Promise<void> {
-    const attachment = ws.deserializeAttachment() as Attachment;
+    const attachment = this.of(ws);
     if (!!attachment.hidden === hidden) return;
-    ws.serializeAttachment({ ...attachment, hidden } satisfies Attachment);
+    this.attach(ws, { ...attachment, hidden });
     try {
       await this.agent(attachment.agentId).consolesChanged(this.counts(attachment.agentId));
     } catch (err) {
@@ -195,7 +207,7 @@ export class ConsolesDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    const { agentId } = ws.deserializeAttachment() as Attachment;
+    const { agentId } = this.of(ws);
     this.indexed(ws, false);
     this.#gone.delete(ws);
     // The close is answered once the agent's rooms know, so whoever closed it sees that settled.
@@ -219,26 +231,25 @@ export class ConsolesDO extends DurableObject<Env> {
    * room pushes the ring to their devices as well).
    */
   async ring(offers: RingOffer[], targets: RingTarget[]): Promise<{ unreachable: string[]; unseen: string[] }> {
-    const html = new Map(offers.map((o) => [o.ring.chatId, o.html]));
-    // A chat withdrawn already (its start failed, or the customer left at once) is not rung.
-    for (const { ring } of offers) if (!this.#rings.has(ring.chatId) && !this.#settled.has(ring.chatId)) this.#rings.set(ring.chatId, { ring, agents: new Map() });
+    const offered = new Map(offers.map((o) => [o.ring.chatId, o]));
     const unreachable: string[] = [];
     const unseen: string[] = [];
     for (const { agentId, devices, chatIds } of targets) {
-      const sockets = devices.flatMap((d) => [...this.tagged(deviceTag(agentId, d))]);
+      const sockets = devices.length === 1 ? [...this.tagged(deviceTag(agentId, devices[0]!))] : devices.flatMap((d) => [...this.tagged(deviceTag(agentId, d))]);
       if (!sockets.length) {
         unreachable.push(agentId);
         continue;
       }
-      const fresh = chatIds.filter((chatId) => {
-        const rung = this.#rings.get(chatId)?.agents;
-        if (!rung || rung.has(agentId)) return false;
+      let frame = "";
+      for (const chatId of chatIds) {
+        const rung = this.ringing(chatId, offered.get(chatId));
+        if (!rung || rung.has(agentId)) continue;
         rung.set(agentId, devices);
-        return true;
-      });
-      if (!fresh.length) continue;
-      this.send(sockets, fresh.map((id) => html.get(id) ?? "").join(""), false);
-      if ([...this.tagged(agentId)].every((ws) => (ws.deserializeAttachment() as Attachment).hidden)) unseen.push(agentId);
+        frame += offered.get(chatId)?.html ?? "";
+      }
+      if (!frame) continue;
+      this.send(sockets, frame, false);
+      if (this.outOfSight(agentId)) unseen.push(agentId);
     }
     if (unreachable.length) {
       const told = Promise.all(unreachable.map((id) => this.agent(id).consolesChanged(this.counts(id))));
@@ -248,13 +259,30 @@ export class ConsolesDO extends DurableObject<Env> {
   }
 
   /**
+   * Whom a chat rings here, remembered from its first agent rung on: a chat withdrawn already
+   * (its start failed, or the customer left at once) is not rung, and one none of whose agents
+   * is reached here is not kept (its withdrawal goes only where it rang).
+   */
+  private ringing(chatId: string, offer: RingOffer | undefined): Map<string, Device[]> | undefined {
+    const known = this.#rings.get(chatId);
+    if (known || !offer || this.#settled.has(chatId)) return known?.agents;
+    const agents = new Map<string, Device[]>();
+    this.#rings.set(chatId, { ring: offer.ring, agents });
+    return agents;
+  }
+
+  /**
    * Someone answered, or the customer left: the ring stops on every console of the agents named,
    * and a late answer is told `reason`.
    */
   async stopRing(chatId: string, agentIds: string[], reason: string): Promise<void> {
+    // Agents whose card is gone already (their own answer was refused, with its removal) are not
+    // told twice; when this object no longer knows whom the chat rang, everyone named is told.
+    const shown = this.#rings.get(chatId)?.agents;
     this.settle(chatId, reason);
     const withdrawal = ringGone(chatId);
     for (const agentId of agentIds) {
+      if (shown && !shown.has(agentId)) continue;
       for (const ws of this.tagged(agentId)) {
         if (this.#opening.has(ws)) continue;
         const gone = this.#gone.get(ws) ?? new Set();
@@ -299,12 +327,17 @@ export class ConsolesDO extends DurableObject<Env> {
   /** Open consoles of an agent, by device and those in sight, leaving out one that is closing. */
   private counts(agentId: string, closing?: WebSocket): ConsoleCounts {
     const open = this.ctx.getWebSockets(agentId).filter((ws) => ws !== closing && !this.#closed.has(ws));
-    const of = (ws: WebSocket) => ws.deserializeAttachment() as Attachment;
     return {
-      browser: open.filter((ws) => of(ws).device === "browser").length,
-      mobile: open.filter((ws) => of(ws).device === "mobile").length,
-      visible: open.filter((ws) => !of(ws).hidden).length,
+      browser: open.filter((ws) => this.of(ws).device === "browser").length,
+      mobile: open.filter((ws) => this.of(ws).device === "mobile").length,
+      visible: open.filter((ws) => !this.of(ws).hidden).length,
     };
+  }
+
+  /** Every console of the agent is in the background (or none is open). */
+  private outOfSight(agentId: string): boolean {
+    for (const ws of this.tagged(agentId)) if (!this.of(ws).hidden) return false;
+    return true;
   }
 
   private ringsFor(agentId: string, device: Device): RingInfo[] {

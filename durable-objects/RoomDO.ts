@@ -5,7 +5,7 @@ import { isLoggedOn, type Location } from "../worker/routing/presence";
 import { nextWhatsappAgent, type WhatsappScope } from "../worker/routing/whatsapp";
 import { roomStats, type RoomStats } from "../worker/routing/stats";
 import { ringOffer } from "../views/live/ConsoleFragments";
-import { chatObject, stubsByName } from "../worker/live/stubs";
+import { chatObject, consolesName, stubsByName } from "../worker/live/stubs";
 import { alertWhenFree } from "../worker/jobs/free-alerts";
 import { pushRing, withdrawRing } from "../worker/push/ring-push";
 
@@ -53,10 +53,28 @@ export class RoomDO extends DurableObject<Env> {
   /** What each waiting customer was last told (place, and whether an agent is free), so only changes are sent. */
   #told = new Map<string, string>();
   #positionsDue = false;
-  #consolesOf = stubsByName(this.env.CONSOLES);
-  /** The consoles of the company whose room this is (a room key is `{companyId}:{roomName}`). */
-  private consoles(roomKey: string) {
-    return this.#consolesOf(roomKey.slice(0, roomKey.indexOf(":")));
+  #consoles = stubsByName(this.env.CONSOLES);
+  /** Each agent's consoles object (consolesName), worked out once. */
+  #consolesNames = new Map<string, string>();
+  /**
+   * The agents named, grouped by the consoles object that holds their consoles: one of the
+   * shards of the company whose room this is (a room key is `{companyId}:{roomName}`).
+   */
+  private byConsoles(roomKey: string, agentIds: Iterable<string>): Map<string, string[]> {
+    const companyId = roomKey.slice(0, roomKey.indexOf(":"));
+    const groups = new Map<string, string[]>();
+    for (const agentId of agentIds) {
+      let name = this.#consolesNames.get(agentId);
+      if (name === undefined) this.#consolesNames.set(agentId, (name = consolesName(companyId, agentId)));
+      const group = groups.get(name);
+      if (group) group.push(agentId);
+      else groups.set(name, [agentId]);
+    }
+    return groups;
+  }
+  /** The chat's ring stops on the consoles of the agents named, each consoles object called side by side. */
+  private async stopRings(roomKey: string, chatId: string, agentIds: string[], reason: string): Promise<void> {
+    await Promise.all([...this.byConsoles(roomKey, agentIds)].map(([name, ids]) => this.#consoles(name).stopRing(chatId, ids, reason)));
   }
 
   private agentMap() {
@@ -230,7 +248,7 @@ export class RoomDO extends DurableObject<Env> {
     const rung = this.rungFor(chatId);
     this.dequeue(chatId, null);
     this.schedulePositions();
-    await this.consoles(entry.ring.roomKey).stopRing(chatId, rung, CUSTOMER_LEFT);
+    await this.stopRings(entry.ring.roomKey, chatId, rung, CUSTOMER_LEFT);
   }
 
   /**
@@ -250,7 +268,7 @@ export class RoomDO extends DurableObject<Env> {
     const others = this.rungFor(chatId).filter((id) => id !== agentId);
     this.dequeue(chatId, agentId);
     this.kv.put(`last:${entry.visitorId}`, agentId);
-    this.ctx.waitUntil(this.consoles(entry.ring.roomKey).stopRing(chatId, others, ANSWERED_FIRST).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
+    this.ctx.waitUntil(this.stopRings(entry.ring.roomKey, chatId, others, ANSWERED_FIRST).catch((err: unknown) => console.error("stopping rings failed", chatId, err)));
     this.schedulePositions();
     return { ok: true };
   }
@@ -307,13 +325,21 @@ export class RoomDO extends DurableObject<Env> {
       }
     }
     if (!offers.length) return;
-    const targets = [...byAgent.values()];
-    const { unreachable, unseen } = await this.consoles(offers[0]!.ring.roomKey)
-      .ring(offers, targets)
-      .catch((err: unknown) => {
-        console.error("ringing failed", err);
-        return { unreachable: targets.map((t) => t.agentId), unseen: [] };
-      });
+    // Each consoles object holding some of these agents is rung with theirs, all side by side.
+    const results = await Promise.all(
+      [...this.byConsoles(offers[0]!.ring.roomKey, byAgent.keys())].map(([name, agentIds]) => {
+        const targets = agentIds.map((id) => byAgent.get(id)!);
+        const chats = new Set(targets.flatMap((t) => t.chatIds));
+        return this.#consoles(name)
+          .ring(offers.filter((o) => chats.has(o.ring.chatId)), targets)
+          .catch((err: unknown) => {
+            console.error("ringing failed", err);
+            return { unreachable: agentIds, unseen: [] };
+          });
+      }),
+    );
+    const unreachable = results.flatMap((r) => r.unreachable);
+    const unseen = results.flatMap((r) => r.unseen);
     // Not reachable: rung again once the agent reports themselves free.
     for (const agentId of unreachable) for (const chatId of byAgent.get(agentId)!.chatIds) this.#rung.get(chatId)?.delete(agentId);
     // Rung on consoles no one sees (a page in the background, a phone's screen off): their devices are pushed too.

@@ -13,7 +13,8 @@ afterEach(async () => {
 });
 
 const chatDO = (chatId: string) => chatObject(env, chatId);
-const consolesDO = (companyId: string) => consolesObject(env, companyId);
+/** The consoles object holding an agent's consoles (one of the company's shards). */
+const consolesDO = (companyId: string, agentId: string) => consolesObject(env, companyId, agentId);
 
 /** Waits until the chat's object has set a deadline (an alarm) after a socket closed. */
 async function untilAlarmSet(chatId: string) {
@@ -376,7 +377,7 @@ describe("a ring when the agent's and the consoles' objects are evicted from mem
     expect(ring).toContain(`name="roomKey" value="${company.id}:GENERAL"`);
 
     await evictDurableObject(agentObject(env, alice.id));
-    await evictDurableObject(consolesDO(company.id));
+    await evictDurableObject(consolesDO(company.id, alice.id));
     console.send({ type: "answer", chatId: chat.id, roomKey: `${company.id}:GENERAL` });
     await console.next(frames.chatOpened(chat.id), "the opened chat");
     expect(await chatRow(chat.id)).toMatchObject({ status: "connected", agent_id: alice.id });
@@ -399,7 +400,7 @@ describe("a ring when the agent's and the consoles' objects are evicted from mem
     const chat = await new Customer().startChat("/c/ring-again-co/GENERAL");
     await console.next(frames.ring(chat.id), "the ring");
     await evictDurableObject(agentObject(env, alice.id));
-    await evictDurableObject(consolesDO(company.id));
+    await evictDurableObject(consolesDO(company.id, alice.id));
 
     const second = await alice.console();
     await second.arrived(frames.ring(chat.id), "the ring on the newly opened console");

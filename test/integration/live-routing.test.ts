@@ -5,7 +5,7 @@ import { ringOffer } from "../../views/live/ConsoleFragments";
 import { afterEach, describe, expect, it } from "vitest";
 import { Customer, answer, chatRow, setRoom, team, untilDevice, untilState } from "./live";
 import { closeAllSockets, frames } from "./sockets";
-import { consolesObject, roomObject } from "../../worker/live/stubs";
+import { consolesName, consolesObject, roomObject } from "../../worker/live/stubs";
 
 // Who is rung for a new chat, through the real Worker, RoomDO and AgentDOs: agents sign in and
 // open consoles over WebSockets, customers fill in the contact form.
@@ -41,6 +41,21 @@ describe("quickest reply (the default routing)", () => {
     await untilState(company.slug, "GENERAL", bob.email, ["WAITING_NEW_CALL", null]);
   });
 
+  it("rings agents whose consoles are held by different consoles objects, and stops every ring when one answers", async () => {
+    const names = ["Alice Martin", "Bob Chen", "Cleo Diaz", "Dan Evans", "Eve Fox", "Finn Gray"] as const;
+    const { company, agents } = await team("shards-co", names);
+    // Six agents fall on one shard of four only once in ~1,000 companies; the test needs two shards.
+    expect(new Set(agents.map((a) => consolesName(company.id, a.id))).size).toBeGreaterThan(1);
+    const consoles = await Promise.all(agents.map((a) => a.online()));
+
+    const chat = await new Customer().startChat("/c/shards-co/GENERAL");
+    for (const [i, console] of consoles.entries()) await console.next(frames.ring(chat.id), `${names[i]}'s ring`);
+    consoles[0]!.send({ type: "answer", chatId: chat.id });
+    await consoles[0]!.next(frames.chatOpened(chat.id), "the opened chat");
+    for (const [i, console] of consoles.slice(1).entries()) await console.next(frames.ringGone(chat.id), `${names[i + 1]}'s ring card removed`);
+    expect(await chatRow(chat.id)).toMatchObject({ status: "connected", agent_id: agents[0]!.id });
+  });
+
   it("sends a withdrawn ring along with the console's next frame when one follows within moments", async () => {
     const { company, agents: [alice, bob] } = await team("gone-along-co", ["Alice Martin", "Bob Chen"]);
     await alice.online();
@@ -49,7 +64,7 @@ describe("quickest reply (the default routing)", () => {
     await bobConsole.next(frames.ring(first.id), "the first ring");
     // Another chat rings Bob in the same moment as the first is taken by Alice: one frame carries both.
     const next = { chatId: crypto.randomUUID() };
-    const consoles = consolesObject(env, company.id);
+    const consoles = consolesObject(env, company.id, bob.id);
     await runInDurableObject(consoles, async (instance: ConsolesDO) => {
       await instance.stopRing(first.id, [bob.id], ANSWERED_FIRST);
       const info = { chatId: next.chatId, roomKey: `${company.id}:GENERAL`, roomName: "GENERAL", mode: "chat" as const, customer: { name: "Dan Next", email: null, phone: null, message: null }, askedAt: Date.now(), simultaneousChats: false };

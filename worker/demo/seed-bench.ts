@@ -15,7 +15,7 @@ export const BENCH = {
   admin: "admin@bench.test",
   /** Large enough that the entitlement never stops a load test. */
   quota: 1_000_000,
-  maxAgents: 1000,
+  maxAgents: 2000,
 } as const;
 
 export type BenchAgent = { email: string; handle: string };
@@ -75,4 +75,12 @@ export async function seedBench(db: Db, count: number): Promise<BenchSeed> {
     }
   }
   return { company: BENCH.company, room: GENERAL, password: BENCH.password, agents: wanted.map(({ email, handle }) => ({ email, handle })) };
+}
+
+/** Company `bench` and its agents, once seeded. */
+export async function benchAgents(db: Db): Promise<{ company: { id: string }; agents: { id: string }[] } | null> {
+  const company = await db.select({ id: companies.id }).from(companies).where(eq(companies.slug, BENCH.company)).get();
+  if (!company) return null;
+  const agents = await db.select({ id: users.id }).from(users).where(and(eq(users.companyId, company.id), eq(users.isAgent, true)));
+  return { company, agents };
 }

@@ -14,5 +14,5 @@ export async function closeAgentConsoles(
   session: string | null,
   why: "signed-out" | "rooms-changed",
 ): Promise<void> {
-  await consolesObject(env, agent.companyId).closeConsoles(agent.agentId, session, why);
+  await consolesObject(env, agent.companyId, agent.agentId).closeConsoles(agent.agentId, session, why);
 }

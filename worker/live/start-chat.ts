@@ -58,7 +58,24 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
       simultaneousChats: room.phoneSimultaneousChats,
     },
   };
-  const [customerTokenHash, billing] = await Promise.all([sha256Hex(token), billingConfig(env, request)]);
+  // Without automatic charges nothing stands between the customer and an agent: the room is
+  // called first, before anything else of the chat is computed or written, so that on a busy
+  // thread its ring is queued ahead of the D1 record and the new chat's object. The customer is
+  // answered only once the record, the start and the queue are all done; if one failed, the rings
+  // are withdrawn. The chat's object lets an answer that comes before its start wait
+  // (ChatDO.hasStarted). With automatic charges the chat's object keeps the request and enqueues
+  // once the card is authorised.
+  const roomStub = roomObject(env, key);
+  const queued = room.chargingMode === "automatic" ? null : roomStub.enqueue(enqueue);
+  const withdraw = () => queued && roomStub.cancel(chatId).catch((err: unknown) => console.error("withdrawing the rings of a chat that did not start failed", chatId, err));
+  let customerTokenHash: string;
+  let billing: BillingConfig | null;
+  try {
+    [customerTokenHash, billing] = await Promise.all([sha256Hex(token), billingConfig(env, request)]);
+  } catch (err) {
+    await withdraw();
+    throw err;
+  }
   const init: ChatInit = {
     chatId,
     companyId: company.id,
@@ -85,10 +102,6 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
     recording: room.phoneRecording,
     conference: room.phoneConference,
   };
-  // Without automatic charges nothing stands between the customer and an agent: the ring goes
-  // out side by side with writing the D1 record and starting the chat's object, so it waits for
-  // neither. The customer is answered only once all three are done; if one failed, the rings are
-  // withdrawn. The chat's object lets an answer that comes before its start wait (ChatDO.hasStarted).
   const record = insertChat(openDb(env.DB), {
     id: chatId,
     companyId: company.id,
@@ -103,13 +116,10 @@ export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRe
     chargingMode: room.chargingMode,
     invitationId: contact.invitation ?? null,
   }, place).then((events) => enqueueWebhooks(env, events));
-  // With automatic charges the chat's object keeps the request and enqueues once the card is authorised.
   const started = chatObject(env, chatId).start(init, billing ? enqueue : null);
-  const roomStub = roomObject(env, key);
-  const queued = billing ? null : roomStub.enqueue(enqueue);
   const failed = (await Promise.allSettled([record, started, queued])).find((r) => r.status === "rejected");
   if (failed) {
-    if (queued) await roomStub.cancel(chatId).catch((err: unknown) => console.error("withdrawing the rings of a chat that did not start failed", chatId, err));
+    await withdraw();
     throw failed.reason;
   }
   return { chatId, token };

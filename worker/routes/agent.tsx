@@ -142,7 +142,7 @@ export const agentRoutes = new Hono<AppEnv>()
     const device = c.req.query("device") === "mobile" ? "mobile" : "browser";
     const url = new URL(c.req.url);
     url.search = `?device=${device}`;
-    const stub = consolesObject(c.env, user.companyId);
+    const stub = consolesObject(c.env, user.companyId, user.id);
     // The session's name lets signing out close the consoles it opened (worker/live/agent-consoles.ts).
     const session = await consoleSession(getCookie(c, SESSION_COOKIE) ?? "");
     return relaySocket(
