@@ -93,7 +93,9 @@ const CFG = {
   snapshot: opt("snapshot", "1") !== "0",
   fanout: num("fanout", 0),
 };
-const TARGET = { ringP99Ms: 50, relayRatio: 3 };
+// Issue 22: the relay is held to the platform's own floor (the bare relay object through the same
+// public port), which no Worker can beat; the Node floor stays as a reference.
+const TARGET = { ringP99Ms: 50, relayRatio: 1.25 };
 process.env.X_LOCAL_OBSERVABILITY ??= "false";
 
 // ---------------------------------------------------------------- small helpers
@@ -889,7 +891,8 @@ const cpuText = (cpu) =>
 function render(results) {
   const { a, relays, floor, platform, m, command, date, durationS, changed } = results;
   const product = relays[0];
-  const ratio = product && floor ? product.relay.p99 / floor.relay.p99 : NaN;
+  const bare = platform.find((r) => !r.label.includes("direct"));
+  const ratio = product && bare ? product.relay.p99 / bare.relay.p99 : NaN;
   const ringMet = !!a && a.ring.p99 < TARGET.ringP99Ms && a.rung === a.customers;
   const relayMet = ratio <= TARGET.relayRatio && product?.lost === 0;
   const yes = (b) => (b ? "**met**" : "**not met**");
@@ -905,7 +908,7 @@ function render(results) {
     `- Everything on loopback in this one machine: the load generator (one Node process), wrangler dev (a Node process and two workerd processes: its proxy on the public port, and the Worker with the Durable Objects and the local D1), the floor relay (one Node process), and for part D a second wrangler dev (the same three processes) serving bench/platform-relay.`,
     ...(changed ? [`- **Source files changed during the run** (other work in the tree), so wrangler dev rebuilt and reloaded the Worker meanwhile.`] : []),
     ``,
-    `### Targets (issue 3)`,
+    `### Targets (issue 22)`,
     ``,
     row(["target", "measured", "result"]),
     row(["---", "---", "---"]),
@@ -916,8 +919,12 @@ function render(results) {
           yes(ringMet),
         ])
       : row(["ring", "not run", "—"]),
-    product && floor
-      ? row([`relay p99 ≤ ${TARGET.relayRatio}× the floor, ${product.pairs} concurrent chats`, `${ms(product.relay.p99)} ms / ${ms(floor.relay.p99)} ms = ${ratio.toFixed(1)}×`, yes(relayMet)])
+    product && bare
+      ? row([
+          `relay p99 ≤ ${TARGET.relayRatio}× the bare relay Durable Object's p99 (public port, same run), ${product.pairs} concurrent chats`,
+          `${ms(product.relay.p99)} ms / ${ms(bare.relay.p99)} ms = ${ratio.toFixed(2)}×`,
+          yes(relayMet),
+        ])
       : row(["relay", "not run", "—"]),
     ``,
     ...(platform.length && floor
