@@ -448,6 +448,10 @@ async function serverTree() {
   const skip = new Set(["node_modules", ".git", ".wrangler", "test-results", "screenshots"]);
   cpSync(root, dir, { recursive: true, filter: (src) => !skip.has(relative(root, src).split(sep)[0]) });
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  // The copy's bundles get names of their own (esbuild's hashes follow the resolved paths, and
+  // node_modules is reached through a link): built now, wrangler dev's build finds them made and
+  // the Worker's manifest is not rewritten under the run, which would count as a change.
+  execFileSync(process.execPath, [join(dir, "scripts", "build-assets.mjs")], { stdio: "inherit" });
   return { dir, ...(await import(pathToFileURL(join(dir, "scripts", "dev-server.mjs")).href)) };
 }
 
