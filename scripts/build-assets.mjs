@@ -3,7 +3,8 @@
 // named by a hash of its content, so a new release is new names. The customer's pages
 // (static/controllers/customer.js) and the staff's (static/controllers/staff.js) each get an
 // entry script, the code it shares with its lazily loaded controllers in a chunk, and those
-// controllers in chunks of their own; both share one stylesheet. The names go to
+// controllers in chunks of their own; each gets the stylesheet, the customers' without the parts
+// that style only staff pages. The names go to
 // worker/http/page-assets.generated.json (not committed), which the Worker reads
 // (worker/http/page-assets.ts).
 //
@@ -63,8 +64,25 @@ async function buildScripts(audience) {
   return { files: Object.keys(metafile.outputs), script: urlOf(file), preload: output.imports.filter((i) => i.kind === "import-statement").map((i) => urlOf(i.path)) };
 }
 
-async function buildStyles() {
-  const { metafile } = await build({ ...common, entryPoints: ["static/css/app.css"], entryNames: "[name]-[hash]" });
+/** The stylesheet without its staff-only parts (between "staff-only" and "end staff-only" comments). */
+const customerStyles = {
+  name: "customer-styles",
+  setup(build) {
+    build.onLoad({ filter: /app\.css$/ }, (args) => ({
+      contents: readFileSync(args.path, "utf8").replace(/\/\* staff-only \*\/[\s\S]*?\/\* end staff-only \*\//g, ""),
+      loader: "css",
+    }));
+  },
+};
+
+/** The audience's stylesheet: the staff's whole, the customers' without the staff's pages. */
+async function buildStyles(audience) {
+  const { metafile } = await build({
+    ...common,
+    entryPoints: { [audience]: "static/css/app.css" },
+    entryNames: "[name]-[hash]",
+    plugins: audience === "customer" ? [customerStyles] : [],
+  });
   const files = Object.keys(metafile.outputs);
   return { files, css: urlOf(files.find((f) => f.endsWith(".css"))) };
 }
@@ -72,12 +90,12 @@ async function buildStyles() {
 /** Builds every audience's files, removes the previous build's, and writes the manifest. */
 export async function buildAssets() {
   mkdirSync(outdir, { recursive: true });
-  const styles = await buildStyles();
-  const built = new Set(styles.files.map((f) => join(root, f)));
+  const built = new Set();
   const manifest = {};
   for (const audience of AUDIENCES) {
+    const styles = await buildStyles(audience);
     const { files, script, preload } = await buildScripts(audience);
-    for (const f of files) built.add(join(root, f));
+    for (const f of [...styles.files, ...files]) built.add(join(root, f));
     manifest[audience] = { css: styles.css, script, preload };
   }
   // Names carry their content's hash, so a file not built now belongs to an earlier release.

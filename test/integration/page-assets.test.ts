@@ -41,12 +41,22 @@ describe("the pages' scripts and styles", () => {
     const rooms = await assetsOf(await admin.get("/admin"));
 
     expect(contact.script).toEqual([expect.stringMatching(/^\/build\/customer-/)]);
+    // The customers' stylesheet leaves out the staff's pages; the staff's is whole.
+    expect(contact.css).toEqual([expect.stringMatching(/^\/build\/customer-\w+\.css$/)]);
+    expect(agentConsole.css).toEqual([expect.stringMatching(/^\/build\/staff-\w+\.css$/)]);
     expect(waiting).toEqual(contact);
     expect(agentConsole.script).toEqual([expect.stringMatching(/^\/build\/staff-/)]);
     expect(rooms).toEqual(agentConsole);
     for (const page of [contact, agentConsole]) {
       expect(page.css).toHaveLength(1);
       await expectServed([...page.css, ...page.script, ...page.preload]);
+    }
+    const css = async (path: string) => (await env.ASSETS.fetch(new URL(path, "https://parley.test"))).text();
+    const [customerCss, staffCss] = await Promise.all([css(contact.css[0]!), css(agentConsole.css[0]!)]);
+    for (const customers of [".meter-panel", ".btn-primary", ".call-stage"]) expect(customerCss, customers).toContain(customers);
+    for (const staffs of [".revenue-filters", ".webhooks", ".room-list"]) {
+      expect(customerCss, staffs).not.toContain(staffs);
+      expect(staffCss, staffs).toContain(staffs);
     }
   });
 });
