@@ -42,6 +42,7 @@ import { pathToFileURL } from "node:url";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { benchStateParent, freePort, root } from "../scripts/dev-server.mjs";
 import { CLK_TCK, cmdline, descendants, procStat } from "./processes.mjs";
+import { switches } from "./options.mjs";
 
 let WebSocket;
 try {
@@ -54,15 +55,7 @@ try {
 
 // ---------------------------------------------------------------- options
 
-const argv = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .filter((a) => a.startsWith("--"))
-    .map((a) => {
-      const [k, v = "1"] = a.slice(2).split("=");
-      return [k, v];
-    }),
-);
+const argv = switches();
 const opt = (name, fallback) => argv[name] ?? process.env[`BENCH_${name.toUpperCase()}`] ?? fallback;
 const num = (name, fallback) => {
   const v = Number(opt(name, fallback));

@@ -22,13 +22,9 @@ import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { benchStateParent, freePort, root } from "../scripts/dev-server.mjs";
+import { switches } from "./options.mjs";
 
-const argv = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .filter((a) => a.startsWith("--"))
-    .map((a) => a.slice(2).split("=").concat("1").slice(0, 2)),
-);
+const argv = switches();
 const MINUTES = Number(argv.minutes ?? 10);
 const STATE_PARENT = argv.state ?? benchStateParent;
 const LIMIT_S = Number(argv.limit ?? MINUTES * 60 + 300);

@@ -22,6 +22,7 @@ import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import vm from "node:vm";
 import { root } from "../scripts/dev-server.mjs";
+import { switches } from "./options.mjs";
 
 /**
  * The gzip size the upload may reach. 630 KiB on 2026-12-07, up from 320 KiB on 2026-11-23:
@@ -31,12 +32,7 @@ import { root } from "../scripts/dev-server.mjs";
  */
 export const GZIP_BUDGET_KIB = 660;
 
-const argv = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .filter((a) => a.startsWith("--"))
-    .map((a) => a.slice(2).split("=").concat("1").slice(0, 2)),
-);
+const argv = switches();
 const RUNS = Number(argv.runs ?? 15);
 
 /** Builds the deploy bundle into `outdir`; returns wrangler's own size figures (KiB). */
