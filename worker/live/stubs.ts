@@ -23,7 +23,7 @@ export const consolesObject = (env: Env, companyId: string, agentId: string) => 
 
 /**
  * A company's console sockets are spread over this many ConsolesDOs by agent id: one object sends
- * a chat's ring to each of its consoles in turn (~35 µs of its thread per console, BENCHMARKS.md
+ * a chat's ring to each of its consoles in turn (55–130 µs of its thread per console here, BENCHMARKS.md
  * "Scale"), so one object for every console of a 2,000-agent company would stop well short of 20
  * new chats a second. A room rings the shards of the agents it rings, side by side. Changing the
  * count moves agents to other shards: it takes a deploy, which reconnects every console anyway.
