@@ -35,7 +35,7 @@ export function MailLogPage({ mails, held }: { mails: MailLogRow[]; held: number
       </div>
       {held ? (
         <p class="alert alert-warn" role="status">
-          <strong>{held === 1 ? "1 email is held" : `${held} emails are held`}</strong>: the company's entitlement is used up. Receipts for money taken are still sent.
+          <strong>{held === 1 ? "1 email is held" : `${held} emails are held`}</strong>: the company's entitlement for this month is used up. They go out when the next month begins or a higher plan raises the quota; receipts for money taken are still sent.
         </p>
       ) : null}
       <section class="card">
