@@ -57,16 +57,16 @@ export function AdminHome({
             <strong>{used.toLocaleString("en")}</strong> of {quota.toLocaleString("en")} used this month
           </p>
           <p class="small muted entitlement-split">
-            {chats} {chats === 1 ? "chat" : "chats"} · {emails} {emails === 1 ? "email" : "emails"} · <a href="/admin/mail">Mail log</a>
+            {chats.toLocaleString("en")} {chats === 1 ? "chat" : "chats"} · {emails.toLocaleString("en")} {emails === 1 ? "email" : "emails"} · <a href="/admin/mail">Mail log</a>
           </p>
           <div class="meter" role="progressbar" aria-label="Company entitlements used this month" aria-valuemin={0} aria-valuemax={quota} aria-valuenow={used}>
             <span style={`width:${pct}%`}></span>
           </div>
-          <p class="small muted entitlement-resets">Starts again at 0 on {utcLongDate(resetsAt)}, 00:00 UTC</p>
+          <p class="small muted entitlement-resets">Starts again at 0 on {utcLongDate(resetsAt)}, 00:00&nbsp;UTC</p>
           {heldMail ? (
             <p class="small entitlement-held" role="status">
               <a href="/admin/mail">{heldMail === 1 ? "1 email held" : `${heldMail} emails held`}</a>
-              {usedUp ? `: the entitlement is used up until ${utcLongDate(resetsAt)}.` : ": going out within minutes."}
+              {usedUp ? ": the entitlement is used up." : ": going out within minutes."}
             </p>
           ) : null}
         </section>

@@ -151,7 +151,7 @@ export function PlanPage({ company, usage, standing, heldMail, notice, stripeCon
           <span style={`width:${pct}%`}></span>
         </div>
         <p class="small muted">
-          {chats} chats · {emails} emails
+          {chats.toLocaleString("en")} chats · {emails.toLocaleString("en")} emails
           {heldMail ? (
             <>
               {" "}
@@ -161,7 +161,7 @@ export function PlanPage({ company, usage, standing, heldMail, notice, stripeCon
           ) : null}
         </p>
         <p class="small muted" id="plan-entitlement-resets">
-          The count starts again at 0 on {utcLongDate(resetsAt)}, 00:00 UTC, on every plan.
+          The count starts again at 0 on {utcLongDate(resetsAt)}, 00:00&nbsp;UTC, on every plan.
         </p>
         {standing.kind === "active" && standing.renewsAt ? <p class="small muted">Renews on {day(standing.renewsAt)}; Stripe charges your card each month.</p> : null}
       </section>

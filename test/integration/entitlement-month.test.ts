@@ -68,7 +68,7 @@ describe("a company at its quota in November", () => {
     const admin = await signedIn("boss@month-co.test");
     const november = await (await admin.get("/admin")).text();
     expect(november).toContain("<strong>1</strong> of 1 used this month");
-    expect(november).toContain("Starts again at 0 on 1 December 2026, 00:00 UTC");
+    expect(november).toContain("Starts again at 0 on 1 December 2026, 00:00\u00a0UTC");
 
     setClock("2026-12-01T00:00:01Z");
     await alice.choose(console, "WAITING_NEW_CALL");
@@ -80,10 +80,10 @@ describe("a company at its quota in November", () => {
     const december = await (await admin.get("/admin")).text();
     expect(december).toContain("<strong>1</strong> of 1 used this month");
     expect(december).toContain("1 chat · 0 emails");
-    expect(december).toContain("Starts again at 0 on 1 January 2027, 00:00 UTC");
+    expect(december).toContain("Starts again at 0 on 1 January 2027, 00:00\u00a0UTC");
     const plan = await (await admin.get("/admin/plan")).text();
     expect(plan).toContain("<strong>1</strong> of 1 chats and emails used this month");
-    expect(plan).toContain("The count starts again at 0 on 1 January 2027, 00:00 UTC, on every plan.");
+    expect(plan).toContain("The count starts again at 0 on 1 January 2027, 00:00\u00a0UTC, on every plan.");
   });
 
   it("shows 0 used this month on 1 December before anything counted in it", async () => {
@@ -110,6 +110,8 @@ describe("a company at its quota in November", () => {
     expect(await mailRow(mailId)).toEqual({ status: "held", note: HELD_NOTE });
 
     setClock("2026-12-01T00:00:00Z");
+    // Between midnight and the sweep the admin reads that it is on its way.
+    expect(await (await (await signedIn("boss@month-mail-co.test")).get("/admin")).text()).toContain("1 email held</a>: going out within minutes.");
     expect(await sweepOutbox(env, Date.now())).toBeGreaterThanOrEqual(1);
     expect((await mailTo(to, "Held over the month's end"))?.text).toContain("Sent in the new month.");
     expect(await mailRow(mailId)).toEqual({ status: "sent", note: null });

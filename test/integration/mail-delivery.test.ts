@@ -198,7 +198,8 @@ describe("the entitlement", () => {
     const home = await (await admin.get("/admin")).text();
     expect(home).toContain("<strong>4</strong> of 3 used this month");
     expect(home).toContain("3 chats · 1 email");
-    expect(home).toContain(`1 email held</a>: the entitlement is used up until ${utcLongDate(periodEnd(entitlementPeriod(Date.now())))}.`);
+    expect(home).toContain("1 email held</a>: the entitlement is used up.");
+    expect(home).toContain(`Starts again at 0 on ${utcLongDate(periodEnd(entitlementPeriod(Date.now())))}, 00:00\u00a0UTC`);
     const log = await (await admin.get("/admin/mail")).text();
     expect(log).toContain("<strong>1 email is held</strong>");
     const line = log.match(new RegExp(`<tr data-mail="${notice.id}"[\\s\\S]*?</tr>`))?.[0] ?? "";
