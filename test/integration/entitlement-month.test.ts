@@ -157,3 +157,23 @@ describe("counting at the turn of the month", () => {
     expect((await claimMail(db, january, newId(), at("2027-01-01T00:00:00Z")))?.status).toBe("sending");
   });
 });
+
+describe("migration 0020", () => {
+  it("starts every company's count at what its records show for this month, not its count of all time", async () => {
+    const { company: co } = await team("recount-co", []);
+    const room = co.rooms.GENERAL!;
+    const now = Date.now();
+    const lastMonth = Date.parse(`${new Date(now).toISOString().slice(0, 7)}-01T00:00:00Z`) - 1;
+    const chat = (answeredAt: number | null) =>
+      env.DB.prepare("insert into chats (id, company_id, room_id, answered_at) values (?, ?, ?, ?)").bind(newId(), co.id, room, answeredAt).run();
+    const mail = (status: string, sentAt: number | null) =>
+      env.DB.prepare("insert into email_outbox (id, company_id, to_address, subject, body_text, status, sent_at) values (?, ?, 'a@b.test', 's', 't', ?, ?)").bind(newId(), co.id, status, sentAt).run();
+    await Promise.all([chat(now), chat(now), chat(lastMonth), chat(null), mail("sent", now), mail("sent", lastMonth), mail("queued", null)]);
+    await setCounts(co.id, { used: 900, emails: 120, period: "", quota: 500 });
+
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0020_"))!;
+    await env.DB.prepare(migration.queries.at(-1)!).run();
+
+    expect(await counts(co.id)).toEqual({ used: 3, emails: 1, period: new Date(now).toISOString().slice(0, 7) });
+  });
+});
