@@ -2,7 +2,9 @@ import type { Company } from "../worker/accounts/company";
 import type { Room } from "../worker/rooms/room";
 import { isRoomUsable } from "../worker/rooms/presets";
 import { PLAN_LIMITS } from "../worker/accounts/plan-limits";
+import type { EntitlementUsage } from "../worker/accounts/entitlement";
 import type { PlanStanding } from "../worker/accounts/subscription";
+import { utcLongDate } from "../worker/format/utc";
 import { CsrfField, Layout } from "./Layout";
 import { StandingAlert } from "./PlanPage";
 import { NewRoomLink } from "./RoomLifecycle";
@@ -15,6 +17,7 @@ export type RoomListItem = { room: Room; agentCount: number };
 
 export function AdminHome({
   company,
+  usage,
   rooms,
   origin,
   heldMail,
@@ -25,6 +28,8 @@ export function AdminHome({
   error,
 }: {
   company: Company;
+  /** The company's entitlement this month. */
+  usage: EntitlementUsage;
   rooms: RoomListItem[];
   retiredRooms: RetiredRoom[];
   origin: string;
@@ -35,9 +40,7 @@ export function AdminHome({
   justRetired?: RetiredRoom;
   error?: string | null;
 }) {
-  const used = company.entitlementUsed;
-  const emails = company.entitlementEmails;
-  const quota = company.entitlementQuota;
+  const { used, chats, emails, quota, usedUp, resetsAt } = usage;
   const pct = Math.min(100, Math.round((used / Math.max(1, quota)) * 100));
   return (
     <Layout title="Rooms">
@@ -51,17 +54,19 @@ export function AdminHome({
         <section class="card entitlement" aria-label="Company entitlements">
           <p class="entitlement-label">Company entitlements</p>
           <p class="entitlement-figure">
-            <strong>{used.toLocaleString("en")}</strong> of {quota.toLocaleString("en")} used
+            <strong>{used.toLocaleString("en")}</strong> of {quota.toLocaleString("en")} used this month
           </p>
           <p class="small muted entitlement-split">
-            {used - emails} {used - emails === 1 ? "chat" : "chats"} · {emails} {emails === 1 ? "email" : "emails"} · <a href="/admin/mail">Mail log</a>
+            {chats.toLocaleString("en")} {chats === 1 ? "chat" : "chats"} · {emails.toLocaleString("en")} {emails === 1 ? "email" : "emails"} · <a href="/admin/mail">Mail log</a>
           </p>
-          <div class="meter" role="progressbar" aria-valuemin={0} aria-valuemax={quota} aria-valuenow={used}>
+          <div class="meter" role="progressbar" aria-label="Company entitlements used this month" aria-valuemin={0} aria-valuemax={quota} aria-valuenow={used}>
             <span style={`width:${pct}%`}></span>
           </div>
+          <p class="small muted entitlement-resets">Starts again at 0 on {utcLongDate(resetsAt)}, 00:00&nbsp;UTC</p>
           {heldMail ? (
             <p class="small entitlement-held" role="status">
-              <a href="/admin/mail">{heldMail === 1 ? "1 email held" : `${heldMail} emails held`}</a>: the entitlement is used up.
+              <a href="/admin/mail">{heldMail === 1 ? "1 email held" : `${heldMail} emails held`}</a>
+              {usedUp ? ": the entitlement is used up." : ": going out within minutes."}
             </p>
           ) : null}
         </section>

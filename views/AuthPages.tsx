@@ -94,7 +94,7 @@ export function SignUpPage({ values = {}, errors = {} }: { values?: SignUpValues
                 {/* Its words never contain another field's label ("Email", "Company"): tests and assistive tools find fields by label. */}
                 <span>
                   {PLAN_LIMITS[plan].priceMinor ? `${formatMoney(PLAN_LIMITS[plan].priceMinor, PLAN_LIMITS[plan].currency)} a month` : "Free"} ·{" "}
-                  {PLAN_LIMITS[plan].entitlementQuota.toLocaleString("en")} chats and mail messages · {PLAN_BLURB[plan]}
+                  {PLAN_LIMITS[plan].entitlementQuota.toLocaleString("en")} chats and mail messages each month · {PLAN_BLURB[plan]}
                 </span>
               </label>
             ))}

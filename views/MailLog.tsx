@@ -29,13 +29,13 @@ export function MailLogPage({ mails, held }: { mails: MailLogRow[]; held: number
         <div>
           <h1>Mail log</h1>
           <p class="muted">
-            Receipts, notices and alerts your company's chats send, newest first. Each email counts against the company's entitlement; receipts are always sent.
+            Receipts, notices and alerts your company's chats send, newest first. Each email counts against the company's monthly entitlement; receipts are always sent.
           </p>
         </div>
       </div>
       {held ? (
         <p class="alert alert-warn" role="status">
-          <strong>{held === 1 ? "1 email is held" : `${held} emails are held`}</strong>: the company's entitlement is used up. Receipts for money taken are still sent.
+          <strong>{held === 1 ? "1 email is held" : `${held} emails are held`}</strong>: the company's entitlement for this month is used up. Held mail goes out when the next month begins or a higher plan raises the quota; receipts for money taken are still sent.
         </p>
       ) : null}
       <section class="card">

@@ -1,8 +1,9 @@
 import type { Company, Plan } from "../worker/accounts/company";
 import { PLAN_LIMITS, PLAN_RANK } from "../worker/accounts/plan-limits";
+import type { EntitlementUsage } from "../worker/accounts/entitlement";
 import type { PlanStanding } from "../worker/accounts/subscription";
 import { formatMoney } from "../worker/billing/currency";
-import { utcDateTime } from "../worker/format/utc";
+import { utcDateTime, utcLongDate } from "../worker/format/utc";
 import { FormAlert } from "./Form";
 import { CsrfField, Layout } from "./Layout";
 
@@ -14,6 +15,8 @@ export type PlanNotice = "checkout-done" | "checkout-cancelled" | "requested" | 
 
 type Props = {
   company: Company;
+  /** The company's entitlement this month. */
+  usage: EntitlementUsage;
   standing: PlanStanding;
   heldMail: number;
   notice: PlanNotice;
@@ -29,7 +32,7 @@ const day = (t: number | null) => (t === null ? "the end of the period" : `${utc
 function features(plan: Plan): string[] {
   const limits = PLAN_LIMITS[plan];
   return [
-    `${limits.entitlementQuota.toLocaleString("en")} chats and emails (company entitlements)`,
+    `${limits.entitlementQuota.toLocaleString("en")} chats and emails a month (company entitlements)`,
     limits.rooms === 1 ? "The GENERAL chat room only" : `Up to ${limits.rooms} chat rooms${limits.paidRooms ? ", paid rooms included" : ""}`,
     limits.nearestAgent ? "Nearest-agent routing by the customer's location" : "Routing by quickest reply",
     "In-app payments (Parley's fee on each payment)",
@@ -121,10 +124,9 @@ function ChangeButton({ plan, label, primary, stripeConfigured }: { plan: Plan; 
   );
 }
 
-export function PlanPage({ company, standing, heldMail, notice, stripeConfigured, error }: Props) {
+export function PlanPage({ company, usage, standing, heldMail, notice, stripeConfigured, error }: Props) {
   const current = standing.kind === "free" ? "free" : standing.plan;
-  const used = company.entitlementUsed;
-  const quota = company.entitlementQuota;
+  const { used, chats, emails, quota, usedUp, resetsAt } = usage;
   const pct = Math.min(100, Math.round((used / Math.max(1, quota)) * 100));
   return (
     <Layout title="Plan">
@@ -143,19 +145,23 @@ export function PlanPage({ company, standing, heldMail, notice, stripeConfigured
           {PLAN_LIMITS[current].name} <span class="badge">{standing.kind === "complimentary" ? "Complimentary" : "Current plan"}</span>
         </h2>
         <p class="entitlement-figure" id="plan-entitlement">
-          <strong>{used.toLocaleString("en")}</strong> of {quota.toLocaleString("en")} chats and emails used
+          <strong>{used.toLocaleString("en")}</strong> of {quota.toLocaleString("en")} chats and emails used this month
         </p>
-        <div class="meter" role="progressbar" aria-label="Company entitlements used" aria-valuemin={0} aria-valuemax={quota} aria-valuenow={used}>
+        <div class="meter" role="progressbar" aria-label="Company entitlements used this month" aria-valuemin={0} aria-valuemax={quota} aria-valuenow={used}>
           <span style={`width:${pct}%`}></span>
         </div>
         <p class="small muted">
-          {used - company.entitlementEmails} chats · {company.entitlementEmails} emails
+          {chats.toLocaleString("en")} chats · {emails.toLocaleString("en")} emails
           {heldMail ? (
             <>
               {" "}
-              · <a href="/admin/mail">{heldMail === 1 ? "1 email held" : `${heldMail} emails held`}</a> until the entitlement is raised
+              · <a href="/admin/mail">{heldMail === 1 ? "1 email held" : `${heldMail} emails held`}</a>{" "}
+              {usedUp ? `until the entitlement is raised or the month ends` : "going out within minutes"}
             </>
           ) : null}
+        </p>
+        <p class="small muted" id="plan-entitlement-resets">
+          The count starts again at 0 on {utcLongDate(resetsAt)}, 00:00&nbsp;UTC, on every plan.
         </p>
         {standing.kind === "active" && standing.renewsAt ? <p class="small muted">Renews on {day(standing.renewsAt)}; Stripe charges your card each month.</p> : null}
       </section>

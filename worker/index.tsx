@@ -85,8 +85,8 @@ app.notFound((c) => handleError(c, 404));
 app.onError((err, c) => handleError(c, err));
 
 // The cron triggers (wrangler.toml): the nightly reconciliation with Stripe of the day before,
-// the daily payout run, and the sweep of mail the queue missed (with the alerts past their day and
-// the plans whose grace period ran out).
+// the daily payout run, and the sweep of mail the queue missed or the quota held until a new month
+// (with the alerts past their day and the plans whose grace period ran out).
 const scheduled: ExportedHandlerScheduledHandler<Bindings> = (controller, env, ctx) => {
   if (controller.cron === MAIL_SWEEP_CRON) {
     ctx.waitUntil(sweepOutbox(env, controller.scheduledTime).then((n) => n && console.log("mail sweep: re-enqueued", n)));

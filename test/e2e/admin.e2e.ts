@@ -13,7 +13,7 @@ describe("the demo admin", () => {
     await expect.poll(() => rooms.allInnerTexts()).toEqual(["GENERAL", "PREAUTHORISED_CARD_AUTO_CHARGE_END", "CHARGE_DURATION_ON_DEMAND"]);
     expect(await page.locator(".room .url").first().innerText()).toBe(`${baseUrl}/c/demo/GENERAL`);
     // Chats and emails share the quota: Pro's 5000 (spec: every email sent consumes the quota).
-    expect(await page.locator(".entitlement-figure").innerText()).toMatch(/^\d+ of 5,000 used$/);
+    expect(await page.locator(".entitlement-figure").innerText()).toMatch(/^\d+ of 5,000 used this month$/);
     expect(await page.locator(".entitlement-split").innerText()).toMatch(/^\d+ chats? · \d+ emails? · Mail log$/);
     await screenshot(page, "admin-rooms");
   });

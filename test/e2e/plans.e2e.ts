@@ -36,7 +36,7 @@ describe("a company's plan", () => {
     await page.waitForURL(/\/admin\/plan\?checkout=done$/);
     await reloadUntil(page, "Renews on");
     expect(await page.locator(".plan-now h2").innerText()).toBe("Pro Current plan");
-    expect(await page.locator("#plan-entitlement").innerText()).toBe("0 of 5,000 chats and emails used");
+    expect(await page.locator("#plan-entitlement").innerText()).toBe("0 of 5,000 chats and emails used this month");
     await screenshot(page, "plan-pro-desktop");
     const phone = await chromium.browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await page.context().storageState() });
     const small = await phone.newPage();

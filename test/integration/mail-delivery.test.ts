@@ -1,6 +1,8 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { entitlementPeriod, periodEnd } from "../../worker/accounts/entitlement";
 import type { MailMessage } from "../../worker/adapters/mail-queue";
+import { utcLongDate } from "../../worker/format/utc";
 import worker from "../../worker/index";
 import { sweepOutbox } from "../../worker/jobs/mail-delivery";
 import { HELD_NOTE } from "../../worker/mail/delivery";
@@ -177,7 +179,7 @@ describe("the entitlement", () => {
     const admin = new Browser();
     await signUpAs(admin, { slug: "quota-co", email: "boss@quota-co.test" });
     const companyId = await idOf("select id from companies where slug = 'quota-co'");
-    await env.DB.prepare("update companies set entitlement_quota = 3, entitlement_used = 3 where id = ?").bind(companyId).run();
+    await env.DB.prepare("update companies set entitlement_quota = 3, entitlement_used = 3, entitlement_period = ? where id = ?").bind(entitlementPeriod(Date.now()), companyId).run();
     const noticeTo = address();
     const receiptTo = address();
     const notice = await write({ to: noticeTo, companyId });
@@ -194,14 +196,15 @@ describe("the entitlement", () => {
 
     // The admin sees it on the home page and in the mail log.
     const home = await (await admin.get("/admin")).text();
-    expect(home).toContain("<strong>4</strong> of 3 used");
+    expect(home).toContain("<strong>4</strong> of 3 used this month");
     expect(home).toContain("3 chats · 1 email");
     expect(home).toContain("1 email held</a>: the entitlement is used up.");
+    expect(home).toContain(`Starts again at 0 on ${utcLongDate(periodEnd(entitlementPeriod(Date.now())))}, 00:00\u00a0UTC`);
     const log = await (await admin.get("/admin/mail")).text();
     expect(log).toContain("<strong>1 email is held</strong>");
     const line = log.match(new RegExp(`<tr data-mail="${notice.id}"[\\s\\S]*?</tr>`))?.[0] ?? "";
     expect(line).toContain('data-status="held"');
-    expect(line).toContain("Held: the company&#39;s entitlement (chats and emails) is used up.");
+    expect(line).toContain("Held: the company&#39;s entitlement (chats and emails) for this month is used up; sent when the next month begins");
   });
 });
 

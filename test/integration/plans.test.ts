@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { entitlementPeriod } from "../../worker/accounts/entitlement";
 import { HELD_NOTE } from "../../worker/mail/delivery";
 import { settlePlans } from "../../worker/jobs/plan-subscriptions";
 import { openDb } from "../../worker/stores/db";
@@ -94,7 +95,7 @@ describe("choosing a plan at sign-up", () => {
     expect((await new Browser().get("/c/plan-pro/PREAUTHORISED_CARD_AUTO_CHARGE_END")).status).toBe(200);
     const page = await (await admin.get("/admin/plan")).text();
     expect(page).toContain("Pro <span class=\"badge\">Current plan</span>");
-    expect(page).toContain("of 5,000 chats and emails used");
+    expect(page).toContain("of 5,000 chats and emails used this month");
     expect(page).toMatch(/Renews on \d{4}-\d{2}-\d{2}/);
   });
 
@@ -275,7 +276,7 @@ describe("mail held at the quota", () => {
     const admin = new Browser();
     const res = await signUpChoosing(admin, "plan-held", "pro", "company");
     const { id } = (await company("plan-held"))!;
-    await env.DB.prepare("update companies set entitlement_used = 500 where id = ?").bind(id).run();
+    await env.DB.prepare("update companies set entitlement_used = 500, entitlement_period = ? where id = ?").bind(entitlementPeriod(Date.now()), id).run();
     const to = `ann@plan-held-${Date.now()}.mail.test`;
     const mailId = crypto.randomUUID();
     const db = openDb(env.DB);

@@ -15,10 +15,12 @@ export type Company = {
   accountType: AccountType;
   plan: Plan;
   entitlementQuota: number;
-  /** Connected chats and emails sent, counted against the quota (spec: "every email … will consume the quota"). */
+  /** Connected chats and emails sent in entitlementPeriod, counted against the quota (spec: "every email … will consume the quota"). */
   entitlementUsed: number;
   /** Of entitlementUsed, the emails. */
   entitlementEmails: number;
+  /** The month the counts are of ("YYYY-MM", UTC): an earlier month's counts are no longer used (accounts/entitlement.ts). */
+  entitlementPeriod: string;
   contactEmail: string | null;
   logoUrl: string | null;
   stripeAccountId: string | null;

@@ -31,6 +31,8 @@ export const companies = sqliteTable("companies", {
   entitlementUsed: integer("entitlement_used").notNull().default(0),
   /** Of entitlementUsed, how many were emails sent (the rest are connected chats). */
   entitlementEmails: integer("entitlement_emails").notNull().default(0),
+  /** The month ("YYYY-MM", UTC) the two counts are of (worker/accounts/entitlement.ts); "" before the first. */
+  entitlementPeriod: text("entitlement_period").notNull().default(""),
   contactEmail: text("contact_email"),
   logoUrl: text("logo_url"),
   stripeAccountId: text("stripe_account_id"),

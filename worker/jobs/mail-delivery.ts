@@ -4,13 +4,13 @@ import { enqueueMail, type MailMessage } from "../adapters/mail-queue";
 import type { Bindings } from "../app-env";
 import { afterFailure, type SendFailure } from "../mail/delivery";
 import { openDb } from "../stores/db";
-import { claimMail, mailToSweep, markMailFailed, markMailSent } from "../stores/outbox";
+import { claimMail, mailToSweep, markMailFailed, markMailSent, releaseMailWithRoom } from "../stores/outbox";
 
 // The mail queue's consumer and the sweep behind it. A message names an outbox row; delivering
 // it is idempotent on the row: only a delivery that claims the row sends it, so a message
 // delivered twice sends one mail, and a row already sent, failed or held is acknowledged as it is.
 
-/** Every five minutes: rows the queue missed go on it again (wrangler.toml). */
+/** Every five minutes: rows the queue missed go on it again, and held mail once its company has room (wrangler.toml). */
 export const MAIL_SWEEP_CRON = "*/5 * * * *";
 
 /** When the next attempt is due, for a row that failed and will be tried again. */
@@ -61,9 +61,16 @@ export async function deliverMailBatch(batch: MessageBatch<MailMessage>, env: Bi
   }
 }
 
-/** Puts the rows the queue missed back on it; returns how many. */
+/**
+ * Puts the rows the queue missed back on it, with the mail held at the quota whose company has
+ * room again: the first sweep of a month sends what the month before held. Returns how many.
+ */
 export async function sweepOutbox(env: Bindings, now: number): Promise<number> {
-  const ids = await mailToSweep(openDb(env.DB), now);
+  const db = openDb(env.DB);
+  const missed = await mailToSweep(db, now);
+  const released = await releaseMailWithRoom(db, now);
+  // A row released just now may be old enough to be swept too: each goes on the queue once.
+  const ids = [...new Set([...missed, ...released])];
   await enqueueMail(env, ids);
   return ids.length;
 }

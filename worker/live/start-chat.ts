@@ -4,6 +4,7 @@ import { enqueueWebhooks } from "../adapters/webhook-queue";
 import { openDb } from "../stores/db";
 import { randomToken, sha256Hex } from "../accounts/tokens";
 import type { Company } from "../accounts/company";
+import { entitlementUsage } from "../accounts/entitlement";
 import type { Room } from "../rooms/room";
 import type { ContactInput } from "../rooms/contact-form";
 import type { Location } from "../routing/presence";
@@ -32,10 +33,10 @@ export type ChatRequest = {
  */
 export async function startChat(env: Env & StripeEnv & CallsEnv, request: ChatRequest): Promise<{ chatId: string; token: string }> {
   const { company, room, privateAgent, contact } = request;
-  if (company.entitlementUsed >= company.entitlementQuota) {
+  if (entitlementUsage(company, Date.now()).usedUp) {
     throw new AppError(
       "unavailable",
-      `${company.name} cannot take new chats at the moment: its ${company.entitlementQuota} chats for this period are used up. Please try again later or contact them by email.`,
+      `${company.name} cannot take new chats at the moment: its ${company.entitlementQuota} chats for this month are used up. Please try again later or contact them by email.`,
     );
   }
   assertCanTakePayments(env, company, room);

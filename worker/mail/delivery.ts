@@ -34,4 +34,4 @@ export function afterFailure(attempts: number, failure: SendFailure, now: number
 export const SENT_AT_QUOTA: readonly MailKind[] = ["receipt"];
 
 /** What the admin reads beside a held mail. */
-export const HELD_NOTE = "Held: the company's entitlement (chats and emails) is used up. Receipts are still sent.";
+export const HELD_NOTE = "Held: the company's entitlement (chats and emails) for this month is used up; sent when the next month begins or the quota is raised. Receipts are still sent.";

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import * as z from "zod";
 import { PLANS, type Plan } from "../accounts/company";
+import { entitlementUsage } from "../accounts/entitlement";
 import { PLAN_RANK } from "../accounts/plan-limits";
 import type { SessionUser } from "../accounts/sessions";
 import { effectivePlan, planStanding } from "../accounts/subscription";
@@ -36,8 +37,9 @@ async function load(db: Db, user: SessionUser) {
 async function render(c: Context<AppEnv>, notice: PlanNotice, error?: string) {
   const db = openDb(c.env.DB);
   const { company, sub } = await load(db, me(c));
+  const now = Date.now();
   return c.render(
-    <PlanPage company={company} standing={planStanding(sub, Date.now())} heldMail={await heldMailCount(db, company.id)} notice={notice} stripeConfigured={!!stripeClient(c.env)} error={error} />,
+    <PlanPage company={company} usage={entitlementUsage(company, now)} standing={planStanding(sub, now)} heldMail={await heldMailCount(db, company.id)} notice={notice} stripeConfigured={!!stripeClient(c.env)} error={error} />,
   );
 }
 

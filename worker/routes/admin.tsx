@@ -10,6 +10,7 @@ import type { AppEnv } from "../app-env";
 import { merchantFor } from "../billing/connect";
 import { closeAgentConsoles } from "../live/agent-consoles";
 import { AppError, notFound } from "../http/errors";
+import { entitlementUsage } from "../accounts/entitlement";
 import { roomLimitReached } from "../accounts/plan-limits";
 import { roomNameForm } from "../rooms/room-name";
 import { countOpenRooms, createRoom, listRetiredRooms, renameRoom, reopenRoom, retireRoom, roomAgentIds } from "../stores/room-changes";
@@ -130,12 +131,14 @@ export const adminRoutes = new Hono<AppEnv>()
     const origin = new URL(c.req.url).origin;
     const retired = retiredRooms.find((r) => r.name === c.req.query("retired"));
     // A failed renewal's grace period shows here too, where the admin looks first.
-    const standing = planStanding(await subscriptionOfCompany(db, company), Date.now());
+    const now = Date.now();
+    const standing = planStanding(await subscriptionOfCompany(db, company), now);
     const firstRoom = rooms.find((r) => isRoomUsable(company.plan, r.room.name))?.room.name ?? "GENERAL";
     const checklist = firstRunChecklist(await firstRunFacts(db, company), `${origin}/c/${company.slug}/${firstRoom}`);
     return c.render(
       <AdminHome
         company={company}
+        usage={entitlementUsage(company, now)}
         rooms={rooms}
         retiredRooms={retiredRooms}
         origin={origin}

@@ -4,6 +4,7 @@ import { chatEnded, chatQueued, chatStarted, type EndedMeter } from "../webhooks
 import { guestOf } from "../live/conference-rules";
 import { openDb, prepared, type Db } from "./db";
 import { invitationOfChat } from "./invitations";
+import { countEntitlement } from "./entitlements";
 import { endOfChatTranscript } from "./transcripts";
 import { chatFacts, webhookInsert } from "./webhooks";
 
@@ -52,7 +53,7 @@ export const roomOfChat = (db: Db, chatId: string): Promise<{ roomId: string; pr
   db.select({ roomId: chats.roomId, privateAgentId: chats.privateAgentId }).from(chats).where(eq(chats.id, chatId)).get();
 
 /**
- * The chat is connected: it counts against the company's entitlement from now on, and the
+ * The chat is connected: it counts against the company's entitlement of this month, and the
  * chat.started webhook is written with it. Returns the event's id, for the webhook queue.
  */
 export async function markChatConnected(d1: D1Database, init: { chatId: string; companyId: string }, agentId: string, now = Date.now()): Promise<string[]> {
@@ -64,10 +65,7 @@ export async function markChatConnected(d1: D1Database, init: { chatId: string; 
   const event = facts ? chatStarted({ ...facts, agent: agent ?? null, answeredAt: now }, now) : null;
   await db.batch([
     db.update(chats).set({ status: "connected", agentId, answeredAt: now }).where(eq(chats.id, init.chatId)),
-    db
-      .update(companies)
-      .set({ entitlementUsed: sql`${companies.entitlementUsed} + 1` })
-      .where(eq(companies.id, init.companyId)),
+    countEntitlement(db, eq(companies.id, init.companyId), "chat", now),
     ...(event ? [webhookInsert(db, init.companyId, event)] : []),
   ]);
   return event ? [event.id] : [];

@@ -1,9 +1,10 @@
-import { and, desc, eq, lt, notInArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, not, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { renderMail } from "../../views/mail/render";
 import { companies, emailOutbox, rooms } from "../db/schema";
 import { CLAIM_LEASE_MS, HELD_NOTE, SENT_AT_QUOTA, SWEEP_AFTER_MS, type AfterFailure } from "../mail/delivery";
 import { checkMail, type OutgoingMail, type Sender } from "../mail/message";
 import type { Db } from "./db";
+import { countEntitlement, usedUp } from "./entitlements";
 
 // The email outbox: the one way mail leaves. A caller writes the row in the batch of the event
 // that causes it (mailInsert) and, once that batch committed, puts its id on the mail queue
@@ -53,8 +54,11 @@ export async function senderOf(db: Db, companyId: string, roomId?: string | null
   return { name: row?.roomName || row?.name || "Parley", replyTo: row?.roomEmail || row?.contactEmail || null };
 }
 
-/** The row is held: its company used up its entitlement and it is not always sent; in SQL, so that the claim decides in one statement. */
-const atQuota = sql`(${notInArray(emailOutbox.kind, [...SENT_AT_QUOTA])} and exists (select 1 from companies where companies.id = email_outbox.company_id and companies.entitlement_used >= companies.entitlement_quota))`;
+/** The row's company, as the statements on email_outbox name it inside a subquery of companies. */
+const rowCompany = sql`email_outbox.company_id`;
+
+/** The row is held: its company used up this month's entitlement and it is not always sent; in SQL, so that the claim decides in one statement. */
+const atQuota = (now: number) => sql`(${notInArray(emailOutbox.kind, [...SENT_AT_QUOTA])} and ${usedUp(rowCompany, now)})`;
 
 /**
  * Takes a row for one delivery: a queued row (or one whose earlier delivery vanished past its
@@ -63,12 +67,13 @@ const atQuota = sql`(${notInArray(emailOutbox.kind, [...SENT_AT_QUOTA])} and exi
  * another delivery of the same message.
  */
 export async function claimMail(db: Db, id: string, claim: string, now: number): Promise<OutboxRow | undefined> {
+  const held = atQuota(now);
   const [row] = await db
     .update(emailOutbox)
     .set({
-      status: sql`case when ${atQuota} then 'held' else 'sending' end`,
-      note: sql`case when ${atQuota} then ${HELD_NOTE} else ${emailOutbox.note} end`,
-      attempts: sql`case when ${atQuota} then ${emailOutbox.attempts} else ${emailOutbox.attempts} + 1 end`,
+      status: sql`case when ${held} then 'held' else 'sending' end`,
+      note: sql`case when ${held} then ${HELD_NOTE} else ${emailOutbox.note} end`,
+      attempts: sql`case when ${held} then ${emailOutbox.attempts} else ${emailOutbox.attempts} + 1 end`,
       claim,
       claimedAt: now,
     })
@@ -80,13 +85,10 @@ export async function claimMail(db: Db, id: string, claim: string, now: number):
 /** Still this delivery's to settle. */
 const claimed = (id: string, claim: string) => and(eq(emailOutbox.id, id), eq(emailOutbox.claim, claim), eq(emailOutbox.status, "sending"));
 
-/** Sent: the row says so and the company's entitlement counts one more email, once per claim. */
+/** Sent: the row says so and the company's entitlement counts one more email this month, once per claim. */
 export async function markMailSent(db: Db, id: string, claim: string, now: number): Promise<void> {
   await db.batch([
-    db
-      .update(companies)
-      .set({ entitlementUsed: sql`${companies.entitlementUsed} + 1`, entitlementEmails: sql`${companies.entitlementEmails} + 1` })
-      .where(sql`companies.id = (select company_id from email_outbox where id = ${id} and claim = ${claim} and status = 'sending')`),
+    countEntitlement(db, sql`companies.id = (select company_id from email_outbox where id = ${id} and claim = ${claim} and status = 'sending')`, "email", now),
     db.update(emailOutbox).set({ status: "sent", sentAt: now, note: null, nextAttemptAt: null }).where(claimed(id, claim)),
   ]);
 }
@@ -138,6 +140,23 @@ export const mailLog = (db: Db, companyId: string, limit = 200): Promise<MailLog
     .where(eq(emailOutbox.companyId, companyId))
     .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
     .limit(limit);
+
+/**
+ * The held mail `which` picks, queued again, as a statement returning the ids for the caller to
+ * enqueue once it ran: the claim holds a row anew if its company still has no room.
+ */
+export const releaseHeldMail = (db: Db, which: SQL) =>
+  db
+    .update(emailOutbox)
+    .set({ status: "queued", note: null, nextAttemptAt: null })
+    .where(and(eq(emailOutbox.status, "held"), which))
+    .returning({ id: emailOutbox.id });
+
+/** Held mail whose company has room again this month (a new month began): queued again. Returns the ids to enqueue. */
+export async function releaseMailWithRoom(db: Db, now: number): Promise<string[]> {
+  const rows = await releaseHeldMail(db, not(usedUp(rowCompany, now)));
+  return rows.map((r) => r.id);
+}
 
 /** How many of the company's mails wait because its entitlement is used up. */
 export async function heldMailCount(db: Db, companyId: string): Promise<number> {

@@ -4,6 +4,7 @@ import type { Plan } from "../accounts/company";
 import { effectivePlan, quotaOf, type PlanSubscription } from "../accounts/subscription";
 import { companies, emailOutbox, planSubscriptions } from "../db/schema";
 import { auditInsert } from "./audit";
+import { releaseHeldMail } from "./outbox";
 import type { Checked, Db, SameColumns } from "./db";
 
 // A company's plan subscription (worker/accounts/subscription.ts) and the plan it gives, written
@@ -76,18 +77,10 @@ export async function savePlanSubscription(db: Db, sub: PlanSubscription, now: n
     );
   }
   const releases = quota > company.quota;
-  if (releases) statements.push(releaseHeldMail(db, sub.companyId));
+  if (releases) statements.push(releaseHeldMail(db, eq(emailOutbox.companyId, sub.companyId)));
   const results = await db.batch(statements);
   return releases ? (results[results.length - 1] as { id: string }[]).map((r) => r.id) : [];
 }
-
-/** The company's held mail, queued again: the claim holds it anew if the quota is still used up. */
-const releaseHeldMail = (db: Db, companyId: string) =>
-  db
-    .update(emailOutbox)
-    .set({ status: "queued", note: null, nextAttemptAt: null })
-    .where(and(eq(emailOutbox.companyId, companyId), eq(emailOutbox.status, "held")))
-    .returning({ id: emailOutbox.id });
 
 /**
  * Subscriptions whose plan changes with time alone: a grace period that ran out on a company not
