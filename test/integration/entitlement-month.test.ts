@@ -158,7 +158,7 @@ describe("counting at the turn of the month", () => {
   });
 });
 
-describe("migration 0020", () => {
+describe("migration 0019", () => {
   it("starts every company's count at what its records show for this month, not its count of all time", async () => {
     const { company: co } = await team("recount-co", []);
     const room = co.rooms.GENERAL!;
@@ -171,7 +171,7 @@ describe("migration 0020", () => {
     await Promise.all([chat(now), chat(now), chat(lastMonth), chat(null), mail("sent", now), mail("sent", lastMonth), mail("queued", null)]);
     await setCounts(co.id, { used: 900, emails: 120, period: "", quota: 500 });
 
-    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0020_"))!;
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0019_"))!;
     await env.DB.prepare(migration.queries.at(-1)!).run();
 
     expect(await counts(co.id)).toEqual({ used: 3, emails: 1, period: new Date(now).toISOString().slice(0, 7) });
