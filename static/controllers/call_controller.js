@@ -1,11 +1,11 @@
 import { Controller } from "@hotwired/stimulus";
-import { offerReload } from "./new-release.js";
 
 // Voice, video and screen sharing in one chat. It sits on the chat's socket element: it declares
 // over the socket what this page sends (the ChatDO checks it against the room's buttons and tells
 // the other party), and reaches the other party through one link, peer to peer or Cloudflare
 // Calls (static/media/link.js). The ChatDO's call state comes in as the `state` target; a
-// refreshed page finds there what it was sending and starts it again.
+// refreshed page finds there what it was sending and starts it again. A customer's page loads it
+// only once its call panel appears (customer.js), when the socket is already open.
 
 /** The calls of this page (an agent's console holds several chats). */
 const calls = new Set();
@@ -20,7 +20,7 @@ async function loadMedia() {
   try {
     return (media ??= { ...(await import("../media/devices.js")), ...(await import("../media/link.js")) });
   } catch (error) {
-    offerReload();
+    document.dispatchEvent(new CustomEvent("parley:offer-reload")); // new-release.js
     throw error;
   }
 }
@@ -37,6 +37,7 @@ export default class extends Controller {
     this.local = {}; // mic, camera, screen: MediaStreamTrack; stream, screenStream: MediaStream
     this.remote = {}; // camera, screen, audio: MediaStream
     this.onMessage = (event) => this.message(event);
+    this.socket = this.dispatch("socket", { prefix: "parley", detail: {} }).detail.socket; // socket-messages.js
     this.onOpen = (event) => (this.socket = event.detail.socketWrapper);
     this.element.addEventListener("parley:message", this.onMessage);
     this.element.addEventListener("htmx:wsOpen", this.onOpen);
