@@ -32,12 +32,22 @@ export default class extends Controller {
     "voiceButton", "videoButton", "screenButton", "screenLabel", "micButton", "micLabel", "cameraButton", "cameraLabel", "fullScreenButton", "fullScreenLabel", "stopButton",
   ];
 
-  connect() {
+  // Set up here rather than in connect(): loaded after its targets (a customer's page loads it
+  // with the call panel), Stimulus calls their callbacks first.
+  initialize() {
+    this.fresh();
+    this.socket = this.dispatch("socket", { prefix: "parley", detail: {} }).detail.socket; // socket-messages.js
+  }
+
+  /** A call of its own for this page (again after a disconnect). */
+  fresh() {
     this.clientId = crypto.randomUUID();
     this.local = {}; // mic, camera, screen: MediaStreamTrack; stream, screenStream: MediaStream
     this.remote = {}; // camera, screen, audio: MediaStream
+  }
+
+  connect() {
     this.onMessage = (event) => this.message(event);
-    this.socket = this.dispatch("socket", { prefix: "parley", detail: {} }).detail.socket; // socket-messages.js
     this.onOpen = (event) => (this.socket = event.detail.socketWrapper);
     this.element.addEventListener("parley:message", this.onMessage);
     this.element.addEventListener("htmx:wsOpen", this.onOpen);
@@ -50,6 +60,7 @@ export default class extends Controller {
     this.element.removeEventListener("htmx:wsOpen", this.onOpen);
     for (const track of this.localTracks()) track.stop();
     this.link?.close();
+    this.fresh();
   }
 
   // ---- what the ChatDO says
