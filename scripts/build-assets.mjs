@@ -3,8 +3,10 @@
 // named by a hash of its content, so a new release is new names. The customer's pages
 // (static/controllers/customer.js) and the staff's (static/controllers/staff.js) each get an
 // entry script, the code it shares with its lazily loaded controllers in a chunk, and those
-// controllers in chunks of their own; each gets the stylesheet, the customers' without the parts
-// that style only staff pages. The names go to
+// controllers in chunks of their own. The staff get the whole stylesheet; customers two cuts of
+// it: what the contact form and the waiting screen show, and the rest of their pages' (a
+// connected chat's calls, payments, ratings; the card pages), which the chat page fetches at idle
+// priority and applies when the chat connects (views/CustomerChat.tsx). The names go to
 // worker/http/page-assets.generated.json (not committed), which the Worker reads
 // (worker/http/page-assets.ts).
 //
@@ -64,28 +66,44 @@ async function buildScripts(audience) {
   return { files: Object.keys(metafile.outputs), script: urlOf(file), preload: output.imports.filter((i) => i.kind === "import-statement").map((i) => urlOf(i.path)) };
 }
 
-/** The stylesheet without its staff-only parts (between "staff-only" and "end staff-only" comments). */
-const customerStyles = {
-  name: "customer-styles",
-  setup(build) {
-    build.onLoad({ filter: /app\.css$/ }, (args) => ({
-      contents: readFileSync(args.path, "utf8").replace(/\/\* staff-only \*\/[\s\S]*?\/\* end staff-only \*\//g, ""),
-      loader: "css",
-    }));
-  },
-};
+const STAFF_ONLY = /\/\* staff-only \*\/[\s\S]*?\/\* end staff-only \*\//g;
+const CHAT_ONLY = /\/\* chat-only \*\/([\s\S]*?)\/\* end chat-only \*\//g;
 
-/** The audience's stylesheet: the staff's whole, the customers' without the staff's pages. */
-async function buildStyles(audience) {
+/**
+ * app.css cut for customers (parts marked in it with comments): `form`, what the contact form and
+ * the waiting screen show, without the staff-only and chat-only parts; `chat`, only the chat-only
+ * parts (a connected chat's calls, payments and ratings, the card pages), after `form` on a page.
+ */
+const customerStyles = (part) => ({
+  name: `customer-${part}-styles`,
+  setup(build) {
+    build.onLoad({ filter: /app\.css$/ }, (args) => {
+      const css = readFileSync(args.path, "utf8").replace(STAFF_ONLY, "");
+      return { contents: part === "form" ? css.replace(CHAT_ONLY, "") : [...css.matchAll(CHAT_ONLY)].map((m) => m[1]).join("\n"), loader: "css" };
+    });
+  },
+});
+
+/** A stylesheet named `name` built from app.css, whole or cut by `plugins`. */
+async function buildStyles(name, plugins = []) {
   const { metafile } = await build({
     ...common,
-    entryPoints: { [audience]: "static/css/app.css" },
+    entryPoints: { [name]: "static/css/app.css" },
     entryNames: "[name]-[hash]",
-    plugins: audience === "customer" ? [customerStyles] : [],
+    plugins,
   });
   const files = Object.keys(metafile.outputs);
   return { files, css: urlOf(files.find((f) => f.endsWith(".css"))) };
 }
+
+/** The audience's stylesheets: the staff's whole, the customers' in two (customerStyles). */
+const STYLES = {
+  customer: async () => {
+    const [form, chat] = await Promise.all([buildStyles("customer", [customerStyles("form")]), buildStyles("customer-chat", [customerStyles("chat")])]);
+    return { files: [...form.files, ...chat.files], css: form.css, chatCss: chat.css };
+  },
+  staff: () => buildStyles("staff"),
+};
 
 /** Builds every audience's files, removes the previous build's, and writes the manifest. */
 export async function buildAssets() {
@@ -93,10 +111,10 @@ export async function buildAssets() {
   const built = new Set();
   const manifest = {};
   for (const audience of AUDIENCES) {
-    const styles = await buildStyles(audience);
+    const { files: styleFiles, ...styles } = await STYLES[audience]();
     const { files, script, preload } = await buildScripts(audience);
-    for (const f of [...styles.files, ...files]) built.add(join(root, f));
-    manifest[audience] = { css: styles.css, script, preload };
+    for (const f of [...styleFiles, ...files]) built.add(join(root, f));
+    manifest[audience] = { ...styles, script, preload };
   }
   // Names carry their content's hash, so a file not built now belongs to an earlier release.
   for (const name of readdirSync(outdir)) if (!built.has(join(outdir, name))) rmSync(join(outdir, name), { recursive: true, force: true });

@@ -47,7 +47,7 @@ export function ContactForm({ room, companyName, action, agentName, mode, unstaf
   const asked = new Set<string>([...FIELDS.filter((f) => room[f.setting] !== "hidden").map((f) => f.name), ...(message === "hidden" ? [] : ["message"])]);
   const elsewhere = Object.entries(errors).filter(([key]) => !asked.has(key)).map(([, error]) => error);
   return (
-    <Layout title={room.formHeader} bare>
+    <Layout title={room.formHeader} bare light="form">
       <div class="contact" style={themeStyle(room.theme)}>
         <section class="contact-card card">
           <header class="contact-head">

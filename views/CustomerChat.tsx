@@ -7,7 +7,7 @@ import type { Errors } from "./Form";
 export function CustomerChatPage({ init }: { init: ChatInit }) {
   const id = init.chatId;
   return (
-    <Layout title={`Chat with ${init.companyName}`} bare>
+    <Layout title={`Chat with ${init.companyName}`} bare light="chat">
       <div class="chat-page" style={themeStyle(init.theme)} hx-ext="ws" ws-connect={`/chats/${id}/ws`} data-controller="connection call" data-call-chat-value={id}>
         <div class="chat-card card">
           <div id={`chat-head-${id}`} class="chat-head waiting">

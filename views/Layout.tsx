@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../worker/app-env";
 import { CSRF_FIELD } from "../worker/http/csrf";
-import { pageAssets } from "../worker/http/page-assets";
+import { customerChatCss, pageAssets } from "../worker/http/page-assets";
 
 // htmx swaps 422 (a form with its errors) like a success; other errors show the error banner.
 const HTMX_CONFIG = JSON.stringify({
@@ -19,10 +19,15 @@ const HTMX_CONFIG = JSON.stringify({
   wsBinaryType: "arraybuffer",
 });
 
-/** `app`: a page of the agent console's installable web app (worker/routes/app-shell.ts). */
-export type LayoutProps = { title: string; children?: Child; bare?: boolean; app?: boolean };
+/**
+ * `app`: a page of the agent console's installable web app (worker/routes/app-shell.ts).
+ * `light`: a customer's page that shows only what their first stylesheet styles: the contact form
+ * (`form`), or the chat page (`chat`), which fetches the second at idle priority for when its chat
+ * connects. Other customer pages load both.
+ */
+export type LayoutProps = { title: string; children?: Child; bare?: boolean; app?: boolean; light?: "form" | "chat" };
 
-export function Layout({ title, children, bare, app }: LayoutProps) {
+export function Layout({ title, children, bare, app, light }: LayoutProps) {
   const c = useRequestContext<AppEnv>();
   const user = c.get("user");
   const headers = JSON.stringify({ "x-csrf-token": c.get("csrfToken") });
@@ -37,6 +42,8 @@ export function Layout({ title, children, bare, app }: LayoutProps) {
         <title>{`${title} · Parley`}</title>
         <link rel="icon" href="/icons/parley.svg" type="image/svg+xml" />
         <link rel="stylesheet" href={assets.css} />
+        {bare && !light ? <link rel="stylesheet" href={customerChatCss} /> : null}
+        {light === "chat" ? <link rel="prefetch" href={customerChatCss} /> : null}
         {app ? <link rel="manifest" href="/manifest.webmanifest" /> : null}
         {app ? <meta name="theme-color" content="#4f46e5" /> : null}
         <script type="module" src={assets.script}></script>

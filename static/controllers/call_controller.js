@@ -1,11 +1,11 @@
 import { Controller } from "@hotwired/stimulus";
-import { offerReload } from "./new-release.js";
 
 // Voice, video and screen sharing in one chat. It sits on the chat's socket element: it declares
 // over the socket what this page sends (the ChatDO checks it against the room's buttons and tells
 // the other party), and reaches the other party through one link, peer to peer or Cloudflare
 // Calls (static/media/link.js). The ChatDO's call state comes in as the `state` target; a
-// refreshed page finds there what it was sending and starts it again.
+// refreshed page finds there what it was sending and starts it again. A customer's page loads it
+// only once its call panel appears (customer.js), when the socket is already open.
 
 /** The calls of this page (an agent's console holds several chats). */
 const calls = new Set();
@@ -20,7 +20,7 @@ async function loadMedia() {
   try {
     return (media ??= { ...(await import("../media/devices.js")), ...(await import("../media/link.js")) });
   } catch (error) {
-    offerReload();
+    document.dispatchEvent(new CustomEvent("parley:offer-reload")); // new-release.js
     throw error;
   }
 }
@@ -32,10 +32,21 @@ export default class extends Controller {
     "voiceButton", "videoButton", "screenButton", "screenLabel", "micButton", "micLabel", "cameraButton", "cameraLabel", "fullScreenButton", "fullScreenLabel", "stopButton",
   ];
 
-  connect() {
+  // Set up here rather than in connect(): loaded after its targets (a customer's page loads it
+  // with the call panel), Stimulus calls their callbacks first.
+  initialize() {
+    this.fresh();
+    this.socket = this.dispatch("socket", { prefix: "parley", detail: {} }).detail.socket; // socket-messages.js
+  }
+
+  /** A call of its own for this page (again after a disconnect). */
+  fresh() {
     this.clientId = crypto.randomUUID();
     this.local = {}; // mic, camera, screen: MediaStreamTrack; stream, screenStream: MediaStream
     this.remote = {}; // camera, screen, audio: MediaStream
+  }
+
+  connect() {
     this.onMessage = (event) => this.message(event);
     this.onOpen = (event) => (this.socket = event.detail.socketWrapper);
     this.element.addEventListener("parley:message", this.onMessage);
@@ -49,6 +60,7 @@ export default class extends Controller {
     this.element.removeEventListener("htmx:wsOpen", this.onOpen);
     for (const track of this.localTracks()) track.stop();
     this.link?.close();
+    this.fresh();
   }
 
   // ---- what the ChatDO says

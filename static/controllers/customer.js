@@ -1,8 +1,8 @@
 // The customer's pages (views/Layout.tsx: the bare ones): the contact form, the chat with its
-// calls and invoices, and the card pages. What a text chat needs comes at once; payments
-// (invoices' countdowns, the card form), recording and remote control when a page shows them.
+// calls and invoices, and the card pages. What a text chat needs comes at once; calls (once a call
+// panel appears, though the chat page names the controller from the start), payments (invoices'
+// countdowns, the card form), recording and remote control when a page shows them.
 import { start } from "./application.js";
-import CallController from "./call_controller.js";
 import ComposerController from "./composer_controller.js";
 import ConfirmController from "./confirm_controller.js";
 import ConnectionController from "./connection_controller.js";
@@ -11,7 +11,6 @@ import ScrollController from "./scroll_controller.js";
 
 start(
   {
-    call: CallController,
     composer: ComposerController,
     confirm: ConfirmController,
     connection: ConnectionController,
@@ -19,6 +18,7 @@ start(
     scroll: ScrollController,
   },
   {
+    call: () => import("./call_controller.js"),
     countdown: () => import("./countdown_controller.js"),
     "payment-element": () => import("./payment_element_controller.js"),
     "remote-control": () => import("./remote_control_controller.js"),
@@ -37,4 +37,5 @@ start(
     ring: () => import("./ring_controller.js"),
     toast: () => import("./toast_controller.js"),
   },
+  { call: "[data-call-target]" },
 );

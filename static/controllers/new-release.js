@@ -17,3 +17,7 @@ export function offerReload() {
   banner.append(text, button);
   document.body.append(banner);
 }
+
+// Lazily loaded code asks with an event rather than an import, which would split this module off
+// the page's script into one more file to download.
+document.addEventListener("parley:offer-reload", offerReload);

@@ -4,6 +4,16 @@
 // element, with the message and the socket to answer on.
 const decoder = new TextDecoder();
 
+/**
+ * Each opened socket's element → htmx's wrapper of it (the same across reconnects), for a
+ * controller loaded after it opened: it asks with a `parley:socket` event from the element, whose
+ * `detail.socket` is filled in (an event rather than an import, which would split this module off
+ * the page's script into one more file to download).
+ */
+const sockets = new WeakMap();
+document.addEventListener("htmx:wsOpen", (event) => sockets.set(event.target, event.detail.socketWrapper));
+document.addEventListener("parley:socket", (event) => (event.detail.socket = sockets.get(event.target)));
+
 document.addEventListener("htmx:wsBeforeMessage", (event) => {
   const data = event.detail.message;
   if (!(data instanceof ArrayBuffer)) return;

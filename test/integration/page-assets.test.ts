@@ -12,6 +12,7 @@ async function assetsOf(res: Response) {
   const attr = (pattern: RegExp) => [...html.matchAll(pattern)].map((m) => m[1]!);
   return {
     css: attr(/<link rel="stylesheet" href="([^"]+)"/g),
+    prefetch: attr(/<link rel="prefetch" href="([^"]+)"/g),
     script: attr(/<script type="module" src="([^"]+)"/g),
     preload: attr(/<link rel="modulepreload" href="([^"]+)"/g),
   };
@@ -41,22 +42,36 @@ describe("the pages' scripts and styles", () => {
     const rooms = await assetsOf(await admin.get("/admin"));
 
     expect(contact.script).toEqual([expect.stringMatching(/^\/build\/customer-/)]);
-    // The customers' stylesheet leaves out the staff's pages; the staff's is whole.
+    // The contact form and the waiting screen load the customers' first stylesheet; the chat page
+    // prefetches the second for when its chat connects. The staff's is whole.
     expect(contact.css).toEqual([expect.stringMatching(/^\/build\/customer-\w+\.css$/)]);
+    expect(contact.prefetch).toEqual([]);
     expect(agentConsole.css).toEqual([expect.stringMatching(/^\/build\/staff-\w+\.css$/)]);
-    expect(waiting).toEqual(contact);
+    expect(waiting).toEqual({ ...contact, prefetch: [expect.stringMatching(/^\/build\/customer-chat-\w+\.css$/)] });
     expect(agentConsole.script).toEqual([expect.stringMatching(/^\/build\/staff-/)]);
     expect(rooms).toEqual(agentConsole);
     for (const page of [contact, agentConsole]) {
       expect(page.css).toHaveLength(1);
       await expectServed([...page.css, ...page.script, ...page.preload]);
     }
+    await expectServed(waiting.prefetch);
     const css = async (path: string) => (await env.ASSETS.fetch(new URL(path, "https://parley.test"))).text();
-    const [customerCss, staffCss] = await Promise.all([css(contact.css[0]!), css(agentConsole.css[0]!)]);
-    for (const customers of [".meter-panel", ".btn-primary", ".call-stage"]) expect(customerCss, customers).toContain(customers);
+    const [formCss, chatCss, staffCss] = await Promise.all([css(contact.css[0]!), css(waiting.prefetch[0]!), css(agentConsole.css[0]!)]);
+    // The first holds what the contact form and the waiting screen show (and a text chat), the
+    // second the rest of the customers' pages; neither the staff's pages.
+    for (const first of [".btn-primary", ".contact-card", ".waiting-spinner", ".composer", ".connection-lost"]) {
+      expect(formCss, first).toContain(first);
+      expect(chatCss, first).not.toContain(`${first}{`);
+    }
+    for (const second of [".meter-panel", ".call-stage", ".invoice", ".rating"]) {
+      expect(formCss, second).not.toContain(second);
+      expect(chatCss, second).toContain(second);
+    }
     for (const staffs of [".revenue-filters", ".webhooks", ".room-list"]) {
-      expect(customerCss, staffs).not.toContain(staffs);
+      expect(formCss, staffs).not.toContain(staffs);
+      expect(chatCss, staffs).not.toContain(staffs);
       expect(staffCss, staffs).toContain(staffs);
     }
+    for (const all of [".meter-panel", ".contact-card"]) expect(staffCss, all).toContain(all);
   });
 });

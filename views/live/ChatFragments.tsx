@@ -17,6 +17,7 @@ import type { Party } from "../../worker/live/contracts";
 import { partyNames, senderNames } from "../../worker/live/names";
 import { RatingSlot } from "../ChatRating";
 import { TranscriptSlot } from "../ChatTranscript";
+import { customerChatCss } from "../../worker/http/page-assets";
 
 // Fragments the ChatDO sends to the two parties of a chat. Every id carries the chat id, since
 // an agent's console shows several chats at once.
@@ -94,6 +95,15 @@ function Waiting({ init, queue }: { init: ChatInit; queue: QueueState | null }) 
   );
 }
 
+/**
+ * The customers' second stylesheet, for what a chat shows once it has left the waiting screen
+ * (calls, the meter, invoices, the rating). The chat page has fetched it at idle priority while
+ * waiting (views/Layout.tsx), so it applies from the cache; a stylesheet in the body holds no
+ * rendering, so the first stylesheet keeps the chat hidden until it applies (app.css,
+ * data-chat-styles). Preserved across the head's later swaps, so it is not applied anew.
+ */
+const ChatStyles = ({ chatId }: { chatId: string }) => <link id={`chat-styles-${chatId}`} rel="stylesheet" href={customerChatCss} hx-preserve data-chat-styles />;
+
 function Head({ view, party }: { view: ChatView; party: Party }) {
   const { init, agent } = view;
   const id = init.chatId;
@@ -102,6 +112,7 @@ function Head({ view, party }: { view: ChatView; party: Party }) {
     if (!agent) {
       return (
         <div id={`chat-head-${id}`} class="chat-head waiting">
+          <ChatStyles chatId={id} />
           <h1>You left the queue</h1>
           <p class="muted">{init.companyName} is happy to help whenever you come back.</p>
         </div>
@@ -109,6 +120,7 @@ function Head({ view, party }: { view: ChatView; party: Party }) {
     }
     return (
       <div id={`chat-head-${id}`} class="chat-head">
+        <ChatStyles chatId={id} />
         <Avatar name={agent.name} photoUrl={agent.photoUrl} />
         <div>
           <h1>{agent.name}</h1>

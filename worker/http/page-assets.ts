@@ -9,3 +9,10 @@ export type Audience = "customer" | "staff";
 export type PageAssets = { css: string; script: string; preload: string[] };
 
 export const pageAssets = (audience: Audience): PageAssets => built[audience];
+
+/**
+ * The customers' second stylesheet: what their pages show beyond the contact form and the waiting
+ * screen (a connected chat's calls, payments and ratings, the card pages). Their other pages load
+ * it with the first; the chat page fetches it at idle priority and its connected chat names it.
+ */
+export const customerChatCss: string = built.customer.chatCss;
