@@ -109,7 +109,7 @@ export function AdminHome({
                     {CHARGING[room.chargingMode]} · {agentCount} {agentCount === 1 ? "agent" : "agents"}
                   </p>
                 </div>
-                {usable ? (
+                {open ? (
                   <div class="room-links">
                     <a class="url" href={url} target="_blank" rel="noopener">
                       {url}
