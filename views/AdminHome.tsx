@@ -98,37 +98,48 @@ export function AdminHome({
           {rooms.map(({ room, agentCount }, i) => {
             const open = usable.has(room.id);
             const url = `${origin}/c/${company.slug}/${room.name}`;
+            // The list is in the order the plan keeps rooms in: the locked ones are its end.
+            const firstLocked = !open && i === usable.size;
             return (
-              <li class={open ? "room" : "room locked"} data-room={room.name} id={`room-${room.id}`}>
-                <div class="room-main">
-                  <h3>
-                    {room.name}
-                    {open ? null : <span class="badge badge-muted">{lockedLabel(company.plan)}</span>}
-                  </h3>
-                  <p class="muted small">
-                    {CHARGING[room.chargingMode]} · {agentCount} {agentCount === 1 ? "agent" : "agents"}
-                  </p>
-                </div>
-                {open ? (
-                  <div class="room-links">
-                    <a class="url" href={url} target="_blank" rel="noopener">
-                      {url}
-                    </a>
-                    <span class="small muted">
-                      also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a> ·{" "}
-                      <a href={`/admin/rooms/${room.id}#share-embed`}>embed code &amp; all links</a>
-                    </span>
+              <>
+                {firstLocked ? (
+                  <li class="rooms-cut">
+                    <span>Locked: past your plan&apos;s {usable.size} rooms</span>
+                  </li>
+                ) : null}
+                <li class={open ? "room" : "room locked"} data-room={room.name} id={`room-${room.id}`}>
+                  <div class="room-main">
+                    <h3>
+                      {room.name}
+                      {open ? null : <span class="badge badge-muted">{lockedLabel(company.plan)}</span>}
+                    </h3>
+                    <p class="muted small">
+                      {CHARGING[room.chargingMode]} · {agentCount} {agentCount === 1 ? "agent" : "agents"}
+                    </p>
                   </div>
-                ) : (
-                  <p class="small muted room-locked-reason">
-                    {lockedReason(company.plan)} {company.plan === "enterprise" ? null : <a href="/admin/plan">See plans</a>}
-                  </p>
-                )}
-                {room.name === GENERAL ? null : <MoveButtons room={room} up={i > 1} down={i < rooms.length - 1} />}
-                <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
-                  Settings
-                </a>
-              </li>
+                  {open ? (
+                    <div class="room-links">
+                      <a class="url" href={url} target="_blank" rel="noopener">
+                        {url}
+                      </a>
+                      <span class="small muted">
+                        also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a> ·{" "}
+                        <a href={`/admin/rooms/${room.id}#share-embed`}>embed code &amp; all links</a>
+                      </span>
+                    </div>
+                  ) : (
+                    <p class="small muted room-locked-reason">
+                      {lockedReason(company.plan)} {company.plan === "enterprise" ? null : <a href="/admin/plan">See plans</a>}
+                    </p>
+                  )}
+                  <div class="room-actions">
+                    {room.name === GENERAL ? null : <MoveButtons room={room} up={i > 1} down={i < rooms.length - 1} />}
+                    <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
+                      Settings
+                    </a>
+                  </div>
+                </li>
+              </>
             );
           })}
         </ul>
