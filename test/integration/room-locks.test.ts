@@ -1,7 +1,9 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { settlePlans } from "../../worker/jobs/plan-subscriptions";
+import { compareRooms } from "../../worker/rooms/usable-rooms";
 import { openDb } from "../../worker/stores/db";
+import { getCompanyRoom, getRankedRoom, listRoomRanks, listRooms, listServedRooms } from "../../worker/stores/rooms";
 import { Browser } from "./client";
 import { signedIn } from "./fixtures";
 import { Agent, Customer, liveCompany, stateIn, untilDevice, type LiveCompany } from "./live";
@@ -133,5 +135,36 @@ describe("rooms past the plan's limit", () => {
     expect(await status("/c/lock-up/ROOM_24")).toBe(200);
     expect(await status("/embed/lock-up/ROOM_24.js")).toBe(200);
     expect(await lockedOnAdmin(await signedIn("boss@lock-up.test"))).toEqual([]);
+  });
+});
+
+describe("a room's rank in SQL", () => {
+  it("is its place in the rooms list's order (compareRooms), ties of position and age included", async () => {
+    const co = await liveCompany("lock-ties", { plan: "enterprise", agents: [{ name: "Tia Agent", email: "tia@lock-ties.test" }] });
+    // Positions tie, ages tie, and a retired room sits among them without counting.
+    const rows: [string, string, number, number, string | null][] = [
+      ["ffff-late", "LATE", 5, 3000, null],
+      ["bbbb-twin", "TWIN_B", 5, 2000, null],
+      ["aaaa-twin", "TWIN_A", 5, 2000, null],
+      ["cccc-first", "FIRST", 1, 9000, null],
+      ["dddd-gone", "GONE", 2, 1000, "1"],
+      ["eeee-minus", "BEFORE_GENERAL", -1, 1, null],
+    ];
+    for (const [id, name, position, createdAt, retiredAt] of rows) {
+      await env.DB.prepare("insert into rooms (id, company_id, name, position, created_at, retired_at) values (?, ?, ?, ?, ?, ?)").bind(id, co.id, name, position, createdAt, retiredAt).run();
+      await env.DB.prepare("insert into room_agents (room_id, user_id) values (?, ?)").bind(id, co.agents["tia@lock-ties.test"]).run();
+    }
+    const db = openDb(env.DB);
+    const expected = (await listRoomRanks(db, co.id)).sort(compareRooms).map((r) => r.name);
+    expect(expected).toEqual(["GENERAL", "BEFORE_GENERAL", "FIRST", "TWIN_A", "TWIN_B", "LATE"]);
+
+    expect((await listRooms(db, co.id)).map((r) => r.room.name)).toEqual(expected);
+    const served = await listServedRooms(db, { id: co.agents["tia@lock-ties.test"]!, companyId: co.id });
+    expect(served.map((r) => [r.name, r.rank])).toEqual(expected.map((name, rank) => [name, rank]));
+    for (const [rank, name] of expected.entries()) {
+      expect((await getCompanyRoom(db, "lock-ties", name))?.rank, name).toBe(rank);
+      const id = served.find((r) => r.name === name)!.id;
+      expect((await getRankedRoom(db, co.id, id))?.rank, name).toBe(rank);
+    }
   });
 });
