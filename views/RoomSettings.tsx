@@ -121,8 +121,8 @@ export function RoomSettingsPage({ room, plan, usable, companyName, links, value
 
       {usable ? null : (
         <div class="alert alert-warn settings-flash" role="note">
-          <strong>This room is locked.</strong> {lockedReason(plan)} {plan === "free" ? null : <a href="/admin#rooms">Choose in the rooms list</a>}
-          {plan === "free" ? <a href="/admin/plan">See plans</a> : null}
+          <strong>This room is locked.</strong> {lockedReason(plan)}{" "}
+          {plan === "free" ? <a href="/admin/plan">See plans</a> : <a href="/admin#rooms">Choose in the rooms list</a>}
         </div>
       )}
       {saved ? (

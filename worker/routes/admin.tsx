@@ -24,7 +24,6 @@ import { getRankedRoom, getRoom, listRooms, saveRoomSettings, type RankedRoomRow
 import { openAlertsUntil } from "../stores/free-alerts";
 import { roomKey } from "../live/contracts";
 import { roomObject } from "../live/stubs";
-import type { Room } from "../rooms/room";
 import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
 import { roomShareLinks } from "../rooms/share-links";
 import { currencyOf } from "../billing/pricing-form";
