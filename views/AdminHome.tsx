@@ -104,7 +104,9 @@ export function AdminHome({
               <>
                 {firstLocked ? (
                   <li class="rooms-cut">
-                    <span>Locked: past your plan&apos;s {usable.size} rooms</span>
+                    <span>
+                      Locked: past your plan&apos;s {usable.size} {usable.size === 1 ? "room" : "rooms"}
+                    </span>
                   </li>
                 ) : null}
                 <li class={open ? "room" : "room locked"} data-room={room.name} id={`room-${room.id}`}>
