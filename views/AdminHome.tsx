@@ -119,26 +119,28 @@ export function AdminHome({
                       {CHARGING[room.chargingMode]} · {agentCount} {agentCount === 1 ? "agent" : "agents"}
                     </p>
                   </div>
-                  {open ? (
-                    <div class="room-links">
-                      <a class="url" href={url} target="_blank" rel="noopener">
-                        {url}
+                  <div class="room-side">
+                    {open ? (
+                      <div class="room-links">
+                        <a class="url" href={url} target="_blank" rel="noopener">
+                          {url}
+                        </a>
+                        <span class="small muted">
+                          also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a> ·{" "}
+                          <a href={`/admin/rooms/${room.id}#share-embed`}>embed code &amp; all links</a>
+                        </span>
+                      </div>
+                    ) : (
+                      <p class="small muted room-locked-reason">
+                        {lockedReason(company.plan)} {company.plan === "enterprise" ? null : <a href="/admin/plan">See plans</a>}
+                      </p>
+                    )}
+                    <div class="room-actions">
+                      {room.name === GENERAL ? null : <MoveButtons room={room} up={i > 1} down={i < rooms.length - 1} />}
+                      <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
+                        Settings
                       </a>
-                      <span class="small muted">
-                        also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a> ·{" "}
-                        <a href={`/admin/rooms/${room.id}#share-embed`}>embed code &amp; all links</a>
-                      </span>
                     </div>
-                  ) : (
-                    <p class="small muted room-locked-reason">
-                      {lockedReason(company.plan)} {company.plan === "enterprise" ? null : <a href="/admin/plan">See plans</a>}
-                    </p>
-                  )}
-                  <div class="room-actions">
-                    {room.name === GENERAL ? null : <MoveButtons room={room} up={i > 1} down={i < rooms.length - 1} />}
-                    <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
-                      Settings
-                    </a>
                   </div>
                 </li>
               </>
