@@ -138,6 +138,30 @@ describe("rooms past the plan's limit", () => {
   });
 });
 
+describe("a move from Large Enterprise to Forever Free", () => {
+  it("locks every room but GENERAL, 150 at once, and reconnects the consoles of their agents", { timeout: 30_000 }, async () => {
+    const co = await liveCompany("lock-many", { plan: "enterprise", agents: [{ name: "Max Agent", email: "max@lock-many.test", rooms: ["GENERAL"] }] });
+    await env.DB.prepare(
+      "with recursive n(i) as (select 1 union all select i + 1 from n where i < 150) insert into rooms (id, company_id, name, position) select 'many-' || i, ?, 'ROOM_' || i, i from n",
+    )
+      .bind(co.id)
+      .run();
+    await env.DB.prepare("insert into room_agents (room_id, user_id) select id, ? from rooms where company_id = ? and name <> 'GENERAL'").bind(co.agents["max@lock-many.test"], co.id).run();
+    const now = Date.now();
+    await env.DB.prepare(
+      "insert into plan_subscriptions (company_id, source, plan, status, stripe_customer_id, stripe_subscription_id, carried_plan, carried_until, updated_at) values (?, 'stripe', 'free', 'active', 'cus_lock_many', 'sub_lock_many', 'enterprise', ?, ?)",
+    )
+      .bind(co.id, now - 1000, now)
+      .run();
+    const max = await Agent.signIn(co, "max@lock-many.test", "Max Agent");
+    const console = await max.online("browser", ["GENERAL", "ROOM_150"]);
+    await settlePlans(env, openDb(env.DB), now);
+    expect((await console.closed()).code).toBe(1012);
+    expect(await status("/c/lock-many/ROOM_1")).toBe(403);
+    expect(await status("/c/lock-many/GENERAL")).toBe(200);
+  });
+});
+
 describe("a room's rank in SQL", () => {
   it("is its place in the rooms list's order (compareRooms), ties of position and age included", async () => {
     const co = await liveCompany("lock-ties", { plan: "enterprise", agents: [{ name: "Tia Agent", email: "tia@lock-ties.test" }] });

@@ -14,10 +14,17 @@ import { eventSeen, seenInsert } from "../stores/stripe-events";
 // Parley read the subscription as Stripe has it now (events can come out of order) and store
 // it, once per event id; the five-minute cron ends grace periods and paid-up higher plans.
 
-/** Stores the subscription; held mail it released goes out, and consoles reconnect to the rooms the new plan locks or unlocks. */
+/**
+ * Stores the subscription; held mail it released goes out, and consoles reconnect to the rooms the
+ * new plan locks or unlocks. The plan is stored by then: a reconnection that fails is logged, not
+ * retried: the lock holds for customers whatever the consoles do.
+ */
 async function applySubscription(env: Env, db: Db, sub: PlanSubscription, now: number, also: BatchItem<"sqlite">[] = []): Promise<void> {
   const { released, planChange } = await savePlanSubscription(db, sub, now, null, also);
-  await Promise.all([enqueueMail(env, released), planChange && reconnectAfterPlanChange(env, db, sub.companyId, planChange.from, planChange.to)]);
+  const reconnected = planChange
+    ? reconnectAfterPlanChange(env, db, sub.companyId, planChange.from, planChange.to).catch((err: unknown) => console.error("consoles not reconnected after a plan change", sub.companyId, err))
+    : null;
+  await Promise.all([enqueueMail(env, released), reconnected]);
 }
 
 export const PLAN_EVENTS = new Set(["customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed"]);

@@ -40,9 +40,15 @@ export const countOpenRooms = async (db: Db, companyId: string): Promise<number>
 export const roomAgentIds = async (db: Db, roomId: string): Promise<string[]> =>
   (await db.select({ userId: roomAgents.userId }).from(roomAgents).where(eq(roomAgents.roomId, roomId))).map((r) => r.userId);
 
-/** The agents who serve any of these rooms, each once. */
-export const agentIdsOfRooms = async (db: Db, roomIds: string[]): Promise<string[]> =>
-  (await db.selectDistinct({ userId: roomAgents.userId }).from(roomAgents).where(inArray(roomAgents.roomId, roomIds))).map((r) => r.userId);
+/** D1 binds at most 100 parameters a query. */
+const IDS_PER_QUERY = 90;
+
+/** The agents who serve any of these rooms (a plan change can lock or open 199 at once), each once. */
+export async function agentIdsOfRooms(db: Db, roomIds: string[]): Promise<string[]> {
+  const chunks = Array.from({ length: Math.ceil(roomIds.length / IDS_PER_QUERY) }, (_, i) => roomIds.slice(i * IDS_PER_QUERY, (i + 1) * IDS_PER_QUERY));
+  const found = await Promise.all(chunks.map((ids) => db.selectDistinct({ userId: roomAgents.userId }).from(roomAgents).where(inArray(roomAgents.roomId, ids))));
+  return [...new Set(found.flat().map((r) => r.userId))];
+}
 
 /**
  * Moves a room up or down a place in the company's rooms list, the order in which its plan keeps
