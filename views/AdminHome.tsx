@@ -1,6 +1,7 @@
 import type { Company } from "../worker/accounts/company";
 import type { Room } from "../worker/rooms/room";
-import { isRoomUsable } from "../worker/rooms/presets";
+import { GENERAL } from "../worker/rooms/presets";
+import { keptRoomsNote, lockedLabel, lockedReason, usableRoomIds } from "../worker/rooms/usable-rooms";
 import { PLAN_LIMITS } from "../worker/accounts/plan-limits";
 import type { EntitlementUsage } from "../worker/accounts/entitlement";
 import type { PlanStanding } from "../worker/accounts/subscription";
@@ -42,6 +43,7 @@ export function AdminHome({
 }) {
   const { used, chats, emails, quota, usedUp, resetsAt } = usage;
   const pct = Math.min(100, Math.round((used / Math.max(1, quota)) * 100));
+  const usable = usableRoomIds(company.plan, rooms.map((r) => r.room));
   return (
     <Layout title="Rooms">
       <div class="page-head">
@@ -92,46 +94,86 @@ export function AdminHome({
           <NewRoomLink plan={company.plan} open={rooms.length} />
         </div>
         <p class="muted">Customers reach your agents through these links. Share them, or embed the pop-up on your site.</p>
+        {usable.size < rooms.length ? (
+          <p class="alert alert-warn small rooms-kept" role="note">
+            {keptRoomsNote(company.plan)} {company.plan === "enterprise" ? null : <a href="/admin/plan">See plans</a>}
+          </p>
+        ) : null}
         <ul class="room-list">
-          {rooms.map(({ room, agentCount }) => {
-            const usable = isRoomUsable(company.plan, room.name);
+          {rooms.map(({ room, agentCount }, i) => {
+            const open = usable.has(room.id);
             const url = `${origin}/c/${company.slug}/${room.name}`;
+            // The list is in the order the plan keeps rooms in: the locked ones are its end.
+            const firstLocked = !open && i === usable.size;
             return (
-              <li class={usable ? "room" : "room locked"} data-room={room.name}>
-                <div class="room-main">
-                  <h3>
-                    {room.name}
-                    {usable ? null : <span class="badge badge-muted">Locked · upgrade to use</span>}
-                  </h3>
-                  <p class="muted small">
-                    {CHARGING[room.chargingMode]} · {agentCount} {agentCount === 1 ? "agent" : "agents"}
-                  </p>
-                </div>
-                {usable ? (
-                  <div class="room-links">
-                    <a class="url" href={url} target="_blank" rel="noopener">
-                      {url}
-                    </a>
-                    <span class="small muted">
-                      also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a> ·{" "}
-                      <a href={`/admin/rooms/${room.id}#share-embed`}>embed code &amp; all links</a>
+              <>
+                {firstLocked ? (
+                  <li class="rooms-cut">
+                    <span>
+                      Locked: past your plan&apos;s {usable.size} {usable.size === 1 ? "room" : "rooms"}
                     </span>
+                  </li>
+                ) : null}
+                <li class={open ? "room" : "room locked"} data-room={room.name} id={`room-${room.id}`}>
+                  <div class="room-main">
+                    <h3>
+                      {room.name}
+                      {open ? null : <span class="badge badge-muted">{lockedLabel(company.plan)}</span>}
+                    </h3>
+                    <p class="muted small">
+                      {CHARGING[room.chargingMode]} · {agentCount} {agentCount === 1 ? "agent" : "agents"}
+                    </p>
                   </div>
-                ) : (
-                  <p class="small muted">
-                    The Forever Free plan includes the GENERAL room only. <a href="/admin/plan">Upgrade</a>
-                  </p>
-                )}
-                <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
-                  Settings
-                </a>
-              </li>
+                  <div class="room-side">
+                    {open ? (
+                      <div class="room-links">
+                        <a class="url" href={url} target="_blank" rel="noopener">
+                          {url}
+                        </a>
+                        <span class="small muted">
+                          also <a href={`${url}?mode=voice`}>voice</a> · <a href={`${url}?mode=video`}>video</a> ·{" "}
+                          <a href={`/admin/rooms/${room.id}#share-embed`}>embed code &amp; all links</a>
+                        </span>
+                      </div>
+                    ) : (
+                      <p class="small muted room-locked-reason">
+                        {lockedReason(company.plan)} {company.plan === "enterprise" ? null : <a href="/admin/plan">See plans</a>}
+                      </p>
+                    )}
+                    <div class="room-actions">
+                      {room.name === GENERAL ? null : <MoveButtons room={room} up={i > 1} down={i < rooms.length - 1} />}
+                      <a href={`/admin/rooms/${room.id}`} class="btn btn-ghost btn-small room-settings-link" aria-label={`Settings of ${room.name}`}>
+                        Settings
+                      </a>
+                    </div>
+                  </div>
+                </li>
+              </>
             );
           })}
         </ul>
       </section>
       {retiredRooms.length ? <RetiredRooms rooms={retiredRooms} /> : null}
     </Layout>
+  );
+}
+
+/**
+ * Up and down a place in the rooms list, which is also the order in which the plan keeps rooms
+ * usable (GENERAL stays first). `up`/`down`: whether there is a place to move to.
+ */
+function MoveButtons({ room, up, down }: { room: Room; up: boolean; down: boolean }) {
+  if (!up && !down) return null;
+  return (
+    <form method="post" action={`/admin/rooms/${room.id}/move`} class="inline room-move">
+      <CsrfField />
+      <button type="submit" name="direction" value="up" class="btn btn-ghost btn-small" aria-label={`Move ${room.name} up`} title="Move up" disabled={!up}>
+        <Icon name="up" size={16} />
+      </button>
+      <button type="submit" name="direction" value="down" class="btn btn-ghost btn-small" aria-label={`Move ${room.name} down`} title="Move down" disabled={!down}>
+        <Icon name="down" size={16} />
+      </button>
+    </form>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { SessionUser } from "../worker/accounts/sessions";
 import type { Room } from "../worker/rooms/room";
-import { isRoomUsable } from "../worker/rooms/presets";
+import { isRoomUsable } from "../worker/rooms/usable-rooms";
 import { Layout } from "./Layout";
 import { RecordingSlot } from "./live/RecordingFragments";
 import { privateRoomLinks } from "../worker/rooms/share-links";
@@ -10,7 +10,7 @@ import type { SubscribedDevice } from "../worker/push/subscription";
 
 type Props = {
   user: SessionUser;
-  rooms: Room[];
+  rooms: (Room & { rank: number })[];
   origin: string;
   device: "mobile" | null;
   /** The agent's devices for Web Push, and the key browsers subscribe with (null: push not set up). */
@@ -64,7 +64,7 @@ export function AgentConsole({ user, rooms, origin, device, push }: Props) {
           <h3 class="settings-sub">Your rooms</h3>
           <ul class="room-list compact">
             {rooms.map((r) => (
-              <li class={isRoomUsable(user.plan, r.name) ? "room" : "room locked"}>
+              <li class={isRoomUsable(user.plan, r.rank) ? "room" : "room locked"}>
                 <h3>{r.name}</h3>
                 <a class="url small" href={`${origin}/c/${user.companySlug}/${r.name}`}>{`${origin}/c/${user.companySlug}/${r.name}`}</a>
               </li>

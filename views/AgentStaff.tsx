@@ -1,6 +1,7 @@
 import type { AgentRow } from "../worker/accounts/agents";
 import type { Room } from "../worker/rooms/room";
-import { isRoomUsable } from "../worker/rooms/presets";
+import { lockedLabel, usableRoomIds } from "../worker/rooms/usable-rooms";
+import { roomLimit } from "../worker/accounts/plan-limits";
 import { CsrfField, Layout } from "./Layout";
 import { Field, FormActions, FormAlert, type Errors } from "./Form";
 import { privateRoomLinks } from "../worker/rooms/share-links";
@@ -78,7 +79,13 @@ export function AgentStaffPage({ agents, rooms, plan, companySlug, origin, admin
           <p class="empty">No agents yet. Add the first one to start taking chats.</p>
         )}
       </section>
-      {plan === "free" ? <p class="muted small">On the Forever Free plan, only the GENERAL room takes chats.</p> : null}
+      {plan === "free" ? (
+        <p class="muted small">On the Forever Free plan, only the GENERAL room takes chats.</p>
+      ) : rooms.length > roomLimit(plan) ? (
+        <p class="muted small">
+          Your plan allows {roomLimit(plan)} rooms: those past them in <a href="/admin#rooms">the rooms list</a> are locked, and take no chats until you retire a room, move one up or upgrade.
+        </p>
+      ) : null}
     </Layout>
   );
 }
@@ -134,6 +141,7 @@ export function AgentFormPage({
 }) {
   const editing = !!agentId;
   const chosen = new Set(values.roomIds ?? []);
+  const usable = usableRoomIds(plan, rooms);
   return (
     <Layout title={editing ? `Edit ${values.name ?? "agent"}` : "Add agent"}>
       <p>
@@ -160,12 +168,12 @@ export function AgentFormPage({
           <fieldset class="checks">
             <legend>Rooms this agent serves</legend>
             {rooms.map((r) => {
-              const usable = isRoomUsable(plan, r.name);
+              const open = usable.has(r.id);
               return (
-                <label class={usable ? "check" : "check locked"}>
+                <label class={open ? "check" : "check locked"}>
                   <input type="checkbox" name="roomIds" value={r.id} checked={chosen.has(r.id)} />
                   <span>{r.name}</span>
-                  {usable ? null : <span class="badge badge-muted">Locked on Forever Free</span>}
+                  {open ? null : <span class="badge badge-muted">{lockedLabel(plan)}</span>}
                 </label>
               );
             })}

@@ -10,6 +10,8 @@ const PATHS = {
   refresh: "M21 12a9 9 0 1 1-2.6-6.4M21 3v6h-6",
   download: "M12 3v12m0 0-5-5m5 5 5-5M4 19h16",
   check: "M20 6 9 17l-5-5",
+  up: "M12 19V5m0 0-6 6m6-6 6 6",
+  down: "M12 5v14m0 0-6-6m6 6 6-6",
 } as const;
 
 export type IconName = keyof typeof PATHS;

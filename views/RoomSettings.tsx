@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { Room } from "../worker/rooms/room";
 import { minorDigits } from "../worker/billing/currency";
-import { isRoomUsable } from "../worker/rooms/presets";
+import { lockedLabel, lockedReason } from "../worker/rooms/usable-rooms";
 import {
   AGENT_ROLE_MAX,
   CHARGING_MODE_LABELS,
@@ -26,6 +26,8 @@ type Plan = "free" | "pro" | "enterprise";
 type Props = {
   room: Room;
   plan: Plan;
+  /** Whether the plan keeps this room usable (worker/rooms/usable-rooms.ts): a locked one takes no chats. */
+  usable: boolean;
   companyName: string;
   /** The room's contact form, embed snippet and statistics addresses (rooms/share-links.ts). */
   links: RoomShareLinks;
@@ -95,7 +97,7 @@ const RADIO_GROUPS = new Set<string>([...CONTACT_FIELDS.map((f) => f.key), ...CO
 const anchorOf = (key: string) => (RADIO_GROUPS.has(key) ? `g-${key}` : `f-${key}`);
 
 /** A chat room's settings, one card per section of the spec, saved together from a sticky bar. */
-export function RoomSettingsPage({ room, plan, companyName, links, values, pricingPreview, errors = {}, saved, paymentsBlocked, accountType, lifecycle }: Props) {
+export function RoomSettingsPage({ room, plan, usable, companyName, links, values, pricingPreview, errors = {}, saved, paymentsBlocked, accountType, lifecycle }: Props) {
   const action = `/admin/rooms/${room.id}`;
   const failed = Object.keys(errors).length > 0;
   return (
@@ -108,7 +110,7 @@ export function RoomSettingsPage({ room, plan, companyName, links, values, prici
           <p class="eyebrow">Room settings</p>
           <h1 class="room-title">
             {room.name}
-            {isRoomUsable(plan, room.name) ? null : <span class="badge badge-muted">Locked on Forever Free</span>}
+            {usable ? null : <span class="badge badge-muted">{lockedLabel(plan)}</span>}
           </h1>
           <p class="muted">Each room has its own contact form and its own way of handing chats to your agents.</p>
         </div>
@@ -117,6 +119,12 @@ export function RoomSettingsPage({ room, plan, companyName, links, values, prici
         </a>
       </div>
 
+      {usable ? null : (
+        <div class="alert alert-warn settings-flash" role="note">
+          <strong>This room is locked.</strong> {lockedReason(plan)}{" "}
+          {plan === "free" ? <a href="/admin/plan">See plans</a> : <a href="/admin#rooms">Choose in the rooms list</a>}
+        </div>
+      )}
       {saved ? (
         <div class="alert alert-ok settings-flash" role="status">
           <strong>Saved.</strong> New chats in {room.name} use these settings, and the contact form shows them now.
@@ -498,9 +506,11 @@ export function RoomSettingsPage({ room, plan, companyName, links, values, prici
             title="Share & embed"
             help="A sticky chat button and pop-up contact form on any web page, the room's links, and its service staff statistics. Copy them with the buttons."
           >
-            {isRoomUsable(plan, room.name) ? null : (
+            {usable ? null : (
               <p class="alert alert-warn small" role="note">
-                On the Forever Free plan this room takes no chats: its button and links work once you upgrade.
+                {plan === "free"
+                  ? "On the Forever Free plan this room takes no chats: its button and links work once you upgrade."
+                  : "This room is past your plan's rooms and takes no chats: its button and links work once it is among them again."}
               </p>
             )}
             <h3 class="settings-sub">Button on your website</h3>

@@ -4,7 +4,8 @@ import type { Room } from "../../worker/rooms/room";
 
 // A consultation invitation: the rooms an agent may invite to, what the form takes, what the client reads.
 
-const room = (name: string, chargingMode: Room["chargingMode"] = "none") => ({ id: `id-${name}`, name, chargingMode }) as Room;
+// `rank`: how many open rooms come before it in the rooms list (worker/rooms/usable-rooms.ts).
+const room = (name: string, chargingMode: Room["chargingMode"] = "none", rank = name === "GENERAL" ? 0 : 1) => ({ id: `id-${name}`, name, chargingMode, rank }) as Room & { rank: number };
 const ann = { id: "ann", handle: "ann-agent", companySlug: "acme", plan: "pro" as const };
 
 describe("the rooms an agent may invite to", () => {
@@ -20,6 +21,9 @@ describe("the rooms an agent may invite to", () => {
   it("leave out the rooms the company's plan closes, and a private room the agent does not have", () => {
     const rooms = invitableRooms({ ...ann, plan: "free" }, [room("GENERAL"), room("PREAUTHORISED_CARD_AUTO_CHARGE_END", "automatic")], undefined);
     expect(rooms.map((r) => r.label)).toEqual(["GENERAL"]);
+    // On Pro, the rooms past its twenty (a company that moved down from Large Enterprise).
+    const pro = invitableRooms(ann, [room("GENERAL"), room("SALES", "none", 19), room("SUPPORT", "none", 20)], undefined);
+    expect(pro.map((r) => r.label)).toEqual(["GENERAL", "SALES"]);
   });
 });
 

@@ -2,8 +2,8 @@ import * as z from "zod";
 import type { Plan } from "../accounts/company";
 import { emailField } from "../accounts/validation";
 import type { MailContent } from "../mail/message";
-import { isRoomUsable } from "../rooms/presets";
 import type { Room } from "../rooms/room";
+import { isRoomUsable } from "../rooms/usable-rooms";
 
 // A consultation invitation (the cheat sheets' "Friends / Business" menu, Parley's Clients page):
 // an agent emails a client a link to one of their rooms, whose contact form opens with the
@@ -34,9 +34,9 @@ type Inviter = { id: string; handle: string; companySlug: string; plan: Plan };
  * The rooms an agent may invite to: those they serve that the company's plan keeps open, then
  * their private room when they have one (its settings are another room's, usable by construction).
  */
-export function invitableRooms(agent: Inviter, served: Room[], privateRoom: Room | undefined): InvitableRoom[] {
+export function invitableRooms(agent: Inviter, served: (Room & { rank: number })[], privateRoom: Room | undefined): InvitableRoom[] {
   const rooms = served
-    .filter((r) => isRoomUsable(agent.plan, r.name))
+    .filter((r) => isRoomUsable(agent.plan, r.rank))
     .map((r): InvitableRoom => ({ value: r.id, label: r.name, path: `/c/${agent.companySlug}/${encodeURIComponent(r.name)}`, room: r, privateAgentId: null }));
   if (privateRoom) {
     rooms.push({ value: PRIVATE_ROOM, label: "Your private room", path: `/c/${agent.companySlug}/~${agent.handle}`, room: privateRoom, privateAgentId: agent.id });

@@ -1,8 +1,10 @@
 import type Stripe from "stripe";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Plan } from "../accounts/company";
 import { PLAN_RANK } from "../accounts/plan-limits";
 import { graceAfterFailure, type PlanSubscription } from "../accounts/subscription";
-import { enqueueMail, type MailQueueEnv } from "../adapters/mail-queue";
+import { enqueueMail } from "../adapters/mail-queue";
+import { reconnectAfterPlanChange } from "../live/room-locks";
 import { createBillingCustomer, currentSubscription, invoiceSubscription, startCheckout } from "../adapters/stripe-billing";
 import type { Db } from "../stores/db";
 import { getPlanSubscription, planSubscriptionOf, savePlanSubscription, subscriptionsDue, unsubscribed } from "../stores/plan-subscriptions";
@@ -12,12 +14,25 @@ import { eventSeen, seenInsert } from "../stores/stripe-events";
 // Parley read the subscription as Stripe has it now (events can come out of order) and store
 // it, once per event id; the five-minute cron ends grace periods and paid-up higher plans.
 
+/**
+ * Stores the subscription; held mail it released goes out, and consoles reconnect to the rooms the
+ * new plan locks or unlocks. The plan is stored by then: a reconnection that fails is logged, not
+ * retried: the lock holds for customers whatever the consoles do.
+ */
+async function applySubscription(env: Env, db: Db, sub: PlanSubscription, now: number, also: BatchItem<"sqlite">[] = []): Promise<void> {
+  const { released, planChange } = await savePlanSubscription(db, sub, now, null, also);
+  const reconnected = planChange
+    ? reconnectAfterPlanChange(env, db, sub.companyId, planChange.from, planChange.to).catch((err: unknown) => console.error("consoles not reconnected after a plan change", sub.companyId, err))
+    : null;
+  await Promise.all([enqueueMail(env, released), reconnected]);
+}
+
 export const PLAN_EVENTS = new Set(["customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed"]);
 
 const ENDED = new Set(["canceled", "incomplete_expired"]);
 
 /** Applies one verified plan event; false when it was applied before. */
-export async function applyPlanEvent(env: MailQueueEnv, db: Db, stripe: Stripe, event: Stripe.Event, now: number): Promise<boolean> {
+export async function applyPlanEvent(env: Env, db: Db, stripe: Stripe, event: Stripe.Event, now: number): Promise<boolean> {
   if (await eventSeen(db, event.id)) return false;
   const seen = seenInsert(db, event);
   const object = event.data.object as Stripe.Subscription | Stripe.Invoice;
@@ -45,16 +60,16 @@ export async function applyPlanEvent(env: MailQueueEnv, db: Db, stripe: Stripe, 
     carriedPlan: carried?.carriedPlan ?? null,
     carriedUntil: carried?.carriedUntil ?? null,
   };
-  await enqueueMail(env, await savePlanSubscription(db, next, now, null, [seen]));
+  await applySubscription(env, db, next, now, [seen]);
   return true;
 }
 
 /** The cron's part: plans whose grace period or paid-up time ran out. How many changed. */
-export async function settlePlans(env: MailQueueEnv, db: Db, now: number): Promise<number> {
+export async function settlePlans(env: Env, db: Db, now: number): Promise<number> {
   const due = await subscriptionsDue(db, now);
   for (const sub of due) {
     const expired = sub.carriedUntil !== null && sub.carriedUntil <= now;
-    await enqueueMail(env, await savePlanSubscription(db, expired ? { ...sub, carriedPlan: null, carriedUntil: null } : sub, now, null));
+    await applySubscription(env, db, expired ? { ...sub, carriedPlan: null, carriedUntil: null } : sub, now);
   }
   return due.length;
 }

@@ -1,4 +1,3 @@
-import type { Plan } from "../accounts/company";
 import type { Room } from "./room";
 
 type RoomPreset = Partial<Room> & { name: string };
@@ -28,9 +27,4 @@ const SOLO_ROOMS: RoomPreset[] = [
 
 export function presetRooms(accountType: "solo" | "company"): RoomPreset[] {
   return accountType === "solo" ? SOLO_ROOMS : SOLO_ROOMS.slice(0, 1);
-}
-
-/** Forever Free accounts may use GENERAL only; other rooms stay visible but locked. */
-export function isRoomUsable(plan: Plan, roomName: string): boolean {
-  return plan !== "free" || roomName === GENERAL;
 }

@@ -13,7 +13,7 @@ import { AppError, notFound } from "../http/errors";
 import { entitlementUsage } from "../accounts/entitlement";
 import { roomLimitReached } from "../accounts/plan-limits";
 import { roomNameForm } from "../rooms/room-name";
-import { countOpenRooms, createRoom, listRetiredRooms, renameRoom, reopenRoom, retireRoom, roomAgentIds } from "../stores/room-changes";
+import { countOpenRooms, createRoom, listRetiredRooms, moveRoomInList, renameRoom, reopenRoom, retireRoom, roomAgentIds } from "../stores/room-changes";
 import { NewRoomPage, RenameRoomPage, RetireRoomPage, RoomLifecycleBar, type RoomChange } from "../../views/RoomLifecycle";
 import { formValidator, refuseForm, sentText, type FormPage, type SentForm } from "../http/form-validation";
 import { requireAdmin, requireUser } from "../http/session";
@@ -21,18 +21,18 @@ import { getCompany } from "../stores/companies";
 import { heldMailCount, mailLog } from "../stores/outbox";
 import { subscriptionOfCompany } from "../stores/plan-subscriptions";
 import { planStanding } from "../accounts/subscription";
-import { getRoom, listRooms, saveRoomSettings } from "../stores/rooms";
+import { getRankedRoom, getRoom, listRooms, saveRoomSettings, type RankedRoomRow } from "../stores/rooms";
 import { openAlertsUntil } from "../stores/free-alerts";
 import { roomKey } from "../live/contracts";
 import { roomObject } from "../live/stubs";
-import type { Room } from "../rooms/room";
 import { previewRoomPricing, roomSettingsForm, settingsValuesFromForm, settingsValuesFromRoom } from "../rooms/settings";
 import { roomShareLinks } from "../rooms/share-links";
 import { currencyOf } from "../billing/pricing-form";
 import { AdminHome } from "../../views/AdminHome";
 import { firstRunChecklist } from "../accounts/first-run";
 import { firstRunFacts } from "../stores/first-run";
-import { isRoomUsable } from "../rooms/presets";
+import { isRoomUsable, usableRoomIds } from "../rooms/usable-rooms";
+import { reconnectWhereLocksChanged, usableRoomsNow } from "../live/room-locks";
 import { AgentFormPage, AgentStaffPage, type AgentFormValues } from "../../views/AgentStaff";
 import { MailLogPage } from "../../views/MailLog";
 import { previewOf } from "../../views/PricingFields";
@@ -59,6 +59,7 @@ function agentValues(sent: SentForm): AgentFormValues {
   };
 }
 
+const moveForm = z.object({ direction: z.enum(["up", "down"]) });
 const takesChatsForm = z.object({ takesChats: z.preprocess((v) => v === "on", z.boolean()) });
 // The switch cannot be sent wrong (absent is off); the staff page again all the same.
 const staffAgain: FormPage<AppEnv> = (c) => c.redirect("/admin/agents", 303);
@@ -66,11 +67,11 @@ const staffAgain: FormPage<AppEnv> = (c) => c.redirect("/admin/agents", 303);
 // A password may not be built from the admin's company's names either.
 const agentForm = formValidator((c) => agentFormFor(me(c)), agentAgain);
 
-type RoomEnv = AppEnv & { Variables: { room: Room } };
+type RoomEnv = AppEnv & { Variables: { room: RankedRoomRow } };
 
 /** The room in the URL, if it is the admin's company's: another company's is not found. */
 const companyRoom = createMiddleware<RoomEnv, "/rooms/:roomId">(async (c, next) => {
-  const room = await getRoom(openDb(c.env.DB), me(c).companyId, c.req.param("roomId"));
+  const room = await getRankedRoom(openDb(c.env.DB), me(c).companyId, c.req.param("roomId"));
   if (!room) throw notFound("chat room");
   if (room.retiredAt !== null) throw new AppError("gone", `${room.name} was retired: its settings can no longer be changed.`);
   c.set("room", room);
@@ -80,7 +81,7 @@ const companyRoom = createMiddleware<RoomEnv, "/rooms/:roomId">(async (c, next) 
 /** A room's settings page, as stored or as typed (with its errors). */
 async function settingsPage(
   c: Context<RoomEnv>,
-  room: Room,
+  room: RankedRoomRow,
   values: ReturnType<typeof settingsValuesFromRoom>,
   extra: { saved?: boolean; changed?: RoomChange; errors?: Record<string, string> },
 ) {
@@ -90,6 +91,7 @@ async function settingsPage(
     <RoomSettingsPage
       room={room}
       plan={user.plan}
+      usable={isRoomUsable(user.plan, room.rank)}
       companyName={user.companyName}
       accountType={user.accountType}
       links={roomShareLinks(new URL(c.req.url).origin, user.companySlug, room.name)}
@@ -133,7 +135,8 @@ export const adminRoutes = new Hono<AppEnv>()
     // A failed renewal's grace period shows here too, where the admin looks first.
     const now = Date.now();
     const standing = planStanding(await subscriptionOfCompany(db, company), now);
-    const firstRoom = rooms.find((r) => isRoomUsable(company.plan, r.room.name))?.room.name ?? "GENERAL";
+    const usable = usableRoomIds(company.plan, rooms.map((r) => r.room));
+    const firstRoom = rooms.find((r) => usable.has(r.room.id))?.room.name ?? "GENERAL";
     const checklist = firstRunChecklist(await firstRunFacts(db, company), `${origin}/c/${company.slug}/${firstRoom}`);
     return c.render(
       <AdminHome
@@ -268,8 +271,9 @@ export const adminRoutes = new Hono<AppEnv>()
   .post("/rooms/:roomId/retire", companyRoom, async (c) => {
     const db = openDb(c.env.DB);
     const room = c.get("room");
-    // Read before retiring, which takes the room from its agents.
-    const agentIds = await roomAgentIds(db, room.id);
+    const company = { id: room.companyId, plan: me(c).plan };
+    // Read before retiring, which takes the room from its agents; a locked room may open in its place.
+    const [agentIds, usable] = await Promise.all([roomAgentIds(db, room.id), usableRoomsNow(db, company)]);
     try {
       await retireRoom(db, me(c).id, room);
     } catch (err) {
@@ -277,8 +281,17 @@ export const adminRoutes = new Hono<AppEnv>()
       c.status(422);
       return c.render(<RetireRoomPage room={room} error={err.fields.form} />);
     }
-    await reconnectRoomAgents(c, agentIds);
+    await Promise.all([reconnectRoomAgents(c, agentIds), reconnectWhereLocksChanged(c.env, db, company, usable)]);
     return c.redirect(`/admin?retired=${encodeURIComponent(room.name)}`, 303);
+  })
+  // Up or down the rooms list: the order in which the plan keeps rooms usable, when it locks some.
+  .post("/rooms/:roomId/move", companyRoom, formValidator(moveForm, (c) => c.redirect("/admin#rooms", 303)), async (c) => {
+    const db = openDb(c.env.DB);
+    const room = c.get("room");
+    const company = { id: room.companyId, plan: me(c).plan };
+    const usable = await usableRoomsNow(db, company);
+    if (await moveRoomInList(db, me(c).id, room, c.req.valid("form").direction)) await reconnectWhereLocksChanged(c.env, db, company, usable);
+    return c.redirect(`/admin#room-${room.id}`, 303);
   })
   // A retired room of the company's (companyRoom refuses those): open again, to its settings.
   .post("/rooms/:roomId/reopen", async (c) => {

@@ -17,7 +17,7 @@ import { formValidator, refuseForm, sentText, type FormPage } from "../http/form
 import { relaySocket } from "../http/socket";
 import { requireAgent, requireUser } from "../http/session";
 import { roomKey, type AgentIdentity } from "../live/contracts";
-import { isRoomUsable } from "../rooms/presets";
+import { isRoomUsable } from "../rooms/usable-rooms";
 import { FormError } from "../accounts/form-error";
 import { agentProfileForm, ownPricingValues, ownPricingValuesFromForm, previewOwnPricing, type OwnPricingValues } from "../agents/profile";
 import { getAgentProfile, saveProfile, type AgentProfileRow } from "../stores/agent-profiles";
@@ -125,7 +125,7 @@ export const agentRoutes = new Hono<AppEnv>()
     if (c.req.header("upgrade") !== "websocket") return c.text("Expected a WebSocket.", 426);
     const user = me(c);
     const profile = await getAgentProfile(openDb(c.env.DB), user.id);
-    const usable = (await servedRooms(c)).filter((r) => isRoomUsable(user.plan, r.name));
+    const usable = (await servedRooms(c)).filter((r) => isRoomUsable(user.plan, r.rank));
     const cf = c.req.raw.cf as { latitude?: string; longitude?: string } | undefined;
     const identity: AgentIdentity = {
       agentId: user.id,

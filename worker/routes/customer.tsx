@@ -13,7 +13,8 @@ import { POLICIES } from "../http/rate-limit";
 import { secure } from "../http/session";
 import { startChat } from "../live/start-chat";
 import { contactFormSchema } from "../rooms/contact-form";
-import { GENERAL, isRoomUsable } from "../rooms/presets";
+import { GENERAL } from "../rooms/presets";
+import { isRoomUsable } from "../rooms/usable-rooms";
 import type { Room } from "../rooms/room";
 import { roomMoved } from "../http/room-moved";
 import { renamedRoom } from "../stores/room-changes";
@@ -74,7 +75,7 @@ async function resolveRoom(db: Db, companySlug: string, name: string): Promise<R
     throw notFound("chat room");
   }
   if (room.retiredAt !== null) throw new RoomRetired(room, room.formCompanyName ?? company.name, company.slug);
-  if (!isRoomUsable(company.plan, room.name)) {
+  if (!isRoomUsable(company.plan, found.rank)) {
     throw new AppError("forbidden", `${company.name} does not take chats in this room at the moment. Try their GENERAL room.`);
   }
   return { company, room, privateAgent: null };

@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env";
 import { embedScript } from "../embed/loader";
 import { AppError, notFound } from "../http/errors";
 import { roomMoved } from "../http/room-moved";
-import { isRoomUsable } from "../rooms/presets";
+import { isRoomUsable } from "../rooms/usable-rooms";
 import { renamedRoom } from "../stores/room-changes";
 import { getCompanyRoom, noteEmbedOrigin } from "../stores/rooms";
 import { embeddingOrigin } from "../embed/embedder";
@@ -16,14 +16,14 @@ const OFFLINE_WHISPER = "Questions? Leave us a message and we will answer by ema
 export const embedRoutes = new Hono<AppEnv>().get("/:company/:file{[^/]+\\.js}", async (c) => {
   const db = openDb(c.env.DB);
   const found = await getCompanyRoom(db, c.req.param("company"), c.req.param("file").slice(0, -3));
-  const { company, room } = found ?? { company: null, room: null };
+  const { company, room, rank } = found ?? { company: null, room: null, rank: 0 };
   if (company && !room) {
     // A renamed room's snippets on websites keep working.
     const renamed = await renamedRoom(db, company.id, c.req.param("file").slice(0, -3));
     if (renamed) return roomMoved(c, `/embed/${company.slug}/${renamed.name}.js`);
   }
   if (company && room?.retiredAt != null) throw new AppError("gone", `${company.name} retired this chat room.`);
-  if (!company || !room || !isRoomUsable(company.plan, room.name)) throw notFound("chat room");
+  if (!company || !room || !isRoomUsable(company.plan, rank)) throw notFound("chat room");
   const origin = new URL(c.req.url).origin;
   // The checklist's "embedded on your site": recorded once, after the answer, never delaying it.
   const embedder = room.embedOrigin ? null : embeddingOrigin({ origin: c.req.header("origin"), referer: c.req.header("referer") }, origin);

@@ -7,10 +7,12 @@ import { newId } from "../accounts/tokens";
 import { handleFrom } from "../accounts/validation";
 import { agentProfiles, roomAgents, rooms, users } from "../db/schema";
 import { AppError, notFound } from "../http/errors";
-import { GENERAL, isRoomUsable } from "../rooms/presets";
+import { GENERAL } from "../rooms/presets";
+import { usableRoomIds } from "../rooms/usable-rooms";
 import type { Plan } from "../accounts/company";
 import { auditInsert } from "./audit";
 import type { Db } from "./db";
+import { listRoomRanks } from "./rooms";
 import { deleteUserSessions } from "./sessions";
 
 // A company's agents: users with their profile's manual-payment grant and the rooms they serve;
@@ -164,10 +166,10 @@ export async function setAdminTakesChats(db: Db, admin: { id: string; companyId:
   if (on) {
     const [served, companyRooms] = await Promise.all([
       db.select({ roomId: roomAgents.roomId }).from(roomAgents).where(eq(roomAgents.userId, admin.id)),
-      db.select({ id: rooms.id, name: rooms.name }).from(rooms).where(eq(rooms.companyId, admin.companyId)),
+      listRoomRanks(db, admin.companyId),
     ]);
-    const usable = companyRooms.filter((r) => isRoomUsable(admin.plan, r.name));
-    if (!served.length && usable.length) statements.push(db.insert(roomAgents).values(usable.map((r) => ({ roomId: r.id, userId: admin.id }))));
+    const usable = [...usableRoomIds(admin.plan, companyRooms)];
+    if (!served.length && usable.length) statements.push(db.insert(roomAgents).values(usable.map((roomId) => ({ roomId, userId: admin.id }))));
   } else {
     statements.push(db.delete(roomAgents).where(eq(roomAgents.userId, admin.id)));
   }

@@ -58,9 +58,16 @@ export const unsubscribed = (companyId: string, stripeCustomerId: string | null)
 /**
  * Stores the subscription and gives the company the plan it means now, in one batch with the
  * caller's statements (an event's seen mark). Returns the ids of the held mail this released,
- * queued again in that batch, for the caller to put on the mail queue once it committed.
+ * queued again in that batch, for the caller to put on the mail queue once it committed, and the
+ * plan change if there was one (rooms past the new plan's limit lock, or unlock: live/room-locks.ts).
  */
-export async function savePlanSubscription(db: Db, sub: PlanSubscription, now: number, userId: string | null, also: BatchItem<"sqlite">[] = []): Promise<string[]> {
+export async function savePlanSubscription(
+  db: Db,
+  sub: PlanSubscription,
+  now: number,
+  userId: string | null,
+  also: BatchItem<"sqlite">[] = [],
+): Promise<{ released: string[]; planChange: { from: Plan; to: Plan } | null }> {
   const company = await db.select({ plan: companies.plan, quota: companies.entitlementQuota }).from(companies).where(eq(companies.id, sub.companyId)).get();
   if (!company) throw new Error(`no company ${sub.companyId}`);
   const plan = effectivePlan(sub, now);
@@ -79,7 +86,10 @@ export async function savePlanSubscription(db: Db, sub: PlanSubscription, now: n
   const releases = quota > company.quota;
   if (releases) statements.push(releaseHeldMail(db, eq(emailOutbox.companyId, sub.companyId)));
   const results = await db.batch(statements);
-  return releases ? (results[results.length - 1] as { id: string }[]).map((r) => r.id) : [];
+  return {
+    released: releases ? (results[results.length - 1] as { id: string }[]).map((r) => r.id) : [],
+    planChange: plan !== company.plan ? { from: company.plan, to: plan } : null,
+  };
 }
 
 /**

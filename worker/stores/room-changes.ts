@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNotNull, isNull, max, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, isNull, max, sql } from "drizzle-orm";
 import type { Company } from "../accounts/company";
 import { FormError } from "../accounts/form-error";
 import { roomLimitReached } from "../accounts/plan-limits";
@@ -6,10 +6,12 @@ import { newId } from "../accounts/tokens";
 import { agentProfiles, roomAgents, roomRenames, rooms } from "../db/schema";
 import { GENERAL } from "../rooms/presets";
 import type { Room } from "../rooms/room";
+import { moveRoom } from "../rooms/usable-rooms";
 import { roomKey } from "../live/contracts";
 import { auditInsert } from "./audit";
 import type { Db } from "./db";
 import { moveOpenAlerts } from "./free-alerts";
+import { listRoomRanks } from "./rooms";
 
 // An admin opens, renames, retires and reopens the company's rooms. A room is never deleted: its
 // chats, transcripts and revenue point at it. Its old names lead to it (room_renames).
@@ -37,6 +39,35 @@ export const countOpenRooms = async (db: Db, companyId: string): Promise<number>
 /** The agents who serve a room, whose consoles must learn that its name or its existence changed. */
 export const roomAgentIds = async (db: Db, roomId: string): Promise<string[]> =>
   (await db.select({ userId: roomAgents.userId }).from(roomAgents).where(eq(roomAgents.roomId, roomId))).map((r) => r.userId);
+
+/** D1 binds at most 100 parameters a query. */
+const IDS_PER_QUERY = 90;
+
+/** The agents who serve any of these rooms (a plan change can lock or open 199 at once), each once. */
+export async function agentIdsOfRooms(db: Db, roomIds: string[]): Promise<string[]> {
+  const chunks = Array.from({ length: Math.ceil(roomIds.length / IDS_PER_QUERY) }, (_, i) => roomIds.slice(i * IDS_PER_QUERY, (i + 1) * IDS_PER_QUERY));
+  const found = await Promise.all(chunks.map((ids) => db.selectDistinct({ userId: roomAgents.userId }).from(roomAgents).where(inArray(roomAgents.roomId, ids))));
+  return [...new Set(found.flat().map((r) => r.userId))];
+}
+
+/**
+ * Moves a room up or down a place in the company's rooms list, the order in which its plan keeps
+ * rooms usable (rooms/usable-rooms.ts). Returns whether it moved (the first or last room cannot).
+ */
+export async function moveRoomInList(db: Db, adminId: string, room: Room, direction: "up" | "down"): Promise<boolean> {
+  const moves = moveRoom(await listRoomRanks(db, room.companyId), room.id, direction);
+  if (!moves.length) return false;
+  await db.batch([
+    auditInsert(db, { companyId: room.companyId, userId: adminId, action: "room.moved", subject: room.id, detail: { name: room.name, direction } }),
+    ...moves.map((m) =>
+      db
+        .update(rooms)
+        .set({ position: m.position })
+        .where(and(eq(rooms.id, m.id), eq(rooms.companyId, room.companyId))),
+    ),
+  ]);
+  return true;
+}
 
 /** A link that named `name` now means this room, not the room that had it before. */
 const forgetOldName = (db: Db, companyId: string, name: string) =>
