@@ -1,6 +1,7 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../stores/db";
+import { inList } from "../stores/in-list";
 import { hashPassword } from "../accounts/password";
 import { signUp } from "../stores/companies";
 import { agentProfiles, companies, roomAgents, rooms, users } from "../db/schema";
@@ -51,11 +52,8 @@ export async function seedBench(db: Db, count: number): Promise<BenchSeed> {
     .get())!;
 
   const wanted = Array.from({ length: count }, (_, i) => benchAgent(i + 1));
-  const existing = new Set<string>();
-  for (let i = 0; i < wanted.length; i += 90) {
-    const emails = wanted.slice(i, i + 90).map((a) => a.email);
-    for (const row of await db.select({ email: users.email }).from(users).where(inArray(users.email, emails))) existing.add(row.email);
-  }
+  const found = await db.select({ email: users.email }).from(users).where(inList(users.email, wanted.map((a) => a.email)));
+  const existing = new Set(found.map((row) => row.email));
   const missing = wanted.filter((a) => !existing.has(a.email));
   if (missing.length) {
     // One hash for all: PBKDF2 at full strength costs tens of milliseconds per agent, and every

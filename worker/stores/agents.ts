@@ -11,6 +11,7 @@ import { GENERAL } from "../rooms/presets";
 import { usableRoomIds } from "../rooms/usable-rooms";
 import type { Plan } from "../accounts/company";
 import { auditInsert } from "./audit";
+import { inList, insertGroups } from "./in-list";
 import type { Db } from "./db";
 import { listRoomRanks } from "./rooms";
 import { deleteUserSessions } from "./sessions";
@@ -28,9 +29,16 @@ export async function listAgents(db: Db, companyId: string): Promise<AgentRow[]>
     .orderBy(asc(users.name));
   if (!people.length) return [];
   const served = await db
-    .select()
+    .select({ userId: roomAgents.userId, roomId: roomAgents.roomId })
     .from(roomAgents)
-    .where(inArray(roomAgents.userId, people.map((p) => p.user.id)));
+    .innerJoin(users, eq(users.id, roomAgents.userId))
+    .where(and(eq(users.companyId, companyId), eq(users.isAgent, true)));
+  const roomsOf = new Map<string, string[]>();
+  for (const { userId, roomId } of served) {
+    const ids = roomsOf.get(userId);
+    if (ids) ids.push(roomId);
+    else roomsOf.set(userId, [roomId]);
+  }
   return people.map(({ user: p, manualPaymentAllowed }) => ({
     id: p.id,
     name: p.name,
@@ -39,7 +47,7 @@ export async function listAgents(db: Db, companyId: string): Promise<AgentRow[]>
     isAdmin: p.isAdmin,
     disabled: p.disabled,
     manualPaymentAllowed: manualPaymentAllowed ?? false,
-    roomIds: served.filter((s) => s.userId === p.id).map((s) => s.roomId),
+    roomIds: roomsOf.get(p.id) ?? [],
   }));
 }
 
@@ -49,13 +57,17 @@ export async function getAgent(db: Db, companyId: string, agentId: string): Prom
   return agent;
 }
 
+/** The statements that make `userId` serve these rooms (an Enterprise company has up to 200). */
+const servingRooms = (db: Db, userId: string, roomIds: string[]) =>
+  insertGroups(roomIds, 2).map((group) => db.insert(roomAgents).values(group.map((roomId) => ({ roomId, userId }))));
+
 /** Refuses room ids that are not this company's: a forged form changes nothing. */
 async function checkRooms(db: Db, companyId: string, roomIds: string[]): Promise<void> {
   if (!roomIds.length) return;
   const own = await db
     .select({ id: rooms.id })
     .from(rooms)
-    .where(and(eq(rooms.companyId, companyId), inArray(rooms.id, roomIds), isNull(rooms.retiredAt)));
+    .where(and(eq(rooms.companyId, companyId), inList(rooms.id, roomIds), isNull(rooms.retiredAt)));
   if (own.length !== new Set(roomIds).size) throw new AppError("forbidden", "One of those rooms does not belong to your company.");
 }
 
@@ -94,7 +106,7 @@ export async function createAgent(db: Db, companyId: string, adminId: string, in
     db.insert(agentProfiles).values({ userId: id, privateRoomId: general?.id ?? null, manualPaymentAllowed: input.manualPaymentAllowed ?? false }),
     auditInsert(db, { companyId, userId: adminId, action: "agent.created", subject: id, detail: { manualPaymentAllowed: input.manualPaymentAllowed ?? false } }),
   ];
-  if (input.roomIds.length) statements.push(db.insert(roomAgents).values(input.roomIds.map((roomId) => ({ roomId, userId: id }))));
+  statements.push(...servingRooms(db, id, input.roomIds));
   try {
     await db.batch(statements);
   } catch (err) {
@@ -139,7 +151,7 @@ export async function updateAgent(db: Db, companyId: string, adminId: string, ag
       detail: { changed, ...(changed.includes("manualPaymentAllowed") ? { manualPaymentAllowed } : {}) },
     }),
   ];
-  if (input.roomIds.length) statements.push(db.insert(roomAgents).values(input.roomIds.map((roomId) => ({ roomId, userId: agentId }))));
+  statements.push(...servingRooms(db, agentId, input.roomIds));
   await db.batch(statements);
   // A disabled agent, or one whose password was reset, is signed out everywhere.
   if (input.disabled || (input.password && agentId !== adminId)) await deleteUserSessions(db, agentId);
@@ -169,7 +181,7 @@ export async function setAdminTakesChats(db: Db, admin: { id: string; companyId:
       listRoomRanks(db, admin.companyId),
     ]);
     const usable = [...usableRoomIds(admin.plan, companyRooms)];
-    if (!served.length && usable.length) statements.push(db.insert(roomAgents).values(usable.map((roomId) => ({ roomId, userId: admin.id }))));
+    if (!served.length) statements.push(...servingRooms(db, admin.id, usable));
   } else {
     statements.push(db.delete(roomAgents).where(eq(roomAgents.userId, admin.id)));
   }

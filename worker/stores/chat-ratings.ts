@@ -1,8 +1,9 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { chats, users } from "../db/schema";
 import type { Rating, RatingInput, RatingTally } from "../ratings/rating";
 import type { RecordScope } from "./chat-records";
 import type { Db } from "./db";
+import { inList } from "./in-list";
 import { chatFacts, webhookInsert } from "./webhooks";
 import { ratingCreated } from "../webhooks/payloads";
 
@@ -66,7 +67,7 @@ export async function tallyByEmail(db: Db, companyId: string, emails: string[]):
     .select({ email: users.email, sum: sql<number>`sum(${chats.rating})`, count: sql<number>`count(${chats.rating})` })
     .from(users)
     .innerJoin(chats, and(eq(chats.companyId, users.companyId), eq(chats.agentId, users.id), isNotNull(chats.rating)))
-    .where(and(eq(users.companyId, companyId), inArray(users.email, emails)))
+    .where(and(eq(users.companyId, companyId), inList(users.email, emails)))
     .groupBy(users.email);
   return new Map(rows.map((r) => [r.email, { sum: Number(r.sum), count: Number(r.count) }]));
 }

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, exists, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, exists, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import type { SessionUser } from "../accounts/sessions";
 import type { Db } from "./db";
+import { inList } from "./in-list";
 import { chatGuests, chats, messages, recordingConsents, recordings, rooms, users } from "../db/schema";
 
 // The records of past and current chats for Chat View and Chat Records, and who may read them:
@@ -95,14 +96,14 @@ export async function chatRecordDetails(db: Db, chatIds: string[]) {
       .select({ chatId: messages.chatId, sender: messages.sender, userId: messages.userId, authorName: users.name, body: messages.body, createdAt: messages.createdAt })
       .from(messages)
       .leftJoin(users, eq(users.id, messages.userId))
-      .where(inArray(messages.chatId, chatIds))
+      .where(inList(messages.chatId, chatIds))
       .orderBy(asc(messages.createdAt), asc(messages.id)),
     db
       .select({ chatId: recordings.chatId, segment: recordings.segment, bytes: recordings.bytes, durationMs: recordings.durationMs, mimeType: recordings.mimeType, createdAt: recordings.createdAt })
       .from(recordings)
-      .where(inArray(recordings.chatId, chatIds))
+      .where(inList(recordings.chatId, chatIds))
       .orderBy(asc(recordings.segment)),
-    db.select({ chatId: recordingConsents.chatId, answer: recordingConsents.answer }).from(recordingConsents).where(inArray(recordingConsents.chatId, chatIds)),
+    db.select({ chatId: recordingConsents.chatId, answer: recordingConsents.answer }).from(recordingConsents).where(inList(recordingConsents.chatId, chatIds)),
   ]);
   return { transcripts: groupBy(lines), recordings: groupBy(parts), consents: new Map(answers.map((a) => [a.chatId, a.answer])) };
 }

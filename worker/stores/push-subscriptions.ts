@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { pushSubscriptions, roomAgents, rooms, users } from "../db/schema";
 import type { DeviceSubscription, SubscribedDevice } from "../push/subscription";
 import type { Db } from "./db";
+import { inList } from "./in-list";
 
 // The devices agents allowed Web Push on (worker/push). An endpoint belongs to one browser
 // profile: subscribing it again (another agent signed in there, or new keys) replaces the row.
@@ -86,6 +87,6 @@ export async function roomSubscriptions(db: Db, companyId: string, roomName: str
 
 export async function agentSubscriptions(db: Db, agentIds: string[]): Promise<AgentSubscription[]> {
   if (!agentIds.length) return [];
-  const rows = await db.select(columns).from(pushSubscriptions).where(inArray(pushSubscriptions.userId, agentIds)).all();
+  const rows = await db.select(columns).from(pushSubscriptions).where(inList(pushSubscriptions.userId, agentIds)).all();
   return rows.map(asSubscription);
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, max, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNotNull, isNull, max, sql } from "drizzle-orm";
 import type { Company } from "../accounts/company";
 import { FormError } from "../accounts/form-error";
 import { roomLimitReached } from "../accounts/plan-limits";
@@ -10,6 +10,7 @@ import { moveRoom } from "../rooms/usable-rooms";
 import { roomKey } from "../live/contracts";
 import { auditInsert } from "./audit";
 import type { Db } from "./db";
+import { inList } from "./in-list";
 import { moveOpenAlerts } from "./free-alerts";
 import { listRoomRanks } from "./rooms";
 
@@ -40,14 +41,10 @@ export const countOpenRooms = async (db: Db, companyId: string): Promise<number>
 export const roomAgentIds = async (db: Db, roomId: string): Promise<string[]> =>
   (await db.select({ userId: roomAgents.userId }).from(roomAgents).where(eq(roomAgents.roomId, roomId))).map((r) => r.userId);
 
-/** D1 binds at most 100 parameters a query. */
-const IDS_PER_QUERY = 90;
-
 /** The agents who serve any of these rooms (a plan change can lock or open 199 at once), each once. */
 export async function agentIdsOfRooms(db: Db, roomIds: string[]): Promise<string[]> {
-  const chunks = Array.from({ length: Math.ceil(roomIds.length / IDS_PER_QUERY) }, (_, i) => roomIds.slice(i * IDS_PER_QUERY, (i + 1) * IDS_PER_QUERY));
-  const found = await Promise.all(chunks.map((ids) => db.selectDistinct({ userId: roomAgents.userId }).from(roomAgents).where(inArray(roomAgents.roomId, ids))));
-  return [...new Set(found.flat().map((r) => r.userId))];
+  const found = await db.selectDistinct({ userId: roomAgents.userId }).from(roomAgents).where(inList(roomAgents.roomId, roomIds));
+  return found.map((r) => r.userId);
 }
 
 /**

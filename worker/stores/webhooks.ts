@@ -1,9 +1,10 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import { chats, rooms, users, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import type { ChatFacts } from "../webhooks/payloads";
 import { CLAIM_LEASE_MS, SWEEP_AFTER_MS, type AfterFailure } from "../webhooks/delivery";
 import type { WebhookEvent, WebhookEventType } from "../webhooks/events";
 import type { Db } from "./db";
+import { inList } from "./in-list";
 
 // Integrators' endpoints and the webhook outbox. An event is written in the batch of what
 // happened (webhookInsert: one delivery per endpoint of the company that wants it); once that
@@ -72,7 +73,7 @@ export async function chatFacts(db: Db, chatId: string): Promise<ChatFacts | und
 /** The deliveries of these events, to put on the queue once the event's batch committed. */
 export async function deliveriesOfEvents(db: Db, eventIds: string[]): Promise<string[]> {
   if (!eventIds.length) return [];
-  const rows = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(inArray(webhookDeliveries.eventId, eventIds));
+  const rows = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(inList(webhookDeliveries.eventId, eventIds));
   return rows.map((r) => r.id);
 }
 
