@@ -2,13 +2,13 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { newId } from "../../worker/accounts/tokens";
 import { deliverMail, sweepOutbox } from "../../worker/jobs/mail-delivery";
-import { HELD_NOTE } from "../../worker/mail/delivery";
+import { HELD_NOTE, OUTDATED_NOTE } from "../../worker/mail/delivery";
 import { markChatConnected } from "../../worker/stores/chats";
 import { openDb } from "../../worker/stores/db";
 import { claimMail, mailInsert, markMailSent } from "../../worker/stores/outbox";
 import { count, idOf, signedIn } from "./fixtures";
 import { Customer, connectedChat, team } from "./live";
-import { mailTo } from "./mail";
+import { inbox, mailTo } from "./mail";
 import { closeAllSockets, frames } from "./sockets";
 
 // The company entitlement counts per calendar month in UTC (worker/accounts/entitlement.ts): a
@@ -46,6 +46,16 @@ async function notice(companyId: string, to: string, subject: string): Promise<s
   const id = crypto.randomUUID();
   const db = openDb(env.DB);
   await db.batch([mailInsert(db, { id, companyId, kind: "notice", to, sender: { name: "Month Co", replyTo: null }, content: { subject, paragraphs: ["Sent in the new month."] } })]);
+  return id;
+}
+
+/** An alert to the company's customer ("someone is free to talk"), written to the outbox now. */
+async function alert(companyId: string, to: string, subject: string): Promise<string> {
+  const id = crypto.randomUUID();
+  const db = openDb(env.DB);
+  const content = { subject, paragraphs: ["Someone is free to talk now."] };
+  await db.batch([mailInsert(db, { id, companyId, kind: "alert", unsubscribeUrl: "https://parley.test/alerts/x/unsubscribe", to, sender: { name: "Month Co", replyTo: null }, content })]);
+  await env.DB.prepare("update email_outbox set created_at = ? where id = ?").bind(Date.now(), id).run();
   return id;
 }
 
@@ -116,6 +126,27 @@ describe("a company at its quota in November", () => {
     expect((await mailTo(to, "Held over the month's end"))?.text).toContain("Sent in the new month.");
     expect(await mailRow(mailId)).toEqual({ status: "sent", note: null });
     expect(await counts(id)).toEqual({ used: 1, emails: 1, period: "2026-12" });
+  });
+
+  it("does not send an alert that waited over an hour for the new month: it is out of date, and the admin reads why", async () => {
+    setClock("2026-11-30T22:30:00Z");
+    const id = await company("month-alert-co");
+    await setCounts(id, { used: 500, emails: 40, period: "2026-11", quota: 500 });
+    const to = `cy@month-alert-${Date.now()}.mail.test`;
+    const stale = await alert(id, to, "Someone is free at 22:30");
+    await deliverMail(env, stale, Date.now());
+    setClock("2026-11-30T23:30:00Z");
+    const fresh = await alert(id, to, "Someone is free at 23:30");
+    await deliverMail(env, fresh, Date.now());
+    expect((await mailRow(stale))?.status).toBe("held");
+
+    setClock("2026-12-01T00:00:00Z");
+    await sweepOutbox(env, Date.now());
+    expect(await mailRow(stale)).toEqual({ status: "failed", note: OUTDATED_NOTE });
+    expect((await mailTo(to, "Someone is free at 23:30"))?.text).toContain("Someone is free to talk now.");
+    expect(await mailRow(fresh)).toEqual({ status: "sent", note: null });
+    // The inbox has the fresh alert: the stale one would have gone out in the same sweep.
+    expect((await inbox(to, 0)).map((m) => m.subject)).toEqual(["Someone is free at 23:30"]);
   });
 });
 

@@ -33,5 +33,13 @@ export function afterFailure(attempts: number, failure: SendFailure, now: number
 /** At the quota every mail but these waits: a customer who paid always gets the receipt. */
 export const SENT_AT_QUOTA: readonly MailKind[] = ["receipt"];
 
+/**
+ * An alert held this long is out of date when the entitlement has room again ("someone is free
+ * to talk", "a customer is waiting" are about that moment): it is not sent then, but failed with
+ * OUTDATED_NOTE. The other kinds say what stays true and go out late.
+ */
+export const ALERT_OUTDATED_AFTER_MS = 60 * 60 * 1000;
+export const OUTDATED_NOTE = "Not sent: this alert waited over an hour for the entitlement and was out of date by then.";
+
 /** What the admin reads beside a held mail. */
 export const HELD_NOTE = "Held: the company's entitlement (chats and emails) for this month is used up; sent when the next month begins or the quota is raised. Receipts are still sent.";

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, not, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { renderMail } from "../../views/mail/render";
 import { companies, emailOutbox, rooms } from "../db/schema";
-import { CLAIM_LEASE_MS, HELD_NOTE, SENT_AT_QUOTA, SWEEP_AFTER_MS, type AfterFailure } from "../mail/delivery";
+import { ALERT_OUTDATED_AFTER_MS, CLAIM_LEASE_MS, HELD_NOTE, OUTDATED_NOTE, SENT_AT_QUOTA, SWEEP_AFTER_MS, type AfterFailure } from "../mail/delivery";
 import { checkMail, type OutgoingMail, type Sender } from "../mail/message";
 import type { Db } from "./db";
 import { countEntitlement, usedUp } from "./entitlements";
@@ -142,20 +142,29 @@ export const mailLog = (db: Db, companyId: string, limit = 200): Promise<MailLog
     .limit(limit);
 
 /**
- * The held mail `which` picks, queued again, as a statement returning the ids for the caller to
- * enqueue once it ran: the claim holds a row anew if its company still has no room.
+ * The held mail `which` picks, queued again (alerts held too long failed instead: they are out of
+ * date), as a statement returning the rows for the caller to enqueue those queued once it ran
+ * (queuedIds): the claim holds a row anew if its company still has no room.
  */
-export const releaseHeldMail = (db: Db, which: SQL) =>
-  db
+export const releaseHeldMail = (db: Db, which: SQL, now: number) => {
+  const outdated = sql`(${emailOutbox.kind} = 'alert' and ${emailOutbox.createdAt} < ${now - ALERT_OUTDATED_AFTER_MS})`;
+  return db
     .update(emailOutbox)
-    .set({ status: "queued", note: null, nextAttemptAt: null })
+    .set({
+      status: sql`case when ${outdated} then 'failed' else 'queued' end`,
+      note: sql`case when ${outdated} then ${OUTDATED_NOTE} else null end`,
+      nextAttemptAt: null,
+    })
     .where(and(eq(emailOutbox.status, "held"), which))
-    .returning({ id: emailOutbox.id });
+    .returning({ id: emailOutbox.id, status: emailOutbox.status });
+};
+
+/** The rows releaseHeldMail queued again. */
+export const queuedIds = (rows: { id: string; status: string }[]): string[] => rows.filter((r) => r.status === "queued").map((r) => r.id);
 
 /** Held mail whose company has room again this month (a new month began): queued again. Returns the ids to enqueue. */
 export async function releaseMailWithRoom(db: Db, now: number): Promise<string[]> {
-  const rows = await releaseHeldMail(db, not(usedUp(rowCompany, now)));
-  return rows.map((r) => r.id);
+  return queuedIds(await releaseHeldMail(db, not(usedUp(rowCompany, now)), now));
 }
 
 /** How many of the company's mails wait because its entitlement is used up. */

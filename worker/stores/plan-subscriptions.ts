@@ -4,7 +4,7 @@ import type { Plan } from "../accounts/company";
 import { effectivePlan, quotaOf, type PlanSubscription } from "../accounts/subscription";
 import { companies, emailOutbox, planSubscriptions } from "../db/schema";
 import { auditInsert } from "./audit";
-import { releaseHeldMail } from "./outbox";
+import { queuedIds, releaseHeldMail } from "./outbox";
 import type { Checked, Db, SameColumns } from "./db";
 
 // A company's plan subscription (worker/accounts/subscription.ts) and the plan it gives, written
@@ -84,10 +84,10 @@ export async function savePlanSubscription(
     );
   }
   const releases = quota > company.quota;
-  if (releases) statements.push(releaseHeldMail(db, eq(emailOutbox.companyId, sub.companyId)));
+  if (releases) statements.push(releaseHeldMail(db, eq(emailOutbox.companyId, sub.companyId), now));
   const results = await db.batch(statements);
   return {
-    released: releases ? (results[results.length - 1] as { id: string }[]).map((r) => r.id) : [],
+    released: releases ? queuedIds(results[results.length - 1] as { id: string; status: string }[]) : [],
     planChange: plan !== company.plan ? { from: company.plan, to: plan } : null,
   };
 }
