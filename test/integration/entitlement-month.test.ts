@@ -41,20 +41,15 @@ async function company(slug: string): Promise<string> {
   return idOf("select id from companies where slug = ?", slug);
 }
 
-/** A notice to the company's customer, written to the outbox. */
-async function notice(companyId: string, to: string, subject: string): Promise<string> {
+/**
+ * A mail to the company's customer, written to the outbox at the isolate's (set) time: a notice,
+ * or an alert ("someone is free to talk").
+ */
+async function outboxMail(companyId: string, to: string, subject: string, kind: "notice" | "alert" = "notice"): Promise<string> {
   const id = crypto.randomUUID();
   const db = openDb(env.DB);
-  await db.batch([mailInsert(db, { id, companyId, kind: "notice", to, sender: { name: "Month Co", replyTo: null }, content: { subject, paragraphs: ["Sent in the new month."] } })]);
-  return id;
-}
-
-/** An alert to the company's customer ("someone is free to talk"), written to the outbox now. */
-async function alert(companyId: string, to: string, subject: string): Promise<string> {
-  const id = crypto.randomUUID();
-  const db = openDb(env.DB);
-  const content = { subject, paragraphs: ["Someone is free to talk now."] };
-  await db.batch([mailInsert(db, { id, companyId, kind: "alert", unsubscribeUrl: "https://parley.test/alerts/x/unsubscribe", to, sender: { name: "Month Co", replyTo: null }, content })]);
+  const mail = { id, companyId, to, sender: { name: "Month Co", replyTo: null }, content: { subject, paragraphs: ["Sent in the new month."] } };
+  await db.batch([mailInsert(db, kind === "alert" ? { ...mail, kind, unsubscribeUrl: "https://parley.test/alerts/x/unsubscribe" } : { ...mail, kind })]);
   await env.DB.prepare("update email_outbox set created_at = ? where id = ?").bind(Date.now(), id).run();
   return id;
 }
@@ -112,7 +107,7 @@ describe("a company at its quota in November", () => {
     const id = await company("month-mail-co");
     await setCounts(id, { used: 500, emails: 40, period: "2026-11", quota: 500 });
     const to = `ann@month-mail-${Date.now()}.mail.test`;
-    const mailId = await notice(id, to, "Held over the month's end");
+    const mailId = await outboxMail(id, to, "Held over the month's end");
     await deliverMail(env, mailId, Date.now());
     expect(await mailRow(mailId)).toEqual({ status: "held", note: HELD_NOTE });
     // A sweep while November lasts leaves it held.
@@ -133,20 +128,22 @@ describe("a company at its quota in November", () => {
     const id = await company("month-alert-co");
     await setCounts(id, { used: 500, emails: 40, period: "2026-11", quota: 500 });
     const to = `cy@month-alert-${Date.now()}.mail.test`;
-    const stale = await alert(id, to, "Someone is free at 22:30");
+    const stale = await outboxMail(id, to, "Someone is free at 22:30", "alert");
     await deliverMail(env, stale, Date.now());
     setClock("2026-11-30T23:30:00Z");
-    const fresh = await alert(id, to, "Someone is free at 23:30");
+    const fresh = await outboxMail(id, to, "Someone is free at 23:30", "alert");
     await deliverMail(env, fresh, Date.now());
     expect((await mailRow(stale))?.status).toBe("held");
 
     setClock("2026-12-01T00:00:00Z");
     await sweepOutbox(env, Date.now());
     expect(await mailRow(stale)).toEqual({ status: "failed", note: OUTDATED_NOTE });
-    expect((await mailTo(to, "Someone is free at 23:30"))?.text).toContain("Someone is free to talk now.");
+    expect((await mailTo(to, "Someone is free at 23:30"))?.text).toContain("Sent in the new month.");
     expect(await mailRow(fresh)).toEqual({ status: "sent", note: null });
     // The inbox has the fresh alert: the stale one would have gone out in the same sweep.
     expect((await inbox(to, 0)).map((m) => m.subject)).toEqual(["Someone is free at 23:30"]);
+    const log = await (await (await signedIn("boss@month-alert-co.test")).get("/admin/mail")).text();
+    expect(log).toContain("waited over an hour for the entitlement and was out of date by then.");
   });
 });
 
@@ -167,7 +164,7 @@ describe("counting at the turn of the month", () => {
     await setCounts(id, { used: 5000, emails: 300, period: "2026-12", quota: 5000 });
     const db = openDb(env.DB);
     const midnight = at("2027-01-01T00:00:00Z");
-    const mails = await Promise.all(Array.from({ length: 10 }, (_, i) => notice(id, `c${i}@new-year.mail.test`, "Happy new year")));
+    const mails = await Promise.all(Array.from({ length: 10 }, (_, i) => outboxMail(id, `c${i}@new-year.mail.test`, "Happy new year")));
     const claim = newId();
     for (const mailId of mails) expect((await claimMail(db, mailId, claim, midnight))?.status).toBe("sending");
 
@@ -182,9 +179,9 @@ describe("counting at the turn of the month", () => {
     const id = await company("hold-co");
     await setCounts(id, { used: 3, emails: 0, period: "2026-12", quota: 3 });
     const db = openDb(env.DB);
-    const december = await notice(id, "late@hold.mail.test", "Still December");
+    const december = await outboxMail(id, "late@hold.mail.test", "Still December");
     expect((await claimMail(db, december, newId(), at("2026-12-31T23:59:59.999Z")))?.status).toBe("held");
-    const january = await notice(id, "early@hold.mail.test", "Already January");
+    const january = await outboxMail(id, "early@hold.mail.test", "Already January");
     expect((await claimMail(db, january, newId(), at("2027-01-01T00:00:00Z")))?.status).toBe("sending");
   });
 });
