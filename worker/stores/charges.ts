@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./db";
+import { inList } from "./in-list";
 import { formatMoney } from "../billing/currency";
 import { bookedFeesOf, feeCorrectionLineId, feeCorrectionLines, feeCorrectionTxnId, type StripeCharge } from "../billing/fee-correction";
 import { chargeLines, payoutDue, soloPayoutMinor, type AccountType, type LedgerLine } from "../billing/fees";
@@ -143,12 +144,8 @@ export type ChargeLedger = LedgerCharge & {
   balanceTransactionId: string | null;
 };
 
-/** D1 binds at most 100 values per statement: long lists of ids are asked in slices. */
-const SLICE = 90;
-
-// Constants of this module, written into the SQL so that every bound value is left for the ids.
 const sumOf = (account: "customer" | "processor" | "platform", kind: "charge" | "refund" | "processing_fee" | "platform_fee", sign: 1 | -1 = 1) =>
-  sql<number>`coalesce(sum(case when ${ledgerEntries.account} = ${sql.raw(`'${account}'`)} and ${ledgerEntries.kind} = ${sql.raw(`'${kind}'`)} then ${ledgerEntries.amountMinor} else 0 end), 0) * ${sql.raw(String(sign))}`.mapWith(Number);
+  sql<number>`coalesce(sum(case when ${ledgerEntries.account} = ${account} and ${ledgerEntries.kind} = ${kind} then ${ledgerEntries.amountMinor} else 0 end), 0) * ${sign}`.mapWith(Number);
 
 function selectSums(db: Db, where: SQL) {
   return db
@@ -178,26 +175,20 @@ async function withDisputes(db: Db, found: Omit<ChargeLedger, "disputedMinor">[]
   const out = found.map((c) => ({ ...c, disputedMinor: {} as Record<string, number> }));
   const byId = new Map(out.map((c) => [c.chargeId, c]));
   const withdrawn = or(and(eq(ledgerEntries.kind, "dispute"), eq(ledgerEntries.account, "customer")), and(eq(ledgerEntries.kind, "dispute_fee"), eq(ledgerEntries.account, "processor")));
-  const ids = [...byId.keys()];
-  for (let i = 0; i < ids.length; i += SLICE) {
-    const rows = await db
-      .select({ chargeId: ledgerEntries.chargeId, disputeId: ledgerEntries.txnId, amountMinor: sql<number>`sum(${ledgerEntries.amountMinor})`.mapWith(Number) })
-      .from(ledgerEntries)
-      .where(and(inArray(ledgerEntries.chargeId, ids.slice(i, i + SLICE)), withdrawn))
-      .groupBy(ledgerEntries.chargeId, ledgerEntries.txnId);
-    for (const r of rows) byId.get(r.chargeId!)!.disputedMinor[r.disputeId] = r.amountMinor;
-  }
+  const rows = await db
+    .select({ chargeId: ledgerEntries.chargeId, disputeId: ledgerEntries.txnId, amountMinor: sql<number>`sum(${ledgerEntries.amountMinor})`.mapWith(Number) })
+    .from(ledgerEntries)
+    .where(and(inList(ledgerEntries.chargeId, [...byId.keys()]), withdrawn))
+    .groupBy(ledgerEntries.chargeId, ledgerEntries.txnId);
+  for (const r of rows) byId.get(r.chargeId!)!.disputedMinor[r.disputeId] = r.amountMinor;
   return out;
 }
 
 /** The company's charges with these ids or PaymentIntents that the ledger holds (charges without lines, such as an uncollected rest, are left out). */
 export async function listChargeLedgers(db: Db, companyId: string, ids: { chargeIds?: string[]; paymentIntentIds?: string[] }): Promise<ChargeLedger[]> {
-  const out: Omit<ChargeLedger, "disputedMinor">[] = [];
-  const ask = async (values: string[], column: typeof charges.id | typeof charges.paymentIntentId) => {
-    for (let i = 0; i < values.length; i += SLICE) out.push(...(await selectSums(db, and(eq(ledgerEntries.companyId, companyId), inArray(column, values.slice(i, i + SLICE)))!)));
-  };
-  await ask(ids.chargeIds ?? [], charges.id);
-  await ask(ids.paymentIntentIds ?? [], charges.paymentIntentId);
+  const ask = (values: string[], column: typeof charges.id | typeof charges.paymentIntentId) =>
+    values.length ? selectSums(db, and(eq(ledgerEntries.companyId, companyId), inList(column, values))!) : [];
+  const out = [...(await ask(ids.chargeIds ?? [], charges.id)), ...(await ask(ids.paymentIntentIds ?? [], charges.paymentIntentId))];
   return withDisputes(db, [...new Map(out.map((c) => [c.chargeId, c])).values()]);
 }
 

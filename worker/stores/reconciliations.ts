@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "./db";
+import { inList } from "./in-list";
 import type { Difference, LedgerPayout } from "../billing/reconciliation";
 import { chats, companies, ledgerEntries, payouts, reconciliationDifferences, reconciliations } from "../db/schema";
 
@@ -10,7 +11,6 @@ export type Range = { from: number; to: number };
 export type ReconciledCompany = Pick<typeof companies.$inferSelect, "id" | "accountType" | "stripeAccountId">;
 
 const DAY_MS = 86_400_000;
-const SLICE = 90;
 
 /** Companies with ledger lines that day, or chats from the day before on (a chat charged at midnight). */
 export async function companiesToReconcile(db: Db, range: Range): Promise<ReconciledCompany[]> {
@@ -49,22 +49,14 @@ export async function chargeIdsOfDay(db: Db, companyId: string, range: Range): P
 
 /** Which of these chats are the company's (on Parley's own Stripe account, every solo's charges sit together). */
 export async function companyChatIds(db: Db, companyId: string, chatIds: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < chatIds.length; i += SLICE) {
-    const rows = await db.select({ id: chats.id }).from(chats).where(and(eq(chats.companyId, companyId), inArray(chats.id, chatIds.slice(i, i + SLICE))));
-    for (const r of rows) found.add(r.id);
-  }
-  return found;
+  const rows = await db.select({ id: chats.id }).from(chats).where(and(eq(chats.companyId, companyId), inList(chats.id, chatIds)));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Which of these payouts are the company's, whatever their state (a transfer's metadata names its payout). */
 export async function companyPayoutIds(db: Db, companyId: string, payoutIds: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < payoutIds.length; i += SLICE) {
-    const rows = await db.select({ id: payouts.id }).from(payouts).where(and(eq(payouts.companyId, companyId), inArray(payouts.id, payoutIds.slice(i, i + SLICE))));
-    for (const r of rows) found.add(r.id);
-  }
-  return found;
+  const rows = await db.select({ id: payouts.id }).from(payouts).where(and(eq(payouts.companyId, companyId), inList(payouts.id, payoutIds)));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The company's payouts the ledger holds as paid through Stripe that day, or by one of these transfers, with the ledger's amount. */
@@ -85,7 +77,7 @@ export async function paidPayouts(db: Db, companyId: string, range: Range, trans
         eq(payouts.state, "paid"),
         eq(payouts.method, "stripe"),
         isNotNull(payouts.reference),
-        transferIds.length ? or(paidThatDay, inArray(payouts.reference, transferIds.slice(0, SLICE))) : paidThatDay,
+        transferIds.length ? or(paidThatDay, inList(payouts.reference, transferIds)) : paidThatDay,
       ),
     )
     .groupBy(payouts.id);
